@@ -1,0 +1,188 @@
+import { existsSync } from "node:fs";
+import { mkdir, readFile } from "node:fs/promises";
+import { Listr } from "listr2";
+import { parseConfig, parseConfigText } from "../config/load.js";
+import type { StevieConfig, StevieConfigInput } from "../config/schema.js";
+import { ProblemsError, UserError } from "../errors.js";
+import { evaluatePreflight, probeHost, renderChecks, type CheckResult } from "../host/preflight.js";
+import { prepareHost } from "../host/prepare.js";
+import { packageVersion } from "../package-root.js";
+import { compose } from "../stack/compose-cli.js";
+import { applyFiles, writeAtomic, type FileOutcome } from "../stack/files.js";
+import { expectedContainers, renderConfigYaml, renderStackFiles } from "../stack/generate.js";
+import { allHealthy, summarise, unhealthyReport, waitForHealthy } from "../stack/health.js";
+import { buildPlannedImage, planImages, type ImagePlan } from "../stack/images.js";
+import { stackPaths, type StackPaths } from "../stack/paths.js";
+import { ensureSecrets } from "../stack/secrets.js";
+import { sizeStack } from "../stack/sizing.js";
+import { ensureSelfSignedTls } from "../stack/tls.js";
+import * as docker from "../docker.js";
+
+export interface InstallOptions {
+  dir: string;
+  configFile?: string;
+  /** Values from flags (or the wizard); they override the config file. */
+  overrides: StevieConfigInput;
+  yes: boolean;
+  dryRun: boolean;
+  interactive: boolean;
+  healthTimeoutMs: number;
+}
+
+export interface InstallDeps {
+  log: (line: string) => void;
+  confirm: (question: string) => Promise<boolean>;
+}
+
+function merge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    if (v === undefined) continue;
+    const cur = out[k];
+    out[k] = v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object" ? merge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/** The config to install: --config, else the stack's own stevie.yaml (a re-run), else defaults; then flags on top. */
+export async function resolveConfig(opts: Pick<InstallOptions, "configFile" | "overrides">, paths: StackPaths): Promise<{ config: StevieConfig; text: string }> {
+  const source = opts.configFile ?? (existsSync(paths.config) ? paths.config : undefined);
+  let fileText: string | undefined;
+  let base: StevieConfig | undefined;
+  if (source) {
+    fileText = await readFile(source, "utf8").catch((err: NodeJS.ErrnoException) => {
+      throw new UserError(`cannot read config file ${source} (${err.code ?? err.message})`, "check the path given to --config");
+    });
+    base = parseConfigText(fileText, source);
+  }
+  const hasOverrides = JSON.stringify(opts.overrides) !== "{}";
+  if (!hasOverrides && fileText !== undefined && base) return { config: base, text: fileText };
+  const config = parseConfig(merge((base ?? {}) as Record<string, unknown>, opts.overrides as Record<string, unknown>), "the configuration (file and flags)");
+  return { config, text: renderConfigYaml(config) };
+}
+
+export interface InstallPlan {
+  preflight: CheckResult[];
+  files: Record<string, FileOutcome>;
+  images: Pick<ImagePlan, "name" | "ref" | "action">[];
+  stackRunning: boolean;
+  changes: boolean;
+}
+
+/** Whether anything must happen. Pure: unchanged files, kept images and a healthy stack mean "nothing to do". */
+export function hasChanges(files: Record<string, FileOutcome>, images: { action: string }[], stackHealthy: boolean, secretsOrTlsChanged: boolean): boolean {
+  return secretsOrTlsChanged || !stackHealthy || images.some((i) => i.action === "build") || Object.values(files).some((o) => o === "created" || o === "updated");
+}
+
+async function runPreflight(config: StevieConfig, paths: StackPaths, opts: InstallOptions, deps: InstallDeps): Promise<CheckResult[]> {
+  const probe = () => probeHost({ dir: paths.dir, ports: [config.network.httpPort, config.network.httpsPort], bindAddress: config.network.bindAddress, projectName: config.projectName });
+  let checks = evaluatePreflight(await probe());
+  const dockerMissing = checks.some((c) => ["docker cli", "docker engine", "docker compose", "openssl"].includes(c.name) && c.status === "fail");
+  if (dockerMissing && !opts.dryRun && (opts.yes || opts.interactive)) {
+    // The same host preparation `stevie-stack host prepare` runs: engine, compose plugin, daemon, base image.
+    await prepareHost({ yes: opts.yes, confirm: deps.confirm, log: deps.log });
+    checks = evaluatePreflight(await probe());
+  }
+  const failed = checks.filter((c) => c.status === "fail");
+  if (failed.length) {
+    throw new ProblemsError(
+      "preflight checks failed; nothing was changed:",
+      failed.map((c) => `${c.name}: expected ${c.expected}, found ${c.found}${c.fix ? `. Fix: ${c.fix}` : ""}`),
+      "fix the problems above and run `stevie-stack install` again",
+    );
+  }
+  return checks;
+}
+
+export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promise<InstallPlan> {
+  const paths = stackPaths(opts.dir);
+  const { config, text } = await resolveConfig(opts, paths);
+  const version = packageVersion();
+  const preflight = await runPreflight(config, paths, opts, deps);
+  deps.log(renderChecks(preflight));
+  const host = await import("node:os");
+  const sizing = sizeStack({ cpus: host.cpus().length, memBytes: host.totalmem() }, config.resources.profile);
+  const expected = expectedContainers(config);
+
+  const images = await planImages(version, deps.log);
+  const observed = summarise(await docker.listContainers(docker.PROJECT_LABEL, config.projectName), expected);
+  const stackRunning = allHealthy(observed);
+
+  if (opts.dryRun) {
+    const plan: InstallPlan = { preflight, files: {}, images: images.map(({ name, ref, action }) => ({ name, ref, action })), stackRunning, changes: true };
+    return plan;
+  }
+
+  await mkdir(paths.dir, { recursive: true, mode: 0o750 });
+  let files: Record<string, FileOutcome> = {};
+  let secretsOrTlsChanged = false;
+  const tasks = new Listr(
+    [
+      {
+        title: "Generate secrets, certificates and configuration",
+        task: async () => {
+          const s = await ensureSecrets(paths.secrets);
+          const tls = await ensureSelfSignedTls(paths.tls, config.domain);
+          secretsOrTlsChanged = s.created.length > 0 || tls.changed;
+          files = await applyFiles(paths, renderStackFiles(paths, config, sizing, version, text));
+          await writeAtomic(paths.versionStamp, `${version}\n`);
+        },
+      },
+      {
+        title: "Build images",
+        task: (_ctx, task) =>
+          task.newListr(
+            images.map((img) => ({
+              title: `${img.ref}${img.action === "keep" ? " (up to date)" : ""}`,
+              skip: () => img.action === "keep",
+              task: async (_c, t) => {
+                await buildPlannedImage(img, (line) => {
+                  if (line.startsWith("Step ")) t.output = line;
+                });
+              },
+            })),
+            { concurrent: false },
+          ),
+      },
+      {
+        title: "Start the stack",
+        skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "already running with this configuration",
+        task: async () => {
+          const r = await compose(paths, config.projectName, ["up", "-d", "--remove-orphans"], { reject: false });
+          if (r.exitCode !== 0) {
+            const why = (r.stderr || r.stdout).split("\n").filter((l) => /error|failed|unhealthy|denied|address/i.test(l)).slice(-3).join("; ");
+            throw new UserError(`starting the stack failed: ${why || `docker compose exited with ${r.exitCode}`}`, `see the container logs printed above (or \`stevie-stack status --dir ${paths.dir}\`), fix the cause and run install again`);
+          }
+        },
+      },
+      {
+        title: "Wait for every service to be healthy",
+        task: async (_ctx, task) => {
+          await waitForHealthy(config.projectName, expected, {
+            timeoutMs: opts.healthTimeoutMs,
+            onProgress: (s) => {
+              task.output = s.map((x) => `${x.service} ${x.healthy}/${x.expected}`).join("  ");
+            },
+          });
+        },
+      },
+    ],
+    { renderer: process.stdout.isTTY ? "default" : "simple", exitOnError: true, rendererOptions: { collapseSubtasks: false } },
+  );
+  try {
+    await tasks.run();
+  } catch (err) {
+    const report = await unhealthyReport(config.projectName).catch(() => "");
+    if (report) deps.log(`\nContainers that are not healthy:\n${report}`);
+    throw err;
+  }
+  const kept = Object.entries(files).filter(([, o]) => o === "kept-edited").map(([f]) => f);
+  for (const f of kept) deps.log(`Kept your edited ${f}; the newly generated version is in ${f}.new`);
+  const changes = hasChanges(files, images, stackRunning, secretsOrTlsChanged);
+  return { preflight, files, images: images.map(({ name, ref, action }) => ({ name, ref, action })), stackRunning, changes };
+}
+
+export function apiUrl(config: StevieConfig): string {
+  const host = config.network.bindAddress === "0.0.0.0" ? config.domain : config.network.bindAddress;
+  return `https://${host}${config.network.httpsPort === 443 ? "" : `:${config.network.httpsPort}`}/api/`;
+}

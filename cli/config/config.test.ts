@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { renderConfigExample } from "./example.js";
+import { parseConfig, parseConfigText } from "./load.js";
+import { ProblemsError } from "../errors.js";
+
+function problemsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ProblemsError) return err.problems;
+    throw err;
+  }
+  throw new Error("expected a ProblemsError");
+}
+
+describe("stevie.yaml", () => {
+  it("fills every default from an empty file", () => {
+    const c = parseConfigText("", "empty.yaml");
+    expect(c.environment).toBe("prod");
+    expect(c.network).toEqual({ bindAddress: "0.0.0.0", httpPort: 80, httpsPort: 443 });
+    expect(c.api.replicas).toBe(2);
+  });
+
+  it("reports every problem at once, each with its path", () => {
+    const problems = problemsOf(() => parseConfigText("environment: production\nnetwork:\n  httpPort: 0\n  extra: 1\nwhat: 2\n", "x.yaml"));
+    expect(problems).toHaveLength(4);
+    expect(problems.some((p) => p.startsWith("environment: "))).toBe(true);
+    expect(problems.some((p) => p.startsWith("network.httpPort: "))).toBe(true);
+    expect(problems).toContain('network: unknown key "extra"');
+    expect(problems).toContain('unknown key "what"');
+  });
+
+  it("rejects a file that is not a mapping", () => {
+    expect(() => parseConfigText("- a\n- b\n", "list.yaml")).toThrow(/must be a YAML mapping/);
+  });
+
+  it("rejects duplicate keys as YAML errors", () => {
+    expect(problemsOf(() => parseConfigText("domain: a\ndomain: b\n", "dup.yaml"))[0]).toMatch(/unique/i);
+  });
+
+  it("generates a commented example that parses back to the defaults", () => {
+    const text = renderConfigExample();
+    expect(text).toMatch(/# dev, staging or prod/);
+    expect(text).toMatch(/# one of: dev, staging, prod/);
+    expect(text).toMatch(/# logLevel:/);
+    expect(parseConfigText(text, "example.yaml")).toEqual(parseConfig({}, "defaults"));
+  });
+});

@@ -1,0 +1,46 @@
+import { Document, YAMLMap, Scalar, Pair } from "yaml";
+import { z } from "zod";
+import { configSchema } from "./schema.js";
+
+interface JsonSchemaNode {
+  type?: string;
+  description?: string;
+  default?: unknown;
+  enum?: unknown[];
+  properties?: Record<string, JsonSchemaNode>;
+}
+
+function buildMap(node: JsonSchemaNode, doc: Document): YAMLMap {
+  const map = new YAMLMap();
+  // Keys without a default are shown commented out, attached to the next key (or the end of the map).
+  let pending: string[] = [];
+  for (const [key, child] of Object.entries(node.properties ?? {})) {
+    const notes = [child.description, child.enum ? `one of: ${child.enum.join(", ")}` : undefined]
+      .filter((n): n is string => Boolean(n))
+      .map((n) => ` ${n}`);
+    const isObject = child.type === "object" && child.properties;
+    if (!isObject && child.default === undefined) {
+      pending.push(...notes, ` ${key}:`);
+      continue;
+    }
+    const value = isObject ? buildMap(child, doc) : new Scalar(child.default);
+    const pair = new Pair(new Scalar(key), value);
+    (pair.key as Scalar).commentBefore = [...pending, ...notes].join("\n");
+    pending = [];
+    map.items.push(pair);
+  }
+  if (pending.length) map.comment = pending.join("\n");
+  return map;
+}
+
+/**
+ * A commented stevie.yaml with every key at its default, generated from the same schema that validates it,
+ * so the example can never drift from what the installer accepts.
+ */
+export function renderConfigExample(): string {
+  const schema = z.toJSONSchema(configSchema, { io: "input" }) as JsonSchemaNode;
+  const doc = new Document();
+  doc.contents = buildMap(schema, doc);
+  doc.commentBefore = " stevie-stack configuration (stevie.yaml). Every key is optional; shown here at its default.";
+  return doc.toString({ lineWidth: 0 });
+}

@@ -1,0 +1,67 @@
+import { z } from "zod";
+
+/**
+ * stevie.yaml: the operator's configuration. Every field has a default, so an empty file is valid.
+ * The descriptions here are the documentation: `stevie-stack config example` renders them as comments.
+ */
+
+const port = z.number().int().min(1).max(65535);
+
+export const configSchema = z
+  .object({
+    environment: z
+      .enum(["dev", "staging", "prod"])
+      .default("prod")
+      .describe("dev, staging or prod: sets retention, sizing and log levels"),
+    projectName: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,30}$/, "lower-case letters, digits and dashes, starting with a letter")
+      .default("stevie")
+      .describe("Docker Compose project name; every container, volume and network is labelled with it"),
+    domain: z
+      .string()
+      .regex(/^[A-Za-z0-9.-]+$/, "a host name such as api.example.com")
+      .default("localhost")
+      .describe("Host name the API is served under (goes into the TLS certificate)"),
+    network: z
+      .object({
+        bindAddress: z.ipv4().default("0.0.0.0").describe("Host address nginx listens on"),
+        httpPort: port.default(80).describe("HTTP port (redirects to HTTPS)"),
+        httpsPort: port.default(443).describe("HTTPS port"),
+      })
+      .strict()
+      .prefault({})
+      .describe("Published ports: nginx is the only service that publishes any"),
+    api: z
+      .object({
+        replicas: z.number().int().min(2).max(20).default(2).describe("API containers (2 to 20)"),
+        logLevel: z
+          .enum(["fatal", "error", "warn", "info", "debug", "trace"])
+          .optional()
+          .describe("Log level; default: debug in dev, info elsewhere"),
+      })
+      .strict()
+      .prefault({})
+      .describe("The tRPC API service"),
+    tls: z
+      .object({
+        mode: z.enum(["self-signed"]).default("self-signed").describe("self-signed: a local CA signs the server certificate"),
+      })
+      .strict()
+      .prefault({})
+      .describe("TLS certificates"),
+    resources: z
+      .object({
+        profile: z
+          .enum(["auto", "small", "standard"])
+          .default("auto")
+          .describe("auto sizes from the host's RAM; small suits 2-4 GB hosts"),
+      })
+      .strict()
+      .prefault({})
+      .describe("CPU and memory sizing"),
+  })
+  .strict();
+
+export type StevieConfig = z.output<typeof configSchema>;
+export type StevieConfigInput = z.input<typeof configSchema>;

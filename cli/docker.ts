@@ -1,0 +1,186 @@
+import Docker from "dockerode";
+
+/** The only module that talks to the Docker engine API. Containers, volumes and networks are found by label. */
+
+export const PROJECT_LABEL = "io.stevie-stack.project";
+export const TEST_LABEL = "io.stevie-stack.test";
+
+export interface ContainerState {
+  id: string;
+  name: string;
+  service: string;
+  state: string; // running, exited, restarting, ...
+  health: "healthy" | "unhealthy" | "starting" | "none";
+  image: string;
+  ports: { host: number; container: number; ip: string }[];
+  startedAt?: string;
+  restartCount?: number;
+}
+
+let client: Docker | undefined;
+function docker(): Docker {
+  client ??= new Docker({ socketPath: process.env.DOCKER_SOCKET ?? "/var/run/docker.sock" });
+  return client;
+}
+
+export async function engineVersion(): Promise<{ version: string; apiVersion: string }> {
+  const v = await docker().version();
+  return { version: v.Version, apiVersion: v.ApiVersion };
+}
+
+export async function ping(): Promise<boolean> {
+  try {
+    await docker().ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function imageExists(ref: string): Promise<boolean> {
+  try {
+    await docker().getImage(ref).inspect();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function imageLabels(ref: string): Promise<Record<string, string> | undefined> {
+  try {
+    const info = await docker().getImage(ref).inspect();
+    return info.Config?.Labels ?? {};
+  } catch {
+    return undefined;
+  }
+}
+
+function healthOf(status: string): ContainerState["health"] {
+  if (status.includes("(healthy)")) return "healthy";
+  if (status.includes("(unhealthy)")) return "unhealthy";
+  if (status.includes("health: starting")) return "starting";
+  return "none";
+}
+
+/** Containers carrying label=value (or just the label), running or not. */
+export async function listContainers(label: string, value?: string): Promise<ContainerState[]> {
+  const filter = value === undefined ? label : `${label}=${value}`;
+  const list = await docker().listContainers({ all: true, filters: { label: [filter] } });
+  return list.map((c) => ({
+    id: c.Id,
+    name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+    service: c.Labels["com.docker.compose.service"] ?? "",
+    state: c.State,
+    health: healthOf(c.Status),
+    image: c.Image,
+    ports: (c.Ports ?? [])
+      .filter((p) => p.PublicPort)
+      .map((p) => ({ host: p.PublicPort, container: p.PrivatePort, ip: p.IP ?? "" })),
+  }));
+}
+
+export async function inspectContainer(id: string): Promise<{ restartCount: number; startedAt: string; exitCode: number; healthLog: string[] }> {
+  const info = await docker().getContainer(id).inspect();
+  return {
+    restartCount: info.RestartCount,
+    startedAt: info.State.StartedAt,
+    exitCode: info.State.ExitCode,
+    healthLog: (info.State.Health?.Log ?? []).map((l) => `${l.ExitCode}: ${l.Output.trim()}`),
+  };
+}
+
+export async function containerLogs(id: string, tail: number): Promise<string> {
+  const buf = (await docker().getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+  return demux(buf);
+}
+
+/** Docker multiplexes stdout/stderr with 8-byte frame headers when no TTY is attached. */
+function demux(buf: Buffer): string {
+  const out: string[] = [];
+  let i = 0;
+  while (i + 8 <= buf.length) {
+    const type = buf[i];
+    const len = buf.readUInt32BE(i + 4);
+    if (type === undefined || type > 2) return buf.toString("utf8");
+    out.push(buf.subarray(i + 8, i + 8 + len).toString("utf8"));
+    i += 8 + len;
+  }
+  return out.join("");
+}
+
+export async function removeContainer(id: string): Promise<void> {
+  await docker().getContainer(id).remove({ force: true, v: true });
+}
+
+export async function listVolumes(label: string, value?: string): Promise<string[]> {
+  const filter = value === undefined ? label : `${label}=${value}`;
+  const r = await docker().listVolumes({ filters: { label: [filter] } });
+  return (r.Volumes ?? []).map((v) => v.Name);
+}
+
+export async function removeVolume(name: string): Promise<void> {
+  await docker().getVolume(name).remove();
+}
+
+export async function listNetworks(label: string, value?: string): Promise<{ id: string; name: string }[]> {
+  const filter = value === undefined ? label : `${label}=${value}`;
+  const r = await docker().listNetworks({ filters: { label: [filter] } });
+  return r.map((n) => ({ id: n.Id, name: n.Name }));
+}
+
+export async function removeNetwork(id: string): Promise<void> {
+  await docker().getNetwork(id).remove();
+}
+
+/** Which running container publishes a host port, if any. */
+export async function containerPublishing(port: number): Promise<ContainerState | undefined> {
+  const list = await docker().listContainers({ filters: { publish: [String(port)] } });
+  const c = list[0];
+  if (!c) return undefined;
+  const all = await listContainersById(c.Id);
+  return all;
+}
+
+async function listContainersById(id: string): Promise<ContainerState | undefined> {
+  const list = await docker().listContainers({ all: true, filters: { id: [id] } });
+  const c = list[0];
+  if (!c) return undefined;
+  return {
+    id: c.Id,
+    name: (c.Names[0] ?? c.Id).replace(/^\//, ""),
+    service: c.Labels["com.docker.compose.service"] ?? "",
+    state: c.State,
+    health: healthOf(c.Status),
+    image: c.Image,
+    ports: [],
+  };
+}
+
+export async function containerLabels(id: string): Promise<Record<string, string>> {
+  const info = await docker().getContainer(id).inspect();
+  return info.Config.Labels ?? {};
+}
+
+/**
+ * Build an image from a context directory through the engine API (no buildx needed, works with any client).
+ * Each line of build output goes to onLine; a build error rejects with the engine's message.
+ */
+export async function buildImage(opts: { context: string; files: string[]; tag: string; labels: Record<string, string>; onLine?: (line: string) => void }): Promise<void> {
+  const stream = await docker().buildImage({ context: opts.context, src: opts.files }, { t: opts.tag, labels: opts.labels, rm: true, forcerm: true });
+  await new Promise<void>((resolve, reject) => {
+    let failure: string | undefined;
+    docker().modem.followProgress(
+      stream,
+      (err: Error | null) => (err ? reject(err) : failure ? reject(new Error(failure)) : resolve()),
+      (event: { stream?: string; error?: string; errorDetail?: { message?: string } }) => {
+        if (event.error) failure = event.errorDetail?.message ?? event.error;
+        const line = event.stream?.trimEnd();
+        if (line) for (const l of line.split("\n")) opts.onLine?.(l);
+      },
+    );
+  });
+}
+
+export async function tagImage(source: string, repo: string, tag: string): Promise<void> {
+  await docker().getImage(source).tag({ repo, tag });
+}

@@ -1,0 +1,51 @@
+/**
+ * The CLI's small error set. A UserError is something the operator can fix: it carries a message and
+ * the next thing to try, and is printed without a stack. Anything else is an internal error and keeps its stack
+ * (shown with --verbose). Only cli/bin.ts turns these into an exit code.
+ */
+export class UserError extends Error {
+  override readonly name = "UserError";
+  constructor(
+    message: string,
+    readonly fix?: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+/** Several problems reported at once (config validation, preflight). */
+export class ProblemsError extends UserError {
+  constructor(
+    headline: string,
+    readonly problems: string[],
+    fix?: string,
+  ) {
+    super(`${headline}\n${problems.map((p) => `  - ${p}`).join("\n")}`, fix);
+  }
+}
+
+/** A child process that failed; the message names the command (secrets redacted), exit code and stderr tail. */
+export class CommandError extends Error {
+  override readonly name = "CommandError";
+  constructor(
+    readonly command: string,
+    readonly exitCode: number | undefined,
+    readonly stderrTail: string,
+    readonly timedOut = false,
+  ) {
+    const why = timedOut ? "timed out" : `exited with code ${exitCode ?? "unknown"}`;
+    super(`\`${command}\` ${why}${stderrTail ? `:\n${stderrTail}` : ""}`);
+  }
+}
+
+export function formatError(err: unknown, verbose: boolean): string {
+  if (err instanceof UserError) {
+    const fix = err.fix ? `\nFix: ${err.fix}` : "";
+    return `Error: ${err.message}${fix}${verbose && err.stack ? `\n${err.stack}` : ""}`;
+  }
+  if (err instanceof Error) {
+    return verbose ? `Internal error: ${err.stack ?? err.message}` : `Internal error: ${err.message}\n(run again with --verbose for details)`;
+  }
+  return `Internal error: ${String(err)}`;
+}

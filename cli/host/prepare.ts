@@ -1,0 +1,181 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import * as docker from "../docker.js";
+import { UserError } from "../errors.js";
+import { run, startDetached, which } from "../exec.js";
+import { composeVersion, MIN_COMPOSE, readOsRelease } from "./preflight.js";
+import { parseVersion, versionAtLeast } from "./version.js";
+
+/**
+ * Host preparation: the Docker engine, the compose v2 plugin, a running daemon and the base image.
+ * `stevie-stack host prepare` and the test harness both run this, so a fresh Debian machine gets exactly
+ * what the README promises. Each step checks first and does nothing when the host already has it.
+ */
+
+export const BASE_IMAGE = "debian:trixie-slim";
+const DEBIAN_MIRROR = "http://deb.debian.org/debian";
+
+export interface PrepareOptions {
+  /** Allowed to install packages and start services without asking. */
+  yes: boolean;
+  /** Asked before installing anything when yes is false (only on a TTY). */
+  confirm?: (question: string) => Promise<boolean>;
+  log: (message: string) => void;
+}
+
+export interface PrepareReport {
+  actions: string[];
+}
+
+async function mayChange(opts: PrepareOptions, what: string): Promise<void> {
+  if (opts.yes) return;
+  if (opts.confirm && (await opts.confirm(`${what}. Continue?`))) return;
+  throw new UserError(`${what}, which needs your consent`, "run again with --yes to allow it");
+}
+
+async function requireDebianRoot(what: string): Promise<void> {
+  const os = await readOsRelease();
+  const debianLike = os.id === "debian" || os.id === "ubuntu" || os.like.includes("debian");
+  if (!debianLike) {
+    throw new UserError(`${what} is only automated on Debian and Ubuntu (found ${os.id || "unknown OS"})`, "install Docker Engine and the compose v2 plugin by hand");
+  }
+  if (process.getuid?.() !== 0) throw new UserError(`${what} needs root`, "run the command again as root (sudo)");
+}
+
+let aptUpdated = false;
+async function aptInstall(packages: string[], opts: PrepareOptions): Promise<void> {
+  const env = { DEBIAN_FRONTEND: "noninteractive" };
+  if (!aptUpdated) {
+    opts.log("apt-get update");
+    await run("apt-get", ["update", "-qq"], { env, timeoutMs: 5 * 60_000 });
+    aptUpdated = true;
+  }
+  opts.log(`apt-get install ${packages.join(" ")}`);
+  await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { env, timeoutMs: 15 * 60_000 });
+}
+
+async function aptCandidate(pkg: string): Promise<string | undefined> {
+  const r = await run("apt-cache", ["policy", pkg], { reject: false });
+  const m = /Candidate:\s*(\S+)/.exec(r.stdout);
+  return m?.[1] && m[1] !== "(none)" ? m[1] : undefined;
+}
+
+export async function ensureEngine(opts: PrepareOptions, report: PrepareReport): Promise<void> {
+  if ((await which("dockerd")) || (await docker.ping())) return;
+  await requireDebianRoot("Installing Docker Engine");
+  await mayChange(opts, "Docker Engine is not installed; stevie-stack will install Debian's docker.io package");
+  await aptInstall(["docker.io", "iptables", "ca-certificates"], opts);
+  report.actions.push("installed docker.io");
+}
+
+/**
+ * Compose v2 as the `docker compose` plugin. Debian trixie and Ubuntu ship it as a package; bookworm does not,
+ * but trixie's build only needs libc6 >= 2.34, so we fetch that one .deb from trixie.
+ */
+export async function ensureCompose(opts: PrepareOptions, report: PrepareReport): Promise<void> {
+  const current = await composeVersion();
+  const v = current ? parseVersion(current) : undefined;
+  if (v && versionAtLeast(v, MIN_COMPOSE)) return;
+  await requireDebianRoot("Installing the Docker Compose v2 plugin");
+  await mayChange(opts, `Docker Compose v2 is ${current ? `too old (${current})` : "missing"}; stevie-stack will install it`);
+  if (!aptUpdated) await aptInstall([], opts).catch(() => undefined);
+  for (const pkg of ["docker-compose-plugin", "docker-compose-v2", "docker-compose"]) {
+    const cand = await aptCandidate(pkg);
+    const cv = cand ? parseVersion(cand) : undefined;
+    if (cv && versionAtLeast(cv, MIN_COMPOSE)) {
+      await aptInstall([pkg], opts);
+      report.actions.push(`installed ${pkg} ${cand}`);
+      return;
+    }
+  }
+  const os = await readOsRelease();
+  if (os.id !== "debian") throw new UserError("no Docker Compose v2 package is available from apt", "install the compose plugin from Docker's repository");
+  const list = "/etc/apt/sources.list.d/stevie-stack-trixie.list";
+  const dir = await mkdtemp(join(tmpdir(), "stevie-compose-"));
+  const { writeFile } = await import("node:fs/promises");
+  try {
+    opts.log("fetching docker-compose from Debian trixie");
+    await writeFile(list, `deb ${DEBIAN_MIRROR} trixie main\n`);
+    await run("apt-get", ["update", "-qq"], { timeoutMs: 5 * 60_000 });
+    await run("apt-get", ["download", "-t", "trixie", "docker-compose"], { cwd: dir, timeoutMs: 5 * 60_000 });
+  } finally {
+    await rm(list, { force: true });
+    await run("apt-get", ["update", "-qq"], { timeoutMs: 5 * 60_000, reject: false });
+  }
+  const { readdir } = await import("node:fs/promises");
+  const deb = (await readdir(dir)).find((f) => f.endsWith(".deb"));
+  if (!deb) throw new UserError("could not download docker-compose from Debian trixie", "install the compose plugin by hand");
+  await run("dpkg", ["-i", join(dir, deb)]);
+  await rm(dir, { recursive: true, force: true });
+  report.actions.push("installed docker-compose from trixie");
+}
+
+export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport): Promise<void> {
+  if (await docker.ping()) return;
+  if (process.getuid?.() !== 0) {
+    throw new UserError("the Docker daemon is not running (or /var/run/docker.sock is not accessible to you)", "start it (`sudo systemctl start docker`) or add yourself to the docker group");
+  }
+  await mayChange(opts, "The Docker daemon is not running; stevie-stack will start it");
+  if (existsSync("/run/systemd/system")) {
+    opts.log("systemctl start docker");
+    await run("systemctl", ["start", "docker"], { reject: false });
+  }
+  if (!(await docker.ping())) {
+    // No systemd (containers, CI sandboxes): run dockerd ourselves, detached.
+    opts.log("starting dockerd (log: /var/log/stevie-stack-dockerd.log)");
+    await startDetached("dockerd", [], "/var/log/stevie-stack-dockerd.log");
+  }
+  const deadline = Date.now() + 90_000;
+  while (!(await docker.ping())) {
+    if (Date.now() > deadline) {
+      throw new UserError("the Docker daemon did not start within 90 s", "read /var/log/stevie-stack-dockerd.log (or `journalctl -u docker`)");
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  report.actions.push("started the Docker daemon");
+}
+
+/**
+ * The one base image every Dockerfile starts from. Pulled when a registry answers; otherwise (air-gapped)
+ * built locally from Debian's archive with debootstrap and imported.
+ */
+export async function ensureBaseImage(opts: PrepareOptions, report: PrepareReport): Promise<void> {
+  if (await docker.imageExists(BASE_IMAGE)) return;
+  opts.log(`pulling ${BASE_IMAGE}`);
+  const pulled = await run("docker", ["pull", BASE_IMAGE], { reject: false, timeoutMs: 120_000 });
+  if (pulled.exitCode === 0) {
+    report.actions.push(`pulled ${BASE_IMAGE}`);
+    return;
+  }
+  opts.log(`no registry reachable; building ${BASE_IMAGE} locally with debootstrap (air-gapped mode)`);
+  await requireDebianRoot(`Building ${BASE_IMAGE} locally`);
+  if (!(await which("debootstrap"))) await aptInstall(["debootstrap"], opts);
+  const dir = await mkdtemp(join(tmpdir(), "stevie-rootfs-"));
+  const tarball = `${dir}.tar`;
+  try {
+    await run("debootstrap", ["--variant=minbase", "trixie", dir, DEBIAN_MIRROR], { timeoutMs: 15 * 60_000 });
+    await run("tar", ["-C", dir, "-cf", tarball, "."], { timeoutMs: 5 * 60_000 });
+    await run("docker", ["import", tarball, BASE_IMAGE], { timeoutMs: 5 * 60_000 });
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    await rm(tarball, { force: true });
+  }
+  report.actions.push(`built ${BASE_IMAGE} with debootstrap`);
+}
+
+export async function prepareHost(opts: PrepareOptions): Promise<PrepareReport> {
+  const report: PrepareReport = { actions: [] };
+  await ensureEngine(opts, report);
+  await ensureCompose(opts, report);
+  await ensureDaemon(opts, report);
+  await ensureBaseImage(opts, report);
+  if (!(await which("openssl"))) {
+    await requireDebianRoot("Installing openssl");
+    await mayChange(opts, "openssl is missing; stevie-stack will install it");
+    await aptInstall(["openssl"], opts);
+    report.actions.push("installed openssl");
+  }
+  return report;
+}

@@ -1,0 +1,156 @@
+import { Command, InvalidArgumentError, Option } from "commander";
+import type { StevieConfigInput } from "./config/schema.js";
+import { UserError } from "./errors.js";
+import { packageVersion } from "./package-root.js";
+import { defaultStackDir } from "./stack/paths.js";
+
+/**
+ * Every command, registered in one place. Actions only turn flags into a typed options object and call the
+ * module that does the work (loaded lazily, so `--help` stays fast).
+ */
+interface GlobalFlags {
+  dir?: string;
+  yes?: boolean;
+  json?: boolean;
+  verbose?: boolean;
+}
+
+const intArg = (name: string, min: number, max: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InvalidArgumentError(`${name} must be a whole number from ${min} to ${max}`);
+  return n;
+};
+
+const isTTY = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
+const out = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+async function confirmOrRefuse(question: string): Promise<boolean> {
+  if (!isTTY()) return false;
+  const { confirmPrompt } = await import("./wizard.js");
+  return confirmPrompt(question);
+}
+
+function withShared(cmd: Command): Command {
+  return cmd
+    .option("--dir <path>", "stack directory (default: /opt/stevie-stack as root, else ./stevie-stack)")
+    .option("-y, --yes", "answer yes to every question (needed for destructive actions without a TTY)")
+    .option("--json", "machine-readable output")
+    .option("--verbose", "show stack traces and commands");
+}
+
+export function buildProgram(): Command {
+  const program = new Command("stevie-stack")
+    .description("Install and operate the Stevie Awards Recommendation API on this host")
+    .version(packageVersion())
+    .showHelpAfterError("(run with --help for usage)")
+    .configureOutput({ outputError: (s, write) => write(s) });
+  program.exitOverride();
+
+  withShared(program.command("install"))
+    .description("check the host, generate the stack, build images, start it and wait until healthy")
+    .option("-c, --config <file>", "stevie.yaml to install from")
+    .option("--non-interactive", "never ask questions (the default without a TTY)")
+    .option("--dry-run", "print what would be done and change nothing")
+    .addOption(new Option("--environment <env>", "dev, staging or prod").choices(["dev", "staging", "prod"]))
+    .option("--project-name <name>", "Compose project name")
+    .option("--domain <host>", "host name for the API and its certificate")
+    .option("--bind-address <ip>", "host address nginx listens on")
+    .option("--http-port <port>", "HTTP port", intArg("--http-port", 1, 65535))
+    .option("--https-port <port>", "HTTPS port", intArg("--https-port", 1, 65535))
+    .option("--api-replicas <n>", "API containers", intArg("--api-replicas", 2, 20))
+    .option("--health-timeout <seconds>", "how long to wait for the stack to become healthy", intArg("--health-timeout", 10, 3600), 600)
+    .action(async (f: GlobalFlags & Record<string, string | number | boolean | undefined>) => {
+      const { runInstall, apiUrl, resolveConfig } = await import("./commands/install.js");
+      const { stackPaths } = await import("./stack/paths.js");
+      const overrides: StevieConfigInput = {
+        ...(f.environment ? { environment: f.environment as "dev" | "staging" | "prod" } : {}),
+        ...(f.projectName ? { projectName: String(f.projectName) } : {}),
+        ...(f.domain ? { domain: String(f.domain) } : {}),
+        ...(f.bindAddress || f.httpPort || f.httpsPort
+          ? { network: { bindAddress: f.bindAddress as string | undefined, httpPort: f.httpPort as number | undefined, httpsPort: f.httpsPort as number | undefined } }
+          : {}),
+        ...(f.apiReplicas ? { api: { replicas: f.apiReplicas as number } } : {}),
+      };
+      const dir = f.dir ?? defaultStackDir();
+      const interactive = !f.nonInteractive && isTTY();
+      let answers = overrides;
+      if (interactive && !f.config) {
+        const { askInstallQuestions } = await import("./wizard.js");
+        answers = await askInstallQuestions(overrides);
+      }
+      const opts = { dir, configFile: f.config as string | undefined, overrides: answers, yes: Boolean(f.yes), dryRun: Boolean(f.dryRun), interactive, healthTimeoutMs: Number(f.healthTimeout) * 1000 };
+      const plan = await runInstall(opts, { log: out, confirm: confirmOrRefuse });
+      const { config } = await resolveConfig(opts, stackPaths(dir));
+      if (f.json) return out(JSON.stringify({ ...plan, url: apiUrl(config) }, null, 2));
+      if (f.dryRun) {
+        out("\nDry run: nothing was changed. Images:");
+        for (const i of plan.images) out(`  ${i.ref}: ${i.action}`);
+        out(`Stack currently ${plan.stackRunning ? "running and healthy" : "not running (or not healthy)"}.`);
+        return;
+      }
+      out(plan.changes ? `\nThe stack is up and healthy.` : `\nNo changes: the stack is already installed with this configuration and healthy.`);
+      out(`API: ${apiUrl(config)}  (CA certificate: ${stackPaths(dir).tls}/ca.crt)`);
+      out(`Next: stevie-stack status --dir ${stackPaths(dir).dir}`);
+    });
+
+  withShared(program.command("status"))
+    .description("show every service of the stack and its health")
+    .action(async (f: GlobalFlags) => {
+      const { collectStatus, renderStatus } = await import("./commands/status.js");
+      const s = await collectStatus(f.dir ?? defaultStackDir());
+      out(f.json ? JSON.stringify(s, null, 2) : renderStatus(s));
+      if (!s.healthy) process.exitCode = 3;
+    });
+
+  withShared(program.command("uninstall"))
+    .description("stop and remove the stack (data is kept unless --purge-data)")
+    .option("--purge-data", "also delete the data volumes and the stack directory")
+    .action(async (f: GlobalFlags & { purgeData?: boolean }) => {
+      const { runUninstall } = await import("./commands/uninstall.js");
+      const r = await runUninstall({ dir: f.dir ?? defaultStackDir(), purgeData: Boolean(f.purgeData), yes: Boolean(f.yes) }, confirmOrRefuse);
+      if (f.json) return out(JSON.stringify(r, null, 2));
+      out(`Removed ${r.containers} containers, ${r.networks.length} networks${r.volumes.length ? `, ${r.volumes.length} volumes` : ""}${r.removedDir ? " and the stack directory" : "; data volumes kept"}.`);
+    });
+
+  const host = program.command("host").description("prepare and check this host");
+  withShared(host.command("prepare"))
+    .description("install Docker Engine and the compose plugin if missing, start the daemon, provide the base image")
+    .action(async (f: GlobalFlags) => {
+      const { prepareHost } = await import("./host/prepare.js");
+      const r = await prepareHost({ yes: Boolean(f.yes), confirm: confirmOrRefuse, log: (l) => process.stderr.write(`${l}\n`) });
+      out(r.actions.length ? `Host prepared: ${r.actions.join("; ")}.` : "Host already prepared: Docker engine, compose plugin, daemon and base image are present.");
+    });
+  withShared(host.command("check"))
+    .description("run the preflight checks and print their verdicts")
+    .option("--http-port <port>", "HTTP port to check", intArg("--http-port", 1, 65535), 80)
+    .option("--https-port <port>", "HTTPS port to check", intArg("--https-port", 1, 65535), 443)
+    .action(async (f: GlobalFlags & { httpPort: number; httpsPort: number }) => {
+      const { probeHost, evaluatePreflight, renderChecks } = await import("./host/preflight.js");
+      const checks = evaluatePreflight(await probeHost({ dir: f.dir ?? defaultStackDir(), ports: [f.httpPort, f.httpsPort], bindAddress: "0.0.0.0" }));
+      out(f.json ? JSON.stringify(checks, null, 2) : renderChecks(checks));
+      if (checks.some((c) => c.status === "fail")) process.exitCode = 1;
+    });
+
+  const config = program.command("config").description("the stevie.yaml configuration");
+  config
+    .command("example")
+    .description("print a commented stevie.yaml with every key at its default")
+    .action(async () => {
+      const { renderConfigExample } = await import("./config/example.js");
+      process.stdout.write(renderConfigExample());
+    });
+  config
+    .command("validate <file>")
+    .description("check a stevie.yaml and report every problem at once")
+    .action(async (file: string) => {
+      const { loadConfigFile } = await import("./config/load.js");
+      await loadConfigFile(file);
+      out(`${file} is valid.`);
+    });
+
+  return program;
+}
+
+export { UserError };

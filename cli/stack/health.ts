@@ -1,0 +1,56 @@
+import * as docker from "../docker.js";
+import { UserError } from "../errors.js";
+
+export interface ServiceHealth {
+  service: string;
+  expected: number;
+  running: number;
+  healthy: number;
+  containers: docker.ContainerState[];
+}
+
+/** Group a project's containers by compose service and count how many are up and healthy. Pure. */
+export function summarise(containers: docker.ContainerState[], expected: Record<string, number>): ServiceHealth[] {
+  return Object.entries(expected).map(([service, n]) => {
+    const mine = containers.filter((c) => c.service === service);
+    return {
+      service,
+      expected: n,
+      running: mine.filter((c) => c.state === "running").length,
+      healthy: mine.filter((c) => c.state === "running" && (c.health === "healthy" || c.health === "none")).length,
+      containers: mine,
+    };
+  });
+}
+
+export const allHealthy = (s: ServiceHealth[]) => s.every((x) => x.healthy >= x.expected && x.running === x.expected);
+
+/** Poll the engine until every service has its expected number of healthy containers. */
+export async function waitForHealthy(
+  project: string,
+  expected: Record<string, number>,
+  opts: { timeoutMs: number; onProgress?: (s: ServiceHealth[]) => void },
+): Promise<ServiceHealth[]> {
+  const deadline = Date.now() + opts.timeoutMs;
+  for (;;) {
+    const s = summarise(await docker.listContainers(docker.PROJECT_LABEL, project), expected);
+    opts.onProgress?.(s);
+    if (allHealthy(s)) return s;
+    if (Date.now() > deadline) {
+      const bad = s.filter((x) => x.healthy < x.expected).map((x) => `${x.service} (${x.healthy}/${x.expected} healthy)`);
+      throw new UserError(`services did not become healthy within ${Math.round(opts.timeoutMs / 1000)} s: ${bad.join(", ")}`, `see \`stevie-stack logs SERVICE\` or \`docker compose -p ${project} ps\`, fix the cause, then run install again`);
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/** The last log lines of every container that is not healthy: printed when something fails. */
+export async function unhealthyReport(project: string, lines = 30): Promise<string> {
+  const list = await docker.listContainers(docker.PROJECT_LABEL, project);
+  const parts: string[] = [];
+  for (const c of list.filter((c) => c.state !== "running" || c.health === "unhealthy" || c.health === "starting")) {
+    const logs = await docker.containerLogs(c.id, lines).catch((e: Error) => `(no logs: ${e.message})`);
+    parts.push(`--- ${c.name} (${c.state}, ${c.health}) ---\n${logs.trimEnd()}`);
+  }
+  return parts.join("\n");
+}

@@ -1,0 +1,43 @@
+import { join, resolve } from "node:path";
+import { homedir } from "node:os";
+
+/** Where everything of one installed stack lives. The stack directory is plain files, diffable. */
+export interface StackPaths {
+  dir: string;
+  config: string;
+  compose: string;
+  envFile: string;
+  secrets: string;
+  tls: string;
+  nginxConf: string;
+  state: string;
+  manifest: string;
+  versionStamp: string;
+}
+
+export function stackPaths(dir: string): StackPaths {
+  const d = resolve(dir);
+  return {
+    dir: d,
+    config: join(d, "stevie.yaml"),
+    compose: join(d, "compose.yaml"),
+    envFile: join(d, ".env"),
+    secrets: join(d, "secrets"),
+    tls: join(d, "tls"),
+    nginxConf: join(d, "nginx", "nginx.conf"),
+    state: join(d, ".stevie"),
+    manifest: join(d, ".stevie", "manifest.json"),
+    versionStamp: join(d, ".stevie", "version"),
+  };
+}
+
+export function defaultStackDir(): string {
+  return process.getuid?.() === 0 ? "/opt/stevie-stack" : resolve("stevie-stack");
+}
+
+/** Build contexts and downloaded artifacts (the Node runtime for the API image), shared by every stack on the host. */
+export function cacheDir(): string {
+  if (process.env.STEVIE_STACK_CACHE) return resolve(process.env.STEVIE_STACK_CACHE);
+  if (process.getuid?.() === 0) return "/var/cache/stevie-stack";
+  return join(process.env.XDG_CACHE_HOME ?? join(homedir(), ".cache"), "stevie-stack");
+}

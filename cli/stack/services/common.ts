@@ -1,0 +1,33 @@
+import { PROJECT_LABEL } from "../../docker.js";
+import type { StevieConfig } from "../../config/schema.js";
+import type { ComposeService, HealthCheck } from "../compose-types.js";
+import type { Limits, Sizing } from "../sizing.js";
+
+/** What every service module needs to describe its container. */
+export interface StackContext {
+  config: StevieConfig;
+  sizing: Sizing;
+  version: string;
+}
+
+export const imageRef = (name: string, version: string) => `stevie-stack/${name}:${version}`;
+
+export function labels(ctx: StackContext, service: string): Record<string, string> {
+  return { [PROJECT_LABEL]: ctx.config.projectName, "io.stevie-stack.service": service, "io.stevie-stack.environment": ctx.config.environment };
+}
+
+/** Restart policy, resource ceiling, log rotation and labels: what every container of the stack has. */
+export function baseService(ctx: StackContext, service: string, image: string, limits: Limits, healthcheck: HealthCheck): ComposeService {
+  return {
+    image: imageRef(image, ctx.version),
+    restart: "unless-stopped",
+    healthcheck,
+    deploy: { resources: { limits: { cpus: String(limits.cpus), memory: `${limits.memoryMb}M` } } },
+    logging: { driver: "json-file", options: { "max-size": "10m", "max-file": "5" } },
+    labels: labels(ctx, service),
+  };
+}
+
+export function health(test: string[], opts: Partial<HealthCheck> = {}): HealthCheck {
+  return { test, interval: "10s", timeout: "5s", retries: 3, start_period: "60s", ...opts };
+}

@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { z } from "zod";
+
+/**
+ * The API's configuration, parsed once at start-up. Secrets may be given directly or as *_FILE paths
+ * (Docker secrets); the file form wins and the value never appears in logs or errors.
+ */
+const schema = z.object({
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default("0.0.0.0"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  STEVIE_ENV: z.enum(["dev", "staging", "prod"]).default("prod"),
+  STEVIE_VERSION: z.string().default("dev"),
+  PGHOST: z.string().default("127.0.0.1"),
+  PGPORT: z.coerce.number().int().default(5432),
+  PGUSER: z.string().default("stevie"),
+  PGDATABASE: z.string().default("stevie"),
+  PGPASSWORD: z.string().optional(),
+  PG_POOL_MIN: z.coerce.number().int().min(0).default(2),
+  PG_POOL_MAX: z.coerce.number().int().min(1).default(20),
+  REDIS_HOST: z.string().default("127.0.0.1"),
+  REDIS_PORT: z.coerce.number().int().default(6379),
+  REDIS_PASSWORD: z.string().optional(),
+  /** Seconds to keep serving in-flight requests after SIGTERM before closing pools. */
+  SHUTDOWN_GRACE_S: z.coerce.number().min(0).default(20),
+});
+
+export type Env = z.output<typeof schema>;
+
+/** Replace each NAME_FILE variable by NAME, read from the file. */
+export function resolveFileVars(raw: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...raw };
+  for (const [key, path] of Object.entries(raw)) {
+    if (!key.endsWith("_FILE") || !path) continue;
+    const name = key.slice(0, -"_FILE".length);
+    try {
+      out[name] = readFileSync(path, "utf8").trim();
+    } catch (err) {
+      throw new Error(`${key} points to ${path}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+    delete out[key];
+  }
+  return out;
+}
+
+export function parseEnv(raw: NodeJS.ProcessEnv = process.env): Env {
+  const r = schema.safeParse(resolveFileVars(raw));
+  if (!r.success) {
+    const lines = r.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid environment:\n${lines.join("\n")}`);
+  }
+  return r.data;
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from "node:crypto";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import type { Deps } from "./context.js";
+import { checkReadiness } from "./health.js";
+import type { Metrics } from "./metrics.js";
+import { appRouter } from "./routers/_app.js";
+
+const TRPC_BASE = "/api/trpc/";
+const MAX_BODY_BYTES = 1024 * 1024;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function routeOf(url: string): string {
+  if (url.startsWith(TRPC_BASE)) return "trpc";
+  const path = url.split("?")[0] ?? url;
+  return ["/api/health/live", "/api/health/ready", "/metrics"].includes(path) ? path : "other";
+}
+
+export interface ApiServer {
+  server: Server;
+  /** Stop taking new connections, let in-flight requests finish (up to graceMs), then resolve. */
+  drain(graceMs: number): Promise<void>;
+  isDraining(): boolean;
+}
+
+export function createApiServer(deps: Deps, metrics: Metrics): ApiServer {
+  let draining = false;
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: TRPC_BASE,
+    maxBodySize: MAX_BODY_BYTES,
+    createContext: ({ req }) => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? "") }),
+    onError: ({ error, path, ctx }) => {
+      const level = error.code === "INTERNAL_SERVER_ERROR" ? "error" : "warn";
+      deps.log[level]({ requestId: ctx?.requestId, procedure: path, code: error.code, err: level === "error" ? error.cause ?? error : undefined }, error.code === "INTERNAL_SERVER_ERROR" ? "procedure failed" : error.message);
+    },
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? "/";
+    const path = url.split("?")[0] ?? url;
+    if (path === "/api/health/live") return sendJson(res, 200, { status: "live", version: deps.version });
+    if (path === "/api/health/ready") {
+      if (draining) return sendJson(res, 503, { status: "draining" });
+      const r = await checkReadiness(deps);
+      return sendJson(res, r.status === "down" ? 503 : 200, r);
+    }
+    if (path === "/metrics") {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { "content-type": metrics.registry.contentType });
+      res.end(text);
+      return;
+    }
+    if (url.startsWith(TRPC_BASE)) return trpc(req, res);
+    sendJson(res, 404, { error: { code: "NOT_FOUND", message: "no such endpoint" } });
+  }
+
+  const server = createServer((req, res) => {
+    const requestId = typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].length <= 128 ? req.headers["x-request-id"] : randomUUID();
+    req.headers["x-request-id"] = requestId;
+    res.setHeader("x-request-id", requestId);
+    if (draining) res.setHeader("connection", "close");
+    const route = routeOf(req.url ?? "/");
+    const end = metrics.httpDuration.startTimer({ route, method: req.method ?? "GET" });
+    res.on("finish", () => {
+      end();
+      metrics.httpRequests.inc({ route, method: req.method ?? "GET", status: String(res.statusCode) });
+      if (route === "trpc" || res.statusCode >= 500) {
+        deps.log.info({ requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode }, "request");
+      }
+    });
+    handle(req, res).catch((err: unknown) => {
+      deps.log.error({ requestId, err }, "unhandled request error");
+      if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "internal error", requestId } });
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout so nginx closes first
+  server.headersTimeout = 66_000;
+
+  return {
+    server,
+    isDraining: () => draining,
+    drain(graceMs) {
+      draining = true;
+      return new Promise((resolve) => {
+        const timer = setTimeout(() => {
+          server.closeAllConnections();
+          resolve();
+        }, graceMs);
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

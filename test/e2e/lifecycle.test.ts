@@ -1,0 +1,41 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, readFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import * as docker from "../../cli/docker.js";
+import { runCli } from "../setup/cli.js";
+import { freePort } from "../setup/ports.js";
+import { TEST_PROJECT_PREFIX, writeTestConfig } from "../setup/stack.js";
+
+/** A second, short-lived stack (images are already built by the suite's setup): install, uninstall, purge. */
+describe("install and uninstall lifecycle", () => {
+  it("keeps data on uninstall, reuses it on reinstall, and --purge-data leaves nothing behind", async () => {
+    const base = await mkdtemp(join(tmpdir(), "stevie-life-"));
+    const dir = join(base, "stack");
+    const project = `${TEST_PROJECT_PREFIX}-life-${process.pid}`;
+    const cfg = await writeTestConfig(dir, project, await freePort(), await freePort());
+    const install = () => runCli(["install", "--non-interactive", "--config", cfg, "--dir", dir], { timeoutMs: 600_000 });
+
+    const first = await install();
+    expect(first.code, first.stderr).toBe(0);
+    const password = await readFile(join(dir, "secrets", "postgres_password"), "utf8");
+
+    const down = await runCli(["uninstall", "--yes", "--dir", dir]);
+    expect(down.code, down.stderr).toBe(0);
+    expect(await docker.listContainers(docker.PROJECT_LABEL, project)).toEqual([]);
+    expect((await docker.listVolumes(docker.PROJECT_LABEL, project)).length).toBe(2);
+
+    // Same secrets, same data volume: the database must accept the kept password again.
+    const again = await install();
+    expect(again.code, again.stderr).toBe(0);
+    expect(await readFile(join(dir, "secrets", "postgres_password"), "utf8")).toBe(password);
+
+    const purge = await runCli(["uninstall", "--purge-data", "--yes", "--dir", dir]);
+    expect(purge.code, purge.stderr).toBe(0);
+    expect(await docker.listContainers(docker.PROJECT_LABEL, project)).toEqual([]);
+    expect(await docker.listVolumes(docker.PROJECT_LABEL, project)).toEqual([]);
+    expect(await docker.listNetworks(docker.PROJECT_LABEL, project)).toEqual([]);
+    expect(existsSync(dir)).toBe(false);
+  });
+});

@@ -1,0 +1,85 @@
+import { stat } from "node:fs/promises";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import * as docker from "../../cli/docker.js";
+import { compose } from "../../cli/stack/compose-cli.js";
+import { stackPaths } from "../../cli/stack/paths.js";
+import { runCli } from "../setup/cli.js";
+import { stackFetch, trpcClient } from "../setup/client.js";
+
+const stack = inject("stack");
+const paths = stackPaths(stack.dir);
+
+describe("installed stack", () => {
+  it("answers readiness over HTTPS through nginx with the database and redis up", async () => {
+    const res = await stackFetch(stack)(`${stack.baseUrl}/api/health/ready`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { status: string; checks: Record<string, { state: string }> };
+    expect(body.status).toBe("ready");
+    expect(body.checks.database?.state).toBe("up");
+    expect(body.checks.redis?.state).toBe("up");
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
+  });
+
+  it("serves a tRPC procedure that reads from PostgreSQL 17 with pgvector", async () => {
+    const info = await trpcClient(stack).system.info.query();
+    expect(info.postgres).toMatch(/^17\./);
+    expect(info.pgvector).toMatch(/^0\.\d+/);
+    expect(Date.parse(info.databaseTime)).toBeGreaterThan(Date.parse("2025-01-01"));
+  });
+
+  it("redirects plain HTTP to HTTPS on the configured port", async () => {
+    const res = await fetch(`http://127.0.0.1:${stack.httpPort}/api/health/live`, { redirect: "manual" });
+    expect(res.status).toBe(301);
+    expect(res.headers.get("location")).toBe(`https://127.0.0.1:${stack.httpsPort}/api/health/live`);
+  });
+
+  it("does not expose /metrics or paths outside /api/ through nginx", async () => {
+    const f = stackFetch(stack);
+    expect((await f(`${stack.baseUrl}/metrics`)).status).toBe(404);
+    expect((await f(`${stack.baseUrl}/.env`)).status).toBe(404);
+  });
+
+  it("reports every service healthy in status --json", async () => {
+    const r = await runCli(["status", "--json", "--dir", stack.dir]);
+    expect(r.code).toBe(0);
+    const s = JSON.parse(r.stdout) as { healthy: boolean; services: { service: string; healthy: number; expected: number }[] };
+    expect(s.healthy).toBe(true);
+    expect(s.services.map((x) => x.service).sort()).toEqual(["api", "nginx", "postgres", "redis"]);
+    for (const svc of s.services) expect(svc.healthy).toBe(svc.expected);
+    expect(s.services.find((x) => x.service === "api")?.expected).toBe(2);
+  });
+
+  it("publishes ports only from nginx, and only on the configured address", async () => {
+    const containers = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    expect(containers.length).toBe(5);
+    for (const c of containers) {
+      if (c.service === "nginx") {
+        expect(c.ports.map((p) => p.host).sort()).toEqual([stack.httpPort, stack.httpsPort].sort());
+        for (const p of c.ports) expect(p.ip).toBe("127.0.0.1");
+      } else {
+        expect(c.ports).toEqual([]);
+      }
+    }
+  });
+
+  it("keeps generated secrets 0600 and the real nginx accepts its config", async () => {
+    for (const name of ["postgres_password", "redis_password", "session_key"]) {
+      const s = await stat(join(paths.secrets, name));
+      expect(s.mode & 0o777).toBe(0o600);
+    }
+    expect((await stat(join(paths.tls, "server.key"))).mode & 0o777).toBe(0o600);
+    const t = await compose(paths, stack.project, ["exec", "-T", "nginx", "nginx", "-t"], { reject: false });
+    expect(t.exitCode, t.stderr).toBe(0);
+    expect(t.stderr).toMatch(/syntax is ok/);
+  });
+
+  it("changes nothing when install runs again, and says so", async () => {
+    const before = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    const r = await runCli(["install", "--non-interactive", "--dir", stack.dir], { timeoutMs: 300_000 });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/No changes/);
+    const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    expect(after.map((c) => c.id).sort()).toEqual(before.map((c) => c.id).sort());
+  });
+});

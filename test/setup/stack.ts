@@ -1,0 +1,104 @@
+import { existsSync } from "node:fs";
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { TestProject } from "vitest/node";
+import * as docker from "../../cli/docker.js";
+import { prepareHost } from "../../cli/host/prepare.js";
+import { unhealthyReport } from "../../cli/stack/health.js";
+import { compose } from "../../cli/stack/compose-cli.js";
+import { stackPaths } from "../../cli/stack/paths.js";
+import { removeProjectResources } from "../../cli/commands/uninstall.js";
+import { cliBin, runCli } from "./cli.js";
+import { freePort } from "./ports.js";
+
+/** Every stack the test suite creates has a project name starting with this, so leftovers can be found by label. */
+export const TEST_PROJECT_PREFIX = "stevietest";
+
+export interface TestStack {
+  dir: string;
+  project: string;
+  httpPort: number;
+  httpsPort: number;
+  caFile: string;
+  baseUrl: string;
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    stack: TestStack;
+  }
+}
+
+/** Remove containers, networks and volumes of earlier test runs (a restarted daemon revives them). */
+export async function removeTestLeftovers(): Promise<number> {
+  const projects = new Set<string>();
+  for (const c of await docker.listContainers(docker.PROJECT_LABEL)) {
+    const labels = await docker.containerLabels(c.id).catch(() => ({}) as Record<string, string>);
+    const p = labels[docker.PROJECT_LABEL];
+    if (p?.startsWith(TEST_PROJECT_PREFIX)) projects.add(p);
+  }
+  for (const v of await docker.listVolumes(docker.PROJECT_LABEL)) if (v.includes(TEST_PROJECT_PREFIX)) projects.add(v.split("_")[0]!);
+  for (const n of await docker.listNetworks(docker.PROJECT_LABEL)) if (n.name.startsWith(TEST_PROJECT_PREFIX)) projects.add(n.name.split("_")[0]!);
+  for (const p of projects) await removeProjectResources(p, true);
+  return projects.size;
+}
+
+export async function writeTestConfig(dir: string, project: string, httpPort: number, httpsPort: number, extra = ""): Promise<string> {
+  const file = join(dir, "..", `${project}.yaml`);
+  await writeFile(
+    file,
+    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\nresources:\n  profile: small\n${extra}`,
+  );
+  return file;
+}
+
+async function diagnostics(project: string, dir: string): Promise<void> {
+  const paths = stackPaths(dir);
+  if (existsSync(paths.compose)) {
+    const ps = await compose(paths, project, ["ps", "--all"], { reject: false });
+    process.stderr.write(`\n=== docker compose ps (${project}) ===\n${ps.stdout}\n${ps.stderr}\n`);
+  }
+  process.stderr.write(`=== unhealthy services (last log lines) ===\n${await unhealthyReport(project, 40).catch((e: Error) => e.message)}\n`);
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  if (!existsSync(cliBin)) throw new Error("dist/cli/bin.js is missing: run `npm run build` first (npm test does)");
+  const started = Date.now();
+  const log = (l: string) => process.stderr.write(`[stack] ${l}\n`);
+  // The same host preparation the README's install command runs: engine, compose plugin, daemon, base image.
+  const prep = await prepareHost({ yes: true, log });
+  if (prep.actions.length) log(`host prepared: ${prep.actions.join("; ")}`);
+  const removed = await removeTestLeftovers();
+  if (removed) log(`removed ${removed} leftover test stack(s)`);
+
+  const base = await mkdtemp(join(tmpdir(), "stevie-e2e-"));
+  const dir = join(base, "stack");
+  const name = `${TEST_PROJECT_PREFIX}-${process.pid}`;
+  const httpPort = await freePort();
+  const httpsPort = await freePort();
+  const cfg = await writeTestConfig(dir, name, httpPort, httpsPort);
+  log(`installing ${name} into ${dir} (https port ${httpsPort})`);
+  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", dir], { timeoutMs: 20 * 60_000, echo: Boolean(process.env.STEVIE_TEST_VERBOSE) });
+  if (r.code !== 0) {
+    process.stderr.write(`${r.stdout}\n${r.stderr}\n`);
+    await diagnostics(name, dir);
+    await removeProjectResources(name, true).catch(() => undefined);
+    throw new Error(`stevie-stack install failed with exit code ${r.code}`);
+  }
+  const installSeconds = ((Date.now() - started) / 1000).toFixed(1);
+  log(`stack healthy after ${installSeconds} s`);
+  await writeFile(join(base, "install-seconds"), installSeconds);
+
+  const stack: TestStack = { dir, project: name, httpPort, httpsPort, caFile: join(dir, "tls", "ca.crt"), baseUrl: `https://127.0.0.1:${httpsPort}` };
+  project.provide("stack", stack);
+
+  return async () => {
+    if (process.env.STEVIE_TEST_FAILED) await diagnostics(name, dir);
+    if (existsSync(stackPaths(dir).config)) {
+      const u = await runCli(["uninstall", "--purge-data", "--yes", "--dir", dir], { timeoutMs: 5 * 60_000 });
+      if (u.code !== 0) process.stderr.write(`uninstall failed:\n${u.stdout}\n${u.stderr}\n`);
+    }
+    await removeProjectResources(name, true).catch(() => undefined);
+  };
+}

@@ -1,0 +1,33 @@
+import { defineConfig } from "vitest/config";
+
+/**
+ * Two projects. `unit`: *.test.ts beside the code, no Docker. `e2e`: test/e2e and *.integration.test.ts, against
+ * one real stack that test/setup/stack.ts installs once per run with the built CLI and removes at the end.
+ */
+export default defineConfig({
+  test: {
+    reporters: ["default", "./test/setup/summary-reporter.ts"],
+    projects: [
+      {
+        test: {
+          name: "unit",
+          include: ["cli/**/*.test.ts", "server/**/*.test.ts", "nginx/**/*.test.ts", "test/unit/**/*.test.ts", "test/eval/**/*.test.ts"],
+          exclude: ["**/*.integration.test.ts", "node_modules/**", "dist/**"],
+        },
+      },
+      {
+        test: {
+          name: "e2e",
+          include: ["test/e2e/**/*.test.ts", "**/*.integration.test.ts"],
+          exclude: ["node_modules/**", "dist/**"],
+          globalSetup: ["./test/setup/stack.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
+          // The e2e files share one stack and the host's Docker: run them one after another.
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+    ],
+  },
+});
