@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/", "node_modules/", "**/*.mjs", "server/catalog/data/"] },
+  { ignores: ["dist/", "node_modules/", "**/*.mjs", "server/catalog/data/", "server/generated/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -114,6 +114,33 @@ export function buildProgram(): Command {
       out(`Removed ${r.containers} containers, ${r.networks.length} networks${r.volumes.length ? `, ${r.volumes.length} volumes` : ""}${r.removedDir ? " and the stack directory" : "; data volumes kept"}.`);
     });
 
+  const catalog = program.command("catalog").description("the Stevie Awards category catalogue inside the stack");
+  withShared(catalog.command("import <file>"))
+    .description("validate a catalogue file, load it (reporting what changed) and embed new or changed categories")
+    .option("--dry-run", "report what would change and change nothing")
+    .action(async (file: string, f: GlobalFlags & { dryRun?: boolean }) => {
+      const { runCatalogImport } = await import("./commands/catalog.js");
+      const progress = (e: Record<string, unknown>) => {
+        if (e.event === "embed-progress" && !f.json) process.stderr.write(`embedding ${String(e.done)}/${String(e.total)}\n`);
+      };
+      const r = await runCatalogImport({ dir: f.dir ?? defaultStackDir(), file, dryRun: Boolean(f.dryRun) }, progress);
+      if (f.json) return out(JSON.stringify(r.result, null, 2));
+      const res = r.result as { version?: string; previousVersion?: string; added?: string[]; updated?: string[]; removed?: string[]; unchanged?: number };
+      out(`${f.dryRun ? "Would load" : "Loaded"} catalogue ${res.version ?? "?"} (was ${res.previousVersion ?? "none"}): ${res.added?.length ?? 0} added, ${res.updated?.length ?? 0} changed, ${res.removed?.length ?? 0} removed, ${res.unchanged ?? 0} unchanged.`);
+      for (const [label, list] of [["added", res.added], ["changed", res.updated], ["removed", res.removed]] as const) {
+        if (list?.length) out(`  ${label}: ${list.slice(0, 20).join(", ")}${list.length > 20 ? ` and ${list.length - 20} more` : ""}`);
+      }
+    });
+  withShared(catalog.command("embed"))
+    .description("(re)embed categories whose vectors are missing or stale; resumes after an interruption")
+    .action(async (f: GlobalFlags) => {
+      const { runCatalogEmbed } = await import("./commands/catalog.js");
+      const r = await runCatalogEmbed({ dir: f.dir ?? defaultStackDir() }, (e) => {
+        if (e.event === "embed-progress" && !f.json) process.stderr.write(`embedding ${String(e.done)}/${String(e.total)}\n`);
+      });
+      out(f.json ? JSON.stringify(r.result, null, 2) : `Embeddings up to date (${String(r.result.done ?? 0)} embedded now).`);
+    });
+
   const host = program.command("host").description("prepare and check this host");
   withShared(host.command("prepare"))
     .description("install Docker Engine and the compose plugin if missing, start the daemon, provide the base image")

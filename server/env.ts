@@ -21,6 +21,12 @@ const schema = z.object({
   REDIS_HOST: z.string().default("127.0.0.1"),
   REDIS_PORT: z.coerce.number().int().default(6379),
   REDIS_PASSWORD: z.string().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  /** Where the offline model's files are (the API image ships them beside the bundle). */
+  STEVIE_EMBEDDINGS_MODEL_DIR: z.string().optional(),
+  STEVIE_MIGRATIONS_DIR: z.string().default("prisma/migrations"),
+  STEVIE_CATALOG_PATH: z.string().default("server/catalog/data/catalog.json"),
   /** Seconds to keep serving in-flight requests after SIGTERM before closing pools. */
   SHUTDOWN_GRACE_S: z.coerce.number().min(0).default(20),
 });

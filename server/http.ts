@@ -28,12 +28,14 @@ export interface ApiServer {
   isDraining(): boolean;
 }
 
-export function createApiServer(deps: Deps, metrics: Metrics): ApiServer {
+export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: () => Promise<unknown>): ApiServer {
   let draining = false;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE,
     maxBodySize: MAX_BODY_BYTES,
+    // Long nominee descriptions don't fit in a URL: clients may send queries as POST (httpBatchLink methodOverride).
+    allowMethodOverride: true,
     createContext: ({ req }) => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? "") }),
     onError: ({ error, path, ctx }) => {
       const level = error.code === "INTERNAL_SERVER_ERROR" ? "error" : "warn";
@@ -47,7 +49,7 @@ export function createApiServer(deps: Deps, metrics: Metrics): ApiServer {
     if (path === "/api/health/live") return sendJson(res, 200, { status: "live", version: deps.version });
     if (path === "/api/health/ready") {
       if (draining) return sendJson(res, 503, { status: "draining" });
-      const r = await checkReadiness(deps);
+      const r = await checkReadiness(deps, embeddingsReady);
       return sendJson(res, r.status === "down" ? 503 : 200, r);
     }
     if (path === "/metrics") {

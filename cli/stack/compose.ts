@@ -2,7 +2,7 @@ import { stringify } from "yaml";
 import { PROJECT_LABEL } from "../docker.js";
 import type { ComposeFile } from "./compose-types.js";
 import type { StackContext } from "./services/common.js";
-import { apiService } from "./services/api.js";
+import { apiService, migrateService } from "./services/api.js";
 import { nginxService } from "./services/nginx.js";
 import { postgresService } from "./services/postgres.js";
 import { redisService } from "./services/redis.js";
@@ -17,6 +17,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
     name: ctx.config.projectName,
     services: {
       nginx: nginxService(ctx),
+      migrate: migrateService(ctx),
       api: apiService(ctx),
       postgres: postgresService(ctx),
       redis: redisService(ctx),

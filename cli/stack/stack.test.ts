@@ -30,8 +30,14 @@ describe("compose file", () => {
 
   it("gives every service a restart policy, limits, a health check, log rotation, labels and a versioned image", () => {
     for (const [name, svc] of Object.entries(file.services)) {
-      expect(svc.restart, name).toBe("unless-stopped");
-      expect(svc.healthcheck?.test.length, name).toBeGreaterThan(0);
+      if (name === "migrate") {
+        // A one-shot job: it must not be restarted, and the API waits for it to complete.
+        expect(svc.restart).toBe("no");
+        expect(file.services.api?.depends_on?.migrate?.condition).toBe("service_completed_successfully");
+      } else {
+        expect(svc.restart, name).toBe("unless-stopped");
+        expect(svc.healthcheck?.test.length, name).toBeGreaterThan(0);
+      }
       expect(Number(svc.deploy?.resources.limits.cpus), name).toBeGreaterThan(0);
       expect(svc.deploy?.resources.limits.memory, name).toMatch(/^\d+M$/);
       expect(svc.logging.options["max-size"], name).toBe("10m");

@@ -1,7 +1,12 @@
 import { router } from "../trpc.js";
+import { categoriesRouter, programsRouter } from "./catalog.js";
+import { recommendProcedure } from "./recommend.js";
 import { systemRouter } from "./system.js";
 
 export const appRouter = router({
+  recommend: recommendProcedure,
+  categories: categoriesRouter,
+  programs: programsRouter,
   system: systemRouter,
 });
 

@@ -13,6 +13,6 @@ export function stackFetch(stack: TestStack) {
 export function trpcClient(stack: TestStack) {
   const f = stackFetch(stack);
   return createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${stack.baseUrl}/api/trpc`, fetch: f as unknown as typeof fetch })],
+    links: [httpBatchLink({ url: `${stack.baseUrl}/api/trpc`, fetch: f as unknown as typeof fetch, methodOverride: "POST" })],
   });
 }

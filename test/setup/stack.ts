@@ -11,6 +11,8 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import { removeProjectResources } from "../../cli/commands/uninstall.js";
 import { cliBin, runCli } from "./cli.js";
 import { freePort } from "./ports.js";
+import { prepareServicesData, startTestServices, stopTestServices, type TestServices } from "./services.js";
+import { packageVersion } from "../../cli/package-root.js";
 
 /** Every stack the test suite creates has a project name starting with this, so leftovers can be found by label. */
 export const TEST_PROJECT_PREFIX = "stevietest";
@@ -27,6 +29,7 @@ export interface TestStack {
 declare module "vitest" {
   export interface ProvidedContext {
     stack: TestStack;
+    services: TestServices;
   }
 }
 
@@ -90,6 +93,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log(`stack healthy after ${installSeconds} s`);
   await writeFile(join(base, "install-seconds"), installSeconds);
 
+  const svcProject = `${TEST_PROJECT_PREFIX}-svc-${process.pid}`;
+  const services = await startTestServices(svcProject, packageVersion());
+  const seeded = Date.now();
+  await prepareServicesData(services);
+  log(`integration services ready (migrated, seeded, embedded in ${((Date.now() - seeded) / 1000).toFixed(1)} s)`);
+  project.provide("services", services);
+
   const stack: TestStack = { dir, project: name, httpPort, httpsPort, caFile: join(dir, "tls", "ca.crt"), baseUrl: `https://127.0.0.1:${httpsPort}` };
   project.provide("stack", stack);
 
@@ -100,5 +110,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       if (u.code !== 0) process.stderr.write(`uninstall failed:\n${u.stdout}\n${u.stderr}\n`);
     }
     await removeProjectResources(name, true).catch(() => undefined);
+    await stopTestServices(svcProject);
   };
 }

@@ -5,36 +5,66 @@ export const API_PORT = 3000;
 
 const readyProbe = `fetch('http://127.0.0.1:${API_PORT}/api/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
 
+/** What the API and its one-shot jobs share: database, cache, secrets and where the image keeps its data files. */
+function apiEnvironment(ctx: StackContext): Record<string, string> {
+  return {
+    STEVIE_ENV: ctx.config.environment,
+    STEVIE_VERSION: ctx.version,
+    LOG_LEVEL: ctx.config.api.logLevel ?? (ctx.config.environment === "dev" ? "debug" : "info"),
+    PGHOST: "postgres",
+    PGPORT: "5432",
+    PGUSER: "stevie",
+    PGDATABASE: "stevie",
+    PGPASSWORD_FILE: "/run/secrets/postgres_password",
+    REDIS_HOST: "redis",
+    REDIS_PORT: "6379",
+    REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
+    SESSION_KEY_FILE: "/run/secrets/session_key",
+    STEVIE_MIGRATIONS_DIR: "/app/migrations",
+    STEVIE_CATALOG_PATH: "/app/catalog.json",
+    STEVIE_EMBEDDINGS_MODEL_DIR: "/app/models/use-lite-512",
+  };
+}
+
+const hardening = {
+  read_only: true,
+  tmpfs: ["/tmp"],
+  cap_drop: ["ALL"],
+  cap_add: ["SETUID", "SETGID"],
+  security_opt: ["no-new-privileges:true"],
+};
+
+/**
+ * The one-shot job that applies migrations, loads the catalogue and embeds it, against the write endpoint.
+ * API replicas start only after it has completed successfully; node-pg-migrate's advisory lock makes a second
+ * concurrent run wait rather than migrate twice.
+ */
+export function migrateService(ctx: StackContext): ComposeService {
+  return {
+    ...baseService(ctx, "migrate", "api", ctx.sizing.api),
+    restart: "no",
+    command: ["node", "/app/tasks.mjs", "migrate"],
+    environment: apiEnvironment(ctx),
+    networks: ["data"],
+    secrets: ["postgres_password", "redis_password", "session_key"],
+    depends_on: { postgres: { condition: "service_healthy" } },
+    init: true,
+    ...hardening,
+  };
+}
+
 export function apiService(ctx: StackContext): ComposeService {
   const base = baseService(ctx, "api", "api", ctx.sizing.api, health(["CMD", "node", "-e", readyProbe], { interval: "5s", start_period: "60s" }));
   return {
     ...base,
     deploy: { ...base.deploy!, replicas: ctx.config.api.replicas },
-    environment: {
-      STEVIE_ENV: ctx.config.environment,
-      STEVIE_VERSION: ctx.version,
-      LOG_LEVEL: ctx.config.api.logLevel ?? (ctx.config.environment === "dev" ? "debug" : "info"),
-      PORT: String(API_PORT),
-      PGHOST: "postgres",
-      PGPORT: "5432",
-      PGUSER: "stevie",
-      PGDATABASE: "stevie",
-      PGPASSWORD_FILE: "/run/secrets/postgres_password",
-      REDIS_HOST: "redis",
-      REDIS_PORT: "6379",
-      REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
-      SESSION_KEY_FILE: "/run/secrets/session_key",
-    },
+    environment: { ...apiEnvironment(ctx), PORT: String(API_PORT) },
     networks: ["edge", "data"],
     secrets: ["postgres_password", "redis_password", "session_key"],
-    depends_on: { postgres: { condition: "service_healthy" }, redis: { condition: "service_healthy" } },
+    depends_on: { migrate: { condition: "service_completed_successfully" }, postgres: { condition: "service_healthy" }, redis: { condition: "service_healthy" } },
     init: true,
     // Long enough for nginx to stop sending and in-flight requests (chat: up to 120 s) to finish.
     stop_grace_period: "30s",
-    read_only: true,
-    tmpfs: ["/tmp"],
-    cap_drop: ["ALL"],
-    cap_add: ["SETUID", "SETGID"],
-    security_opt: ["no-new-privileges:true"],
+    ...hardening,
   };
 }

@@ -17,11 +17,11 @@ export function labels(ctx: StackContext, service: string): Record<string, strin
 }
 
 /** Restart policy, resource ceiling, log rotation and labels: what every container of the stack has. */
-export function baseService(ctx: StackContext, service: string, image: string, limits: Limits, healthcheck: HealthCheck): ComposeService {
+export function baseService(ctx: StackContext, service: string, image: string, limits: Limits, healthcheck?: HealthCheck): ComposeService {
   return {
     image: imageRef(image, ctx.version),
     restart: "unless-stopped",
-    healthcheck,
+    ...(healthcheck ? { healthcheck } : {}),
     deploy: { resources: { limits: { cpus: String(limits.cpus), memory: `${limits.memoryMb}M` } } },
     logging: { driver: "json-file", options: { "max-size": "10m", "max-file": "5" } },
     labels: labels(ctx, service),

@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from "vitest";
+import { createOfflineEmbedder, prepareForModel } from "./offline.js";
+import { normaliseText } from "./types.js";
+
+const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
+
+// Real model, no mocks. Loading takes ~1-2 s and each text ~30-60 ms on a 2-core host.
+describe("offline embedder (USE lite)", { timeout: 60_000 }, () => {
+  const e = createOfflineEmbedder();
+  afterAll(async () => {
+    await e.close?.();
+  });
+
+  it("returns 512-d unit vectors, the same for the same text", async () => {
+    expect(e.model).toBe("use-lite-512");
+    expect(e.dimension).toBe(512);
+    const [a, b] = await Promise.all([e.embed(["Best new product of the year"]), e.embed(["Best new product of the year"])]); // one shared load
+    expect(a[0]).toHaveLength(512);
+    expect(Math.hypot(...a[0]!)).toBeCloseTo(1, 5);
+    expect(a[0]).toEqual(b[0]);
+  });
+
+  it("ranks by meaning", async () => {
+    const [startup, tech, nurse] = await e.embed([
+      "We are a cloud software startup: our SaaS platform helps small businesses automate invoicing, and we grew to 2,000 customers in our second year.",
+      "Technology startup of the year",
+      "Nurse of the year",
+    ]);
+    expect(dot(startup!, tech!)).toBeGreaterThan(dot(startup!, nurse!));
+  });
+
+  it("gives the same vectors in a batch as one by one, in input order", async () => {
+    const texts = ["short", "a rather longer sentence about customer service excellence", "", "  Mixed\tCase   text  ", "Innovation in healthcare"];
+    const batch = await e.embed(texts);
+    expect(batch).toHaveLength(texts.length);
+    for (const [i, t] of texts.entries()) {
+      const [single] = await e.embed([t]);
+      for (let j = 0; j < 512; j++) expect(Math.abs(batch[i]![j]! - single![j]!)).toBeLessThan(1e-5);
+    }
+  });
+
+  it("handles empty input and blank texts", async () => {
+    expect(await e.embed([])).toEqual([]);
+    const v = await e.embed(["", "   "]);
+    expect(v).toHaveLength(2);
+    expect(Math.hypot(...v[0]!)).toBeCloseTo(1, 5);
+  });
+
+  it("stops between batches when aborted", async () => {
+    const ac = new AbortController();
+    ac.abort(new Error("stop"));
+    await expect(e.embed(["x"], { signal: ac.signal })).rejects.toThrow("stop");
+  });
+});
+
+describe("text normalisation", () => {
+  it("normaliseText: NFKC, lower-case, collapsed whitespace", () => {
+    expect(normaliseText("  Ｔｅｃｈ\u00a0\n Startup  ")).toBe("tech startup");
+  });
+  it("prepareForModel keeps case and never returns an empty string", () => {
+    expect(prepareForModel(" Tech \t startup\n")).toBe("Tech startup");
+    expect(prepareForModel(" \n ")).toBe(" ");
+  });
+});

@@ -1,0 +1,217 @@
+import { TRPCError } from "@trpc/server";
+import type pg from "pg";
+import { toVectorLiteral } from "../catalog/embed.js";
+import type { Embedder } from "../embeddings/types.js";
+import type { Profile, RecommendInput } from "./input.js";
+import { regionTagsFor } from "./regions.js";
+
+/**
+ * Recommendation: hard eligibility filters, then two retrievals over the filtered catalogue — nearest vectors
+ * (cosine, HNSW) and weighted full-text — fused by reciprocal rank. Each result says why it matched.
+ */
+
+/** Models with their own partial HNSW index (see the catalogue migration); the cast must match it literally. */
+const INDEXED_MODELS: Record<string, number> = { "use-lite-512": 512, "text-embedding-3-small": 1536 };
+const CANDIDATES = 60;
+const RRF_K = 60;
+
+export interface ProgramRef {
+  id: number;
+  code: string;
+  name: string;
+}
+
+export interface Recommendation {
+  rank: number;
+  score: number;
+  category: { id: number; code: string; name: string; description: string; group: string };
+  program: { code: string; name: string };
+  why: { summary: string; similarity: number | null; textRank: number | null; matchedTerms: string[] };
+  eligibility: { nomineeTypes: string[]; organizationTypes: string[]; organizationSizes: string[]; regions: string[]; entryFormats: string[]; notes: string[] };
+}
+
+export interface RecommendResult {
+  model: string;
+  mode: RecommendInput["mode"];
+  filters: string[];
+  results: Recommendation[];
+  timings: { embedMs: number; searchMs: number };
+}
+
+interface Filter {
+  sql: string[];
+  params: unknown[];
+  described: string[];
+}
+
+/** Eligibility as SQL conditions on `c` (categories). Pure; unit-tested. */
+export function eligibilityFilter(profile: Profile | undefined, programs: Map<string, ProgramRef>, firstParam: number): Filter {
+  const f: Filter = { sql: [], params: [], described: [] };
+  const p = (v: unknown) => {
+    f.params.push(v);
+    return `$${firstParam + f.params.length - 1}`;
+  };
+  if (!profile) return f;
+  if (profile.programs?.length) {
+    const unknown = profile.programs.filter((code) => !programs.has(code));
+    if (unknown.length) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `unknown program code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}; known: ${[...programs.keys()].join(", ")}` });
+    }
+    f.sql.push(`c.program_id = ANY(${p(profile.programs.map((code) => programs.get(code)!.id))}::smallint[])`);
+    f.described.push(`programs: ${profile.programs.join(", ")}`);
+  }
+  if (profile.nomineeType) {
+    f.sql.push(`${p(profile.nomineeType)} = ANY(c.nominee_types)`);
+    f.described.push(`nominee type: ${profile.nomineeType}`);
+  }
+  if (profile.organizationType) {
+    const types = profile.organizationType === "startup" ? ["startup", "company", "any"] : [profile.organizationType, "any"];
+    f.sql.push(`c.organization_types && ${p(types)}::text[]`);
+    f.described.push(`organization type: ${profile.organizationType}`);
+  }
+  if (profile.organizationSize) {
+    f.sql.push(`c.organization_sizes && ${p([profile.organizationSize, "any"])}::text[]`);
+    f.described.push(`organization size: ${profile.organizationSize}`);
+  }
+  if (profile.country) {
+    const tags = regionTagsFor(profile.country);
+    if (tags) {
+      f.sql.push(`c.regions && ${p(tags)}::text[]`);
+      f.described.push(`open to nominees from ${profile.country}`);
+    }
+  }
+  return f;
+}
+
+/** Words of the query joined with "or", for websearch_to_tsquery (which never raises a syntax error). */
+export function orQuery(text: string): string {
+  const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [])].slice(0, 200);
+  return words.join(" or ");
+}
+
+export function eligibilityNotes(c: { nominee_types: string[]; organization_sizes: string[]; regions: string[]; entry_formats: string[]; organization_types: string[] }): string[] {
+  const notes: string[] = [];
+  notes.push(`Nominee: ${c.nominee_types.join(", ")}`);
+  if (!c.organization_sizes.includes("any")) {
+    const label: Record<string, string> = { small: "up to 100 employees", medium: "101 to 2,500 employees", large: "more than 2,500 employees" };
+    notes.push(`Organization size: ${c.organization_sizes.map((s) => label[s] ?? s).join(" or ")}`);
+  }
+  if (!c.organization_types.includes("any")) notes.push(`Organization type: ${c.organization_types.join(", ")}`);
+  notes.push(c.regions.includes("worldwide") ? "Open to organizations worldwide" : `Region: ${c.regions.join(", ")}`);
+  const fmt: Record<string, string> = { written: "written entry", video: "video entry", "written-or-video": "written or video entry" };
+  notes.push(`Entry format: ${c.entry_formats.map((e) => fmt[e] ?? e).join(" or ")}`);
+  return notes;
+}
+
+interface Row {
+  id: number;
+  code: string;
+  name: string;
+  description: string;
+  group_name: string;
+  program_code: string;
+  program_name: string;
+  nominee_types: string[];
+  organization_types: string[];
+  organization_sizes: string[];
+  regions: string[];
+  entry_formats: string[];
+  matched: string[];
+}
+
+export interface RecommendDeps {
+  pool: pg.Pool;
+  embedder: Embedder;
+  programs: () => Promise<Map<string, ProgramRef>>;
+  /** Optional: a cached embed (query-embedding cache); defaults to embedder.embed. */
+  embedQuery?: (text: string) => Promise<number[]>;
+}
+
+export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendResult> {
+  const programs = await deps.programs();
+  const text = [input.description, ...(input.profile?.achievements ?? [])].join("\n");
+  const useVector = input.mode !== "fulltext";
+  const useText = input.mode !== "vector";
+  const model = deps.embedder.model;
+
+  const t0 = performance.now();
+  let vector: number[] | undefined;
+  if (useVector) vector = deps.embedQuery ? await deps.embedQuery(text) : (await deps.embedder.embed([text]))[0];
+  const t1 = performance.now();
+
+  const vectorHits = new Map<number, { rank: number; similarity: number }>();
+  const textHits = new Map<number, { rank: number; score: number }>();
+  const searches: Promise<void>[] = [];
+  if (useVector && vector) {
+    const f = eligibilityFilter(input.profile, programs, 2);
+    const dim = INDEXED_MODELS[model];
+    const vec = dim ? `e.embedding::vector(${dim})` : "e.embedding";
+    const arg = dim ? `$1::vector(${dim})` : "$1::vector";
+    // The model is inlined (from a fixed list) so the planner can use that model's partial HNSW index.
+    const modelCond = dim ? `e.model = '${model}'` : `e.model = ${JSON.stringify(model).replace(/"/g, "'")}`;
+    const sql = `SELECT e.category_id AS id, 1 - (${vec} <=> ${arg}) AS similarity
+                   FROM category_embeddings e JOIN categories c ON c.id = e.category_id
+                  WHERE ${[modelCond, ...f.sql].join(" AND ")}
+                  ORDER BY ${vec} <=> ${arg} LIMIT ${CANDIDATES}`;
+    searches.push(
+      deps.pool.query<{ id: number; similarity: number }>(sql, [toVectorLiteral(vector), ...f.params]).then((r) => {
+        r.rows.forEach((row, i) => vectorHits.set(row.id, { rank: i + 1, similarity: Number(row.similarity) }));
+      }),
+    );
+  }
+  if (useText) {
+    const f = eligibilityFilter(input.profile, programs, 2);
+    const sql = `SELECT c.id, ts_rank_cd(c.search, q, 1) AS score
+                   FROM categories c, websearch_to_tsquery('english', $1) q
+                  WHERE ${["c.search @@ q", ...f.sql].join(" AND ")}
+                  ORDER BY score DESC, c.id LIMIT ${CANDIDATES}`;
+    searches.push(
+      deps.pool.query<{ id: number; score: number }>(sql, [orQuery(text), ...f.params]).then((r) => {
+        r.rows.forEach((row, i) => textHits.set(row.id, { rank: i + 1, score: Number(row.score) }));
+      }),
+    );
+  }
+  await Promise.all(searches);
+
+  const fused = new Map<number, number>();
+  for (const [id, h] of vectorHits) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + h.rank));
+  for (const [id, h] of textHits) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + h.rank));
+  const maxScore = (useVector ? 1 / (RRF_K + 1) : 0) + (useText ? 1 / (RRF_K + 1) : 0);
+  const top = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, input.topK);
+
+  const details = top.length
+    ? await deps.pool.query<Row>(
+        `SELECT c.id, c.code, c.name, c.description, g.name AS group_name, p.code AS program_code, p.name AS program_name,
+                c.nominee_types, c.organization_types, c.organization_sizes, c.regions, c.entry_formats,
+                ARRAY(SELECT DISTINCT l FROM unnest(tsvector_to_array(c.search)) l
+                       WHERE l = ANY(tsvector_to_array(to_tsvector('english', $2))) ORDER BY l LIMIT 8) AS matched
+           FROM categories c JOIN programs p ON p.id = c.program_id JOIN category_groups g ON g.id = c.group_id
+          WHERE c.id = ANY($1::int[])`,
+        [top.map(([id]) => id), text],
+      )
+    : { rows: [] as Row[] };
+  const byId = new Map(details.rows.map((r) => [r.id, r]));
+  const filters = eligibilityFilter(input.profile, programs, 1).described;
+  const results: Recommendation[] = top.flatMap(([id, score], i) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const v = vectorHits.get(id);
+    const t = textHits.get(id);
+    const reasons: string[] = [];
+    if (v) reasons.push(`close in meaning (similarity ${v.similarity.toFixed(2)}, #${v.rank} by meaning)`);
+    if (r.matched.length) reasons.push(`shares the terms ${r.matched.map((m) => `"${m}"`).join(", ")}`);
+    if (filters.length) reasons.push(`fits your profile (${filters.join("; ")})`);
+    return [
+      {
+        rank: i + 1,
+        score: Math.round((score / maxScore) * 1000) / 1000,
+        category: { id: r.id, code: r.code, name: r.name, description: r.description, group: r.group_name },
+        program: { code: r.program_code, name: r.program_name },
+        why: { summary: `${reasons.length ? `Recommended: ${reasons.join("; ")}` : "Recommended"}.`, similarity: v ? Math.round(v.similarity * 1000) / 1000 : null, textRank: t?.rank ?? null, matchedTerms: r.matched },
+        eligibility: { nomineeTypes: r.nominee_types, organizationTypes: r.organization_types, organizationSizes: r.organization_sizes, regions: r.regions, entryFormats: r.entry_formats, notes: eligibilityNotes(r) },
+      },
+    ];
+  });
+  const t2 = performance.now();
+  return { model, mode: input.mode, filters, results, timings: { embedMs: Math.round((t1 - t0) * 100) / 100, searchMs: Math.round((t2 - t1) * 100) / 100 } };
+}

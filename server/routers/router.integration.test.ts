@@ -1,0 +1,119 @@
+import { TRPCError } from "@trpc/server";
+import { afterAll, describe, expect, it } from "vitest";
+import { callerFor, realDeps } from "../../test/setup/deps.js";
+
+const deps = realDeps();
+const api = callerFor(deps);
+afterAll(() => deps.close());
+
+const saas =
+  "We are a 40-person software startup in Austin. Our cloud platform lets small clinics book patients online; revenue tripled this year and we raised a Series A.";
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof TRPCError) return err.code;
+    throw err;
+  }
+  return "OK";
+}
+
+describe("recommend (real Postgres + pgvector, offline model)", () => {
+  it("returns top-k categories with program, score, reasons and eligibility", async () => {
+    const r = await api.recommend({ description: saas, topK: 5 });
+    expect(r.model).toBe("use-lite-512");
+    expect(r.results).toHaveLength(5);
+    for (const [i, x] of r.results.entries()) {
+      expect(x.rank).toBe(i + 1);
+      expect(x.score).toBeGreaterThan(0);
+      expect(x.score).toBeLessThanOrEqual(1);
+      expect(x.category.code).toMatch(/^[A-Z]+-/);
+      expect(x.program.name).toMatch(/Stevie|Business Awards/);
+      expect(x.why.summary).toMatch(/^Recommended/);
+      expect(x.eligibility.notes.length).toBeGreaterThan(0);
+    }
+    const scores = r.results.map((x) => x.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+  });
+
+  it("applies hard eligibility filters from the profile", async () => {
+    const r = await api.recommend({ description: saas, topK: 20, profile: { programs: ["TECH"], nomineeType: "product", organizationSize: "small", country: "us" } });
+    expect(r.results.length).toBeGreaterThan(0);
+    expect(r.filters).toContain("programs: TECH");
+    for (const x of r.results) {
+      expect(x.program.code).toBe("TECH");
+      expect(x.eligibility.nomineeTypes).toContain("product");
+      expect(x.eligibility.organizationSizes.some((s) => s === "small" || s === "any")).toBe(true);
+      expect(x.eligibility.regions.some((g) => g === "worldwide" || g === "US")).toBe(true);
+    }
+  });
+
+  it("offers each retrieval mode, and hybrid fuses both", async () => {
+    const [v, f, h] = await Promise.all(["vector", "fulltext", "hybrid"].map((mode) => api.recommend({ description: saas, topK: 10, mode: mode as "vector" })));
+    expect(v!.results[0]!.why.similarity).not.toBeNull();
+    expect(f!.results[0]!.why.similarity).toBeNull();
+    expect(f!.results[0]!.why.textRank).toBe(1);
+    expect(h!.results.some((x) => x.why.similarity !== null && x.why.textRank !== null)).toBe(true);
+  });
+
+  it("refuses bad input with typed errors, never a 500", async () => {
+    expect(await codeOf(api.recommend({ description: "" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.recommend({ description: "x".repeat(100_000) }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.recommend({ description: saas, profile: { programs: ["NOPE"] } }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.recommend({ description: saas, topK: 0 }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.recommend({ description: 42 as unknown as string }))).toBe("BAD_REQUEST");
+    expect(await codeOf(api.recommend({ description: saas, extra: 1 } as never))).toBe("BAD_REQUEST");
+    await expect(api.recommend({ description: saas, profile: { programs: ["NOPE", "ALSO"] } })).rejects.toThrow(/unknown program codes: NOPE, ALSO; known: ABA/);
+  });
+
+  it("treats SQL-looking text as text", async () => {
+    const r = await api.recommend({ description: "'; DROP TABLE categories; -- our customer service team answers 24/7 in 12 languages", topK: 3 });
+    expect(r.results).toHaveLength(3);
+    const n = await deps.db.query("select count(*)::int as n from categories");
+    expect(n.rows[0].n).toBeGreaterThan(1300);
+  });
+
+  it("records each recommendation in the history", async () => {
+    const before = (await deps.db.query("select count(*)::int as n from recommendations")).rows[0].n as number;
+    await api.recommend({ description: saas, topK: 3 });
+    await new Promise((r) => setTimeout(r, 200));
+    const after = (await deps.db.query("select count(*)::int as n from recommendations")).rows[0].n as number;
+    expect(after).toBe(before + 1);
+  });
+});
+
+describe("catalogue procedures", () => {
+  it("lists the nine programs with their category counts", async () => {
+    const programs = await api.programs.list();
+    expect(programs.map((p) => p.code)).toEqual(["ABA", "IBA", "SAWIB", "SALES", "EMPLOYERS", "TECH", "APAC", "MENA", "GERMAN"]);
+    const total = programs.reduce((n, p) => n + p.categoryCount, 0);
+    expect(total).toBeGreaterThanOrEqual(1300);
+    expect(total).toBeLessThanOrEqual(1400);
+  });
+
+  it("gets a category by code, and NOT_FOUND for an unknown one", async () => {
+    const c = await api.categories.get({ code: "ABA-MGMT-012" });
+    expect(c.program.code).toBe("ABA");
+    expect(["sourced", "synthesised"]).toContain(c.provenance);
+    expect(await codeOf(api.categories.get({ code: "ABA-NOPE-999" }))).toBe("NOT_FOUND");
+    expect(await codeOf(api.categories.get({ code: "lower case" }))).toBe("BAD_REQUEST");
+  });
+
+  it("pages through a program's categories with a cursor", async () => {
+    const first = await api.categories.list({ program: "MENA", limit: 50 });
+    expect(first.items).toHaveLength(50);
+    expect(first.nextCursor).not.toBeNull();
+    const second = await api.categories.list({ program: "MENA", limit: 50, cursor: first.nextCursor! });
+    expect(second.items[0]!.id).toBe(first.nextCursor);
+    const ids = new Set([...first.items, ...second.items].map((c) => c.id));
+    expect(ids.size).toBe(first.items.length + second.items.length);
+    for (const c of [...first.items, ...second.items]) expect(c.program.code).toBe("MENA");
+  });
+
+  it("searches categories by text", async () => {
+    const r = await api.categories.search({ query: "customer service department" });
+    expect(r.length).toBeGreaterThan(0);
+    expect(r[0]!.name.toLowerCase()).toMatch(/customer service/);
+  });
+});

@@ -1,0 +1,70 @@
+import { loadCatalog } from "./catalog/load.js";
+import { embedCatalog } from "./catalog/embed.js";
+import { seedCatalog } from "./catalog/seed.js";
+import { connectionConfig, createDb } from "./db.js";
+import { createEmbedder } from "./embeddings/index.js";
+import { parseEnv } from "./env.js";
+import { createLogger } from "./logger.js";
+import { runMigrations } from "./migrate.js";
+
+/**
+ * One-shot jobs run inside the stack (the `migrate` service, and `stevie-stack catalog ...` through
+ * `docker compose run`): they reach the database on the internal network, which the host cannot.
+ *   migrate                 apply migrations, load the bundled catalogue if it changed, embed what is missing
+ *   catalog-import FILE     validate and load a catalogue file, print what changed (--dry-run: change nothing)
+ *   catalog-embed           (re)embed categories whose vectors are missing or stale, resumably
+ */
+async function main(argv: string[]): Promise<number> {
+  const env = parseEnv();
+  const log = createLogger(env.LOG_LEVEL, { component: "tasks" });
+  const pool = createDb({ ...env, PG_POOL_MIN: 0, PG_POOL_MAX: 4 });
+  const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
+  try {
+    const [task, ...rest] = argv;
+    const embed = async () => {
+      const embedder = createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL, modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
+      let last = 0;
+      const p = await embedCatalog(pool, embedder, {
+        onProgress: ({ done, total }) => {
+          if (done === total || done - last >= 256) {
+            last = done;
+            out({ event: "embed-progress", model: embedder.model, done, total });
+          }
+        },
+      });
+      await embedder.close?.();
+      return p;
+    };
+    switch (task) {
+      case "migrate": {
+        const applied = await runMigrations(connectionConfig(env), env.STEVIE_MIGRATIONS_DIR, log);
+        out({ event: "migrated", applied });
+        const report = await seedCatalog(pool, loadCatalog(env.STEVIE_CATALOG_PATH));
+        out({ event: "catalog", version: report.version, added: report.added.length, updated: report.updated.length, removed: report.removed.length, unchanged: report.unchanged });
+        out({ event: "embedded", ...(await embed()) });
+        return 0;
+      }
+      case "catalog-import": {
+        const file = rest.find((a) => !a.startsWith("--"));
+        if (!file) throw new Error("usage: catalog-import FILE [--dry-run]");
+        const report = await seedCatalog(pool, loadCatalog(file), { dryRun: rest.includes("--dry-run") });
+        out({ event: "catalog-import", dryRun: rest.includes("--dry-run"), ...report });
+        return 0;
+      }
+      case "catalog-embed":
+        out({ event: "embedded", ...(await embed()) });
+        return 0;
+      default:
+        process.stderr.write(`unknown task ${task ?? "(none)"}; expected migrate, catalog-import or catalog-embed\n`);
+        return 2;
+    }
+  } catch (err) {
+    const e = err as Error;
+    process.stderr.write(`${JSON.stringify({ event: "error", message: e.message })}\n`);
+    return 1;
+  } finally {
+    await pool.end().catch(() => undefined);
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,53 @@
+import { TRPCClientError } from "@trpc/client";
+import { describe, expect, inject, it } from "vitest";
+import type { AppRouter } from "../../server/api.js";
+import { stackFetch, trpcClient } from "../setup/client.js";
+
+const stack = inject("stack");
+const api = trpcClient(stack);
+
+describe("recommendation API over HTTPS through nginx", () => {
+  it("recommends categories for a nominee with the typed client", async () => {
+    const r = await api.recommend.query({
+      description: "Our nonprofit runs free coding bootcamps for women returning to work in Chicago; 300 graduates found tech jobs this year.",
+      profile: { organizationType: "nonprofit", country: "US" },
+      topK: 5,
+    });
+    expect(r.model).toBe("use-lite-512");
+    expect(r.results).toHaveLength(5);
+    expect(r.results[0]!.why.summary.length).toBeGreaterThan(20);
+    expect(r.timings.embedMs).toBeGreaterThan(0);
+  });
+
+  it("answers the catalogue procedures", async () => {
+    const programs = await api.programs.list.query();
+    expect(programs).toHaveLength(9);
+    const cat = await api.categories.get.query({ code: "IBA-ACH-009" });
+    expect(cat.program.code).toBe("IBA");
+  });
+
+  it("turns bad input into typed 4xx errors, not 500s", async () => {
+    const err = await api.recommend.query({ description: "short" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TRPCClientError);
+    expect((err as TRPCClientError<AppRouter>).data?.code).toBe("BAD_REQUEST");
+    const big = await api.recommend.query({ description: "a ".repeat(50_000) }).catch((e: unknown) => e);
+    expect((big as TRPCClientError<AppRouter>).data?.code).toBe("BAD_REQUEST");
+    const unknown = await api.recommend.query({ description: "A long enough description of a nominee.", profile: { programs: ["XYZ"] } }).catch((e: unknown) => e);
+    expect((unknown as TRPCClientError<AppRouter>).message).toMatch(/unknown program code: XYZ/);
+  });
+
+  it("refuses bodies over the 1 MB limit at the edge with 413", async () => {
+    const res = await stackFetch(stack)(`${stack.baseUrl}/api/trpc/recommend?batch=1`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-trpc-method-override": "true" },
+      body: JSON.stringify({ 0: { description: "x".repeat(2 * 1024 * 1024) } }),
+    });
+    expect(res.status).toBe(413);
+  });
+
+  it("reports the embeddings check as up in readiness", async () => {
+    const res = await stackFetch(stack)(`${stack.baseUrl}/api/health/ready`);
+    const body = (await res.json()) as { checks: Record<string, { state: string }> };
+    expect(body.checks.embeddings?.state).toBe("up");
+  });
+});
