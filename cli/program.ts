@@ -114,6 +114,18 @@ export function buildProgram(): Command {
       out(`Removed ${r.containers} containers, ${r.networks.length} networks${r.volumes.length ? `, ${r.volumes.length} volumes` : ""}${r.removedDir ? " and the stack directory" : "; data volumes kept"}.`);
     });
 
+  program
+    .command("dev")
+    .description("run the API on localhost without Docker or keys: embedded PostgreSQL (PGlite), offline embeddings, no Redis")
+    .option("--port <n>", "HTTP port (0 picks a free one)", intArg("--port", 0, 65535), 3000)
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .option("--data-dir <dir>", "keep the database here across runs (default: in memory)")
+    .option("--verbose", "show stack traces")
+    .action(async (f: { port?: number; host?: string; dataDir?: string }) => {
+      const { devCommand } = await import("./commands/dev.js");
+      await devCommand(f);
+    });
+
   const catalog = program.command("catalog").description("the Stevie Awards category catalogue inside the stack");
   withShared(catalog.command("import <file>"))
     .description("validate a catalogue file, load it (reporting what changed) and embed new or changed categories")

@@ -25,6 +25,8 @@ const schema = z.object({
   OPENAI_BASE_URL: z.string().url().optional(),
   /** Where the offline model's files are (the API image ships them beside the bundle). */
   STEVIE_EMBEDDINGS_MODEL_DIR: z.string().optional(),
+  /** Catalogue vectors computed at build time (see scripts/precompute-embeddings.ts). */
+  STEVIE_PRECOMPUTED_EMBEDDINGS: z.string().optional(),
   STEVIE_MIGRATIONS_DIR: z.string().default("prisma/migrations"),
   STEVIE_CATALOG_PATH: z.string().default("server/catalog/data/catalog.json"),
   /** Seconds to keep serving in-flight requests after SIGTERM before closing pools. */

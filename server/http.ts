@@ -4,6 +4,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Deps } from "./context.js";
 import { checkReadiness } from "./health.js";
 import type { Metrics } from "./metrics.js";
+import { buildOpenApi } from "./openapi.js";
 import { appRouter } from "./routers/_app.js";
 
 const TRPC_BASE = "/api/trpc/";
@@ -18,7 +19,7 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
 function routeOf(url: string): string {
   if (url.startsWith(TRPC_BASE)) return "trpc";
   const path = url.split("?")[0] ?? url;
-  return ["/api/health/live", "/api/health/ready", "/metrics"].includes(path) ? path : "other";
+  return ["/api/health/live", "/api/health/ready", "/api/openapi.json", "/metrics"].includes(path) ? path : "other";
 }
 
 export interface ApiServer {
@@ -30,6 +31,7 @@ export interface ApiServer {
 
 export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: () => Promise<unknown>): ApiServer {
   let draining = false;
+  let openapi: string | undefined;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: TRPC_BASE,
@@ -56,6 +58,12 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
       const text = await metrics.registry.metrics();
       res.writeHead(200, { "content-type": metrics.registry.contentType });
       res.end(text);
+      return;
+    }
+    if (path === "/api/openapi.json") {
+      openapi ??= JSON.stringify(buildOpenApi(deps.version));
+      res.writeHead(200, { "content-type": "application/json", "cache-control": "public, max-age=300" });
+      res.end(openapi);
       return;
     }
     if (url.startsWith(TRPC_BASE)) return trpc(req, res);

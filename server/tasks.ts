@@ -1,5 +1,6 @@
 import { loadCatalog } from "./catalog/load.js";
 import { embedCatalog } from "./catalog/embed.js";
+import { loadPrecomputed } from "./catalog/precomputed.js";
 import { seedCatalog } from "./catalog/seed.js";
 import { connectionConfig, createDb } from "./db.js";
 import { createEmbedder } from "./embeddings/index.js";
@@ -24,7 +25,9 @@ async function main(argv: string[]): Promise<number> {
     const embed = async () => {
       const embedder = createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL, modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
       let last = 0;
+      const precomputed = loadPrecomputed(env.STEVIE_PRECOMPUTED_EMBEDDINGS, embedder.model, embedder.dimension);
       const p = await embedCatalog(pool, embedder, {
+        precomputed,
         onProgress: ({ done, total }) => {
           if (done === total || done - last >= 256) {
             last = done;

@@ -7,6 +7,10 @@ export function categorySourceText(c: { name: string; description: string; keywo
   return `${c.name}. ${c.description} Keywords: ${c.keywords.join(", ")}. Program: ${c.programName}.`;
 }
 
+export function sourceHash(model: string, text: string): string {
+  return createHash("sha256").update(`${model}\0${text}`).digest("hex");
+}
+
 export const toVectorLiteral = (v: number[]) => `[${v.join(",")}]`;
 
 export interface EmbedProgress {
@@ -18,7 +22,11 @@ export interface EmbedProgress {
  * Embed every category that has no vector for this model, or whose text changed since. Each batch is committed
  * on its own, so an interrupted run resumes where it stopped.
  */
-export async function embedCatalog(pool: pg.Pool, embedder: Embedder, opts: { batchSize?: number; onProgress?: (p: EmbedProgress) => void; signal?: AbortSignal } = {}): Promise<EmbedProgress> {
+export async function embedCatalog(
+  pool: pg.Pool,
+  embedder: Embedder,
+  opts: { batchSize?: number; onProgress?: (p: EmbedProgress) => void; signal?: AbortSignal; precomputed?: Map<string, number[]> } = {},
+): Promise<EmbedProgress> {
   const rows = await pool.query<{ id: number; name: string; description: string; keywords: string[]; program_name: string; source_hash: string | null }>(
     `SELECT c.id, c.name, c.description, c.keywords, p.name AS program_name, e.source_hash
        FROM categories c JOIN programs p ON p.id = c.program_id
@@ -29,7 +37,7 @@ export async function embedCatalog(pool: pg.Pool, embedder: Embedder, opts: { ba
   const todo = rows.rows
     .map((r) => {
       const text = categorySourceText({ name: r.name, description: r.description, keywords: r.keywords, programName: r.program_name });
-      return { id: r.id, text, hash: createHash("sha256").update(`${embedder.model}\0${text}`).digest("hex"), current: r.source_hash };
+      return { id: r.id, text, hash: sourceHash(embedder.model, text), current: r.source_hash };
     })
     .filter((r) => r.hash !== r.current);
   const progress = { done: 0, total: todo.length };
@@ -38,7 +46,10 @@ export async function embedCatalog(pool: pg.Pool, embedder: Embedder, opts: { ba
   for (let i = 0; i < todo.length; i += size) {
     if (opts.signal?.aborted) break;
     const batch = todo.slice(i, i + size);
-    const vectors = await embedder.embed(batch.map((b) => b.text), { signal: opts.signal });
+    const missing = batch.filter((b) => !opts.precomputed?.has(b.hash));
+    const fresh = missing.length ? await embedder.embed(missing.map((b) => b.text), { signal: opts.signal }) : [];
+    const computed = new Map(missing.map((b, j) => [b.hash, fresh[j]!]));
+    const vectors = batch.map((b) => opts.precomputed?.get(b.hash) ?? computed.get(b.hash)!);
     await pool.query(
       `INSERT INTO category_embeddings (category_id, model, dimension, embedding, source_text, source_hash)
        SELECT u.id, $1, $2, u.v::vector, u.t, u.h FROM unnest($3::int[], $4::text[], $5::text[], $6::text[]) AS u(id, v, t, h)

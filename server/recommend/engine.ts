@@ -13,7 +13,9 @@ import { regionTagsFor } from "./regions.js";
 /** Models with their own partial HNSW index (see the catalogue migration); the cast must match it literally. */
 const INDEXED_MODELS: Record<string, number> = { "use-lite-512": 512, "text-embedding-3-small": 1536 };
 const CANDIDATES = 60;
-const RRF_K = 60;
+/** Fusion: a small k rewards agreement near the top; meaning counts for more than shared words (tuned with npm run eval). */
+const RRF_K = 10;
+const VECTOR_WEIGHT = 1.5;
 
 export interface ProgramRef {
   id: number;
@@ -83,6 +85,20 @@ export function eligibilityFilter(profile: Profile | undefined, programs: Map<st
   return f;
 }
 
+const ORG_HINTS: Record<string, string> = { startup: "A startup.", nonprofit: "A non-profit organization.", government: "A government or public-sector organization." };
+
+/** Plain-language facts from the profile that retrieval can match on ("A startup. Based in Kenya."). */
+export function profileHint(profile: Profile | undefined): string {
+  if (!profile) return "";
+  const parts: string[] = [];
+  if (profile.organizationType && ORG_HINTS[profile.organizationType]) parts.push(ORG_HINTS[profile.organizationType]!);
+  if (profile.country) {
+    const name = new Intl.DisplayNames(["en"], { type: "region" }).of(profile.country);
+    if (name && name !== profile.country) parts.push(`Based in ${name}.`);
+  }
+  return parts.join(" ");
+}
+
 /** Words of the query joined with "or", for websearch_to_tsquery (which never raises a syntax error). */
 export function orQuery(text: string): string {
   const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [])].slice(0, 200);
@@ -129,7 +145,7 @@ export interface RecommendDeps {
 
 export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendResult> {
   const programs = await deps.programs();
-  const text = [input.description, ...(input.profile?.achievements ?? [])].join("\n");
+  const text = [input.description, ...(input.profile?.achievements ?? []), profileHint(input.profile)].filter(Boolean).join("\n");
   const useVector = input.mode !== "fulltext";
   const useText = input.mode !== "vector";
   const model = deps.embedder.model;
@@ -144,17 +160,19 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
   const searches: Promise<void>[] = [];
   if (useVector && vector) {
     const f = eligibilityFilter(input.profile, programs, 2);
-    const dim = INDEXED_MODELS[model];
+    // Without filters, the model's partial HNSW index answers (the model is inlined from a fixed list so the planner
+    // can match the index). With filters, an exact scan: HNSW returns its nearest ~40 before filtering, which can
+    // leave too few; an exact scan of ~1,350 vectors costs a few milliseconds.
+    const dim = f.sql.length === 0 ? INDEXED_MODELS[model] : undefined;
     const vec = dim ? `e.embedding::vector(${dim})` : "e.embedding";
     const arg = dim ? `$1::vector(${dim})` : "$1::vector";
-    // The model is inlined (from a fixed list) so the planner can use that model's partial HNSW index.
-    const modelCond = dim ? `e.model = '${model}'` : `e.model = ${JSON.stringify(model).replace(/"/g, "'")}`;
+    const modelCond = dim ? `e.model = '${model}'` : `e.model = ${`$${f.params.length + 2}`}`;
     const sql = `SELECT e.category_id AS id, 1 - (${vec} <=> ${arg}) AS similarity
                    FROM category_embeddings e JOIN categories c ON c.id = e.category_id
                   WHERE ${[modelCond, ...f.sql].join(" AND ")}
                   ORDER BY ${vec} <=> ${arg} LIMIT ${CANDIDATES}`;
     searches.push(
-      deps.pool.query<{ id: number; similarity: number }>(sql, [toVectorLiteral(vector), ...f.params]).then((r) => {
+      deps.pool.query<{ id: number; similarity: number }>(sql, [toVectorLiteral(vector), ...f.params, ...(dim ? [] : [model])]).then((r) => {
         r.rows.forEach((row, i) => vectorHits.set(row.id, { rank: i + 1, similarity: Number(row.similarity) }));
       }),
     );
@@ -174,9 +192,9 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
   await Promise.all(searches);
 
   const fused = new Map<number, number>();
-  for (const [id, h] of vectorHits) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + h.rank));
+  for (const [id, h] of vectorHits) fused.set(id, (fused.get(id) ?? 0) + VECTOR_WEIGHT / (RRF_K + h.rank));
   for (const [id, h] of textHits) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + h.rank));
-  const maxScore = (useVector ? 1 / (RRF_K + 1) : 0) + (useText ? 1 / (RRF_K + 1) : 0);
+  const maxScore = (useVector ? VECTOR_WEIGHT / (RRF_K + 1) : 0) + (useText ? 1 / (RRF_K + 1) : 0);
   const top = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, input.topK);
 
   const details = top.length

@@ -10,7 +10,7 @@ import { TEST_PROJECT_PREFIX, writeTestConfig } from "../setup/stack.js";
 
 /** A second, short-lived stack (images are already built by the suite's setup): install, uninstall, purge. */
 describe("install and uninstall lifecycle", () => {
-  it("keeps data on uninstall, reuses it on reinstall, and --purge-data leaves nothing behind", async () => {
+  it("keeps data on uninstall, reuses it on reinstall, and --purge-data leaves nothing behind", { timeout: 900_000 }, async () => {
     const base = await mkdtemp(join(tmpdir(), "stevie-life-"));
     const dir = join(base, "stack");
     const project = `${TEST_PROJECT_PREFIX}-life-${process.pid}`;

@@ -45,6 +45,14 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect(res.status).toBe(413);
   });
 
+  it("serves an OpenAPI description for non-TypeScript callers", async () => {
+    const res = await stackFetch(stack)(`${stack.baseUrl}/api/openapi.json`);
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.paths["/api/trpc/recommend"]).toBeDefined();
+  });
+
   it("reports the embeddings check as up in readiness", async () => {
     const res = await stackFetch(stack)(`${stack.baseUrl}/api/health/ready`);
     const body = (await res.json()) as { checks: Record<string, { state: string }> };

@@ -74,7 +74,10 @@ export async function prepareServicesData(s: TestServices): Promise<void> {
   try {
     await seedCatalog(pool, loadCatalog());
     const embedder = createOfflineEmbedder();
-    await embedCatalog(pool, embedder);
+    // The vectors `npm run build` computed for the image, as the stack's migrate job uses them.
+    const { loadPrecomputed } = await import("../../server/catalog/precomputed.js");
+    const precomputed = loadPrecomputed("dist/server-bundle/embeddings/use-lite-512.json", embedder.model, embedder.dimension);
+    await embedCatalog(pool, embedder, { precomputed });
     await embedder.close?.();
   } finally {
     await pool.end();

@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { appRouter } from "./routers/_app.js";
+
+/**
+ * An OpenAPI 3.1 description of the tRPC procedures for callers that are not TypeScript, generated from the same
+ * zod schemas that validate the input. Queries are GET /api/trpc/{path}?input=<JSON> or POST with the JSON as body;
+ * answers come as {"result":{"data":...}}, errors as {"error":{"message","code","data":{"code","httpStatus"}}}.
+ */
+interface ProcedureDef {
+  type: "query" | "mutation" | "subscription";
+  inputs: unknown[];
+  meta?: { description?: string };
+}
+
+const DESCRIPTIONS: Record<string, string> = {
+  recommend: "Recommend Stevie Awards categories for a nominee: hybrid vector + full-text retrieval with eligibility filters.",
+  "categories.get": "One category by code.",
+  "categories.list": "Categories, optionally of one program or group, a page at a time (cursor = next category id).",
+  "categories.search": "Full-text search over category names, keywords and descriptions.",
+  "programs.list": "The nine Stevie Awards programs with their category counts.",
+  "system.info": "Versions of the API, PostgreSQL and pgvector.",
+};
+
+export function buildOpenApi(version: string): Record<string, unknown> {
+  const procedures = (appRouter._def as unknown as { procedures: Record<string, { _def: ProcedureDef }> }).procedures;
+  const paths: Record<string, unknown> = {};
+  const errorResponse = {
+    description: "A typed error: BAD_REQUEST (400) with the invalid fields, NOT_FOUND (404), TOO_MANY_REQUESTS (429), INTERNAL_SERVER_ERROR (500).",
+    content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+  };
+  for (const [path, proc] of Object.entries(procedures).sort()) {
+    const def = proc._def;
+    if (def.type === "subscription") continue;
+    const input = def.inputs[0] as z.ZodType | undefined;
+    const schema = input ? (z.toJSONSchema(input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>) : undefined;
+    if (schema) delete schema.$schema;
+    const ok = { description: "The procedure's result", content: { "application/json": { schema: { type: "object", properties: { result: { type: "object", properties: { data: {} } } } } } } };
+    const op = (method: "get" | "post") => ({
+      operationId: `${path.replace(/\./g, "_")}_${method}`,
+      summary: DESCRIPTIONS[path] ?? path,
+      tags: [path.split(".")[0]],
+      ...(method === "get" && schema ? { parameters: [{ name: "input", in: "query", required: true, description: "the input as JSON", content: { "application/json": { schema } } }] } : {}),
+      ...(method === "post" && schema ? { requestBody: { required: true, content: { "application/json": { schema } } } } : {}),
+      responses: { "200": ok, "4XX": errorResponse, "5XX": errorResponse },
+    });
+    paths[`/api/trpc/${path}`] = def.type === "query" ? { get: op("get"), post: op("post") } : { post: op("post") };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Stevie Awards Recommendation API", version, description: "tRPC over HTTP. TypeScript callers should use @trpc/client with `import type { AppRouter } from \"stevie-stack/api\"`." },
+    paths,
+    components: {
+      schemas: {
+        Error: {
+          type: "object",
+          properties: { error: { type: "object", properties: { message: { type: "string" }, code: { type: "integer" }, data: { type: "object", properties: { code: { type: "string" }, httpStatus: { type: "integer" } } } } } },
+        },
+      },
+    },
+  };
+}

@@ -1,0 +1,50 @@
+import { mkdtemp, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, inject, it } from "vitest";
+import { loadCatalog } from "../../server/catalog/load.js";
+import { runCli } from "../setup/cli.js";
+import { trpcClient } from "../setup/client.js";
+
+const stack = inject("stack");
+
+describe("stevie-stack catalog import", () => {
+  it("validates, reports what changes, applies it, embeds the change, and the original restores cleanly", { timeout: 600_000 }, async () => {
+    const original = loadCatalog();
+    const edited = structuredClone(original);
+    edited.version = "2099.1";
+    const target = edited.categories.find((c) => c.code === "ABA-CORP-001")!;
+    target.description = `${target.description} Entries this season must include audited revenue figures.`;
+    const dir = await mkdtemp(join(tmpdir(), "stevie-cat-"));
+    const editedFile = join(dir, "edited.json");
+    const originalFile = join(dir, "original.json");
+    await writeFile(editedFile, JSON.stringify(edited));
+    await writeFile(originalFile, JSON.stringify(original));
+
+    const dry = await runCli(["catalog", "import", editedFile, "--dry-run", "--json", "--dir", stack.dir], { timeoutMs: 300_000 });
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(JSON.parse(dry.stdout)).toMatchObject({ dryRun: true, version: "2099.1", added: [], updated: ["ABA-CORP-001"], removed: [] });
+    const api = trpcClient(stack);
+    expect((await api.categories.get.query({ code: "ABA-CORP-001" })).description).not.toMatch(/audited revenue/);
+
+    const real = await runCli(["catalog", "import", editedFile, "--json", "--dir", stack.dir], { timeoutMs: 300_000 });
+    expect(real.code, real.stderr).toBe(0);
+    expect(JSON.parse(real.stdout)).toMatchObject({ updated: ["ABA-CORP-001"], embedded: { done: 1, total: 1 } });
+    expect((await api.categories.get.query({ code: "ABA-CORP-001" })).description).toMatch(/audited revenue/);
+
+    const back = await runCli(["catalog", "import", originalFile, "--json", "--dir", stack.dir], { timeoutMs: 300_000 });
+    expect(back.code, back.stderr).toBe(0);
+    expect(JSON.parse(back.stdout)).toMatchObject({ version: original.version, previousVersion: "2099.1", updated: ["ABA-CORP-001"] });
+  });
+
+  it("refuses an invalid file, listing every problem, and changes nothing", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevie-cat-"));
+    const bad = join(dir, "bad.json");
+    await writeFile(bad, JSON.stringify({ version: "x", programs: [] }));
+    const r = await runCli(["catalog", "import", bad, "--dir", stack.dir], { timeoutMs: 300_000 });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/catalogue job failed: Invalid category catalogue/);
+    expect(r.stderr).toMatch(/version: version looks like "2026\.1"/);
+    expect(r.stderr).toMatch(/categories: /);
+  });
+});
