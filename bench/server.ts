@@ -1,0 +1,116 @@
+/**
+ * `npm run bench` (server-side part): the recommendation path measured inside one process against a real
+ * PostgreSQL 17 + pgvector container (the stack's own image) holding the catalogue and its offline vectors.
+ * Prints one table and appends it to docs/performance.md. Bounded: a fixed number of iterations per row.
+ *
+ *   embed            offline model, one nominee description (the cost that grows with the text)
+ *   vector HNSW      top-10 over all categories through the partial HNSW index
+ *   vector exact     the same top-10 by a sequential scan (what filtered queries use)
+ *   in-process scan  brute-force cosine over every category vector held in memory (the floor)
+ *   recommend        the whole procedure body, uncached, hybrid (embed + two searches + details)
+ *   recommend warm   the same descriptions again with the query embedding cached in memory (no Redis yet)
+ */
+import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import pg from "pg";
+import { toVectorLiteral } from "../server/catalog/embed.js";
+import { programCache } from "../server/catalog/programs.js";
+import { createPrisma } from "../server/db.js";
+import { createOfflineEmbedder } from "../server/embeddings/offline.js";
+import { recommend } from "../server/recommend/engine.js";
+import { recommendInput } from "../server/recommend/input.js";
+import { packageVersion } from "../cli/package-root.js";
+import { prepareServicesData, startTestServices, stopTestServices } from "../test/setup/services.js";
+import { percentile } from "../test/eval/eval.js";
+
+const N = Number(process.env.BENCH_N ?? 200);
+
+function descriptions(n: number): string[] {
+  const nominees = JSON.parse(readFileSync("test/eval/nominees.json", "utf8")) as { description: string }[];
+  const suffixes = ["", " We did this in under a year.", " Our customers noticed first.", " It changed how our industry works.", " The team was small but determined."];
+  const out: string[] = [];
+  for (let i = 0; out.length < n; i++) out.push(`${nominees[i % nominees.length]!.description}${suffixes[Math.floor(i / nominees.length) % suffixes.length]} (#${i})`);
+  return out;
+}
+
+async function time<T>(n: number, fn: (i: number) => Promise<T>): Promise<number[]> {
+  const ms: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t = performance.now();
+    await fn(i);
+    ms.push(performance.now() - t);
+  }
+  return ms;
+}
+
+const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
+const row = (name: string, ms: number[], note = "") => [name, String(ms.length), fmt(percentile(ms, 50)), fmt(percentile(ms, 95)), fmt(percentile(ms, 99)), note];
+
+async function main(): Promise<void> {
+  const project = `stevietest-bench-${process.pid}`;
+  process.stderr.write("starting PostgreSQL (stack image) and loading the catalogue…\n");
+  const services = await startTestServices(project, packageVersion());
+  try {
+    await prepareServicesData(services);
+    const pool = new pg.Pool({ ...services.pg, max: 10 });
+    const prisma = createPrisma(pool);
+    const embedder = createOfflineEmbedder();
+    const texts = descriptions(N);
+    await embedder.embed(["warm-up"]);
+
+    const embedMs = await time(N, (i) => embedder.embed([texts[i]!]));
+    const queryVectors = await embedder.embed(texts.slice(0, N));
+    const hnswSql = `SELECT category_id FROM category_embeddings WHERE model = 'use-lite-512' ORDER BY embedding::vector(512) <=> $1::vector(512) LIMIT 10`;
+    const exactSql = `SELECT category_id FROM category_embeddings WHERE model = $2 ORDER BY embedding <=> $1::vector LIMIT 10`;
+    for (let i = 0; i < 20; i++) await pool.query(hnswSql, [toVectorLiteral(queryVectors[i]!)]);
+    const hnswIds: number[][] = [];
+    const exactIds: number[][] = [];
+    const hnswMs = await time(N, async (i) => hnswIds.push((await pool.query<{ category_id: number }>(hnswSql, [toVectorLiteral(queryVectors[i]!)])).rows.map((r) => r.category_id)));
+    const exactMs = await time(N, async (i) => exactIds.push((await pool.query<{ category_id: number }>(exactSql, [toVectorLiteral(queryVectors[i]!), "use-lite-512"])).rows.map((r) => r.category_id)));
+    const recall = hnswIds.reduce((s, ids, i) => s + ids.filter((id) => exactIds[i]!.includes(id)).length / 10, 0) / N;
+
+    const all = await pool.query<{ id: number; v: string }>("SELECT category_id AS id, embedding::text AS v FROM category_embeddings WHERE model = 'use-lite-512'");
+    const matrix = all.rows.map((r) => Float32Array.from(JSON.parse(r.v) as number[]));
+    const scanMs = await time(N, async (i) => {
+      const q = queryVectors[i]!;
+      const scores = new Float32Array(matrix.length);
+      for (let j = 0; j < matrix.length; j++) {
+        const m = matrix[j]!;
+        let s = 0;
+        for (let k = 0; k < m.length; k++) s += m[k]! * q[k]!;
+        scores[j] = s;
+      }
+      return scores;
+    });
+
+    const deps = { pool, embedder, programs: programCache(prisma) };
+    const inputs = texts.map((description) => recommendInput.parse({ description, topK: 10 }));
+    const recMs = await time(N, (i) => recommend(deps, inputs[i]!));
+    const memo = new Map(texts.map((t, i) => [t, queryVectors[i]!]));
+    const warmMs = await time(N, (i) => recommend({ ...deps, embedQuery: async (t) => memo.get(t.split("\n")[0]!) ?? (await embedder.embed([t]))[0]! }, inputs[i]!));
+
+    const rows = [
+      ["measure", "n", "p50 ms", "p95 ms", "p99 ms", "note"],
+      row("embed (offline, one description)", embedMs, `${embedder.model}`),
+      row("vector top-10, HNSW", hnswMs, `recall@10 vs exact ${recall.toFixed(3)}`),
+      row("vector top-10, exact scan", exactMs, `${matrix.length} vectors`),
+      row("in-process brute-force scan", scanMs, "floor: dot products in JS"),
+      row("recommend, uncached (hybrid)", recMs, "embed + vector + full-text + details"),
+      row("recommend, query vector cached", warmMs, "in-memory stand-in for the Redis embedding cache"),
+    ];
+    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const table = rows.map((r, i) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |${i === 0 ? `\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|` : ""}`).join("\n");
+    const cpu = cpus()[0]?.model ?? "unknown CPU";
+    const header = `### Server-side recommendation path — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}; PostgreSQL in Docker (stevie-stack/postgres ${packageVersion()}), client in this process.\n\n`;
+    process.stdout.write(`\n${header}${table}\n`);
+    mkdirSync("docs", { recursive: true });
+    appendFileSync("docs/performance.md", `\n${header}${table}\n`);
+    await prisma.$disconnect();
+    await pool.end();
+    await embedder.close?.();
+  } finally {
+    await stopTestServices(project);
+  }
+}
+
+await main();
