@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   const services = await startTestServices(project, packageVersion());
   try {
     await prepareServicesData(services);
-    const pool = new pg.Pool({ ...services.pg, max: 10 });
+    const pool = new pg.Pool({ ...services.pg, max: 10, options: "-c hnsw.ef_search=100" });
     const prisma = createPrisma(pool);
     const embedder = createOfflineEmbedder();
     const texts = descriptions(N);

@@ -184,3 +184,11 @@ export async function buildImage(opts: { context: string; files: string[]; tag: 
 export async function tagImage(source: string, repo: string, tag: string): Promise<void> {
   await docker().getImage(source).tag({ repo, tag });
 }
+
+/** Addresses of a container on each network it joins, by network name. */
+export async function containerAddresses(id: string): Promise<Record<string, string>> {
+  const info = await docker().getContainer(id).inspect();
+  const out: Record<string, string> = {};
+  for (const [name, n] of Object.entries(info.NetworkSettings.Networks ?? {})) if (n.IPAddress) out[name] = n.IPAddress;
+  return out;
+}

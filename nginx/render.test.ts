@@ -1,7 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { renderNginxConf } from "./render.js";
+import { renderNginxConf, type EdgeOptions } from "./render.js";
 
-const conf = renderNginxConf({ domain: "api.example.com", httpsPort: 8443, upstream: { host: "api", port: 3000 }, maxBodyKb: 1024 });
+const base: EdgeOptions = {
+  domain: "api.example.com",
+  httpsPort: 8443,
+  upstream: { host: "api", port: 3000 },
+  maxBodyKb: 1024,
+  rateLimitPerMinute: 100,
+  rateLimitBurst: 100,
+  chatRateLimitPerMinute: 20,
+  maxConnectionsPerIp: 100,
+  allow: [],
+  deny: [],
+  exempt: [],
+  trustedProxies: [],
+};
+const conf = renderNginxConf(base);
 
 describe("nginx.conf", () => {
   it("allows only TLS 1.2 and 1.3 and sends HSTS", () => {
@@ -12,7 +26,7 @@ describe("nginx.conf", () => {
   it("redirects HTTP to HTTPS on the published port, except ACME challenges", () => {
     expect(conf).toContain("return 301 https://$host:8443$request_uri;");
     expect(conf).toContain("location /.well-known/acme-challenge/");
-    expect(renderNginxConf({ domain: "a", httpsPort: 443, upstream: { host: "api", port: 3000 }, maxBodyKb: 1 })).toContain("return 301 https://$host$request_uri;");
+    expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain("return 301 https://$host$request_uri;");
   });
 
   it("proxies only /api/ to the API replicas with keep-alive, and hides /metrics", () => {
@@ -20,6 +34,30 @@ describe("nginx.conf", () => {
     expect(conf).toContain('proxy_set_header Connection "";');
     expect(conf).toMatch(/upstream api \{\s+#[^\n]*\n\s+server api:3000 max_fails=3 fail_timeout=10s;\s+keepalive 64;/);
     expect(conf).toContain("location = /metrics { return 404; }");
+  });
+
+  it("limits each client IP with a burst, answers 429 as JSON with Retry-After, and is tighter for chat", () => {
+    expect(conf).toContain("limit_req_zone $stevie_limit_key zone=api_per_ip:10m rate=100r/m;");
+    expect(conf).toContain("limit_req zone=api_per_ip burst=100 nodelay;");
+    expect(conf).toContain("limit_req_zone $stevie_limit_key zone=chat_per_ip:10m rate=20r/m;");
+    expect(conf).toMatch(/location \/api\/trpc\/chat\. \{[\s\S]*?proxy_read_timeout 120s;/);
+    expect(conf).toMatch(/location @rate_limited \{[\s\S]*?add_header Retry-After \$stevie_retry_after always;[\s\S]*?return 429 '\{"error"/);
+    expect(conf).toContain("limit_conn conn_per_ip 100;");
+  });
+
+  it("renders allow, deny, exempt and trusted-proxy lists from the config", () => {
+    const c = renderNginxConf({ ...base, allow: ["10.0.0.0/8"], deny: ["10.9.9.9"], exempt: ["192.0.2.10"], trustedProxies: ["172.16.0.0/12"] });
+    expect(c).toMatch(/deny 10\.9\.9\.9;\s+allow 10\.0\.0\.0\/8;\s+deny all;/);
+    expect(c).toContain("192.0.2.10 1;");
+    expect(c).toMatch(/set_real_ip_from 172\.16\.0\.0\/12;\s+real_ip_header X-Forwarded-For;\s+real_ip_recursive on;/);
+    expect(conf).not.toMatch(/^\s+deny all;$/m);
+    expect(conf).not.toContain("set_real_ip_from");
+  });
+
+  it("refuses common exploit paths before they reach the API", () => {
+    const pattern = new RegExp(/location ~\* (\S+) \{/.exec(conf)![1]!, "i");
+    for (const p of ["/.env", "/api/.git/config", "/wp-admin/", "/index.php", "/cgi-bin/x", "/etc/passwd"]) expect(p, p).toMatch(pattern);
+    for (const p of ["/api/trpc/recommend", "/api/trpc/categories.get,programs.list", "/api/trpc/system.info", "/api/openapi.json", "/api/health/ready"]) expect(p, p).not.toMatch(pattern);
   });
 
   it("keeps its shape", () => {

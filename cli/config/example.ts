@@ -23,7 +23,7 @@ function buildMap(node: JsonSchemaNode, doc: Document): YAMLMap {
       pending.push(...notes, ` ${key}:`);
       continue;
     }
-    const value = isObject ? buildMap(child, doc) : new Scalar(child.default);
+    const value = isObject ? buildMap(child, doc) : doc.createNode(child.default, { flow: true });
     const pair = new Pair(new Scalar(key), value);
     (pair.key as Scalar).commentBefore = [...pending, ...notes].join("\n");
     pending = [];

@@ -6,6 +6,7 @@ import { z } from "zod";
  */
 
 const port = z.number().int().min(1).max(65535);
+const cidr = z.union([z.ipv4(), z.cidrv4(), z.ipv6(), z.cidrv6()], { error: "an IP address or CIDR such as 203.0.113.7 or 10.0.0.0/8" });
 
 export const configSchema = z
   .object({
@@ -43,6 +44,21 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe("The tRPC API service"),
+    edge: z
+      .object({
+        rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(100).describe("requests per minute per client IP (spec: 100)"),
+        rateLimitBurst: z.number().int().min(0).max(100_000).default(100).describe("requests a client may send at once above the steady rate"),
+        chatRateLimitPerMinute: z.number().int().min(1).max(100_000).default(20).describe("requests per minute per client IP to the chat assistant"),
+        maxConnectionsPerIp: z.number().int().min(1).max(100_000).default(100).describe("concurrent connections per client IP"),
+        maxBodyKb: z.number().int().min(16).max(65_536).default(1024).describe("largest request body accepted, in KiB"),
+        allow: z.array(cidr).default([]).describe("if not empty, only these IPs/CIDRs may connect"),
+        deny: z.array(cidr).default([]).describe("IPs/CIDRs always refused"),
+        exempt: z.array(cidr).default([]).describe("IPs/CIDRs not rate limited (monitoring, a trusted backend)"),
+        trustedProxies: z.array(cidr).default([]).describe("an upstream proxy or load balancer whose X-Forwarded-For names the real client"),
+      })
+      .strict()
+      .prefault({})
+      .describe("nginx: rate limits, size limits, allow and deny lists"),
     tls: z
       .object({
         mode: z.enum(["self-signed"]).default("self-signed").describe("self-signed: a local CA signs the server certificate"),

@@ -21,7 +21,7 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
     { path: paths.config, content: configText },
     { path: paths.compose, content: renderCompose(buildCompose(ctx)) },
     { path: paths.envFile, content: env },
-    { path: paths.nginxConf, content: renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, maxBodyKb: 1024 }) },
+    { path: paths.nginxConf, content: renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge }) },
   ];
 }
 

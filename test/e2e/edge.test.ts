@@ -1,0 +1,86 @@
+import { describe, expect, inject, it } from "vitest";
+import * as docker from "../../cli/docker.js";
+import { run } from "../../cli/exec.js";
+import { packageVersion } from "../../cli/package-root.js";
+import { imageRef } from "../../cli/stack/services/common.js";
+import { stackFetch } from "../setup/client.js";
+
+const stack = inject("stack");
+const edgeNetwork = `${stack.project}_edge`;
+
+/** Run a shell snippet in a throwaway container (the nginx image has curl) on a network of our choosing: a client with its own IP. */
+async function fromContainer(network: string, script: string): Promise<string> {
+  const r = await run("docker", ["run", "--rm", "--label", `${docker.PROJECT_LABEL}=${stack.project}`, "--network", network, "--entrypoint", "sh", imageRef("nginx", packageVersion()), "-c", script], { reject: false, timeoutMs: 180_000 });
+  return `${r.stdout}\n${r.stderr}`;
+}
+
+async function handshake(flag: string): Promise<{ ok: boolean; out: string }> {
+  const r = await run("openssl", ["s_client", "-connect", `127.0.0.1:${stack.httpsPort}`, flag, "-cipher", "DEFAULT:@SECLEVEL=0", "-brief"], { input: "", reject: false, timeoutMs: 20_000 });
+  const out = `${r.stdout}\n${r.stderr}`;
+  return { ok: r.exitCode === 0 && /Protocol version: TLSv1\.[23]/.test(out), out };
+}
+
+describe("edge (nginx) against real clients", () => {
+  it("accepts TLS 1.2 and 1.3 and refuses TLS 1.0 and 1.1", async () => {
+    expect((await handshake("-tls1_2")).out).toMatch(/Protocol version: TLSv1\.2/);
+    expect((await handshake("-tls1_3")).out).toMatch(/Protocol version: TLSv1\.3/);
+    for (const old of ["-tls1", "-tls1_1"]) {
+      const h = await handshake(old);
+      expect(h.ok, h.out).toBe(false);
+      expect(h.out).not.toMatch(/Protocol version: TLSv1(\.1)?\n/);
+    }
+  });
+
+  it("rate-limits one client IP after ~100 requests with a JSON 429 and Retry-After, while another IP is unaffected", async () => {
+    // 150 requests from one curl process, 10 at a time, timed: the limit refills 100/min while they run.
+    const burst = await fromContainer(
+      edgeNetwork,
+      [
+        "start=$(date +%s%N)",
+        "curl -sk --parallel --parallel-max 10 -w '%{http_code}\\n' $(for i in $(seq 150); do printf -- '-o /dev/null https://nginx:8443/api/health/live '; done)",
+        'echo "elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))"',
+        "curl -sk -D - https://nginx:8443/api/health/live",
+      ].join("; "),
+    );
+    const codes = burst.split("\n").filter((l) => /^\d{3}$/.test(l));
+    const ok = codes.filter((c) => c === "200").length;
+    const limited = codes.filter((c) => c === "429").length;
+    const elapsedMs = Number(/elapsed_ms=(\d+)/.exec(burst)?.[1]);
+    expect(codes).toHaveLength(150);
+    // burst 100 (+1) at once, plus what 100 requests/min refills during the run
+    expect(ok).toBeGreaterThanOrEqual(100);
+    expect(ok).toBeLessThanOrEqual(101 + Math.ceil((elapsedMs / 60_000) * 100) + 1);
+    expect(limited).toBe(150 - ok);
+    expect(burst).toMatch(/HTTP\/[\d.]+ 429/);
+    expect(burst).toMatch(/[Rr]etry-[Aa]fter: 1/);
+    expect(burst).toContain('{"error":{"code":"TOO_MANY_REQUESTS"');
+
+    const other = await fromContainer(edgeNetwork, "curl -sk -o /dev/null -w '%{http_code}' https://nginx:8443/api/health/live");
+    expect(other.trim()).toBe("200");
+  });
+
+  it("refuses exploit paths and methods tRPC does not use", async () => {
+    const f = stackFetch(stack);
+    for (const path of ["/api/.env", "/wp-login.php", "/api/../etc/passwd", "/cgi-bin/test"]) {
+      const res = await f(`${stack.baseUrl}${path}`);
+      expect([400, 403, 404], path).toContain(res.status);
+    }
+    expect((await f(`${stack.baseUrl}/api/.git/config`)).status).toBe(403);
+    expect((await f(`${stack.baseUrl}/api/health/live`, { method: "DELETE" })).status).toBe(403);
+    expect((await f(`${stack.baseUrl}/api/health/live`, { method: "PUT" })).status).toBe(403);
+  });
+
+  it("keeps the database and cache unreachable from outside the internal data network", async () => {
+    const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    const pg = all.find((c) => c.service === "postgres")!;
+    const redis = all.find((c) => c.service === "redis")!;
+    const pgIp = Object.values(await docker.containerAddresses(pg.id))[0]!;
+    const redisIp = Object.values(await docker.containerAddresses(redis.id))[0]!;
+    // From the edge network (where nginx lives) and from Docker's default bridge: no route to either.
+    for (const network of [edgeNetwork, "bridge"]) {
+      const out = await fromContainer(network, `for t in ${pgIp}:5432 ${redisIp}:6379; do curl -s --connect-timeout 3 -o /dev/null telnet://$t </dev/null; echo "$t exit=$?"; done`);
+      expect(out, out).toMatch(new RegExp(`${pgIp.replace(/\./g, "\\.")}:5432 exit=(7|28)`));
+      expect(out, out).toMatch(new RegExp(`${redisIp.replace(/\./g, "\\.")}:6379 exit=(7|28)`));
+    }
+  });
+});
