@@ -87,7 +87,7 @@ async function main(): Promise<void> {
     const inputs = texts.map((description) => recommendInput.parse({ description, topK: 10 }));
     const recMs = await time(N, (i) => recommend(deps, inputs[i]!));
     const memo = new Map(texts.map((t, i) => [t, queryVectors[i]!]));
-    const warmMs = await time(N, (i) => recommend({ ...deps, embedQuery: async (t) => memo.get(t.split("\n")[0]!) ?? (await embedder.embed([t]))[0]! }, inputs[i]!));
+    const warmMs = await time(N, (i) => recommend({ ...deps, embedQuery: async (t) => ({ model: embedder.model, vector: memo.get(t.split("\n")[0]!) ?? (await embedder.embed([t]))[0]! }) }, inputs[i]!));
 
     const rows = [
       ["measure", "n", "p50 ms", "p95 ms", "p99 ms", "note"],

@@ -192,3 +192,9 @@ export async function containerAddresses(id: string): Promise<Record<string, str
   for (const [name, n] of Object.entries(info.NetworkSettings.Networks ?? {})) if (n.IPAddress) out[name] = n.IPAddress;
   return out;
 }
+
+/** The environment and command a container was created with (what `docker inspect` shows anyone with Docker access). */
+export async function containerConfig(id: string): Promise<{ env: string[]; cmd: string[] }> {
+  const info = await docker().getContainer(id).inspect();
+  return { env: info.Config.Env ?? [], cmd: [...(info.Config.Entrypoint ?? []), ...(info.Config.Cmd ?? [])] };
+}

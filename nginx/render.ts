@@ -86,7 +86,7 @@ ${realIp.length ? `\n    # Behind a trusted proxy: the client is the first untru
     send_timeout 30s;
     client_max_body_size ${o.maxBodyKb}k;
     client_body_buffer_size ${Math.min(o.maxBodyKb, 1024)}k;
-    large_client_header_buffers 4 16k;
+    large_client_header_buffers 4 32k;
 
     # Per-client limits. Exempt addresses get an empty key, which nginx does not count.
     geo $stevie_exempt {

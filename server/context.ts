@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import type { Db, Prisma } from "./db.js";
+import type { ChatDeps } from "./chat/types.js";
 import type { Embedder } from "./embeddings/types.js";
 import type { Logger } from "./logger.js";
 import type { ProgramRef } from "./recommend/engine.js";
@@ -10,6 +11,9 @@ export interface Deps {
   prisma: Prisma;
   redis: Redis;
   embedder: Embedder;
+  /** Query embeddings with the model that produced them (cached, and falling back to the offline model). */
+  embedQuery?: (text: string) => Promise<{ model: string; vector: number[] }>;
+  chat: ChatDeps;
   programs: () => Promise<Map<string, ProgramRef>>;
   log: Logger;
   version: string;

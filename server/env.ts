@@ -23,9 +23,15 @@ const schema = z.object({
   REDIS_PASSWORD: z.string().optional(),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
+  OPENAI_CHAT_MODEL: z.string().default("gpt-4o-mini"),
+  OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
+  OPENAI_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
+  OPENAI_BREAKER_RESET_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** JSON: USD per 1M tokens by model, e.g. {"gpt-4o-mini":{"prompt":0.15,"completion":0.6}}. */
+  OPENAI_PRICES: z.string().optional(),
   /** Where the offline model's files are (the API image ships them beside the bundle). */
   STEVIE_EMBEDDINGS_MODEL_DIR: z.string().optional(),
-  /** Catalogue vectors computed at build time (see scripts/precompute-embeddings.ts). */
+  /** Directory of catalogue vectors computed at build time, one MODEL.json each (scripts/precompute-embeddings.ts). */
   STEVIE_PRECOMPUTED_EMBEDDINGS: z.string().optional(),
   STEVIE_MIGRATIONS_DIR: z.string().default("prisma/migrations"),
   STEVIE_CATALOG_PATH: z.string().default("server/catalog/data/catalog.json"),

@@ -1,16 +1,20 @@
 import { programCache } from "./catalog/programs.js";
+import { createChatDeps } from "./chat/deps.js";
 import { createDb, createPrisma } from "./db.js";
-import { createEmbedder } from "./embeddings/index.js";
+import { createOfflineEmbedder } from "./embeddings/offline.js";
 import { parseEnv } from "./env.js";
 import { createApiServer } from "./http.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
+import { createOpenAIServices, parsePriceTable } from "./openai/index.js";
 import { createRedis } from "./redis.js";
 
 async function main(): Promise<void> {
   let env;
+  let prices;
   try {
     env = parseEnv();
+    prices = parsePriceTable(env.OPENAI_PRICES);
   } catch (err) {
     process.stderr.write(`stevie-api: ${(err as Error).message}\n`);
     process.exit(2);
@@ -21,15 +25,34 @@ async function main(): Promise<void> {
   const redis = createRedis(env);
   redis.on("error", (err: Error) => log.warn({ err: err.message }, "redis connection problem"));
   redis.connect().catch(() => undefined); // readiness reports it; the client keeps retrying
-  const embedder = createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL, modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
-  // Load the model before taking traffic: readiness stays "down" until the first embedding works.
-  const warm = embedder.embed(["warm-up"]).then(() => log.info({ model: embedder.model }, "embeddings ready"));
-  warm.catch((err: Error) => log.error({ err: err.message, model: embedder.model }, "embeddings failed to load"));
   const metrics = createMetrics();
-  const deps = { db, prisma, redis, embedder, programs: programCache(prisma), log, version: env.STEVIE_VERSION, now: () => new Date() };
+
+  // The offline model is always loaded: it is the embedder without a key, and the fallback while OpenAI is unavailable.
+  const offline = createOfflineEmbedder({ modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
+  const openai = createOpenAIServices({
+    apiKey: env.OPENAI_API_KEY,
+    baseURL: env.OPENAI_BASE_URL,
+    chatModel: env.OPENAI_CHAT_MODEL,
+    timeoutMs: env.OPENAI_TIMEOUT_MS,
+    failureThreshold: env.OPENAI_BREAKER_FAILURES,
+    resetTimeoutMs: env.OPENAI_BREAKER_RESET_MS,
+    prices,
+    offline,
+    registry: metrics.registry,
+    log: log.child({ component: "openai" }),
+  });
+  const embedder = openai.resilient ?? offline;
+  const embedQuery = openai.embedQuery;
+  // Readiness waits for the offline model: OpenAI being down is degraded service, not "not ready".
+  const warm = offline.embed(["warm-up"]).then(() => log.info({ model: embedder.model }, "embeddings ready"));
+  warm.catch((err: Error) => log.error({ err: err.message, model: offline.model }, "embeddings failed to load"));
+
+  const programs = programCache(prisma);
+  const chat = createChatDeps({ redis, pool: db, embedder, programs, embedQuery, openai: openai.chat, openaiMetrics: openai.metrics, registry: metrics.registry, log: log.child({ component: "chat" }) });
+  const deps = { db, prisma, redis, embedder, embedQuery, chat, programs, log, version: env.STEVIE_VERSION, now: () => new Date() };
   const api = createApiServer(deps, metrics, () => warm);
 
-  api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model }, "api listening"));
+  api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) }, "api listening"));
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -37,7 +60,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, "draining");
     await api.drain(env.SHUTDOWN_GRACE_S * 1000);
-    await Promise.allSettled([prisma.$disconnect(), db.end(), redis.quit(), embedder.close?.()]);
+    await Promise.allSettled([prisma.$disconnect(), db.end(), redis.quit(), openai.close(), offline.close?.()]);
     log.info("stopped");
     process.exit(0);
   };

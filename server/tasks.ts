@@ -3,7 +3,10 @@ import { embedCatalog } from "./catalog/embed.js";
 import { loadPrecomputed } from "./catalog/precomputed.js";
 import { seedCatalog } from "./catalog/seed.js";
 import { connectionConfig, createDb } from "./db.js";
+import { join } from "node:path";
 import { createEmbedder } from "./embeddings/index.js";
+import { createOfflineEmbedder } from "./embeddings/offline.js";
+import type { Embedder } from "./embeddings/types.js";
 import { parseEnv } from "./env.js";
 import { createLogger } from "./logger.js";
 import { runMigrations } from "./migrate.js";
@@ -22,21 +25,29 @@ async function main(argv: string[]): Promise<number> {
   const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
   try {
     const [task, ...rest] = argv;
+    // The offline model's vectors always exist (they are what the API falls back to while OpenAI is unavailable);
+    // with a key, the OpenAI model's too. Each model's vectors are complete on their own and never mixed.
     const embed = async () => {
-      const embedder = createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL, modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
-      let last = 0;
-      const precomputed = loadPrecomputed(env.STEVIE_PRECOMPUTED_EMBEDDINGS, embedder.model, embedder.dimension);
-      const p = await embedCatalog(pool, embedder, {
-        precomputed,
-        onProgress: ({ done, total }) => {
-          if (done === total || done - last >= 256) {
-            last = done;
-            out({ event: "embed-progress", model: embedder.model, done, total });
-          }
-        },
-      });
-      await embedder.close?.();
-      return p;
+      const embedders: Embedder[] = [createOfflineEmbedder({ modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR })];
+      if (env.OPENAI_API_KEY) embedders.push(createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL }));
+      const total = { done: 0, total: 0 };
+      for (const embedder of embedders) {
+        let last = 0;
+        const file = env.STEVIE_PRECOMPUTED_EMBEDDINGS ? join(env.STEVIE_PRECOMPUTED_EMBEDDINGS, `${embedder.model}.json`) : undefined;
+        const p = await embedCatalog(pool, embedder, {
+          precomputed: loadPrecomputed(file, embedder.model, embedder.dimension),
+          onProgress: ({ done, total: n }) => {
+            if (done === n || done - last >= 256) {
+              last = done;
+              out({ event: "embed-progress", model: embedder.model, done, total: n });
+            }
+          },
+        });
+        await embedder.close?.();
+        total.done += p.done;
+        total.total += p.total;
+      }
+      return total;
     };
     switch (task) {
       case "migrate": {

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { programCache } from "../../server/catalog/programs.js";
+import { createChatDeps } from "../../server/chat/deps.js";
 import type { Deps } from "../../server/context.js";
 import { createPrisma } from "../../server/db.js";
 import { prepareDevDatabase } from "../../server/dev/prepare.js";
@@ -103,7 +104,10 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const prisma = createPrisma(pool);
   const redis = createDevRedis(opts.redisUrl ?? process.env.REDIS_URL, log);
   const version = `${packageVersion()}-dev`;
-  const deps: Deps = { db: pool, prisma, redis, embedder, programs: programCache(prisma), log, version, now: () => new Date() };
+  const programs = programCache(prisma);
+  // Dev has no OpenAI key: chat answers are the deterministic, catalogue-built fallback; sessions live in memory.
+  const chat = createChatDeps({ pool, embedder, programs, log: log.child({ component: "chat" }) });
+  const deps: Deps = { db: pool, prisma, redis, embedder, chat, programs, log, version, now: () => new Date() };
   const api = createApiServer(deps, createMetrics(), () => warm);
 
   const release = async () => {

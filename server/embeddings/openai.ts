@@ -1,6 +1,9 @@
-import OpenAI, { APIConnectionError, APIError, APIUserAbortError } from "openai";
-import { setTimeout as sleep } from "node:timers/promises";
+import OpenAI from "openai";
+import { noopObserver, type OpenAIObserver } from "../openai/metrics.js";
+import { OpenAIRequestError, scrubber, withRetry, type OpenAIErrorKind } from "../openai/retry.js";
 import { l2normalise, type Embedder } from "./types.js";
+
+export { parseRetryAfter } from "../openai/retry.js";
 
 /** The subset of a pino logger this module uses. */
 export interface EmbedLogger {
@@ -25,17 +28,14 @@ export interface OpenAIEmbedderOptions {
   logger?: EmbedLogger;
   /** Called once per successful request with the tokens it was billed for. */
   onUsage?: (tokens: number) => void;
+  /** Metrics: attempts, retries, tokens (registerOpenAIMetrics). */
+  observer?: OpenAIObserver;
 }
 
 /** An embedding request that failed. The message never contains the API key. */
-export class EmbeddingRequestError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | undefined,
-    readonly attempts: number,
-    readonly requestId?: string,
-  ) {
-    super(message);
+export class EmbeddingRequestError extends OpenAIRequestError {
+  constructor(message: string, status: number | undefined, attempts: number, requestId?: string, kind: OpenAIErrorKind = "invalid_response") {
+    super(message, { kind, status, attempts, requestId });
     this.name = "EmbeddingRequestError";
   }
 }
@@ -55,60 +55,53 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     maxRetryAfterMs = 60_000,
     logger,
     onUsage,
+    observer = noopObserver,
   } = opts;
   if (!apiKey) throw new Error("OpenAI embedder needs an API key");
   // Retries are ours (the SDK's would sleep through any Retry-After, and not abortably).
   const client = new OpenAI({ apiKey, baseURL, timeout: timeoutMs, maxRetries: 0 });
   // text-embedding-3-* can shorten vectors; older models reject the parameter.
   const sendDimensions = !/ada-002/.test(model);
-  const scrub = (s: string): string => s.split(apiKey).join("[redacted]");
+  const scrub = scrubber(apiKey);
 
   async function request(input: string[], signal: AbortSignal | undefined): Promise<number[][]> {
-    for (let attempt = 1; ; attempt++) {
-      signal?.throwIfAborted();
-      try {
-        const res = await client.embeddings.create(
-          { model, input, ...(sendDimensions ? { dimensions: dimension } : {}) },
-          signal ? { signal } : {},
-        );
-        if (res.data.length !== input.length) throw new EmbeddingRequestError(`OpenAI returned ${res.data.length} embeddings for ${input.length} inputs`, undefined, attempt);
-        const out = new Array<number[]>(input.length);
-        for (const d of res.data) {
-          if (d.embedding.length !== dimension) {
-            throw new EmbeddingRequestError(`model ${model} returned ${d.embedding.length}-d vectors, expected ${dimension}`, undefined, attempt);
+    try {
+      return await withRetry(
+        async (attempt) => {
+          const res = await client.embeddings.create({ model, input, ...(sendDimensions ? { dimensions: dimension } : {}) }, signal ? { signal } : {});
+          if (res.data.length !== input.length) throw new EmbeddingRequestError(`OpenAI returned ${res.data.length} embeddings for ${input.length} inputs`, undefined, attempt);
+          const out = new Array<number[]>(input.length);
+          for (const d of res.data) {
+            if (d.embedding.length !== dimension) {
+              throw new EmbeddingRequestError(`model ${model} returned ${d.embedding.length}-d vectors, expected ${dimension}`, undefined, attempt);
+            }
+            out[d.index] = l2normalise(d.embedding);
           }
-          out[d.index] = l2normalise(d.embedding);
-        }
-        if (out.some((v) => v === undefined)) throw new EmbeddingRequestError("OpenAI response is missing some input indexes", undefined, attempt);
-        onUsage?.(res.usage?.total_tokens ?? res.usage?.prompt_tokens ?? 0);
-        return out;
-      } catch (err) {
-        if (err instanceof EmbeddingRequestError) throw err;
-        if (err instanceof APIUserAbortError || signal?.aborted) throw signal?.reason ?? err;
-        const delay = retryDelay(err, attempt);
-        const status = err instanceof APIError ? err.status : undefined;
-        const what = scrub(err instanceof Error ? err.message : String(err));
-        if (attempt > maxRetries || delay === undefined) {
-          const requestId = err instanceof APIError ? (err.requestID ?? undefined) : undefined;
-          throw new EmbeddingRequestError(`OpenAI embeddings request failed after ${attempt} attempt(s): ${what}`, status, attempt, requestId);
-        }
-        logger?.warn({ status, attempt, delayMs: Math.round(delay), err: what }, "openai embeddings request failed; retrying");
-        await sleep(delay, undefined, signal ? { signal } : {});
+          if (out.some((v) => v === undefined)) throw new EmbeddingRequestError("OpenAI response is missing some input indexes", undefined, attempt);
+          const tokens = res.usage?.total_tokens ?? res.usage?.prompt_tokens ?? 0;
+          onUsage?.(tokens);
+          observer.tokens("embedding", model, tokens);
+          return out;
+        },
+        {
+          maxRetries,
+          maxRetryAfterMs,
+          signal,
+          scrub,
+          what: "OpenAI embeddings request",
+          onAttempt: ({ ms, error }) => observer.attempt("embeddings", ms / 1000, error?.kind),
+          onRetry: ({ attempt, delayMs, error, message }) => {
+            observer.retry("embeddings", error.kind);
+            logger?.warn({ status: error.status, attempt, delayMs: Math.round(delayMs), err: message }, "openai embeddings request failed; retrying");
+          },
+        },
+      );
+    } catch (err) {
+      if (err instanceof OpenAIRequestError && !(err instanceof EmbeddingRequestError)) {
+        throw new EmbeddingRequestError(err.message, err.status, err.attempts, err.requestId, err.kind);
       }
+      throw err;
     }
-  }
-
-  /** How long to wait before the next attempt, or undefined if the error is not worth retrying. */
-  function retryDelay(err: unknown, attempt: number): number | undefined {
-    const backoff = Math.min(500 * 2 ** (attempt - 1), 8_000) * (1 - Math.random() * 0.25);
-    if (err instanceof APIConnectionError) return backoff; // includes APIConnectionTimeoutError
-    if (!(err instanceof APIError) || err.status === undefined) return undefined;
-    const { status } = err;
-    if (status === 429 && err.code === "insufficient_quota") return undefined; // retrying cannot help
-    if (!(status === 408 || status === 409 || status === 429 || status >= 500)) return undefined;
-    const retryAfter = parseRetryAfter(err.headers);
-    if (retryAfter === undefined) return backoff;
-    return retryAfter <= maxRetryAfterMs ? retryAfter : undefined;
   }
 
   return {
@@ -127,18 +120,6 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     },
     async close() {},
   };
-}
-
-/** Milliseconds from retry-after-ms or Retry-After (seconds or an HTTP date), if present. */
-export function parseRetryAfter(headers: Headers | undefined): number | undefined {
-  const ms = Number.parseFloat(headers?.get("retry-after-ms") ?? "");
-  if (Number.isFinite(ms) && ms >= 0) return ms;
-  const raw = headers?.get("retry-after");
-  if (!raw) return undefined;
-  const s = Number(raw);
-  if (Number.isFinite(s) && s >= 0) return s * 1000;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
 }
 
 /** Consecutive groups of at most `size` texts and about `maxChars` characters (a single longer text goes alone). */

@@ -139,8 +139,11 @@ export interface RecommendDeps {
   pool: pg.Pool;
   embedder: Embedder;
   programs: () => Promise<Map<string, ProgramRef>>;
-  /** Optional: a cached embed (query-embedding cache); defaults to embedder.embed. */
-  embedQuery?: (text: string) => Promise<number[]>;
+  /**
+   * Embeds the query and says which model did: a resilient embedder falls back to the offline model while OpenAI is
+   * unavailable, and the search must then use that model's vectors. Default: embedder.embed under embedder.model.
+   */
+  embedQuery?: (text: string) => Promise<{ model: string; vector: number[] }>;
 }
 
 export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendResult> {
@@ -148,11 +151,14 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
   const text = [input.description, ...(input.profile?.achievements ?? []), profileHint(input.profile)].filter(Boolean).join("\n");
   const useVector = input.mode !== "fulltext";
   const useText = input.mode !== "vector";
-  const model = deps.embedder.model;
+  let model = deps.embedder.model;
 
   const t0 = performance.now();
   let vector: number[] | undefined;
-  if (useVector) vector = deps.embedQuery ? await deps.embedQuery(text) : (await deps.embedder.embed([text]))[0];
+  if (useVector) {
+    if (deps.embedQuery) ({ model, vector } = await deps.embedQuery(text));
+    else vector = (await deps.embedder.embed([text]))[0];
+  }
   const t1 = performance.now();
 
   const vectorHits = new Map<number, { rank: number; similarity: number }>();

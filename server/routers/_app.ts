@@ -1,3 +1,4 @@
+import { chatRouter } from "../chat/router.js";
 import { router } from "../trpc.js";
 import { categoriesRouter, programsRouter } from "./catalog.js";
 import { recommendProcedure } from "./recommend.js";
@@ -7,6 +8,7 @@ export const appRouter = router({
   recommend: recommendProcedure,
   categories: categoriesRouter,
   programs: programsRouter,
+  chat: chatRouter,
   system: systemRouter,
 });
 

@@ -5,7 +5,7 @@ import { publicProcedure } from "../trpc.js";
 
 export const recommendProcedure = publicProcedure.input(recommendInput).query(async ({ ctx, input }) => {
   const started = performance.now();
-  const result = await recommend({ pool: ctx.db, embedder: ctx.embedder, programs: ctx.programs }, input);
+  const result = await recommend({ pool: ctx.db, embedder: ctx.embedder, programs: ctx.programs, embedQuery: ctx.embedQuery }, input);
   const latencyMs = performance.now() - started;
   // History is written after answering; a failure to record it never fails the request.
   ctx.db

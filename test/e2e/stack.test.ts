@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
@@ -75,6 +75,20 @@ describe("installed stack", () => {
     const t = await compose(paths, stack.project, ["exec", "-T", "nginx", "nginx", "-t"], { reject: false });
     expect(t.exitCode, t.stderr).toBe(0);
     expect(t.stderr).toMatch(/syntax is ok/);
+  });
+
+  it("never shows a secret in docker inspect or in any container's logs", async () => {
+    const secrets = await Promise.all(["postgres_password", "redis_password", "session_key"].map(async (n) => (await readFile(join(paths.secrets, n), "utf8")).trim()));
+    expect(secrets.every((s) => /^[0-9a-f]{64}$/.test(s))).toBe(true);
+    for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project)) {
+      const { env, cmd } = await docker.containerConfig(c.id);
+      const logs = await docker.containerLogs(c.id, 5_000);
+      for (const s of secrets) {
+        expect(env.join("\n").includes(s), `${c.name} env`).toBe(false);
+        expect(cmd.join(" ").includes(s), `${c.name} command`).toBe(false);
+        expect(logs.includes(s), `${c.name} logs`).toBe(false);
+      }
+    }
   });
 
   it("changes nothing when install runs again, and says so", async () => {

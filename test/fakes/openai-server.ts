@@ -9,13 +9,34 @@ import type { AddressInfo } from "node:net";
  *   const fake = await startFakeOpenAI();
  *   new OpenAI({ apiKey: "sk-test", baseURL: fake.baseURL });
  *   fake.setMode({ kind: "status", status: 429, retryAfterS: 0.05 }, 2); // the next 2 requests get 429, then normal
+ *   fake.setMode({ kind: "stream-break", afterChunks: 3, then: "drop" }); // a streamed chat answer breaks off
+ *
+ * The stream modes apply to streamed chat completions only; other requests are answered normally.
  */
 export type FakeMode =
   | { kind: "normal" }
   | { kind: "slow"; ms: number }
   | { kind: "status"; status: number; retryAfterS?: number }
   | { kind: "hang" }
-  | { kind: "drop" };
+  | { kind: "drop" }
+  /** A streamed chat answer that sends `afterChunks` content chunks, then drops the connection or stops sending. */
+  | { kind: "stream-break"; afterChunks: number; then: "drop" | "hang"; chunkMs?: number }
+  /** A streamed chat answer with `chunkMs` between chunks. */
+  | { kind: "slow-stream"; chunkMs: number };
+
+/** What happened to one streamed chat answer. */
+export interface FakeStream {
+  chunksSent: number;
+  /** The whole answer and [DONE] were sent. */
+  completed: boolean;
+  /** The client closed the connection before the answer was complete (e.g. it aborted). */
+  clientClosed: boolean;
+}
+
+export interface FakeOpenAIOptions {
+  /** The assistant's text for a chat request (default: fakeChatReply). */
+  chatReply?: (messages: Array<{ role?: unknown; content?: unknown }>) => string;
+}
 
 export interface FakeRequest {
   method: string;
@@ -30,6 +51,8 @@ export interface FakeOpenAI {
   /** Requests received so far (including failed ones). */
   readonly requests: FakeRequest[];
   readonly requestCount: number;
+  /** Streamed chat answers so far, in order. */
+  readonly streams: FakeStream[];
   /** Use `mode` for the next `times` requests (default: until changed), then go back to normal. */
   setMode(mode: FakeMode, times?: number): void;
   close(): Promise<void>;
@@ -55,10 +78,11 @@ export function fakeChatReply(messages: Array<{ content?: unknown }>): string {
   return `Fake reply ${tag} to: ${last.slice(0, 60)}`;
 }
 
-export async function startFakeOpenAI(): Promise<FakeOpenAI> {
+export async function startFakeOpenAI(fakeOptions: FakeOpenAIOptions = {}): Promise<FakeOpenAI> {
   let mode: FakeMode = { kind: "normal" };
   let remaining = Infinity;
   const requests: FakeRequest[] = [];
+  const streams: FakeStream[] = [];
 
   const server = createServer((req, res) => {
     void handle(req, res).catch((err: unknown) => {
@@ -98,7 +122,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     }
 
     if (req.method === "POST" && path === "/v1/embeddings") return embeddings(body, res);
-    if (req.method === "POST" && path === "/v1/chat/completions") return chat(body, res);
+    if (req.method === "POST" && path === "/v1/chat/completions") return chat(body, req, res, m);
     json(res, 404, { error: { message: `no route ${req.method} ${path}`, type: "invalid_request_error" } });
   }
 
@@ -119,9 +143,9 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
     json(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
   }
 
-  function chat(body: Record<string, unknown>, res: ServerResponse): void {
-    const messages = (body.messages ?? []) as Array<{ content?: unknown }>;
-    const content = fakeChatReply(messages);
+  async function chat(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, m: FakeMode): Promise<void> {
+    const messages = (body.messages ?? []) as Array<{ role?: unknown; content?: unknown }>;
+    const content = (fakeOptions.chatReply ?? fakeChatReply)(messages);
     const id = `chatcmpl-fake${requests.length}`;
     const created = 1_700_000_000;
     const model = body.model;
@@ -132,14 +156,33 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
       json(res, 200, { id, object: "chat.completion", created, model, choices: [choice], usage });
       return;
     }
+    const stream: FakeStream = { chunksSent: 0, completed: false, clientClosed: false };
+    streams.push(stream);
+    let broke = false;
+    res.on("close", () => {
+      if (!stream.completed && !broke) stream.clientClosed = true;
+    });
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const chunk = (delta: object, finish: string | null, extra: object = {}) =>
       res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`);
     chunk({ role: "assistant", content: "" }, null);
-    for (const piece of content.match(/\S+\s*/g) ?? []) chunk({ content: piece }, null);
+    const chunkMs = m.kind === "slow-stream" || m.kind === "stream-break" ? (m.chunkMs ?? 0) : 0;
+    for (const piece of content.match(/\S+\s*/g) ?? []) {
+      if (m.kind === "stream-break" && stream.chunksSent >= m.afterChunks) {
+        broke = true;
+        await new Promise((r) => setTimeout(r, 20)); // let the chunks already written reach the client
+        if (m.then === "drop") req.socket.destroy();
+        return; // "hang": send nothing more; close() destroys the socket
+      }
+      if (chunkMs > 0) await new Promise((r) => setTimeout(r, chunkMs));
+      if (res.destroyed || stream.clientClosed) return;
+      chunk({ content: piece }, null);
+      stream.chunksSent++;
+    }
     chunk({}, "stop");
     const opts = body.stream_options as { include_usage?: boolean } | undefined;
     if (opts?.include_usage) res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`);
+    stream.completed = true;
     res.end("data: [DONE]\n\n");
   }
 
@@ -148,6 +191,7 @@ export async function startFakeOpenAI(): Promise<FakeOpenAI> {
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
+    streams,
     get requestCount() {
       return requests.length;
     },

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { inject } from "vitest";
 import { programCache } from "../../server/catalog/programs.js";
+import { createChatDeps } from "../../server/chat/deps.js";
 import type { Deps } from "../../server/context.js";
 import { createPrisma } from "../../server/db.js";
 import { createOfflineEmbedder } from "../../server/embeddings/offline.js";
@@ -16,13 +17,16 @@ export function realDeps(): Deps & { close: () => Promise<void> } {
   const prisma = createPrisma(db);
   const redis = new Redis({ ...s.redis, keyPrefix: "stevie:", lazyConnect: false, maxRetriesPerRequest: 1 });
   const embedder = createOfflineEmbedder();
+  const programs = programCache(prisma);
+  const log = createLogger("silent");
   return {
     db,
     prisma,
     redis,
     embedder,
-    programs: programCache(prisma),
-    log: createLogger("silent"),
+    chat: createChatDeps({ redis, pool: db, embedder, programs, log }),
+    programs,
+    log,
     version: "test",
     now: () => new Date(),
     close: async () => {

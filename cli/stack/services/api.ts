@@ -23,7 +23,7 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     STEVIE_MIGRATIONS_DIR: "/app/migrations",
     STEVIE_CATALOG_PATH: "/app/catalog.json",
     STEVIE_EMBEDDINGS_MODEL_DIR: "/app/models/use-lite-512",
-    STEVIE_PRECOMPUTED_EMBEDDINGS: "/app/embeddings/use-lite-512.json",
+    STEVIE_PRECOMPUTED_EMBEDDINGS: "/app/embeddings",
   };
 }
 
