@@ -1,18 +1,17 @@
 import type { Redis } from "ioredis";
 import type { Db, Prisma } from "./db.js";
+import type { RedisDeps } from "./cache/deps.js";
 import type { ChatDeps } from "./chat/types.js";
 import type { Embedder } from "./embeddings/types.js";
 import type { Logger } from "./logger.js";
 import type { ProgramRef } from "./recommend/engine.js";
 
 /** Everything a procedure may touch, passed in (never imported) so tests can build it over real services. */
-export interface Deps {
+export interface Deps extends RedisDeps {
   db: Db;
   prisma: Prisma;
   redis: Redis;
   embedder: Embedder;
-  /** Query embeddings with the model that produced them (cached, and falling back to the offline model). */
-  embedQuery?: (text: string) => Promise<{ model: string; vector: number[] }>;
   chat: ChatDeps;
   programs: () => Promise<Map<string, ProgramRef>>;
   log: Logger;
@@ -22,4 +21,6 @@ export interface Deps {
 
 export interface Context extends Deps {
   requestId: string;
+  /** Whom the application rate limit counts: an API key, else a session, else the client's address. */
+  clientKey?: string;
 }

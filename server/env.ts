@@ -21,6 +21,14 @@ const schema = z.object({
   REDIS_HOST: z.string().default("127.0.0.1"),
   REDIS_PORT: z.coerce.number().int().default(6379),
   REDIS_PASSWORD: z.string().optional(),
+  /** "host:port,host:port": reach Redis through Sentinel (then REDIS_MASTER_NAME is required). */
+  REDIS_SENTINELS: z.string().optional(),
+  REDIS_MASTER_NAME: z.string().optional(),
+  REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  STEVIE_RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(300).max(900).default(600),
+  /** Application rate limit per API key, session or client address, per window. */
+  STEVIE_RATE_LIMIT: z.coerce.number().int().min(1).default(1000),
+  STEVIE_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(3600),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_CHAT_MODEL: z.string().default("gpt-4o-mini"),

@@ -5,6 +5,7 @@ import type { Deps } from "./context.js";
 import { checkReadiness } from "./health.js";
 import type { Metrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
+import { rateLimitResponseMeta } from "./ratelimit/trpc.js";
 import { appRouter } from "./routers/_app.js";
 
 const TRPC_BASE = "/api/trpc/";
@@ -20,6 +21,23 @@ function routeOf(url: string): string {
   if (url.startsWith(TRPC_BASE)) return "trpc";
   const path = url.split("?")[0] ?? url;
   return ["/api/health/live", "/api/health/ready", "/api/openapi.json", "/metrics"].includes(path) ? path : "other";
+}
+
+/**
+ * Whom the application rate limit counts. There are no API keys yet, so an `x-api-key` is only a bucket name;
+ * then a session (`x-stevie-session`), else the client address nginx saw. nginx's per-IP limit applies regardless.
+ */
+export function clientKeyOf(req: IncomingMessage): string | undefined {
+  const header = (name: string) => {
+    const v = req.headers[name];
+    return typeof v === "string" && v.length > 0 && v.length <= 200 ? v : undefined;
+  };
+  const key = header("x-api-key");
+  if (key) return `key:${key}`;
+  const session = header("x-stevie-session");
+  if (session) return `session:${session}`;
+  const ip = header("x-real-ip") ?? req.socket.remoteAddress;
+  return ip ? `ip:${ip}` : undefined;
 }
 
 export interface ApiServer {
@@ -38,7 +56,8 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     maxBodySize: MAX_BODY_BYTES,
     // Long nominee descriptions don't fit in a URL: clients may send queries as POST (httpBatchLink methodOverride).
     allowMethodOverride: true,
-    createContext: ({ req }) => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? "") }),
+    createContext: ({ req }) => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? ""), clientKey: clientKeyOf(req) }),
+    responseMeta: rateLimitResponseMeta,
     onError: ({ error, path, ctx }) => {
       const level = error.code === "INTERNAL_SERVER_ERROR" ? "error" : "warn";
       deps.log[level]({ requestId: ctx?.requestId, procedure: path, code: error.code, err: level === "error" ? error.cause ?? error : undefined }, error.code === "INTERNAL_SERVER_ERROR" ? "procedure failed" : error.message);

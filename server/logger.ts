@@ -9,7 +9,7 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
     base: { service: "api", ...base },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: ["password", "*.password", "*.PGPASSWORD", "*.REDIS_PASSWORD", "req.headers.authorization", "req.headers.cookie", "apiKey", "*.apiKey"],
+      paths: ["password", "*.password", "*.PGPASSWORD", "*.REDIS_PASSWORD", "*.REDIS_SENTINEL_PASSWORD", "*.OPENAI_API_KEY", "req.headers.authorization", "req.headers.cookie", "apiKey", "*.apiKey"],
       censor: "[redacted]",
     },
   });

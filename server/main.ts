@@ -1,4 +1,5 @@
 import { programCache } from "./catalog/programs.js";
+import { createRedisDeps } from "./cache/deps.js";
 import { createChatDeps } from "./chat/deps.js";
 import { createDb, createPrisma } from "./db.js";
 import { createOfflineEmbedder } from "./embeddings/offline.js";
@@ -42,14 +43,25 @@ async function main(): Promise<void> {
     log: log.child({ component: "openai" }),
   });
   const embedder = openai.resilient ?? offline;
-  const embedQuery = openai.embedQuery;
+  const redisDeps = createRedisDeps({
+    redis,
+    db,
+    embedder: offline,
+    resilient: openai.resilient,
+    log,
+    registry: metrics.registry,
+    responseTtlSeconds: env.STEVIE_RESPONSE_CACHE_TTL_S,
+    rateLimit: env.STEVIE_RATE_LIMIT,
+    rateLimitWindowSeconds: env.STEVIE_RATE_LIMIT_WINDOW_S,
+  });
+  const embedQuery = redisDeps.embedQuery;
   // Readiness waits for the offline model: OpenAI being down is degraded service, not "not ready".
   const warm = offline.embed(["warm-up"]).then(() => log.info({ model: embedder.model }, "embeddings ready"));
   warm.catch((err: Error) => log.error({ err: err.message, model: offline.model }, "embeddings failed to load"));
 
   const programs = programCache(prisma);
   const chat = createChatDeps({ redis, pool: db, embedder, programs, embedQuery, openai: openai.chat, openaiMetrics: openai.metrics, registry: metrics.registry, log: log.child({ component: "chat" }) });
-  const deps = { db, prisma, redis, embedder, embedQuery, chat, programs, log, version: env.STEVIE_VERSION, now: () => new Date() };
+  const deps = { ...redisDeps, db, prisma, redis, embedder, chat, programs, log, version: env.STEVIE_VERSION, now: () => new Date() };
   const api = createApiServer(deps, metrics, () => warm);
 
   api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) }, "api listening"));

@@ -1,5 +1,6 @@
 import { initTRPC } from "@trpc/server";
 import type { Context } from "./context.js";
+import { rateLimitMiddleware } from "./ratelimit/trpc.js";
 
 const t = initTRPC.context<Context>().create({
   errorFormatter({ shape, error }) {
@@ -11,4 +12,11 @@ const t = initTRPC.context<Context>().create({
 
 export const router = t.router;
 export const publicProcedure = t.procedure;
+/** Counted against the caller's application rate limit (sliding window in Redis; fails open when Redis is down). */
+export const limitedProcedure = t.procedure.use(
+  rateLimitMiddleware(
+    (ctx: Context) => ctx.rateLimiter,
+    (ctx: Context) => ctx.clientKey,
+  ),
+);
 export const createCallerFactory = t.createCallerFactory;

@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { programCache } from "../../server/catalog/programs.js";
+import { createRedisDeps } from "../../server/cache/deps.js";
 import { createChatDeps } from "../../server/chat/deps.js";
 import type { Deps } from "../../server/context.js";
 import { createPrisma } from "../../server/db.js";
@@ -106,9 +107,12 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const version = `${packageVersion()}-dev`;
   const programs = programCache(prisma);
   // Dev has no OpenAI key: chat answers are the deterministic, catalogue-built fallback; sessions live in memory.
-  const chat = createChatDeps({ pool, embedder, programs, log: log.child({ component: "chat" }) });
-  const deps: Deps = { db: pool, prisma, redis, embedder, chat, programs, log, version, now: () => new Date() };
-  const api = createApiServer(deps, createMetrics(), () => warm);
+  const metrics = createMetrics();
+  // Without Redis the caches compute every answer, rate limits let everything through and sessions answer 503.
+  const redisDeps = createRedisDeps({ redis, db: pool, embedder, log, registry: metrics.registry });
+  const chat = createChatDeps({ pool, embedder, programs, embedQuery: redisDeps.embedQuery, log: log.child({ component: "chat" }) });
+  const deps: Deps = { ...redisDeps, db: pool, prisma, redis, embedder, chat, programs, log, version, now: () => new Date() };
+  const api = createApiServer(deps, metrics, () => warm);
 
   const release = async () => {
     await prisma.$disconnect().catch(() => undefined);

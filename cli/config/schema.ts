@@ -36,6 +36,8 @@ export const configSchema = z
     api: z
       .object({
         replicas: z.number().int().min(2).max(20).default(2).describe("API containers (2 to 20)"),
+        rateLimitPerHour: z.number().int().min(1).max(10_000_000).default(1000).describe("requests per hour per API key, session or client address (sliding window, on top of nginx's per-IP limit)"),
+        responseCacheSeconds: z.number().int().min(300).max(900).default(600).describe("how long recommendations and category reads are cached (5 to 15 minutes)"),
         logLevel: z
           .enum(["fatal", "error", "warn", "info", "debug", "trace"])
           .optional()

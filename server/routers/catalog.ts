@@ -23,7 +23,7 @@ const categorySelect = {
 
 export const categoriesRouter = router({
   get: publicProcedure.input(z.object({ code }).strict()).query(async ({ ctx, input }) => {
-    const c = await ctx.prisma.category.findUnique({ where: { code: input.code }, select: categorySelect });
+    const c = await ctx.responses.wrap("categories.get", input, () => ctx.prisma.category.findUnique({ where: { code: input.code }, select: categorySelect }));
     if (!c) throw new TRPCError({ code: "NOT_FOUND", message: `no category with code ${input.code}` });
     return c;
   }),
@@ -42,15 +42,17 @@ export const categoriesRouter = router({
     )
     .query(async ({ ctx, input }) => {
       const where = { ...(input.program ? { program: { code: input.program } } : {}), ...(input.group ? { group: { code: input.group } } : {}) };
-      const items = await ctx.prisma.category.findMany({
-        where,
-        select: categorySelect,
-        orderBy: { id: "asc" },
-        take: input.limit + 1,
-        ...(input.cursor ? { cursor: { id: input.cursor }, skip: 0 } : {}),
+      return ctx.responses.wrap("categories.list", input, async () => {
+        const items = await ctx.prisma.category.findMany({
+          where,
+          select: categorySelect,
+          orderBy: { id: "asc" },
+          take: input.limit + 1,
+          ...(input.cursor ? { cursor: { id: input.cursor }, skip: 0 } : {}),
+        });
+        const next = items.length > input.limit ? items.pop() : undefined;
+        return { items, nextCursor: next?.id ?? null };
       });
-      const next = items.length > input.limit ? items.pop() : undefined;
-      return { items, nextCursor: next?.id ?? null };
     }),
 
   search: publicProcedure
@@ -68,8 +70,10 @@ export const categoriesRouter = router({
 });
 
 export const programsRouter = router({
-  list: publicProcedure.query(async ({ ctx }) => {
-    const rows = await ctx.prisma.program.findMany({ orderBy: { id: "asc" }, include: { _count: { select: { categories: true } } } });
-    return rows.map(({ _count, id: _id, updatedAt: _u, ...p }) => ({ ...p, categoryCount: _count.categories }));
-  }),
+  list: publicProcedure.query(({ ctx }) =>
+    ctx.responses.wrap("programs.list", null, async () => {
+      const rows = await ctx.prisma.program.findMany({ orderBy: { id: "asc" }, include: { _count: { select: { categories: true } } } });
+      return rows.map(({ _count, id: _id, updatedAt: _u, ...p }) => ({ ...p, categoryCount: _count.categories }));
+    }),
+  ),
 });

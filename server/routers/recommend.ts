@@ -1,11 +1,14 @@
 import { createHash } from "node:crypto";
 import { recommend } from "../recommend/engine.js";
 import { recommendInput } from "../recommend/input.js";
-import { publicProcedure } from "../trpc.js";
+import { limitedProcedure } from "../trpc.js";
 
-export const recommendProcedure = publicProcedure.input(recommendInput).query(async ({ ctx, input }) => {
+export const recommendProcedure = limitedProcedure.input(recommendInput).query(async ({ ctx, input }) => {
   const started = performance.now();
-  const result = await recommend({ pool: ctx.db, embedder: ctx.embedder, programs: ctx.programs, embedQuery: ctx.embedQuery }, input);
+  // Answers from the offline fallback (OpenAI unavailable) are not cached: the next caller should get the better one.
+  const result = await ctx.responses.wrap(`recommend@${ctx.embedder.model}`, input, () => recommend({ pool: ctx.db, embedder: ctx.embedder, programs: ctx.programs, embedQuery: ctx.embedQuery }, input), {
+    store: (r) => r.model === ctx.embedder.model,
+  });
   const latencyMs = performance.now() - started;
   // History is written after answering; a failure to record it never fails the request.
   ctx.db

@@ -37,7 +37,8 @@ describe("installed stack", () => {
   it("does not expose /metrics or paths outside /api/ through nginx", async () => {
     const f = stackFetch(stack);
     expect((await f(`${stack.baseUrl}/metrics`)).status).toBe(404);
-    expect((await f(`${stack.baseUrl}/.env`)).status).toBe(404);
+    expect((await f(`${stack.baseUrl}/index.html`)).status).toBe(404);
+    expect((await f(`${stack.baseUrl}/.env`)).status).toBe(403);
   });
 
   it("reports every service healthy in status --json", async () => {

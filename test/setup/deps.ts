@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import pg from "pg";
 import { inject } from "vitest";
 import { programCache } from "../../server/catalog/programs.js";
+import { createRedisDeps } from "../../server/cache/deps.js";
 import { createChatDeps } from "../../server/chat/deps.js";
 import type { Deps } from "../../server/context.js";
 import { createPrisma } from "../../server/db.js";
@@ -19,12 +20,14 @@ export function realDeps(): Deps & { close: () => Promise<void> } {
   const embedder = createOfflineEmbedder();
   const programs = programCache(prisma);
   const log = createLogger("silent");
+  const redisDeps = createRedisDeps({ redis, db, embedder });
   return {
+    ...redisDeps,
     db,
     prisma,
     redis,
     embedder,
-    chat: createChatDeps({ redis, pool: db, embedder, programs, log }),
+    chat: createChatDeps({ redis, pool: db, embedder, programs, embedQuery: redisDeps.embedQuery, log }),
     programs,
     log,
     version: "test",

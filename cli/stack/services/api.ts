@@ -24,6 +24,9 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     STEVIE_CATALOG_PATH: "/app/catalog.json",
     STEVIE_EMBEDDINGS_MODEL_DIR: "/app/models/use-lite-512",
     STEVIE_PRECOMPUTED_EMBEDDINGS: "/app/embeddings",
+    STEVIE_RATE_LIMIT: String(ctx.config.api.rateLimitPerHour),
+    STEVIE_RATE_LIMIT_WINDOW_S: "3600",
+    STEVIE_RESPONSE_CACHE_TTL_S: String(ctx.config.api.responseCacheSeconds),
   };
 }
 

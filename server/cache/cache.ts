@@ -1,0 +1,158 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "../logger.js";
+import type { CacheMetrics } from "./metrics.js";
+import { timebox } from "./timebox.js";
+
+/**
+ * A named cache over Redis with JSON values. Every key is written with a TTL (SET … PX), never without.
+ * Redis is only an accelerator here: each Redis call is time-boxed (50 ms by default) and any failure — Redis down,
+ * slow, or a value that no longer parses — counts as an error and the caller computes the value itself. A cache
+ * call never fails a request; only `compute` can.
+ */
+export interface Cache {
+  readonly name: string;
+  /** The Redis key for `key` (before the client's "stevie:" prefix). */
+  keyOf(key: string): string;
+  /** The cached value, or undefined on a miss or any Redis problem. */
+  get<T>(key: string): Promise<T | undefined>;
+  /** Store `value` for `ttlSeconds`. False when it was not stored (Redis problem, too big, not JSON). */
+  set(key: string, value: unknown, ttlSeconds: number): Promise<boolean>;
+  delete(key: string): Promise<void>;
+  /**
+   * The cached value, or `compute()`'s result, stored for `ttlSeconds`. Concurrent calls for one key in this process
+   * share one lookup and one computation (single flight). A rejection of `compute` is passed on and not cached.
+   * Values must survive JSON: a Date, Map or Set is refused (returned but not cached). `opts.store` may veto storing
+   * a value (e.g. an answer computed in a degraded mode).
+   */
+  getOrCompute<T>(key: string, ttlSeconds: number, compute: () => Promise<T>, opts?: GetOrComputeOptions<T>): Promise<T>;
+}
+
+export interface GetOrComputeOptions<T> {
+  /** Store a computed value only when this says so (default: always). */
+  store?: (value: T) => boolean;
+}
+
+export interface CacheOptions {
+  /** Names the cache in keys (cache:<name>:<key>) and in metrics. */
+  name: string;
+  /** Longest wait for one Redis call before computing uncached. */
+  timeoutMs?: number;
+  /** Larger values are not cached (the spec sizes responses at 10–50 KB). */
+  maxValueBytes?: number;
+  metrics?: CacheMetrics;
+  log?: Pick<Logger, "warn">;
+}
+
+/** Seconds → whole milliseconds, refusing anything that would write a key without (or with a nonsensical) TTL. */
+export function ttlMillis(ttlSeconds: number): number {
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`a cache TTL must be a positive number of seconds, got ${ttlSeconds}`);
+  return Math.max(1, Math.round(ttlSeconds * 1000));
+}
+
+/** JSON for the cache, or a TypeError for values JSON would silently change (Date → string, Map → {}). */
+export function toCacheJson(value: unknown): string | undefined {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
+    const original = this[key];
+    if (original instanceof Date || original instanceof Map || original instanceof Set) {
+      throw new TypeError(`${key ? `"${key}"` : "the value"} is a ${original.constructor.name}, which does not survive JSON`);
+    }
+    return v;
+  });
+}
+
+type Lookup = { found: true; value: unknown } | { found: false };
+
+export function createCache(redis: Redis, opts: CacheOptions): Cache {
+  const { name, timeoutMs = 50, maxValueBytes = 512 * 1024, metrics, log } = opts;
+  const inflight = new Map<string, Promise<unknown>>();
+  let lastWarn = 0;
+  // A Redis outage would otherwise log on every request: once per 30 s per cache is enough (metrics count them all).
+  const warn = (err: unknown, msg: string) => {
+    if (Date.now() - lastWarn < 30_000) return;
+    lastWarn = Date.now();
+    log?.warn({ cache: name, err: (err as Error).message }, msg);
+  };
+  const keyOf = (key: string) => `cache:${name}:${key}`;
+  const count = (result: "hit" | "miss" | "error") => metrics?.requests.inc({ cache: name, result });
+
+  async function lookup(key: string): Promise<Lookup> {
+    const end = metrics?.duration.startTimer({ op: "get" });
+    let raw: string | null;
+    try {
+      raw = await timebox(redis.get(keyOf(key)), timeoutMs, `cache ${name} get`);
+    } catch (err) {
+      count("error");
+      warn(err, "cache unavailable; computing uncached");
+      return { found: false };
+    } finally {
+      end?.();
+    }
+    if (raw === null) {
+      count("miss");
+      return { found: false };
+    }
+    try {
+      const value: unknown = JSON.parse(raw);
+      count("hit");
+      return { found: true, value };
+    } catch (err) {
+      count("error");
+      warn(err, "unreadable cache value; recomputing");
+      return { found: false };
+    }
+  }
+
+  async function store(key: string, value: unknown, ttlMs: number): Promise<boolean> {
+    let json: string | undefined;
+    try {
+      json = toCacheJson(value);
+    } catch (err) {
+      warn(err, "value not cacheable");
+      return false;
+    }
+    if (json === undefined || Buffer.byteLength(json) > maxValueBytes) return false;
+    const end = metrics?.duration.startTimer({ op: "set" });
+    try {
+      await timebox(redis.set(keyOf(key), json, "PX", ttlMs), timeoutMs, `cache ${name} set`);
+      return true;
+    } catch (err) {
+      warn(err, "cache unavailable; value not stored");
+      return false;
+    } finally {
+      end?.();
+    }
+  }
+
+  return {
+    name,
+    keyOf,
+    async get<T>(key: string) {
+      const r = await lookup(key);
+      return r.found ? (r.value as T) : undefined;
+    },
+    set(key, value, ttlSeconds) {
+      return store(key, value, ttlMillis(ttlSeconds));
+    },
+    async delete(key) {
+      await timebox(redis.del(keyOf(key)), timeoutMs, `cache ${name} del`).catch((err: unknown) => warn(err, "cache unavailable; key not deleted"));
+    },
+    async getOrCompute<T>(key: string, ttlSeconds: number, compute: () => Promise<T>, o: GetOrComputeOptions<T> = {}): Promise<T> {
+      const ttlMs = ttlMillis(ttlSeconds);
+      const running = inflight.get(key);
+      if (running) return running as Promise<T>;
+      const flight = (async () => {
+        const hit = await lookup(key);
+        if (hit.found) return hit.value as T;
+        const value = await compute();
+        if (!o.store || o.store(value)) await store(key, value, ttlMs);
+        return value;
+      })();
+      inflight.set(key, flight);
+      try {
+        return await flight;
+      } finally {
+        inflight.delete(key);
+      }
+    },
+  };
+}
