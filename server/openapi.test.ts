@@ -7,7 +7,7 @@ describe("OpenAPI description", () => {
   it("describes every query as GET and POST and every mutation as POST, generated from the input schemas", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["categories.get", "categories.list", "categories.search", "chat.history", "chat.sendAndWait", "chat.start", "programs.list", "recommend", "system.info"].map((p) => `/api/trpc/${p}`),
+      ["categories.get", "categories.list", "categories.search", "chat.history", "chat.sendAndWait", "chat.start", "programs.list", "recommend", "session.end", "session.get", "session.start", "session.update", "system.info"].map((p) => `/api/trpc/${p}`),
     );
     expect(Object.keys(doc.paths["/api/trpc/chat.start"]!)).toEqual(["post"]);
     expect(Object.keys(doc.paths["/api/trpc/recommend"]!).sort()).toEqual(["get", "post"]);

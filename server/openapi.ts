@@ -22,6 +22,10 @@ const DESCRIPTIONS: Record<string, string> = {
   "chat.start": "Start a chat session with the assistant (24 h, renewed on use).",
   "chat.sendAndWait": "Send a message and wait (up to 120 s) for the whole answer; chat.send streams it over SSE instead (tRPC subscription).",
   "chat.history": "The turns of a chat session.",
+  "session.start": "Start an anonymous session (up to 5 KB of data, 24 h from last use).",
+  "session.get": "A session's data (renews it).",
+  "session.update": "Replace a session's data.",
+  "session.end": "End a session.",
 };
 
 export function buildOpenApi(version: string): Record<string, unknown> {

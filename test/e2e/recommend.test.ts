@@ -53,6 +53,19 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect(doc.paths["/api/trpc/recommend"]).toBeDefined();
   });
 
+  it("keeps an anonymous session's data for the web app, capped in size", async () => {
+    const s = await api.session.start.mutate({ data: { draft: "nominee text" } });
+    expect(s.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect((await api.session.get.query({ id: s.id })).data).toEqual({ draft: "nominee text" });
+    await api.session.update.mutate({ id: s.id, data: { draft: "changed" } });
+    expect((await api.session.get.query({ id: s.id })).data).toEqual({ draft: "changed" });
+    const big = await api.session.update.mutate({ id: s.id, data: { blob: "x".repeat(6_000) } }).catch((e: unknown) => e);
+    expect((big as TRPCClientError<AppRouter>).data?.code).toBe("PAYLOAD_TOO_LARGE");
+    expect(await api.session.end.mutate({ id: s.id })).toEqual({ ended: true });
+    const gone = await api.session.get.query({ id: s.id }).catch((e: unknown) => e);
+    expect((gone as TRPCClientError<AppRouter>).data?.code).toBe("NOT_FOUND");
+  });
+
   it("reports the embeddings check as up in readiness", async () => {
     const res = await stackFetch(stack)(`${stack.baseUrl}/api/health/ready`);
     const body = (await res.json()) as { checks: Record<string, { state: string }> };

@@ -1,0 +1,25 @@
+import { TRPCError } from "@trpc/server";
+import { z } from "zod";
+import { SESSION_ID_PATTERN } from "../sessions/sessions.js";
+import { publicProcedure, router } from "../trpc.js";
+
+/**
+ * Anonymous sessions for web-app users: a place for a few KB of state (the nominee draft, preferences) that lives
+ * 24 h from its last use. Send the id as `x-stevie-session` to be rate-limited per session rather than per address.
+ */
+const id = z.string().regex(SESSION_ID_PATTERN, "a session id from session.start");
+const data = z.record(z.string(), z.unknown());
+
+export const sessionRouter = router({
+  start: publicProcedure.input(z.object({ data: data.optional() }).strict().optional()).mutation(async ({ ctx, input }) => {
+    const s = await ctx.sessions.create(input?.data ?? {});
+    return s;
+  }),
+  get: publicProcedure.input(z.object({ id }).strict()).query(async ({ ctx, input }) => {
+    const s = await ctx.sessions.get(input.id);
+    if (!s) throw new TRPCError({ code: "NOT_FOUND", message: "no such session (they expire 24 h after their last use)" });
+    return s;
+  }),
+  update: publicProcedure.input(z.object({ id, data }).strict()).mutation(({ ctx, input }) => ctx.sessions.update(input.id, input.data)),
+  end: publicProcedure.input(z.object({ id }).strict()).mutation(async ({ ctx, input }) => ({ ended: await ctx.sessions.delete(input.id) })),
+});
