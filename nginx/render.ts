@@ -42,6 +42,16 @@ const ACCESS_LOG_FORMAT = [
   `"user_agent":"$http_user_agent"`,
 ].join(",");
 
+/** Upstream keep-alive and the headers the API reads (request id, client address); shared by every /api/ location. */
+const PROXY_TO_API = `            proxy_pass http://api;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $host;
+            proxy_set_header X-Request-Id $request_id;
+            proxy_set_header X-Real-IP $remote_addr;
+            proxy_set_header X-Forwarded-For $remote_addr;
+            proxy_set_header X-Forwarded-Proto https;`;
+
 /** Paths scanners probe for; none of them is ours, so they are refused before any upstream sees them. */
 const EXPLOIT_PATTERN = String.raw`(\.\.|%2e%2e|%00|\.(php|asp|aspx|jsp|cgi|env|git|svn|htaccess|bak|sql|ini)(\b|$)|/(wp-admin|wp-login|phpmyadmin|cgi-bin|etc/passwd|\.well-known/security))`;
 
@@ -158,14 +168,7 @@ ${indent(access, 8)}
             limit_except GET POST OPTIONS { deny all; }
             limit_req zone=chat_per_ip burst=${Math.max(1, Math.round(o.chatRateLimitPerMinute / 2))} nodelay;
             set $stevie_retry_after ${chatRetryAfter};
-            proxy_pass http://api;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Request-Id $request_id;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto https;
+${PROXY_TO_API}
             proxy_buffering off;
             proxy_cache off;
             proxy_connect_timeout 5s;
@@ -178,14 +181,7 @@ ${indent(access, 8)}
             limit_except GET POST OPTIONS { deny all; }
             limit_req zone=api_per_ip burst=${o.rateLimitBurst} nodelay;
             set $stevie_retry_after ${retryAfter};
-            proxy_pass http://api;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $host;
-            proxy_set_header X-Request-Id $request_id;
-            proxy_set_header X-Real-IP $remote_addr;
-            proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto https;
+${PROXY_TO_API}
             proxy_connect_timeout 5s;
             proxy_send_timeout 30s;
             proxy_read_timeout 30s;

@@ -13,6 +13,7 @@ import { cachedEmbedQuery, decodeVector, embeddingCacheKey, encodeVector, queryT
 import { createCatalogGeneration } from "./generation.js";
 import { registerCacheMetrics } from "./metrics.js";
 import { createResponseCache } from "./responses.js";
+import { keysWithoutTtl } from "../../test/setup/redis.js";
 
 const s = inject("services");
 const run = randomBytes(4).toString("hex"); // fresh names per run: the Redis may keep keys from an earlier one (AOF)
@@ -299,17 +300,7 @@ describe("createRedisDeps (what main.ts calls)", () => {
 
 describe("key hygiene", () => {
   it("leaves no key without a TTL in Redis", async () => {
-    const missing: string[] = [];
-    let seen = 0;
-    let cursor = "0";
-    do {
-      const [next, keys] = await raw.scan(cursor, "COUNT", 1000);
-      cursor = next;
-      for (const k of keys) {
-        seen++;
-        if ((await raw.pttl(k)) === -1) missing.push(k);
-      }
-    } while (cursor !== "0");
+    const { seen, missing } = await keysWithoutTtl(raw);
     expect(seen).toBeGreaterThan(0);
     expect(missing, `keys without TTL: ${missing.join(", ")}`).toEqual([]);
   });

@@ -1,21 +1,11 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fakeVector, startFakeOpenAI, type FakeOpenAI } from "../../test/fakes/openai-server.js";
+import { describe, expect, it } from "vitest";
+import { fakeVector, useFakeOpenAI } from "../../test/fakes/openai-server.js";
 import { createOpenAIEmbedder, EmbeddingRequestError, type OpenAIEmbedderOptions } from "./openai.js";
 
-const API_KEY = "sk-test-DO-NOT-LEAK-0123456789";
+const API_KEY = "sk-fake-key-42";
 
 describe("OpenAI embedder (against the fake server)", () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.setMode({ kind: "normal" });
-    fake.requests.length = 0;
-  });
+  const fake = useFakeOpenAI();
   const make = (o: Partial<OpenAIEmbedderOptions> = {}) => createOpenAIEmbedder({ apiKey: API_KEY, baseURL: fake.baseURL, timeoutMs: 2_000, ...o });
 
   it("returns normalised vectors in input order, batching requests and reporting usage", async () => {

@@ -10,6 +10,7 @@ import { createRedis } from "../redis.js";
 import { createCallerFactory, publicProcedure, router } from "../trpc.js";
 import { RateLimitError, createRateLimiter, registerRateLimitMetrics, type RateLimiter } from "./limiter.js";
 import { rateLimitMiddleware, rateLimitResponseMeta } from "./trpc.js";
+import { keysWithoutTtl } from "../../test/setup/redis.js";
 
 const s = inject("services");
 const run = randomBytes(4).toString("hex");
@@ -150,17 +151,7 @@ describe("tRPC middleware and the HTTP Retry-After header", () => {
 
 describe("key hygiene", () => {
   it("leaves no key without a TTL in Redis", async () => {
-    const missing: string[] = [];
-    let seen = 0;
-    let cursor = "0";
-    do {
-      const [next, keys] = await raw.scan(cursor, "COUNT", 1000);
-      cursor = next;
-      for (const k of keys) {
-        seen++;
-        if ((await raw.pttl(k)) === -1) missing.push(k);
-      }
-    } while (cursor !== "0");
+    const { seen, missing } = await keysWithoutTtl(raw);
     expect(seen).toBeGreaterThan(0);
     expect(missing, `keys without TTL: ${missing.join(", ")}`).toEqual([]);
   });

@@ -2,6 +2,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRedis } from "../redis.js";
 import { SessionError, createSessionStore } from "./sessions.js";
+import { keysWithoutTtl } from "../../test/setup/redis.js";
 
 const s = inject("services");
 const redis = createRedis({ host: s.redis.host, port: s.redis.port, password: s.redis.password });
@@ -89,17 +90,7 @@ describe("anonymous sessions (real Redis)", () => {
 
 describe("key hygiene", () => {
   it("leaves no key without a TTL in Redis", async () => {
-    const missing: string[] = [];
-    let seen = 0;
-    let cursor = "0";
-    do {
-      const [next, keys] = await raw.scan(cursor, "COUNT", 1000);
-      cursor = next;
-      for (const k of keys) {
-        seen++;
-        if ((await raw.pttl(k)) === -1) missing.push(k);
-      }
-    } while (cursor !== "0");
+    const { seen, missing } = await keysWithoutTtl(raw);
     expect(seen).toBeGreaterThan(0);
     expect(missing, `keys without TTL: ${missing.join(", ")}`).toEqual([]);
   });

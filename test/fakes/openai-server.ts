@@ -1,3 +1,4 @@
+import { afterAll, beforeAll, beforeEach } from "vitest";
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -211,4 +212,29 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/**
+ * One fake server for a whole test file, back in "normal" mode with no recorded requests before each test.
+ * Returns a stand-in that always refers to the running server.
+ */
+export function useFakeOpenAI(options: FakeOpenAIOptions = {}): FakeOpenAI {
+  let current: FakeOpenAI | undefined;
+  beforeAll(async () => {
+    current = await startFakeOpenAI(options);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  beforeEach(() => {
+    current!.setMode({ kind: "normal" });
+    current!.requests.length = 0;
+  });
+  return new Proxy({} as FakeOpenAI, {
+    get: (_target, key) => {
+      if (!current) throw new Error("the fake OpenAI server is not running (use it inside a test)");
+      const value = (current as unknown as Record<string | symbol, unknown>)[key];
+      return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(current) : value;
+    },
+  });
 }
