@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../errors.js";
+import { recordAudit } from "../stack/audit.js";
 import { compose } from "../stack/compose-cli.js";
 import { loadStack } from "./status.js";
 
@@ -49,6 +50,13 @@ export async function runCatalogImport(opts: { dir: string; file: string; dryRun
   if (!existsSync(file)) throw new UserError(`no such file: ${file}`, "give the path of a catalogue JSON file in the format of server/catalog/data/catalog.json");
   const imported = await runTask(opts.dir, ["catalog-import", "/import/catalog.json", ...(opts.dryRun ? ["--dry-run"] : [])], [`${file}:/import/catalog.json:ro`], onEvent);
   if (opts.dryRun) return imported;
+  const r = imported.result as { version?: string; previousVersion?: string | null; added?: string[]; updated?: string[]; removed?: string[] };
+  const { paths, config } = await loadStack(opts.dir);
+  await recordAudit(paths, config.projectName, {
+    action: "catalog.import",
+    target: file,
+    details: { version: r.version, previousVersion: r.previousVersion, added: r.added?.length ?? 0, updated: r.updated?.length ?? 0, removed: r.removed?.length ?? 0 },
+  });
   const embedded = await runTask(opts.dir, ["catalog-embed"], [], onEvent);
   return { events: [...imported.events, ...embedded.events], result: { ...imported.result, embedded: embedded.result } };
 }

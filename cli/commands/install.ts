@@ -14,6 +14,7 @@ import { allHealthy, summarise, unhealthyReport, waitForHealthy } from "../stack
 import { buildPlannedImage, planImages, type ImagePlan } from "../stack/images.js";
 import { stackPaths, type StackPaths } from "../stack/paths.js";
 import { ensureSecrets } from "../stack/secrets.js";
+import { recordAudit } from "../stack/audit.js";
 import { sizeStack } from "../stack/sizing.js";
 import { ensureSelfSignedTls } from "../stack/tls.js";
 import * as docker from "../docker.js";
@@ -179,6 +180,11 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   const kept = Object.entries(files).filter(([, o]) => o === "kept-edited").map(([f]) => f);
   for (const f of kept) deps.log(`Kept your edited ${f}; the newly generated version is in ${f}.new`);
   const changes = hasChanges(files, images, stackRunning, secretsOrTlsChanged);
+  const changedFiles = Object.entries(files).filter(([, o]) => o === "created" || o === "updated").map(([f]) => f);
+  const built = images.filter((i) => i.action === "build").map((i) => i.ref);
+  if (!(await recordAudit(paths, config.projectName, { action: "install", target: paths.dir, details: { version, changes, changedFiles, built } }))) {
+    deps.log("Warning: could not write the audit log entry for this install (the stack itself is fine).");
+  }
   return { preflight, files, images: images.map(({ name, ref, action }) => ({ name, ref, action })), stackRunning, changes };
 }
 

@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
+import { recordAudit } from "../stack/audit.js";
 import { compose } from "../stack/compose-cli.js";
 import { loadStack } from "./status.js";
 
@@ -36,6 +37,8 @@ export async function runUninstall(opts: UninstallOptions, confirm: (q: string) 
   if (!opts.yes && !(await confirm(`${what} Continue?`))) {
     throw new UserError("uninstall cancelled; nothing was changed", "pass --yes to skip the question");
   }
+  // Recorded while the database still runs; --purge-data then removes it, audit log included.
+  await recordAudit(paths, config.projectName, { action: opts.purgeData ? "uninstall.purge-data" : "uninstall", target: paths.dir });
   const before = await docker.listContainers(docker.PROJECT_LABEL, config.projectName);
   const networksBefore = await docker.listNetworks(docker.PROJECT_LABEL, config.projectName);
   const volumesBefore = await docker.listVolumes(docker.PROJECT_LABEL, config.projectName);

@@ -3,6 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { loadCatalog } from "../../server/catalog/load.js";
+import { compose } from "../../cli/stack/compose-cli.js";
+import { stackPaths } from "../../cli/stack/paths.js";
 import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
 
@@ -35,6 +37,12 @@ describe("stevie-stack catalog import", () => {
     const back = await runCli(["catalog", "import", originalFile, "--json", "--dir", stack.dir], { timeoutMs: 300_000 });
     expect(back.code, back.stderr).toBe(0);
     expect(JSON.parse(back.stdout)).toMatchObject({ version: original.version, previousVersion: "2099.1", updated: ["ABA-CORP-001"] });
+
+    // Both imports and the install are in the append-only audit log, with who did them.
+    const audit = await compose(stackPaths(stack.dir), stack.project, ["exec", "-T", "-u", "postgres", "postgres", "psql", "-d", "stevie", "-At", "-c", "select action || '|' || actor || '|' || coalesce(details->>'version', '') from audit_log order by id"]);
+    const rows = audit.stdout.trim().split("\n");
+    expect(rows.some((r) => /^install\|cli:/.test(r))).toBe(true);
+    expect(rows.filter((r) => r.startsWith("catalog.import|cli:")).map((r) => r.split("|")[2])).toEqual(expect.arrayContaining(["2099.1", original.version]));
   });
 
   it("refuses an invalid file, listing every problem, and changes nothing", async () => {

@@ -1,0 +1,39 @@
+import { hostname, userInfo } from "node:os";
+import { compose } from "./compose-cli.js";
+import type { StackPaths } from "./paths.js";
+
+/**
+ * Administrative CLI actions go to the stack's append-only `audit_log` table (the database refuses UPDATE and
+ * DELETE on it). Written through psql inside the postgres container as its local superuser; values travel as psql
+ * variables, quoted by psql itself. Recording must never fail the action it records: it returns false instead.
+ */
+export interface AuditEntry {
+  action: string;
+  target?: string;
+  details?: Record<string, unknown>;
+}
+
+export function cliActor(): string {
+  let user = "unknown";
+  try {
+    user = userInfo().username;
+  } catch {
+    // no passwd entry (containers): keep "unknown"
+  }
+  return `cli:${user}@${hostname()}`;
+}
+
+export async function recordAudit(paths: StackPaths, project: string, entry: AuditEntry): Promise<boolean> {
+  const vars = { actor: cliActor(), action: entry.action, target: entry.target ?? "", details: JSON.stringify(entry.details ?? {}) };
+  const r = await compose(
+    paths,
+    project,
+    ["exec", "-T", "-u", "postgres", "postgres", "psql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-q", ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`])],
+    {
+      input: "INSERT INTO audit_log (actor, action, target, details) VALUES (:'actor', :'action', NULLIF(:'target', ''), :'details'::jsonb);\n",
+      reject: false,
+      timeoutMs: 30_000,
+    },
+  ).catch(() => undefined);
+  return r?.exitCode === 0;
+}
