@@ -1,6 +1,6 @@
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { fakeChatReply, startFakeOpenAI, type FakeOpenAI } from "../../test/fakes/openai-server.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import { fakeChatReply, useFakeOpenAI } from "../../test/fakes/openai-server.js";
 import { createOpenAIBreaker } from "./breaker.js";
 import { createOpenAIChat, type ChatMessage, type OpenAIChatOptions } from "./chat.js";
 import { registerOpenAIMetrics } from "./metrics.js";
@@ -14,16 +14,8 @@ const waitFor = async (cond: () => boolean, ms = 2_000) => {
 };
 
 describe("OpenAI chat streaming (against the fake server)", () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
+  const fake = useFakeOpenAI();
   beforeEach(() => {
-    fake.setMode({ kind: "normal" });
-    fake.requests.length = 0;
     fake.streams.length = 0;
   });
   const make = (o: Partial<OpenAIChatOptions> = {}) =>

@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startFakeOpenAI, type FakeOpenAI } from "../../test/fakes/openai-server.js";
+import { describe, expect, it } from "vitest";
+import { useFakeOpenAI } from "../../test/fakes/openai-server.js";
 import { createOpenAIBreaker } from "./breaker.js";
 import { createOpenAIChat, type OpenAIChatOptions } from "./chat.js";
 import { classifyError, DEFAULT_RETRY, OpenAIRequestError, retryDelay, withRetry } from "./retry.js";
 
-const API_KEY = "sk-test-retry-0123456789";
+const API_KEY = "sk-fake-retry-7";
 
 describe("retry policy", () => {
   it("backs off exponentially with up to 25% jitter, capped", () => {
@@ -38,17 +38,7 @@ describe("retry policy", () => {
 });
 
 describe("OpenAI chat retries (against the fake server)", () => {
-  let fake: FakeOpenAI;
-  beforeAll(async () => {
-    fake = await startFakeOpenAI();
-  });
-  afterAll(async () => {
-    await fake.close();
-  });
-  beforeEach(() => {
-    fake.setMode({ kind: "normal" });
-    fake.requests.length = 0;
-  });
+  const fake = useFakeOpenAI();
   const make = (o: Partial<OpenAIChatOptions> = {}) =>
     createOpenAIChat({ apiKey: API_KEY, baseURL: fake.baseURL, timeoutMs: 2_000, baseDelayMs: 100, breaker: createOpenAIBreaker({ failureThreshold: 100 }), ...o });
   const ask = [{ role: "user" as const, content: "hello" }];
