@@ -17,6 +17,15 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
+const KNOWN_PROCEDURES = new Set(Object.keys((appRouter._def as unknown as { procedures: Record<string, unknown> }).procedures));
+
+/** The procedure(s) a tRPC URL calls ("recommend", "categories.get,programs.list"); unknown names collapse to one label. */
+export function proceduresOf(url: string): string {
+  const path = (url.split("?")[0] ?? "").slice(TRPC_BASE.length);
+  const names = decodeURIComponent(path).split(",");
+  return names.every((n) => KNOWN_PROCEDURES.has(n)) ? names.join(",") : "unknown";
+}
+
 function routeOf(url: string): string {
   if (url.startsWith(TRPC_BASE)) return "trpc";
   const path = url.split("?")[0] ?? url;
@@ -96,8 +105,10 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     if (draining) res.setHeader("connection", "close");
     const route = routeOf(req.url ?? "/");
     const end = metrics.httpDuration.startTimer({ route, method: req.method ?? "GET" });
+    const endProcedure = route === "trpc" ? metrics.procedureDuration.startTimer({ procedure: proceduresOf(req.url ?? "/"), type: req.method === "GET" ? "query" : "post" }) : undefined;
     res.on("finish", () => {
       end();
+      endProcedure?.({ status: String(res.statusCode) });
       metrics.httpRequests.inc({ route, method: req.method ?? "GET", status: String(res.statusCode) });
       if (route === "trpc" || res.statusCode >= 500) {
         deps.log.info({ requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode }, "request");

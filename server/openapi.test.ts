@@ -17,3 +17,12 @@ describe("OpenAPI description", () => {
     expect(rec.properties.description).toMatchObject({ type: "string", minLength: 20, maxLength: 8000 });
   });
 });
+
+describe("procedure labels for metrics", () => {
+  it("names known procedures and collapses anything else", async () => {
+    const { proceduresOf } = await import("./http.js");
+    expect(proceduresOf("/api/trpc/recommend?input=%7B%7D")).toBe("recommend");
+    expect(proceduresOf("/api/trpc/categories.get,programs.list?batch=1")).toBe("categories.get,programs.list");
+    expect(proceduresOf("/api/trpc/no.such.thing")).toBe("unknown");
+  });
+});

@@ -1,6 +1,8 @@
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, inject, it } from "vitest";
 import type { AppRouter } from "../../server/api.js";
+import { compose } from "../../cli/stack/compose-cli.js";
+import { stackPaths } from "../../cli/stack/paths.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 
 const stack = inject("stack");
@@ -64,6 +66,20 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect(await api.session.end.mutate({ id: s.id })).toEqual({ ended: true });
     const gone = await api.session.get.query({ id: s.id }).catch((e: unknown) => e);
     expect((gone as TRPCClientError<AppRouter>).data?.code).toBe("NOT_FOUND");
+  });
+
+  it("exposes RED, cache, OpenAI and rate-limit metrics on each replica's internal /metrics", async () => {
+    await api.recommend.query({ description: "A metrics probe: our bakery chain doubled its stores in two years.", topK: 3 });
+    await api.recommend.query({ description: "A metrics probe: our bakery chain doubled its stores in two years.", topK: 3 });
+    const r = await compose(stackPaths(stack.dir), stack.project, [
+      "exec", "-T", "api", "node", "-e",
+      "fetch('http://127.0.0.1:3000/metrics').then(r => r.text()).then(t => process.stdout.write(t))",
+    ]);
+    for (const name of ["stevie_http_requests_total", "stevie_trpc_procedure_duration_seconds", "stevie_cache_requests_total", "stevie_cache_operation_duration_seconds", "stevie_openai_circuit_state", "stevie_ratelimit_decisions_total", "process_resident_memory_bytes"]) {
+      expect(r.stdout, name).toContain(`# TYPE ${name}`);
+    }
+    expect(r.stdout).toMatch(/stevie_trpc_procedure_duration_seconds_count\{procedure="recommend",type="(query|post)",status="200"\} [1-9]/);
+    expect(r.stdout).toMatch(/stevie_cache_requests_total\{cache="(response|embedding)",result="(hit|miss)"\} [1-9]/);
   });
 
   it("reports the embeddings check as up in readiness", async () => {
