@@ -44,14 +44,18 @@ async function requireDebianRoot(what: string): Promise<void> {
   if (process.getuid?.() !== 0) throw new UserError(`${what} needs root`, "run the command again as root (sudo)");
 }
 
+const APT_ENV = { DEBIAN_FRONTEND: "noninteractive" };
 let aptUpdated = false;
+async function aptUpdate(opts: PrepareOptions): Promise<void> {
+  if (aptUpdated) return;
+  opts.log("apt-get update");
+  await run("apt-get", ["update", "-qq"], { env: APT_ENV, timeoutMs: 5 * 60_000 });
+  aptUpdated = true;
+}
+
 async function aptInstall(packages: string[], opts: PrepareOptions): Promise<void> {
-  const env = { DEBIAN_FRONTEND: "noninteractive" };
-  if (!aptUpdated) {
-    opts.log("apt-get update");
-    await run("apt-get", ["update", "-qq"], { env, timeoutMs: 5 * 60_000 });
-    aptUpdated = true;
-  }
+  const env = APT_ENV;
+  await aptUpdate(opts);
   opts.log(`apt-get install ${packages.join(" ")}`);
   await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { env, timeoutMs: 15 * 60_000 });
 }
@@ -80,7 +84,7 @@ export async function ensureCompose(opts: PrepareOptions, report: PrepareReport)
   if (v && versionAtLeast(v, MIN_COMPOSE)) return;
   await requireDebianRoot("Installing the Docker Compose v2 plugin");
   await mayChange(opts, `Docker Compose v2 is ${current ? `too old (${current})` : "missing"}; stevie-stack will install it`);
-  if (!aptUpdated) await aptInstall([], opts).catch(() => undefined);
+  await aptUpdate(opts).catch(() => undefined); // apt-cache needs current lists
   for (const pkg of ["docker-compose-plugin", "docker-compose-v2", "docker-compose"]) {
     const cand = await aptCandidate(pkg);
     const cv = cand ? parseVersion(cand) : undefined;

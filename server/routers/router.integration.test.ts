@@ -1,6 +1,6 @@
-import { TRPCError } from "@trpc/server";
 import { afterAll, describe, expect, it } from "vitest";
 import { callerFor, realDeps } from "../../test/setup/deps.js";
+import { trpcCodeOf } from "../../test/setup/trpc.js";
 
 const deps = realDeps();
 const api = callerFor(deps);
@@ -8,16 +8,6 @@ afterAll(() => deps.close());
 
 const saas =
   "We are a 40-person software startup in Austin. Our cloud platform lets small clinics book patients online; revenue tripled this year and we raised a Series A.";
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TRPCError) return err.code;
-    throw err;
-  }
-  return "OK";
-}
 
 describe("recommend (real Postgres + pgvector, offline model)", () => {
   it("returns top-k categories with program, score, reasons and eligibility", async () => {
@@ -58,12 +48,12 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
   });
 
   it("refuses bad input with typed errors, never a 500", async () => {
-    expect(await codeOf(api.recommend({ description: "" }))).toBe("BAD_REQUEST");
-    expect(await codeOf(api.recommend({ description: "x".repeat(100_000) }))).toBe("BAD_REQUEST");
-    expect(await codeOf(api.recommend({ description: saas, profile: { programs: ["NOPE"] } }))).toBe("BAD_REQUEST");
-    expect(await codeOf(api.recommend({ description: saas, topK: 0 }))).toBe("BAD_REQUEST");
-    expect(await codeOf(api.recommend({ description: 42 as unknown as string }))).toBe("BAD_REQUEST");
-    expect(await codeOf(api.recommend({ description: saas, extra: 1 } as never))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.recommend({ description: "" }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.recommend({ description: "x".repeat(100_000) }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.recommend({ description: saas, profile: { programs: ["NOPE"] } }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.recommend({ description: saas, topK: 0 }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.recommend({ description: 42 as unknown as string }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.recommend({ description: saas, extra: 1 } as never))).toBe("BAD_REQUEST");
     await expect(api.recommend({ description: saas, profile: { programs: ["NOPE", "ALSO"] } })).rejects.toThrow(/unknown program codes: NOPE, ALSO; known: ABA/);
   });
 
@@ -102,8 +92,8 @@ describe("catalogue procedures", () => {
     const c = await api.categories.get({ code: "ABA-MGMT-012" });
     expect(c.program.code).toBe("ABA");
     expect(["sourced", "synthesised"]).toContain(c.provenance);
-    expect(await codeOf(api.categories.get({ code: "ABA-NOPE-999" }))).toBe("NOT_FOUND");
-    expect(await codeOf(api.categories.get({ code: "lower case" }))).toBe("BAD_REQUEST");
+    expect(await trpcCodeOf(api.categories.get({ code: "ABA-NOPE-999" }))).toBe("NOT_FOUND");
+    expect(await trpcCodeOf(api.categories.get({ code: "lower case" }))).toBe("BAD_REQUEST");
   });
 
   it("pages through a program's categories with a cursor", async () => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createRedis } from "../redis.js";
 import { SessionError, createSessionStore } from "./sessions.js";
 import { keysWithoutTtl } from "../../test/setup/redis.js";
+import { trpcCodeOf } from "../../test/setup/trpc.js";
 
 const s = inject("services");
 const redis = createRedis({ host: s.redis.host, port: s.redis.port, password: s.redis.password });
@@ -16,16 +17,6 @@ afterAll(() => {
   redis.disconnect();
   raw.disconnect();
 });
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof SessionError) return err.code;
-    throw err;
-  }
-  return "OK";
-}
 
 describe("anonymous sessions (real Redis)", () => {
   const sessions = createSessionStore(redis);
@@ -65,8 +56,8 @@ describe("anonymous sessions (real Redis)", () => {
     expect((err as SessionError).code).toBe("PAYLOAD_TOO_LARGE");
     expect((err as SessionError).message).toMatch(/limit is 5,120/);
     expect((await sessions.get(id))?.data).toEqual({ ok: true });
-    expect(await codeOf(sessions.create({ chat: "x".repeat(6_000) }))).toBe("PAYLOAD_TOO_LARGE");
-    expect(await codeOf(sessions.update(id, { chat: "x".repeat(4_900) }))).toBe("OK");
+    expect(await trpcCodeOf(sessions.create({ chat: "x".repeat(6_000) }))).toBe("PAYLOAD_TOO_LARGE");
+    expect(await trpcCodeOf(sessions.update(id, { chat: "x".repeat(4_900) }))).toBe("OK");
   });
 
   it("forgets deleted, expired and made-up sessions", async () => {
@@ -74,7 +65,7 @@ describe("anonymous sessions (real Redis)", () => {
     expect(await sessions.delete(a.id)).toBe(true);
     expect(await sessions.get(a.id)).toBeNull();
     expect(await sessions.touch(a.id)).toBe(false);
-    expect(await codeOf(sessions.update(a.id, {}))).toBe("NOT_FOUND");
+    expect(await trpcCodeOf(sessions.update(a.id, {}))).toBe("NOT_FOUND");
     expect(await sessions.delete(a.id)).toBe(false);
 
     const short = createSessionStore(redis, { ttlSeconds: 1 });
@@ -84,7 +75,7 @@ describe("anonymous sessions (real Redis)", () => {
 
     expect(await sessions.get("not-a-session-id")).toBeNull();
     expect(await sessions.get("A".repeat(22))).toBeNull();
-    expect(await codeOf(sessions.update("../../etc", {}))).toBe("NOT_FOUND");
+    expect(await trpcCodeOf(sessions.update("../../etc", {}))).toBe("NOT_FOUND");
   });
 });
 
