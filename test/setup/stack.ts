@@ -33,7 +33,19 @@ declare module "vitest" {
   }
 }
 
-/** Remove containers, networks and volumes of earlier test runs (a restarted daemon revives them). */
+/** True when a project name ends in the pid of a process that is still running (another test run or a bench). */
+function ownerAlive(project: string): boolean {
+  const pid = Number(/-(\d+)$/.exec(project)?.[1]);
+  if (!pid || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Remove containers, networks and volumes of earlier test runs (a restarted daemon revives them); spare live runs'. */
 export async function removeTestLeftovers(): Promise<number> {
   const projects = new Set<string>();
   for (const c of await docker.listContainers(docker.PROJECT_LABEL)) {
@@ -43,8 +55,9 @@ export async function removeTestLeftovers(): Promise<number> {
   }
   for (const v of await docker.listVolumes(docker.PROJECT_LABEL)) if (v.includes(TEST_PROJECT_PREFIX)) projects.add(v.split("_")[0]!);
   for (const n of await docker.listNetworks(docker.PROJECT_LABEL)) if (n.name.startsWith(TEST_PROJECT_PREFIX)) projects.add(n.name.split("_")[0]!);
-  for (const p of projects) await removeProjectResources(p, true);
-  return projects.size;
+  const dead = [...projects].filter((p) => !ownerAlive(p));
+  for (const p of dead) await removeProjectResources(p, true);
+  return dead.length;
 }
 
 export async function writeTestConfig(dir: string, project: string, httpPort: number, httpsPort: number, extra = ""): Promise<string> {
