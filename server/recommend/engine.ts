@@ -133,6 +133,8 @@ interface Row {
   regions: string[];
   entry_formats: string[];
   matched: string[];
+  vector_rank: string | null;
+  similarity: number | null;
 }
 
 export interface RecommendDeps {
@@ -146,6 +148,39 @@ export interface RecommendDeps {
   embedQuery?: (text: string) => Promise<{ model: string; vector: number[] }>;
 }
 
+/** Reciprocal-rank fusion of one candidate's two ranks; the order of the additions is the one the results are sorted by. */
+function fusedScore(vectorRank: number | undefined, textRank: number | undefined): number {
+  let score = 0;
+  if (vectorRank !== undefined) score += VECTOR_WEIGHT / (RRF_K + vectorRank);
+  if (textRank !== undefined) score += 1 / (RRF_K + textRank);
+  return score;
+}
+
+/**
+ * Sends a query at once, on a client of its own, and returns its rows to await later. `pool.query` would only write
+ * the query on a later tick, after a CPU-bound embedding that follows it has finished.
+ */
+async function sendNow<T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, params: unknown[]): Promise<{ rows: Promise<T[]> }> {
+  const client = await pool.connect();
+  const rows = client.query<T>(sql, params).then(
+    (r) => {
+      client.release();
+      return r.rows;
+    },
+    (err: unknown) => {
+      client.release(err instanceof Error ? err : new Error(String(err)));
+      throw err;
+    },
+  );
+  rows.catch(() => undefined); // awaited later; a failed embedding in between must not leave it unhandled
+  return { rows };
+}
+
+/**
+ * Latency (issue 3): the full-text candidates need no vector, so that query goes to PostgreSQL before the model
+ * embeds the query (which holds this thread); then one statement does the vector search, the fusion with the
+ * full-text ranks (passed as an array) and the details of the top results.
+ */
 export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendResult> {
   const programs = await deps.programs();
   const text = [input.description, ...(input.profile?.achievements ?? []), profileHint(input.profile)].filter(Boolean).join("\n");
@@ -154,88 +189,85 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
   let model = deps.embedder.model;
 
   const t0 = performance.now();
+  const textSearch = useText ? await sendNow<{ id: number }>(deps.pool, fullTextSql(input.profile, programs), [orQuery(text), ...eligibilityFilter(input.profile, programs, 2).params]) : undefined;
   let vector: number[] | undefined;
   if (useVector) {
     if (deps.embedQuery) ({ model, vector } = await deps.embedQuery(text));
     else vector = (await deps.embedder.embed([text]))[0];
   }
   const t1 = performance.now();
+  const textIds = textSearch ? (await textSearch.rows).map((r) => r.id) : [];
 
-  const vectorHits = new Map<number, { rank: number; similarity: number }>();
-  const textHits = new Map<number, { rank: number; score: number }>();
-  const searches: Promise<void>[] = [];
+  const params: unknown[] = [textIds, text, input.topK];
+  const p = (v: unknown) => `$${params.push(v)}`;
+  const candidates = [`SELECT id, NULL::bigint AS vector_rank, NULL::float8 AS similarity, rank AS text_rank FROM unnest($1::int[]) WITH ORDINALITY AS t(id, rank)`];
   if (useVector && vector) {
-    const f = eligibilityFilter(input.profile, programs, 2);
+    const vectorParam = p(toVectorLiteral(vector));
+    const f = eligibilityFilter(input.profile, programs, params.length + 1);
+    params.push(...f.params);
     // Without filters, the model's partial HNSW index answers (the model is inlined from a fixed list so the planner
     // can match the index). With filters, an exact scan: HNSW returns its nearest ~40 before filtering, which can
     // leave too few; an exact scan of ~1,350 vectors costs a few milliseconds.
     const dim = f.sql.length === 0 ? INDEXED_MODELS[model] : undefined;
     const vec = dim ? `e.embedding::vector(${dim})` : "e.embedding";
-    const arg = dim ? `$1::vector(${dim})` : "$1::vector";
-    const modelCond = dim ? `e.model = '${model}'` : `e.model = ${`$${f.params.length + 2}`}`;
-    const sql = `SELECT e.category_id AS id, 1 - (${vec} <=> ${arg}) AS similarity
-                   FROM category_embeddings e JOIN categories c ON c.id = e.category_id
-                  WHERE ${[modelCond, ...f.sql].join(" AND ")}
-                  ORDER BY ${vec} <=> ${arg} LIMIT ${CANDIDATES}`;
-    searches.push(
-      deps.pool.query<{ id: number; similarity: number }>(sql, [toVectorLiteral(vector), ...f.params, ...(dim ? [] : [model])]).then((r) => {
-        r.rows.forEach((row, i) => vectorHits.set(row.id, { rank: i + 1, similarity: Number(row.similarity) }));
-      }),
-    );
+    const arg = dim ? `${vectorParam}::vector(${dim})` : `${vectorParam}::vector`;
+    const modelCond = dim ? `e.model = '${model}'` : `e.model = ${p(model)}`;
+    // row_number() over the ordered subquery numbers rows in the order the search returned them.
+    candidates.push(`SELECT id, row_number() OVER () AS vector_rank, similarity, NULL::bigint AS text_rank
+                       FROM (SELECT e.category_id AS id, 1 - (${vec} <=> ${arg}) AS similarity
+                               FROM category_embeddings e JOIN categories c ON c.id = e.category_id
+                              WHERE ${[modelCond, ...f.sql].join(" AND ")}
+                              ORDER BY ${vec} <=> ${arg} LIMIT ${CANDIDATES}) v`);
   }
-  if (useText) {
-    const f = eligibilityFilter(input.profile, programs, 2);
-    const sql = `SELECT c.id, ts_rank_cd(c.search, q, 1) AS score
-                   FROM categories c, websearch_to_tsquery('english', $1) q
-                  WHERE ${["c.search @@ q", ...f.sql].join(" AND ")}
-                  ORDER BY score DESC, c.id LIMIT ${CANDIDATES}`;
-    searches.push(
-      deps.pool.query<{ id: number; score: number }>(sql, [orQuery(text), ...f.params]).then((r) => {
-        r.rows.forEach((row, i) => textHits.set(row.id, { rank: i + 1, score: Number(row.score) }));
-      }),
-    );
-  }
-  await Promise.all(searches);
+  // The fused score is computed as fusedScore() does (float8, vector term first), so SQL picks the same top k.
+  const sql = `WITH ranks AS (
+                 SELECT id, min(vector_rank) AS vector_rank, min(similarity) AS similarity, min(text_rank) AS text_rank
+                   FROM (${candidates.join(" UNION ALL ")}) u GROUP BY id),
+               top AS (
+                 SELECT * FROM ranks
+                  ORDER BY coalesce(${VECTOR_WEIGHT}::float8 / (${RRF_K} + vector_rank), 0) + coalesce(1::float8 / (${RRF_K} + text_rank), 0) DESC, id
+                  LIMIT $3),
+               query_terms AS (SELECT tsvector_to_array(to_tsvector('english', $2)) AS lexemes)
+             SELECT c.id, c.code, c.name, c.description, g.name AS group_name, p.code AS program_code, p.name AS program_name,
+                    c.nominee_types, c.organization_types, c.organization_sizes, c.regions, c.entry_formats,
+                    ARRAY(SELECT l FROM unnest(tsvector_to_array(c.search)) l WHERE l = ANY(query_terms.lexemes) ORDER BY l LIMIT 8) AS matched,
+                    top.vector_rank, top.similarity
+               FROM top JOIN categories c ON c.id = top.id JOIN programs p ON p.id = c.program_id
+                    JOIN category_groups g ON g.id = c.group_id CROSS JOIN query_terms`;
+  const { rows } = await deps.pool.query<Row>(sql, params);
 
-  const fused = new Map<number, number>();
-  for (const [id, h] of vectorHits) fused.set(id, (fused.get(id) ?? 0) + VECTOR_WEIGHT / (RRF_K + h.rank));
-  for (const [id, h] of textHits) fused.set(id, (fused.get(id) ?? 0) + 1 / (RRF_K + h.rank));
+  const textRanks = new Map(textIds.map((id, i) => [id, i + 1]));
+  const ranked = rows
+    .map((r) => {
+      const vectorRank = r.vector_rank === null ? undefined : Number(r.vector_rank);
+      return { r, vectorRank, textRank: textRanks.get(r.id), score: fusedScore(vectorRank, textRanks.get(r.id)) };
+    })
+    .sort((a, b) => b.score - a.score || a.r.id - b.r.id);
   const maxScore = (useVector ? VECTOR_WEIGHT / (RRF_K + 1) : 0) + (useText ? 1 / (RRF_K + 1) : 0);
-  const top = [...fused.entries()].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, input.topK);
-
-  const details = top.length
-    ? await deps.pool.query<Row>(
-        `SELECT c.id, c.code, c.name, c.description, g.name AS group_name, p.code AS program_code, p.name AS program_name,
-                c.nominee_types, c.organization_types, c.organization_sizes, c.regions, c.entry_formats,
-                ARRAY(SELECT DISTINCT l FROM unnest(tsvector_to_array(c.search)) l
-                       WHERE l = ANY(tsvector_to_array(to_tsvector('english', $2))) ORDER BY l LIMIT 8) AS matched
-           FROM categories c JOIN programs p ON p.id = c.program_id JOIN category_groups g ON g.id = c.group_id
-          WHERE c.id = ANY($1::int[])`,
-        [top.map(([id]) => id), text],
-      )
-    : { rows: [] as Row[] };
-  const byId = new Map(details.rows.map((r) => [r.id, r]));
   const filters = eligibilityFilter(input.profile, programs, 1).described;
-  const results: Recommendation[] = top.flatMap(([id, score], i) => {
-    const r = byId.get(id);
-    if (!r) return [];
-    const v = vectorHits.get(id);
-    const t = textHits.get(id);
+  const results: Recommendation[] = ranked.map(({ r, vectorRank, textRank, score }, i) => {
+    const similarity = r.similarity === null ? null : Number(r.similarity);
     const reasons: string[] = [];
-    if (v) reasons.push(`close in meaning (similarity ${v.similarity.toFixed(2)}, #${v.rank} by meaning)`);
+    if (vectorRank !== undefined && similarity !== null) reasons.push(`close in meaning (similarity ${similarity.toFixed(2)}, #${vectorRank} by meaning)`);
     if (r.matched.length) reasons.push(`shares the terms ${r.matched.map((m) => `"${m}"`).join(", ")}`);
     if (filters.length) reasons.push(`fits your profile (${filters.join("; ")})`);
-    return [
-      {
-        rank: i + 1,
-        score: Math.round((score / maxScore) * 1000) / 1000,
-        category: { id: r.id, code: r.code, name: r.name, description: r.description, group: r.group_name },
-        program: { code: r.program_code, name: r.program_name },
-        why: { summary: `${reasons.length ? `Recommended: ${reasons.join("; ")}` : "Recommended"}.`, similarity: v ? Math.round(v.similarity * 1000) / 1000 : null, textRank: t?.rank ?? null, matchedTerms: r.matched },
-        eligibility: { nomineeTypes: r.nominee_types, organizationTypes: r.organization_types, organizationSizes: r.organization_sizes, regions: r.regions, entryFormats: r.entry_formats, notes: eligibilityNotes(r) },
-      },
-    ];
+    return {
+      rank: i + 1,
+      score: Math.round((score / maxScore) * 1000) / 1000,
+      category: { id: r.id, code: r.code, name: r.name, description: r.description, group: r.group_name },
+      program: { code: r.program_code, name: r.program_name },
+      why: { summary: `${reasons.length ? `Recommended: ${reasons.join("; ")}` : "Recommended"}.`, similarity: similarity === null ? null : Math.round(similarity * 1000) / 1000, textRank: textRank ?? null, matchedTerms: r.matched },
+      eligibility: { nomineeTypes: r.nominee_types, organizationTypes: r.organization_types, organizationSizes: r.organization_sizes, regions: r.regions, entryFormats: r.entry_formats, notes: eligibilityNotes(r) },
+    };
   });
   const t2 = performance.now();
   return { model, mode: input.mode, filters, results, timings: { embedMs: Math.round((t1 - t0) * 100) / 100, searchMs: Math.round((t2 - t1) * 100) / 100 } };
+}
+
+/** Full-text candidates, best first; parameter $1 is the query (see orQuery), the eligibility filter follows. */
+function fullTextSql(profile: Profile | undefined, programs: Map<string, ProgramRef>): string {
+  const f = eligibilityFilter(profile, programs, 2);
+  return `SELECT c.id FROM categories c, websearch_to_tsquery('english', $1) q
+           WHERE ${["c.search @@ q", ...f.sql].join(" AND ")}
+           ORDER BY ts_rank_cd(c.search, q, 1) DESC, c.id LIMIT ${CANDIDATES}`;
 }
