@@ -1,4 +1,5 @@
 import { defineConfig } from "vitest/config";
+import DisruptiveLastSequencer from "./test/setup/sequencer.js";
 
 /**
  * Two projects. `unit`: *.test.ts beside the code, no Docker. `e2e`: test/e2e and *.integration.test.ts, against
@@ -7,6 +8,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     reporters: ["default", "./test/setup/summary-reporter.ts"],
+    // Global (Vitest reads the sequencer from the root config only): e2e files that stop containers run last.
+    sequence: { sequencer: DisruptiveLastSequencer },
     projects: [
       {
         test: {
@@ -23,7 +26,7 @@ export default defineConfig({
           globalSetup: ["./test/setup/stack.ts"],
           testTimeout: 180_000,
           hookTimeout: 900_000,
-          // The e2e files share one stack and the host's Docker: run them one after another.
+          // The e2e files share one stack and the host's Docker: run them one after another (failover last, see above).
           pool: "forks",
           poolOptions: { forks: { singleFork: true } },
         },

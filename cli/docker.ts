@@ -128,6 +128,12 @@ export async function listNetworks(label: string, value?: string): Promise<{ id:
   return r.map((n) => ({ id: n.Id, name: n.Name }));
 }
 
+/** Every network's IPv4 subnets (all networks, not only ours): a new subnet must not overlap any of them. */
+export async function networkSubnets(): Promise<{ name: string; subnets: string[] }[]> {
+  const r = await docker().listNetworks();
+  return r.map((n) => ({ name: n.Name, subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? "").filter((x) => x.includes(".")) }));
+}
+
 export async function removeNetwork(id: string): Promise<void> {
   await docker().getNetwork(id).remove();
 }

@@ -60,6 +60,8 @@ export function buildProgram(): Command {
     .option("--http-port <port>", "HTTP port", intArg("--http-port", 1, 65535))
     .option("--https-port <port>", "HTTPS port", intArg("--https-port", 1, 65535))
     .option("--api-replicas <n>", "API containers", intArg("--api-replicas", 2, 20))
+    .addOption(new Option("--profile <profile>", "resource profile: auto sizes from the host's RAM, small suits 2-4 GB hosts").choices(["auto", "small", "standard"]))
+    .option("--postgres-nodes <n>", "PostgreSQL members under Patroni (2 or 3)", intArg("--postgres-nodes", 2, 3))
     .option("--health-timeout <seconds>", "how long to wait for the stack to become healthy", intArg("--health-timeout", 10, 3600), 600)
     .action(async (f: GlobalFlags & Record<string, string | number | boolean | undefined>) => {
       const { runInstall, apiUrl, resolveConfig } = await import("./commands/install.js");
@@ -72,6 +74,8 @@ export function buildProgram(): Command {
           ? { network: { bindAddress: f.bindAddress as string | undefined, httpPort: f.httpPort as number | undefined, httpsPort: f.httpsPort as number | undefined } }
           : {}),
         ...(f.apiReplicas ? { api: { replicas: f.apiReplicas as number } } : {}),
+        ...(f.profile ? { resources: { profile: f.profile as "auto" | "small" | "standard" } } : {}),
+        ...(f.postgresNodes ? { postgres: { nodes: f.postgresNodes as number } } : {}),
       };
       const dir = f.dir ?? defaultStackDir();
       const interactive = !f.nonInteractive && isTTY();
@@ -102,6 +106,15 @@ export function buildProgram(): Command {
       const s = await collectStatus(f.dir ?? defaultStackDir());
       out(f.json ? JSON.stringify(s, null, 2) : renderStatus(s));
       if (!s.healthy) process.exitCode = 3;
+    });
+
+  withShared(program.command("switchover"))
+    .description("move the PostgreSQL leader to a replica on purpose (maintenance); writes pause for a few seconds")
+    .option("--to <member>", "the member to promote, e.g. postgres-2 (default: the synchronous standby, else any healthy replica)")
+    .action(async (f: GlobalFlags & { to?: string }) => {
+      const { runSwitchover } = await import("./commands/switchover.js");
+      const r = await runSwitchover({ dir: f.dir ?? defaultStackDir(), to: f.to });
+      out(f.json ? JSON.stringify(r, null, 2) : `Switched over: ${r.to} is the leader now (was ${r.from}).`);
     });
 
   withShared(program.command("uninstall"))

@@ -15,7 +15,8 @@ import { buildPlannedImage, planImages, type ImagePlan } from "../stack/images.j
 import { stackPaths, type StackPaths } from "../stack/paths.js";
 import { ensureSecrets } from "../stack/secrets.js";
 import { recordAudit } from "../stack/audit.js";
-import { sizeStack } from "../stack/sizing.js";
+import { hostSizing } from "../stack/sizing.js";
+import { chooseDataSubnet } from "../stack/subnet.js";
 import { ensureSelfSignedTls } from "../stack/tls.js";
 import * as docker from "../docker.js";
 
@@ -101,9 +102,8 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   const version = packageVersion();
   const preflight = await runPreflight(config, paths, opts, deps);
   deps.log(renderChecks(preflight));
-  const host = await import("node:os");
-  const sizing = sizeStack({ cpus: host.cpus().length, memBytes: host.totalmem() }, config.resources.profile);
-  const expected = expectedContainers(config);
+  const sizing = hostSizing(config);
+  const expected = expectedContainers(config, sizing);
 
   const images = await planImages(version, deps.log);
   const observed = summarise(await docker.listContainers(docker.PROJECT_LABEL, config.projectName), expected);
@@ -125,7 +125,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const s = await ensureSecrets(paths.secrets);
           const tls = await ensureSelfSignedTls(paths.tls, config.domain);
           secretsOrTlsChanged = s.created.length > 0 || tls.changed;
-          files = await applyFiles(paths, renderStackFiles(paths, config, sizing, version, text));
+          files = await applyFiles(paths, renderStackFiles(paths, config, sizing, version, text, await chooseDataSubnet(config)));
           await writeAtomic(paths.versionStamp, `${version}\n`);
         },
       },
@@ -142,7 +142,8 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
                 });
               },
             })),
-            { concurrent: false },
+            // Three at a time: the package downloads overlap; more only contend for the same two or four CPUs.
+            { concurrent: 3 },
           ),
       },
       {

@@ -6,6 +6,11 @@ import { UserError } from "../errors.js";
 import { expectedContainers } from "../stack/generate.js";
 import { summarise } from "../stack/health.js";
 import { stackPaths } from "../stack/paths.js";
+import { hostSizing } from "../stack/sizing.js";
+import { dataTierStatus, type DataTierStatus } from "../stack/cluster.js";
+import { chooseDataSubnet } from "../stack/subnet.js";
+import { topology, type Topology } from "../stack/topology.js";
+import type { StevieConfig } from "../config/schema.js";
 import { apiUrl } from "./install.js";
 
 /** One object behind both `status` and `status --json`. */
@@ -16,6 +21,13 @@ export interface StackStatus {
   url: string;
   healthy: boolean;
   services: { service: string; expected: number; running: number; healthy: number; containers: { name: string; state: string; health: string }[] }[];
+  /** Patroni members with roles and lag, the Redis master and replicas, Sentinel quorum. */
+  dataTier: DataTierStatus;
+}
+
+/** The stack's topology as installed: the data subnet is read back from its network. */
+export async function stackTopology(config: StevieConfig): Promise<Topology> {
+  return topology(config, hostSizing(config), await chooseDataSubnet(config));
 }
 
 export async function loadStack(dir: string) {
@@ -28,7 +40,8 @@ export async function loadStack(dir: string) {
 export async function collectStatus(dir: string): Promise<StackStatus> {
   const { paths, config } = await loadStack(dir);
   const version = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : "unknown";
-  const services = summarise(await docker.listContainers(docker.PROJECT_LABEL, config.projectName), expectedContainers(config));
+  const services = summarise(await docker.listContainers(docker.PROJECT_LABEL, config.projectName), expectedContainers(config, hostSizing(config)));
+  const dataTier = await dataTierStatus(paths, config.projectName, await stackTopology(config));
   return {
     project: config.projectName,
     dir: paths.dir,
@@ -36,6 +49,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
     url: apiUrl(config),
     healthy: services.every((s) => s.healthy >= s.expected && s.running === s.expected),
     services: services.map((s) => ({ ...s, containers: s.containers.map((c) => ({ name: c.name, state: c.state, health: c.health })) })),
+    dataTier,
   };
 }
 
@@ -46,5 +60,17 @@ export function renderStatus(s: StackStatus): string {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
-  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}`;
+  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}`;
+}
+
+export function renderDataTier(d: DataTierStatus): string {
+  const lines = ["PostgreSQL (Patroni):"];
+  if (d.postgres.error) lines.push(`  unknown: ${d.postgres.error}`);
+  for (const m of d.postgres.members) lines.push(`  ${m.member.padEnd(12)} ${m.role.padEnd(13)} ${m.state.padEnd(10)}${m.role === "leader" ? "" : ` lag ${m.lagMb ?? "?"} MB`}`);
+  if (!d.postgres.error && !d.postgres.leader) lines.push("  NO LEADER: writes are failing");
+  lines.push("Redis (Sentinel):");
+  if (d.redis.error) lines.push(`  unknown: ${d.redis.error}`);
+  for (const n of d.redis.nodes) lines.push(`  ${n.service.padEnd(12)} ${n.role.padEnd(13)} ${n.flags.padEnd(10)}${n.role === "master" ? "" : ` lag ${n.lagBytes ?? "?"} bytes`}`);
+  lines.push(`  quorum: ${d.redis.quorum}`);
+  return lines.join("\n");
 }

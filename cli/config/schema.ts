@@ -29,6 +29,11 @@ export const configSchema = z
         bindAddress: z.ipv4().default("0.0.0.0").describe("Host address nginx listens on"),
         httpPort: port.default(80).describe("HTTP port (redirects to HTTPS)"),
         httpsPort: port.default(443).describe("HTTPS port"),
+        dataSubnet: z
+          .cidrv4()
+          .refine((c) => c.endsWith("/24"), "a /24 such as 10.213.7.0/24")
+          .optional()
+          .describe("internal /24 for the database and cache network (Redis and its Sentinels get fixed addresses in it); default: a free one is picked"),
       })
       .strict()
       .prefault({})
@@ -61,6 +66,21 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe("nginx: rate limits, size limits, allow and deny lists"),
+    postgres: z
+      .object({
+        nodes: z.number().int().min(2).max(3).optional().describe("PostgreSQL members under Patroni (2 or 3); default: 3 on hosts with 16 GB and 4 CPUs or more, else 2"),
+        synchronous: z.boolean().optional().describe("synchronous replication: a commit is acknowledged only once a replica has it, so losing the leader loses no acknowledged write; default: on with 3 members"),
+      })
+      .strict()
+      .prefault({})
+      .describe("PostgreSQL 17 + pgvector under Patroni, with etcd and HAProxy"),
+    redis: z
+      .object({
+        replicas: z.number().int().min(1).max(2).default(2).describe("Redis replicas beside the master (1 or 2); three Sentinels watch them"),
+      })
+      .strict()
+      .prefault({})
+      .describe("Redis with Sentinel"),
     tls: z
       .object({
         mode: z.enum(["self-signed"]).default("self-signed").describe("self-signed: a local CA signs the server certificate"),

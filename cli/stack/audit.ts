@@ -1,10 +1,11 @@
 import { hostname, userInfo } from "node:os";
 import { compose } from "./compose-cli.js";
+import { leaderService } from "./cluster.js";
 import type { StackPaths } from "./paths.js";
 
 /**
  * Administrative CLI actions go to the stack's append-only `audit_log` table (the database refuses UPDATE and
- * DELETE on it). Written through psql inside the postgres container as its local superuser; values travel as psql
+ * DELETE on it). Written through psql inside the Patroni leader's container as its local superuser; values travel as psql
  * variables, quoted by psql itself. Recording must never fail the action it records: it returns false instead.
  */
 export interface AuditEntry {
@@ -24,11 +25,13 @@ export function cliActor(): string {
 }
 
 export async function recordAudit(paths: StackPaths, project: string, entry: AuditEntry): Promise<boolean> {
+  const leader = await leaderService(paths, project).catch(() => undefined);
+  if (!leader) return false;
   const vars = { actor: cliActor(), action: entry.action, target: entry.target ?? "", details: JSON.stringify(entry.details ?? {}) };
   const r = await compose(
     paths,
     project,
-    ["exec", "-T", "-u", "postgres", "postgres", "psql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-q", ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`])],
+    ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-q", ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`])],
     {
       input: "INSERT INTO audit_log (actor, action, target, details) VALUES (:'actor', :'action', NULLIF(:'target', ''), :'details'::jsonb);\n",
       reject: false,

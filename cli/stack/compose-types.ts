@@ -11,6 +11,7 @@ export interface HealthCheck {
 export interface ComposeService {
   image: string;
   command?: string[];
+  hostname?: string;
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];
@@ -37,7 +38,7 @@ export interface ComposeService {
 export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
-  networks: Record<string, { internal?: boolean; labels: Record<string, string>; driver?: string }>;
+  networks: Record<string, { internal?: boolean; labels: Record<string, string>; driver?: string; ipam?: { config: { subnet: string; ip_range?: string }[] } }>;
   volumes: Record<string, { labels: Record<string, string> }>;
   secrets: Record<string, { file: string }>;
 }

@@ -1,40 +1,42 @@
 import { stringify } from "yaml";
 import { PROJECT_LABEL } from "../docker.js";
-import type { ComposeFile } from "./compose-types.js";
+import type { ComposeFile, ComposeService } from "./compose-types.js";
 import type { StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";
 import { nginxService } from "./services/nginx.js";
-import { postgresService } from "./services/postgres.js";
-import { redisService } from "./services/redis.js";
+import { etcdService, haproxyService, patroniService, POSTGRES_SECRETS } from "./services/postgres.js";
+import { redisNodeService, sentinelService } from "./services/redis.js";
+import { ETCD_MEMBERS } from "./topology.js";
 
 /**
  * The whole stack as one typed object. Networks: `edge` joins nginx and the API; `data` (internal: no route
- * out, nothing published) joins the API with the database and the cache.
+ * out, nothing published; a fixed /24) joins the API with HAProxy, the Postgres members, Redis and the Sentinels;
+ * `consensus` (internal) joins the Postgres members with etcd and nothing else.
  */
 export function buildCompose(ctx: StackContext): ComposeFile {
   const project = { [PROJECT_LABEL]: ctx.config.projectName };
+  const topo = ctx.topology;
+  const services: Record<string, ComposeService> = {
+    nginx: nginxService(ctx),
+    migrate: migrateService(ctx),
+    api: apiService(ctx),
+    haproxy: haproxyService(ctx),
+  };
+  for (const m of topo.postgres) services[m] = patroniService(ctx, m);
+  for (const m of ETCD_MEMBERS) services[m] = etcdService(ctx, m);
+  topo.redis.forEach((_, i) => (services[topo.redis[i]!.service] = redisNodeService(ctx, i)));
+  topo.sentinels.forEach((_, i) => (services[topo.sentinels[i]!.service] = sentinelService(ctx, i)));
+  const volumes = [...topo.postgres, ...ETCD_MEMBERS, ...topo.redis.map((r) => r.service), ...topo.sentinels.map((s) => s.service)];
   return {
     name: ctx.config.projectName,
-    services: {
-      nginx: nginxService(ctx),
-      migrate: migrateService(ctx),
-      api: apiService(ctx),
-      postgres: postgresService(ctx),
-      redis: redisService(ctx),
-    },
+    services,
     networks: {
       edge: { labels: project },
-      data: { internal: true, labels: project },
+      data: { internal: true, labels: project, ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] } },
+      consensus: { internal: true, labels: project },
     },
-    volumes: {
-      pgdata: { labels: project },
-      redisdata: { labels: project },
-    },
-    secrets: {
-      postgres_password: { file: "./secrets/postgres_password" },
-      redis_password: { file: "./secrets/redis_password" },
-      session_key: { file: "./secrets/session_key" },
-    },
+    volumes: Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])),
+    secrets: Object.fromEntries([...new Set([...POSTGRES_SECRETS, "redis_password", "session_key"])].map((s) => [s, { file: `./secrets/${s}` }])),
   };
 }
 

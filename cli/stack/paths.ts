@@ -10,6 +10,7 @@ export interface StackPaths {
   secrets: string;
   tls: string;
   nginxConf: string;
+  haproxyConf: string;
   state: string;
   manifest: string;
   versionStamp: string;
@@ -25,6 +26,7 @@ export function stackPaths(dir: string): StackPaths {
     secrets: join(d, "secrets"),
     tls: join(d, "tls"),
     nginxConf: join(d, "nginx", "nginx.conf"),
+    haproxyConf: join(d, "haproxy", "haproxy.cfg"),
     state: join(d, ".stevie"),
     manifest: join(d, ".stevie", "manifest.json"),
     versionStamp: join(d, ".stevie", "version"),

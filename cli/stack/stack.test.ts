@@ -4,12 +4,17 @@ import { buildCompose, renderCompose } from "./compose.js";
 import { planFile, sha256 } from "./files.js";
 import { allHealthy, summarise } from "./health.js";
 import { sizeStack } from "./sizing.js";
+import { topology } from "./topology.js";
+import { overlaps, pickSubnet } from "./subnet.js";
+import { renderHaproxyConf } from "./services/postgres.js";
+import { parsePatroniList, parseReplicationInfo } from "./cluster.js";
 import { hasChanges } from "../commands/install.js";
 import { PROJECT_LABEL, type ContainerState } from "../docker.js";
 
 const GiB = 1024 ** 3;
 const config = parseConfig({ projectName: "demo", network: { httpPort: 8080, httpsPort: 8443 } }, "test");
-const ctx = { config, sizing: sizeStack({ cpus: 2, memBytes: 24 * GiB }, "auto"), version: "1.2.3" };
+const sizing = sizeStack({ cpus: 2, memBytes: 24 * GiB }, "auto");
+const ctx = { config, sizing, version: "1.2.3", topology: topology(config, sizing, "10.213.7.0/24") };
 
 describe("compose file", () => {
   const file = buildCompose(ctx);
@@ -21,11 +26,43 @@ describe("compose file", () => {
     }
   });
 
-  it("keeps the database and cache on an internal network the edge cannot reach", () => {
+  it("keeps the database and cache on internal networks the edge cannot reach; etcd only with the Postgres members", () => {
     expect(file.networks.data?.internal).toBe(true);
-    expect(file.services.postgres?.networks).toEqual(["data"]);
-    expect(file.services.redis?.networks).toEqual(["data"]);
+    expect(file.networks.consensus?.internal).toBe(true);
     expect(file.services.nginx?.networks).toEqual(["edge"]);
+    expect(file.services.haproxy?.networks).toEqual(["data"]);
+    for (const m of ["postgres-1", "postgres-2"]) expect(file.services[m]?.networks).toEqual(["data", "consensus"]);
+    for (const m of ["etcd-1", "etcd-2", "etcd-3"]) expect(file.services[m]?.networks).toEqual(["consensus"]);
+    expect(file.services.api?.networks).toEqual(["edge", "data"]);
+  });
+
+  it("runs two Patroni members (each its own volume), three etcd, HAProxy, Redis 1+2 and three Sentinels", () => {
+    expect(Object.keys(file.services).sort()).toEqual(
+      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "migrate", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"].sort(),
+    );
+    expect(file.services["postgres-1"]?.volumes).toEqual(["postgres-1-data:/var/lib/postgresql/data"]);
+    expect(file.services["postgres-1"]?.environment?.PG_SYNCHRONOUS).toBe("false");
+    const three = topology(parseConfig({ postgres: { nodes: 3 } }, "t"), sizing, "10.213.7.0/24");
+    expect(three.postgres).toEqual(["postgres-1", "postgres-2", "postgres-3"]);
+    expect(three.synchronous).toBe(true);
+    expect(topology(parseConfig({ postgres: { nodes: 3, synchronous: false } }, "t"), sizing, "10.213.7.0/24").synchronous).toBe(false);
+  });
+
+  it("gives Redis and the Sentinels fixed addresses outside Docker's automatic range, and the API only the Sentinels", () => {
+    expect(file.networks.data?.ipam?.config).toEqual([{ subnet: "10.213.7.0/24", ip_range: "10.213.7.128/25" }]);
+    const fixed = Object.values(file.services).flatMap((svc) => (svc.networks && !Array.isArray(svc.networks) ? [svc.networks.data?.ipv4_address] : []));
+    expect(fixed).toEqual(["10.213.7.11", "10.213.7.12", "10.213.7.13", "10.213.7.21", "10.213.7.22", "10.213.7.23"]);
+    for (const ip of fixed) expect(overlaps(`${ip}/32`, "10.213.7.128/25")).toBe(false);
+    expect(file.services.api?.environment?.REDIS_SENTINELS).toBe("10.213.7.21:26379,10.213.7.22:26379,10.213.7.23:26379");
+    expect(file.services.api?.environment?.REDIS_HOST).toBeUndefined();
+  });
+
+  it("routes writes to the Patroni primary and reads to replicas in HAProxy", () => {
+    const cfg = renderHaproxyConf(ctx.topology);
+    expect(cfg).toMatch(/listen primary\n\s+bind \*:5432\n\s+option httpchk GET \/primary/);
+    expect(cfg).toMatch(/listen replicas\n\s+bind \*:5433[\s\S]*GET \/replica/);
+    expect(cfg.match(/server postgres-\d postgres-\d:5432/g)).toHaveLength(4);
+    expect(cfg).toContain("on-marked-down shutdown-sessions");
   });
 
   it("gives every service a restart policy, limits, a health check, log rotation, labels and a versioned image", () => {
@@ -56,6 +93,39 @@ describe("compose file", () => {
   });
 });
 
+describe("data subnet", () => {
+  it("picks a stable free /24 and skips taken ones", () => {
+    const first = pickSubnet("demo", []);
+    expect(first).toMatch(/^10\.213\.\d+\.0\/24$/);
+    expect(pickSubnet("demo", [])).toBe(first);
+    const next = pickSubnet("demo", [first!]);
+    expect(next).not.toBe(first);
+    expect(pickSubnet("demo", ["10.213.0.0/16"])).toBeUndefined();
+    expect(overlaps("10.213.7.0/24", "10.0.0.0/8")).toBe(true);
+    expect(overlaps("10.213.7.0/24", "10.213.8.0/24")).toBe(false);
+  });
+});
+
+describe("data tier status parsing", () => {
+  it("reads patronictl's member list", () => {
+    const m = parsePatroniList('[{"Cluster":"stevie","Member":"postgres-1","Host":"postgres-1","Role":"Sync Standby","State":"streaming","TL":2,"Lag in MB":0},{"Member":"postgres-2","Role":"Leader","State":"running","TL":2}]');
+    expect(m).toEqual([
+      { member: "postgres-1", role: "sync-standby", state: "streaming", timeline: 2, lagMb: 0 },
+      { member: "postgres-2", role: "leader", state: "running", timeline: 2, lagMb: undefined },
+    ]);
+  });
+
+  it("reads a Redis master's replicas and their offsets", () => {
+    const info = JSON.stringify("# Replication\r\nrole:master\r\nconnected_slaves:2\r\nslave0:ip=10.213.7.12,port=6379,state=online,offset=900,lag=0\r\nslave1:ip=10.213.7.13,port=6379,state=wait_bgsave,offset=0,lag=1\r\nmaster_repl_offset:1000\r\n");
+    const r = parseReplicationInfo(info);
+    expect(r.masterOffset).toBe(1000);
+    expect(r.replicas).toEqual([
+      { ip: "10.213.7.12", state: "online", offset: 900, lagSeconds: 0 },
+      { ip: "10.213.7.13", state: "wait_bgsave", offset: 0, lagSeconds: 1 },
+    ]);
+  });
+});
+
 describe("sizing", () => {
   it("gives API containers 1-2 vCPU and 2-4 GB on a standard host", () => {
     const s = sizeStack({ cpus: 8, memBytes: 32 * GiB }, "auto");
@@ -70,7 +140,15 @@ describe("sizing", () => {
   it("picks the small profile on a 4 GB host", () => {
     const s = sizeStack({ cpus: 2, memBytes: 4 * GiB }, "auto");
     expect(s.profile).toBe("small");
-    expect(2 * s.api.memoryMb + s.postgres.memoryMb + s.redis.memoryMb + s.nginx.memoryMb).toBeLessThan(4 * 1024);
+    expect(s.postgresNodes).toBe(2);
+    // Ceilings of the whole default topology (2 API, 2 Postgres, 3 Redis, 3 Sentinels, 3 etcd, HAProxy, nginx).
+    const total = 2 * s.api.memoryMb + 2 * s.postgres.memoryMb + 3 * s.redis.memoryMb + 3 * s.sentinel.memoryMb + 3 * s.etcd.memoryMb + s.haproxy.memoryMb + s.nginx.memoryMb;
+    expect(total).toBeLessThan(4 * 1024);
+  });
+
+  it("offers three Postgres members only on a host with 16 GB and 4 CPUs", () => {
+    expect(sizeStack({ cpus: 8, memBytes: 32 * GiB }, "auto").postgresNodes).toBe(3);
+    expect(sizeStack({ cpus: 2, memBytes: 24 * GiB }, "auto").postgresNodes).toBe(2);
   });
 });
 

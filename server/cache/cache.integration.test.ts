@@ -131,7 +131,14 @@ describe("cache core (real Redis)", () => {
     // The SET sent during the pause runs when it ends (the caller had stopped waiting): either value is right.
     const after = await cache.getOrCompute("k", 60, async () => "again");
     expect(["computed", "again"]).toContain(after);
-    expect(await cache.get("k")).toBe(after);
+    // Once the pause is over the cache serves again. Its 50 ms time box can still miss on a busy host, so allow a
+    // few tries rather than one.
+    let got: unknown;
+    for (let i = 0; i < 20 && got !== after; i++) {
+      got = await cache.get("k");
+      if (got !== after) await sleep(100);
+    }
+    expect(got).toBe(after);
   });
 });
 

@@ -1,3 +1,4 @@
+import { leaderService } from "../../cli/stack/cluster.js";
 import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -39,7 +40,8 @@ describe("stevie-stack catalog import", () => {
     expect(JSON.parse(back.stdout)).toMatchObject({ version: original.version, previousVersion: "2099.1", updated: ["ABA-CORP-001"] });
 
     // Both imports and the install are in the append-only audit log, with who did them.
-    const audit = await compose(stackPaths(stack.dir), stack.project, ["exec", "-T", "-u", "postgres", "postgres", "psql", "-d", "stevie", "-At", "-c", "select action || '|' || actor || '|' || coalesce(details->>'version', '') from audit_log order by id"]);
+    const leader = await leaderService(stackPaths(stack.dir), stack.project);
+    const audit = await compose(stackPaths(stack.dir), stack.project, ["exec", "-T", "-u", "postgres", leader!, "psql", "-h", "/run/postgresql", "-d", "stevie", "-At", "-c", "select action || '|' || actor || '|' || coalesce(details->>'version', '') from audit_log order by id"]);
     const rows = audit.stdout.trim().split("\n");
     expect(rows.some((r) => /^install\|cli:/.test(r))).toBe(true);
     expect(rows.filter((r) => r.startsWith("catalog.import|cli:")).map((r) => r.split("|")[2])).toEqual(expect.arrayContaining(["2099.1", original.version]));

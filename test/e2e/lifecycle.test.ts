@@ -24,7 +24,8 @@ describe("install and uninstall lifecycle", () => {
     const down = await runCli(["uninstall", "--yes", "--dir", dir]);
     expect(down.code, down.stderr).toBe(0);
     expect(await docker.listContainers(docker.PROJECT_LABEL, project)).toEqual([]);
-    expect((await docker.listVolumes(docker.PROJECT_LABEL, project)).length).toBe(2);
+    // Two Postgres members, three etcd, three Redis, three Sentinels: one volume each.
+    expect((await docker.listVolumes(docker.PROJECT_LABEL, project)).length).toBe(11);
 
     // Same secrets, same data volume: the database must accept the kept password again.
     const again = await install();

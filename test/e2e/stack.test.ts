@@ -1,3 +1,4 @@
+import type { StackStatus } from "../../cli/commands/status.js";
 import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -44,9 +45,16 @@ describe("installed stack", () => {
   it("reports every service healthy in status --json", async () => {
     const r = await runCli(["status", "--json", "--dir", stack.dir]);
     expect(r.code).toBe(0);
-    const s = JSON.parse(r.stdout) as { healthy: boolean; services: { service: string; healthy: number; expected: number }[] };
+    const s = JSON.parse(r.stdout) as StackStatus;
     expect(s.healthy).toBe(true);
-    expect(s.services.map((x) => x.service).sort()).toEqual(["api", "nginx", "postgres", "redis"]);
+    expect(s.services.map((x) => x.service).sort()).toEqual(
+      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"].sort(),
+    );
+    // The data tier as Patroni and Sentinel see it: one leader and a synchronous standby; a master, two replicas, quorum.
+    expect(s.dataTier.postgres.members.map((m) => m.role).sort()).toEqual(["leader", "sync-standby"]);
+    expect(s.dataTier.postgres.members.find((m) => m.role === "sync-standby")?.state).toBe("streaming");
+    expect(s.dataTier.redis.nodes.map((n) => n.role).sort()).toEqual(["master", "replica", "replica"]);
+    expect(s.dataTier.redis.quorum).toMatch(/^OK 3 usable Sentinels/);
     for (const svc of s.services) expect(svc.healthy).toBe(svc.expected);
     expect(s.services.find((x) => x.service === "api")?.expected).toBe(2);
   });
@@ -56,7 +64,7 @@ describe("installed stack", () => {
     // The migrate job ran once and exited cleanly; everything else runs.
     expect(all.filter((c) => c.service === "migrate").map((c) => c.state)).toEqual(["exited"]);
     const containers = all.filter((c) => c.service !== "migrate");
-    expect(containers.length).toBe(5);
+    expect(containers.length).toBe(15);
     for (const c of containers) {
       if (c.service === "nginx") {
         expect(c.ports.map((p) => p.host).sort()).toEqual([stack.httpPort, stack.httpsPort].sort());

@@ -64,7 +64,7 @@ export async function writeTestConfig(dir: string, project: string, httpPort: nu
   const file = join(dir, "..", `${project}.yaml`);
   await writeFile(
     file,
-    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\nresources:\n  profile: small\n${extra}`,
+    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\npostgres:\n  synchronous: true\nresources:\n  profile: small\n${extra}`,
   );
   return file;
 }

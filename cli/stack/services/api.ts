@@ -1,4 +1,5 @@
 import type { ComposeService } from "../compose-types.js";
+import { REDIS_MASTER_NAME } from "../topology.js";
 import { baseService, health, type StackContext } from "./common.js";
 
 export const API_PORT = 3000;
@@ -11,14 +12,19 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     STEVIE_ENV: ctx.config.environment,
     STEVIE_VERSION: ctx.version,
     LOG_LEVEL: ctx.config.api.logLevel ?? (ctx.config.environment === "dev" ? "debug" : "info"),
-    PGHOST: "postgres",
+    // Through HAProxy: 5432 is always the Patroni leader. (5433 reaches the replicas; the API does not use it yet.)
+    PGHOST: "haproxy",
     PGPORT: "5432",
+    PG_POOL_MIN: "10",
+    PG_POOL_MAX: "50",
     PGUSER: "stevie",
     PGDATABASE: "stevie",
     PGPASSWORD_FILE: "/run/secrets/postgres_password",
-    REDIS_HOST: "redis",
-    REDIS_PORT: "6379",
+    // Only through Sentinel, by address (see topology.ts); the Sentinels share the Redis password.
+    REDIS_SENTINELS: ctx.topology.sentinels.map((s) => `${s.ip}:26379`).join(","),
+    REDIS_MASTER_NAME,
     REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
+    REDIS_SENTINEL_PASSWORD_FILE: "/run/secrets/redis_password",
     SESSION_KEY_FILE: "/run/secrets/session_key",
     STEVIE_MIGRATIONS_DIR: "/app/migrations",
     STEVIE_CATALOG_PATH: "/app/catalog.json",
@@ -51,7 +57,7 @@ export function migrateService(ctx: StackContext): ComposeService {
     environment: apiEnvironment(ctx),
     networks: ["data"],
     secrets: ["postgres_password", "redis_password", "session_key"],
-    depends_on: { postgres: { condition: "service_healthy" } },
+    depends_on: { haproxy: { condition: "service_healthy" } },
     init: true,
     ...hardening,
   };
@@ -65,7 +71,11 @@ export function apiService(ctx: StackContext): ComposeService {
     environment: { ...apiEnvironment(ctx), PORT: String(API_PORT) },
     networks: ["edge", "data"],
     secrets: ["postgres_password", "redis_password", "session_key"],
-    depends_on: { migrate: { condition: "service_completed_successfully" }, postgres: { condition: "service_healthy" }, redis: { condition: "service_healthy" } },
+    depends_on: {
+      migrate: { condition: "service_completed_successfully" },
+      haproxy: { condition: "service_healthy" },
+      ...Object.fromEntries(ctx.topology.sentinels.map((s) => [s.service, { condition: "service_healthy" as const }])),
+    },
     init: true,
     // Long enough for nginx to stop sending and in-flight requests (chat: up to 120 s) to finish.
     stop_grace_period: "30s",

@@ -2,12 +2,25 @@ import { PROJECT_LABEL } from "../../docker.js";
 import type { StevieConfig } from "../../config/schema.js";
 import type { ComposeService, HealthCheck } from "../compose-types.js";
 import type { Limits, Sizing } from "../sizing.js";
+import type { Topology } from "../topology.js";
 
 /** What every service module needs to describe its container. */
 export interface StackContext {
   config: StevieConfig;
   sizing: Sizing;
   version: string;
+  topology: Topology;
+  /** Hashes of mounted config files (nginx.conf, haproxy.cfg): a changed file changes the container's labels,
+   * so `docker compose up` recreates it and the new file takes effect. */
+  fileHashes?: Record<string, string>;
+}
+
+export const FILE_HASH_LABEL = "io.stevie-stack.config-hash";
+
+/** The label that ties a container to the content of its mounted config file. */
+export function fileHashLabel(ctx: StackContext, file: string): Record<string, string> {
+  const h = ctx.fileHashes?.[file];
+  return h ? { [FILE_HASH_LABEL]: h } : {};
 }
 
 export const imageRef = (name: string, version: string) => `stevie-stack/${name}:${version}`;

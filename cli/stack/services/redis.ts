@@ -1,14 +1,44 @@
 import type { ComposeService } from "../compose-types.js";
+import { REDIS_MASTER_NAME } from "../topology.js";
 import { baseService, health, type StackContext } from "./common.js";
 
-export function redisService(ctx: StackContext): ComposeService {
+/** One Redis of the replicated set; the first starts as master, the others as its replicas. Fixed address (see topology). */
+export function redisNodeService(ctx: StackContext, index: number): ComposeService {
   const r = ctx.sizing.redis;
+  const topo = ctx.topology;
+  const node = topo.redis[index]!;
   return {
-    ...baseService(ctx, "redis", "redis", r, health(["CMD", "stevie-redis-health"], { interval: "5s", start_period: "30s" })),
-    environment: { REDIS_PASSWORD_FILE: "/run/secrets/redis_password", REDIS_MAXMEMORY: `${r.maxmemoryMb}mb` },
-    volumes: ["redisdata:/data"],
-    networks: ["data"],
+    ...baseService(ctx, node.service, "redis", r, health(["CMD", "stevie-redis-health"], { interval: "5s", start_period: "30s" })),
+    command: ["node"],
+    environment: {
+      REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
+      REDIS_MAXMEMORY: `${r.maxmemoryMb}mb`,
+      ...(index === 0 ? {} : { REDIS_REPLICAOF: topo.redis[0]!.ip }),
+    },
+    volumes: [`${node.service}-data:/data`],
+    networks: { data: { ipv4_address: node.ip } },
     secrets: ["redis_password"],
+    init: true,
     stop_grace_period: "30s",
+  };
+}
+
+export function sentinelService(ctx: StackContext, index: number): ComposeService {
+  const topo = ctx.topology;
+  const s = topo.sentinels[index]!;
+  return {
+    ...baseService(ctx, s.service, "redis", ctx.sizing.sentinel, health(["CMD", "stevie-redis-health", "sentinel"], { interval: "5s", start_period: "30s" })),
+    command: ["sentinel"],
+    environment: {
+      REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
+      REDIS_MASTER_NAME,
+      REDIS_MASTER_IP: topo.redis[0]!.ip,
+      REDIS_QUORUM: String(topo.quorum),
+    },
+    volumes: [`${s.service}-data:/data`],
+    networks: { data: { ipv4_address: s.ip } },
+    secrets: ["redis_password"],
+    depends_on: { [topo.redis[0]!.service]: { condition: "service_started" } },
+    init: true,
   };
 }

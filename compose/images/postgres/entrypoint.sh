@@ -1,7 +1,10 @@
 #!/bin/sh
-# First start: initdb (checksums on, SCRAM only), create the application role, database and pgvector.
+# Standalone (CMD postgres, for tests and benchmarks) or a Patroni member (CMD patroni, see stevie-patroni).
+# Standalone first start: initdb (checksums on, SCRAM only), create the application role, database and pgvector.
 # Every start: run postgres as the postgres user with the sizing passed in by the installer.
 set -eu
+# A Patroni member: Patroni owns initdb, replication and the server's lifecycle.
+if [ "${1:-}" = "patroni" ]; then exec /usr/local/bin/stevie-patroni; fi
 as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
 
 mkdir -p "$PGDATA" /run/postgresql

@@ -1,0 +1,95 @@
+#!/bin/sh
+# A Patroni member. Writes /run/patroni/patroni.yml from the environment and the Docker secrets (readable only by
+# the postgres user), then runs Patroni as postgres. Patroni bootstraps the cluster (first member to win the
+# initialize key), clones replicas with pg_basebackup, rewinds a former leader with pg_rewind, and calls
+# stevie-post-bootstrap once to create the application role, database and pgvector.
+set -eu
+: "${PATRONI_NAME:?}" "${PATRONI_SCOPE:?}" "${ETCD_HOSTS:?}"
+run=/run/patroni
+mkdir -p "$run" /run/postgresql "$(dirname "$PGDATA")"
+chown postgres:postgres "$run" /run/postgresql "$(dirname "$PGDATA")"
+chmod 0700 "$run"
+secret() { tr -d '\n' < "$1"; }
+(umask 077; secret "$POSTGRES_PASSWORD_FILE" > "$run/app_password")
+
+hosts=$(echo "$ETCD_HOSTS" | sed 's/,/, /g')
+umask 077
+cat > "$run/patroni.yml" <<YAML
+scope: ${PATRONI_SCOPE}
+name: ${PATRONI_NAME}
+namespace: /stevie-stack/
+log:
+  level: INFO
+restapi:
+  listen: 0.0.0.0:8008
+  connect_address: ${PATRONI_NAME}:8008
+  authentication:
+    username: patroni
+    password: $(secret "$PATRONI_API_PASSWORD_FILE")
+ctl:
+  authentication:
+    username: patroni
+    password: $(secret "$PATRONI_API_PASSWORD_FILE")
+etcd3:
+  hosts: [${hosts}]
+bootstrap:
+  dcs:
+    ttl: 12
+    loop_wait: 2
+    retry_timeout: 5
+    maximum_lag_on_failover: 16777216
+    synchronous_mode: ${PG_SYNCHRONOUS:-false}
+    synchronous_mode_strict: false
+    postgresql:
+      use_pg_rewind: true
+      use_slots: true
+      remove_data_directory_on_rewind_failure: true
+      remove_data_directory_on_diverged_timelines: true
+      parameters:
+        max_connections: ${PG_MAX_CONNECTIONS:-300}
+        wal_level: replica
+        wal_log_hints: "on"
+        hot_standby: "on"
+        max_wal_senders: 10
+        max_replication_slots: 10
+        wal_keep_size: 256MB
+        password_encryption: scram-sha-256
+  initdb:
+    - encoding: UTF8
+    - locale: C.UTF-8
+    - data-checksums
+    - auth-local: peer
+    - auth-host: scram-sha-256
+  post_bootstrap: /usr/local/bin/stevie-post-bootstrap
+postgresql:
+  listen: 0.0.0.0:5432
+  connect_address: ${PATRONI_NAME}:5432
+  data_dir: ${PGDATA}
+  bin_dir: /usr/lib/postgresql/17/bin
+  pgpass: ${run}/pgpass
+  use_unix_socket: true
+  authentication:
+    superuser:
+      username: postgres
+      password: $(secret "$POSTGRES_SUPERUSER_PASSWORD_FILE")
+    replication:
+      username: replicator
+      password: $(secret "$POSTGRES_REPLICATION_PASSWORD_FILE")
+  basebackup:
+    - checkpoint: fast
+  parameters:
+    unix_socket_directories: /run/postgresql
+    shared_buffers: ${PG_SHARED_BUFFERS:-128MB}
+    effective_cache_size: ${PG_EFFECTIVE_CACHE_SIZE:-512MB}
+    log_min_duration_statement: 500
+  pg_hba:
+    - local all all peer
+    - host replication replicator samenet scram-sha-256
+    - host all all 127.0.0.1/32 scram-sha-256
+    - host all all samenet scram-sha-256
+tags:
+  nofailover: false
+  noloadbalance: false
+YAML
+chown -R postgres:postgres "$run"
+exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni "$run/patroni.yml"

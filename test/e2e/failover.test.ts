@@ -1,0 +1,226 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { loadStack, stackTopology } from "../../cli/commands/status.js";
+import * as docker from "../../cli/docker.js";
+import { run } from "../../cli/exec.js";
+import { patroniMembers, redisTopology } from "../../cli/stack/cluster.js";
+import { stackPaths } from "../../cli/stack/paths.js";
+import type { Topology } from "../../cli/stack/topology.js";
+import { runCli } from "../setup/cli.js";
+import { trpcClient } from "../setup/client.js";
+import { writeTestConfig } from "../setup/stack.js";
+
+/**
+ * Failover of each part of the data tier and of one API replica, in the real stack, each under a steady load from
+ * this process. Runs after every other e2e file (see the sequencer in vitest.config.ts): it stops containers.
+ * The figures are printed as `[failover] ...` lines and recorded in docs/performance.md.
+ */
+const stack = inject("stack");
+const paths = stackPaths(stack.dir);
+const report = (line: string) => process.stderr.write(`[failover] ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let topo: Topology;
+
+async function containerOf(service: string): Promise<docker.ContainerState> {
+  const c = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((x) => x.service === service);
+  if (!c) throw new Error(`no container for ${service}`);
+  return c;
+}
+
+async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+/** A loop calling `op` every `everyMs`; records when each call started, ended and whether it succeeded. */
+function steady(op: (i: number) => Promise<unknown>, everyMs: number, concurrency = 1) {
+  const calls: { start: number; end: number; ok: boolean; i: number }[] = [];
+  let stopped = false;
+  let i = 0;
+  const workers = Array.from({ length: concurrency }, async () => {
+    while (!stopped) {
+      const n = i++;
+      const start = Date.now();
+      const ok = await op(n).then(
+        () => true,
+        () => false,
+      );
+      calls.push({ start, end: Date.now(), ok, i: n });
+      await sleep(everyMs);
+    }
+  });
+  return {
+    calls,
+    async stop() {
+      stopped = true;
+      await Promise.all(workers);
+    },
+  };
+}
+
+/** Longest stretch after `from` with no successful call completing: how long the service was unavailable. */
+function longestGap(calls: { end: number; ok: boolean }[], from: number): number {
+  const oks = calls.filter((c) => c.ok && c.end >= from).map((c) => c.end).sort((a, b) => a - b);
+  let prev = from;
+  let gap = 0;
+  for (const t of oks) {
+    gap = Math.max(gap, t - prev);
+    prev = t;
+  }
+  return gap;
+}
+
+beforeAll(async () => {
+  const { config } = await loadStack(stack.dir);
+  topo = await stackTopology(config);
+  // The load below comes from this host through Docker's proxy, i.e. from the edge network's gateway: exempt it from
+  // nginx's per-IP limit, the way an operator exempts a monitoring host. Re-running install applies the change.
+  const gateway = (await run("docker", ["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", `${stack.project}_edge`])).stdout.trim();
+  expect(gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  const cfg = await writeTestConfig(stack.dir, stack.project, stack.httpPort, stack.httpsPort, `edge:\n  exempt: ["${gateway}"]\n`);
+  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+}, 15 * 60_000);
+
+describe.sequential("failover under load", () => {
+  let pool: pg.Pool;
+
+  beforeAll(async () => {
+    const haproxy = await containerOf("haproxy");
+    const host = Object.values(await docker.containerAddresses(haproxy.id))[0]!;
+    const password = (await readFile(join(stack.dir, "secrets", "postgres_password"), "utf8")).trim();
+    pool = new pg.Pool({ host, port: 5432, user: "stevie", database: "stevie", password, max: 4, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
+    pool.on("error", () => undefined);
+    await pool.query("CREATE TABLE IF NOT EXISTS failover_probe (seq int PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
+    await pool.query("TRUNCATE failover_probe");
+  });
+
+  afterAll(async () => {
+    await pool?.query("DROP TABLE IF EXISTS failover_probe").catch(() => undefined);
+    await pool?.end();
+  });
+
+  it("Patroni leader stopped: a replica takes over, writes resume within 15 s, no acknowledged write is lost, the old leader rejoins", { timeout: 300_000 }, async () => {
+    const before = await patroniMembers(paths, stack.project, topo);
+    const leader = before.find((m) => m.role === "leader")!.member;
+    const acked: number[] = [];
+    const writes = steady(async (i) => {
+      await pool.query("INSERT INTO failover_probe (seq) VALUES ($1)", [i]);
+      acked.push(i);
+    }, 20);
+    const api = trpcClient(stack);
+    const reads = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }), 100);
+    await sleep(2_000);
+
+    const old = await containerOf(leader);
+    const t0 = Date.now();
+    await run("docker", ["stop", old.id]);
+    const newLeader = await waitUntil("a new leader", 60_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader" && m.member !== leader)?.member);
+    await waitUntil("writes to succeed again", 30_000, async () => writes.calls.some((c) => c.ok && c.start > Date.now() - 1_000) || undefined);
+    const writeGap = longestGap(writes.calls, t0);
+
+    await run("docker", ["start", old.id]);
+    await waitUntil(`${leader} to rejoin as a streaming replica`, 180_000, async () => {
+      const m = (await patroniMembers(paths, stack.project, topo)).find((x) => x.member === leader);
+      return m && m.role !== "leader" && m.state === "streaming" ? m : undefined;
+    });
+    const rejoinS = (Date.now() - t0) / 1000;
+    await sleep(1_000);
+    await writes.stop();
+    await reads.stop();
+
+    const stored = new Set((await pool.query<{ seq: number }>("SELECT seq FROM failover_probe")).rows.map((r) => r.seq));
+    const lost = acked.filter((s) => !stored.has(s));
+    const failedWrites = writes.calls.filter((c) => !c.ok).length;
+    const failedReads = reads.calls.filter((c) => !c.ok && c.start >= t0).length;
+    report(`postgres leader loss (${leader} -> ${newLeader}, synchronous): writes unavailable ${(writeGap / 1000).toFixed(1)} s; ${acked.length} acknowledged, ${lost.length} lost; ${failedWrites} writes and ${failedReads}/${reads.calls.length} API reads failed during the event; old leader streaming again after ${rejoinS.toFixed(0)} s`);
+    expect(newLeader).not.toBe(leader);
+    expect(writeGap).toBeLessThanOrEqual(15_000);
+    expect(lost).toEqual([]);
+    expect(acked.length).toBeGreaterThan(100);
+    // After the event the API reads again (its pool reconnected through HAProxy without a restart).
+    expect(reads.calls.slice(-5).every((c) => c.ok)).toBe(true);
+  });
+
+  it("one etcd member stopped: the leader stays and no write or read fails", { timeout: 120_000 }, async () => {
+    const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+    const writes = steady((i) => pool.query("INSERT INTO failover_probe (seq) VALUES ($1)", [1_000_000 + i]), 20);
+    const api = trpcClient(stack);
+    const reads = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }), 100);
+    const etcd = await containerOf("etcd-2");
+    await run("docker", ["stop", etcd.id]);
+    await sleep(8_000);
+    const during = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+    await run("docker", ["start", etcd.id]);
+    await writes.stop();
+    await reads.stop();
+    const failed = writes.calls.filter((c) => !c.ok).length + reads.calls.filter((c) => !c.ok).length;
+    report(`etcd member loss: ${failed} of ${writes.calls.length + reads.calls.length} calls failed; leader ${leader} -> ${during}`);
+    expect(during).toBe(leader);
+    expect(failed).toBe(0);
+    expect(writes.calls.length).toBeGreaterThan(100);
+  });
+
+  it("Redis master stopped: Sentinel promotes a replica, the API keeps serving, Redis-backed calls resume within 10 s", { timeout: 240_000 }, async () => {
+    const before = await redisTopology(paths, stack.project, topo);
+    const master = before.master!;
+    const api = trpcClient(stack);
+    // session.start needs Redis (sessions live there); categories.get does not (cache misses fall through).
+    const sessions = steady(() => api.session.start.mutate({ data: { probe: true } }), 100);
+    const reads = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }), 100);
+    await sleep(2_000);
+    const t0 = Date.now();
+    const old = await containerOf(master);
+    await run("docker", ["stop", old.id]);
+    const promoted = await waitUntil("Sentinel to promote a replica", 60_000, async () => {
+      const t = await redisTopology(paths, stack.project, topo);
+      return t.master !== master ? t.master : undefined;
+    });
+    await waitUntil("sessions to work again", 60_000, async () => sessions.calls.some((c) => c.ok && c.start > t0 && c.start > Date.now() - 1_000) || undefined);
+    await sleep(3_000);
+    const failures = sessions.calls.filter((c) => !c.ok && c.start >= t0);
+    const resumedMs = failures.length ? Math.max(...failures.map((c) => c.end)) - t0 : 0;
+    const failedReads = reads.calls.filter((c) => !c.ok && c.start >= t0).length;
+
+    await run("docker", ["start", old.id]);
+    await waitUntil(`${master} to rejoin as a replica`, 120_000, async () => {
+      const t = await redisTopology(paths, stack.project, topo);
+      return t.nodes.some((n) => n.service === master && n.role === "replica" && n.flags === "online") || undefined;
+    });
+    await sessions.stop();
+    await reads.stop();
+    report(`redis master loss (${master} -> ${promoted}): Redis-backed calls resumed after ${(resumedMs / 1000).toFixed(1)} s (${failures.length} session calls failed); ${failedReads}/${reads.calls.length} reads failed`);
+    expect(promoted).not.toBe(master);
+    expect(resumedMs).toBeLessThanOrEqual(10_000);
+    expect(failedReads).toBe(0);
+    expect(sessions.calls.slice(-5).every((c) => c.ok)).toBe(true);
+  });
+
+  it("one API replica stopped: nginx sends traffic to the other; at most 1 % of requests fail, none afterwards", { timeout: 180_000 }, async () => {
+    const api = trpcClient(stack);
+    const load = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }), 25, 4);
+    await sleep(3_000);
+    const replica = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "api" && c.state === "running")!;
+    const t0 = Date.now();
+    await run("docker", ["stop", replica.id]);
+    const stoppedAt = Date.now();
+    await sleep(10_000);
+    await load.stop();
+    await run("docker", ["start", replica.id]);
+    const during = load.calls.filter((c) => c.start >= t0 - 1_000);
+    const failed = during.filter((c) => !c.ok);
+    const after = load.calls.filter((c) => c.start >= stoppedAt + 1_000);
+    report(`api replica loss: ${failed.length} of ${during.length} requests failed during the event (${((100 * failed.length) / Math.max(1, during.length)).toFixed(2)} %), ${after.filter((c) => !c.ok).length} of ${after.length} after it`);
+    expect(during.length).toBeGreaterThan(200);
+    expect(failed.length / during.length).toBeLessThanOrEqual(0.01);
+    expect(after.filter((c) => !c.ok)).toEqual([]);
+    await waitUntil("the stopped API replica to be healthy again", 120_000, async () => (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter((c) => c.service === "api" && c.health === "healthy").length === 2 || undefined);
+  });
+});
