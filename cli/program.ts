@@ -117,6 +117,34 @@ export function buildProgram(): Command {
       out(f.json ? JSON.stringify(r, null, 2) : `Switched over: ${r.to} is the leader now (was ${r.from}).`);
     });
 
+  withShared(program.command("backup"))
+    .description("back up the database now with pgBackRest (encrypted); `backup list` shows every backup set")
+    .argument("[list]", "`list`: the backup sets with type, time, size, WAL range and whether a drill verified them")
+    .addOption(new Option("--type <type>", "full, diff (since the last full) or incr (since the last backup)").choices(["full", "diff", "incr"]).default("full"))
+    .action(async (what: string | undefined, f: GlobalFlags & { type: "full" | "diff" | "incr" }) => {
+      const { runBackup, runBackupList, renderBackups } = await import("./commands/backup.js");
+      const dir = f.dir ?? defaultStackDir();
+      if (what !== undefined && what !== "list") throw new UserError(`unknown backup action "${what}"`, "use `stevie-stack backup` or `stevie-stack backup list`");
+      if (what === "list") {
+        const sets = await runBackupList({ dir });
+        return out(f.json ? JSON.stringify(sets, null, 2) : renderBackups(sets));
+      }
+      const r = await runBackup({ dir, type: f.type, onLine: f.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
+      out(f.json ? JSON.stringify(r, null, 2) : `Backup ${r.set?.label ?? "?"} (${f.type}) done in ${r.seconds.toFixed(1)} s.`);
+    });
+
+  withShared(program.command("drill"))
+    .description("restore the newest backup (or a point in time) into a throwaway container and verify it against production")
+    .option("--set <label>", "a backup set from `backup list` (default: the newest)")
+    .option("--time <iso8601>", "restore to this point in time, e.g. 2026-11-30T14:05:00Z")
+    .option("--keep", "keep the restored container running for inspection")
+    .action(async (f: GlobalFlags & { set?: string; time?: string; keep?: boolean }) => {
+      const { runDrill, renderDrill } = await import("./commands/backup.js");
+      const r = await runDrill({ dir: f.dir ?? defaultStackDir(), set: f.set, time: f.time, keep: Boolean(f.keep), log: (l) => process.stderr.write(`${l}\n`) });
+      out(f.json ? JSON.stringify(r, null, 2) : renderDrill(r));
+      if (!r.pass) process.exitCode = 4;
+    });
+
   withShared(program.command("uninstall"))
     .description("stop and remove the stack (data is kept unless --purge-data)")
     .option("--purge-data", "also delete the data volumes and the stack directory")

@@ -81,6 +81,15 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe("Redis with Sentinel"),
+    backup: z
+      .object({
+        fullEveryHours: z.number().int().min(1).max(24 * 31).default(168).describe("a full pgBackRest backup this often (default weekly)"),
+        diffEveryHours: z.number().int().min(1).max(24 * 31).default(24).describe("a differential backup this often between full ones (default daily)"),
+        retentionDays: z.number().int().min(1).max(3650).optional().describe("keep full backups (and what they need) this many days; default 7 in dev, 30 otherwise"),
+      })
+      .strict()
+      .prefault({})
+      .describe("Backups: pgBackRest, encrypted, continuous WAL archiving (recovery point about a minute)"),
     tls: z
       .object({
         mode: z.enum(["self-signed"]).default("self-signed").describe("self-signed: a local CA signs the server certificate"),

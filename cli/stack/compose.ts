@@ -4,7 +4,7 @@ import type { ComposeFile, ComposeService } from "./compose-types.js";
 import type { StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";
 import { nginxService } from "./services/nginx.js";
-import { etcdService, haproxyService, patroniService, POSTGRES_SECRETS } from "./services/postgres.js";
+import { BACKUP_VOLUME, etcdService, haproxyService, patroniService, POSTGRES_SECRETS } from "./services/postgres.js";
 import { redisNodeService, sentinelService } from "./services/redis.js";
 import { ETCD_MEMBERS } from "./topology.js";
 
@@ -35,7 +35,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       data: { internal: true, labels: project, ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] } },
       consensus: { internal: true, labels: project },
     },
-    volumes: Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])),
+    volumes: { ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])), [BACKUP_VOLUME]: { labels: project } },
     secrets: Object.fromEntries([...new Set([...POSTGRES_SECRETS, "redis_password", "session_key"])].map((s) => [s, { file: `./secrets/${s}` }])),
   };
 }

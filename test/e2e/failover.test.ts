@@ -1,6 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadStack, stackTopology } from "../../cli/commands/status.js";
 import * as docker from "../../cli/docker.js";
@@ -10,6 +8,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
+import { stackPool } from "../setup/data.js";
 import { writeTestConfig } from "../setup/stack.js";
 
 /**
@@ -93,11 +92,7 @@ describe.sequential("failover under load", () => {
   let pool: pg.Pool;
 
   beforeAll(async () => {
-    const haproxy = await containerOf("haproxy");
-    const host = Object.values(await docker.containerAddresses(haproxy.id))[0]!;
-    const password = (await readFile(join(stack.dir, "secrets", "postgres_password"), "utf8")).trim();
-    pool = new pg.Pool({ host, port: 5432, user: "stevie", database: "stevie", password, max: 4, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
-    pool.on("error", () => undefined);
+    pool = await stackPool(stack);
     await pool.query("CREATE TABLE IF NOT EXISTS failover_probe (seq int PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
     await pool.query("TRUNCATE failover_probe");
   });

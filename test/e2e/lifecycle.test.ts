@@ -24,8 +24,8 @@ describe("install and uninstall lifecycle", () => {
     const down = await runCli(["uninstall", "--yes", "--dir", dir]);
     expect(down.code, down.stderr).toBe(0);
     expect(await docker.listContainers(docker.PROJECT_LABEL, project)).toEqual([]);
-    // Two Postgres members, three etcd, three Redis, three Sentinels: one volume each.
-    expect((await docker.listVolumes(docker.PROJECT_LABEL, project)).length).toBe(11);
+    // Two Postgres members, three etcd, three Redis, three Sentinels: one volume each; and the backup repository.
+    expect((await docker.listVolumes(docker.PROJECT_LABEL, project)).length).toBe(12);
 
     // Same secrets, same data volume: the database must accept the kept password again.
     const again = await install();

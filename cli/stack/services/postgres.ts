@@ -3,7 +3,14 @@ import { ETCD_MEMBERS, PATRONI_SCOPE, type Topology } from "../topology.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
 
 /** Secrets a Patroni member reads: the application's password (created at bootstrap), its own three. */
-export const POSTGRES_SECRETS = ["postgres_password", "postgres_superuser_password", "postgres_replication_password", "patroni_api_password"];
+export const POSTGRES_SECRETS = ["postgres_password", "postgres_superuser_password", "postgres_replication_password", "patroni_api_password", "pgbackrest_cipher"];
+
+/** The pgBackRest repository: one volume shared by the members (only the leader writes to it). */
+export const BACKUP_VOLUME = "backups";
+
+export function backupRetentionDays(ctx: StackContext): number {
+  return ctx.config.backup.retentionDays ?? (ctx.config.environment === "dev" ? 7 : 30);
+}
 
 /** One Patroni member: PostgreSQL 17 + pgvector, its own volume, on the data network (HAProxy) and the consensus network (etcd). */
 export function patroniService(ctx: StackContext, name: string): ComposeService {
@@ -24,8 +31,12 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       POSTGRES_SUPERUSER_PASSWORD_FILE: "/run/secrets/postgres_superuser_password",
       POSTGRES_REPLICATION_PASSWORD_FILE: "/run/secrets/postgres_replication_password",
       PATRONI_API_PASSWORD_FILE: "/run/secrets/patroni_api_password",
+      BACKUP_CIPHER_FILE: "/run/secrets/pgbackrest_cipher",
+      BACKUP_RETENTION_DAYS: String(backupRetentionDays(ctx)),
+      BACKUP_FULL_EVERY_HOURS: String(ctx.config.backup.fullEveryHours),
+      BACKUP_DIFF_EVERY_HOURS: String(ctx.config.backup.diffEveryHours),
     },
-    volumes: [`${name}-data:/var/lib/postgresql/data`],
+    volumes: [`${name}-data:/var/lib/postgresql/data`, `${BACKUP_VOLUME}:/var/lib/pgbackrest`],
     networks: ["data", "consensus"],
     secrets: POSTGRES_SECRETS,
     depends_on: Object.fromEntries(ETCD_MEMBERS.map((m) => [m, { condition: "service_started" as const }])),

@@ -5,6 +5,8 @@
 set -eu
 # A Patroni member: Patroni owns initdb, replication and the server's lifecycle.
 if [ "${1:-}" = "patroni" ]; then exec /usr/local/bin/stevie-patroni; fi
+# A restore drill's throwaway copy (see stevie-drill).
+if [ "${1:-}" = "drill" ]; then exec /usr/local/bin/stevie-drill; fi
 as_pg() { setpriv --reuid=postgres --regid=postgres --init-groups -- "$@"; }
 
 mkdir -p "$PGDATA" /run/postgresql

@@ -12,6 +12,12 @@ chmod 0700 "$run"
 secret() { tr -d '\n' < "$1"; }
 (umask 077; secret "$POSTGRES_PASSWORD_FILE" > "$run/app_password")
 
+# pgBackRest: one encrypted repository on the shared backup volume; whichever member leads archives WAL into it.
+stevie-pgbackrest-conf
+mkdir -p /var/lib/pgbackrest
+chown postgres:postgres /var/lib/pgbackrest
+chmod 0750 /var/lib/pgbackrest
+
 hosts=$(echo "$ETCD_HOSTS" | sed 's/,/, /g')
 umask 077
 cat > "$run/patroni.yml" <<YAML
@@ -34,7 +40,7 @@ etcd3:
   hosts: [${hosts}]
 bootstrap:
   dcs:
-    ttl: 12
+    ttl: 20
     loop_wait: 2
     retry_timeout: 5
     maximum_lag_on_failover: 16777216
@@ -54,6 +60,10 @@ bootstrap:
         max_replication_slots: 10
         wal_keep_size: 256MB
         password_encryption: scram-sha-256
+        archive_mode: "on"
+        archive_command: pgbackrest --stanza=stevie archive-push %p
+        # A WAL segment is archived at least once a minute: the recovery point is about a minute old at worst.
+        archive_timeout: 60
   initdb:
     - encoding: UTF8
     - locale: C.UTF-8
@@ -92,4 +102,6 @@ tags:
   noloadbalance: false
 YAML
 chown -R postgres:postgres "$run"
+# The backup scheduler: a loop beside Patroni that acts only while this member is the leader.
+setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-backup-scheduler &
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni "$run/patroni.yml"

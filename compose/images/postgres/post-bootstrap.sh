@@ -8,3 +8,5 @@ SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', 'stevie', :'pw') WHERE NOT EXI
 SELECT format('CREATE DATABASE %I OWNER %I', 'stevie', 'stevie') WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'stevie') \gexec
 SQL
 psql -h /run/postgresql -d stevie -v ON_ERROR_STOP=1 -q -c 'CREATE EXTENSION IF NOT EXISTS vector'
+# The backup repository's stanza (idempotent); the scheduler takes the first full backup within a minute.
+pgbackrest --stanza=stevie stanza-create

@@ -1,0 +1,47 @@
+import { packageVersion } from "../package-root.js";
+import { recordAudit } from "../stack/audit.js";
+import { backupNow, drill, listBackups, type BackupSet, type DrillResult } from "../stack/backup.js";
+import { loadStack } from "./status.js";
+
+/** `stevie-stack backup`, `backup list` and `drill`: thin wrappers that load the stack and record the action. */
+export async function runBackup(opts: { dir: string; type: "full" | "diff" | "incr"; onLine?: (l: string) => void }) {
+  const { paths, config } = await loadStack(opts.dir);
+  const r = await backupNow(paths, config.projectName, opts.type, opts.onLine);
+  await recordAudit(paths, config.projectName, { action: "backup", target: r.set?.label, details: { type: opts.type, seconds: r.seconds } });
+  return r;
+}
+
+export async function runBackupList(opts: { dir: string }): Promise<BackupSet[]> {
+  const { paths, config } = await loadStack(opts.dir);
+  return listBackups(paths, config.projectName);
+}
+
+export async function runDrill(opts: { dir: string; set?: string; time?: string; keep?: boolean; log?: (l: string) => void }): Promise<DrillResult> {
+  const { paths, config } = await loadStack(opts.dir);
+  const r = await drill(paths, config.projectName, { ...opts, version: packageVersion() });
+  await recordAudit(paths, config.projectName, { action: "drill", target: r.set ?? r.target, details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures } });
+  return r;
+}
+
+const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+export function renderBackups(sets: BackupSet[]): string {
+  if (!sets.length) return "No backups yet.";
+  const rows = [["SET", "TYPE", "FINISHED", "SIZE", "IN REPO", "WAL", "VERIFIED"]];
+  for (const s of sets) rows.push([s.label, s.type, s.stop, mb(s.sizeBytes), mb(s.repoBytes), `${s.walStart ?? "?"}..${s.walStop ?? "?"}`, s.error ? "CHECKSUM ERROR" : (s.verified ?? "not yet")]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+export function renderDrill(r: DrillResult): string {
+  const lines = [`Drill ${r.pass ? "PASS" : "FAIL"}: ${r.target ? `point in time ${r.target}` : `backup ${r.set}`}`];
+  lines.push(`  RTO (time to a verified, queryable copy): ${r.rtoSeconds.toFixed(1)} s`);
+  if (r.rpoSeconds !== undefined) lines.push(`  RPO (age of the newest recovered point; 0 = nothing missing): ${r.rpoSeconds.toFixed(1)} s`);
+  if (r.restored) {
+    const total = Object.values(r.restored.counts).reduce((a, b) => a + Number(b), 0);
+    lines.push(`  restored: migration ${r.restored.migration}, pgvector ${r.restored.vector}, ${r.restored.indexes} indexes (invalid: ${r.restored.invalidIndexes.length}), ${total} rows in ${Object.keys(r.restored.counts).length} tables`);
+  }
+  for (const f of r.failures) lines.push(`  FAIL: ${f}`);
+  if (r.container) lines.push(`  kept: docker exec -it -u postgres ${r.container} psql -h /run/postgresql -d stevie   (remove with docker rm -f ${r.container})`);
+  return lines.join("\n");
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { compareFacts, parseInfo, type DbFacts } from "./backup.js";
+
+const info = JSON.stringify([
+  {
+    name: "stevie",
+    status: { code: 0, message: "ok" },
+    backup: [
+      { label: "20261130-152322F", type: "full", timestamp: { start: 1796052200, stop: 1796052229 }, info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } }, archive: { start: "000000010000000000000004", stop: "000000010000000000000004" }, error: false },
+      { label: "20261130-152322F_20261201-010000D", type: "diff", timestamp: { start: 1796090000, stop: 1796090010 }, info: { size: 43_100_000, repository: { delta: 200_000, size: 9_800_000 } }, archive: { start: "000000010000000000000009", stop: "000000010000000000000009" } },
+    ],
+  },
+]);
+
+describe("backup list", () => {
+  it("reads pgBackRest's info with sizes, WAL range and drill verification", () => {
+    const sets = parseInfo(info, { "20261130-152322F": "2026-11-30T16:00:00.000Z" });
+    expect(sets).toHaveLength(2);
+    expect(sets[0]).toEqual({
+      label: "20261130-152322F",
+      type: "full",
+      start: new Date(1796052200 * 1000).toISOString(),
+      stop: new Date(1796052229 * 1000).toISOString(),
+      sizeBytes: 43_000_000,
+      repoBytes: 9_700_000,
+      walStart: "000000010000000000000004",
+      walStop: "000000010000000000000004",
+      error: false,
+      verified: "2026-11-30T16:00:00.000Z",
+    });
+    expect(sets[1]).toMatchObject({ type: "diff", repoBytes: 200_000, error: false });
+    expect(sets[1]!.verified).toBeUndefined();
+    expect(parseInfo(JSON.stringify([{ name: "other", backup: [] }]))).toEqual([]);
+  });
+});
+
+describe("drill verification", () => {
+  const prod: DbFacts = {
+    migration: "20261130120000_catalogue",
+    vector: "0.8.0",
+    invalidIndexes: [],
+    indexes: 19,
+    counts: { categories: 1354, category_embeddings: 1354, audit_log: 12, recommendations: 40 },
+    topk: { "ABA-CORP-001": [1, 7, 9] },
+    newest: "2026-11-30T15:00:00Z",
+    archivedAt: "2026-11-30T15:00:10Z",
+  };
+
+  it("passes an identical copy, and one whose growing tables are behind production", () => {
+    expect(compareFacts(prod, prod, false)).toEqual([]);
+    expect(compareFacts(prod, { ...prod, counts: { ...prod.counts, audit_log: 11, recommendations: 38 } }, false)).toEqual([]);
+  });
+
+  it("names every difference that matters", () => {
+    const bad: DbFacts = { ...prod, vector: "0.7.0", invalidIndexes: ["category_embeddings_hnsw_512"], counts: { ...prod.counts, categories: 1300 }, topk: { "ABA-CORP-001": [1, 9, 7] } };
+    const f = compareFacts(prod, bad, false);
+    expect(f).toHaveLength(4);
+    expect(f.join("\n")).toMatch(/pgvector 0\.7\.0 restored/);
+    expect(f.join("\n")).toMatch(/invalid indexes after restore: category_embeddings_hnsw_512/);
+    expect(f.join("\n")).toMatch(/categories: 1300 rows restored, production has 1354/);
+    expect(f.join("\n")).toMatch(/nearest categories of ABA-CORP-001 differ/);
+  });
+
+  it("checks only what a point in time must share with production", () => {
+    const earlier: DbFacts = { ...prod, counts: { ...prod.counts, categories: 1300 }, topk: {} };
+    expect(compareFacts(prod, earlier, true)).toEqual([]);
+    const { audit_log: _dropped, ...withoutAudit } = prod.counts;
+    expect(compareFacts(prod, { ...earlier, counts: withoutAudit }, true)).toEqual(["table audit_log is missing from the restored copy"]);
+  });
+});

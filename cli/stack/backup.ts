@@ -1,0 +1,284 @@
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+import { run } from "../exec.js";
+import { compose } from "./compose-cli.js";
+import { leaderService } from "./cluster.js";
+import { readIfExists, writeAtomic } from "./files.js";
+import type { StackPaths } from "./paths.js";
+import { imageRef } from "./services/common.js";
+import { BACKUP_VOLUME } from "./services/postgres.js";
+
+/**
+ * Backups with pgBackRest (repository on the stack's `backups` volume, aes-256-cbc) and restore drills that prove
+ * them: the newest backup (or a point in time) is restored into a throwaway container with no network, and compared
+ * with production: migration, row counts, pgvector version, index validity, and the same nearest-neighbour answers.
+ */
+export const STANZA = "stevie";
+
+export interface BackupSet {
+  label: string;
+  type: "full" | "diff" | "incr";
+  start: string;
+  stop: string;
+  sizeBytes: number;
+  repoBytes: number;
+  walStart?: string;
+  walStop?: string;
+  /** pgBackRest found a page checksum error while copying. */
+  error: boolean;
+  /** When a drill last restored and verified this set. */
+  verified?: string;
+}
+
+interface InfoJson {
+  name: string;
+  status: { code: number; message: string };
+  backup: {
+    label: string;
+    type: "full" | "diff" | "incr";
+    timestamp: { start: number; stop: number };
+    info: { size: number; repository: { delta: number; size: number } };
+    archive: { start?: string; stop?: string };
+    error?: boolean;
+  }[];
+}
+
+const iso = (unix: number) => new Date(unix * 1000).toISOString();
+
+/** pgBackRest's `info --output=json`, as our backup list. Pure. */
+export function parseInfo(json: string, verified: Record<string, string> = {}): BackupSet[] {
+  const stanzas = JSON.parse(json) as InfoJson[];
+  const s = stanzas.find((x) => x.name === STANZA);
+  if (!s) return [];
+  return s.backup.map((b) => ({
+    label: b.label,
+    type: b.type,
+    start: iso(b.timestamp.start),
+    stop: iso(b.timestamp.stop),
+    sizeBytes: b.info.size,
+    repoBytes: b.info.repository.delta,
+    walStart: b.archive.start,
+    walStop: b.archive.stop,
+    error: Boolean(b.error),
+    ...(verified[b.label] ? { verified: verified[b.label] } : {}),
+  }));
+}
+
+async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number } = {}) {
+  const leader = await leaderService(paths, project);
+  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
+  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine });
+}
+
+const lastError = (out: string) =>
+  out
+    .split("\n")
+    .filter((l) => /ERROR|FATAL|error:/i.test(l))
+    .slice(-2)
+    .join(" ")
+    .replace(/^.*?ERROR: /, "")
+    .trim();
+
+function drillLog(paths: StackPaths): string {
+  return join(paths.state, "drills.json");
+}
+
+export interface DrillRecord {
+  at: string;
+  set?: string;
+  target?: string;
+  pass: boolean;
+  rtoSeconds: number;
+  rpoSeconds?: number;
+  failures: string[];
+}
+
+export async function readDrills(paths: StackPaths): Promise<DrillRecord[]> {
+  const text = await readIfExists(drillLog(paths));
+  return text ? (JSON.parse(text) as DrillRecord[]) : [];
+}
+
+export async function listBackups(paths: StackPaths, project: string): Promise<BackupSet[]> {
+  const r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "--log-level-stderr=warn", "info"], { timeoutMs: 60_000 });
+  if (r.exitCode !== 0) throw new UserError(`could not read the backup repository: ${lastError(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`}`);
+  const verified: Record<string, string> = {};
+  for (const d of await readDrills(paths)) if (d.pass && d.set) verified[d.set] = d.at;
+  return parseInfo(r.stdout, verified);
+}
+
+/** A backup now, on the leader. The stanza is created first if this cluster predates it (idempotent). */
+export async function backupNow(paths: StackPaths, project: string, type: "full" | "diff" | "incr", onLine?: (l: string) => void): Promise<{ set?: BackupSet; seconds: number }> {
+  const started = Date.now();
+  const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 });
+  if (stanza.exitCode !== 0) throw new UserError(`the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`, "check `stevie-stack status` and the space left on the backup volume");
+  const r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--type=${type}`, "--log-level-console=detail", "backup"], { onLine });
+  if (r.exitCode !== 0) {
+    const why = lastError(`${r.stdout}\n${r.stderr}`) || `pgBackRest exited with ${r.exitCode}`;
+    const hint = /space|ENOSPC/i.test(why) ? "the backup volume is full: free space or lower backup.retentionDays; existing backups are untouched" : "existing backups are untouched; fix the cause and run `stevie-stack backup` again";
+    throw new UserError(`backup failed: ${why}`, hint);
+  }
+  const sets = await listBackups(paths, project);
+  return { set: sets.at(-1), seconds: (Date.now() - started) / 1000 };
+}
+
+/** What a drill compares between production and the restored copy. */
+export interface DbFacts {
+  migration: string | null;
+  vector: string | null;
+  invalidIndexes: string[];
+  indexes: number;
+  counts: Record<string, number>;
+  topk: Record<string, number[]>;
+  newest: string | null;
+  /** Production only: when the newest WAL segment reached the repository. */
+  archivedAt: string | null;
+}
+
+/** One psql statement returning every fact as JSON. Row counts are exact (count(*)) for every table in public. */
+export const FACTS_SQL = `SET hnsw.ef_search = 100;
+SELECT json_build_object(
+  'migration', (SELECT name FROM pgmigrations ORDER BY id DESC LIMIT 1),
+  'vector', (SELECT extversion FROM pg_extension WHERE extname = 'vector'),
+  'invalidIndexes', (SELECT coalesce(json_agg(indexrelid::regclass::text), '[]'::json) FROM pg_index WHERE NOT indisvalid),
+  'indexes', (SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'),
+  'counts', (SELECT coalesce(json_object_agg(table_name, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', table_name), false, true, '')))[1]::text::bigint), '{}'::json)
+               FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'),
+  'topk', (SELECT coalesce(json_object_agg(q.code, q.ids), '{}'::json) FROM (
+             SELECT c.code, (SELECT json_agg(n.category_id) FROM (
+                 SELECT e2.category_id FROM category_embeddings e2 WHERE e2.model = 'use-lite-512'
+                  ORDER BY e2.embedding::vector(512) <=> e.embedding::vector(512) LIMIT 10) n) AS ids
+               FROM categories c JOIN category_embeddings e ON e.category_id = c.id AND e.model = 'use-lite-512'
+              WHERE c.id IN (SELECT id FROM categories ORDER BY code LIMIT 5)) q),
+  'newest', (SELECT max(at) FROM audit_log),
+  'archivedAt', (SELECT last_archived_time FROM pg_stat_archiver)
+);`;
+
+function parseFacts(out: string): DbFacts {
+  const line = out.split("\n").find((l) => l.startsWith("{"));
+  if (!line) throw new Error(`no facts in psql output: ${out.slice(0, 200)}`);
+  return JSON.parse(line) as DbFacts;
+}
+
+/** Tables whose content only an import changes: they must match exactly. Others may have moved on since the backup. */
+const STATIC_TABLES = ["programs", "category_groups", "categories", "category_embeddings", "pgmigrations", "catalog_state"];
+
+/** Compare production with the restored copy. Pure; unit-tested. */
+export function compareFacts(source: DbFacts, restored: DbFacts, pointInTime: boolean): string[] {
+  const failures: string[] = [];
+  if (restored.migration !== source.migration && !pointInTime) failures.push(`migration ${restored.migration ?? "none"} restored, production is at ${source.migration ?? "none"}`);
+  if (restored.vector !== source.vector) failures.push(`pgvector ${restored.vector ?? "missing"} restored, production has ${source.vector ?? "none"}`);
+  if (restored.invalidIndexes.length) failures.push(`invalid indexes after restore: ${restored.invalidIndexes.join(", ")}`);
+  if (restored.indexes !== source.indexes && !pointInTime) failures.push(`${restored.indexes} indexes restored, production has ${source.indexes}`);
+  for (const t of Object.keys(source.counts)) {
+    if (!(t in restored.counts)) failures.push(`table ${t} is missing from the restored copy`);
+    else if (!pointInTime && STATIC_TABLES.includes(t) && restored.counts[t] !== source.counts[t]) failures.push(`${t}: ${restored.counts[t]} rows restored, production has ${source.counts[t]}`);
+  }
+  if (!pointInTime) {
+    for (const [code, ids] of Object.entries(source.topk)) {
+      if (JSON.stringify(restored.topk[code]) !== JSON.stringify(ids)) failures.push(`nearest categories of ${code} differ after restore`);
+    }
+    if (Object.keys(source.topk).length === 0) failures.push("no reference recommendation queries could run in production (no embeddings?)");
+  }
+  return failures;
+}
+
+export interface DrillOptions {
+  set?: string;
+  /** ISO 8601: restore to this point in time instead of the end of the archive. */
+  time?: string;
+  /** Keep the restored container (for inspection); its name is in the result. */
+  keep?: boolean;
+  version: string;
+  log?: (line: string) => void;
+}
+
+export interface DrillResult extends DrillRecord {
+  container?: string;
+  source: DbFacts;
+  restored?: DbFacts;
+}
+
+async function psqlIn(container: string, sql: string): Promise<{ code: number; out: string }> {
+  const r = await run("docker", ["exec", "-i", "-u", "postgres", container, "psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: sql, reject: false, timeoutMs: 120_000 });
+  return { code: r.exitCode ?? 1, out: `${r.stdout}\n${r.stderr}` };
+}
+
+export async function drill(paths: StackPaths, project: string, opts: DrillOptions): Promise<DrillResult> {
+  const log = opts.log ?? (() => undefined);
+  if (opts.time && Number.isNaN(Date.parse(opts.time))) throw new UserError(`--time ${opts.time} is not an ISO 8601 time`, "for example 2026-11-30T14:05:00Z");
+  const sets = await listBackups(paths, project);
+  if (!sets.length) throw new UserError("there is no backup to drill yet", "run `stevie-stack backup` (the scheduler takes the first within minutes of install)");
+  if (opts.set && !sets.some((s) => s.label === opts.set)) throw new UserError(`no backup set ${opts.set}`, `sets: ${sets.map((s) => s.label).join(", ")}`);
+  if (opts.time && Date.parse(opts.time) < Date.parse(sets[0]!.stop)) {
+    throw new UserError(`--time ${opts.time} is before the oldest backup (${sets[0]!.stop}) and cannot be recovered`, `choose a time between ${sets[0]!.stop} and now`);
+  }
+  if (opts.time && Date.parse(opts.time) > Date.now()) throw new UserError(`--time ${opts.time} is in the future`);
+  const started = Date.now();
+  const leader = await leaderService(paths, project);
+  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds and try again");
+  const src = await compose(paths, project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: FACTS_SQL, reject: false, timeoutMs: 120_000 });
+  if (src.exitCode !== 0) throw new UserError(`could not read production for comparison: ${lastError(`${src.stdout}\n${src.stderr}`)}`);
+  const source = parseFacts(src.stdout);
+
+  const container = `${project}-drill-${Date.now()}`;
+  const set = opts.set ?? (opts.time ? undefined : sets.at(-1)!.label);
+  log(`restoring ${opts.time ? `to ${opts.time}` : `backup ${set} and the archived WAL after it`} into ${container} (no network)`);
+  const args = [
+    "run", "-d", "--name", container, "--network", "none",
+    "--label", `io.stevie-stack.project=${project}`, "--label", "io.stevie-stack.service=drill",
+    "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`,
+    "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
+    "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
+    "--tmpfs", "/tmp", "--shm-size", "256m",
+    ...(set ? ["-e", `DRILL_SET=${set}`] : []),
+    ...(opts.time ? ["-e", `DRILL_TARGET_TIME=${new Date(opts.time).toISOString().replace("T", " ").replace("Z", "+00")}`] : []),
+    imageRef("postgres", opts.version), "drill",
+  ];
+  const failures: string[] = [];
+  let restored: DbFacts | undefined;
+  try {
+    const started2 = await run("docker", args, { reject: false, timeoutMs: 120_000 });
+    if (started2.exitCode !== 0) throw new UserError(`could not start the drill container: ${started2.stderr.trim()}`);
+    // Ready when recovery has finished and the copy accepts queries (or the container died).
+    const deadline = Date.now() + 30 * 60_000;
+    for (;;) {
+      const state = await run("docker", ["inspect", "-f", "{{.State.Running}}", container], { reject: false });
+      if (state.stdout.trim() !== "true") {
+        const logs = await run("docker", ["logs", "--tail", "30", container], { reject: false });
+        const text = `${logs.stdout}\n${logs.stderr}`;
+        failures.push(
+          /recovery ended before configured recovery target/.test(text)
+            ? "restore failed: nothing was committed after --time in the archived WAL yet (WAL reaches the repository within a minute): choose an earlier time or try again shortly"
+            : `restore failed: ${lastError(text) || "the restored server stopped"}`,
+        );
+        break;
+      }
+      const q = await psqlIn(container, "SELECT pg_is_in_recovery();");
+      if (q.code === 0 && q.out.trim().startsWith("f")) break;
+      if (Date.now() > deadline) {
+        failures.push("the restored copy did not finish recovery within 30 minutes");
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    if (!failures.length) {
+      const q = await psqlIn(container, FACTS_SQL);
+      if (q.code !== 0) failures.push(`the restored copy does not answer: ${lastError(q.out)}`);
+      else {
+        restored = parseFacts(q.out);
+        failures.push(...compareFacts(source, restored, Boolean(opts.time)));
+      }
+    }
+  } finally {
+    if (!opts.keep) await run("docker", ["rm", "-f", "-v", container], { reject: false });
+  }
+  const rtoSeconds = (Date.now() - started) / 1000;
+  // RPO: 0 when the copy has production's newest audit entry; otherwise the age of the newest archived WAL when the
+  // drill began (everything committed before it was recovered; later commits were not yet in the repository).
+  const missing = restored?.newest !== source.newest;
+  const rpoSeconds = opts.time || !restored ? undefined : !missing ? 0 : source.archivedAt ? Math.max(0, (started - Date.parse(source.archivedAt)) / 1000) : undefined;
+  const record: DrillRecord = { at: new Date().toISOString(), ...(set ? { set } : {}), ...(opts.time ? { target: opts.time } : {}), pass: failures.length === 0, rtoSeconds, ...(rpoSeconds !== undefined ? { rpoSeconds } : {}), failures };
+  const history = await readDrills(paths);
+  await writeAtomic(drillLog(paths), `${JSON.stringify([...history, record].slice(-100), null, 2)}\n`);
+  return { ...record, ...(opts.keep ? { container } : {}), source, ...(restored ? { restored } : {}) };
+}

@@ -1,0 +1,37 @@
+#!/bin/sh
+# Runs beside Patroni in every member; acts only on the leader. Every minute: a full backup when the newest full one
+# is older than BACKUP_FULL_EVERY_HOURS (or there is none), else a differential when the newest backup of any type
+# is older than BACKUP_DIFF_EVERY_HOURS. Then pgBackRest expires what the retention no longer needs.
+# The outcome of each run goes to the container log as one JSON line.
+set -u
+full_s=$(( ${BACKUP_FULL_EVERY_HOURS:-168} * 3600 ))
+diff_s=$(( ${BACKUP_DIFF_EVERY_HOURS:-24} * 3600 ))
+ages() {
+  # "<seconds since the newest full> <seconds since the newest backup>" (a huge number when there is none)
+  pgbackrest --stanza=stevie --output=json --log-level-console=off info 2>/dev/null | python3 -c '
+import json, sys, time
+now = time.time()
+data = json.load(sys.stdin)  # unreadable repository: no output, so no backup is attempted this minute
+backups = data[0].get("backup", []) if data else []
+full = [b["timestamp"]["stop"] for b in backups if b["type"] == "full"]
+every = [b["timestamp"]["stop"] for b in backups]
+print(int(now - max(full)) if full else 10**9, int(now - max(every)) if every else 10**9)'
+}
+sleep 30
+while :; do
+  if curl -fsS -o /dev/null http://127.0.0.1:8008/primary 2>/dev/null; then
+    set -- $(ages)
+    type=""
+    if [ "${1:-0}" -ge "$full_s" ]; then type=full; elif [ "${2:-0}" -ge "$diff_s" ]; then type=diff; fi
+    if [ -n "$type" ]; then
+      start=$(date +%s)
+      if out=$(pgbackrest --stanza=stevie --type="$type" backup 2>&1); then
+        echo "{\"event\":\"backup\",\"type\":\"$type\",\"ok\":true,\"seconds\":$(( $(date +%s) - start ))}"
+      else
+        reason=$(echo "$out" | grep -m1 ERROR | tr '"' "'" )
+        echo "{\"event\":\"backup\",\"type\":\"$type\",\"ok\":false,\"seconds\":$(( $(date +%s) - start )),\"error\":\"$reason\"}"
+      fi
+    fi
+  fi
+  sleep 60
+done

@@ -1,0 +1,131 @@
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { run } from "../../cli/exec.js";
+import { packageVersion } from "../../cli/package-root.js";
+import { imageRef } from "../../cli/stack/services/common.js";
+import { leaderService } from "../../cli/stack/cluster.js";
+import { compose } from "../../cli/stack/compose-cli.js";
+import { stackPaths } from "../../cli/stack/paths.js";
+import type { BackupSet, DrillResult } from "../../cli/stack/backup.js";
+import { runCli } from "../setup/cli.js";
+import { stackPool } from "../setup/data.js";
+
+/**
+ * Backups and restore drills on the installed stack: pgBackRest backups, a point-in-time restore that holds exactly
+ * the rows committed before the target, a drill of the newest backup that passes, and a tampered backup that fails.
+ */
+const stack = inject("stack");
+const paths = stackPaths(stack.dir);
+const report = (line: string) => process.stderr.write(`[backup] ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function cli(args: string[], timeoutMs = 15 * 60_000) {
+  const r = await runCli([...args, "--dir", stack.dir], { timeoutMs });
+  return { ...r, json: () => JSON.parse(r.stdout) as unknown };
+}
+
+/** As the leader's superuser: switch to a new WAL segment and wait until the old one is in the repository. */
+async function archiveNow(): Promise<void> {
+  const leader = (await leaderService(paths, stack.project))!;
+  const psql = (sql: string) => compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-Atc", sql]);
+  const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
+  for (let i = 0; i < 60; i++) {
+    const archived = (await psql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")).stdout.trim();
+    if (archived >= wal) return;
+    await sleep(1_000);
+  }
+  throw new Error(`WAL ${wal} was not archived within 60 s`);
+}
+
+describe.sequential("backups and restore drills", () => {
+  let pool: pg.Pool;
+  let fullSet: BackupSet;
+
+  beforeAll(async () => {
+    pool = await stackPool(stack);
+    await pool.query("CREATE TABLE IF NOT EXISTS backup_probe (seq int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
+    await pool.query("TRUNCATE backup_probe");
+  });
+
+  afterAll(async () => {
+    await pool?.query("DROP TABLE IF EXISTS backup_probe").catch(() => undefined);
+    await pool?.end();
+  });
+
+  it("takes a full backup on demand and lists it with its size and WAL range", { timeout: 600_000 }, async () => {
+    await pool.query("INSERT INTO backup_probe (seq) SELECT g FROM generate_series(1, 50) g");
+    const started = Date.now();
+    const b = await cli(["backup", "--type", "full", "--json"]);
+    expect(b.code, b.stderr).toBe(0);
+    const seconds = (Date.now() - started) / 1000;
+    const list = await cli(["backup", "list", "--json"]);
+    expect(list.code, list.stderr).toBe(0);
+    const sets = list.json() as BackupSet[];
+    fullSet = sets.at(-1)!;
+    expect(fullSet).toMatchObject({ type: "full", error: false });
+    expect(fullSet.label).toMatch(/^\d{8}-\d{6}F$/);
+    expect(fullSet.walStart).toMatch(/^[0-9A-F]{24}$/);
+    expect(fullSet.sizeBytes).toBeGreaterThan(10 * 1024 * 1024); // the catalogue with its vectors
+    report(`full backup: ${seconds.toFixed(1)} s, database ${(fullSet.sizeBytes / 1048576).toFixed(1)} MB, ${(fullSet.repoBytes / 1048576).toFixed(1)} MB in the repository (compressed, encrypted)`);
+  });
+
+  it("restores to a point in time: exactly the rows committed before it", { timeout: 600_000 }, async () => {
+    await pool.query("INSERT INTO backup_probe (seq) SELECT g FROM generate_series(51, 100) g");
+    await sleep(1_500);
+    const target = (await pool.query<{ t: Date }>("SELECT clock_timestamp() AS t")).rows[0]!.t.toISOString();
+    await sleep(1_500);
+    await pool.query("INSERT INTO backup_probe (seq) SELECT g FROM generate_series(101, 150) g");
+    await archiveNow();
+
+    const d = await cli(["drill", "--time", target, "--keep", "--json"]);
+    const r = JSON.parse(d.stdout) as DrillResult;
+    try {
+      expect(r.pass, JSON.stringify(r.failures)).toBe(true);
+      const q = await run("docker", ["exec", "-u", "postgres", r.container!, "psql", "-h", "/run/postgresql", "-d", "stevie", "-Atc", "SELECT count(*), max(seq) FROM backup_probe"]);
+      expect(q.stdout.trim()).toBe("100|100");
+      report(`point-in-time restore to ${target}: 100 of 150 rows (exactly those before the target), ${r.rtoSeconds.toFixed(1)} s to a queryable copy`);
+    } finally {
+      if (r.container) await run("docker", ["rm", "-f", "-v", r.container], { reject: false });
+    }
+  });
+
+  it("drills the newest backup: PASS, with RTO and RPO, and the set shows as verified", { timeout: 600_000 }, async () => {
+    await archiveNow();
+    const d = await cli(["drill", "--json"]);
+    expect(d.code, d.stderr).toBe(0);
+    const r = d.json() as DrillResult;
+    expect(r.pass, JSON.stringify(r.failures)).toBe(true);
+    expect(r.restored?.counts.backup_probe).toBe(150);
+    expect(r.restored?.invalidIndexes).toEqual([]);
+    expect(Object.keys(r.restored?.topk ?? {})).toHaveLength(5);
+    expect(r.rtoSeconds).toBeLessThan(300);
+    expect(r.rpoSeconds).toBeLessThanOrEqual(60);
+    report(`drill of ${r.set}: PASS, RTO ${r.rtoSeconds.toFixed(1)} s, RPO ${r.rpoSeconds?.toFixed(1)} s`);
+    const sets = (await cli(["backup", "list", "--json"])).json() as BackupSet[];
+    expect(sets.find((s) => s.label === r.set)?.verified).toBeTruthy();
+  });
+
+  it("fails the drill of a tampered backup with a clear reason, and refuses a time outside the backups", { timeout: 600_000 }, async () => {
+    const b = await cli(["backup", "--type", "full", "--json"]);
+    expect(b.code, b.stderr).toBe(0);
+    const label = ((b.json() as { set: BackupSet }).set).label;
+    // Flip bytes in the middle of the largest file of that backup set, in the repository volume.
+    const tamper = `f=$(find /repo/backup/stevie/${label}/pg_data -type f -printf '%s %p\\n' | sort -n | tail -1 | cut -d' ' -f2); ` + `printf 'tampered' | dd of="$f" bs=1 seek=4096 conv=notrunc 2>/dev/null && echo "$f"`;
+    const t = await run("docker", ["run", "--rm", "-v", `${stack.project}_backups:/repo`, "--entrypoint", "sh", imageRef("postgres", packageVersion()), "-c", tamper]);
+    expect(t.stdout.trim()).toMatch(/pg_data/);
+    const d = await cli(["drill", "--set", label, "--json"]);
+    expect(d.code).toBe(4);
+    const r = d.json() as DrillResult;
+    expect(r.pass).toBe(false);
+    expect(r.failures.join(" ")).toMatch(/restore failed: .*(checksum|decrypt|invalid|corrupt|unable|error)/i);
+    report(`tampered backup ${label}: drill FAIL, "${r.failures[0]}"`);
+    // Remove the damaged set so the newest good backup is the latest again.
+    const leader = (await leaderService(paths, stack.project))!;
+    const expire = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "pgbackrest", "--stanza=stevie", `--set=${label}`, "expire"], { reject: false });
+    expect(expire.exitCode, expire.stderr).toBe(0);
+
+    const early = await cli(["drill", "--time", "2001-01-01T00:00:00Z"]);
+    expect(early.code).toBe(1);
+    expect(early.stderr).toMatch(/before the oldest backup/);
+  });
+});

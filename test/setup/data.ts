@@ -1,0 +1,19 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import pg from "pg";
+import * as docker from "../../cli/docker.js";
+import type { TestStack } from "./stack.js";
+
+/**
+ * A pg pool to the installed stack's write endpoint (HAProxy's 5432, the Patroni leader), as the application role.
+ * The data network is internal, but this host routes to it (tests run as root on the Docker host).
+ */
+export async function stackPool(stack: TestStack, max = 4): Promise<pg.Pool> {
+  const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy");
+  if (!haproxy) throw new Error("no haproxy container in the test stack");
+  const host = Object.values(await docker.containerAddresses(haproxy.id))[0]!;
+  const password = (await readFile(join(stack.dir, "secrets", "postgres_password"), "utf8")).trim();
+  const pool = new pg.Pool({ host, port: 5432, user: "stevie", database: "stevie", password, max, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
+  pool.on("error", () => undefined);
+  return pool;
+}
