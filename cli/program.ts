@@ -117,6 +117,17 @@ export function buildProgram(): Command {
       out(f.json ? JSON.stringify(r, null, 2) : `Switched over: ${r.to} is the leader now (was ${r.from}).`);
     });
 
+  withShared(program.command("logs"))
+    .description("show the containers' logs (all services, or the ones named)")
+    .argument("[services...]", "services, e.g. api nginx postgres-1")
+    .option("--since <when>", "only newer than this: 30s, 10m, 2h, 1d or a date")
+    .option("--tail <n>", "only the last n lines of each container", intArg("--tail", 0, 1_000_000))
+    .option("-f, --follow", "keep printing new lines")
+    .action(async (services: string[], f: GlobalFlags & { since?: string; tail?: number; follow?: boolean }) => {
+      const { runLogs } = await import("./commands/logs.js");
+      process.exitCode = await runLogs({ dir: f.dir ?? defaultStackDir(), services, since: f.since, tail: f.tail, follow: Boolean(f.follow) });
+    });
+
   withShared(program.command("backup"))
     .description("back up the database now with pgBackRest (encrypted); `backup list` shows every backup set")
     .argument("[list]", "`list`: the backup sets with type, time, size, WAL range and whether a drill verified them")

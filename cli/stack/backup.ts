@@ -111,7 +111,13 @@ export async function backupNow(paths: StackPaths, project: string, type: "full"
   const started = Date.now();
   const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 });
   if (stanza.exitCode !== 0) throw new UserError(`the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`, "check `stevie-stack status` and the space left on the backup volume");
-  const r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--type=${type}`, "--log-level-console=detail", "backup"], { onLine });
+  // The in-stack scheduler may be running one already: wait for it (up to 30 minutes) rather than fail.
+  let r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--type=${type}`, "--log-level-console=detail", "backup"], { onLine });
+  for (let waited = 0; r.exitCode !== 0 && /unable to acquire lock/i.test(`${r.stdout}\n${r.stderr}`) && waited < 30 * 60; waited += 10) {
+    onLine?.("another backup is running; waiting for it to finish");
+    await new Promise((res) => setTimeout(res, 10_000));
+    r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--type=${type}`, "--log-level-console=detail", "backup"], { onLine });
+  }
   if (r.exitCode !== 0) {
     const why = lastError(`${r.stdout}\n${r.stderr}`) || `pgBackRest exited with ${r.exitCode}`;
     const hint = /space|ENOSPC/i.test(why) ? "the backup volume is full: free space or lower backup.retentionDays; existing backups are untouched" : "existing backups are untouched; fix the cause and run `stevie-stack backup` again";

@@ -40,7 +40,7 @@ describe("compose file", () => {
     expect(Object.keys(file.services).sort()).toEqual(
       ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "migrate", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"].sort(),
     );
-    expect(file.services["postgres-1"]?.volumes).toEqual(["postgres-1-data:/var/lib/postgresql/data"]);
+    expect(file.services["postgres-1"]?.volumes).toEqual(["postgres-1-data:/var/lib/postgresql/data", "backups:/var/lib/pgbackrest"]);
     expect(file.services["postgres-1"]?.environment?.PG_SYNCHRONOUS).toBe("false");
     const three = topology(parseConfig({ postgres: { nodes: 3 } }, "t"), sizing, "10.213.7.0/24");
     expect(three.postgres).toEqual(["postgres-1", "postgres-2", "postgres-3"]);

@@ -59,6 +59,17 @@ describe("installed stack", () => {
     expect(s.services.find((x) => x.service === "api")?.expected).toBe(2);
   });
 
+  it("shows a service's logs, and names the services when asked for one that does not exist", async () => {
+    const r = await runCli(["logs", "haproxy", "postgres-1", "--tail", "20", "--dir", stack.dir]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/haproxy-1\s+\| \d{4}-\d{2}-\d{2}T/);
+    expect(r.stdout).toMatch(/postgres-1-1\s+\| /);
+    const bad = await runCli(["logs", "mysql", "--dir", stack.dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/no service mysql in this stack/);
+    expect(bad.stderr).toMatch(/services: .*sentinel-1/);
+  });
+
   it("publishes ports only from nginx, and only on the configured address", async () => {
     const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     // The migrate job ran once and exited cleanly; everything else runs.
