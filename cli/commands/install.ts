@@ -155,6 +155,9 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
             const why = (r.stderr || r.stdout).split("\n").filter((l) => /error|failed|unhealthy|denied|address/i.test(l)).slice(-3).join("; ");
             throw new UserError(`starting the stack failed: ${why || `docker compose exited with ${r.exitCode}`}`, `see the container logs printed above (or \`stevie-stack status --dir ${paths.dir}\`), fix the cause and run install again`);
           }
+          // nginx resolves the \`api\` upstream when it starts: recreated API containers may have new addresses, and a
+          // reload makes nginx look them up again (in-flight requests finish on the old workers).
+          await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
         },
       },
       {
