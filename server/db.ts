@@ -29,6 +29,10 @@ export function createDb(env: Env): Db {
   });
   // An idle client losing its server (failover, restart) must not crash the process; the pool replaces it.
   pool.on("error", () => undefined);
+  // A checked-out client can lose its server between queries too (HAProxy cuts the old leader's sessions); pg emits
+  // that as an 'error' event on the client, which would crash the process without a listener. The query in flight,
+  // if any, still fails with the error, and the client is discarded when released.
+  pool.on("connect", (client) => client.on("error", () => undefined));
   return pool;
 }
 
