@@ -1,7 +1,7 @@
 import { confirm, input, number, select } from "@inquirer/prompts";
 import { cpus, totalmem } from "node:os";
 import type { StevieConfigInput } from "./config/schema.js";
-import { sizeStack } from "./stack/sizing.js";
+import { hostSizing } from "./stack/sizing.js";
 
 /** The install questions, asked only on a TTY. Every answer has a flag twin (see `install --help`). */
 export async function askInstallQuestions(defaults: StevieConfigInput): Promise<StevieConfigInput> {
@@ -20,7 +20,7 @@ export async function askInstallQuestions(defaults: StevieConfigInput): Promise<
   const replicas = await number({ message: "API replicas", default: defaults.api?.replicas ?? 2, min: 2, max: 20, required: true });
   // Memory-aware defaults: the profile and the number of Postgres members follow this host's RAM and CPUs.
   const gb = totalmem() / 1024 ** 3;
-  const suggested = sizeStack({ cpus: cpus().length, memBytes: totalmem() }, "auto");
+  const suggested = hostSizing({ resources: { profile: "auto" } });
   const profile = await select<"auto" | "small" | "standard">({
     message: `Resource profile (this host: ${gb.toFixed(1)} GB RAM, ${cpus().length} CPUs)`,
     choices: [

@@ -64,10 +64,10 @@ export function parseInfo(json: string, verified: Record<string, string> = {}): 
   }));
 }
 
-async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number } = {}) {
+async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string } = {}) {
   const leader = await leaderService(paths, project);
   if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
-  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine });
+  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine, input: opts.input });
 }
 
 const lastError = (out: string) =>
@@ -220,9 +220,7 @@ export async function drill(paths: StackPaths, project: string, opts: DrillOptio
   }
   if (opts.time && Date.parse(opts.time) > Date.now()) throw new UserError(`--time ${opts.time} is in the future`);
   const started = Date.now();
-  const leader = await leaderService(paths, project);
-  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds and try again");
-  const src = await compose(paths, project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: FACTS_SQL, reject: false, timeoutMs: 120_000 });
+  const src = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: FACTS_SQL, timeoutMs: 120_000 });
   if (src.exitCode !== 0) throw new UserError(`could not read production for comparison: ${lastError(`${src.stdout}\n${src.stderr}`)}`);
   const source = parseFacts(src.stdout);
 

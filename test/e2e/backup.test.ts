@@ -8,7 +8,7 @@ import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import type { BackupSet, DrillResult } from "../../cli/stack/backup.js";
 import { runCli } from "../setup/cli.js";
-import { stackPool } from "../setup/data.js";
+import { probeTable } from "../setup/data.js";
 
 /**
  * Backups and restore drills on the installed stack: pgBackRest backups, a point-in-time restore that holds exactly
@@ -41,15 +41,14 @@ describe.sequential("backups and restore drills", () => {
   let pool: pg.Pool;
   let fullSet: BackupSet;
 
+  let drop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    pool = await stackPool(stack);
-    await pool.query("CREATE TABLE IF NOT EXISTS backup_probe (seq int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())");
-    await pool.query("TRUNCATE backup_probe");
+    ({ pool, drop } = await probeTable(stack, "backup_probe"));
   });
 
   afterAll(async () => {
-    await pool?.query("DROP TABLE IF EXISTS backup_probe").catch(() => undefined);
-    await pool?.end();
+    await drop?.();
   });
 
   it("takes a full backup on demand and lists it with its size and WAL range", { timeout: 600_000 }, async () => {

@@ -8,7 +8,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
-import { stackPool } from "../setup/data.js";
+import { probeTable } from "../setup/data.js";
 import { writeTestConfig } from "../setup/stack.js";
 
 /**
@@ -112,15 +112,14 @@ beforeAll(async () => {
 describe.sequential("failover under load", () => {
   let pool: pg.Pool;
 
+  let drop: (() => Promise<void>) | undefined;
+
   beforeAll(async () => {
-    pool = await stackPool(stack);
-    await pool.query("CREATE TABLE IF NOT EXISTS failover_probe (seq int PRIMARY KEY, at timestamptz NOT NULL DEFAULT now())");
-    await pool.query("TRUNCATE failover_probe");
+    ({ pool, drop } = await probeTable(stack, "failover_probe"));
   });
 
   afterAll(async () => {
-    await pool?.query("DROP TABLE IF EXISTS failover_probe").catch(() => undefined);
-    await pool?.end();
+    await drop?.();
   });
 
   it("Patroni leader stopped: a replica takes over, writes resume within 15 s, no acknowledged write is lost, the old leader rejoins", { timeout: 300_000 }, async () => {

@@ -17,3 +17,17 @@ export async function stackPool(stack: TestStack, max = 4): Promise<pg.Pool> {
   pool.on("error", () => undefined);
   return pool;
 }
+
+/** A pool plus an empty scratch table `name (seq int PRIMARY KEY, at timestamptz)`; `drop()` removes both. */
+export async function probeTable(stack: TestStack, name: string): Promise<{ pool: pg.Pool; drop: () => Promise<void> }> {
+  const pool = await stackPool(stack);
+  await pool.query(`CREATE TABLE IF NOT EXISTS ${name} (seq int PRIMARY KEY, at timestamptz NOT NULL DEFAULT clock_timestamp())`);
+  await pool.query(`TRUNCATE ${name}`);
+  return {
+    pool,
+    drop: async () => {
+      await pool.query(`DROP TABLE IF EXISTS ${name}`).catch(() => undefined);
+      await pool.end();
+    },
+  };
+}
