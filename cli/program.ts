@@ -129,19 +129,28 @@ export function buildProgram(): Command {
     });
 
   withShared(program.command("backup"))
-    .description("back up the database now with pgBackRest (encrypted); `backup list` shows every backup set")
-    .argument("[list]", "`list`: the backup sets with type, time, size, WAL range and whether a drill verified them")
+    .description("back up the database now with pgBackRest (encrypted), with a snapshot of the stack directory and Redis")
+    .argument("[action]", "`list`: the backup sets with type, time, size, WAL range, stack snapshot and drill verification; `export-stack`: decrypt a set's stack snapshot")
     .addOption(new Option("--type <type>", "full, diff (since the last full) or incr (since the last backup)").choices(["full", "diff", "incr"]).default("full"))
-    .action(async (what: string | undefined, f: GlobalFlags & { type: "full" | "diff" | "incr" }) => {
-      const { runBackup, runBackupList, renderBackups } = await import("./commands/backup.js");
+    .option("--set <label>", "export-stack: the backup set")
+    .option("--to <dir>", "export-stack: a new directory to write the stack directory (and redis-dump.rdb) into")
+    .option("--project <name>", "export-stack without the stack directory: the project name")
+    .option("--key-file <file>", "export-stack without the stack directory: a copy of secrets/pgbackrest_cipher")
+    .action(async (what: string | undefined, f: GlobalFlags & { type: "full" | "diff" | "incr"; set?: string; to?: string; project?: string; keyFile?: string }) => {
+      const { runBackup, runBackupList, runExportStack, renderBackups } = await import("./commands/backup.js");
       const dir = f.dir ?? defaultStackDir();
-      if (what !== undefined && what !== "list") throw new UserError(`unknown backup action "${what}"`, "use `stevie-stack backup` or `stevie-stack backup list`");
+      if (what !== undefined && what !== "list" && what !== "export-stack") throw new UserError(`unknown backup action "${what}"`, "use `stevie-stack backup`, `backup list` or `backup export-stack`");
       if (what === "list") {
         const sets = await runBackupList({ dir });
         return out(f.json ? JSON.stringify(sets, null, 2) : renderBackups(sets));
       }
+      if (what === "export-stack") {
+        const r = await runExportStack({ dir, set: f.set, to: f.to, project: f.project, keyFile: f.keyFile });
+        return out(f.json ? JSON.stringify(r, null, 2) : `Wrote ${r.files} files into ${r.to}${r.redis ? " (with the Redis dump, redis-dump.rdb)" : ""}.`);
+      }
       const r = await runBackup({ dir, type: f.type, onLine: f.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
-      out(f.json ? JSON.stringify(r, null, 2) : `Backup ${r.set?.label ?? "?"} (${f.type}) done in ${r.seconds.toFixed(1)} s.`);
+      if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
+      out(f.json ? JSON.stringify(r, null, 2) : `Backup ${r.set?.label ?? "?"} (${f.type}) done in ${r.seconds.toFixed(1)} s${r.snapshot ? `, with a ${(r.snapshot.bytes / 1024).toFixed(0)} KB stack snapshot` : ""}.`);
     });
 
   withShared(program.command("drill"))
@@ -154,6 +163,30 @@ export function buildProgram(): Command {
       const r = await runDrill({ dir: f.dir ?? defaultStackDir(), set: f.set, time: f.time, keep: Boolean(f.keep), log: (l) => process.stderr.write(`${l}\n`) });
       out(f.json ? JSON.stringify(r, null, 2) : renderDrill(r));
       if (!r.pass) process.exitCode = 4;
+    });
+
+  withShared(program.command("restore"))
+    .description("restore a backup into a new cluster and switch the stack to it once it passes checks; the old data is kept")
+    .argument("[action]", "`confirm`: delete the data kept from before the last restore; `rollback`: switch back to it")
+    .option("--latest", "the newest backup and all the WAL archived after it")
+    .option("--set <label>", "a backup set from `backup list`, as it was when that backup finished")
+    .option("--time <iso8601>", "a point in time, e.g. 2026-11-30T14:05:00Z")
+    .action(async (action: string | undefined, f: GlobalFlags & { latest?: boolean; set?: string; time?: string }) => {
+      const { runRestore, runRestoreConfirm, runRestoreRollback, renderRestore } = await import("./commands/restore.js");
+      const dir = f.dir ?? defaultStackDir();
+      const log = (l: string) => process.stderr.write(`${l}\n`);
+      if (action !== undefined && action !== "confirm" && action !== "rollback") throw new UserError(`unknown restore action "${action}"`, "use `restore --latest|--set ID|--time ISO`, `restore confirm` or `restore rollback`");
+      if (action && (f.latest || f.set || f.time)) throw new UserError(`\`restore ${action}\` takes no --latest, --set or --time`);
+      if (action === "confirm") {
+        const s = await runRestoreConfirm({ dir, yes: Boolean(f.yes) }, confirmOrRefuse);
+        return out(f.json ? JSON.stringify(s, null, 2) : `Deleted the data kept from before the restore of ${s.at}.`);
+      }
+      if (action === "rollback") {
+        const r = await runRestoreRollback({ dir, yes: Boolean(f.yes), log }, confirmOrRefuse);
+        return out(f.json ? JSON.stringify(r, null, 2) : `Rolled back to the data from before the restore of ${r.state.at}; ${r.leader} leads.${r.snapshot ? ` Snapshot of the restored cluster: backup ${r.snapshot}.` : ""}`);
+      }
+      const r = await runRestore({ dir, latest: f.latest, set: f.set, time: f.time, yes: Boolean(f.yes), log }, confirmOrRefuse);
+      out(f.json ? JSON.stringify(r, null, 2) : renderRestore(r));
     });
 
   withShared(program.command("uninstall"))

@@ -1,19 +1,62 @@
 import { packageVersion } from "../package-root.js";
 import { recordAudit } from "../stack/audit.js";
 import { backupNow, drill, listBackups, type BackupSet, type DrillResult } from "../stack/backup.js";
-import { loadStack } from "./status.js";
+import { redisTopology } from "../stack/cluster.js";
+import type { StackPaths } from "../stack/paths.js";
+import { exportSnapshot, listSnapshots, snapshotStack } from "../stack/snapshot.js";
+import type { StevieConfig } from "../config/schema.js";
+import { UserError } from "../errors.js";
+import { loadStack, stackTopology } from "./status.js";
 
 /** `stevie-stack backup`, `backup list` and `drill`: thin wrappers that load the stack and record the action. */
+/**
+ * A database backup, then the stack snapshot stored beside it (stack directory + Redis dump, encrypted). A snapshot
+ * that fails does not undo the database backup: it is reported as a warning.
+ */
+export async function backupWithSnapshot(paths: StackPaths, config: StevieConfig, type: "full" | "diff" | "incr", onLine?: (l: string) => void) {
+  const project = config.projectName;
+  const r = await backupNow(paths, project, type, onLine);
+  let snapshot: { bytes: number; redis: boolean } | undefined;
+  let warning: string | undefined;
+  if (r.set) {
+    const master = await redisTopology(paths, project, await stackTopology(config)).then((t) => t.master, () => undefined);
+    const keep = (await listBackups(paths, project)).map((s) => s.label);
+    snapshot = await snapshotStack(paths, project, packageVersion(), r.set.label, keep, master).catch((e: Error) => {
+      warning = `the stack snapshot failed: ${e.message}`;
+      return undefined;
+    });
+    if (snapshot && !snapshot.redis) warning = "the stack snapshot has no Redis dump: Redis did not answer";
+  }
+  return { ...r, ...(snapshot ? { snapshot } : {}), ...(warning ? { warning } : {}) };
+}
+
 export async function runBackup(opts: { dir: string; type: "full" | "diff" | "incr"; onLine?: (l: string) => void }) {
   const { paths, config } = await loadStack(opts.dir);
-  const r = await backupNow(paths, config.projectName, opts.type, opts.onLine);
-  await recordAudit(paths, config.projectName, { action: "backup", target: r.set?.label, details: { type: opts.type, seconds: r.seconds } });
+  const r = await backupWithSnapshot(paths, config, opts.type, opts.onLine);
+  await recordAudit(paths, config.projectName, { action: "backup", target: r.set?.label, details: { type: opts.type, seconds: r.seconds, snapshotBytes: r.snapshot?.bytes } });
   return r;
 }
 
 export async function runBackupList(opts: { dir: string }): Promise<BackupSet[]> {
   const { paths, config } = await loadStack(opts.dir);
-  return listBackups(paths, config.projectName);
+  const [sets, snaps] = await Promise.all([listBackups(paths, config.projectName), listSnapshots(config.projectName, packageVersion())]);
+  return sets.map((s) => ({ ...s, stackSnapshot: snaps.includes(s.label) }));
+}
+
+/**
+ * `backup export-stack`: decrypt a set's stack snapshot into a new directory. Works without the stack directory
+ * (`--project` and `--key-file`): that is when it is needed.
+ */
+export async function runExportStack(opts: { dir: string; set?: string; to?: string; project?: string; keyFile?: string }) {
+  if (!opts.set || !opts.to) throw new UserError("`backup export-stack` needs --set LABEL and --to DIR");
+  let project = opts.project;
+  let keyFile = opts.keyFile;
+  if (!project || !keyFile) {
+    const { paths, config } = await loadStack(opts.dir);
+    project ??= config.projectName;
+    keyFile ??= `${paths.secrets}/pgbackrest_cipher`;
+  }
+  return { to: opts.to, ...(await exportSnapshot(project, packageVersion(), opts.set, keyFile, opts.to)) };
 }
 
 export async function runDrill(opts: { dir: string; set?: string; time?: string; keep?: boolean; log?: (l: string) => void }): Promise<DrillResult> {
@@ -27,8 +70,8 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export function renderBackups(sets: BackupSet[]): string {
   if (!sets.length) return "No backups yet.";
-  const rows = [["SET", "TYPE", "FINISHED", "SIZE", "IN REPO", "WAL", "VERIFIED"]];
-  for (const s of sets) rows.push([s.label, s.type, s.stop, mb(s.sizeBytes), mb(s.repoBytes), `${s.walStart ?? "?"}..${s.walStop ?? "?"}`, s.error ? "CHECKSUM ERROR" : (s.verified ?? "not yet")]);
+  const rows = [["SET", "TYPE", "FINISHED", "SIZE", "IN REPO", "WAL", "STACK", "VERIFIED"]];
+  for (const s of sets) rows.push([s.label, s.type, s.stop, mb(s.sizeBytes), mb(s.repoBytes), `${s.walStart ?? "?"}..${s.walStop ?? "?"}`, s.stackSnapshot ? "yes" : "no", s.error ? "CHECKSUM ERROR" : (s.verified ?? "not yet")]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareFacts, parseInfo, type DbFacts } from "./backup.js";
+import { checkTarget, compareFacts, parseInfo, type DbFacts } from "./backup.js";
 
 const info = JSON.stringify([
   {
@@ -66,5 +66,33 @@ describe("drill verification", () => {
     expect(compareFacts(prod, earlier, true)).toEqual([]);
     const { audit_log: _dropped, ...withoutAudit } = prod.counts;
     expect(compareFacts(prod, { ...earlier, counts: withoutAudit }, true)).toEqual(["table audit_log is missing from the restored copy"]);
+  });
+});
+
+describe("restore targets", () => {
+  const sets = parseInfo(info);
+  const now = Date.parse("2026-12-02T00:00:00Z");
+  const reason = (t: Parameters<typeof checkTarget>[1]) => {
+    try {
+      checkTarget(sets, t, now);
+      return "ok";
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+
+  it("accepts a known set, or a time between the oldest backup and now", () => {
+    expect(reason({ set: "20261130-152322F" })).toBe("ok");
+    expect(reason({ time: "2026-12-01T12:00:00Z" })).toBe("ok");
+    expect(reason({})).toBe("ok");
+  });
+
+  it("refuses what the repository cannot satisfy, saying why", () => {
+    expect(reason({ set: "20250101-000000F" })).toMatch(/no backup set 20250101-000000F/);
+    expect(reason({ time: "yesterday" })).toMatch(/not an ISO 8601 time/);
+    expect(reason({ time: "2026-11-01T00:00:00Z" })).toMatch(/before the oldest backup/);
+    expect(reason({ time: "2026-12-03T00:00:00Z" })).toMatch(/in the future/);
+    expect(reason({ set: "20261130-152322F", time: "2026-12-01T12:00:00Z" })).toMatch(/exclusive/);
+    expect(() => checkTarget([], {}, now)).toThrow(/no backup yet/);
   });
 });

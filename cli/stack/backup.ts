@@ -28,6 +28,8 @@ export interface BackupSet {
   error: boolean;
   /** When a drill last restored and verified this set. */
   verified?: string;
+  /** The stack directory and a Redis dump were stored with it (backups taken by the CLI). */
+  stackSnapshot?: boolean;
 }
 
 interface InfoJson {
@@ -70,7 +72,7 @@ async function inLeader(paths: StackPaths, project: string, args: string[], opts
   return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine, input: opts.input });
 }
 
-const lastError = (out: string) =>
+export const lastError = (out: string) =>
   out
     .split("\n")
     .filter((l) => /ERROR|FATAL|error:/i.test(l))
@@ -98,8 +100,22 @@ export async function readDrills(paths: StackPaths): Promise<DrillRecord[]> {
   return text ? (JSON.parse(text) as DrillRecord[]) : [];
 }
 
-export async function listBackups(paths: StackPaths, project: string): Promise<BackupSet[]> {
-  const r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "--log-level-stderr=warn", "info"], { timeoutMs: 60_000 });
+/**
+ * The repository's backup sets. Asked on the leader; with `version` and no leader (the cluster is down: the case a
+ * restore is for), asked in a one-off container that mounts the repository read-only.
+ */
+export async function listBackups(paths: StackPaths, project: string, version?: string): Promise<BackupSet[]> {
+  const info = ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "--log-level-stderr=warn", "info"];
+  const leader = version ? await leaderService(paths, project).catch(() => undefined) : "ask";
+  const r = leader
+    ? await inLeader(paths, project, info, { timeoutMs: 60_000 })
+    : await run("docker", [
+        "run", "--rm", "--network", "none", "--tmpfs", "/tmp",
+        "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`,
+        "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
+        "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher", "--entrypoint", "sh", imageRef("postgres", version!),
+        "-c", `stevie-pgbackrest-conf && mkdir -p /tmp/pgbackrest && chown postgres /tmp/pgbackrest && exec setpriv --reuid=postgres --regid=postgres --init-groups -- ${info.join(" ")}`,
+      ], { reject: false, timeoutMs: 120_000 });
   if (r.exitCode !== 0) throw new UserError(`could not read the backup repository: ${lastError(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`}`);
   const verified: Record<string, string> = {};
   for (const d of await readDrills(paths)) if (d.pass && d.set) verified[d.set] = d.at;
@@ -190,7 +206,6 @@ export function compareFacts(source: DbFacts, restored: DbFacts, pointInTime: bo
 
 export interface DrillOptions {
   set?: string;
-  /** ISO 8601: restore to this point in time instead of the end of the archive. */
   time?: string;
   /** Keep the restored container (for inspection); its name is in the result. */
   keep?: boolean;
@@ -204,72 +219,112 @@ export interface DrillResult extends DrillRecord {
   restored?: DbFacts;
 }
 
-async function psqlIn(container: string, sql: string): Promise<{ code: number; out: string }> {
+export async function psqlIn(container: string, sql: string): Promise<{ code: number; out: string }> {
   const r = await run("docker", ["exec", "-i", "-u", "postgres", container, "psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: sql, reject: false, timeoutMs: 120_000 });
   return { code: r.exitCode ?? 1, out: `${r.stdout}\n${r.stderr}` };
 }
 
-export async function drill(paths: StackPaths, project: string, opts: DrillOptions): Promise<DrillResult> {
-  const log = opts.log ?? (() => undefined);
-  if (opts.time && Number.isNaN(Date.parse(opts.time))) throw new UserError(`--time ${opts.time} is not an ISO 8601 time`, "for example 2026-11-30T14:05:00Z");
-  const sets = await listBackups(paths, project);
-  if (!sets.length) throw new UserError("there is no backup to drill yet", "run `stevie-stack backup` (the scheduler takes the first within minutes of install)");
-  if (opts.set && !sets.some((s) => s.label === opts.set)) throw new UserError(`no backup set ${opts.set}`, `sets: ${sets.map((s) => s.label).join(", ")}`);
-  if (opts.time && Date.parse(opts.time) < Date.parse(sets[0]!.stop)) {
-    throw new UserError(`--time ${opts.time} is before the oldest backup (${sets[0]!.stop}) and cannot be recovered`, `choose a time between ${sets[0]!.stop} and now`);
+/** What to restore: a set (default the newest), a point in time, or a set only up to its own end (`immediate`). */
+export interface RestoreTarget {
+  set?: string;
+  /** ISO 8601: restore to this point in time instead of the end of the archive. */
+  time?: string;
+  /** Stop as soon as the set is consistent instead of replaying the WAL archived after it. */
+  immediate?: boolean;
+}
+
+/** Refuse a target the repository cannot satisfy, before anything is started. */
+export function checkTarget(sets: BackupSet[], t: RestoreTarget, now = Date.now()): void {
+  if (t.time && Number.isNaN(Date.parse(t.time))) throw new UserError(`--time ${t.time} is not an ISO 8601 time`, "for example 2026-11-30T14:05:00Z");
+  if (t.set && t.time) throw new UserError("--set and --time are exclusive", "--time picks the backup set itself");
+  if (!sets.length) throw new UserError("there is no backup yet", "run `stevie-stack backup` (the scheduler takes the first within minutes of install)");
+  if (t.set && !sets.some((s) => s.label === t.set)) throw new UserError(`no backup set ${t.set}`, `sets: ${sets.map((s) => s.label).join(", ")}`);
+  if (t.time && Date.parse(t.time) < Date.parse(sets[0]!.stop)) {
+    throw new UserError(`--time ${t.time} is before the oldest backup (${sets[0]!.stop}) and cannot be recovered`, `choose a time between ${sets[0]!.stop} and now`);
   }
-  if (opts.time && Date.parse(opts.time) > Date.now()) throw new UserError(`--time ${opts.time} is in the future`);
-  const started = Date.now();
+  if (t.time && Date.parse(t.time) > now) throw new UserError(`--time ${t.time} is in the future`);
+}
+
+export interface CopySpec extends RestoreTarget {
+  container: string;
+  version: string;
+  /** `-v` mounts besides the repository and the key, e.g. a member's data volume for a restore. */
+  mounts?: string[];
+  env?: Record<string, string>;
+}
+
+/**
+ * Start a container that restores the repository and runs PostgreSQL on the result with no network, and wait until
+ * recovery has finished and it answers queries. Returns why it failed (empty: the copy is up).
+ */
+export async function startRestoredCopy(project: string, paths: StackPaths, spec: CopySpec): Promise<string[]> {
+  const args = [
+    "run", "-d", "--name", spec.container, "--network", "none",
+    "--label", `io.stevie-stack.project=${project}`, "--label", "io.stevie-stack.service=restored-copy",
+    "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`,
+    "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
+    ...(spec.mounts ?? []).flatMap((m) => ["-v", m]),
+    "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
+    ...Object.entries(spec.env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+    "--tmpfs", "/tmp", "--shm-size", "256m",
+    ...(spec.set ? ["-e", `DRILL_SET=${spec.set}`] : []),
+    ...(spec.time ? ["-e", `DRILL_TARGET_TIME=${new Date(spec.time).toISOString().replace("T", " ").replace("Z", "+00")}`] : []),
+    ...(spec.immediate && !spec.time ? ["-e", "DRILL_IMMEDIATE=1"] : []),
+    imageRef("postgres", spec.version), "drill",
+  ];
+  const started = await run("docker", args, { reject: false, timeoutMs: 120_000 });
+  if (started.exitCode !== 0) throw new UserError(`could not start the restore container: ${started.stderr.trim()}`);
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    const state = await run("docker", ["inspect", "-f", "{{.State.Running}}", spec.container], { reject: false });
+    if (state.stdout.trim() !== "true") {
+      const logs = await run("docker", ["logs", "--tail", "30", spec.container], { reject: false });
+      const text = `${logs.stdout}\n${logs.stderr}`;
+      return [
+        /recovery ended before configured recovery target/.test(text)
+          ? "restore failed: nothing was committed after --time in the archived WAL yet (WAL reaches the repository within a minute): choose an earlier time or try again shortly"
+          : `restore failed: ${lastError(text) || "the restored server stopped"}`,
+      ];
+    }
+    const q = await psqlIn(spec.container, "SELECT pg_is_in_recovery();");
+    if (q.code === 0 && q.out.trim().startsWith("f")) return [];
+    if (Date.now() > deadline) return ["the restored copy did not finish recovery within 30 minutes"];
+    await new Promise((r) => setTimeout(r, 1_000));
+  }
+}
+
+/** Production's facts, read on the leader. */
+export async function productionFacts(paths: StackPaths, project: string): Promise<DbFacts> {
   const src = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: FACTS_SQL, timeoutMs: 120_000 });
   if (src.exitCode !== 0) throw new UserError(`could not read production for comparison: ${lastError(`${src.stdout}\n${src.stderr}`)}`);
-  const source = parseFacts(src.stdout);
+  return parseFacts(src.stdout);
+}
+
+/** The restored copy's facts, or why it cannot give them. */
+export async function copyFacts(container: string): Promise<{ facts?: DbFacts; failure?: string }> {
+  const q = await psqlIn(container, FACTS_SQL);
+  return q.code !== 0 ? { failure: `the restored copy does not answer: ${lastError(q.out)}` } : { facts: parseFacts(q.out) };
+}
+
+export async function drill(paths: StackPaths, project: string, opts: DrillOptions): Promise<DrillResult> {
+  const log = opts.log ?? (() => undefined);
+  const sets = await listBackups(paths, project);
+  checkTarget(sets, opts);
+  const started = Date.now();
+  const source = await productionFacts(paths, project);
 
   const container = `${project}-drill-${Date.now()}`;
   const set = opts.set ?? (opts.time ? undefined : sets.at(-1)!.label);
   log(`restoring ${opts.time ? `to ${opts.time}` : `backup ${set} and the archived WAL after it`} into ${container} (no network)`);
-  const args = [
-    "run", "-d", "--name", container, "--network", "none",
-    "--label", `io.stevie-stack.project=${project}`, "--label", "io.stevie-stack.service=drill",
-    "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`,
-    "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
-    "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
-    "--tmpfs", "/tmp", "--shm-size", "256m",
-    ...(set ? ["-e", `DRILL_SET=${set}`] : []),
-    ...(opts.time ? ["-e", `DRILL_TARGET_TIME=${new Date(opts.time).toISOString().replace("T", " ").replace("Z", "+00")}`] : []),
-    imageRef("postgres", opts.version), "drill",
-  ];
   const failures: string[] = [];
   let restored: DbFacts | undefined;
   try {
-    const started2 = await run("docker", args, { reject: false, timeoutMs: 120_000 });
-    if (started2.exitCode !== 0) throw new UserError(`could not start the drill container: ${started2.stderr.trim()}`);
-    // Ready when recovery has finished and the copy accepts queries (or the container died).
-    const deadline = Date.now() + 30 * 60_000;
-    for (;;) {
-      const state = await run("docker", ["inspect", "-f", "{{.State.Running}}", container], { reject: false });
-      if (state.stdout.trim() !== "true") {
-        const logs = await run("docker", ["logs", "--tail", "30", container], { reject: false });
-        const text = `${logs.stdout}\n${logs.stderr}`;
-        failures.push(
-          /recovery ended before configured recovery target/.test(text)
-            ? "restore failed: nothing was committed after --time in the archived WAL yet (WAL reaches the repository within a minute): choose an earlier time or try again shortly"
-            : `restore failed: ${lastError(text) || "the restored server stopped"}`,
-        );
-        break;
-      }
-      const q = await psqlIn(container, "SELECT pg_is_in_recovery();");
-      if (q.code === 0 && q.out.trim().startsWith("f")) break;
-      if (Date.now() > deadline) {
-        failures.push("the restored copy did not finish recovery within 30 minutes");
-        break;
-      }
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
+    failures.push(...(await startRestoredCopy(project, paths, { container, version: opts.version, set, time: opts.time })));
     if (!failures.length) {
-      const q = await psqlIn(container, FACTS_SQL);
-      if (q.code !== 0) failures.push(`the restored copy does not answer: ${lastError(q.out)}`);
+      const q = await copyFacts(container);
+      if (q.failure) failures.push(q.failure);
       else {
-        restored = parseFacts(q.out);
+        restored = q.facts!;
         failures.push(...compareFacts(source, restored, Boolean(opts.time)));
       }
     }

@@ -1,3 +1,5 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { run } from "../../cli/exec.js";
@@ -7,12 +9,15 @@ import { leaderService } from "../../cli/stack/cluster.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import type { BackupSet, DrillResult } from "../../cli/stack/backup.js";
+import type { RestoreResult } from "../../cli/stack/restore.js";
 import { runCli } from "../setup/cli.js";
 import { probeTable } from "../setup/data.js";
 
 /**
  * Backups and restore drills on the installed stack: pgBackRest backups, a point-in-time restore that holds exactly
- * the rows committed before the target, a drill of the newest backup that passes, and a tampered backup that fails.
+ * the rows committed before the target, a drill of the newest backup that passes, and a tampered backup that fails;
+ * then `restore` switches the stack itself to a point in time, `restore rollback` back, and `restore confirm` after
+ * restoring the newest state deletes the data kept aside.
  */
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);
@@ -66,6 +71,30 @@ describe.sequential("backups and restore drills", () => {
     expect(fullSet.walStart).toMatch(/^[0-9A-F]{24}$/);
     expect(fullSet.sizeBytes).toBeGreaterThan(10 * 1024 * 1024); // the catalogue with its vectors
     report(`full backup: ${seconds.toFixed(1)} s, database ${(fullSet.sizeBytes / 1048576).toFixed(1)} MB, ${(fullSet.repoBytes / 1048576).toFixed(1)} MB in the repository (compressed, encrypted)`);
+  });
+
+  it("stores an encrypted snapshot of the stack directory and Redis with a backup, and exports it only with the right key", { timeout: 600_000 }, async () => {
+    const b = await cli(["backup", "--type", "incr", "--json"]);
+    expect(b.code, b.stderr).toBe(0);
+    const taken = b.json() as { set: BackupSet; snapshot: { bytes: number; redis: boolean } };
+    expect(taken.snapshot.redis).toBe(true);
+    const sets = (await cli(["backup", "list", "--json"])).json() as BackupSet[];
+    expect(sets.find((s) => s.label === taken.set.label)?.stackSnapshot).toBe(true);
+
+    const to = join(stack.dir, "..", `export-${Date.now()}`);
+    const e = await cli(["backup", "export-stack", "--set", taken.set.label, "--to", to, "--json"]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(await readFile(join(to, "stevie.yaml"), "utf8")).toBe(await readFile(join(stack.dir, "stevie.yaml"), "utf8"));
+    expect(await readFile(join(to, "secrets", "postgres_password"), "utf8")).toBe(await readFile(join(stack.dir, "secrets", "postgres_password"), "utf8"));
+    expect((await readFile(join(to, "redis-dump.rdb"))).subarray(0, 5).toString()).toBe("REDIS");
+    report(`stack snapshot with backup ${taken.set.label}: ${(taken.snapshot.bytes / 1024).toFixed(0)} KB encrypted, ${(e.json() as { files: number }).files} files`);
+
+    const wrongKey = join(stack.dir, "..", "wrong-key");
+    await writeFile(wrongKey, "not the key\n", { mode: 0o600 });
+    const w = await runCli(["backup", "export-stack", "--set", taken.set.label, "--to", `${to}-2`, "--project", stack.project, "--key-file", wrongKey, "--dir", "/nonexistent"]);
+    expect(w.code).toBe(1);
+    expect(w.stderr).toMatch(/does not open with this key: wrong key/);
+    await rm(to, { recursive: true, force: true });
   });
 
   it("restores to a point in time: exactly the rows committed before it", { timeout: 600_000 }, async () => {
@@ -126,5 +155,72 @@ describe.sequential("backups and restore drills", () => {
     const early = await cli(["drill", "--time", "2001-01-01T00:00:00Z"]);
     expect(early.code).toBe(1);
     expect(early.stderr).toMatch(/before the oldest backup/);
+  });
+
+  /** Rows of the probe table, through HAProxy; the first query after a switch may meet a connection the switch cut. */
+  async function probe(): Promise<string> {
+    for (let i = 0; ; i++) {
+      try {
+        const r = await pool.query<{ n: string; top: number }>("SELECT count(*) AS n, max(seq) AS top FROM backup_probe");
+        return `${r.rows[0]!.n}|${r.rows[0]!.top}`;
+      } catch (e) {
+        if (i >= 10) throw e;
+        await sleep(1_000);
+      }
+    }
+  }
+
+  const memberDirs = async (member: string) =>
+    (await run("docker", ["run", "--rm", "-v", `${stack.project}_${member}-data:/data`, "--entrypoint", "ls", imageRef("postgres", packageVersion()), "/data"])).stdout.trim().split("\n").sort();
+
+  it("restores the stack itself to a point in time, rolls back to the kept data, and deletes it once confirmed", { timeout: 900_000 }, async () => {
+    expect(await probe()).toBe("150|150");
+    await pool.query("INSERT INTO backup_probe (seq) SELECT g FROM generate_series(151, 160) g");
+    await sleep(1_500);
+    const target = (await pool.query<{ t: Date }>("SELECT clock_timestamp() AS t")).rows[0]!.t.toISOString();
+    await sleep(1_500);
+    await pool.query("INSERT INTO backup_probe (seq) SELECT g FROM generate_series(161, 170) g");
+    await archiveNow();
+
+    const refused = await cli(["restore", "--time", target]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/restore cancelled; nothing was changed[\s\S]*--yes/);
+    const both = await cli(["restore", "--latest", "--time", target, "--yes"]);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/exactly one of --latest, --set ID or --time/);
+
+    const r = await cli(["restore", "--time", target, "--yes", "--json"]);
+    expect(r.code, r.stderr).toBe(0);
+    const res = r.json() as RestoreResult;
+    expect(res.snapshot).toMatch(/I$/);
+    expect(res.postBackup).toMatch(/F$/);
+    expect(res.restored.invalidIndexes).toEqual([]);
+    expect(await probe()).toBe("160|160");
+    report(`restore --time: the stack holds exactly the 160 rows before the target; database unavailable ${res.downtimeSeconds.toFixed(1)} s, ${res.totalSeconds.toFixed(1)} s in all (snapshot, restore, checks, switch, backup)`);
+    const status = await cli(["status", "--json"]);
+    const members = (status.json() as { dataTier: { postgres: { members: { member: string; state: string }[] } } }).dataTier.postgres.members;
+    expect(members.map((m) => m.state).sort()).toEqual(["running", "streaming"]);
+    expect(await memberDirs("postgres-2")).toEqual(["pgdata", `pre-restore-${res.stamp}`]);
+    const again = await cli(["restore", "--latest", "--yes"]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/still kept[\s\S]*restore confirm/);
+
+    const back = await cli(["restore", "rollback", "--yes", "--json"]);
+    expect(back.code, back.stderr).toBe(0);
+    expect(await probe()).toBe("170|170");
+    report("restore rollback: the stack holds the 170 rows it had before the restore again");
+
+    const latest = await cli(["restore", "--latest", "--yes", "--json"]);
+    expect(latest.code, latest.stderr).toBe(0);
+    expect(await probe()).toBe("170|170");
+    const stamp = (latest.json() as RestoreResult).stamp;
+    expect(await memberDirs("postgres-1")).toEqual(["pgdata", `pre-restore-${stamp}`]);
+    const ok = await cli(["restore", "confirm", "--yes"]);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(await memberDirs("postgres-1")).toEqual(["pgdata"]);
+    expect(await memberDirs("postgres-2")).toEqual(["pgdata"]);
+    const none = await cli(["restore", "confirm", "--yes"]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/no restore waiting/);
   });
 });

@@ -1,21 +1,43 @@
 #!/bin/sh
-# A restore drill's throwaway server: restores the stack's repository (mounted read-only) into this container and
-# starts PostgreSQL on it, alone (no network, no archiving, no replication). DRILL_SET picks a backup set (default:
-# the newest), DRILL_TARGET_TIME a point in time to stop at (default: the end of the archived WAL).
+# A restored copy of the stack's repository, started alone (no network, no archiving, no replication): a restore
+# drill's throwaway server, or the new cluster `stevie-stack restore` checks before switching to it.
+# DRILL_SET picks a backup set (default: the newest); DRILL_TARGET_TIME a point in time to stop at; DRILL_IMMEDIATE=1
+# stops as soon as the set is consistent; neither: the end of the archived WAL.
+# PROMOTE_EXISTING=1 restores nothing: the data already in PGDATA (kept from before a restore) is recovered to the end
+# of its own timeline and promoted, with the repository's history in view, so its new timeline is one the archive never had.
 # Prints "restored in N s" and keeps PostgreSQL in the foreground; the CLI verifies it with psql over docker exec.
 set -eu
 stevie-pgbackrest-conf
 mkdir -p "$PGDATA" /run/postgresql /tmp/pgbackrest
-chown -R postgres:postgres "$(dirname "$PGDATA")" /run/postgresql /tmp/pgbackrest
+chown postgres:postgres "$(dirname "$PGDATA")" "$PGDATA" /run/postgresql /tmp/pgbackrest
 chmod 0700 "$PGDATA"
 set -- --stanza=stevie --pg1-path="$PGDATA" --archive-mode=off
 [ -n "${DRILL_SET:-}" ] && set -- "$@" --set="$DRILL_SET"
-if [ -n "${DRILL_TARGET_TIME:-}" ]; then set -- "$@" --type=time --target="$DRILL_TARGET_TIME" --target-action=promote; fi
+# Recovery stays on the backup's own timeline: a newer one in the archive is not followed.
+if [ -n "${DRILL_TARGET_TIME:-}" ]; then set -- "$@" --type=time --target="$DRILL_TARGET_TIME" --target-action=promote --target-timeline=current
+elif [ -n "${DRILL_IMMEDIATE:-}" ]; then set -- "$@" --type=immediate --target-action=promote
+else set -- "$@" --target-timeline=current; fi
 start=$(date +%s)
-setpriv --reuid=postgres --regid=postgres --init-groups -- pgbackrest "$@" restore
+if [ -n "${PROMOTE_EXISTING:-}" ]; then
+  # In postgresql.auto.conf, as pgBackRest writes them: read after Patroni's postgresql.conf, whose empty
+  # recovery_target_* lines would clash with the same settings given on the command line.
+  rm -f "$PGDATA/standby.signal"
+  touch "$PGDATA/recovery.signal"
+  sed -i '/^\(restore_command\|recovery_target[a-z_]*\) /d' "$PGDATA/postgresql.auto.conf"  # an earlier attempt's
+  cat >> "$PGDATA/postgresql.auto.conf" <<'CONF'
+restore_command = 'pgbackrest --stanza=stevie archive-get %f "%p"'
+recovery_target_timeline = 'current'
+CONF
+  chown postgres "$PGDATA/recovery.signal" "$PGDATA/postgresql.auto.conf"
+  set --
+else
+  setpriv --reuid=postgres --regid=postgres --init-groups -- pgbackrest "$@" restore
+  set --
+fi
 echo "restored in $(( $(date +%s) - start )) s"
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -D "$PGDATA" \
   -c listen_addresses='' -c unix_socket_directories=/run/postgresql -c port=5432 \
-  -c archive_mode=off -c archive_command='' -c synchronous_standby_names='' -c primary_conninfo='' \
+  -c archive_mode=off -c archive_command='' \
+  -c synchronous_standby_names='' -c primary_conninfo='' \
   -c hba_file="$PGDATA/pg_hba.conf" -c ident_file="$PGDATA/pg_ident.conf" \
-  -c shared_buffers=128MB
+  -c shared_buffers=128MB "$@"

@@ -1,0 +1,268 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { UserError } from "../errors.js";
+import { run } from "../exec.js";
+import { STANZA, checkTarget, compareFacts, copyFacts, lastError, listBackups, productionFacts, psqlIn, startRestoredCopy, type DbFacts, type RestoreTarget } from "./backup.js";
+import { leaderOf, patroniMembers } from "./cluster.js";
+import { compose } from "./compose-cli.js";
+import { readIfExists, writeAtomic } from "./files.js";
+import type { StackPaths } from "./paths.js";
+import { imageRef } from "./services/common.js";
+import { BACKUP_VOLUME } from "./services/postgres.js";
+import { ETCD_MEMBERS, PATRONI_SCOPE } from "./topology.js";
+
+/**
+ * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.
+ *
+ * 1. A snapshot of the current cluster first (an incremental backup), when it still has a leader.
+ * 2. The chosen point is restored beside production, in a new directory of the first member's volume, by a
+ *    container with no network; it must recover and pass the drill's checks (pgvector, indexes valid, every table,
+ *    the same nearest neighbours as the backup's catalogue) before anything in production is touched.
+ * 3. The switch: every member stops; Patroni's keys are cleared from etcd; each member's data directory is moved
+ *    aside (kept, not deleted) and the restored one takes the first member's place; the first member starts and
+ *    Patroni takes it over as the leader; the others start empty and clone from it.
+ * 4. A full backup of the new cluster, so every later point has a backup on its timeline.
+ * The old data stays until `restore confirm` deletes it; `restore rollback` switches back to it.
+ */
+const MOUNT = "/var/lib/postgresql/data";
+const DATA = "pgdata";
+const DCS_PREFIX = `/stevie-stack/${PATRONI_SCOPE}/`;
+
+export interface RestoreState {
+  stamp: string;
+  at: string;
+  target: RestoreTarget & { latest?: boolean };
+  members: string[];
+  /** The leader when the restore began: rollback hands its data back to the same member. */
+  previousLeader?: string;
+  switchedAt?: string;
+}
+
+export interface RestoreResult {
+  stamp: string;
+  snapshot?: string;
+  target: RestoreState["target"];
+  restored: DbFacts;
+  leader: string;
+  /** Seconds from the start of the switch until the new leader accepted writes. */
+  downtimeSeconds: number;
+  totalSeconds: number;
+  postBackup?: string;
+  warnings: string[];
+}
+
+const statePath = (paths: StackPaths) => join(paths.state, "restore.json");
+
+export async function readRestoreState(paths: StackPaths): Promise<RestoreState | undefined> {
+  const text = await readIfExists(statePath(paths));
+  return text ? (JSON.parse(text) as RestoreState) : undefined;
+}
+
+/** A shell script run as root in a one-off container holding one member's data volume at /data (no network). */
+async function onVolume(project: string, member: string, version: string, script: string): Promise<void> {
+  const r = await run("docker", ["run", "--rm", "--network", "none", "-v", `${project}_${member}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-euc", script], { reject: false, timeoutMs: 30 * 60_000 });
+  if (r.exitCode !== 0) throw new UserError(`could not rearrange the data of ${member}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
+}
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + seconds * 1000;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new UserError(`${what} did not happen within ${seconds} s`, "see `stevie-stack status` and `stevie-stack logs postgres-1`");
+    await wait(2_000);
+  }
+}
+
+/** Clear the cluster's keys in etcd, so the member that starts first takes the cluster over with its own data. */
+async function clearDcs(paths: StackPaths, project: string): Promise<void> {
+  const errors: string[] = [];
+  for (const m of ETCD_MEMBERS) {
+    const r = await compose(paths, project, ["exec", "-T", m, "etcdctl", "--endpoints=http://127.0.0.1:2379", "del", "--prefix", DCS_PREFIX], { reject: false, timeoutMs: 30_000 });
+    if (r.exitCode === 0) return;
+    errors.push(`${m}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
+  }
+  throw new UserError(`could not clear the cluster state in etcd: ${errors.join("; ")}`, "etcd needs a quorum (2 of 3 members): `stevie-stack status`");
+}
+
+/**
+ * Stop every member, clear etcd, rearrange each member's data directory with `scripts[member]`, then start `first`,
+ * wait until Patroni made it the leader, and start the rest (they clone from it). Returns the seconds until a leader.
+ */
+async function switchData(paths: StackPaths, project: string, version: string, members: string[], first: string, scripts: Record<string, string>, log: (l: string) => void): Promise<number> {
+  const started = Date.now();
+  log(`stopping ${members.join(", ")}`);
+  const stop = await compose(paths, project, ["stop", "-t", "60", ...members], { reject: false });
+  if (stop.exitCode !== 0) throw new UserError(`could not stop the database members: ${stop.stderr.trim().split("\n").pop()}`);
+  await clearDcs(paths, project);
+  for (const m of members) if (scripts[m]) await onVolume(project, m, version, scripts[m]!);
+  log(`starting ${first}`);
+  await compose(paths, project, ["start", first]);
+  await waitFor(`${first} becoming the leader`, 300, async () => ((await leaderOf(paths, project, { postgres: [first] })) === first ? true : undefined));
+  const seconds = (Date.now() - started) / 1000;
+  const rest = members.filter((m) => m !== first);
+  if (rest.length) {
+    log(`starting ${rest.join(", ")} (they clone the new leader)`);
+    await compose(paths, project, ["start", ...rest]);
+    await waitFor("every replica streaming", 600, async () => {
+      const list = await patroniMembers(paths, project, { postgres: members });
+      return list.length === members.length && list.every((m) => m.role === "leader" || m.state === "streaming") ? true : undefined;
+    });
+  }
+  return seconds;
+}
+
+/**
+ * Shut a checked copy down cleanly and put the history file of the timeline it started into the repository, so the
+ * archive's timelines stay contiguous and a later promotion (Patroni's, or a failover's) picks one never used before.
+ * An abandoned copy archives nothing.
+ */
+async function finishCopy(paths: StackPaths, project: string, version: string, container: string, member: string, dir: string): Promise<void> {
+  // Recovery settings must not follow the data into the cluster (a replica would stop at the target).
+  const reset = await psqlIn(container, "ALTER SYSTEM RESET ALL; CHECKPOINT;");
+  if (reset.code !== 0) throw new UserError(`could not prepare the restored copy: ${lastError(reset.out)}`);
+  // SIGTERM: PostgreSQL (the container's first process) shuts down cleanly, with a checkpoint, and exits 0.
+  await run("docker", ["stop", "-t", "300", container], { reject: false, timeoutMs: 330_000 });
+  const exit = await run("docker", ["inspect", "-f", "{{.State.ExitCode}}", container], { reject: false });
+  if (exit.stdout.trim() !== "0") throw new UserError(`the restored copy did not shut down cleanly (exit ${exit.stdout.trim()}); production is untouched`);
+  const push = await run("docker", [
+    "run", "--rm", "--network", "none", "--tmpfs", "/tmp",
+    "-v", `${project}_${member}-data:${MOUNT}`, "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest`,
+    "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
+    "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher", "-e", `PGDATA=${MOUNT}/${dir}`,
+    "--entrypoint", "sh", imageRef("postgres", version), "-euc",
+    `stevie-pgbackrest-conf; mkdir -p /tmp/pgbackrest; chown postgres /tmp/pgbackrest
+     h=$(ls "$PGDATA"/pg_wal/*.history | sort | tail -1)
+     setpriv --reuid=postgres --regid=postgres --init-groups -- pgbackrest --stanza=${STANZA} archive-push "$h"`,
+  ], { reject: false, timeoutMs: 120_000 });
+  if (push.exitCode !== 0) throw new UserError(`could not archive the restored copy's timeline: ${lastError(`${push.stdout}\n${push.stderr}`) || `exit ${push.exitCode}`}; production is untouched`);
+}
+
+/** Takes a backup and returns its label (the command layer adds the stack snapshot). */
+export type TakeBackup = (type: "full" | "incr") => Promise<string | undefined>;
+
+export interface RestoreOptions extends RestoreTarget {
+  latest?: boolean;
+  version: string;
+  members: string[];
+  backup: TakeBackup;
+  log?: (line: string) => void;
+}
+
+export async function restore(paths: StackPaths, project: string, opts: RestoreOptions): Promise<RestoreResult> {
+  const log = opts.log ?? (() => undefined);
+  const began = Date.now();
+  const warnings: string[] = [];
+  const pending = await readRestoreState(paths);
+  if (pending?.switchedAt) {
+    throw new UserError(`the data from before the restore of ${pending.at} is still kept`, "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first");
+  }
+  const targets = [opts.latest, opts.set, opts.time].filter(Boolean).length;
+  if (targets !== 1) throw new UserError("say what to restore: exactly one of --latest, --set ID or --time ISO8601");
+  const sets = await listBackups(paths, project, opts.version);
+  checkTarget(sets, opts);
+  const members = opts.members;
+  const previousLeader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
+
+  // 1. The snapshot of what is about to be replaced.
+  let snapshot: string | undefined;
+  if (previousLeader) {
+    log("taking a snapshot of the current cluster (incremental backup) first");
+    snapshot = await opts.backup("incr");
+  } else warnings.push("no snapshot before the restore: the cluster has no leader (its data is still kept aside)");
+  const source = previousLeader ? await productionFacts(paths, project).catch(() => undefined) : undefined;
+
+  // 2. The new cluster, beside production.
+  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
+  const first = members[0]!;
+  const dir = `restore-${stamp}`;
+  const state: RestoreState = { stamp, at: new Date().toISOString(), target: { ...(opts.latest ? { latest: true } : {}), ...(opts.set ? { set: opts.set } : {}), ...(opts.time ? { time: opts.time } : {}) }, members, ...(previousLeader ? { previousLeader } : {}) };
+  await writeAtomic(statePath(paths), `${JSON.stringify(state, null, 2)}\n`);
+  const container = `${project}-restore-${stamp}`;
+  log(`restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} into ${first}:${dir} (no network)`);
+  let restored: DbFacts | undefined;
+  try {
+    const failures = await startRestoredCopy(project, paths, {
+      container, version: opts.version,
+      set: opts.set, time: opts.time, immediate: Boolean(opts.set),
+      mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${dir}` },
+    });
+    if (!failures.length) {
+      const q = await copyFacts(container);
+      if (q.failure) failures.push(q.failure);
+      else {
+        restored = q.facts!;
+        // Checked against production's catalogue only for --latest (a point in the past may predate an import).
+        if (source) failures.push(...compareFacts(source, restored, !opts.latest));
+        if (!restored.migration) failures.push("the restored copy has no migrations: it is not a stevie-stack database");
+      }
+    }
+    if (failures.length) throw new UserError(`the restored copy failed its checks; production is untouched:\n  ${failures.join("\n  ")}`);
+    await finishCopy(paths, project, opts.version, container, first, dir);
+  } catch (err) {
+    await run("docker", ["rm", "-f", "-v", container], { reject: false });
+    await onVolume(project, first, opts.version, `rm -rf /data/${dir}`).catch(() => undefined);
+    await rm(statePath(paths), { force: true });
+    throw err;
+  }
+  await run("docker", ["rm", "-f", "-v", container], { reject: false });
+
+  // 3. The switch. From here on the old data is kept aside in every member's volume under pre-restore-<stamp>.
+  const aside = `pre-restore-${stamp}`;
+  const scripts = Object.fromEntries(members.map((m) => [m, `if [ -e /data/${DATA} ]; then mv /data/${DATA} /data/${aside}; else mkdir /data/${aside}; fi${m === first ? `; mv /data/${dir} /data/${DATA}` : ""}`]));
+  const switchStart = Date.now();
+  const downtimeSeconds = await switchData(paths, project, opts.version, members, first, scripts, log);
+  await writeAtomic(statePath(paths), `${JSON.stringify({ ...state, switchedAt: new Date().toISOString() }, null, 2)}\n`);
+  log(`the restored cluster leads since ${((Date.now() - switchStart) / 1000).toFixed(1)} s after the switch began`);
+
+  // 4. A full backup on the new timeline.
+  let postBackup: string | undefined;
+  try {
+    postBackup = await opts.backup("full");
+  } catch (e) {
+    warnings.push(`the backup after the restore failed: ${(e as Error).message}; run \`stevie-stack backup\``);
+  }
+  return { stamp, ...(snapshot ? { snapshot } : {}), target: state.target, restored: restored!, leader: first, downtimeSeconds, totalSeconds: (Date.now() - began) / 1000, ...(postBackup ? { postBackup } : {}), warnings };
+}
+
+async function pendingRestore(paths: StackPaths): Promise<RestoreState> {
+  const s = await readRestoreState(paths);
+  if (!s?.switchedAt) throw new UserError("there is no restore waiting for confirmation");
+  return s;
+}
+
+/** Delete the data kept from before the restore. */
+export async function confirmRestore(paths: StackPaths, project: string, version: string): Promise<RestoreState> {
+  const s = await pendingRestore(paths);
+  for (const m of s.members) await onVolume(project, m, version, `rm -rf /data/pre-restore-${s.stamp}`);
+  await rm(statePath(paths), { force: true });
+  return s;
+}
+
+/**
+ * Switch back to the data from before the restore: the previous leader's data returns to its member, which leads;
+ * the other members clone it again. What was written to the restored cluster since is dropped (a snapshot is taken
+ * first when it can be).
+ */
+export async function rollbackRestore(paths: StackPaths, project: string, version: string, backup: TakeBackup, log: (l: string) => void = () => undefined): Promise<{ state: RestoreState; snapshot?: string; leader: string }> {
+  const s = await pendingRestore(paths);
+  const first = s.previousLeader ?? s.members[0]!;
+  const snapshot = await backup("incr").catch(() => undefined);
+  const aside = `pre-restore-${s.stamp}`;
+  // The kept data is promoted once on its own, beside production, so it starts a timeline the archive never had.
+  const container = `${project}-rollback-${s.stamp}`;
+  log(`preparing the data kept in ${first}:${aside}`);
+  try {
+    const failures = await startRestoredCopy(project, paths, { container, version, mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${aside}`, PROMOTE_EXISTING: "1" } });
+    if (failures.length) throw new UserError(`the kept data does not start: ${failures.join("; ")}; the restored cluster keeps running`);
+    await finishCopy(paths, project, version, container, first, aside);
+  } finally {
+    await run("docker", ["rm", "-f", "-v", container], { reject: false });
+  }
+  const scripts = Object.fromEntries(s.members.map((m) => [m, m === first ? `rm -rf /data/${DATA}; mv /data/${aside} /data/${DATA}` : `rm -rf /data/${DATA} /data/${aside}`]));
+  await switchData(paths, project, version, s.members, first, scripts, log);
+  await rm(statePath(paths), { force: true });
+  return { state: s, ...(snapshot ? { snapshot } : {}), leader: first };
+}
