@@ -155,11 +155,17 @@ export function buildProgram(): Command {
 
   withShared(program.command("drill"))
     .description("restore the newest backup (or a point in time) into a throwaway container and verify it against production")
+    .argument("[list]", "`list`: every drill so far, run by this CLI or by the stack on its schedule, with its result, RTO and RPO")
     .option("--set <label>", "a backup set from `backup list` (default: the newest)")
     .option("--time <iso8601>", "restore to this point in time, e.g. 2026-11-30T14:05:00Z")
     .option("--keep", "keep the restored container running for inspection")
-    .action(async (f: GlobalFlags & { set?: string; time?: string; keep?: boolean }) => {
-      const { runDrill, renderDrill } = await import("./commands/backup.js");
+    .action(async (what: string | undefined, f: GlobalFlags & { set?: string; time?: string; keep?: boolean }) => {
+      const { runDrill, renderDrill, runDrillList, renderDrills } = await import("./commands/backup.js");
+      if (what !== undefined && what !== "list") throw new UserError(`unknown drill action "${what}"`, "use `stevie-stack drill` or `stevie-stack drill list`");
+      if (what === "list") {
+        const drills = await runDrillList({ dir: f.dir ?? defaultStackDir() });
+        return out(f.json ? JSON.stringify(drills, null, 2) : renderDrills(drills));
+      }
       const r = await runDrill({ dir: f.dir ?? defaultStackDir(), set: f.set, time: f.time, keep: Boolean(f.keep), log: (l) => process.stderr.write(`${l}\n`) });
       out(f.json ? JSON.stringify(r, null, 2) : renderDrill(r));
       if (!r.pass) process.exitCode = 4;
@@ -183,6 +189,7 @@ export function buildProgram(): Command {
       }
       if (action === "rollback") {
         const r = await runRestoreRollback({ dir, yes: Boolean(f.yes), log }, confirmOrRefuse);
+        for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         return out(f.json ? JSON.stringify(r, null, 2) : `Rolled back to the data from before the restore of ${r.state.at}; ${r.leader} leads.${r.snapshot ? ` Snapshot of the restored cluster: backup ${r.snapshot}.` : ""}`);
       }
       const r = await runRestore({ dir, latest: f.latest, set: f.set, time: f.time, yes: Boolean(f.yes), log }, confirmOrRefuse);

@@ -1,6 +1,6 @@
 import { packageVersion } from "../package-root.js";
 import { recordAudit } from "../stack/audit.js";
-import { backupNow, drill, listBackups, type BackupSet, type DrillResult } from "../stack/backup.js";
+import { allDrills, backupNow, drill, listBackups, type BackupSet, type DrillRecord, type DrillResult } from "../stack/backup.js";
 import { redisTopology } from "../stack/cluster.js";
 import type { StackPaths } from "../stack/paths.js";
 import { exportSnapshot, listSnapshots, snapshotStack } from "../stack/snapshot.js";
@@ -64,6 +64,21 @@ export async function runDrill(opts: { dir: string; set?: string; time?: string;
   const r = await drill(paths, config.projectName, { ...opts, version: packageVersion() });
   await recordAudit(paths, config.projectName, { action: "drill", target: r.set ?? r.target, details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures } });
   return r;
+}
+
+export async function runDrillList(opts: { dir: string }): Promise<DrillRecord[]> {
+  const { paths, config } = await loadStack(opts.dir);
+  return allDrills(paths, config.projectName);
+}
+
+export function renderDrills(drills: DrillRecord[]): string {
+  if (!drills.length) return "No drills yet: run `stevie-stack drill` (the stack also runs one on a replica every backup.drillEveryHours).";
+  const rows = [["WHEN", "BY", "WHAT", "RESULT", "RTO", "RPO", "WHY"]];
+  for (const d of drills) {
+    rows.push([d.at, d.scheduled ? "stack" : "cli", d.target ? `time ${d.target}` : (d.set ?? "?"), d.pass ? "PASS" : "FAIL", `${d.rtoSeconds.toFixed(0)} s`, d.rpoSeconds === undefined ? "-" : `${d.rpoSeconds.toFixed(0)} s`, d.failures[0]?.slice(0, 80) ?? ""]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;

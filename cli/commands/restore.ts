@@ -1,7 +1,7 @@
 import { packageVersion } from "../package-root.js";
 import { UserError } from "../errors.js";
 import { recordAudit } from "../stack/audit.js";
-import { confirmRestore, restore, rollbackRestore, type RestoreResult } from "../stack/restore.js";
+import { checkTargetCount, confirmRestore, restore, rollbackRestore, type RestoreResult } from "../stack/restore.js";
 import type { StevieConfig } from "../config/schema.js";
 import type { StackPaths } from "../stack/paths.js";
 import { backupWithSnapshot } from "./backup.js";
@@ -21,8 +21,9 @@ export interface RestoreCommand {
 
 export async function runRestore(opts: RestoreCommand, confirm: (q: string) => Promise<boolean>): Promise<RestoreResult> {
   const { paths, config } = await loadStack(opts.dir);
+  checkTargetCount(opts);
   const what = opts.latest ? "the newest backup and all archived WAL" : opts.set ? `backup set ${opts.set}` : `the point in time ${opts.time}`;
-  if (!opts.yes && !(await confirm(`Restore ${what} into a new cluster and switch project ${config.projectName} to it? The database is unavailable for about a minute during the switch; the current data is kept until \`restore confirm\`.`))) {
+  if (!opts.yes && !(await confirm(`Restore ${what} into a new cluster and switch project ${config.projectName} to it? The database is unavailable for about a minute during the switch; writes made while the restore runs stay only in the current data, which is kept until \`restore confirm\`.`))) {
     throw new UserError("restore cancelled; nothing was changed", "pass --yes to skip the question");
   }
   const topo = await stackTopology(config);

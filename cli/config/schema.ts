@@ -85,6 +85,7 @@ export const configSchema = z
       .object({
         fullEveryHours: z.number().int().min(1).max(24 * 31).default(168).describe("a full pgBackRest backup this often (default weekly)"),
         diffEveryHours: z.number().int().min(1).max(24 * 31).default(24).describe("a differential backup this often between full ones (default daily)"),
+        drillEveryHours: z.number().int().min(0).max(24 * 365).default(168).describe("a restore drill inside the stack, on a replica, this often (default weekly; 0: never)"),
         retentionDays: z.number().int().min(1).max(3650).optional().describe("keep full backups (and what they need) this many days; default 7 in dev, 30 otherwise"),
       })
       .strict()

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkTarget, compareFacts, parseInfo, type DbFacts } from "./backup.js";
+import { checkTarget, compareFacts, judgeScheduled, parseInfo, type DbFacts } from "./backup.js";
 
 const info = JSON.stringify([
   {
@@ -64,8 +64,14 @@ describe("drill verification", () => {
   it("checks only what a point in time must share with production", () => {
     const earlier: DbFacts = { ...prod, counts: { ...prod.counts, categories: 1300 }, topk: {} };
     expect(compareFacts(prod, earlier, true)).toEqual([]);
+    // A point before a migration may lack a table production has now, but never pgvector or the migrations.
     const { audit_log: _dropped, ...withoutAudit } = prod.counts;
-    expect(compareFacts(prod, { ...earlier, counts: withoutAudit }, true)).toEqual(["table audit_log is missing from the restored copy"]);
+    expect(compareFacts(prod, { ...earlier, counts: withoutAudit }, true)).toEqual([]);
+    expect(compareFacts(prod, { ...earlier, vector: null, migration: null }, true)).toEqual([
+      "pgvector missing restored, production has 0.8.0",
+      "the restored copy has no migrations: it is not a stevie-stack database",
+    ]);
+    expect(compareFacts(prod, { ...prod, counts: withoutAudit }, false)).toEqual(["table audit_log is missing from the restored copy"]);
   });
 });
 
@@ -94,5 +100,33 @@ describe("restore targets", () => {
     expect(reason({ time: "2026-12-03T00:00:00Z" })).toMatch(/in the future/);
     expect(reason({ set: "20261130-152322F", time: "2026-12-01T12:00:00Z" })).toMatch(/exclusive/);
     expect(() => checkTarget([], {}, now)).toThrow(/no backup yet/);
+  });
+});
+
+describe("scheduled drills", () => {
+  const facts: DbFacts = {
+    migration: "20261130120000_catalogue",
+    vector: "0.8.0",
+    invalidIndexes: [],
+    indexes: 19,
+    counts: { categories: 1348, category_embeddings: 1348, audit_log: 12 },
+    topk: { "ABA-01": [1, 2, 3] },
+    newest: "2026-11-30T18:00:00Z",
+    archivedAt: null,
+  };
+
+  it("passes a copy that matches the replica, with RPO 0 when nothing is missing", () => {
+    const d = judgeScheduled({ at: "2026-11-30T19:00:00Z", set: "20261130-152322F", rtoSeconds: 31, source: facts, restored: facts });
+    expect(d).toEqual({ at: "2026-11-30T19:00:00Z", set: "20261130-152322F", scheduled: true, pass: true, rtoSeconds: 31, rpoSeconds: 0, failures: [] });
+  });
+
+  it("fails with the image's error, or with the same differences the CLI's drill reports", () => {
+    expect(judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: facts, restored: null, error: "restore failed: checksum mismatch" })).toMatchObject({ pass: false, failures: ["restore failed: checksum mismatch"] });
+    const broken = { ...facts, invalidIndexes: ["category_embeddings_hnsw"], counts: { ...facts.counts, categories: 1000 } };
+    const d = judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: facts, restored: broken });
+    expect(d.pass).toBe(false);
+    expect(d.failures.join(" ")).toMatch(/invalid indexes.*category_embeddings_hnsw/);
+    expect(d.failures.join(" ")).toMatch(/categories: 1000 rows restored, production has 1348/);
+    expect(judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: null, restored: facts }).failures[0]).toMatch(/facts could not be read/);
   });
 });

@@ -1,6 +1,8 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
+import { packageRoot } from "../package-root.js";
 import { compose } from "./compose-cli.js";
 import { leaderService } from "./cluster.js";
 import { readIfExists, writeAtomic } from "./files.js";
@@ -93,11 +95,53 @@ export interface DrillRecord {
   rtoSeconds: number;
   rpoSeconds?: number;
   failures: string[];
+  /** Run by the stack itself (on a replica, on a schedule) rather than by `stevie-stack drill`. */
+  scheduled?: boolean;
 }
 
 export async function readDrills(paths: StackPaths): Promise<DrillRecord[]> {
   const text = await readIfExists(drillLog(paths));
   return text ? (JSON.parse(text) as DrillRecord[]) : [];
+}
+
+/** What the image's scheduled drill (stevie-scheduled-drill) writes to the repository's drills/ directory. */
+export interface ScheduledDrillFile {
+  at: string;
+  set: string;
+  rtoSeconds: number;
+  /** The facts of the replica that ran it, read when the drill began. */
+  source: DbFacts | null;
+  restored: DbFacts | null;
+  error?: string;
+}
+
+/** Judge a scheduled drill with the same comparison as the CLI's drill. Pure. */
+export function judgeScheduled(f: ScheduledDrillFile): DrillRecord {
+  const failures = f.error
+    ? [f.error]
+    : !f.source
+      ? ["the replica's own facts could not be read for the comparison"]
+      : !f.restored
+        ? ["the restored copy gave no facts"]
+        : compareFacts(f.source, f.restored, false);
+  const rpoSeconds = f.source && f.restored && f.restored.newest === f.source.newest ? 0 : undefined;
+  return { at: f.at, set: f.set, scheduled: true, pass: failures.length === 0, rtoSeconds: f.rtoSeconds, ...(rpoSeconds !== undefined ? { rpoSeconds } : {}), failures };
+}
+
+/** The stack's own drills, judged; asked on the leader (none when there is no leader). */
+export async function scheduledDrills(paths: StackPaths, project: string): Promise<DrillRecord[]> {
+  const r = await inLeader(paths, project, ["sh", "-c", "for f in /var/lib/pgbackrest/drills/*.json; do [ -f \"$f\" ] && cat \"$f\" && echo; done; true"], { timeoutMs: 60_000 }).catch(() => undefined);
+  if (!r || r.exitCode !== 0) return [];
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => judgeScheduled(JSON.parse(l) as ScheduledDrillFile));
+}
+
+/** Every drill, the CLI's and the stack's own, oldest first. */
+export async function allDrills(paths: StackPaths, project: string): Promise<DrillRecord[]> {
+  const [mine, theirs] = await Promise.all([readDrills(paths), scheduledDrills(paths, project)]);
+  return [...mine, ...theirs].sort((a, b) => a.at.localeCompare(b.at));
 }
 
 /**
@@ -118,7 +162,7 @@ export async function listBackups(paths: StackPaths, project: string, version?: 
       ], { reject: false, timeoutMs: 120_000 });
   if (r.exitCode !== 0) throw new UserError(`could not read the backup repository: ${lastError(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`}`);
   const verified: Record<string, string> = {};
-  for (const d of await readDrills(paths)) if (d.pass && d.set) verified[d.set] = d.at;
+  for (const d of leader ? await allDrills(paths, project) : await readDrills(paths)) if (d.pass && d.set) verified[d.set] = d.at;
   return parseInfo(r.stdout, verified);
 }
 
@@ -154,26 +198,12 @@ export interface DbFacts {
   newest: string | null;
   /** Production only: when the newest WAL segment reached the repository. */
   archivedAt: string | null;
+  /** The timeline the server writes (or, on a replica, receives). */
+  timeline?: number | null;
 }
 
-/** One psql statement returning every fact as JSON. Row counts are exact (count(*)) for every table in public. */
-export const FACTS_SQL = `SET hnsw.ef_search = 100;
-SELECT json_build_object(
-  'migration', (SELECT name FROM pgmigrations ORDER BY id DESC LIMIT 1),
-  'vector', (SELECT extversion FROM pg_extension WHERE extname = 'vector'),
-  'invalidIndexes', (SELECT coalesce(json_agg(indexrelid::regclass::text), '[]'::json) FROM pg_index WHERE NOT indisvalid),
-  'indexes', (SELECT count(*) FROM pg_index i JOIN pg_class c ON c.oid = i.indrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'public'),
-  'counts', (SELECT coalesce(json_object_agg(table_name, (xpath('/row/c/text()', query_to_xml(format('SELECT count(*) AS c FROM public.%I', table_name), false, true, '')))[1]::text::bigint), '{}'::json)
-               FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'),
-  'topk', (SELECT coalesce(json_object_agg(q.code, q.ids), '{}'::json) FROM (
-             SELECT c.code, (SELECT json_agg(n.category_id) FROM (
-                 SELECT e2.category_id FROM category_embeddings e2 WHERE e2.model = 'use-lite-512'
-                  ORDER BY e2.embedding::vector(512) <=> e.embedding::vector(512) LIMIT 10) n) AS ids
-               FROM categories c JOIN category_embeddings e ON e.category_id = c.id AND e.model = 'use-lite-512'
-              WHERE c.id IN (SELECT id FROM categories ORDER BY code LIMIT 5)) q),
-  'newest', (SELECT max(at) FROM audit_log),
-  'archivedAt', (SELECT last_archived_time FROM pg_stat_archiver)
-);`;
+/** One psql statement returning every fact as JSON (the same file the image's scheduled drill runs). */
+export const factsSql = (): string => readFileSync(join(packageRoot(), "compose", "images", "postgres", "facts.sql"), "utf8");
 
 function parseFacts(out: string): DbFacts {
   const line = out.split("\n").find((l) => l.startsWith("{"));
@@ -188,11 +218,15 @@ const STATIC_TABLES = ["programs", "category_groups", "categories", "category_em
 export function compareFacts(source: DbFacts, restored: DbFacts, pointInTime: boolean): string[] {
   const failures: string[] = [];
   if (restored.migration !== source.migration && !pointInTime) failures.push(`migration ${restored.migration ?? "none"} restored, production is at ${source.migration ?? "none"}`);
-  if (restored.vector !== source.vector) failures.push(`pgvector ${restored.vector ?? "missing"} restored, production has ${source.vector ?? "none"}`);
+  // A point in time may predate a migration or an extension upgrade: it must only be whole and usable.
+  if (pointInTime ? !restored.vector : restored.vector !== source.vector) failures.push(`pgvector ${restored.vector ?? "missing"} restored, production has ${source.vector ?? "none"}`);
+  if (pointInTime && !restored.migration) failures.push("the restored copy has no migrations: it is not a stevie-stack database");
   if (restored.invalidIndexes.length) failures.push(`invalid indexes after restore: ${restored.invalidIndexes.join(", ")}`);
   if (restored.indexes !== source.indexes && !pointInTime) failures.push(`${restored.indexes} indexes restored, production has ${source.indexes}`);
   for (const t of Object.keys(source.counts)) {
-    if (!(t in restored.counts)) failures.push(`table ${t} is missing from the restored copy`);
+    if (!(t in restored.counts)) {
+      if (!pointInTime) failures.push(`table ${t} is missing from the restored copy`);
+    }
     else if (!pointInTime && STATIC_TABLES.includes(t) && restored.counts[t] !== source.counts[t]) failures.push(`${t}: ${restored.counts[t]} rows restored, production has ${source.counts[t]}`);
   }
   if (!pointInTime) {
@@ -231,6 +265,8 @@ export interface RestoreTarget {
   time?: string;
   /** Stop as soon as the set is consistent instead of replaying the WAL archived after it. */
   immediate?: boolean;
+  /** Follow this timeline (production's) through the archive; default: the backup's own. */
+  timeline?: number;
 }
 
 /** Refuse a target the repository cannot satisfy, before anything is started. */
@@ -270,6 +306,7 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
     ...(spec.set ? ["-e", `DRILL_SET=${spec.set}`] : []),
     ...(spec.time ? ["-e", `DRILL_TARGET_TIME=${new Date(spec.time).toISOString().replace("T", " ").replace("Z", "+00")}`] : []),
     ...(spec.immediate && !spec.time ? ["-e", "DRILL_IMMEDIATE=1"] : []),
+    ...(spec.timeline ? ["-e", `DRILL_TIMELINE=${spec.timeline}`] : []),
     imageRef("postgres", spec.version), "drill",
   ];
   const started = await run("docker", args, { reject: false, timeoutMs: 120_000 });
@@ -295,14 +332,14 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
 
 /** Production's facts, read on the leader. */
 export async function productionFacts(paths: StackPaths, project: string): Promise<DbFacts> {
-  const src = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: FACTS_SQL, timeoutMs: 120_000 });
+  const src = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"], { input: factsSql(), timeoutMs: 120_000 });
   if (src.exitCode !== 0) throw new UserError(`could not read production for comparison: ${lastError(`${src.stdout}\n${src.stderr}`)}`);
   return parseFacts(src.stdout);
 }
 
 /** The restored copy's facts, or why it cannot give them. */
 export async function copyFacts(container: string): Promise<{ facts?: DbFacts; failure?: string }> {
-  const q = await psqlIn(container, FACTS_SQL);
+  const q = await psqlIn(container, factsSql());
   return q.code !== 0 ? { failure: `the restored copy does not answer: ${lastError(q.out)}` } : { facts: parseFacts(q.out) };
 }
 
@@ -319,7 +356,7 @@ export async function drill(paths: StackPaths, project: string, opts: DrillOptio
   const failures: string[] = [];
   let restored: DbFacts | undefined;
   try {
-    failures.push(...(await startRestoredCopy(project, paths, { container, version: opts.version, set, time: opts.time })));
+    failures.push(...(await startRestoredCopy(project, paths, { container, version: opts.version, set, time: opts.time, ...(source.timeline ? { timeline: source.timeline } : {}) })));
     if (!failures.length) {
       const q = await copyFacts(container);
       if (q.failure) failures.push(q.failure);

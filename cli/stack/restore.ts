@@ -33,7 +33,9 @@ export interface RestoreState {
   at: string;
   target: RestoreTarget & { latest?: boolean };
   members: string[];
-  /** The leader when the restore began: rollback hands its data back to the same member. */
+  /** `switching` from the moment the first member stops: from then on only `restore rollback` (or confirm) may act. */
+  phase: "preparing" | "switching" | "switched";
+  /** The leader when the switch began: rollback hands its data back to the same member. */
   previousLeader?: string;
   switchedAt?: string;
 }
@@ -88,14 +90,19 @@ async function clearDcs(paths: StackPaths, project: string): Promise<void> {
 }
 
 /**
- * Stop every member, clear etcd, rearrange each member's data directory with `scripts[member]`, then start `first`,
- * wait until Patroni made it the leader, and start the rest (they clone from it). Returns the seconds until a leader.
+ * Stop every member (replicas first, so none of them is elected while the leader stops), clear etcd, rearrange each
+ * member's data directory with `scripts[member]` (written so that running them twice is harmless), then start
+ * `first`, wait until Patroni made it the leader, and start the rest (they clone from it). Returns the seconds until
+ * a leader, and a warning when the replicas have not caught up yet (they keep cloning on their own).
  */
-async function switchData(paths: StackPaths, project: string, version: string, members: string[], first: string, scripts: Record<string, string>, log: (l: string) => void): Promise<number> {
+async function switchData(paths: StackPaths, project: string, version: string, members: string[], first: string, scripts: Record<string, string>, log: (l: string) => void, leader?: string): Promise<{ seconds: number; warning?: string }> {
   const started = Date.now();
-  log(`stopping ${members.join(", ")}`);
-  const stop = await compose(paths, project, ["stop", "-t", "60", ...members], { reject: false });
-  if (stop.exitCode !== 0) throw new UserError(`could not stop the database members: ${stop.stderr.trim().split("\n").pop()}`);
+  const order = [...members.filter((m) => m !== leader), ...(leader ? [leader] : [])];
+  log(`stopping ${order.join(", ")}`);
+  for (const m of order) {
+    const stop = await compose(paths, project, ["stop", "-t", "60", m], { reject: false });
+    if (stop.exitCode !== 0) throw new UserError(`could not stop ${m}: ${stop.stderr.trim().split("\n").pop()}`, "nothing was moved yet; `stevie-stack restore rollback` starts the old cluster again");
+  }
   await clearDcs(paths, project);
   for (const m of members) if (scripts[m]) await onVolume(project, m, version, scripts[m]!);
   log(`starting ${first}`);
@@ -103,15 +110,50 @@ async function switchData(paths: StackPaths, project: string, version: string, m
   await waitFor(`${first} becoming the leader`, 300, async () => ((await leaderOf(paths, project, { postgres: [first] })) === first ? true : undefined));
   const seconds = (Date.now() - started) / 1000;
   const rest = members.filter((m) => m !== first);
-  if (rest.length) {
-    log(`starting ${rest.join(", ")} (they clone the new leader)`);
-    await compose(paths, project, ["start", ...rest]);
-    await waitFor("every replica streaming", 600, async () => {
-      const list = await patroniMembers(paths, project, { postgres: members });
-      return list.length === members.length && list.every((m) => m.role === "leader" || m.state === "streaming") ? true : undefined;
-    });
+  if (!rest.length) return { seconds };
+  log(`starting ${rest.join(", ")} (they clone the new leader)`);
+  await compose(paths, project, ["start", ...rest]);
+  const streaming = await waitFor("every replica streaming", 600, async () => {
+    const list = await patroniMembers(paths, project, { postgres: members });
+    return list.length === members.length && list.every((m) => m.role === "leader" || m.state === "streaming") ? true : undefined;
+  }).catch(() => false);
+  return { seconds, ...(streaming ? {} : { warning: "the replicas were still cloning after 10 minutes; they go on by themselves: watch `stevie-stack status`" }) };
+}
+
+/** The timeline production runs on: a restore follows it (not an abandoned branch, not the backup's old one). */
+async function liveTimeline(paths: StackPaths, project: string, members: string[], version: string): Promise<number | undefined> {
+  const leader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
+  if (leader) {
+    const r = await compose(paths, project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int"], { reject: false, timeoutMs: 30_000 });
+    const n = Number(r.stdout.trim());
+    if (r.exitCode === 0 && n > 0) return n;
   }
-  return seconds;
+  // No leader: the newest checkpoint's timeline among the members' data directories.
+  let best: number | undefined;
+  for (const m of members) {
+    const r = await run("docker", ["run", "--rm", "--network", "none", "-u", "postgres", "-v", `${project}_${m}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-c", `pg_controldata /data/${DATA} 2>/dev/null | sed -n "s/^Latest checkpoint's TimeLineID: *//p"`], { reject: false, timeoutMs: 60_000 });
+    const n = Number(r.stdout.trim());
+    if (n > 0 && (best === undefined || n > best)) best = n;
+  }
+  return best;
+}
+
+/** Kilobytes free on the host filesystem that holds a member's volume. */
+async function freeKb(project: string, member: string, version: string): Promise<number> {
+  const r = await run("docker", ["run", "--rm", "--network", "none", "-v", `${project}_${member}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-c", "df -Pk /data | awk 'NR==2 {print $4}'"], { reject: false, timeoutMs: 60_000 });
+  return Number(r.stdout.trim()) || 0;
+}
+
+/** Switch the archive to a new WAL segment on the leader and wait (up to a minute) until it is in the repository. */
+async function flushArchive(paths: StackPaths, project: string, leader: string): Promise<boolean> {
+  const psql = (sql: string) => compose(paths, project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", sql], { reject: false, timeoutMs: 30_000 });
+  const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
+  if (!wal) return false;
+  for (let i = 0; i < 60; i++) {
+    if ((await psql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")).stdout.trim() >= wal) return true;
+    await wait(1_000);
+  }
+  return false;
 }
 
 /**
@@ -156,37 +198,50 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   const began = Date.now();
   const warnings: string[] = [];
   const pending = await readRestoreState(paths);
-  if (pending?.switchedAt) {
+  if (pending?.phase === "switched") {
     throw new UserError(`the data from before the restore of ${pending.at} is still kept`, "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first");
   }
-  const targets = [opts.latest, opts.set, opts.time].filter(Boolean).length;
-  if (targets !== 1) throw new UserError("say what to restore: exactly one of --latest, --set ID or --time ISO8601");
+  if (pending?.phase === "switching") {
+    throw new UserError(`the restore of ${pending.at} was interrupted while switching`, "run `stevie-stack restore rollback`: it brings the cluster from before back");
+  }
+  checkTargetCount(opts);
   const sets = await listBackups(paths, project, opts.version);
   checkTarget(sets, opts);
   const members = opts.members;
-  const previousLeader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
+  const first = members[0]!;
+  const leaderNow = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
 
-  // 1. The snapshot of what is about to be replaced.
+  // Room for the restored copy beside production (which must never run out of disk for its WAL).
+  const needKb = Math.ceil((sets.at(-1)!.sizeBytes * 1.3) / 1024) + 512 * 1024;
+  const haveKb = await freeKb(project, first, opts.version);
+  if (haveKb < needKb) throw new UserError(`not enough disk for the restored copy: ${(haveKb / 1024).toFixed(0)} MB free, about ${(needKb / 1024).toFixed(0)} MB needed`, "free space on the host (the old data is also kept until `restore confirm`)");
+
+  // 1. The snapshot of what is about to be replaced, and everything committed so far into the repository.
   let snapshot: string | undefined;
-  if (previousLeader) {
+  let source: DbFacts | undefined;
+  if (leaderNow) {
     log("taking a snapshot of the current cluster (incremental backup) first");
     snapshot = await opts.backup("incr");
+    if (!(await flushArchive(paths, project, leaderNow))) warnings.push("the newest WAL did not reach the repository within a minute: the last moments before the restore may be only in the kept data");
+    source = await productionFacts(paths, project).catch((e: Error) => {
+      warnings.push(`production could not be read for the comparison (${e.message}); the copy was checked on its own`);
+      return undefined;
+    });
   } else warnings.push("no snapshot before the restore: the cluster has no leader (its data is still kept aside)");
-  const source = previousLeader ? await productionFacts(paths, project).catch(() => undefined) : undefined;
+  const timeline = await liveTimeline(paths, project, members, opts.version);
 
   // 2. The new cluster, beside production.
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
-  const first = members[0]!;
   const dir = `restore-${stamp}`;
-  const state: RestoreState = { stamp, at: new Date().toISOString(), target: { ...(opts.latest ? { latest: true } : {}), ...(opts.set ? { set: opts.set } : {}), ...(opts.time ? { time: opts.time } : {}) }, members, ...(previousLeader ? { previousLeader } : {}) };
+  const state: RestoreState = { stamp, at: new Date().toISOString(), target: { ...(opts.latest ? { latest: true } : {}), ...(opts.set ? { set: opts.set } : {}), ...(opts.time ? { time: opts.time } : {}) }, members, phase: "preparing" };
   await writeAtomic(statePath(paths), `${JSON.stringify(state, null, 2)}\n`);
   const container = `${project}-restore-${stamp}`;
-  log(`restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} into ${first}:${dir} (no network)`);
+  log(`restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} into ${first}:${dir} (no network${timeline ? `, timeline ${timeline}` : ""})`);
   let restored: DbFacts | undefined;
   try {
     const failures = await startRestoredCopy(project, paths, {
       container, version: opts.version,
-      set: opts.set, time: opts.time, immediate: Boolean(opts.set),
+      set: opts.set, time: opts.time, immediate: Boolean(opts.set), ...(timeline && !opts.set ? { timeline } : {}),
       mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${dir}` },
     });
     if (!failures.length) {
@@ -195,8 +250,7 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
       else {
         restored = q.facts!;
         // Checked against production's catalogue only for --latest (a point in the past may predate an import).
-        if (source) failures.push(...compareFacts(source, restored, !opts.latest));
-        if (!restored.migration) failures.push("the restored copy has no migrations: it is not a stevie-stack database");
+        failures.push(...compareFacts(source ?? restored, restored, !opts.latest || !source));
       }
     }
     if (failures.length) throw new UserError(`the restored copy failed its checks; production is untouched:\n  ${failures.join("\n  ")}`);
@@ -211,11 +265,14 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
 
   // 3. The switch. From here on the old data is kept aside in every member's volume under pre-restore-<stamp>.
   const aside = `pre-restore-${stamp}`;
-  const scripts = Object.fromEntries(members.map((m) => [m, `if [ -e /data/${DATA} ]; then mv /data/${DATA} /data/${aside}; else mkdir /data/${aside}; fi${m === first ? `; mv /data/${dir} /data/${DATA}` : ""}`]));
-  const switchStart = Date.now();
-  const downtimeSeconds = await switchData(paths, project, opts.version, members, first, scripts, log);
-  await writeAtomic(statePath(paths), `${JSON.stringify({ ...state, switchedAt: new Date().toISOString() }, null, 2)}\n`);
-  log(`the restored cluster leads since ${((Date.now() - switchStart) / 1000).toFixed(1)} s after the switch began`);
+  const previousLeader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
+  await writeAtomic(statePath(paths), `${JSON.stringify({ ...state, phase: "switching", ...(previousLeader ? { previousLeader } : {}) }, null, 2)}\n`);
+  const keep = `[ -e /data/${aside} ] || { if [ -e /data/${DATA} ]; then mv /data/${DATA} /data/${aside}; else mkdir /data/${aside}; fi; }`;
+  const scripts = Object.fromEntries(members.map((m) => [m, m === first ? `${keep}; if [ -e /data/${dir} ]; then rm -rf /data/${DATA}; mv /data/${dir} /data/${DATA}; fi` : `${keep}; rm -rf /data/${DATA}`]));
+  const sw = await switchData(paths, project, opts.version, members, first, scripts, log, previousLeader);
+  if (sw.warning) warnings.push(sw.warning);
+  await writeAtomic(statePath(paths), `${JSON.stringify({ ...state, phase: "switched", ...(previousLeader ? { previousLeader } : {}), switchedAt: new Date().toISOString() }, null, 2)}\n`);
+  log(`the restored cluster leads, ${sw.seconds.toFixed(1)} s after the switch began`);
 
   // 4. A full backup on the new timeline.
   let postBackup: string | undefined;
@@ -224,18 +281,24 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   } catch (e) {
     warnings.push(`the backup after the restore failed: ${(e as Error).message}; run \`stevie-stack backup\``);
   }
-  return { stamp, ...(snapshot ? { snapshot } : {}), target: state.target, restored: restored!, leader: first, downtimeSeconds, totalSeconds: (Date.now() - began) / 1000, ...(postBackup ? { postBackup } : {}), warnings };
+  return { stamp, ...(snapshot ? { snapshot } : {}), target: state.target, restored: restored!, leader: first, downtimeSeconds: sw.seconds, totalSeconds: (Date.now() - began) / 1000, ...(postBackup ? { postBackup } : {}), warnings };
+}
+
+/** Exactly one of --latest, --set, --time. */
+export function checkTargetCount(t: RestoreTarget & { latest?: boolean }): void {
+  if ([t.latest, t.set, t.time].filter(Boolean).length !== 1) throw new UserError("say what to restore: exactly one of --latest, --set ID or --time ISO8601");
 }
 
 async function pendingRestore(paths: StackPaths): Promise<RestoreState> {
   const s = await readRestoreState(paths);
-  if (!s?.switchedAt) throw new UserError("there is no restore waiting for confirmation");
+  if (!s || s.phase === "preparing") throw new UserError("there is no restore waiting for confirmation");
   return s;
 }
 
 /** Delete the data kept from before the restore. */
 export async function confirmRestore(paths: StackPaths, project: string, version: string): Promise<RestoreState> {
   const s = await pendingRestore(paths);
+  if (s.phase !== "switched") throw new UserError("the restore was interrupted while switching: there is nothing to confirm", "run `stevie-stack restore rollback`");
   for (const m of s.members) await onVolume(project, m, version, `rm -rf /data/pre-restore-${s.stamp}`);
   await rm(statePath(paths), { force: true });
   return s;
@@ -243,26 +306,44 @@ export async function confirmRestore(paths: StackPaths, project: string, version
 
 /**
  * Switch back to the data from before the restore: the previous leader's data returns to its member, which leads;
- * the other members clone it again. What was written to the restored cluster since is dropped (a snapshot is taken
- * first when it can be).
+ * the other members clone it again. Writes to the restored cluster since are dropped, after a snapshot of them
+ * (refused when that snapshot fails while the restored cluster runs). Also finishes a restore interrupted mid-switch.
  */
-export async function rollbackRestore(paths: StackPaths, project: string, version: string, backup: TakeBackup, log: (l: string) => void = () => undefined): Promise<{ state: RestoreState; snapshot?: string; leader: string }> {
+export async function rollbackRestore(paths: StackPaths, project: string, version: string, backup: TakeBackup, log: (l: string) => void = () => undefined): Promise<{ state: RestoreState; snapshot?: string; leader: string; warnings: string[] }> {
   const s = await pendingRestore(paths);
+  const warnings: string[] = [];
   const first = s.previousLeader ?? s.members[0]!;
-  const snapshot = await backup("incr").catch(() => undefined);
+  const running = await leaderOf(paths, project, { postgres: s.members }).catch(() => undefined);
+  let snapshot: string | undefined;
+  if (running) {
+    snapshot = await backup("incr").catch((e: Error) => {
+      throw new UserError(`the snapshot of the restored cluster failed, so nothing was rolled back: ${e.message}`, "fix the backup (see `stevie-stack backup`) and run `restore rollback` again");
+    });
+  }
   const aside = `pre-restore-${s.stamp}`;
+  // Interrupted before the data moved: the previous leader's data is still its pgdata.
+  const has = await run("docker", ["run", "--rm", "--network", "none", "-v", `${project}_${first}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-c", `[ -e /data/${aside} ] && echo kept || echo in-place`], { reject: false });
+  const kept = has.stdout.trim() === "kept" ? aside : DATA;
   // The kept data is promoted once on its own, beside production, so it starts a timeline the archive never had.
   const container = `${project}-rollback-${s.stamp}`;
-  log(`preparing the data kept in ${first}:${aside}`);
+  log(`preparing the data kept in ${first}:${kept}`);
+  if (!running) {
+    // Nothing runs: stop what may be half-started so the kept data can be opened alone.
+    await compose(paths, project, ["stop", "-t", "60", ...s.members], { reject: false });
+  }
   try {
-    const failures = await startRestoredCopy(project, paths, { container, version, mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${aside}`, PROMOTE_EXISTING: "1" } });
-    if (failures.length) throw new UserError(`the kept data does not start: ${failures.join("; ")}; the restored cluster keeps running`);
-    await finishCopy(paths, project, version, container, first, aside);
+    const failures = await startRestoredCopy(project, paths, { container, version, mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${kept}`, PROMOTE_EXISTING: "1" } });
+    if (failures.length) throw new UserError(`the kept data does not start: ${failures.join("; ")}`, running ? "the restored cluster keeps running" : "the kept data is untouched; see `stevie-stack logs`");
+    await finishCopy(paths, project, version, container, first, kept);
   } finally {
     await run("docker", ["rm", "-f", "-v", container], { reject: false });
   }
-  const scripts = Object.fromEntries(s.members.map((m) => [m, m === first ? `rm -rf /data/${DATA}; mv /data/${aside} /data/${DATA}` : `rm -rf /data/${DATA} /data/${aside}`]));
-  await switchData(paths, project, version, s.members, first, scripts, log);
+  await writeAtomic(statePath(paths), `${JSON.stringify({ ...s, phase: "switching" }, null, 2)}\n`);
+  const scripts = Object.fromEntries(s.members.map((m) => [m, m === first ? `if [ -e /data/${aside} ]; then rm -rf /data/${DATA}; mv /data/${aside} /data/${DATA}; fi` : `rm -rf /data/${DATA} /data/${aside}`]));
+  const sw = await switchData(paths, project, version, s.members, first, scripts, log, running);
+  if (sw.warning) warnings.push(sw.warning);
   await rm(statePath(paths), { force: true });
-  return { state: s, ...(snapshot ? { snapshot } : {}), leader: first };
+  // A full backup on the timeline the stack now runs on.
+  await backup("full").catch((e: Error) => warnings.push(`the backup after the rollback failed: ${e.message}; run \`stevie-stack backup\``));
+  return { state: s, ...(snapshot ? { snapshot } : {}), leader: first, warnings };
 }

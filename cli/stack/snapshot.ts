@@ -46,13 +46,20 @@ export function decryptSnapshot(data: Buffer, passphrase: string): Buffer {
   }
 }
 
-function repoRun(project: string, version: string, script: string, opts: { input?: Buffer; writable?: boolean; args?: string[] } = {}) {
+/** A shell script in a one-off container with the repository at /var/lib/pgbackrest and `hostDir` (if any) at /x. */
+async function repoRun(project: string, version: string, script: string, opts: { writable?: boolean; hostDir?: string; args?: string[] } = {}) {
+  const volume = `${project}_${BACKUP_VOLUME}`;
+  // `docker run -v` would quietly create an empty volume for a mistyped project.
+  const exists = await run("docker", ["volume", "inspect", volume], { reject: false });
+  if (exists.exitCode !== 0) throw new UserError(`there is no backup volume ${volume}`, "check the project name (`docker volume ls`)");
   return run(
     "docker",
-    ["run", "--rm", "-i", "--network", "none", "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`, "--entrypoint", "sh", imageRef("postgres", version), "-euc", script, "sh", ...(opts.args ?? [])],
-    { reject: false, timeoutMs: 10 * 60_000, ...(opts.input ? { input: opts.input } : {}) },
+    ["run", "--rm", "--network", "none", "-v", `${volume}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`, ...(opts.hostDir ? ["-v", `${opts.hostDir}:/x`] : []), "--entrypoint", "sh", imageRef("postgres", version), "-euc", script, "sh", ...(opts.args ?? [])],
+    { reject: false, timeoutMs: 10 * 60_000 },
   );
 }
+
+const why = (r: { stdout: string; stderr: string; exitCode: number }) => (r.stderr || r.stdout).trim().split("\n").pop() || `exit ${r.exitCode}`;
 
 /**
  * Take the snapshot for backup set `label` and drop the ones whose set is gone. `redisMaster`: the service to dump
@@ -75,14 +82,16 @@ export async function snapshotStack(paths: StackPaths, project: string, version:
     await run("tar", ["-czf", tgz, "-C", paths.dir, ".", ...(redis ? ["-C", tmp, REDIS_DUMP] : [])]);
     const passphrase = (await readFile(join(paths.secrets, "pgbackrest_cipher"), "utf8")).trim();
     const sealed = encryptSnapshot(await readFile(tgz), passphrase);
+    await rm(tgz);
+    await writeFile(join(tmp, "snapshot.enc"), sealed, { mode: 0o600 });
     const w = await repoRun(
       project,
       version,
-      `mkdir -p ${DIR}; cat > ${DIR}/$1.tmp; mv ${DIR}/$1.tmp ${DIR}/$1.enc; chmod 0600 ${DIR}/$1.enc; chown -R postgres:postgres ${DIR}
+      `mkdir -p ${DIR}; cp /x/snapshot.enc ${DIR}/$1.tmp; mv ${DIR}/$1.tmp ${DIR}/$1.enc; chmod 0600 ${DIR}/$1.enc; chown -R postgres:postgres ${DIR}
        shift; for f in ${DIR}/*.enc; do n=$(basename "$f" .enc); case " $* " in *" $n "*) ;; *) rm -f "$f";; esac; done`,
-      { input: sealed, writable: true, args: [label, ...keep] },
+      { writable: true, hostDir: tmp, args: [label, ...keep] },
     );
-    if (w.exitCode !== 0) throw new UserError(`could not store the stack snapshot: ${(w.stderr || w.stdout).trim().split("\n").pop()}`, /space/i.test(w.stderr) ? "the backup volume is full" : undefined);
+    if (w.exitCode !== 0) throw new UserError(`could not store the stack snapshot: ${why(w)}`, /space/i.test(w.stderr) ? "the backup volume is full" : undefined);
     return { bytes: sealed.length, redis };
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -91,26 +100,28 @@ export async function snapshotStack(paths: StackPaths, project: string, version:
 
 /** Labels of the sets that have a snapshot. */
 export async function listSnapshots(project: string, version: string): Promise<string[]> {
-  const r = await repoRun(project, version, `ls ${DIR} 2>/dev/null || true`);
+  const r = await repoRun(project, version, `ls ${DIR} 2>/dev/null || true`).catch(() => ({ stdout: "" }));
   return r.stdout.split("\n").filter((l) => l.endsWith(".enc")).map((l) => l.slice(0, -4));
 }
 
 /** Decrypt set `label`'s snapshot into `to` (which must not exist or be empty), with the key in `keyFile`. */
 export async function exportSnapshot(project: string, version: string, label: string, keyFile: string, to: string): Promise<{ files: number; redis: boolean }> {
-  const r = await repoRun(project, version, `f=${DIR}/$1.enc; [ -f "$f" ] || { echo "no stack snapshot for backup set $1" >&2; exit 3; }; base64 -w0 "$f"`, { args: [label] });
-  if (r.exitCode !== 0) throw new UserError(r.stderr.trim().split("\n").pop() ?? "could not read the snapshot", "`stevie-stack backup list` shows which sets have one");
-  const plain = decryptSnapshot(Buffer.from(r.stdout, "base64"), (await readFile(keyFile, "utf8")).trim());
   const existing = await run("sh", ["-c", 'ls -A "$1" 2>/dev/null | head -1', "sh", to]);
   if (existing.stdout.trim()) throw new UserError(`${to} is not empty`, "export into a new directory");
-  await run("mkdir", ["-p", "-m", "0700", to]);
-  const tgz = join(to, ".snapshot.tgz");
-  await writeFile(tgz, plain, { mode: 0o600 });
+  const passphrase = (await readFile(keyFile, "utf8")).trim();
+  const tmp = await mkdtemp(join(tmpdir(), "stevie-export-"));
   try {
+    const r = await repoRun(project, version, `f=${DIR}/$1.enc; [ -f "$f" ] || { echo "no stack snapshot for backup set $1" >&2; exit 3; }; cp "$f" /x/snapshot.enc`, { hostDir: tmp, args: [label] });
+    if (r.exitCode !== 0) throw new UserError(why(r), "`stevie-stack backup list` shows which sets have one");
+    const plain = decryptSnapshot(await readFile(join(tmp, "snapshot.enc")), passphrase);
+    await run("mkdir", ["-p", to]);
+    await run("chmod", ["0700", to]);
+    const tgz = join(tmp, "snapshot.tgz");
+    await writeFile(tgz, plain, { mode: 0o600 });
     await run("tar", ["-xzf", tgz, "-C", to]);
+    const names = (await run("tar", ["-tzf", tgz])).stdout.split("\n").filter((l) => l && !l.endsWith("/"));
+    return { files: names.length, redis: names.some((n) => n.endsWith(REDIS_DUMP)) };
   } finally {
-    await rm(tgz, { force: true });
+    await rm(tmp, { recursive: true, force: true });
   }
-  const list = await run("tar", ["-tzf", "-"], { input: plain });
-  const names = list.stdout.split("\n").filter((l) => l && !l.endsWith("/"));
-  return { files: names.length, redis: names.some((n) => n.endsWith(REDIS_DUMP)) };
 }

@@ -133,6 +133,26 @@ describe.sequential("backups and restore drills", () => {
     expect(sets.find((s) => s.label === r.set)?.verified).toBeTruthy();
   });
 
+  it("runs the stack's own drill on a replica and judges it like the CLI's", { timeout: 600_000 }, async () => {
+    const leader = (await leaderService(paths, stack.project))!;
+    const replica = leader === "postgres-1" ? "postgres-2" : "postgres-1";
+    const started = Date.now();
+    const d = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", replica, "stevie-scheduled-drill"], { reject: false, timeoutMs: 600_000 });
+    expect(d.exitCode, d.stderr).toBe(0);
+    expect(d.stdout).toMatch(/"event":"drill"/);
+    const list = await cli(["drill", "list", "--json"]);
+    expect(list.code, list.stderr).toBe(0);
+    const mine = (list.json() as DrillResult[]).filter((r) => r.scheduled && Date.parse(r.at) >= started - 60_000);
+    expect(mine).toHaveLength(1);
+    expect(mine[0]!.pass, JSON.stringify(mine[0]!.failures)).toBe(true);
+    report(`scheduled drill on ${replica}: PASS, RTO ${mine[0]!.rtoSeconds} s, RPO ${mine[0]!.rpoSeconds ?? "?"} s`);
+    const sets = (await cli(["backup", "list", "--json"])).json() as BackupSet[];
+    expect(sets.find((s) => s.label === mine[0]!.set)?.verified).toBeTruthy();
+    // Nothing is left behind in the replica's volume.
+    const left = await compose(paths, stack.project, ["exec", "-T", replica, "ls", "/var/lib/postgresql/data"]);
+    expect(left.stdout.trim()).toBe("pgdata");
+  });
+
   it("fails the drill of a tampered backup with a clear reason, and refuses a time outside the backups", { timeout: 600_000 }, async () => {
     const b = await cli(["backup", "--type", "full", "--json"]);
     expect(b.code, b.stderr).toBe(0);

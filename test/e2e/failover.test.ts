@@ -190,6 +190,40 @@ describe.sequential("failover under load", () => {
     expect(members.find((m) => m.member === before)?.role).not.toBe("leader");
   });
 
+  it("a backup cut off by a leader failover fails with a clear message; earlier backups stay; the next one runs on the new leader", { timeout: 300_000 }, async () => {
+    const cli = (args: string[]) => runCli([...args, "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
+    const setsBefore = (JSON.parse((await cli(["backup", "list", "--json"])).stdout) as { label: string }[]).map((b) => b.label);
+    const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")!.member;
+    const backup = cli(["backup", "--type", "full", "--json"]);
+    // Stop the leader once pgBackRest has started copying on it.
+    await waitUntil("the backup to start", 60_000, async () => {
+      // pgBackRest holds <stanza>-backup.lock in its lock path while a backup runs.
+      const ps = await run("docker", ["exec", (await containerOf(leader)).id, "sh", "-c", "ls /tmp/pgbackrest 2>/dev/null | grep backup || true"], { reject: false });
+      return ps.stdout.trim() ? true : undefined;
+    });
+    const old = await containerOf(leader);
+    await run("docker", ["stop", old.id]);
+    const b = await backup;
+    const newLeader = await waitUntil("a new leader", 60_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader" && m.member !== leader)?.member);
+    await run("docker", ["start", old.id]);
+    if (b.code === 0) report("backup during failover: it finished before the leader stopped (nothing to show)");
+    else {
+      expect(b.code).toBe(1);
+      expect(b.stderr).toMatch(/backup failed: .+/);
+      expect(b.stderr).toMatch(/existing backups are untouched/);
+      report(`backup during failover: "${b.stderr.trim().split("\n")[0]}"`);
+    }
+    const after = await cli(["backup", "--type", "incr", "--json"]);
+    expect(after.code, after.stderr).toBe(0);
+    const setsAfter = (JSON.parse((await cli(["backup", "list", "--json"])).stdout) as { label: string }[]).map((x) => x.label);
+    for (const l of setsBefore) expect(setsAfter).toContain(l);
+    report(`backup on the new leader ${newLeader} after the failover: ${(JSON.parse(after.stdout) as { set: { label: string } }).set.label}`);
+    await waitUntil(`${leader} to rejoin as a streaming replica`, 180_000, async () => {
+      const m = (await patroniMembers(paths, stack.project, topo)).find((x) => x.member === leader);
+      return m && m.role !== "leader" && m.state === "streaming" ? m : undefined;
+    });
+  });
+
   it("one etcd member stopped: the leader stays and no write or read fails", { timeout: 120_000 }, async () => {
     const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
     const writes = steady((i) => pool.query("INSERT INTO failover_probe (seq) VALUES ($1)", [1_000_000 + i]), 20);

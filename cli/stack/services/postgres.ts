@@ -35,6 +35,7 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       BACKUP_RETENTION_DAYS: String(backupRetentionDays(ctx)),
       BACKUP_FULL_EVERY_HOURS: String(ctx.config.backup.fullEveryHours),
       BACKUP_DIFF_EVERY_HOURS: String(ctx.config.backup.diffEveryHours),
+      BACKUP_DRILL_EVERY_HOURS: String(ctx.config.backup.drillEveryHours),
     },
     volumes: [`${name}-data:/var/lib/postgresql/data`, `${BACKUP_VOLUME}:/var/lib/pgbackrest`],
     networks: ["data", "consensus"],

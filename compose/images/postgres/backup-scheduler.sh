@@ -2,10 +2,24 @@
 # Runs beside Patroni in every member; acts only on the leader. Every minute: a full backup when the newest full one
 # is older than BACKUP_FULL_EVERY_HOURS (or there is none), else a differential when the newest backup of any type
 # is older than BACKUP_DIFF_EVERY_HOURS. Then pgBackRest expires what the retention no longer needs.
-# The outcome of each run goes to the container log as one JSON line.
+# On a replica instead: a restore drill (stevie-scheduled-drill) when the newest drill record, or with none the oldest
+# backup, is older than BACKUP_DRILL_EVERY_HOURS (0: never). The outcome of each run goes to the log as one JSON line.
 set -u
 full_s=$(( ${BACKUP_FULL_EVERY_HOURS:-168} * 3600 ))
 diff_s=$(( ${BACKUP_DIFF_EVERY_HOURS:-24} * 3600 ))
+drill_s=$(( ${BACKUP_DRILL_EVERY_HOURS:-168} * 3600 ))
+drill_due() {
+  [ "$drill_s" -gt 0 ] || return 1
+  newest=$(ls -1 /var/lib/pgbackrest/drills/*.json 2>/dev/null | sort | tail -1)
+  if [ -n "$newest" ]; then since=$(stat -c %Y "$newest")
+  else since=$(pgbackrest --stanza=stevie --output=json --log-level-console=off info 2>/dev/null | python3 -c '
+import json, sys
+data = json.load(sys.stdin)
+backups = data[0].get("backup", []) if data else []
+print(backups[0]["timestamp"]["stop"] if backups else "")' 2>/dev/null)
+  fi
+  [ -n "$since" ] && [ $(( $(date +%s) - since )) -ge "$drill_s" ]
+}
 ages() {
   # "<seconds since the newest full> <seconds since the newest backup>" (a huge number when there is none)
   pgbackrest --stanza=stevie --output=json --log-level-console=off info 2>/dev/null | python3 -c '
@@ -32,6 +46,8 @@ while :; do
         echo "{\"event\":\"backup\",\"type\":\"$type\",\"ok\":false,\"seconds\":$(( $(date +%s) - start )),\"error\":\"$reason\"}"
       fi
     fi
+  elif curl -fsS -o /dev/null http://127.0.0.1:8008/replica 2>/dev/null && drill_due; then
+    stevie-scheduled-drill
   fi
   sleep 60
 done

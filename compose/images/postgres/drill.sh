@@ -2,7 +2,7 @@
 # A restored copy of the stack's repository, started alone (no network, no archiving, no replication): a restore
 # drill's throwaway server, or the new cluster `stevie-stack restore` checks before switching to it.
 # DRILL_SET picks a backup set (default: the newest); DRILL_TARGET_TIME a point in time to stop at; DRILL_IMMEDIATE=1
-# stops as soon as the set is consistent; neither: the end of the archived WAL.
+# stops as soon as the set is consistent; neither: the end of the archived WAL. DRILL_TIMELINE: see below.
 # PROMOTE_EXISTING=1 restores nothing: the data already in PGDATA (kept from before a restore) is recovered to the end
 # of its own timeline and promoted, with the repository's history in view, so its new timeline is one the archive never had.
 # Prints "restored in N s" and keeps PostgreSQL in the foreground; the CLI verifies it with psql over docker exec.
@@ -13,10 +13,11 @@ chown postgres:postgres "$(dirname "$PGDATA")" "$PGDATA" /run/postgresql /tmp/pg
 chmod 0700 "$PGDATA"
 set -- --stanza=stevie --pg1-path="$PGDATA" --archive-mode=off
 [ -n "${DRILL_SET:-}" ] && set -- "$@" --set="$DRILL_SET"
-# Recovery stays on the backup's own timeline: a newer one in the archive is not followed.
-if [ -n "${DRILL_TARGET_TIME:-}" ]; then set -- "$@" --type=time --target="$DRILL_TARGET_TIME" --target-action=promote --target-timeline=current
-elif [ -n "${DRILL_IMMEDIATE:-}" ]; then set -- "$@" --type=immediate --target-action=promote
-else set -- "$@" --target-timeline=current; fi
+# Recovery follows DRILL_TIMELINE (production's) through the archive, else stays on the backup's own timeline:
+# never "latest", which could be an abandoned branch that does not descend from the backup.
+set -- "$@" --target-timeline="${DRILL_TIMELINE:-current}"
+if [ -n "${DRILL_TARGET_TIME:-}" ]; then set -- "$@" --type=time --target="$DRILL_TARGET_TIME" --target-action=promote
+elif [ -n "${DRILL_IMMEDIATE:-}" ]; then set -- "$@" --type=immediate --target-action=promote; fi
 start=$(date +%s)
 if [ -n "${PROMOTE_EXISTING:-}" ]; then
   # In postgresql.auto.conf, as pgBackRest writes them: read after Patroni's postgresql.conf, whose empty
