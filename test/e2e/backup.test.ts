@@ -34,12 +34,14 @@ async function archiveNow(): Promise<void> {
   const leader = (await leaderService(paths, stack.project))!;
   const psql = (sql: string) => compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-Atc", sql]);
   const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
-  for (let i = 0; i < 60; i++) {
+  // The archiver retries a failed push only after a pause (about a minute): allow for one retry.
+  for (let i = 0; i < 180; i++) {
     const archived = (await psql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")).stdout.trim();
     if (archived >= wal) return;
     await sleep(1_000);
   }
-  throw new Error(`WAL ${wal} was not archived within 60 s`);
+  const why = (await psql("SELECT concat_ws(' ', 'failed', failed_count, 'times, last', last_failed_wal, 'at', last_failed_time, '; archived', last_archived_wal) FROM pg_stat_archiver")).stdout.trim();
+  throw new Error(`WAL ${wal} was not archived within 180 s (${why})`);
 }
 
 describe.sequential("backups and restore drills", () => {
