@@ -108,6 +108,16 @@ export function buildProgram(): Command {
       if (!s.healthy) process.exitCode = 3;
     });
 
+  withShared(program.command("doctor"))
+    .description("the preflight checks plus deep checks of the running stack (leader, replication, quorum, disk, certificate, backups, drills, logs, clock), each with a fix")
+    .action(async (f: GlobalFlags) => {
+      const { runDoctor } = await import("./commands/doctor.js");
+      const { renderChecks } = await import("./host/preflight.js");
+      const r = await runDoctor(f.dir ?? defaultStackDir());
+      out(f.json ? JSON.stringify(r, null, 2) : `${renderChecks(r.checks)}\n\nVerdict: ${r.verdict === "ok" ? "all good" : r.verdict === "warn" ? "working, with warnings" : "PROBLEMS FOUND"}`);
+      if (r.verdict === "fail") process.exitCode = 3;
+    });
+
   withShared(program.command("switchover"))
     .description("move the PostgreSQL leader to a replica on purpose (maintenance); writes pause for a few seconds")
     .option("--to <member>", "the member to promote, e.g. postgres-2 (default: the synchronous standby, else any healthy replica)")

@@ -128,5 +128,7 @@ describe("scheduled drills", () => {
     expect(d.failures.join(" ")).toMatch(/invalid indexes.*category_embeddings_hnsw/);
     expect(d.failures.join(" ")).toMatch(/categories: 1000 rows restored, production has 1348/);
     expect(judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: null, restored: facts }).failures[0]).toMatch(/facts could not be read/);
+    const behind = judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: facts, restored: { ...facts, newest: "2026-11-30T17:59:15Z" } });
+    expect(behind).toMatchObject({ pass: true, rpoSeconds: 45 });
   });
 });

@@ -124,7 +124,8 @@ export function judgeScheduled(f: ScheduledDrillFile): DrillRecord {
       : !f.restored
         ? ["the restored copy gave no facts"]
         : compareFacts(f.source, f.restored, false);
-  const rpoSeconds = f.source && f.restored && f.restored.newest === f.source.newest ? 0 : undefined;
+  // RPO: how far the copy's newest audit entry is behind the replica's when the drill began (0: nothing missing).
+  const rpoSeconds = !f.source?.newest || !f.restored?.newest ? undefined : Math.max(0, (Date.parse(f.source.newest) - Date.parse(f.restored.newest)) / 1000);
   return { at: f.at, set: f.set, scheduled: true, pass: failures.length === 0, rtoSeconds: f.rtoSeconds, ...(rpoSeconds !== undefined ? { rpoSeconds } : {}), failures };
 }
 
@@ -166,9 +167,23 @@ export async function listBackups(paths: StackPaths, project: string, version?: 
   return parseInfo(r.stdout, verified);
 }
 
+/**
+ * The leader after a failed backup. A stopping leader is still listed as running (and as the leader) for a few
+ * seconds, so give Patroni up to 30 s to elect another one before deciding the failure was not a failover.
+ */
+async function leaderAfterFailure(paths: StackPaths, project: string, leaderAtStart: string): Promise<string | undefined> {
+  const until = Date.now() + 30_000;
+  for (;;) {
+    const now = await leaderService(paths, project).catch(() => undefined);
+    if (now !== leaderAtStart || Date.now() > until) return now;
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+}
+
 /** A backup now, on the leader. The stanza is created first if this cluster predates it (idempotent). */
 export async function backupNow(paths: StackPaths, project: string, type: "full" | "diff" | "incr", onLine?: (l: string) => void): Promise<{ set?: BackupSet; seconds: number }> {
   const started = Date.now();
+  const leaderAtStart = await leaderService(paths, project).catch(() => undefined);
   const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 });
   if (stanza.exitCode !== 0) throw new UserError(`the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`, "check `stevie-stack status` and the space left on the backup volume");
   // The in-stack scheduler may be running one already: wait for it (up to 30 minutes) rather than fail.
@@ -180,7 +195,12 @@ export async function backupNow(paths: StackPaths, project: string, type: "full"
   }
   if (r.exitCode !== 0) {
     const why = lastError(`${r.stdout}\n${r.stderr}`) || `pgBackRest exited with ${r.exitCode}`;
-    const hint = /space|ENOSPC/i.test(why) ? "the backup volume is full: free space or lower backup.retentionDays; existing backups are untouched" : "existing backups are untouched; fix the cause and run `stevie-stack backup` again";
+    const full = /space|ENOSPC/i.test(why);
+    const leaderNow = leaderAtStart && !full ? await leaderAfterFailure(paths, project, leaderAtStart) : leaderAtStart;
+    if (leaderNow !== leaderAtStart) {
+      throw new UserError(`backup failed: the database leader changed while it ran (${leaderAtStart} -> ${leaderNow ?? "none yet"}, a failover)`, `existing backups are untouched; run \`stevie-stack backup\` again${leaderNow ? ` (${leaderNow} leads now)` : " once a leader is elected"}`);
+    }
+    const hint = full ? "the backup volume is full: free space or lower backup.retentionDays; existing backups are untouched" : "existing backups are untouched; fix the cause and run `stevie-stack backup` again";
     throw new UserError(`backup failed: ${why}`, hint);
   }
   const sets = await listBackups(paths, project);

@@ -14,15 +14,18 @@ import { ETCD_MEMBERS, PATRONI_SCOPE } from "./topology.js";
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.
  *
- * 1. A snapshot of the current cluster first (an incremental backup), when it still has a leader.
+ * 1. Room on disk is checked; then, when the cluster still has a leader, a snapshot (an incremental backup with the
+ *    stack snapshot) and a WAL switch waited into the repository.
  * 2. The chosen point is restored beside production, in a new directory of the first member's volume, by a
- *    container with no network; it must recover and pass the drill's checks (pgvector, indexes valid, every table,
- *    the same nearest neighbours as the backup's catalogue) before anything in production is touched.
- * 3. The switch: every member stops; Patroni's keys are cleared from etcd; each member's data directory is moved
- *    aside (kept, not deleted) and the restored one takes the first member's place; the first member starts and
- *    Patroni takes it over as the leader; the others start empty and clone from it.
+ *    container with no network, following production's timeline; it must recover and pass the drill's checks
+ *    (pgvector, indexes valid, migrations; for --latest also every table and the nearest neighbours) before anything
+ *    in production is touched. It then pushes its new timeline's history file into the repository.
+ * 3. The switch: replicas stop, then the leader; Patroni's keys are cleared from etcd; each member's data directory
+ *    is moved aside (kept, not deleted) and the restored one takes the first member's place; the first member starts
+ *    and Patroni takes it over as the leader; the others start empty and clone from it.
  * 4. A full backup of the new cluster, so every later point has a backup on its timeline.
- * The old data stays until `restore confirm` deletes it; `restore rollback` switches back to it.
+ * The old data stays until `restore confirm` deletes it; `restore rollback` switches back to it. docs/design.md has
+ * the reasons behind each step (timelines, why Patroni has no restore_command).
  */
 const MOUNT = "/var/lib/postgresql/data";
 const DATA = "pgdata";

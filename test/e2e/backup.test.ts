@@ -245,4 +245,21 @@ describe.sequential("backups and restore drills", () => {
     expect(none.code).toBe(1);
     expect(none.stderr).toMatch(/no restore waiting/);
   });
+
+  it("doctor judges the stack after all that: leader, replication, backups and drills fresh, nothing failing", { timeout: 300_000 }, async () => {
+    type Doctor = { checks: { name: string; status: string; found: string }[]; verdict: string };
+    let d: Doctor | undefined;
+    // The API containers may take a health-check interval to turn healthy again after the last switch.
+    for (let i = 0; i < 12; i++) {
+      const r = await cli(["doctor", "--json"]);
+      d = r.json() as Doctor;
+      if (r.code === 0) break;
+      await sleep(5_000);
+    }
+    const byName = Object.fromEntries(d!.checks.map((c) => [c.name, c]));
+    expect(d!.checks.filter((c) => c.status === "fail"), JSON.stringify(d!.checks)).toEqual([]);
+    for (const name of ["containers", "postgres leader", "redis and sentinel quorum", "last backup", "last restore drill", "TLS certificate", "docker log rotation"]) expect(byName[name]?.status, name).toBe("ok");
+    expect(Object.keys(byName).some((n) => n.startsWith("replication "))).toBe(true);
+    report(`doctor: ${d!.verdict}; ${d!.checks.filter((c) => c.status !== "ok").map((c) => `${c.name}: ${c.status} (${c.found})`).join("; ") || "every check ok"}`);
+  });
 });

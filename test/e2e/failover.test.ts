@@ -209,7 +209,7 @@ describe.sequential("failover under load", () => {
     if (b.code === 0) report("backup during failover: it finished before the leader stopped (nothing to show)");
     else {
       expect(b.code).toBe(1);
-      expect(b.stderr).toMatch(/backup failed: .+/);
+      expect(b.stderr).toMatch(/backup failed: the database leader changed while it ran \(postgres-\d -> .+, a failover\)/);
       expect(b.stderr).toMatch(/existing backups are untouched/);
       report(`backup during failover: "${b.stderr.trim().split("\n")[0]}"`);
     }

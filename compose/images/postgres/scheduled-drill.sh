@@ -41,7 +41,8 @@ if error:
 print(json.dumps(rec))
 PY
   mv "$out/$at.json.tmp" "$out/$at.json"
-  echo "{\"event\":\"drill\",\"set\":\"$label\",\"seconds\":$(( $(date +%s) - start )),\"error\":\"$(echo "$1" | tr '"' "'")\"}"
+  if [ -z "$1" ]; then ok=true; else ok=false; fi
+  echo "{\"event\":\"drill\",\"set\":\"$label\",\"restored\":$ok,\"seconds\":$(( $(date +%s) - start )),\"error\":\"$(echo "$1" | tr '"' "'")\"}"
   # Keep the newest 100 records.
   ls -1 "$out"/*.json 2>/dev/null | sort | head -n -100 | xargs -r rm -f
 }
