@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["cli/**/*.test.ts", "server/**/*.test.ts", "nginx/**/*.test.ts", "test/unit/**/*.test.ts", "test/eval/**/*.test.ts"],
+          include: ["cli/**/*.test.ts", "server/**/*.test.ts", "nginx/**/*.test.ts", "grafana/**/*.test.ts", "test/unit/**/*.test.ts", "test/eval/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**", "dist/**"],
         },
       },

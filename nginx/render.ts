@@ -213,9 +213,16 @@ ${PROXY_TO_API}
         }
     }
 
+    # Health and connection counts: the container's health check, and the stack's nginx exporter over the edge network.
+    # Not published on the host; private addresses only.
     server {
-        listen 127.0.0.1:8081;
+        listen 8081;
         access_log off;
+        allow 127.0.0.1;
+        allow 10.0.0.0/8;
+        allow 172.16.0.0/12;
+        allow 192.168.0.0/16;
+        deny all;
         location = /nginx-health { return 200 "ok\\n"; }
         location = /stub_status { stub_status; }
     }

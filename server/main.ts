@@ -2,6 +2,7 @@ import { programCache } from "./catalog/programs.js";
 import { createRedisDeps } from "./cache/deps.js";
 import { createChatDeps } from "./chat/deps.js";
 import { createDb, createPrisma } from "./db.js";
+import { instrumentPool } from "./db-metrics.js";
 import { createOfflineEmbedder } from "./embeddings/offline.js";
 import { parseEnv } from "./env.js";
 import { createApiServer } from "./http.js";
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
   redis.on("error", (err: Error) => log.warn({ err: err.message }, "redis connection problem"));
   redis.connect().catch(() => undefined); // readiness reports it; the client keeps retrying
   const metrics = createMetrics();
+  instrumentPool(db, metrics.registry);
 
   // The offline model is always loaded: it is the embedder without a key, and the fallback while OpenAI is unavailable.
   const offline = createOfflineEmbedder({ modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });

@@ -4,6 +4,7 @@ import { allDrills, backupNow, drill, listBackups, type BackupSet, type DrillRec
 import { redisTopology } from "../stack/cluster.js";
 import type { StackPaths } from "../stack/paths.js";
 import { exportSnapshot, listSnapshots, snapshotStack } from "../stack/snapshot.js";
+import { writeCliMetrics } from "../stack/stack-metrics.js";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { loadStack, stackTopology } from "./status.js";
@@ -62,6 +63,7 @@ export async function runExportStack(opts: { dir: string; set?: string; to?: str
 export async function runDrill(opts: { dir: string; set?: string; time?: string; keep?: boolean; log?: (l: string) => void }): Promise<DrillResult> {
   const { paths, config } = await loadStack(opts.dir);
   const r = await drill(paths, config.projectName, { ...opts, version: packageVersion() });
+  await writeCliMetrics(paths);
   await recordAudit(paths, config.projectName, { action: "drill", target: r.set ?? r.target, details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures } });
   return r;
 }

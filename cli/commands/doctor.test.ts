@@ -78,4 +78,13 @@ describe("doctor", () => {
     expect(v).toMatchObject({ "replication postgres-2": "warn", "disk headroom (volumes)": "warn", "TLS certificate": "warn", "last backup": "warn", "last restore drill": "warn", "docker log rotation": "warn", clock: "warn" });
     expect(verdicts({ ...healthy, backup: { diffEveryHours: 24, drillEveryHours: 0 } })["scheduled drills"]).toBe("warn");
   });
+
+  it("lists what Prometheus has firing as a warning, and says when Prometheus does not answer", () => {
+    const alert = (name: string, state: "firing" | "pending") => ({ name, severity: "critical", state, since: "2026-11-30T10:00:00Z", summary: "", labels: {} });
+    const firing = evaluateDoctor({ ...healthy, status: { ...status, alerts: [alert("APIReplicaDown", "firing"), alert("HighCPU", "pending")] } }).find((c) => c.name === "alerts");
+    expect(firing).toMatchObject({ status: "warn", found: "APIReplicaDown (critical)" });
+    expect(evaluateDoctor({ ...healthy, status: { ...status, alerts: [alert("HighCPU", "pending")] } }).find((c) => c.name === "alerts")).toMatchObject({ status: "ok", found: "none firing (1 pending)" });
+    expect(verdicts({ ...healthy, status: { ...status, alerts: { error: "Prometheus did not answer" } } }).alerts).toBe("warn");
+    expect(verdicts(healthy).alerts).toBeUndefined();
+  });
 });

@@ -102,6 +102,17 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
         : { name: "docker log rotation", status: "warn", expected: "every container's log capped", found: `uncapped: ${f.logRotation.uncapped.join(", ")}`, fix: "`stevie-stack install --yes` recreates the containers with capped logs" },
     );
   }
+  // Prometheus's view: what it has firing is listed (a warning here; the checks above judge the stack themselves).
+  const alerts = s.alerts;
+  if (alerts && "error" in alerts) out.push({ name: "alerts", status: "warn", expected: "Prometheus answers", found: alerts.error, fix: "stevie-stack logs prometheus --since 30m" });
+  else if (alerts) {
+    const firing = alerts.filter((a) => a.state === "firing");
+    out.push(
+      firing.length
+        ? { name: "alerts", status: "warn", expected: "no alert firing", found: firing.map((a) => `${a.name} (${a.severity})`).join(", "), fix: "stevie-stack status lists each with its summary; docs/runbooks/ has what to do" }
+        : { name: "alerts", status: "ok", expected: "no alert firing", found: `none firing${alerts.length ? ` (${alerts.length} pending)` : ""}` },
+    );
+  }
   out.push(
     f.clockSynced === undefined
       ? { name: "clock", status: "warn", expected: "synchronised by NTP", found: "cannot tell (no timedatectl)", fix: "make sure the host runs an NTP client (systemd-timesyncd or chrony): certificates, backups' times and drills depend on the clock" }

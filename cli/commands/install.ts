@@ -18,6 +18,8 @@ import { recordAudit } from "../stack/audit.js";
 import { hostSizing } from "../stack/sizing.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { ensureSelfSignedTls } from "../stack/tls.js";
+import { writeCliMetrics } from "../stack/stack-metrics.js";
+import { inLeader } from "../stack/backup.js";
 import * as docker from "../docker.js";
 
 export interface InstallOptions {
@@ -127,6 +129,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           secretsOrTlsChanged = s.created.length > 0 || tls.changed;
           files = await applyFiles(paths, renderStackFiles(paths, config, sizing, version, text, await chooseDataSubnet(config)));
           await writeAtomic(paths.versionStamp, `${version}\n`);
+          await writeCliMetrics(paths);
         },
       },
       {
@@ -169,6 +172,15 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
               task.output = s.map((x) => `${x.service} ${x.healthy}/${x.expected}`).join("  ");
             },
           });
+        },
+      },
+      {
+        // A cluster created before monitoring existed gets the exporter's role; a changed secret reaches the database.
+        title: "Monitoring role in PostgreSQL",
+        skip: () => (!config.monitoring.enabled || !hasChanges(files, images, stackRunning, secretsOrTlsChanged)) && "nothing to do",
+        task: async () => {
+          const r = await inLeader(paths, config.projectName, ["stevie-monitor-role"], { timeoutMs: 60_000 });
+          if (r.exitCode !== 0) throw new UserError(`creating the monitoring role failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`, "check `stevie-stack status` (is there a leader?) and run install again");
         },
       },
     ],

@@ -12,6 +12,7 @@ import { chooseDataSubnet } from "../stack/subnet.js";
 import { topology, type Topology } from "../stack/topology.js";
 import type { StevieConfig } from "../config/schema.js";
 import { apiUrl } from "./install.js";
+import { activeAlerts, renderAlerts, type StackAlert } from "../stack/alerts.js";
 
 /** One object behind both `status` and `status --json`. */
 export interface StackStatus {
@@ -23,6 +24,8 @@ export interface StackStatus {
   services: { service: string; expected: number; running: number; healthy: number; containers: { name: string; state: string; health: string }[] }[];
   /** Patroni members with roles and lag, the Redis master and replicas, Sentinel quorum. */
   dataTier: DataTierStatus;
+  /** What Prometheus finds wrong right now (absent when monitoring is off). */
+  alerts?: StackAlert[] | { error: string };
 }
 
 /** The stack's topology as installed: the data subnet is read back from its network. */
@@ -42,6 +45,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
   const version = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : "unknown";
   const services = summarise(await docker.listContainers(docker.PROJECT_LABEL, config.projectName), expectedContainers(config, hostSizing(config)));
   const dataTier = await dataTierStatus(paths, config.projectName, await stackTopology(config));
+  const alerts = config.monitoring.enabled ? await activeAlerts(paths, config.projectName).catch((e: Error) => ({ error: e.message })) : undefined;
   return {
     project: config.projectName,
     dir: paths.dir,
@@ -50,6 +54,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
     healthy: services.every((s) => s.healthy >= s.expected && s.running === s.expected),
     services: services.map((s) => ({ ...s, containers: s.containers.map((c) => ({ name: c.name, state: c.state, health: c.health })) })),
     dataTier,
+    ...(alerts ? { alerts } : {}),
   };
 }
 
@@ -60,7 +65,7 @@ export function renderStatus(s: StackStatus): string {
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const table = rows.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  ")).join("\n");
-  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}`;
+  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
 }
 
 export function renderDataTier(d: DataTierStatus): string {

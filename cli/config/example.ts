@@ -18,7 +18,8 @@ function buildMap(node: JsonSchemaNode, doc: Document): YAMLMap {
     const notes = [child.description, child.enum ? `one of: ${child.enum.join(", ")}` : undefined]
       .filter((n): n is string => Boolean(n))
       .map((n) => ` ${n}`);
-    const isObject = child.type === "object" && child.properties;
+    // An optional section with no default (monitoring.alerts.email) is shown commented out, like any other key.
+    const isObject = child.type === "object" && child.properties && child.default !== undefined;
     if (!isObject && child.default === undefined) {
       pending.push(...notes, ` ${key}:`);
       continue;

@@ -98,6 +98,42 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe("TLS certificates"),
+    monitoring: z
+      .object({
+        enabled: z.boolean().default(true).describe("Prometheus, Alertmanager and the exporters (node, PostgreSQL, Redis, nginx) inside the stack"),
+        retentionDays: z.number().int().min(1).max(3650).default(31).describe("days of metrics Prometheus keeps (31 covers the 30-day OpenAI budget window)"),
+        retentionSizeMb: z.number().int().min(256).max(1_048_576).default(4096).describe("upper bound on Prometheus's disk use, in MB; the oldest data goes first"),
+        openaiMonthlyBudgetUsd: z.number().min(0).max(1_000_000).default(100).describe("OpenAI spend per 30 days that the budget alerts (50, 80, 100 %) measure against; 0: no budget alerts"),
+        grafana: z
+          .object({
+            enabled: z.boolean().default(false).describe("run Grafana with the stack's dashboards (its image is pulled from Docker Hub: hosts without it keep this off)"),
+            image: z.string().regex(/^[\w./-]+:[\w.-]+$/, "an image with a pinned tag, such as grafana/grafana:12.2.1").default("grafana/grafana:12.2.1").describe("the official Grafana image, pinned"),
+            port: port.default(3001).describe("Grafana listens on 127.0.0.1 at this port only (reach it through an SSH tunnel); admin password in secrets/grafana_admin_password"),
+          })
+          .strict()
+          .prefault({})
+          .describe("Grafana dashboards (API, database, cache, OpenAI, edge, backups, host)"),
+        alerts: z
+          .object({
+            webhookUrl: z.url({ protocol: /^https?$/ }).optional().describe("Alertmanager posts every alert here (JSON webhook: Slack/Teams bridges, PagerDuty, your own endpoint)"),
+            email: z
+              .object({
+                to: z.email().describe("who receives alert mail"),
+                from: z.email().describe("sender address"),
+                smarthost: z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "host:port of the SMTP relay, such as smtp.example.com:587").describe("SMTP relay, host:port"),
+                requireTls: z.boolean().default(true).describe("insist on STARTTLS"),
+              })
+              .strict()
+              .optional()
+              .describe("alert mail through an SMTP relay that accepts mail from this host"),
+          })
+          .strict()
+          .prefault({})
+          .describe("where Alertmanager sends alerts: critical ones at once, warnings grouped every 10 minutes; with neither set they show in `stevie-stack status` only"),
+      })
+      .strict()
+      .prefault({})
+      .describe("Metrics and alerts"),
     resources: z
       .object({
         profile: z

@@ -68,7 +68,8 @@ export function parseInfo(json: string, verified: Record<string, string> = {}): 
   }));
 }
 
-async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string } = {}) {
+/** A command in the Patroni leader's container, as postgres. */
+export async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string } = {}) {
   const leader = await leaderService(paths, project);
   if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
   return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine, input: opts.input });
@@ -204,6 +205,8 @@ export async function backupNow(paths: StackPaths, project: string, type: "full"
     throw new UserError(`backup failed: ${why}`, hint);
   }
   const sets = await listBackups(paths, project);
+  // Prometheus sees the new backup now rather than at the scheduler's next minute; a failure here changes nothing.
+  await inLeader(paths, project, ["stevie-backup-metrics"], { timeoutMs: 60_000 }).catch(() => undefined);
   return { set: sets.at(-1), seconds: (Date.now() - started) / 1000 };
 }
 

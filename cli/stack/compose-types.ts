@@ -12,6 +12,8 @@ export interface ComposeService {
   image: string;
   command?: string[];
   hostname?: string;
+  user?: string;
+  pid?: "host";
   environment?: Record<string, string>;
   ports?: string[];
   volumes?: string[];

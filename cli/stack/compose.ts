@@ -3,6 +3,7 @@ import { PROJECT_LABEL } from "../docker.js";
 import type { ComposeFile, ComposeService } from "./compose-types.js";
 import type { StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";
+import { grafanaService, monitoringServices } from "./services/monitoring.js";
 import { nginxService } from "./services/nginx.js";
 import { BACKUP_VOLUME, etcdService, haproxyService, patroniService, POSTGRES_SECRETS } from "./services/postgres.js";
 import { redisNodeService, sentinelService } from "./services/redis.js";
@@ -11,7 +12,8 @@ import { ETCD_MEMBERS } from "./topology.js";
 /**
  * The whole stack as one typed object. Networks: `edge` joins nginx and the API; `data` (internal: no route
  * out, nothing published; a fixed /24) joins the API with HAProxy, the Postgres members, Redis and the Sentinels;
- * `consensus` (internal) joins the Postgres members with etcd and nothing else.
+ * `consensus` (internal) joins the Postgres members with etcd and nothing else. Prometheus and the exporters are on
+ * `data` (see services/monitoring.ts).
  */
 export function buildCompose(ctx: StackContext): ComposeFile {
   const project = { [PROJECT_LABEL]: ctx.config.projectName };
@@ -26,7 +28,12 @@ export function buildCompose(ctx: StackContext): ComposeFile {
   for (const m of ETCD_MEMBERS) services[m] = etcdService(ctx, m);
   topo.redis.forEach((_, i) => (services[topo.redis[i]!.service] = redisNodeService(ctx, i)));
   topo.sentinels.forEach((_, i) => (services[topo.sentinels[i]!.service] = sentinelService(ctx, i)));
+  Object.assign(services, monitoringServices(ctx));
+  const grafana = grafanaService(ctx);
+  if (grafana) services.grafana = grafana;
   const volumes = [...topo.postgres, ...ETCD_MEMBERS, ...topo.redis.map((r) => r.service), ...topo.sentinels.map((s) => s.service)];
+  if (ctx.config.monitoring.enabled) volumes.push("prometheus", "alertmanager");
+  if (grafana) volumes.push("grafana");
   return {
     name: ctx.config.projectName,
     services,
@@ -36,7 +43,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       consensus: { internal: true, labels: project },
     },
     volumes: { ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])), [BACKUP_VOLUME]: { labels: project } },
-    secrets: Object.fromEntries([...new Set([...POSTGRES_SECRETS, "redis_password", "session_key"])].map((s) => [s, { file: `./secrets/${s}` }])),
+    secrets: Object.fromEntries([...new Set([...POSTGRES_SECRETS, "redis_password", "session_key", ...(grafana ? ["grafana_admin_password"] : [])])].map((s) => [s, { file: `./secrets/${s}` }])),
   };
 }
 

@@ -10,7 +10,7 @@ import { cacheDir } from "./paths.js";
 import { imageRef } from "./services/common.js";
 
 /** The images of the stack, all FROM debian:trixie-slim, tagged with the stevie-stack version. */
-export const IMAGE_NAMES = ["postgres", "etcd", "haproxy", "redis", "api", "nginx"] as const;
+export const IMAGE_NAMES = ["postgres", "etcd", "haproxy", "redis", "api", "nginx", "monitoring"] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 /** Node's LTS line for the API image; its Linux binary comes from the npm registry, which these hosts reach. */

@@ -18,6 +18,9 @@ export interface Sizing {
   etcd: Limits;
   haproxy: Limits;
   sentinel: Limits;
+  /** Prometheus; Alertmanager and each exporter get `exporter`. */
+  prometheus: Limits;
+  exporter: Limits;
   /** PostgreSQL members when stevie.yaml does not say: 3 on a host that can carry them, else 2. */
   postgresNodes: 2 | 3;
 }
@@ -29,7 +32,7 @@ export function chooseProfile(requested: "auto" | "small" | "standard", memBytes
   return memBytes < 6 * 1024 * MiB ? "small" : "standard";
 }
 
-const small = { etcd: { cpus: 0.5, memoryMb: 128 }, haproxy: { cpus: 0.5, memoryMb: 128 }, sentinel: { cpus: 0.25, memoryMb: 64 } };
+const small = { etcd: { cpus: 0.5, memoryMb: 128 }, haproxy: { cpus: 0.5, memoryMb: 128 }, sentinel: { cpus: 0.25, memoryMb: 64 }, exporter: { cpus: 0.25, memoryMb: 64 } };
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
 const round64 = (mb: number) => Math.max(64, Math.round(mb / 64) * 64);
@@ -47,6 +50,7 @@ export function sizeStack(host: { cpus: number; memBytes: number }, requested: "
       nginx: { cpus: 0.5, memoryMb: 128 },
       ...small,
       haproxy: { cpus: 0.5, memoryMb: 64 },
+      prometheus: { cpus: 0.5, memoryMb: 384 },
       postgresNodes: 2,
     };
   }
@@ -60,6 +64,8 @@ export function sizeStack(host: { cpus: number; memBytes: number }, requested: "
     nginx: { cpus: Math.min(2, cpus), memoryMb: 256 },
     ...small,
     haproxy: { cpus: 1, memoryMb: 256 },
+    prometheus: { cpus: 1, memoryMb: 1024 },
+    exporter: { cpus: 0.25, memoryMb: 128 },
     postgresNodes: memMb >= 16 * 1024 && cpus >= 4 ? 3 : 2,
   };
 }

@@ -7,6 +7,7 @@ import { sizeStack } from "./sizing.js";
 import { topology } from "./topology.js";
 import { overlaps, pickSubnet } from "./subnet.js";
 import { renderHaproxyConf } from "./services/postgres.js";
+import { MONITORING_SERVICES } from "./services/monitoring.js";
 import { parsePatroniList, parseReplicationInfo } from "./cluster.js";
 import { hasChanges } from "../commands/install.js";
 import { PROJECT_LABEL, type ContainerState } from "../docker.js";
@@ -38,8 +39,11 @@ describe("compose file", () => {
 
   it("runs two Patroni members (each its own volume), three etcd, HAProxy, Redis 1+2 and three Sentinels", () => {
     expect(Object.keys(file.services).sort()).toEqual(
-      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "migrate", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"].sort(),
+      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "migrate", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3", ...MONITORING_SERVICES].sort(),
     );
+    const without = buildCompose({ ...ctx, config: parseConfig({ monitoring: { enabled: false } }, "t") });
+    for (const m of MONITORING_SERVICES) expect(without.services[m]).toBeUndefined();
+    expect(without.volumes["prometheus-data"]).toBeUndefined();
     expect(file.services["postgres-1"]?.volumes).toEqual(["postgres-1-data:/var/lib/postgresql/data", "backups:/var/lib/pgbackrest"]);
     expect(file.services["postgres-1"]?.environment?.PG_SYNCHRONOUS).toBe("false");
     const three = topology(parseConfig({ postgres: { nodes: 3 } }, "t"), sizing, "10.213.7.0/24");

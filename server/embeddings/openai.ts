@@ -40,6 +40,9 @@ export class EmbeddingRequestError extends OpenAIRequestError {
   }
 }
 
+/** The OpenAI embedding model used unless told otherwise. */
+export const OPENAI_EMBEDDING_MODEL = "text-embedding-3-small";
+
 /** Roughly 300k tokens per request is OpenAI's cap; at ~4 characters per token this stays well below it. */
 const MAX_CHARS_PER_REQUEST = 600_000;
 
@@ -47,7 +50,7 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   const {
     apiKey,
     baseURL,
-    model = "text-embedding-3-small",
+    model = OPENAI_EMBEDDING_MODEL,
     dimension = 1536,
     timeoutMs = 30_000,
     maxRetries = 3,

@@ -1,5 +1,5 @@
 import type { Registry } from "prom-client";
-import { createOpenAIEmbedder } from "../embeddings/openai.js";
+import { createOpenAIEmbedder, OPENAI_EMBEDDING_MODEL } from "../embeddings/openai.js";
 import { createResilientEmbedder, type ResilientEmbedder } from "../embeddings/resilient.js";
 import type { Embedder } from "../embeddings/types.js";
 import { createOpenAIBreaker, type OpenAIBreaker } from "./breaker.js";
@@ -42,7 +42,7 @@ export interface OpenAIServices {
 
 /** Everything OpenAI-related, built once per process: one breaker shared by embeddings and chat, one set of metrics. */
 export function createOpenAIServices(cfg: OpenAIServicesConfig): OpenAIServices {
-  const metrics = registerOpenAIMetrics(cfg.registry, { prices: cfg.prices });
+  const metrics = registerOpenAIMetrics(cfg.registry, { prices: cfg.prices, models: [cfg.chatModel ?? DEFAULT_CHAT_MODEL, OPENAI_EMBEDDING_MODEL] });
   const breaker = createOpenAIBreaker({ failureThreshold: cfg.failureThreshold, resetTimeoutMs: cfg.resetTimeoutMs, observer: metrics });
   if (!cfg.apiKey) {
     return {

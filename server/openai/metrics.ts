@@ -106,7 +106,11 @@ class Period {
 
 const STATE_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, open: 2 };
 
-export function registerOpenAIMetrics(registry: Registry, opts: { prices?: PriceTable; now?: () => Date } = {}): OpenAIMetrics {
+/**
+ * `models`: the models this process may bill; their spend and token counters start at 0 (and the rate-limit error
+ * counters and the latency histograms too), so the alerts and the dashboards have a series before the first call.
+ */
+export function registerOpenAIMetrics(registry: Registry, opts: { prices?: PriceTable; now?: () => Date; models?: string[] } = {}): OpenAIMetrics {
   const prices = opts.prices ?? DEFAULT_PRICES;
   const now = opts.now ?? (() => new Date());
   const dayKey = () => now().toISOString().slice(0, 10);
@@ -137,6 +141,12 @@ export function registerOpenAIMetrics(registry: Registry, opts: { prices?: Price
   const breaker = new Gauge({ name: "stevie_openai_circuit_state", help: "OpenAI circuit breaker: 0 closed, 1 half-open, 2 open", labelNames: ["breaker"], registers });
   const tokens = new Counter({ name: "stevie_openai_tokens_total", help: "OpenAI tokens used, by kind (prompt, completion, embedding) and model", labelNames: ["kind", "model"], registers });
   const cost = new Counter({ name: "stevie_openai_cost_usd_total", help: "Estimated OpenAI spend in USD (price table × tokens), by model", labelNames: ["model"], registers });
+  for (const model of opts.models ?? []) cost.inc({ model }, 0);
+  for (const operation of ["embeddings", "chat", "summary"] satisfies OpenAIOperation[]) {
+    errors.inc({ operation, kind: "rate_limit" }, 0);
+    duration.zero({ operation, outcome: "ok" });
+  }
+  for (const model of opts.models ?? []) for (const kind of ["prompt", "completion", "embedding"] satisfies TokenKind[]) tokens.inc({ kind, model }, 0);
 
   const periodGauges = (p: () => Period, which: "today" | "month") => {
     new Gauge({

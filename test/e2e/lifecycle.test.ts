@@ -14,7 +14,8 @@ describe("install and uninstall lifecycle", () => {
     const base = await mkdtemp(join(tmpdir(), "stevie-life-"));
     const dir = join(base, "stack");
     const project = `${TEST_PROJECT_PREFIX}-life-${process.pid}`;
-    const cfg = await writeTestConfig(dir, project, await freePort(), await freePort());
+    // Without Prometheus and the exporters: this stack only proves install, uninstall and purge (and saves CI time).
+    const cfg = await writeTestConfig(dir, project, await freePort(), await freePort(), "monitoring:\n  enabled: false\n");
     const install = () => runCli(["install", "--non-interactive", "--config", cfg, "--dir", dir], { timeoutMs: 600_000 });
 
     const first = await install();

@@ -5,6 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
+import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
 import { runCli } from "../setup/cli.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 
@@ -48,7 +49,7 @@ describe("installed stack", () => {
     const s = JSON.parse(r.stdout) as StackStatus;
     expect(s.healthy).toBe(true);
     expect(s.services.map((x) => x.service).sort()).toEqual(
-      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"].sort(),
+      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3", ...MONITORING_SERVICES].sort(),
     );
     // The data tier as Patroni and Sentinel see it: one leader and a synchronous standby; a master, two replicas, quorum.
     expect(s.dataTier.postgres.members.map((m) => m.role).sort()).toEqual(["leader", "sync-standby"]);
@@ -75,7 +76,7 @@ describe("installed stack", () => {
     // The migrate job ran once and exited cleanly; everything else runs.
     expect(all.filter((c) => c.service === "migrate").map((c) => c.state)).toEqual(["exited"]);
     const containers = all.filter((c) => c.service !== "migrate");
-    expect(containers.length).toBe(15);
+    expect(containers.length).toBe(15 + MONITORING_SERVICES.length);
     for (const c of containers) {
       if (c.service === "nginx") {
         expect(c.ports.map((p) => p.host).sort()).toEqual([stack.httpPort, stack.httpsPort].sort());
@@ -87,7 +88,7 @@ describe("installed stack", () => {
   });
 
   it("keeps generated secrets 0600 and the real nginx accepts its config", async () => {
-    for (const name of ["postgres_password", "redis_password", "session_key"]) {
+    for (const name of ["postgres_password", "postgres_monitor_password", "redis_password", "session_key"]) {
       const s = await stat(join(paths.secrets, name));
       expect(s.mode & 0o777).toBe(0o600);
     }
@@ -98,7 +99,7 @@ describe("installed stack", () => {
   });
 
   it("never shows a secret in docker inspect or in any container's logs", async () => {
-    const secrets = await Promise.all(["postgres_password", "redis_password", "session_key"].map(async (n) => (await readFile(join(paths.secrets, n), "utf8")).trim()));
+    const secrets = await Promise.all(["postgres_password", "postgres_monitor_password", "redis_password", "session_key"].map(async (n) => (await readFile(join(paths.secrets, n), "utf8")).trim()));
     expect(secrets.every((s) => /^[0-9a-f]{64}$/.test(s))).toBe(true);
     for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project)) {
       const { env, cmd } = await docker.containerConfig(c.id);

@@ -3,7 +3,7 @@ import { ETCD_MEMBERS, PATRONI_SCOPE, type Topology } from "../topology.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
 
 /** Secrets a Patroni member reads: the application's password (created at bootstrap), its own three. */
-export const POSTGRES_SECRETS = ["postgres_password", "postgres_superuser_password", "postgres_replication_password", "patroni_api_password", "pgbackrest_cipher"];
+export const POSTGRES_SECRETS = ["postgres_password", "postgres_monitor_password", "postgres_superuser_password", "postgres_replication_password", "patroni_api_password", "pgbackrest_cipher"];
 
 /** The pgBackRest repository: one volume shared by the members (only the leader writes to it). */
 export const BACKUP_VOLUME = "backups";
@@ -28,6 +28,7 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       PG_SHARED_BUFFERS: `${pg.sharedBuffersMb}MB`,
       PG_EFFECTIVE_CACHE_SIZE: `${pg.effectiveCacheMb}MB`,
       POSTGRES_PASSWORD_FILE: "/run/secrets/postgres_password",
+      POSTGRES_MONITOR_PASSWORD_FILE: "/run/secrets/postgres_monitor_password",
       POSTGRES_SUPERUSER_PASSWORD_FILE: "/run/secrets/postgres_superuser_password",
       POSTGRES_REPLICATION_PASSWORD_FILE: "/run/secrets/postgres_replication_password",
       PATRONI_API_PASSWORD_FILE: "/run/secrets/patroni_api_password",
@@ -125,5 +126,7 @@ frontend health
   acl no_primary nbsrv(primary) lt 1
   monitor fail if no_primary
   http-request return status 200 content-type text/plain string "ok\\n" if { path /ready }
+  # Backend and server states for Prometheus (HAProxy's built-in exporter).
+  http-request use-service prometheus-exporter if { path /metrics }
 `;
 }

@@ -4,6 +4,7 @@
 # is older than BACKUP_DIFF_EVERY_HOURS. Then pgBackRest expires what the retention no longer needs.
 # On a replica instead: a restore drill (stevie-scheduled-drill) when the newest drill record, or with none the oldest
 # backup, is older than BACKUP_DRILL_EVERY_HOURS (0: never). The outcome of each run goes to the log as one JSON line.
+# The leader also refreshes the backup and drill metrics (stevie-backup-metrics) every minute.
 set -u
 full_s=$(( ${BACKUP_FULL_EVERY_HOURS:-168} * 3600 ))
 diff_s=$(( ${BACKUP_DIFF_EVERY_HOURS:-24} * 3600 ))
@@ -46,6 +47,7 @@ while :; do
         echo "{\"event\":\"backup\",\"type\":\"$type\",\"ok\":false,\"seconds\":$(( $(date +%s) - start )),\"error\":\"$reason\"}"
       fi
     fi
+    stevie-backup-metrics
   elif curl -fsS -o /dev/null http://127.0.0.1:8008/replica 2>/dev/null && drill_due; then
     stevie-scheduled-drill
   fi

@@ -11,6 +11,7 @@ chown postgres:postgres "$run" /run/postgresql "$(dirname "$PGDATA")"
 chmod 0700 "$run"
 secret() { tr -d '\n' < "$1"; }
 (umask 077; secret "$POSTGRES_PASSWORD_FILE" > "$run/app_password")
+(umask 077; secret "$POSTGRES_MONITOR_PASSWORD_FILE" > "$run/monitor_password")
 
 # pgBackRest: one encrypted repository on the shared backup volume; whichever member leads archives WAL into it.
 stevie-pgbackrest-conf

@@ -1,0 +1,32 @@
+import { describe, expect, it } from "vitest";
+import { parseAlerts, renderAlerts } from "./alerts.js";
+
+const body = JSON.stringify({
+  status: "success",
+  data: {
+    alerts: [
+      { labels: { alertname: "HighMemory", severity: "warning", job: "node" }, annotations: { summary: "Host memory above 80 % for 10 minutes" }, state: "pending", activeAt: "2026-11-30T10:00:00Z" },
+      { labels: { alertname: "APIReplicaDown", severity: "critical" }, annotations: { summary: "Fewer API replicas answer than the config asks for" }, state: "firing", activeAt: "2026-11-30T10:05:00Z" },
+    ],
+  },
+});
+
+describe("alerts in status", () => {
+  it("lists critical alerts first, with state, severity and summary", () => {
+    const a = parseAlerts(body);
+    expect(a.map((x) => [x.name, x.state, x.severity])).toEqual([
+      ["APIReplicaDown", "firing", "critical"],
+      ["HighMemory", "pending", "warning"],
+    ]);
+    expect(a[1]!.labels).toEqual({ job: "node" });
+    const text = renderAlerts(a);
+    expect(text).toMatch(/^Alerts \(1 firing, 1 pending\):/);
+    expect(text).toMatch(/FIRING\s+critical\s+APIReplicaDown: Fewer API replicas/);
+  });
+
+  it("says so when nothing is wrong, and when Prometheus cannot be asked", () => {
+    expect(renderAlerts(parseAlerts(JSON.stringify({ status: "success", data: { alerts: [] } })))).toBe("Alerts: none");
+    expect(renderAlerts({ error: "Prometheus did not answer" })).toBe("Alerts: unknown (Prometheus did not answer)");
+    expect(() => parseAlerts(JSON.stringify({ status: "error" }))).toThrow(/answered error/);
+  });
+});

@@ -1,0 +1,245 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import type { StevieConfig } from "../../config/schema.js";
+import { packageRoot } from "../../package-root.js";
+import type { ComposeService } from "../compose-types.js";
+import { API_PORT } from "./api.js";
+import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
+import { BACKUP_VOLUME } from "./postgres.js";
+
+/**
+ * Metrics and alerts inside the stack: Prometheus and Alertmanager with node, PostgreSQL, Redis and nginx exporters,
+ * all from one image of Debian packages. Prometheus and the exporters sit on the internal `data` network only (nothing
+ * is published); Alertmanager also joins `edge` to reach the operator's webhook or mail relay, and the nginx exporter
+ * to read nginx's stub_status. The API, Patroni and HAProxy expose their own /metrics.
+ */
+
+export const PROMETHEUS_PORT = 9090;
+export const ALERTMANAGER_PORT = 9093;
+export const MONITORING_SERVICES = ["prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter", "nginx-exporter"] as const;
+
+/** Where the rendered files go in the stack directory, and where the containers see them. */
+export const MONITORING_DIR = "monitoring";
+export const TEXTFILE_DIR = "monitoring/textfile";
+
+const hardening = { read_only: true, cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] };
+
+export function monitoringServices(ctx: StackContext): Record<string, ComposeService> {
+  if (!ctx.config.monitoring.enabled) return {};
+  const m = ctx.config.monitoring;
+  const exp = ctx.sizing.exporter;
+  const scrapeHealth = (port: number) => health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/-/ready`], { interval: "10s", start_period: "30s" });
+  // An exporter is healthy when its landing page answers (cheap: no scrape of its target).
+  const exporter = (name: string, port: number) => baseService(ctx, name, "monitoring", exp, health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/`], { interval: "30s", start_period: "30s" }));
+  const prometheus = baseService(ctx, "prometheus", "monitoring", ctx.sizing.prometheus, scrapeHealth(PROMETHEUS_PORT));
+  const alertmanager = baseService(ctx, "alertmanager", "monitoring", exp, scrapeHealth(ALERTMANAGER_PORT));
+  return {
+    prometheus: {
+      ...prometheus,
+      labels: { ...prometheus.labels, ...fileHashLabel(ctx, "prometheus") },
+      user: "prometheus",
+      command: [
+        "prometheus",
+        "--config.file=/etc/prometheus/prometheus.yml",
+        "--storage.tsdb.path=/prometheus",
+        `--storage.tsdb.retention.time=${m.retentionDays}d`,
+        `--storage.tsdb.retention.size=${m.retentionSizeMb}MB`,
+        `--web.listen-address=:${PROMETHEUS_PORT}`,
+      ],
+      volumes: ["prometheus-data:/prometheus", `./${MONITORING_DIR}/prometheus.yml:/etc/prometheus/prometheus.yml:ro`, `./${MONITORING_DIR}/rules:/etc/prometheus/rules:ro`],
+      networks: ["data"],
+      stop_grace_period: "30s",
+      ...hardening,
+    },
+    alertmanager: {
+      ...alertmanager,
+      labels: { ...alertmanager.labels, ...fileHashLabel(ctx, "alertmanager") },
+      user: "prometheus",
+      command: ["prometheus-alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address=", `--web.listen-address=:${ALERTMANAGER_PORT}`],
+      volumes: ["alertmanager-data:/alertmanager", `./${MONITORING_DIR}/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro`],
+      networks: ["data", "edge"],
+      ...hardening,
+    },
+    "node-exporter": {
+      ...exporter("node-exporter", 9100),
+      command: [
+        "prometheus-node-exporter",
+        "--path.procfs=/host/proc",
+        "--path.sysfs=/host/sys",
+        "--path.rootfs=/host/root",
+        "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)",
+        "--no-collector.systemd",
+        // Figures the CLI writes (certificate expiry, its drills) and the ones the backup scheduler writes.
+        "--collector.textfile.directory=/textfile/stack",
+        "--collector.textfile.directory=/textfile/backups/metrics",
+      ],
+      pid: "host",
+      volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/host/root:ro", `./${TEXTFILE_DIR}:/textfile/stack:ro`, `${BACKUP_VOLUME}:/textfile/backups:ro`],
+      networks: ["data"],
+      ...hardening,
+      // Read-only access past file modes: the backup volume's metrics/ belongs to postgres (0700).
+      cap_add: ["DAC_READ_SEARCH"],
+    },
+    "postgres-exporter": {
+      ...exporter("postgres-exporter", 9187),
+      command: ["prometheus-postgres-exporter", "--web.listen-address=:9187"],
+      // Through HAProxy's write port: always the current leader. Its own role (pg_monitor), password from a secret.
+      environment: { DATA_SOURCE_URI: "haproxy:5432/stevie?sslmode=disable", DATA_SOURCE_USER: "stevie_monitor", DATA_SOURCE_PASS_FILE: "/run/secrets/postgres_monitor_password" },
+      secrets: ["postgres_monitor_password"],
+      networks: ["data"],
+      depends_on: { haproxy: { condition: "service_healthy" } },
+      ...hardening,
+    },
+    "redis-exporter": {
+      ...exporter("redis-exporter", 9121),
+      // One exporter, every Redis and Sentinel scraped through /scrape?target=… (see the prometheus.yml jobs).
+      command: ["prometheus-redis-exporter", "-web.listen-address=:9121", "-redis.addr="],
+      environment: { REDIS_PASSWORD_FILE: "/run/secrets/redis_password" },
+      secrets: ["redis_password"],
+      networks: ["data"],
+      ...hardening,
+    },
+    "nginx-exporter": {
+      ...exporter("nginx-exporter", 9113),
+      command: ["prometheus-nginx-exporter", "--nginx.scrape-uri=http://nginx:8081/stub_status", "--web.listen-address=:9113"],
+      networks: ["edge", "data"],
+      depends_on: { nginx: { condition: "service_started" } },
+      ...hardening,
+    },
+  };
+}
+
+/**
+ * Grafana (opt-in: its official image comes from Docker Hub): the provisioned datasource and dashboards from the
+ * package's grafana/ directory, copied into the stack directory; published on 127.0.0.1 only; admin password from a
+ * secret; no sign-up, no anonymous access.
+ */
+export function grafanaService(ctx: StackContext): ComposeService | undefined {
+  const g = ctx.config.monitoring.grafana;
+  if (!ctx.config.monitoring.enabled || !g.enabled) return undefined;
+  const base = baseService(ctx, "grafana", "monitoring", ctx.sizing.exporter, health(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/api/health"], { interval: "15s", start_period: "60s" }));
+  return {
+    ...base,
+    image: g.image,
+    labels: { ...base.labels, ...fileHashLabel(ctx, "grafana") },
+    deploy: { resources: { limits: { cpus: "0.5", memory: "256M" } } },
+    environment: {
+      GF_SECURITY_ADMIN_USER: "admin",
+      GF_SECURITY_ADMIN_PASSWORD__FILE: "/run/secrets/grafana_admin_password",
+      GF_USERS_ALLOW_SIGN_UP: "false",
+      GF_AUTH_ANONYMOUS_ENABLED: "false",
+      GF_ANALYTICS_REPORTING_ENABLED: "false",
+      GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
+    },
+    secrets: ["grafana_admin_password"],
+    // Root inside the container, as the other services: compose's file secrets keep the host file's 0600 root mode.
+    user: "0",
+    security_opt: ["no-new-privileges:true"],
+    ports: [`127.0.0.1:${g.port}:3000`],
+    volumes: ["grafana-data:/var/lib/grafana", `./${MONITORING_DIR}/grafana/provisioning:/etc/grafana/provisioning:ro`, `./${MONITORING_DIR}/grafana/dashboards:/var/lib/grafana/dashboards:ro`],
+    networks: ["data", "edge"],
+    depends_on: { prometheus: { condition: "service_healthy" } },
+  };
+}
+
+/** The package's grafana/ provisioning and dashboards, as files of the stack directory (relative path, content). */
+export function grafanaFiles(): { path: string; content: string }[] {
+  const root = join(packageRoot(), "grafana");
+  const files = [join("provisioning", "datasources", "prometheus.yml"), join("provisioning", "dashboards", "stevie.yml"), ...readdirSync(join(root, "dashboards")).filter((f) => f.endsWith(".json")).map((f) => join("dashboards", f))];
+  return files.map((f) => ({ path: join(MONITORING_DIR, "grafana", f), content: readFileSync(join(root, f), "utf8") }));
+}
+
+/** prometheus.yml: what is scraped, every 15 s. */
+export function renderPrometheusConfig(ctx: StackContext): string {
+  const topo = ctx.topology;
+  const redisTargets = (port: number, nodes: { ip: string; service: string }[]) => nodes.map((n) => ({ targets: [`redis://${n.ip}:${port}`], labels: { service: n.service } }));
+  const viaRedisExporter = (job: string, groups: ReturnType<typeof redisTargets>) => ({
+    job_name: job,
+    metrics_path: "/scrape",
+    static_configs: groups,
+    relabel_configs: [
+      { source_labels: ["__address__"], target_label: "__param_target" },
+      { source_labels: ["__param_target"], target_label: "instance" },
+      { target_label: "__address__", replacement: "redis-exporter:9121" },
+    ],
+  });
+  const config = {
+    global: { scrape_interval: "15s", evaluation_interval: "15s", external_labels: { stack: ctx.config.projectName, environment: ctx.config.environment } },
+    rule_files: ["/etc/prometheus/rules/*.yml"],
+    alerting: { alertmanagers: [{ static_configs: [{ targets: [`alertmanager:${ALERTMANAGER_PORT}`] }] }] },
+    scrape_configs: [
+      // API replicas come and go (scale, upgrade): Docker's DNS names every running one.
+      { job_name: "api", dns_sd_configs: [{ names: ["api"], type: "A", port: API_PORT, refresh_interval: "10s" }] },
+      { job_name: "patroni", static_configs: [{ targets: topo.postgres.map((m) => `${m}:8008`) }], relabel_configs: [{ source_labels: ["__address__"], regex: "([^:]+):.*", target_label: "member" }] },
+      { job_name: "postgres", static_configs: [{ targets: ["postgres-exporter:9187"] }] },
+      viaRedisExporter("redis", redisTargets(6379, topo.redis)),
+      viaRedisExporter("sentinel", redisTargets(26379, topo.sentinels)),
+      { job_name: "haproxy", static_configs: [{ targets: ["haproxy:8404"] }] },
+      { job_name: "nginx", static_configs: [{ targets: ["nginx-exporter:9113"] }] },
+      { job_name: "node", static_configs: [{ targets: ["node-exporter:9100"] }] },
+      { job_name: "alertmanager", static_configs: [{ targets: [`alertmanager:${ALERTMANAGER_PORT}`] }] },
+      { job_name: "prometheus", static_configs: [{ targets: [`localhost:${PROMETHEUS_PORT}`] }] },
+    ],
+  };
+  return `# Generated by stevie-stack from stevie.yaml.\n${stringify(config, { lineWidth: 0 })}`;
+}
+
+/** The values the alert rules compare against, from the config (recording rules: constants). */
+export interface StackRuleValues {
+  apiReplicas: number;
+  openaiBudgetUsd: number;
+  backupMaxAgeSeconds: number;
+  drillMaxAgeSeconds: number;
+}
+
+export function stackRuleValues(config: StevieConfig): StackRuleValues {
+  const grace = 2 * 3600;
+  const b = config.backup;
+  return {
+    apiReplicas: config.api.replicas,
+    openaiBudgetUsd: config.monitoring.openaiMonthlyBudgetUsd,
+    backupMaxAgeSeconds: Math.min(b.fullEveryHours, b.diffEveryHours) * 3600 + grace,
+    drillMaxAgeSeconds: b.drillEveryHours > 0 ? b.drillEveryHours * 3600 + grace : Infinity,
+  };
+}
+
+/** rules/stack.yml: the config's thresholds as recording rules (a budget of 0 never alerts). */
+export function renderStackRules(v: StackRuleValues): string {
+  const num = (n: number) => (Number.isFinite(n) ? String(n) : "+Inf");
+  const rules = [
+    { record: "stevie:api_replicas_expected", expr: `vector(${v.apiReplicas})` },
+    { record: "stevie:openai_budget_usd", expr: `vector(${v.openaiBudgetUsd > 0 ? v.openaiBudgetUsd : "+Inf"})` },
+    { record: "stevie:backup_max_age_seconds", expr: `vector(${num(v.backupMaxAgeSeconds)})` },
+    { record: "stevie:drill_max_age_seconds", expr: `vector(${num(v.drillMaxAgeSeconds)})` },
+  ];
+  return `# Generated by stevie-stack from stevie.yaml: the thresholds alerts.yml compares against.\n${stringify({ groups: [{ name: "stack-settings", rules }] }, { lineWidth: 0 })}`;
+}
+
+/** The alert rules shipped with stevie-stack (compose/monitoring/alerts.yml). */
+export const alertRules = (): string => readFileSync(join(packageRoot(), "compose", "monitoring", "alerts.yml"), "utf8");
+
+/**
+ * alertmanager.yml: critical alerts go out at once and again every hour while they fire; warnings wait 5 minutes to be
+ * grouped and repeat every 12 hours. With no webhook and no mail configured, alerts are kept for `status` only.
+ */
+export function renderAlertmanagerConfig(config: StevieConfig): string {
+  const a = config.monitoring.alerts;
+  const receiver: Record<string, unknown> = { name: "operator" };
+  if (a.webhookUrl) receiver.webhook_configs = [{ url: a.webhookUrl, send_resolved: true }];
+  if (a.email) receiver.email_configs = [{ to: a.email.to, from: a.email.from, smarthost: a.email.smarthost, require_tls: a.email.requireTls, send_resolved: true }];
+  const doc = {
+    route: {
+      receiver: "operator",
+      group_by: ["alertname", "severity"],
+      group_wait: "5m",
+      group_interval: "10m",
+      repeat_interval: "12h",
+      routes: [{ matchers: ['severity="critical"'], receiver: "operator", group_wait: "0s", group_interval: "1m", repeat_interval: "1h" }],
+    },
+    // A critical alert silences the warning of the same name (the certificate's 3-day alert, its 14-day one).
+    inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ["alertname"] }],
+    receivers: [receiver],
+  };
+  return `# Generated by stevie-stack from stevie.yaml (monitoring.alerts).\n${stringify(doc, { lineWidth: 0 })}`;
+}

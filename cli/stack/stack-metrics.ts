@@ -1,0 +1,36 @@
+import { X509Certificate } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { readDrills, type DrillRecord } from "./backup.js";
+import { writeAtomic } from "./files.js";
+import type { StackPaths } from "./paths.js";
+import { TEXTFILE_DIR } from "./services/monitoring.js";
+
+/**
+ * Figures only the CLI knows, for Prometheus: the server certificate's expiry and the CLI's own restore drills.
+ * Written in the text format to monitoring/textfile/cli.prom, which node-exporter serves (textfile collector).
+ * The drills the stack runs itself are reported by the backup scheduler (stevie-backup-metrics) the same way.
+ */
+export function renderCliMetrics(certNotAfter: Date | undefined, drills: DrillRecord[]): string {
+  const lines: string[] = [];
+  const gauge = (name: string, help: string, value: number, labels = "") => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${labels} ${value}`);
+  if (certNotAfter) gauge("stevie_tls_certificate_expiry_timestamp_seconds", "When the server certificate nginx serves expires (Unix time)", Math.floor(certNotAfter.getTime() / 1000), '{certificate="server"}');
+  const mine = drills.filter((d) => !d.scheduled);
+  const last = mine.at(-1);
+  const lastGood = mine.filter((d) => d.pass).at(-1);
+  const at = (d: DrillRecord) => Math.floor(Date.parse(d.at) / 1000);
+  const cli = '{runner="cli"}';
+  if (last) {
+    gauge("stevie_drill_last_timestamp_seconds", "When the newest restore drill ran (Unix time), by who ran it", at(last), cli);
+    gauge("stevie_drill_last_pass", "1 when the newest restore drill passed", last.pass ? 1 : 0, cli);
+    gauge("stevie_drill_last_rto_seconds", "Recovery time of the newest restore drill", last.rtoSeconds, cli);
+  }
+  if (lastGood) gauge("stevie_drill_last_success_timestamp_seconds", "When the newest passing restore drill ran (Unix time)", at(lastGood), cli);
+  return `${lines.join("\n")}\n`;
+}
+
+export async function writeCliMetrics(paths: StackPaths): Promise<void> {
+  const pem = await readFile(join(paths.tls, "server.crt"), "utf8").catch(() => undefined);
+  const notAfter = pem ? new Date(new X509Certificate(pem).validTo) : undefined;
+  await writeAtomic(join(paths.dir, TEXTFILE_DIR, "cli.prom"), renderCliMetrics(notAfter, await readDrills(paths)));
+}
