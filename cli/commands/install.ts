@@ -161,6 +161,10 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           // nginx resolves the \`api\` upstream when it starts: recreated API containers may have new addresses, and a
           // reload makes nginx look them up again (in-flight requests finish on the old workers).
           await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
+          // Changed alert rules or thresholds (stack.yml follows api.replicas): Prometheus re-reads them on SIGHUP.
+          if (Object.entries(files).some(([f, o]) => f.startsWith("monitoring/rules/") && o === "updated")) {
+            await compose(paths, config.projectName, ["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
+          }
         },
       },
       {

@@ -104,6 +104,16 @@ export const configSchema = z
         retentionDays: z.number().int().min(1).max(3650).default(31).describe("days of metrics Prometheus keeps (31 covers the 30-day OpenAI budget window)"),
         retentionSizeMb: z.number().int().min(256).max(1_048_576).default(4096).describe("upper bound on Prometheus's disk use, in MB; the oldest data goes first"),
         openaiMonthlyBudgetUsd: z.number().min(0).max(1_000_000).default(100).describe("OpenAI spend per 30 days that the budget alerts (50, 80, 100 %) measure against; 0: no budget alerts"),
+        logs: z
+          .object({
+            enabled: z.boolean().default(false).describe("Loki stores every container's log and Alloy ships them (official images from Docker Hub: hosts without it keep this off; `stevie-stack logs` works either way)"),
+            retentionDays: z.number().int().min(30).max(3650).default(30).describe("days of logs Loki keeps (the spec asks at least 30)"),
+            lokiImage: z.string().regex(/^[\w./-]+:[\w.-]+$/, "an image with a pinned tag, such as grafana/loki:3.5.7").default("grafana/loki:3.5.7").describe("the official Loki image, pinned"),
+            alloyImage: z.string().regex(/^[\w./-]+:[\w.-]+$/, "an image with a pinned tag, such as grafana/alloy:v1.11.3").default("grafana/alloy:v1.11.3").describe("the official Grafana Alloy image, pinned"),
+          })
+          .strict()
+          .prefault({})
+          .describe("Central log store"),
         grafana: z
           .object({
             enabled: z.boolean().default(false).describe("run Grafana with the stack's dashboards (its image is pulled from Docker Hub: hosts without it keep this off)"),

@@ -3,7 +3,7 @@ import { PROJECT_LABEL } from "../docker.js";
 import type { ComposeFile, ComposeService } from "./compose-types.js";
 import type { StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";
-import { grafanaService, monitoringServices } from "./services/monitoring.js";
+import { grafanaService, logServices, monitoringServices } from "./services/monitoring.js";
 import { nginxService } from "./services/nginx.js";
 import { BACKUP_VOLUME, etcdService, haproxyService, patroniService, POSTGRES_SECRETS } from "./services/postgres.js";
 import { redisNodeService, sentinelService } from "./services/redis.js";
@@ -28,12 +28,13 @@ export function buildCompose(ctx: StackContext): ComposeFile {
   for (const m of ETCD_MEMBERS) services[m] = etcdService(ctx, m);
   topo.redis.forEach((_, i) => (services[topo.redis[i]!.service] = redisNodeService(ctx, i)));
   topo.sentinels.forEach((_, i) => (services[topo.sentinels[i]!.service] = sentinelService(ctx, i)));
-  Object.assign(services, monitoringServices(ctx));
+  Object.assign(services, monitoringServices(ctx), logServices(ctx));
   const grafana = grafanaService(ctx);
   if (grafana) services.grafana = grafana;
   const volumes = [...topo.postgres, ...ETCD_MEMBERS, ...topo.redis.map((r) => r.service), ...topo.sentinels.map((s) => s.service)];
   if (ctx.config.monitoring.enabled) volumes.push("prometheus", "alertmanager");
   if (grafana) volumes.push("grafana");
+  if (services.loki) volumes.push("loki", "alloy");
   return {
     name: ctx.config.projectName,
     services,

@@ -8,7 +8,7 @@ import { API_PORT } from "./services/api.js";
 import type { StackContext } from "./services/common.js";
 import type { Sizing } from "./sizing.js";
 import { renderHaproxyConf } from "./services/postgres.js";
-import { alertRules, grafanaFiles, MONITORING_DIR, MONITORING_SERVICES, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./services/monitoring.js";
+import { alertRules, grafanaFiles, MONITORING_DIR, renderAlloyConfig, renderLokiConfig, MONITORING_SERVICES, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./services/monitoring.js";
 import { join } from "node:path";
 import { ETCD_MEMBERS, topology } from "./topology.js";
 
@@ -25,7 +25,13 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
         { path: join(mon, "rules", "alerts.yml"), content: alertRules() },
         { path: join(mon, "rules", "stack.yml"), content: renderStackRules(stackRuleValues(config)) },
         { path: join(mon, "alertmanager.yml"), content: renderAlertmanagerConfig(config) },
-        ...(config.monitoring.grafana.enabled ? grafanaFiles().map((f) => ({ path: join(paths.dir, f.path), content: f.content })) : []),
+        ...(config.monitoring.grafana.enabled ? grafanaFiles(config).map((f) => ({ path: join(paths.dir, f.path), content: f.content })) : []),
+        ...(config.monitoring.logs.enabled
+          ? [
+              { path: join(mon, "loki.yml"), content: renderLokiConfig(config) },
+              { path: join(mon, "config.alloy"), content: renderAlloyConfig(config) },
+            ]
+          : []),
       ]
     : [];
   const hash = (...texts: string[]) => sha256(texts.join("\0")).slice(0, 16);
@@ -35,7 +41,11 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
       "nginx.conf": hash(nginxConf),
       "haproxy.cfg": hash(haproxyConf),
       // Prometheus and Alertmanager read their files at start: a change recreates the container.
-      prometheus: hash(...monitoring.filter((f) => !f.path.endsWith("alertmanager.yml") && !f.path.includes("/grafana/")).map((f) => f.content)),
+      // prometheus.yml is mounted as a file (a rewrite needs a new container); the rules directory is re-read on SIGHUP
+      // (install sends one), so a new replica count or threshold does not restart Prometheus.
+      prometheus: hash(...monitoring.filter((f) => f.path.endsWith("prometheus.yml")).map((f) => f.content)),
+      loki: hash(...monitoring.filter((f) => f.path.endsWith("loki.yml")).map((f) => f.content)),
+      alloy: hash(...monitoring.filter((f) => f.path.endsWith("config.alloy")).map((f) => f.content)),
       grafana: hash(...monitoring.filter((f) => f.path.includes("/grafana/")).map((f) => f.content)),
       alertmanager: hash(...monitoring.filter((f) => f.path.endsWith("alertmanager.yml")).map((f) => f.content)),
     },
@@ -73,6 +83,6 @@ export function expectedContainers(config: StevieConfig, sizing: Sizing): Record
     ...one([...ETCD_MEMBERS]),
     ...one(topo.redis.map((r) => r.service)),
     ...one(topo.sentinels.map((s) => s.service)),
-    ...(config.monitoring.enabled ? one([...MONITORING_SERVICES, ...(config.monitoring.grafana.enabled ? ["grafana"] : [])]) : {}),
+    ...(config.monitoring.enabled ? one([...MONITORING_SERVICES, ...(config.monitoring.grafana.enabled ? ["grafana"] : []), ...(config.monitoring.logs.enabled ? ["loki", "alloy"] : [])]) : {}),
   };
 }

@@ -4,7 +4,7 @@ import { parseConfig } from "../../config/load.js";
 import { buildCompose } from "../compose.js";
 import { sizeStack } from "../sizing.js";
 import { topology } from "../topology.js";
-import { grafanaFiles, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./monitoring.js";
+import { grafanaFiles, renderAlertmanagerConfig, renderAlloyConfig, renderLokiConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./monitoring.js";
 
 const config = parseConfig({ projectName: "demo", postgres: { nodes: 3 } }, "test");
 const sizing = sizeStack({ cpus: 2, memBytes: 24 * 1024 ** 3 }, "auto");
@@ -74,10 +74,35 @@ describe("monitoring", () => {
     expect(g.ports).toEqual(["127.0.0.1:3300:3000"]);
     expect(g.environment).toMatchObject({ GF_SECURITY_ADMIN_PASSWORD__FILE: "/run/secrets/grafana_admin_password", GF_AUTH_ANONYMOUS_ENABLED: "false", GF_USERS_ALLOW_SIGN_UP: "false" });
     expect(file.secrets.grafana_admin_password).toEqual({ file: "./secrets/grafana_admin_password" });
-    const files = grafanaFiles().map((f) => f.path);
+    const files = grafanaFiles(on).map((f) => f.path);
+    expect(files).not.toContain("monitoring/grafana/provisioning/datasources/loki.yml");
     expect(files).toContain("monitoring/grafana/provisioning/datasources/prometheus.yml");
     expect(files.filter((f) => f.startsWith("monitoring/grafana/dashboards/")).length).toBe(7);
     expect(() => parseConfig({ monitoring: { grafana: { image: "grafana/grafana" } } }, "t")).toThrow(/pinned tag/);
+  });
+
+  it("adds Loki and Alloy only when asked: 30 days kept by the compactor, the stack's containers shipped by label", () => {
+    expect(buildCompose(ctx).services.loki).toBeUndefined();
+    const on = parseConfig({ projectName: "demo", monitoring: { logs: { enabled: true, retentionDays: 45 }, grafana: { enabled: true } } }, "t");
+    const file = buildCompose({ ...ctx, config: on, topology: topology(on, sizing, "10.213.7.0/24") });
+    expect(file.services.loki?.image).toBe("grafana/loki:3.5.7");
+    expect(file.services.loki?.networks).toEqual(["data"]);
+    expect(file.services.loki?.ports).toBeUndefined();
+    expect(file.services.alloy?.volumes).toContain("/var/run/docker.sock:/var/run/docker.sock:ro");
+    expect(file.volumes["loki-data"]).toBeDefined();
+    const jobs = (parse(renderPrometheusConfig({ ...ctx, config: on })) as { scrape_configs: Scrape[] }).scrape_configs.map((j) => j.job_name);
+    expect(jobs).toEqual(expect.arrayContaining(["loki", "alloy"]));
+    const loki = parse(renderLokiConfig(on)) as { limits_config: { retention_period: string }; compactor: { retention_enabled: boolean }; schema_config: { configs: { store: string; schema: string }[] }; auth_enabled: boolean };
+    expect(loki.limits_config.retention_period).toBe("1080h");
+    expect(loki.compactor.retention_enabled).toBe(true);
+    expect(loki.schema_config.configs[0]).toMatchObject({ store: "tsdb", schema: "v13" });
+    const alloy = renderAlloyConfig(on);
+    expect(alloy).toContain('values = ["io.stevie-stack.project=demo"]');
+    expect(alloy).toContain('url = "http://loki:3100/loki/api/v1/push"');
+    // Balanced blocks: a cheap guard on the River syntax (Alloy itself cannot run here).
+    expect(alloy.split("{").length).toBe(alloy.split("}").length);
+    expect(grafanaFiles(on).map((f) => f.path)).toContain("monitoring/grafana/provisioning/datasources/loki.yml");
+    expect(() => parseConfig({ monitoring: { logs: { retentionDays: 7 } } }, "t")).toThrow(/retentionDays/);
   });
 
   it("refuses a malformed alert destination with the field named", () => {
