@@ -40,6 +40,21 @@ function withShared(cmd: Command): Command {
     .option("--verbose", "show stack traces and commands");
 }
 
+/** --alert-* flags as config: the schema checks them (URL, addresses, host:port) with the rest. */
+export function alertOverrides(f: Record<string, unknown>): StevieConfigInput {
+  const mail = f.alertEmail || f.alertEmailFrom || f.alertSmtp;
+  if (!f.alertWebhook && !mail) return {};
+  if (mail && !(f.alertEmail && f.alertEmailFrom && f.alertSmtp)) throw new UserError("alert mail needs all three of --alert-email, --alert-email-from and --alert-smtp");
+  return {
+    monitoring: {
+      alerts: {
+        ...(f.alertWebhook ? { webhookUrl: String(f.alertWebhook) } : {}),
+        ...(mail ? { email: { to: String(f.alertEmail), from: String(f.alertEmailFrom), smarthost: String(f.alertSmtp) } } : {}),
+      },
+    },
+  };
+}
+
 export function buildProgram(): Command {
   const program = new Command("stevie-stack")
     .description("Install and operate the Stevie Awards Recommendation API on this host")
@@ -62,6 +77,10 @@ export function buildProgram(): Command {
     .option("--api-replicas <n>", "API containers", intArg("--api-replicas", 2, 20))
     .addOption(new Option("--profile <profile>", "resource profile: auto sizes from the host's RAM, small suits 2-4 GB hosts").choices(["auto", "small", "standard"]))
     .option("--postgres-nodes <n>", "PostgreSQL members under Patroni (2 or 3)", intArg("--postgres-nodes", 2, 3))
+    .option("--alert-webhook <url>", "Alertmanager posts alerts to this URL (JSON webhook)")
+    .option("--alert-email <to>", "alerts by mail to this address (with --alert-email-from and --alert-smtp)")
+    .option("--alert-email-from <from>", "sender address of alert mail")
+    .option("--alert-smtp <host:port>", "SMTP relay for alert mail")
     .option("--health-timeout <seconds>", "how long to wait for the stack to become healthy", intArg("--health-timeout", 10, 3600), 600)
     .action(async (f: GlobalFlags & Record<string, string | number | boolean | undefined>) => {
       const { runInstall, apiUrl, resolveConfig } = await import("./commands/install.js");
@@ -76,6 +95,7 @@ export function buildProgram(): Command {
         ...(f.apiReplicas ? { api: { replicas: f.apiReplicas as number } } : {}),
         ...(f.profile ? { resources: { profile: f.profile as "auto" | "small" | "standard" } } : {}),
         ...(f.postgresNodes ? { postgres: { nodes: f.postgresNodes as number } } : {}),
+        ...alertOverrides(f),
       };
       const dir = f.dir ?? defaultStackDir();
       const interactive = !f.nonInteractive && isTTY();

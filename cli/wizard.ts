@@ -38,8 +38,10 @@ export async function askInstallQuestions(defaults: StevieConfigInput): Promise<
     ],
     default: defaults.postgres?.nodes ?? suggested.postgresNodes,
   });
+  const alerts = await askAlertDestinations(defaults.monitoring?.alerts ?? {});
   return {
     ...defaults,
+    ...(alerts ? { monitoring: { ...defaults.monitoring, alerts } } : {}),
     environment,
     domain,
     network: { ...defaults.network, httpPort, httpsPort },
@@ -47,6 +49,35 @@ export async function askInstallQuestions(defaults: StevieConfigInput): Promise<
     resources: { ...defaults.resources, profile },
     postgres: { ...defaults.postgres, nodes },
   };
+}
+
+type Alerts = NonNullable<NonNullable<StevieConfigInput["monitoring"]>["alerts"]>;
+
+/** Where Alertmanager sends alerts: nowhere (status only), a webhook, mail, or both. Each answer is checked as typed. */
+async function askAlertDestinations(current: Alerts): Promise<Alerts | undefined> {
+  const where = await select<"none" | "webhook" | "email" | "both">({
+    message: "Send alerts to",
+    choices: [
+      { value: "none", name: "nowhere: `stevie-stack status` shows them" },
+      { value: "webhook", name: "a webhook (Slack/Teams bridge, PagerDuty, your endpoint)" },
+      { value: "email", name: "email through an SMTP relay" },
+      { value: "both", name: "both" },
+    ],
+    default: current.webhookUrl && current.email ? "both" : current.webhookUrl ? "webhook" : current.email ? "email" : "none",
+  });
+  if (where === "none") return undefined;
+  const out: Alerts = {};
+  if (where === "webhook" || where === "both") {
+    out.webhookUrl = await input({ message: "Webhook URL", default: current.webhookUrl, validate: (v) => /^https?:\/\/\S+$/.test(v) || "an http(s) URL" });
+  }
+  if (where === "email" || where === "both") {
+    const addr = (v: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) || "an email address";
+    const to = await input({ message: "Send alert mail to", default: current.email?.to, validate: addr });
+    const from = await input({ message: "From address", default: current.email?.from, validate: addr });
+    const smarthost = await input({ message: "SMTP relay (host:port)", default: current.email?.smarthost, validate: (v) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(v) || "host:port, such as smtp.example.com:587" });
+    out.email = { to, from, smarthost };
+  }
+  return out;
 }
 
 export function confirmPrompt(message: string): Promise<boolean> {
