@@ -26,6 +26,8 @@ export interface DashboardSpec {
 }
 
 const q = (expr: string, legend?: string) => ({ expr, ...(legend ? { legend } : {}) });
+/** The q-quantile of a histogram over 5 minutes, summed across replicas, kept apart by `by`. */
+const quantile = (qq: number, histogram: string, by: string[] = []) => `histogram_quantile(${qq}, sum by (${["le", ...by].join(", ")}) (rate(${histogram}_bucket[5m])))`;
 const FS = 'fstype!~"tmpfs|ramfs|overlay|squashfs|nsfs|proc|sysfs|devtmpfs|fuse.*"';
 
 export const DASHBOARDS: DashboardSpec[] = [
@@ -36,8 +38,8 @@ export const DASHBOARDS: DashboardSpec[] = [
     panels: [
       { title: "Requests per second by route", unit: "reqps", queries: [q("sum by (route) (rate(stevie_http_requests_total[5m]))", "{{route}}")] },
       { title: "Error ratio (5xx)", unit: "percentunit", queries: [q('(sum(rate(stevie_http_requests_total{status=~"5.."}[5m])) or vector(0)) / sum(rate(stevie_http_requests_total[5m]))', "5xx")], description: "Alert HighErrorRate above 5 %." },
-      { title: "p95 by procedure", unit: "s", queries: [q("histogram_quantile(0.95, sum by (le, procedure) (rate(stevie_trpc_procedure_duration_seconds_bucket[5m])))", "{{procedure}}")], description: "Alert HighLatency above 1 s (chat excluded)." },
-      { title: "p50 / p99 of all procedures", unit: "s", queries: [q("histogram_quantile(0.5, sum by (le) (rate(stevie_trpc_procedure_duration_seconds_bucket[5m])))", "p50"), q("histogram_quantile(0.99, sum by (le) (rate(stevie_trpc_procedure_duration_seconds_bucket[5m])))", "p99")] },
+      { title: "p95 by procedure", unit: "s", queries: [q(quantile(0.95, "stevie_trpc_procedure_duration_seconds", ["procedure"]), "{{procedure}}")], description: "Alert HighLatency above 1 s (chat excluded)." },
+      { title: "p50 / p99 of all procedures", unit: "s", queries: [q(quantile(0.5, "stevie_trpc_procedure_duration_seconds"), "p50"), q(quantile(0.99, "stevie_trpc_procedure_duration_seconds"), "p99")] },
       { title: "Replicas answering", unit: "short", kind: "stat", queries: [q('count(up{job="api"} == 1)', "up"), q("stevie:api_replicas_expected", "expected")] },
       { title: "Memory per replica (RSS)", unit: "bytes", queries: [q('process_resident_memory_bytes{job="api"}', "{{instance}}")] },
       { title: "Event-loop lag p99", unit: "s", queries: [q('nodejs_eventloop_lag_p99_seconds{job="api"}', "{{instance}}")] },
@@ -53,7 +55,7 @@ export const DASHBOARDS: DashboardSpec[] = [
       { title: "Replication lag", unit: "bytes", queries: [q("scalar(max(patroni_xlog_location)) - (patroni_xlog_replayed_location and on(instance) patroni_replica == 1)", "{{name}}")], description: "Alert ReplicationLagHigh above 64 MiB." },
       { title: "Connections by state", unit: "short", queries: [q("sum by (state) (pg_stat_activity_count)", "{{state}}"), q("max(pg_settings_max_connections)", "max_connections")] },
       { title: "API pool", unit: "short", queries: [q("sum by (state) (stevie_db_pool_connections)", "{{state}}")] },
-      { title: "Query time p95 (API)", unit: "s", queries: [q("histogram_quantile(0.95, sum by (le) (rate(stevie_db_query_duration_seconds_bucket[5m])))", "p95")], description: "Alert SlowQueries when over 1 % take longer than 500 ms." },
+      { title: "Query time p95 (API)", unit: "s", queries: [q(quantile(0.95, "stevie_db_query_duration_seconds"), "p95")], description: "Alert SlowQueries when over 1 % take longer than 500 ms." },
       { title: "Queries slower than 500 ms", unit: "percentunit", queries: [q('(sum(rate(stevie_db_query_duration_seconds_count[5m])) - sum(rate(stevie_db_query_duration_seconds_bucket{le="0.5"}[5m]))) / sum(rate(stevie_db_query_duration_seconds_count[5m]))', "slow share")] },
       { title: "Commits per second", unit: "short", queries: [q('sum(rate(pg_stat_database_xact_commit{datname="stevie"}[5m]))', "commits")] },
       { title: "Database size", unit: "bytes", kind: "stat", queries: [q('pg_database_size_bytes{datname="stevie"}', "stevie")] },
@@ -66,7 +68,7 @@ export const DASHBOARDS: DashboardSpec[] = [
     panels: [
       { title: "Hit ratio", unit: "percentunit", queries: [q('sum(rate(stevie_cache_requests_total{result="hit"}[5m])) / sum(rate(stevie_cache_requests_total[5m]))', "hits")], description: "Spec: above 80 % for frequently read data." },
       { title: "Cache requests by cache and result", unit: "reqps", queries: [q("sum by (cache, result) (rate(stevie_cache_requests_total[5m]))", "{{cache}} {{result}}")] },
-      { title: "Cache operation p95", unit: "s", queries: [q("histogram_quantile(0.95, sum by (le, op) (rate(stevie_cache_operation_duration_seconds_bucket[5m])))", "{{op}}")], description: "Spec: under 5 ms." },
+      { title: "Cache operation p95", unit: "s", queries: [q(quantile(0.95, "stevie_cache_operation_duration_seconds", ["op"]), "{{op}}")], description: "Spec: under 5 ms." },
       { title: "Redis memory", unit: "bytes", queries: [q('redis_memory_used_bytes{job="redis"}', "{{service}}"), q('redis_memory_max_bytes{job="redis"}', "{{service}} max")] },
       { title: "Evictions per second", unit: "short", queries: [q("sum(rate(redis_evicted_keys_total[5m]))", "evicted")], description: "Alert CacheEvictionHigh above 10 % of cache requests." },
       { title: "Master and replicas", unit: "short", queries: [q('redis_connected_slaves{job="redis"}', "{{service}} replicas")] },
@@ -77,7 +79,7 @@ export const DASHBOARDS: DashboardSpec[] = [
     title: "stevie-stack / OpenAI",
     description: "Latency, errors, tokens and spend against the monthly budget; the circuit breaker.",
     panels: [
-      { title: "Latency p95 by operation", unit: "s", queries: [q("histogram_quantile(0.95, sum by (le, operation) (rate(stevie_openai_request_duration_seconds_bucket[5m])))", "{{operation}}")] },
+      { title: "Latency p95 by operation", unit: "s", queries: [q(quantile(0.95, "stevie_openai_request_duration_seconds", ["operation"]), "{{operation}}")] },
       { title: "Errors by kind", unit: "reqps", queries: [q("sum by (kind) (rate(stevie_openai_errors_total[5m]))", "{{kind}}")], description: "Alert OpenAIRateLimited on any 429." },
       { title: "Tokens per second", unit: "short", queries: [q("sum by (kind) (rate(stevie_openai_tokens_total[5m]))", "{{kind}}")] },
       { title: "Spend over 30 days vs budget", unit: "currencyUSD", queries: [q("stevie:openai_spend_usd_30d", "spent"), q("stevie:openai_budget_usd", "budget")], description: "Alerts at 50, 80 and 100 %." },

@@ -28,8 +28,10 @@ export function instrumentPool(pool: pg.Pool, registry: Registry): void {
     registers,
   });
   const failures = new Counter({ name: "stevie_db_connection_errors_total", help: "Failures to get a PostgreSQL connection (refused, timed out, authentication)", registers });
+  // Series from the start, so the slow-query and connection alerts have something to read before the first query.
   duration.zero({ outcome: "ok" });
   duration.zero({ outcome: "error" });
+  failures.inc(0);
 
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   // Only the promise form is timed (the form the API uses); a callback or a Submittable passes through unchanged.
@@ -45,7 +47,6 @@ export function instrumentPool(pool: pg.Pool, registry: Registry): void {
       },
     );
   };
-  failures.inc(0);
 }
 
 /** Errors that mean no connection could be had, as opposed to a query that failed on a working one. */

@@ -1,10 +1,8 @@
-import { X509Certificate } from "node:crypto";
-import { existsSync } from "node:fs";
-import { readFile, statfs } from "node:fs/promises";
-import { join } from "node:path";
+import { statfs } from "node:fs/promises";
 import { run } from "../exec.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../host/preflight.js";
 import { allDrills, listBackups } from "../stack/backup.js";
+import { serverCertExpiry } from "../stack/tls.js";
 import type { StevieConfig } from "../config/schema.js";
 import { collectStatus, loadStack, type StackStatus } from "./status.js";
 
@@ -142,8 +140,8 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   const project = config.projectName;
   const status = await collectStatus(dir);
   const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup };
-  const crt = join(paths.tls, "server.crt");
-  if (existsSync(crt)) facts.certNotAfter = new Date(new X509Certificate(await readFile(crt)).validTo).toISOString();
+  const notAfter = await serverCertExpiry(paths.tls);
+  if (notAfter) facts.certNotAfter = notAfter.toISOString();
   let labels: string[] | undefined;
   try {
     const sets = await listBackups(paths, project);

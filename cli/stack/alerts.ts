@@ -33,11 +33,16 @@ export function parseAlerts(body: string): StackAlert[] {
     .sort((a, b) => rank(a) - rank(b) || a.since.localeCompare(b.since));
 }
 
-/** Ask the stack's Prometheus (inside its container: it publishes nothing) which alerts are active. */
-export async function activeAlerts(paths: StackPaths, project: string, query = "/api/v1/alerts"): Promise<StackAlert[]> {
-  const r = await compose(paths, project, ["exec", "-T", "prometheus", "curl", "-fsS", "--max-time", "10", `http://127.0.0.1:${PROMETHEUS_PORT}${query}`], { reject: false, timeoutMs: 30_000 });
+/** A GET on the stack's Prometheus HTTP API, from inside its container (it publishes no port); the raw body. */
+export async function prometheusGet(paths: StackPaths, project: string, path: string): Promise<string> {
+  const r = await compose(paths, project, ["exec", "-T", "prometheus", "curl", "-fsS", "--max-time", "20", `http://127.0.0.1:${PROMETHEUS_PORT}${path}`], { reject: false, timeoutMs: 40_000 });
   if (r.exitCode !== 0) throw new UserError(`Prometheus did not answer: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "check `stevie-stack status`: is the prometheus container running?");
-  return parseAlerts(r.stdout);
+  return r.stdout;
+}
+
+/** The alerts the stack's Prometheus has active. */
+export async function activeAlerts(paths: StackPaths, project: string): Promise<StackAlert[]> {
+  return parseAlerts(await prometheusGet(paths, project, "/api/v1/alerts"));
 }
 
 export function renderAlerts(alerts: StackAlert[] | { error: string }): string {

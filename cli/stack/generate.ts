@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { stringify } from "yaml";
 import { renderNginxConf } from "../../nginx/render.js";
 import type { StevieConfig } from "../config/schema.js";
@@ -9,7 +10,6 @@ import type { StackContext } from "./services/common.js";
 import type { Sizing } from "./sizing.js";
 import { renderHaproxyConf } from "./services/postgres.js";
 import { alertRules, grafanaFiles, MONITORING_DIR, renderAlloyConfig, renderLokiConfig, MONITORING_SERVICES, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./services/monitoring.js";
-import { join } from "node:path";
 import { ETCD_MEMBERS, topology } from "./topology.js";
 
 /** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */
@@ -35,19 +35,20 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
       ]
     : [];
   const hash = (...texts: string[]) => sha256(texts.join("\0")).slice(0, 16);
+  const hashOf = (pick: (path: string) => boolean) => hash(...monitoring.filter((f) => pick(f.path)).map((f) => f.content));
   const ctx: StackContext = {
     ...base,
+    // A changed file mounted into a container recreates that container. prometheus.yml is mounted as a file (a
+    // rewrite needs a new container); its rules directory is re-read on SIGHUP (install sends one), so a new replica
+    // count or threshold does not restart Prometheus.
     fileHashes: {
       "nginx.conf": hash(nginxConf),
       "haproxy.cfg": hash(haproxyConf),
-      // Prometheus and Alertmanager read their files at start: a change recreates the container.
-      // prometheus.yml is mounted as a file (a rewrite needs a new container); the rules directory is re-read on SIGHUP
-      // (install sends one), so a new replica count or threshold does not restart Prometheus.
-      prometheus: hash(...monitoring.filter((f) => f.path.endsWith("prometheus.yml")).map((f) => f.content)),
-      loki: hash(...monitoring.filter((f) => f.path.endsWith("loki.yml")).map((f) => f.content)),
-      alloy: hash(...monitoring.filter((f) => f.path.endsWith("config.alloy")).map((f) => f.content)),
-      grafana: hash(...monitoring.filter((f) => f.path.includes("/grafana/")).map((f) => f.content)),
-      alertmanager: hash(...monitoring.filter((f) => f.path.endsWith("alertmanager.yml")).map((f) => f.content)),
+      prometheus: hashOf((p) => p.endsWith("prometheus.yml")),
+      alertmanager: hashOf((p) => p.endsWith("alertmanager.yml")),
+      grafana: hashOf((p) => p.includes("/grafana/")),
+      loki: hashOf((p) => p.endsWith("loki.yml")),
+      alloy: hashOf((p) => p.endsWith("config.alloy")),
     },
   };
   const env = [

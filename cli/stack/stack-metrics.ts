@@ -1,9 +1,8 @@
-import { X509Certificate } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { readDrills, type DrillRecord } from "./backup.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
+import { serverCertExpiry } from "./tls.js";
 import { TEXTFILE_DIR } from "./services/monitoring.js";
 
 /**
@@ -30,7 +29,5 @@ export function renderCliMetrics(certNotAfter: Date | undefined, drills: DrillRe
 }
 
 export async function writeCliMetrics(paths: StackPaths): Promise<void> {
-  const pem = await readFile(join(paths.tls, "server.crt"), "utf8").catch(() => undefined);
-  const notAfter = pem ? new Date(new X509Certificate(pem).validTo) : undefined;
-  await writeAtomic(join(paths.dir, TEXTFILE_DIR, "cli.prom"), renderCliMetrics(notAfter, await readDrills(paths)));
+  await writeAtomic(join(paths.dir, TEXTFILE_DIR, "cli.prom"), renderCliMetrics(await serverCertExpiry(paths.tls), await readDrills(paths)));
 }

@@ -1,3 +1,4 @@
+import { X509Certificate } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -46,4 +47,15 @@ export async function ensureSelfSignedTls(tlsDir: string, domain: string): Promi
     changed = true;
   }
   return { changed };
+}
+
+/** When the server certificate nginx serves expires; undefined when it is missing or unreadable. */
+export async function serverCertExpiry(tlsDir: string): Promise<Date | undefined> {
+  const pem = await readFile(join(tlsDir, "server.crt")).catch(() => undefined);
+  if (!pem) return undefined;
+  try {
+    return new Date(new X509Certificate(pem).validTo);
+  } catch {
+    return undefined;
+  }
 }

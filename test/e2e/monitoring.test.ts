@@ -5,7 +5,7 @@ import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { packageVersion } from "../../cli/package-root.js";
-import { activeAlerts } from "../../cli/stack/alerts.js";
+import { activeAlerts, prometheusGet } from "../../cli/stack/alerts.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { imageRef } from "../../cli/stack/services/common.js";
@@ -31,12 +31,7 @@ async function inService(service: string, args: string[]) {
   return compose(paths, stack.project, ["exec", "-T", service, ...args], { reject: false, timeoutMs: 60_000 });
 }
 
-/** Prometheus's HTTP API, asked from inside its container (it publishes no port). */
-async function prom<T>(path: string): Promise<T> {
-  const r = await inService("prometheus", ["curl", "-fsS", "--max-time", "20", `http://127.0.0.1:9090${path}`]);
-  if (r.exitCode !== 0) throw new Error(`prometheus ${path}: ${r.stderr}`);
-  return (JSON.parse(r.stdout) as { data: T }).data;
-}
+const prom = async <T>(path: string): Promise<T> => (JSON.parse(await prometheusGet(paths, stack.project, path)) as { data: T }).data;
 const instant = (q: string) => prom<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(q)}`).then((d) => d.result);
 
 describe.sequential("monitoring in the live stack", () => {

@@ -29,11 +29,11 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
   if (!ctx.config.monitoring.enabled) return {};
   const m = ctx.config.monitoring;
   const exp = ctx.sizing.exporter;
-  const scrapeHealth = (port: number) => health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/-/ready`], { interval: "10s", start_period: "30s" });
+  const readyCheck = (port: number) => health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/-/ready`], { interval: "10s", start_period: "30s" });
   // An exporter is healthy when its landing page answers (cheap: no scrape of its target).
   const exporter = (name: string, port: number) => baseService(ctx, name, "monitoring", exp, health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/`], { interval: "30s", start_period: "30s" }));
-  const prometheus = baseService(ctx, "prometheus", "monitoring", ctx.sizing.prometheus, scrapeHealth(PROMETHEUS_PORT));
-  const alertmanager = baseService(ctx, "alertmanager", "monitoring", exp, scrapeHealth(ALERTMANAGER_PORT));
+  const prometheus = baseService(ctx, "prometheus", "monitoring", ctx.sizing.prometheus, readyCheck(PROMETHEUS_PORT));
+  const alertmanager = baseService(ctx, "alertmanager", "monitoring", exp, readyCheck(ALERTMANAGER_PORT));
   return {
     prometheus: {
       ...prometheus,
