@@ -130,12 +130,69 @@ export function buildProgram(): Command {
 
   withShared(program.command("doctor"))
     .description("the preflight checks plus deep checks of the running stack (leader, replication, quorum, disk, certificate, backups, drills, logs, clock), each with a fix")
-    .action(async (f: GlobalFlags) => {
+    .option("--bundle [file]", "write a support archive instead (doctor, status, redacted configuration, generated files, recent logs, host facts); secrets are replaced, the file is 0600")
+    .action(async (f: GlobalFlags & { bundle?: string | boolean }) => {
+      if (f.bundle) {
+        const { writeSupportBundle } = await import("./commands/bundle.js");
+        const b = await writeSupportBundle(f.dir ?? defaultStackDir(), typeof f.bundle === "string" ? f.bundle : undefined);
+        out(f.json ? JSON.stringify(b, null, 2) : `Support bundle: ${b.file} (${b.entries.length} files, ${b.redactions} secret values replaced)`);
+        return;
+      }
       const { runDoctor } = await import("./commands/doctor.js");
       const { renderChecks } = await import("./host/preflight.js");
       const r = await runDoctor(f.dir ?? defaultStackDir());
       out(f.json ? JSON.stringify(r, null, 2) : `${renderChecks(r.checks)}\n\nVerdict: ${r.verdict === "ok" ? "all good" : r.verdict === "warn" ? "working, with warnings" : "PROBLEMS FOUND"}`);
       if (r.verdict === "fail") process.exitCode = 3;
+    });
+
+  withShared(program.command("upgrade"))
+    .description("move the stack to this CLI's version: images built first, a verified backup, migrations, API replicas replaced one at a time (rolled back by itself if a new one is unhealthy)")
+    .option("--to <version>", "the version to upgrade to (must be this CLI's version)")
+    .option("--dry-run", "print what would change (breaking changes, images, files, your edits) and change nothing")
+    .option("--replica-timeout <seconds>", "how long a new API replica may take to become healthy", intArg("--replica-timeout", 10, 3600), 150)
+    .action(async (f: GlobalFlags & { to?: string; dryRun?: boolean; replicaTimeout: number }) => {
+      const { runUpgrade, renderUpgrade } = await import("./commands/upgrade.js");
+      const r = await runUpgrade({ dir: f.dir ?? defaultStackDir(), ...(f.to ? { to: f.to } : {}), dryRun: Boolean(f.dryRun), yes: Boolean(f.yes), replicaTimeoutMs: Number(f.replicaTimeout) * 1000, log: f.json ? () => undefined : out, confirm: confirmOrRefuse });
+      out(f.json ? JSON.stringify(r, null, 2) : renderUpgrade(r));
+      if (r.status === "rolled-back") process.exitCode = 4;
+    });
+
+  withShared(program.command("history"))
+    .description("what the CLI changed in the stack directory, newest first (a git repository: `git -C DIR log -p` shows the differences)")
+    .option("-n, --limit <n>", "how many changes", intArg("--limit", 1, 10_000), 20)
+    .action(async (f: GlobalFlags & { limit: number }) => {
+      const { stackHistory } = await import("./stack/history.js");
+      const { loadStack } = await import("./commands/status.js");
+      const { paths } = await loadStack(f.dir ?? defaultStackDir());
+      const h = await stackHistory(paths.dir, f.limit);
+      out(f.json ? JSON.stringify(h, null, 2) : h.length ? h.map((c) => `${c.id}  ${c.at}  ${c.message.split("\n")[0]}`).join("\n") : "No history yet: it starts with the next install.");
+    });
+
+  withShared(program.command("scale"))
+    .description("set the number of API replicas (2 to 20), e.g. `scale api=4`; no request is dropped while it changes")
+    .argument("<spec>", "api=N")
+    .action(async (spec: string, f: GlobalFlags) => {
+      const { parseScaleSpec, scaleApi } = await import("./commands/scale.js");
+      const to = parseScaleSpec(spec);
+      const r = await scaleApi(f.dir ?? defaultStackDir(), to, f.json ? () => undefined : out);
+      out(f.json ? JSON.stringify(r, null, 2) : r.changed ? `Scaled the API from ${r.from} to ${r.to} replicas.` : `The API already runs ${r.to} replicas.`);
+    });
+
+  withShared(program.command("autoscale"))
+    .description("scale the API by the spec's policy (CPU, memory, requests per replica, p95; cooldowns), reading Prometheus; runs until stopped")
+    .option("--once", "one decision, then exit")
+    .option("--dry-run", "decide and print, never scale")
+    .option("--interval <seconds>", "seconds between decisions", "30")
+    .action(async (f: GlobalFlags & { once?: boolean; dryRun?: boolean; interval: string }) => {
+      const { autoscaleOnce } = await import("./commands/scale.js");
+      const every = Number(f.interval);
+      if (!Number.isInteger(every) || every < 5) throw new UserError(`--interval ${f.interval}: a whole number of seconds, at least 5`);
+      for (;;) {
+        const d = await autoscaleOnce(f.dir ?? defaultStackDir(), { dryRun: Boolean(f.dryRun), log: f.json ? () => undefined : out });
+        out(f.json ? JSON.stringify(d) : `${new Date().toISOString()} ${d.action === "hold" ? "hold" : `${d.action} ${d.from} -> ${d.to}${d.applied ? "" : " (dry run)"}`}: ${d.reason}`);
+        if (f.once) return;
+        await new Promise((r) => setTimeout(r, every * 1000));
+      }
     });
 
   withShared(program.command("switchover"))
@@ -301,6 +358,27 @@ export function buildProgram(): Command {
     .action(async () => {
       const { renderConfigExample } = await import("./config/example.js");
       process.stdout.write(renderConfigExample());
+    });
+  withShared(config.command("show"))
+    .description("the configuration in effect (every default filled in), secrets redacted")
+    .action(async (f: GlobalFlags) => {
+      const { showConfig } = await import("./commands/config.js");
+      const r = await showConfig(f.dir ?? defaultStackDir());
+      out(f.json ? JSON.stringify(r.config, null, 2) : `# ${r.file}, with defaults\n${r.yaml}`);
+    });
+  withShared(config.command("set"))
+    .description("change keys of the installed stack's stevie.yaml (e.g. `config set api.rateLimitPerHour 500`), validate, and apply only what changed")
+    .argument("<key>", "a dotted key, e.g. api.replicas")
+    .argument("<value>", "the new value, as YAML (4, true, [a, b], \"text\")")
+    .argument("[more...]", "further KEY VALUE pairs, applied together")
+    .action(async (key: string, value: string, more: string[], f: GlobalFlags) => {
+      if (more.length % 2) throw new UserError(`config set takes KEY VALUE pairs; "${more.at(-1)}" has no value`);
+      const pairs: [string, string][] = [[key, value]];
+      for (let i = 0; i < more.length; i += 2) pairs.push([more[i]!, more[i + 1]!]);
+      const { setConfig } = await import("./commands/config.js");
+      const r = await setConfig(f.dir ?? defaultStackDir(), pairs, f.json ? () => undefined : out);
+      if (f.json) return out(JSON.stringify(r, null, 2));
+      out(r.changed ? r.changes.map((c) => `${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join("\n") + "\nApplied." : "No change: the configuration already has these values.");
     });
   config
     .command("validate <file>")

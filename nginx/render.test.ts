@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { renderNginxConf, type EdgeOptions } from "./render.js";
+import { renderApiUpstream, renderNginxConf, type EdgeOptions } from "./render.js";
 
 const base: EdgeOptions = {
   domain: "api.example.com",
@@ -32,7 +32,9 @@ describe("nginx.conf", () => {
   it("proxies only /api/ to the API replicas with keep-alive, and hides /metrics", () => {
     expect(conf).toMatch(/location \/api\/ \{[\s\S]*?proxy_pass http:\/\/api;/);
     expect(conf).toContain('proxy_set_header Connection "";');
-    expect(conf).toMatch(/upstream api \{\s+#[^\n]*\n\s+server api:3000 max_fails=3 fail_timeout=10s;\s+keepalive 64;/);
+    expect(conf).toMatch(/upstream api \{\s+(#[^\n]*\n\s+)+include \/etc\/stevie\/upstream\/api\.conf;\s+keepalive 64;/);
+    expect(renderApiUpstream(base.upstream)).toBe("server api:3000 max_fails=3 fail_timeout=10s;\n");
+    expect(renderApiUpstream(base.upstream, ["10.0.0.5", "10.0.0.6"])).toBe("server 10.0.0.5:3000 max_fails=3 fail_timeout=10s;\nserver 10.0.0.6:3000 max_fails=3 fail_timeout=10s;\n");
     expect(conf).toContain("location = /metrics { return 404; }");
   });
 

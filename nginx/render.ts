@@ -18,6 +18,18 @@ export interface EdgeOptions {
   trustedProxies: string[];
 }
 
+/** Where nginx finds the API's server lines (a directory mount, so a rewrite by rename is seen). */
+export const UPSTREAM_INCLUDE = "/etc/stevie/upstream/api.conf";
+
+/**
+ * The API's server lines: the service name (every replica, as Docker's DNS answers at load), or, while a replica
+ * is taken out, the addresses of the ones that stay. A replica that fails is skipped for 10 s.
+ */
+export function renderApiUpstream(upstream: { host: string; port: number }, addresses?: string[]): string {
+  const hosts = addresses?.length ? addresses : [upstream.host];
+  return `${hosts.map((h) => `server ${h}:${upstream.port} max_fails=3 fail_timeout=10s;`).join("\n")}\n`;
+}
+
 const TLS_CIPHERS = [
   "ECDHE-ECDSA-AES128-GCM-SHA256",
   "ECDHE-RSA-AES128-GCM-SHA256",
@@ -115,8 +127,9 @@ ${o.exempt.map((c) => `        ${c} 1;`).join("\n")}
     limit_req_log_level warn;
 
     upstream api {
-        # Docker's DNS gives one address per replica; a replica that fails is skipped for 10 s.
-        server ${o.upstream.host}:${o.upstream.port} max_fails=3 fail_timeout=10s;
+        # The replicas: normally \`${o.upstream.host}\` (Docker's DNS gives one address per replica), written by the CLI,
+        # which lists the staying replicas' addresses while it takes one out (see renderApiUpstream).
+        include ${UPSTREAM_INCLUDE};
         keepalive 64;
         keepalive_timeout 60s;
     }
@@ -171,7 +184,7 @@ ${indent(access, 8)}
 ${PROXY_TO_API}
             proxy_buffering off;
             proxy_cache off;
-            proxy_connect_timeout 5s;
+            proxy_connect_timeout 2s;
             proxy_send_timeout 120s;
             proxy_read_timeout 120s;
             proxy_next_upstream error;
@@ -182,7 +195,9 @@ ${PROXY_TO_API}
             limit_req zone=api_per_ip burst=${o.rateLimitBurst} nodelay;
             set $stevie_retry_after ${retryAfter};
 ${PROXY_TO_API}
-            proxy_connect_timeout 5s;
+            # Replicas are on the same bridge: a connect that takes 2 s is to a replica that just went away (its
+            # address stays in nginx's list until the CLI reloads it); give up on it and try the next.
+            proxy_connect_timeout 2s;
             proxy_send_timeout 30s;
             proxy_read_timeout 30s;
             # A replica that refuses the connection or answers 502/503: try the next. nginx never re-sends a POST that reached one.

@@ -45,6 +45,8 @@ const schema = z.object({
   STEVIE_CATALOG_PATH: z.string().default("server/catalog/data/catalog.json"),
   /** Seconds to keep serving in-flight requests after SIGTERM before closing pools. */
   SHUTDOWN_GRACE_S: z.coerce.number().min(0).default(20),
+  /** Milliseconds to keep answering (each response closing its connection) after SIGTERM before refusing connections. */
+  SHUTDOWN_LINGER_MS: z.coerce.number().int().min(0).default(3000),
 });
 
 export type Env = z.output<typeof schema>;

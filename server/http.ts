@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import type { Deps } from "./context.js";
+import { drainServer } from "./drain.js";
 import { checkReadiness } from "./health.js";
 import type { Metrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
@@ -52,7 +53,8 @@ export function clientKeyOf(req: IncomingMessage): string | undefined {
 export interface ApiServer {
   server: Server;
   /** Stop taking new connections, let in-flight requests finish (up to graceMs), then resolve. */
-  drain(graceMs: number): Promise<void>;
+  /** Answer with `Connection: close` for lingerMs, then stop listening; cut what is open after graceMs more. */
+  drain(graceMs: number, lingerMs?: number): Promise<void>;
   isDraining(): boolean;
 }
 
@@ -126,19 +128,9 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
   return {
     server,
     isDraining: () => draining,
-    drain(graceMs) {
+    drain(graceMs, lingerMs = 0) {
       draining = true;
-      return new Promise((resolve) => {
-        const timer = setTimeout(() => {
-          server.closeAllConnections();
-          resolve();
-        }, graceMs);
-        server.close(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-        server.closeIdleConnections();
-      });
+      return drainServer(server, { lingerMs, graceMs });
     },
   };
 }

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "draining");
-    await api.drain(env.SHUTDOWN_GRACE_S * 1000);
+    await api.drain(env.SHUTDOWN_GRACE_S * 1000, env.SHUTDOWN_LINGER_MS);
     await Promise.allSettled([prisma.$disconnect(), db.end(), redis.quit(), openai.close(), offline.close?.()]);
     log.info("stopped");
     process.exit(0);

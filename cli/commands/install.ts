@@ -8,13 +8,16 @@ import { evaluatePreflight, probeHost, renderChecks, type CheckResult } from "..
 import { prepareHost } from "../host/prepare.js";
 import { packageVersion } from "../package-root.js";
 import { compose } from "../stack/compose-cli.js";
-import { applyFiles, writeAtomic, type FileOutcome } from "../stack/files.js";
+import { applyFiles, snapshotFiles, writeAtomic, type FileOutcome } from "../stack/files.js";
+import { API_UPSTREAM, convergeRunning } from "../stack/rolling.js";
+import { renderApiUpstream } from "../../nginx/render.js";
 import { expectedContainers, renderConfigYaml, renderStackFiles } from "../stack/generate.js";
-import { allHealthy, summarise, unhealthyReport, waitForHealthy } from "../stack/health.js";
-import { buildPlannedImage, planImages, type ImagePlan } from "../stack/images.js";
+import { allHealthy, runningHealthy, summarise, unhealthyReport, waitForHealthy } from "../stack/health.js";
+import { buildPlannedImage, planImages, tagPlannedImage, type ImagePlan } from "../stack/images.js";
 import { stackPaths, type StackPaths } from "../stack/paths.js";
 import { ensureSecrets } from "../stack/secrets.js";
 import { recordAudit } from "../stack/audit.js";
+import { commitStack } from "../stack/history.js";
 import { hostSizing } from "../stack/sizing.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { ensureSelfSignedTls } from "../stack/tls.js";
@@ -31,6 +34,8 @@ export interface InstallOptions {
   dryRun: boolean;
   interactive: boolean;
   healthTimeoutMs: number;
+  /** Why, for the stack directory's history (default: "install VERSION"). */
+  reason?: string;
 }
 
 export interface InstallDeps {
@@ -98,6 +103,9 @@ async function runPreflight(config: StevieConfig, paths: StackPaths, opts: Insta
   return checks;
 }
 
+/** The image each service runs, by image name: the content tags. */
+export const imageRefs = (images: Pick<ImagePlan, "name" | "contentRef">[]) => Object.fromEntries(images.map((i) => [i.name, i.contentRef]));
+
 export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promise<InstallPlan> {
   const paths = stackPaths(opts.dir);
   const { config, text } = await resolveConfig(opts, paths);
@@ -110,6 +118,8 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   const images = await planImages(version, deps.log);
   const observed = summarise(await docker.listContainers(docker.PROJECT_LABEL, config.projectName), expected);
   const stackRunning = allHealthy(observed);
+  // Changes to a stack that serves (whatever its replica count) roll out without dropping requests.
+  const serving = runningHealthy(observed);
 
   if (opts.dryRun) {
     const plan: InstallPlan = { preflight, files: {}, images: images.map(({ name, ref, action }) => ({ name, ref, action })), stackRunning, changes: true };
@@ -119,6 +129,13 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   await mkdir(paths.dir, { recursive: true, mode: 0o750 });
   let files: Record<string, FileOutcome> = {};
   let secretsOrTlsChanged = false;
+  let previous: Awaited<ReturnType<typeof snapshotFiles>> | undefined;
+  // Changed alert rules or thresholds (stack.yml follows api.replicas): Prometheus re-reads them on SIGHUP.
+  const signalPrometheus = async () => {
+    if (Object.entries(files).some(([f, o]) => f.startsWith("monitoring/rules/") && o === "updated")) {
+      await compose(paths, config.projectName, ["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
+    }
+  };
   const tasks = new Listr(
     [
       {
@@ -127,7 +144,11 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const s = await ensureSecrets(paths.secrets);
           const tls = await ensureSelfSignedTls(paths.tls, config.domain);
           secretsOrTlsChanged = s.created.length > 0 || tls.changed;
-          files = await applyFiles(paths, renderStackFiles(paths, config, sizing, version, text, await chooseDataSubnet(config)));
+          const generated = renderStackFiles(paths, config, sizing, version, text, await chooseDataSubnet(config), imageRefs(images));
+          previous = await snapshotFiles(paths, generated.map((f) => f.path));
+          files = await applyFiles(paths, generated);
+          // nginx reaches the API by its service name; a rollout that stopped half-way may have left addresses here.
+          await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM));
           await writeAtomic(paths.versionStamp, `${version}\n`);
           await writeCliMetrics(paths);
         },
@@ -140,6 +161,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
               title: `${img.ref}${img.action === "keep" ? " (up to date)" : ""}`,
               skip: () => img.action === "keep",
               task: async (_c, t) => {
+                if (img.action === "tag") return tagPlannedImage(img);
                 await buildPlannedImage(img, (line) => {
                   if (line.startsWith("Step ")) t.output = line;
                 });
@@ -152,19 +174,21 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
       {
         title: "Start the stack",
         skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "already running with this configuration",
-        task: async () => {
+        task: async (_ctx, task) => {
+          // A healthy stack changes without dropping a request: the API replica by replica, then only what changed.
+          const before = previous?.content.get(paths.compose);
+          if (serving && previous && before !== undefined) {
+            const c = await convergeRunning(paths, config.projectName, { previousCompose: before, restore: previous.restore, timeoutMs: 150_000, log: (l) => (task.output = l) });
+            if (c.rolledBack) throw new UserError(`${c.rolledBack}; the previous configuration is back in place and serving`, "see `stevie-stack logs api`, fix the cause and run install again");
+            await signalPrometheus();
+            return;
+          }
           const r = await compose(paths, config.projectName, ["up", "-d", "--remove-orphans"], { reject: false });
           if (r.exitCode !== 0) {
             const why = (r.stderr || r.stdout).split("\n").filter((l) => /error|failed|unhealthy|denied|address/i.test(l)).slice(-3).join("; ");
             throw new UserError(`starting the stack failed: ${why || `docker compose exited with ${r.exitCode}`}`, `see the container logs printed above (or \`stevie-stack status --dir ${paths.dir}\`), fix the cause and run install again`);
           }
-          // nginx resolves the \`api\` upstream when it starts: recreated API containers may have new addresses, and a
-          // reload makes nginx look them up again (in-flight requests finish on the old workers).
-          await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
-          // Changed alert rules or thresholds (stack.yml follows api.replicas): Prometheus re-reads them on SIGHUP.
-          if (Object.entries(files).some(([f, o]) => f.startsWith("monitoring/rules/") && o === "updated")) {
-            await compose(paths, config.projectName, ["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
-          }
+          await signalPrometheus();
         },
       },
       {
@@ -176,6 +200,9 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
               task.output = s.map((x) => `${x.service} ${x.healthy}/${x.expected}`).join("  ");
             },
           });
+          // nginx resolves the \`api\` upstream when it loads its config: now that every replica is healthy, a reload
+          // makes it look them up again (in-flight requests finish on the old workers).
+          await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
         },
       },
       {
@@ -197,6 +224,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
     if (report) deps.log(`\nContainers that are not healthy:\n${report}`);
     throw err;
   }
+  await commitStack(paths.dir, opts.reason ?? `install ${version}`).catch((err: Error) => deps.log(`Warning: could not record this change in the stack directory's history (${err.message}).`));
   const kept = Object.entries(files).filter(([, o]) => o === "kept-edited").map(([f]) => f);
   for (const f of kept) deps.log(`Kept your edited ${f}; the newly generated version is in ${f}.new`);
   const changes = hasChanges(files, images, stackRunning, secretsOrTlsChanged);

@@ -14,6 +14,18 @@ export async function writeAtomic(path: string, content: string | Buffer, mode =
   await rename(tmp, path);
 }
 
+/** The current content of these files (and the manifest), and a function that puts it back: for rollbacks. */
+export async function snapshotFiles(paths: StackPaths, files: string[]): Promise<{ content: Map<string, string | undefined>; restore: () => Promise<void> }> {
+  const content = new Map<string, string | undefined>();
+  for (const f of [...files, paths.manifest]) content.set(f, await readIfExists(f));
+  return {
+    content,
+    async restore() {
+      for (const [f, text] of content) if (text !== undefined) await writeAtomic(f, text);
+    },
+  };
+}
+
 export async function readIfExists(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, "utf8");

@@ -25,6 +25,9 @@ export function summarise(containers: docker.ContainerState[], expected: Record<
 
 export const allHealthy = (s: ServiceHealth[]) => s.every((x) => x.healthy >= x.expected && x.running === x.expected);
 
+/** Healthy as it runs now: every service complete, except that the API may run another number of replicas (all healthy). */
+export const runningHealthy = (s: ServiceHealth[]) => s.every((x) => (x.service === "api" ? x.running > 0 && x.healthy >= x.running : x.healthy >= x.expected && x.running === x.expected));
+
 /** Poll the engine until every service has its expected number of healthy containers. */
 export async function waitForHealthy(
   project: string,

@@ -7,7 +7,7 @@ import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { packageRoot } from "../package-root.js";
 import { cacheDir } from "./paths.js";
-import { imageRef } from "./services/common.js";
+import { contentRef, imageRef } from "./services/common.js";
 
 /** The images of the stack, all FROM debian:trixie-slim, tagged with the stevie-stack version. */
 export const IMAGE_NAMES = ["postgres", "etcd", "haproxy", "redis", "api", "nginx", "monitoring"] as const;
@@ -79,25 +79,47 @@ export interface ImagePlan {
   context: string;
   files: string[];
   hash: string;
-  action: "build" | "keep";
+  /** The tag the stack's compose file uses: by content, so a new version rebuilds and recreates only what changed. */
+  contentRef: string;
+  /** build; tag (the image exists under one of its two tags: add the other); keep. */
+  action: "build" | "tag" | "keep";
 }
 
-/** Which images must be (re)built: missing, or built from a different context. */
+/**
+ * Which images must be (re)built: missing, or built from a different context. Each image carries two tags: the
+ * version (what the CLI's one-off containers run) and the content hash (what the stack runs).
+ */
 export async function planImages(version: string, log: (l: string) => void): Promise<ImagePlan[]> {
   const plans: ImagePlan[] = [];
   for (const name of IMAGE_NAMES) {
     const context = await prepareContext(name, log);
     const { hash, files } = await hashContext(context);
     const ref = imageRef(name, version);
-    const labels = await docker.imageLabels(ref);
-    plans.push({ name, ref, context, files, hash, action: labels?.[HASH_LABEL] === hash ? "keep" : "build" });
+    const byContent = contentRef(name, hash);
+    const [a, b] = await Promise.all([docker.imageLabels(ref), docker.imageLabels(byContent)]);
+    const have = [a?.[HASH_LABEL] === hash, b?.[HASH_LABEL] === hash];
+    const action = have[0] && have[1] ? "keep" : have[0] || have[1] ? "tag" : "build";
+    plans.push({ name, ref, contentRef: byContent, context, files, hash, action });
   }
   return plans;
+}
+
+const splitRef = (ref: string) => ({ repo: ref.slice(0, ref.lastIndexOf(":")), tag: ref.slice(ref.lastIndexOf(":") + 1) });
+
+/** Give an image that exists under one of its tags the other one. */
+export async function tagPlannedImage(plan: ImagePlan): Promise<void> {
+  const source = (await docker.imageLabels(plan.ref))?.[HASH_LABEL] === plan.hash ? plan.ref : plan.contentRef;
+  for (const target of [plan.ref, plan.contentRef].filter((r) => r !== source)) {
+    const { repo, tag } = splitRef(target);
+    await docker.tagImage(source, repo, tag);
+  }
 }
 
 export async function buildPlannedImage(plan: ImagePlan, onLine: (l: string) => void): Promise<void> {
   try {
     await docker.buildImage({ context: plan.context, files: plan.files, tag: plan.ref, labels: { [HASH_LABEL]: plan.hash, "io.stevie-stack.image": plan.name }, onLine });
+    const { repo, tag } = splitRef(plan.contentRef);
+    await docker.tagImage(plan.ref, repo, tag);
   } catch (err) {
     throw new UserError(`building image ${plan.ref} failed: ${(err as Error).message}`, "fix the cause above and run `stevie-stack install` again; finished steps are not repeated");
   }

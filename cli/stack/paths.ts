@@ -10,6 +10,8 @@ export interface StackPaths {
   secrets: string;
   tls: string;
   nginxConf: string;
+  /** The API's server lines, included by nginx.conf; the CLI rewrites it while it takes a replica out. */
+  nginxUpstream: string;
   haproxyConf: string;
   state: string;
   manifest: string;
@@ -26,6 +28,7 @@ export function stackPaths(dir: string): StackPaths {
     secrets: join(d, "secrets"),
     tls: join(d, "tls"),
     nginxConf: join(d, "nginx", "nginx.conf"),
+    nginxUpstream: join(d, "nginx", "upstream", "api.conf"),
     haproxyConf: join(d, "haproxy", "haproxy.cfg"),
     state: join(d, ".stevie"),
     manifest: join(d, ".stevie", "manifest.json"),

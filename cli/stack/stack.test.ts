@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load.js";
 import { buildCompose, renderCompose } from "./compose.js";
 import { planFile, sha256 } from "./files.js";
-import { allHealthy, summarise } from "./health.js";
+import { allHealthy, runningHealthy, summarise } from "./health.js";
 import { sizeStack } from "./sizing.js";
 import { topology } from "./topology.js";
 import { overlaps, pickSubnet } from "./subnet.js";
@@ -178,5 +178,14 @@ describe("re-running install", () => {
     expect(s.find((x) => x.service === "api")).toMatchObject({ running: 2, healthy: 1 });
     expect(allHealthy(s)).toBe(false);
     expect(allHealthy(summarise([c("api", "healthy"), c("api", "healthy"), c("nginx", "healthy")], { api: 2, nginx: 1 }))).toBe(true);
+  });
+
+  it("counts a stack as serving when only its API replica count differs from the config (a scale in progress)", () => {
+    const c = (service: string, health: ContainerState["health"], n = 0): ContainerState => ({ id: `${service}${n}`, name: service, service, state: "running", health, image: "", ports: [] });
+    const two = [c("api", "healthy", 1), c("api", "healthy", 2), c("nginx", "healthy")];
+    expect(runningHealthy(summarise(two, { api: 4, nginx: 1 }))).toBe(true);
+    expect(allHealthy(summarise(two, { api: 4, nginx: 1 }))).toBe(false);
+    expect(runningHealthy(summarise([...two, c("api", "unhealthy", 3)], { api: 4, nginx: 1 }))).toBe(false);
+    expect(runningHealthy(summarise([c("api", "healthy")], { api: 2, nginx: 1 }))).toBe(false);
   });
 });

@@ -9,6 +9,7 @@ import type { Topology } from "../../cli/stack/topology.js";
 import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
 import { probeTable } from "../setup/data.js";
+import { steady } from "../setup/load.js";
 import { writeTestConfig } from "../setup/stack.js";
 
 /**
@@ -36,32 +37,6 @@ async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promis
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
     await sleep(500);
   }
-}
-
-/** A loop calling `op` every `everyMs`; records when each call started, ended and whether it succeeded. */
-function steady(op: (i: number) => Promise<unknown>, everyMs: number, concurrency = 1) {
-  const calls: { start: number; end: number; ok: boolean; i: number; error?: string }[] = [];
-  let stopped = false;
-  let i = 0;
-  const workers = Array.from({ length: concurrency }, async () => {
-    while (!stopped) {
-      const n = i++;
-      const start = Date.now();
-      const error = await op(n).then(
-        () => undefined,
-        (e: Error) => e.message.slice(0, 200),
-      );
-      calls.push({ start, end: Date.now(), ok: error === undefined, i: n, ...(error !== undefined ? { error } : {}) });
-      await sleep(everyMs);
-    }
-  });
-  return {
-    calls,
-    async stop() {
-      stopped = true;
-      await Promise.all(workers);
-    },
-  };
 }
 
 /** Wait (up to a minute) until `op` succeeds `n` times in a row; the errors seen on the way, for the report. */

@@ -1,8 +1,10 @@
 import type { StackStatus } from "../../cli/commands/status.js";
-import { readFile, stat } from "node:fs/promises";
-import { join } from "node:path";
+import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
+import { run } from "../../cli/exec.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
@@ -119,5 +121,35 @@ describe("installed stack", () => {
     expect(r.stdout).toMatch(/No changes/);
     const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     expect(after.map((c) => c.id).sort()).toEqual(before.map((c) => c.id).sort());
+  });
+
+  it("keeps the stack directory's history in git, without secrets", async () => {
+    const h = await runCli(["history", "--json", "--dir", stack.dir]);
+    expect(h.code, h.stderr).toBe(0);
+    const commits = JSON.parse(h.stdout) as { id: string; message: string }[];
+    expect(commits.at(-1)?.message).toMatch(/^install \d+\.\d+\.\d+/);
+    const files = (await run("git", ["-C", stack.dir, "ls-files"])).stdout.split("\n");
+    expect(files).toContain("stevie.yaml");
+    expect(files).toContain("compose.yaml");
+    expect(files.filter((f) => f.startsWith("secrets/") || f.endsWith(".key"))).toEqual([]);
+  });
+
+  it("writes a support bundle with no secret in it", { timeout: 180_000 }, async () => {
+    const out = join(await mkdtemp(join(tmpdir(), "stevie-bundle-test-")), "bundle.tar.gz");
+    const r = await runCli(["doctor", "--bundle", out, "--json", "--dir", stack.dir], { timeoutMs: 170_000 });
+    expect(r.code, r.stderr).toBe(0);
+    const b = JSON.parse(r.stdout) as { file: string; entries: string[]; redactions: number };
+    expect(b.file).toBe(out);
+    expect((await stat(out)).mode & 0o777).toBe(0o600);
+    for (const e of ["doctor.json", "status.json", "config.yaml", "containers.txt", "host.txt", "stack/compose.yaml", "stack/nginx/nginx.conf"]) expect(b.entries).toContain(e);
+    expect(b.entries.filter((e) => e.startsWith("logs/")).length).toBeGreaterThan(10);
+    const listing = await run("tar", ["-xzf", out, "-C", dirname(out)]);
+    expect(listing.exitCode).toBe(0);
+    const unpacked = join(dirname(out), `stevie-support-${stack.project}`);
+    const secrets = await Promise.all((await readdir(paths.secrets)).map(async (n) => (await readFile(join(paths.secrets, n), "utf8")).trim()));
+    const all = (await run("sh", ["-c", `cat $(find "${unpacked}" -type f)`])).stdout;
+    expect(all.length).toBeGreaterThan(10_000);
+    for (const s of secrets) expect(all.includes(s)).toBe(false);
+    expect(JSON.parse(await readFile(join(unpacked, "status.json"), "utf8"))).toHaveProperty("services");
   });
 });

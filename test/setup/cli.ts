@@ -11,10 +11,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Run the built CLI the way an operator does, with no TTY. */
-export function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; echo?: boolean } = {}): Promise<CliResult> {
+/** Run the built CLI the way an operator does, with no TTY (`bin`: another build of it, e.g. a newer version). */
+export function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; echo?: boolean; bin?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliBin, ...args], { env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [opts.bin ?? cliBin, ...args], { env: { ...process.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => {

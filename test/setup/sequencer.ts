@@ -1,10 +1,11 @@
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-/** e2e order: the default, except that files which stop containers of the shared stack (failover) run last. */
+/** e2e order: the default, except that files which change the shared stack for good (scale, failover) run last. */
 export default class DisruptiveLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
-    const last = (f: TestSpecification) => /failover\.test\.ts$/.test(f.moduleId);
-    return [...sorted.filter((f) => !last(f)), ...sorted.filter(last)];
+    // scale changes the replica count and exempts this host from nginx's limit (as failover does): just before it.
+    const rank = (f: TestSpecification) => (/failover\.test\.ts$/.test(f.moduleId) ? 2 : /scale\.test\.ts$/.test(f.moduleId) ? 1 : 0);
+    return [...sorted].sort((a, b) => rank(a) - rank(b));
   }
 }

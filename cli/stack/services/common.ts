@@ -13,6 +13,9 @@ export interface StackContext {
   /** Hashes of mounted config files (nginx.conf, haproxy.cfg): a changed file changes the container's labels,
    * so `docker compose up` recreates it and the new file takes effect. */
   fileHashes?: Record<string, string>;
+  /** The image each service runs, by image name: content tags (see images.ts), so an upgrade that leaves an image's
+   * build context alone leaves its containers alone. Without it, the version tag. */
+  images?: Partial<Record<string, string>>;
 }
 
 export const FILE_HASH_LABEL = "io.stevie-stack.config-hash";
@@ -24,6 +27,8 @@ export function fileHashLabel(ctx: StackContext, file: string): Record<string, s
 }
 
 export const imageRef = (name: string, version: string) => `stevie-stack/${name}:${version}`;
+/** The tag of an image by the hash of its build context: the same files, the same tag, whatever the version. */
+export const contentRef = (name: string, hash: string) => `stevie-stack/${name}:c-${hash.slice(0, 16)}`;
 
 export function labels(ctx: StackContext, service: string): Record<string, string> {
   return { [PROJECT_LABEL]: ctx.config.projectName, "io.stevie-stack.service": service, "io.stevie-stack.environment": ctx.config.environment };
@@ -32,7 +37,7 @@ export function labels(ctx: StackContext, service: string): Record<string, strin
 /** Restart policy, resource ceiling, log rotation and labels: what every container of the stack has. */
 export function baseService(ctx: StackContext, service: string, image: string, limits: Limits, healthcheck?: HealthCheck): ComposeService {
   return {
-    image: imageRef(image, ctx.version),
+    image: ctx.images?.[image] ?? imageRef(image, ctx.version),
     restart: "unless-stopped",
     ...(healthcheck ? { healthcheck } : {}),
     deploy: { resources: { limits: { cpus: String(limits.cpus), memory: `${limits.memoryMb}M` } } },

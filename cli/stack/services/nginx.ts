@@ -8,7 +8,7 @@ export function nginxService(ctx: StackContext): ComposeService {
     ...base,
     labels: { ...base.labels, ...fileHashLabel(ctx, "nginx.conf") },
     ports: [`${n.bindAddress}:${n.httpPort}:8080`, `${n.bindAddress}:${n.httpsPort}:8443`],
-    volumes: ["./nginx/nginx.conf:/etc/nginx/nginx.conf:ro", "./tls:/etc/stevie/tls:ro"],
+    volumes: ["./nginx/nginx.conf:/etc/nginx/nginx.conf:ro", "./nginx/upstream:/etc/stevie/upstream:ro", "./tls:/etc/stevie/tls:ro"],
     networks: ["edge"],
     depends_on: { api: { condition: "service_healthy" } },
     stop_grace_period: "30s",

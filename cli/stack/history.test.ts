@@ -1,0 +1,36 @@
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { execFileSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { commitStack, stackHistory } from "./history.js";
+
+describe("the stack directory's history", () => {
+  it("commits each change, never secrets or keys, and nothing when nothing changed", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevie-history-"));
+    await mkdir(join(dir, "secrets"));
+    await mkdir(join(dir, "tls"));
+    await writeFile(join(dir, "stevie.yaml"), "projectName: one\n");
+    await writeFile(join(dir, "compose.yaml"), "services: {}\n");
+    await writeFile(join(dir, "secrets", "postgres_password"), "hunter2");
+    await writeFile(join(dir, "tls", "server.key"), "PRIVATE");
+    await writeFile(join(dir, "tls", "server.crt"), "CERT");
+
+    const first = await commitStack(dir, "install");
+    expect(first).toMatch(/^[0-9a-f]{40}$/);
+    expect(await commitStack(dir, "install")).toBeUndefined();
+
+    await writeFile(join(dir, "stevie.yaml"), "projectName: one\napi:\n  replicas: 4\n");
+    await rm(join(dir, "compose.yaml"));
+    await writeFile(join(dir, "secrets", "postgres_password"), "changed");
+    expect(await commitStack(dir, "scale api 2 -> 4")).toMatch(/^[0-9a-f]{40}$/);
+
+    expect((await stackHistory(dir)).map((c) => c.message)).toEqual(["scale api 2 -> 4", "install"]);
+    // Any git reads it: what was committed, and what never was.
+    const files = execFileSync("git", ["-C", dir, "ls-files"], { encoding: "utf8" }).trim().split("\n").sort();
+    expect(files).toEqual([".gitignore", "stevie.yaml", "tls/server.crt"]);
+    const everything = execFileSync("git", ["-C", dir, "log", "-p", "--all"], { encoding: "utf8" });
+    expect(everything).not.toMatch(/hunter2|changed|PRIVATE/);
+    expect(everything).toMatch(/\+ {2}replicas: 4/);
+  });
+});

@@ -1,0 +1,45 @@
+import fs from "node:fs";
+import { join } from "node:path";
+import git from "isomorphic-git";
+import { readIfExists, writeAtomic } from "./files.js";
+
+/**
+ * The stack directory is a git repository: every change the CLI makes to it is a commit, so an operator sees what
+ * changed, when and why (`git -C DIR log -p`), and can go back (`git -C DIR checkout REV -- stevie.yaml`, then
+ * `stevie-stack install`). Secrets, private keys and files rewritten every minute are never committed.
+ * Written with isomorphic-git: the host needs no git binary, and any git reads the repository.
+ */
+
+export const IGNORED = [
+  "# Written by stevie-stack: what is never committed to this directory's history.",
+  "/secrets/",
+  "/tls/*.key",
+  "/tls/ca.srl",
+  "/.stevie/autoscale.json",
+  "/monitoring/textfile/",
+  "*.tmp-*",
+  "",
+].join("\n");
+
+const AUTHOR = { name: "stevie-stack", email: "stevie-stack@localhost" };
+
+/** Commit every change in the stack directory with `message`; the new commit's id, or undefined when nothing changed. */
+export async function commitStack(dir: string, message: string): Promise<string | undefined> {
+  if (!fs.existsSync(join(dir, ".git"))) await git.init({ fs, dir, defaultBranch: "main" });
+  if ((await readIfExists(join(dir, ".gitignore"))) !== IGNORED) await writeAtomic(join(dir, ".gitignore"), IGNORED);
+  // [file, HEAD, workdir, stage]: 1/1/1 is unchanged; workdir 0 is deleted.
+  const changed = (await git.statusMatrix({ fs, dir })).filter(([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1));
+  if (!changed.length) return undefined;
+  for (const [file, , work] of changed) {
+    if (work === 0) await git.remove({ fs, dir, filepath: file });
+    else await git.add({ fs, dir, filepath: file });
+  }
+  return git.commit({ fs, dir, message, author: AUTHOR });
+}
+
+/** The history, newest first: id, time and message of each commit. */
+export async function stackHistory(dir: string, depth = 50): Promise<{ id: string; at: string; message: string }[]> {
+  if (!fs.existsSync(join(dir, ".git"))) return [];
+  const log = await git.log({ fs, dir, depth });
+  return log.map((c) => ({ id: c.oid.slice(0, 12), at: new Date(c.commit.author.timestamp * 1000).toISOString(), message: c.commit.message.trim() }));
+}

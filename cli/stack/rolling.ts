@@ -1,0 +1,228 @@
+import { readFile } from "node:fs/promises";
+import { parse } from "yaml";
+import * as docker from "../docker.js";
+import { UserError } from "../errors.js";
+import { run } from "../exec.js";
+import { compose } from "./compose-cli.js";
+import { renderApiUpstream } from "../../nginx/render.js";
+import { writeAtomic } from "./files.js";
+import type { StackPaths } from "./paths.js";
+import { API_PORT } from "./services/api.js";
+
+/**
+ * Replacing API replicas one at a time, for `upgrade`, `install` and `scale`. compose.yaml on disk says what a
+ * replica should be; each round starts one new replica beside the old ones (`up --no-recreate --scale`), waits for its
+ * own health check (`/api/health/ready`), only then lets nginx send it traffic (reload: nginx resolves `api` when it
+ * loads its config), and then takes one old replica out (see retire). A new replica that never becomes healthy is
+ * removed before nginx ever sees it, and the caller learns why.
+ */
+
+export class ReplicaFailed extends Error {
+  constructor(
+    readonly container: string,
+    readonly why: string,
+  ) {
+    super(`the new API replica ${container} did not become healthy: ${why}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export const apiReplicas = async (project: string) => (await docker.listContainers(docker.PROJECT_LABEL, project)).filter((c) => c.service === "api" && c.state !== "exited" && c.state !== "dead");
+
+export async function reloadNginx(paths: StackPaths, project: string): Promise<void> {
+  const r = await compose(paths, project, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
+  if (r.exitCode !== 0) throw new UserError(`nginx did not reload: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "check `stevie-stack logs nginx`");
+  // The old workers finish what they have; new requests go to the new list. A moment for the new workers to start.
+  await sleep(1_000);
+}
+
+/** Wait for one container's health check: healthy, or why not (unhealthy, exited, or still starting at the deadline). */
+export async function waitHealthy(id: string, timeoutMs: number): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const c = (await docker.listContainers(docker.PROJECT_LABEL)).find((x) => x.id === id);
+    if (!c) return "the container disappeared";
+    if (c.state === "running" && c.health === "healthy") return undefined;
+    const stoppedOrBad = c.state !== "running" || c.health === "unhealthy";
+    if (stoppedOrBad || Date.now() > deadline) {
+      const info = await docker.inspectContainer(id).catch(() => undefined);
+      const probe = info?.healthLog.at(-1);
+      const lastLog = (await docker.containerLogs(id, 5).catch(() => "")).trim().split("\n").at(-1);
+      const state = c.state !== "running" ? `it ${c.state} (exit code ${info?.exitCode ?? "?"})` : c.health === "unhealthy" ? "its health check failed" : `not healthy after ${Math.round(timeoutMs / 1000)} s`;
+      return [state, probe ? `last probe: ${probe.slice(0, 200)}` : "", lastLog ? `last log line: ${lastLog.slice(0, 300)}` : ""].filter(Boolean).join("; ");
+    }
+    await sleep(1_000);
+  }
+}
+
+export const API_UPSTREAM = { host: "api", port: API_PORT };
+
+/**
+ * Take one replica out without failing a request: nginx first gets the staying replicas' addresses and reloads, so
+ * no new request goes to the leaving one while its in-flight requests finish on nginx's old workers (which close
+ * their pooled connections themselves: no connection is closed under nginx by the replica); then the replica is
+ * stopped (SIGTERM, 30 s to drain) and removed. nginx stays on the list until the caller's next reload
+ * (useServiceName), which it makes anyway to let a new replica in.
+ */
+async function retire(paths: StackPaths, project: string, id: string): Promise<void> {
+  const stay = (await apiReplicas(project)).filter((c) => c.id !== id && c.state === "running" && c.health === "healthy");
+  const addresses = (await Promise.all(stay.map((c) => docker.containerAddresses(c.id)))).map((a) => a[`${project}_edge`]).filter((a): a is string => Boolean(a));
+  if (addresses.length) {
+    await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM, addresses));
+    await reloadNginx(paths, project);
+    // nginx's old workers finish what they were doing with the leaving replica.
+    await sleep(2_000);
+  }
+  await run("docker", ["stop", "-t", "30", id], { reject: false, timeoutMs: 60_000 });
+  await docker.removeContainer(id);
+}
+
+/** nginx back on the service name (every replica now running); one reload, as each reload ends idle client connections. */
+async function useServiceName(paths: StackPaths, project: string): Promise<void> {
+  await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM));
+  await reloadNginx(paths, project);
+}
+
+/**
+ * Replace each of `old` (container ids) by a replica built from the compose file on disk, one at a time.
+ * Throws ReplicaFailed (after removing the failed replica) when a new one does not become healthy.
+ */
+export async function rollApi(paths: StackPaths, project: string, old: string[], opts: { timeoutMs: number; log: (l: string) => void }): Promise<string[]> {
+  const started: string[] = [];
+  for (const [i, id] of old.entries()) {
+    const before = await apiReplicas(project);
+    const r = await compose(paths, project, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${before.length + 1}`, "api"], { reject: false, timeoutMs: 5 * 60_000 });
+    const fresh = (await apiReplicas(project)).filter((c) => !before.some((b) => b.id === c.id));
+    if (r.exitCode !== 0 || fresh.length !== 1) {
+      for (const f of fresh) await docker.removeContainer(f.id).catch(() => undefined);
+      throw new ReplicaFailed("(none started)", (r.stderr || r.stdout).trim().split("\n").at(-1) ?? `docker compose exited with ${r.exitCode}`);
+    }
+    const next = fresh[0]!;
+    opts.log(`replica ${i + 1}/${old.length}: started ${next.name}, waiting for /api/health/ready`);
+    const why = await waitHealthy(next.id, opts.timeoutMs);
+    if (why) {
+      await docker.removeContainer(next.id).catch(() => undefined);
+      throw new ReplicaFailed(next.name, why);
+    }
+    started.push(next.id);
+    await useServiceName(paths, project);
+    const name = before.find((b) => b.id === id)?.name ?? id.slice(0, 12);
+    opts.log(`replica ${i + 1}/${old.length}: ${next.name} takes traffic; draining ${name}`);
+    await retire(paths, project, id);
+  }
+  if (old.length) await useServiceName(paths, project);
+  return started;
+}
+
+/** The services of compose.yaml whose definition differs between two versions of the file (added ones too). Pure. */
+export function changedServices(before: string | undefined, after: string): string[] {
+  const services = (text: string | undefined) => ((text ? parse(text) : {}) as { services?: Record<string, unknown> }).services ?? {};
+  const [a, b] = [services(before), services(after)];
+  return Object.keys(b).filter((name) => JSON.stringify(a[name]) !== JSON.stringify(b[name]));
+}
+
+/** api's deploy.replicas in a compose file. Pure. */
+export function desiredReplicas(composeText: string): number {
+  const n = (parse(composeText) as { services?: { api?: { deploy?: { replicas?: number } } } }).services?.api?.deploy?.replicas;
+  if (!Number.isInteger(n)) throw new Error("compose.yaml has no api.deploy.replicas");
+  return n!;
+}
+
+/**
+ * Add or remove API replicas one at a time: a new one takes traffic once healthy (nginx reloads then); a removed one
+ * drains (SIGTERM) and nginx reloads as soon as it is gone, so only a moment's requests meet its address (and are
+ * retried elsewhere after nginx's short connect timeout).
+ */
+export async function setReplicaCount(paths: StackPaths, project: string, want: number, opts: { timeoutMs: number; log: (l: string) => void }): Promise<boolean> {
+  let have = await apiReplicas(project);
+  const added = have.length < want;
+  if (added) {
+    opts.log(`starting ${want - have.length} API replica(s)`);
+    const r = await compose(paths, project, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${want}`, "api"], { reject: false, timeoutMs: 5 * 60_000 });
+    if (r.exitCode !== 0) throw new UserError(`starting API replicas failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`, "see `stevie-stack logs api`; the running replicas serve on");
+    for (const c of (await apiReplicas(project)).filter((x) => !have.some((h) => h.id === x.id))) {
+      const why = await waitHealthy(c.id, opts.timeoutMs);
+      if (why) throw new UserError(`the new API replica ${c.name} did not become healthy: ${why}`, "see `stevie-stack logs api`; the other replicas serve on");
+    }
+    await useServiceName(paths, project);
+  }
+  // Newest first (the highest compose number), as compose itself would.
+  const number = (name: string) => Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
+  have = (await apiReplicas(project)).sort((a, b) => number(b.name) - number(a.name));
+  const extras = have.slice(0, Math.max(0, have.length - want));
+  for (const extra of extras) {
+    opts.log(`draining ${extra.name}`);
+    await retire(paths, project, extra.id);
+  }
+  if (extras.length) await useServiceName(paths, project);
+  return added || extras.length > 0;
+}
+
+/** The one-shot migration job of the compose file on disk, run beside the serving replicas; throws if it fails. */
+export async function runMigrations(paths: StackPaths, project: string): Promise<void> {
+  const up = await compose(paths, project, ["up", "-d", "--no-deps", "migrate"], { reject: false, timeoutMs: 5 * 60_000 });
+  if (up.exitCode !== 0) throw new UserError(`starting the migrations failed: ${(up.stderr || up.stdout).trim().split("\n").at(-1)}`, "no API replica was replaced; fix the cause and run the command again");
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    const job = (await docker.listContainers(docker.PROJECT_LABEL, project)).find((c) => c.service === "migrate");
+    if (job && job.state === "exited") {
+      const { exitCode } = await docker.inspectContainer(job.id);
+      if (exitCode === 0) return;
+      const last = (await docker.containerLogs(job.id, 5)).trim().split("\n").at(-1) ?? "";
+      throw new UserError(`the database migrations failed (exit code ${exitCode}): ${last.slice(0, 300)}`, "the API replicas serve on unchanged (migrations run in a transaction); see `stevie-stack logs migrate`");
+    }
+    if (Date.now() > deadline) throw new UserError("the database migrations did not finish within 15 minutes", "see `stevie-stack logs migrate`");
+    await sleep(1_000);
+  }
+}
+
+export interface ConvergeResult {
+  /** API replicas replaced by new ones. */
+  replaced: number;
+  /** Other services recreated because their definition changed. */
+  recreated: string[];
+  /** Set when a new replica failed: the previous files are back and the replicas run the previous definition. */
+  rolledBack?: string;
+}
+
+/**
+ * Bring a running, healthy stack to the compose file now on disk without dropping a request: migrations first, then
+ * the API replica by replica (see rollApi), then only the other services whose definition changed (--no-deps, so
+ * compose does not recreate nginx for its dependency on the API), and the replica count. If a new replica fails,
+ * `restore` puts the previous files back and the replicas already replaced are replaced again by the previous kind.
+ */
+export async function convergeRunning(paths: StackPaths, project: string, opts: { previousCompose: string | undefined; restore: () => Promise<void>; timeoutMs: number; log: (l: string) => void }): Promise<ConvergeResult> {
+  const changed = changedServices(opts.previousCompose, await readFile(paths.compose, "utf8"));
+  let replaced = 0;
+  if (changed.includes("api") || changed.includes("migrate")) {
+    try {
+      opts.log("applying database migrations");
+      await runMigrations(paths, project);
+    } catch (err) {
+      await opts.restore();
+      throw err;
+    }
+    const old = (await apiReplicas(project)).map((c) => c.id);
+    try {
+      replaced = (await rollApi(paths, project, old, opts)).length;
+    } catch (err) {
+      if (!(err instanceof ReplicaFailed)) throw err;
+      opts.log(`${err.message}; rolling back`);
+      await opts.restore();
+      const newOnes = (await apiReplicas(project)).filter((c) => !old.includes(c.id)).map((c) => c.id);
+      await rollApi(paths, project, newOnes, opts);
+      return { replaced: 0, recreated: [], rolledBack: err.message };
+    }
+  }
+  const recreated = changed.filter((s) => s !== "api" && s !== "migrate");
+  if (recreated.length) {
+    opts.log(`recreating what changed besides the API: ${recreated.join(", ")}`);
+    const up = await compose(paths, project, ["up", "-d", "--no-deps", "--remove-orphans", ...recreated], { reject: false });
+    if (up.exitCode !== 0) throw new UserError(`docker compose up failed: ${(up.stderr || up.stdout).trim().split("\n").filter((l) => /error|failed|denied|address/i.test(l)).slice(-3).join("; ") || `exit code ${up.exitCode}`}`, "fix the cause and run the command again");
+  }
+  const counted = await setReplicaCount(paths, project, desiredReplicas(await readFile(paths.compose, "utf8")), opts);
+  // nginx reloaded already if replicas came or went; otherwise once, for a new certificate or recreated neighbours.
+  if (!replaced && !counted) await reloadNginx(paths, project);
+  return { replaced, recreated };
+}

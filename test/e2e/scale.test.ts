@@ -1,0 +1,260 @@
+import { cp, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import semver from "semver";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import * as docker from "../../cli/docker.js";
+import { run } from "../../cli/exec.js";
+import { compose } from "../../cli/stack/compose-cli.js";
+import { stackPaths } from "../../cli/stack/paths.js";
+import { packageVersion } from "../../cli/package-root.js";
+import { repoRoot, runCli } from "../setup/cli.js";
+import { resendingClient, stackFetch } from "../setup/client.js";
+import { steady } from "../setup/load.js";
+import { writeTestConfig } from "../setup/stack.js";
+
+/**
+ * `scale api=N` under a steady load through nginx: up to 4 and back to 2 without a failed request; then the
+ * autoscaler reads that load from Prometheus and decides (dry run); then `upgrade` to a newer build, and to one whose
+ * replicas never become healthy (rolled back by itself), again under load. Runs just before the failover suite (see
+ * the sequencer): it exempts this host from nginx's per-IP limit, as that suite does.
+ */
+const stack = inject("stack");
+const paths = stackPaths(stack.dir);
+const report = (line: string) => process.stderr.write(`[scale] ${line}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+const apiContainers = async () => (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter((c) => c.service === "api" && c.state === "running");
+
+/**
+ * Workers calling a cheap procedure through nginx until stopped. Like a browser, the client sends a request again
+ * when nginx closed the idle connection it went out on (nginx does so on every reload); `resent` says how often.
+ */
+const load = (concurrency: number, pauseMs: number) => {
+  const { client, resent } = resendingClient(stack);
+  return Object.assign(steady(() => client.categories.get.query({ code: "ABA-CORP-001" }), pauseMs, concurrency), { resent });
+};
+
+async function promValue(expr: string): Promise<number | undefined> {
+  const r = await compose(paths, stack.project, ["exec", "-T", "prometheus", "curl", "-fsS", `http://127.0.0.1:9090/api/v1/query?query=${encodeURIComponent(expr)}`], { reject: false, timeoutMs: 30_000 });
+  const v = r.exitCode === 0 ? (JSON.parse(r.stdout) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1] : undefined;
+  return v === undefined ? undefined : Number(v);
+}
+
+/** When requests failed: what nginx said about its upstreams meanwhile (the client only sees nginx's error page). */
+async function nginxErrors(sinceMs: number): Promise<string> {
+  const r = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(sinceMs).toISOString(), "nginx"], { reject: false, timeoutMs: 60_000 });
+  return `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => /\[(error|warn|crit)\]|" 50[0-9] /.test(l)).slice(-15).join("\n");
+}
+
+async function until<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    await sleep(2_000);
+  }
+  return undefined;
+}
+
+beforeAll(async () => {
+  const gateway = (await run("docker", ["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", `${stack.project}_edge`])).stdout.trim();
+  const cfg = await writeTestConfig(stack.dir, stack.project, stack.httpPort, stack.httpsPort, `edge:\n  exempt: ["${gateway}"]\napi:\n  rateLimitPerHour: 1000000\n`);
+  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
+  expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+}, 15 * 60_000);
+
+afterAll(async () => {
+  // Leave two replicas, as the other suites expect, whatever happened above.
+  await runCli(["scale", "api=2", "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
+}, 15 * 60_000);
+
+describe.sequential("scaling the API", () => {
+  it("refuses what it cannot do, with the reason", async () => {
+    for (const [spec, why] of [
+      ["api=1", /between 2 and 20/],
+      ["api=21", /between 2 and 20/],
+      ["postgres=3", /only the API scales/],
+      ["api=two", /only the API scales/],
+    ] as const) {
+      const r = await runCli(["scale", spec, "--dir", stack.dir]);
+      expect(r.code, spec).toBe(1);
+      expect(r.stderr, spec).toMatch(why);
+    }
+    expect((await apiContainers()).length).toBe(2);
+  });
+
+  it("scale api=4 then api=2 under a steady load: every request answered", { timeout: 900_000 }, async () => {
+    const l = load(4, 10);
+    await sleep(3_000);
+    const t0 = Date.now();
+    const up = await runCli(["scale", "api=4", "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/Scaled the API from 2 to 4 replicas/);
+    const upSeconds = (Date.now() - t0) / 1000;
+    expect((await apiContainers()).length).toBe(4);
+    // Prometheus follows: the new replicas are scraped (Docker DNS) and the expected count is 4 (rules re-read, no restart).
+    const seen = await until(90_000, async () => {
+      const [up, expected] = await Promise.all([promValue('count(up{job="api"} == 1)'), promValue("stevie:api_replicas_expected")]);
+      return up === 4 && expected === 4 ? Date.now() - t0 : undefined;
+    });
+    expect(seen, "Prometheus never saw 4 replicas up and 4 expected").toBeDefined();
+    const t1 = Date.now();
+    const down = await runCli(["scale", "api=2", "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
+    expect(down.code, down.stderr).toBe(0);
+    const downSeconds = (Date.now() - t1) / 1000;
+    await sleep(3_000);
+    await l.stop();
+    expect((await apiContainers()).length).toBe(2);
+    const failed = l.calls.filter((c) => !c.ok);
+    report(`scale 2 -> 4 in ${upSeconds.toFixed(0)} s, 4 -> 2 in ${downSeconds.toFixed(0)} s, under load: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent on a connection nginx closed`);
+    if (failed.length) report(`failed at ${failed.map((c) => `${((c.start - t0) / 1000).toFixed(1)} s`).join(", ")} (down from ${((t1 - t0) / 1000).toFixed(1)} s): ${failed.map((c) => c.error).join(" | ")}; nginx:\n${await nginxErrors(t0)}`);
+    expect(failed.map((c) => c.error)).toEqual([]);
+    expect(l.calls.length).toBeGreaterThan(1000);
+    const again = await runCli(["scale", "api=2", "--dir", stack.dir]);
+    expect(again.stdout).toMatch(/already runs 2 replicas/);
+  });
+
+  it("the autoscaler reads the replicas' load from Prometheus and decides (dry run)", { timeout: 300_000 }, async () => {
+    const l = load(4, 5);
+    await sleep(45_000);
+    const r = await runCli(["autoscale", "--once", "--dry-run", "--json", "--dir", stack.dir], { timeoutMs: 120_000 });
+    await l.stop();
+    expect(r.code, r.stderr).toBe(0);
+    const d = JSON.parse(r.stdout) as { action: string; from: number; to: number; reason: string; applied: boolean; samples: number; last?: { cpu: number; memory: number; rpmPerReplica: number; p95Seconds: number } };
+    expect(["hold", "up", "down"]).toContain(d.action);
+    expect(d.applied).toBe(false);
+    expect(d.from).toBe(2);
+    // The window is 6 minutes at 15 s; the replicas may be younger than that (recreated by this file's setup).
+    expect(d.samples).toBeGreaterThanOrEqual(8);
+    expect(d.last!.rpmPerReplica, r.stdout).toBeGreaterThan(100);
+    expect(d.last!.cpu).toBeGreaterThan(0);
+    expect(d.last!.memory).toBeGreaterThan(0);
+    report(`autoscaler (dry run): ${d.action} (${d.reason}); last sample: CPU ${(d.last!.cpu * 100).toFixed(0)} %, memory ${(d.last!.memory * 100).toFixed(0)} %, ${d.last!.rpmPerReplica.toFixed(0)} req/min per replica, p95 ${(d.last!.p95Seconds * 1000).toFixed(1)} ms`);
+  });
+});
+
+describe.sequential("config show and config set", () => {
+  it("shows the configuration in effect and changes one key, applying only that", { timeout: 600_000 }, async () => {
+    const show = await runCli(["config", "show", "--json", "--dir", stack.dir]);
+    expect(show.code, show.stderr).toBe(0);
+    const cfg = JSON.parse(show.stdout) as { projectName: string; monitoring: { openaiMonthlyBudgetUsd: number; retentionDays: number } };
+    expect(cfg.projectName).toBe(stack.project);
+    // A default the test config never sets is shown too.
+    expect(cfg.monitoring.retentionDays).toBe(31);
+
+    const before = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    const budget = cfg.monitoring.openaiMonthlyBudgetUsd + 50;
+    const set = await runCli(["config", "set", "monitoring.openaiMonthlyBudgetUsd", String(budget), "--dir", stack.dir], { timeoutMs: 600_000 });
+    expect(set.code, set.stderr).toBe(0);
+    expect(set.stdout).toContain(`monitoring.openaiMonthlyBudgetUsd: ${cfg.monitoring.openaiMonthlyBudgetUsd} -> ${budget}`);
+    expect(await readFile(join(stack.dir, "stevie.yaml"), "utf8")).toMatch(new RegExp(`openaiMonthlyBudgetUsd: ${budget}`));
+    // A threshold lives in Prometheus's rules: re-read on SIGHUP, no container recreated.
+    expect(await until(60_000, async () => ((await promValue("stevie:openai_budget_usd")) === budget ? true : undefined))).toBe(true);
+    const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    expect(after.filter((c) => c.state === "running").map((c) => c.id).sort()).toEqual(before.filter((c) => c.state === "running").map((c) => c.id).sort());
+    const same = await runCli(["config", "set", "monitoring.openaiMonthlyBudgetUsd", String(budget), "--dir", stack.dir]);
+    expect(same.stdout).toMatch(/No change/);
+  });
+
+  it("refuses a bad key or value with the reason, and leaves stevie.yaml as it was", async () => {
+    const file = join(stack.dir, "stevie.yaml");
+    const text = await readFile(file, "utf8");
+    for (const [args, why] of [
+      [["api.replicas", "50"], /api\.replicas/],
+      [["api.nosuchkey", "1"], /nosuchkey/],
+      [["api..replicas", "3"], /not a configuration key/],
+      [["api.replicas", "[unclosed"], /not valid YAML/],
+      [["api.replicas", "3", "domain"], /has no value/],
+    ] as const) {
+      const r = await runCli(["config", "set", ...args, "--dir", stack.dir]);
+      expect(r.code, args.join(" ")).toBe(1);
+      expect(r.stderr, args.join(" ")).toMatch(why);
+    }
+    expect(await readFile(file, "utf8")).toBe(text);
+  });
+});
+
+/**
+ * A newer stevie-stack beside this checkout: package.json with the next patch version, a copy of dist (its API bundle
+ * changed by `patch`), everything else linked. Its CLI builds images tagged with its own version.
+ */
+async function newerPackage(version: string, patch: (bundleMain: string) => string): Promise<string> {
+  const root = await mkdtemp(join(tmpdir(), `stevie-pkg-${version}-`));
+  for (const entry of await readdir(repoRoot)) {
+    if (entry === "dist" || entry === "package.json" || entry.startsWith(".")) continue;
+    await symlink(join(repoRoot, entry), join(root, entry));
+  }
+  const pkg = JSON.parse(await readFile(join(repoRoot, "package.json"), "utf8")) as { version: string };
+  await writeFile(join(root, "package.json"), JSON.stringify({ ...pkg, version }, null, 2));
+  await cp(join(repoRoot, "dist"), join(root, "dist"), { recursive: true });
+  const main = join(root, "dist", "server-bundle", "main.mjs");
+  await writeFile(main, patch(await readFile(main, "utf8")));
+  return join(root, "dist", "cli", "bin.js");
+}
+
+const liveVersion = async () => ((await (await stackFetch(stack)(`${stack.baseUrl}/api/health/live`)).json()) as { version: string }).version;
+
+describe.sequential("upgrading under load", () => {
+  const current = packageVersion();
+  const next = semver.inc(current, "patch")!;
+  const broken = semver.inc(next, "patch")!;
+
+  it("upgrade to a newer build: a backup first, replicas replaced one at a time, every request answered", { timeout: 900_000 }, async () => {
+    // A build of its own each run (images outlive a run on a developer's machine).
+    const bin = await newerPackage(next, (m) => `// ${next}, built at ${Date.now()}\n${m}`);
+    const dry = await runCli(["upgrade", "--dry-run", "--json", "--dir", stack.dir], { bin, timeoutMs: 300_000 });
+    expect(dry.code, dry.stderr).toBe(0);
+    const plan = JSON.parse(dry.stdout) as { from: string; to: string; status: string; files: string[]; images: { ref: string; action: string }[] };
+    expect(plan).toMatchObject({ from: current, to: next, status: "dry-run" });
+    // Only the API's build context changed: every other image is re-tagged, not rebuilt.
+    expect(plan.images.filter((i) => i.action === "build").map((i) => i.ref)).toEqual([`stevie-stack/api:${next}`]);
+    expect(plan.files).toContain("compose.yaml");
+    const wrongTo = await runCli(["upgrade", "--to", "9.9.9", "--dir", stack.dir], { bin });
+    expect(wrongTo.code).toBe(1);
+    expect(wrongTo.stderr).toMatch(new RegExp(`this stevie-stack is version ${next.replaceAll(".", "\\.")}, not 9\\.9\\.9`));
+
+    const others = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter((c) => c.service !== "api" && c.service !== "migrate" && c.state === "running");
+    const l = load(6, 5);
+    await sleep(3_000);
+    const t0 = Date.now();
+    const r = await runCli(["upgrade", "--yes", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    await sleep(3_000);
+    await l.stop();
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`Upgraded ${current.replaceAll(".", "\\.")} -> ${next.replaceAll(".", "\\.")}: 2 API replicas replaced`));
+    expect(await liveVersion()).toBe(next);
+    expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
+    const failed = l.calls.filter((c) => !c.ok);
+    const rate = l.calls.length / ((l.calls.at(-1)!.end - l.calls[0]!.start) / 1000);
+    report(`upgrade ${current} -> ${next} in ${seconds.toFixed(0)} s under ${rate.toFixed(0)} req/s: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent on a connection nginx closed`);
+    if (failed.length) report(`failed at ${failed.map((c) => `${((c.start - t0) / 1000).toFixed(1)} s`).join(", ")}: ${failed.map((c) => c.error).join(" | ")}; upgrade output:\n${r.stdout}\nnginx:\n${await nginxErrors(t0)}`);
+    expect(failed.map((c) => c.error)).toEqual([]);
+    expect(rate).toBeGreaterThan(50);
+    expect((await apiContainers()).length).toBe(2);
+    // Nothing but the API (and its migration job) was recreated: the same containers, still running.
+    const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    for (const o of others) expect(after.find((c) => c.id === o.id)?.state, o.name).toBe("running");
+  });
+
+  it("an upgrade whose new replica never becomes healthy rolls back by itself, every request answered", { timeout: 900_000 }, async () => {
+    // The API of this build looks for its database where there is none: it starts, but is never ready.
+    const bin = await newerPackage(broken, (m) => `// built at ${Date.now()}\nprocess.env.PGHOST = "127.0.0.1"; process.env.PGPORT = "9";\n${m}`);
+    const before = (await apiContainers()).map((c) => c.id).sort();
+    const l = load(6, 5);
+    await sleep(3_000);
+    const r = await runCli(["upgrade", "--yes", "--replica-timeout", "45", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
+    await sleep(3_000);
+    await l.stop();
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(4);
+    expect(r.stdout).toMatch(new RegExp(`upgrade to ${broken.replaceAll(".", "\\.")} was rolled back: the new API replica \\S+ did not become healthy`));
+    expect(await liveVersion()).toBe(next);
+    expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
+    // No replica of the broken build ever took traffic, so the old ones are still the ones serving.
+    expect((await apiContainers()).map((c) => c.id).sort()).toEqual(before);
+    const failed = l.calls.filter((c) => !c.ok);
+    report(`rolled-back upgrade to ${broken}: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent; ${r.stdout.split("\n").find((x) => x.includes("rolled back"))}`);
+    expect(failed.map((c) => c.error)).toEqual([]);
+  });
+});
