@@ -2,18 +2,17 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { recordAudit } from "../stack/audit.js";
 import { decide, SPEC_POLICY, type AutoscaleState, type Decision, type LoadSample } from "../stack/autoscale.js";
-import { compose } from "../stack/compose-cli.js";
+import { prometheusGet } from "../stack/alerts.js";
 import { readIfExists, writeAtomic } from "../stack/files.js";
 import type { StackPaths } from "../stack/paths.js";
-import { PROMETHEUS_PORT } from "../stack/services/monitoring.js";
 import { hostSizing } from "../stack/sizing.js";
 import { applyConfigEdit } from "./config.js";
 import { loadStack } from "./status.js";
 
 /**
  * `stevie-stack scale api=N` and `stevie-stack autoscale`. Scaling writes `api.replicas` into stevie.yaml (comments
- * kept) and applies it the way install does: compose adds or removes API containers, Prometheus's expected count
- * follows, nginx reloads; a removed replica finishes its requests (30 s grace) while nginx retries the others.
+ * kept) and applies it the way install does (see cli/stack/rolling.ts, setReplicaCount): a new replica takes traffic
+ * once healthy, a removed one leaves nginx's list before it stops; Prometheus's expected count follows.
  */
 
 export function parseScaleSpec(spec: string | undefined): number {
@@ -42,10 +41,8 @@ export async function scaleApi(dir: string, to: number, log: (l: string) => void
 
 /** One PromQL range query in the stack's Prometheus, ending at `end` (Unix seconds): the values of the first series, by time. */
 async function range(paths: StackPaths, project: string, expr: string, end: number, minutes: number): Promise<Map<number, number>> {
-  const url = `http://127.0.0.1:${PROMETHEUS_PORT}/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - minutes * 60}&end=${end}&step=15`;
-  const r = await compose(paths, project, ["exec", "-T", "prometheus", "curl", "-fsS", "--max-time", "20", url], { reject: false, timeoutMs: 40_000 });
-  if (r.exitCode !== 0) throw new UserError(`Prometheus did not answer: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "autoscaling needs monitoring.enabled and a running prometheus container");
-  const data = (JSON.parse(r.stdout) as { data: { result: { values: [number, string][] }[] } }).data.result[0]?.values ?? [];
+  const body = await prometheusGet(paths, project, `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - minutes * 60}&end=${end}&step=15`);
+  const data = (JSON.parse(body) as { data: { result: { values: [number, string][] }[] } }).data.result[0]?.values ?? [];
   return new Map(data.map(([t, v]) => [t * 1000, Number(v)]));
 }
 

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { relative } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { UserError } from "../errors.js";
 import { packageVersion } from "../package-root.js";
@@ -8,7 +7,7 @@ import { recordAudit } from "../stack/audit.js";
 import { commitStack } from "../stack/history.js";
 import { inLeader, STANZA } from "../stack/backup.js";
 import { compose } from "../stack/compose-cli.js";
-import { applyFiles, planFile, readIfExists, readManifest, snapshotFiles, writeAtomic, type GeneratedFile } from "../stack/files.js";
+import { applyFiles, planFiles, snapshotFiles, writeAtomic, type GeneratedFile } from "../stack/files.js";
 import { expectedContainers, renderStackFiles } from "../stack/generate.js";
 import { runningHealthy, summarise, waitForHealthy } from "../stack/health.js";
 import { ensureSecrets } from "../stack/secrets.js";
@@ -63,19 +62,13 @@ async function dataMajor(paths: StackPaths, project: string): Promise<number | u
   return r?.exitCode === 0 && Number.isInteger(n) ? n : undefined;
 }
 
-/** What applyFiles would do with each file, without writing; and the operator's edits against the new version. */
+/** The files the upgrade changes, and the operator's edits against the new version (what applyFiles will keep). */
 async function previewFiles(paths: StackPaths, files: GeneratedFile[]) {
-  const manifest = await readManifest(paths);
-  const changed: string[] = [];
-  const edited: { file: string; diff: string }[] = [];
-  for (const f of files) {
-    const key = relative(paths.dir, f.path);
-    const current = await readIfExists(f.path);
-    const outcome = planFile(current, f.content, manifest[key]);
-    if (outcome === "created" || outcome === "updated") changed.push(key);
-    if (outcome === "kept-edited") edited.push({ file: key, diff: createTwoFilesPatch(`${key} (yours)`, `${key}.new`, current ?? "", f.content) });
-  }
-  return { changed, edited };
+  const plans = await planFiles(paths, files);
+  return {
+    changed: plans.filter((p) => p.outcome === "created" || p.outcome === "updated").map((p) => p.key),
+    edited: plans.filter((p) => p.outcome === "kept-edited").map((p) => ({ file: p.key, diff: createTwoFilesPatch(`${p.key} (yours)`, `${p.key}.new`, p.current ?? "", p.file.content) })),
+  };
 }
 
 export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {

@@ -62,13 +62,22 @@ export function planFile(current: string | undefined, desired: string, lastWritt
   return "updated";
 }
 
+/** What applyFiles would do with each file (nothing is written): its key, current content and outcome. */
+export async function planFiles(paths: StackPaths, files: GeneratedFile[]): Promise<{ file: GeneratedFile; key: string; current: string | undefined; outcome: FileOutcome }[]> {
+  const manifest = await readManifest(paths);
+  const plans = [];
+  for (const file of files) {
+    const key = relative(paths.dir, file.path);
+    const current = await readIfExists(file.path);
+    plans.push({ file, key, current, outcome: planFile(current, file.content, manifest[key]) });
+  }
+  return plans;
+}
+
 export async function applyFiles(paths: StackPaths, files: GeneratedFile[]): Promise<Record<string, FileOutcome>> {
   const manifest = await readManifest(paths);
   const outcomes: Record<string, FileOutcome> = {};
-  for (const f of files) {
-    const key = relative(paths.dir, f.path);
-    const current = await readIfExists(f.path);
-    const outcome = planFile(current, f.content, manifest[key]);
+  for (const { file: f, key, outcome } of await planFiles(paths, files)) {
     outcomes[key] = outcome;
     if (outcome === "created" || outcome === "updated") {
       await writeAtomic(f.path, f.content, f.mode ?? 0o644);

@@ -115,11 +115,15 @@ export async function rollApi(paths: StackPaths, project: string, old: string[],
   return started;
 }
 
-/** The services of compose.yaml whose definition differs between two versions of the file (added ones too). Pure. */
+/**
+ * The services of compose.yaml whose definition differs between two versions of the file (added ones too), not
+ * counting the number of replicas (setReplicaCount's business, no reason to replace any). Pure.
+ */
 export function changedServices(before: string | undefined, after: string): string[] {
-  const services = (text: string | undefined) => ((text ? parse(text) : {}) as { services?: Record<string, unknown> }).services ?? {};
+  const services = (text: string | undefined) => ((text ? parse(text) : {}) as { services?: Record<string, { deploy?: Record<string, unknown> }> }).services ?? {};
+  const definition = (s: { deploy?: Record<string, unknown> } | undefined) => JSON.stringify(s && { ...s, deploy: { ...s.deploy, replicas: undefined } });
   const [a, b] = [services(before), services(after)];
-  return Object.keys(b).filter((name) => JSON.stringify(a[name]) !== JSON.stringify(b[name]));
+  return Object.keys(b).filter((name) => definition(a[name]) !== definition(b[name]));
 }
 
 /** api's deploy.replicas in a compose file. Pure. */
@@ -130,9 +134,8 @@ export function desiredReplicas(composeText: string): number {
 }
 
 /**
- * Add or remove API replicas one at a time: a new one takes traffic once healthy (nginx reloads then); a removed one
- * drains (SIGTERM) and nginx reloads as soon as it is gone, so only a moment's requests meet its address (and are
- * retried elsewhere after nginx's short connect timeout).
+ * Add or remove API replicas: new ones take traffic once healthy (nginx reloads then); each removed one leaves
+ * nginx's list before it stops (see retire).
  */
 export async function setReplicaCount(paths: StackPaths, project: string, want: number, opts: { timeoutMs: number; log: (l: string) => void }): Promise<boolean> {
   let have = await apiReplicas(project);

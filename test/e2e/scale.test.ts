@@ -5,6 +5,7 @@ import semver from "semver";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
+import { prometheusGet } from "../../cli/stack/alerts.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { packageVersion } from "../../cli/package-root.js";
@@ -36,8 +37,8 @@ const load = (concurrency: number, pauseMs: number) => {
 };
 
 async function promValue(expr: string): Promise<number | undefined> {
-  const r = await compose(paths, stack.project, ["exec", "-T", "prometheus", "curl", "-fsS", `http://127.0.0.1:9090/api/v1/query?query=${encodeURIComponent(expr)}`], { reject: false, timeoutMs: 30_000 });
-  const v = r.exitCode === 0 ? (JSON.parse(r.stdout) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1] : undefined;
+  const body = await prometheusGet(paths, stack.project, `/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const v = (JSON.parse(body) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1];
   return v === undefined ? undefined : Number(v);
 }
 
