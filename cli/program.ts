@@ -115,7 +115,7 @@ export function buildProgram(): Command {
         return;
       }
       out(plan.changes ? `\nThe stack is up and healthy.` : `\nNo changes: the stack is already installed with this configuration and healthy.`);
-      out(`API: ${apiUrl(config)}  (CA certificate: ${stackPaths(dir).tls}/ca.crt)`);
+      out(`API: ${apiUrl(config)}${config.tls.mode === "self-signed" ? `  (CA certificate: ${stackPaths(dir).tls}/ca.crt)` : ""}`);
       out(`Next: stevie-stack status --dir ${stackPaths(dir).dir}`);
     });
 
@@ -193,6 +193,28 @@ export function buildProgram(): Command {
         if (f.once) return;
         await new Promise((r) => setTimeout(r, every * 1000));
       }
+    });
+
+  withShared(program.command("rotate-secrets"))
+    .description("new passwords for the database, Redis and Grafana (default: all), with the API serving throughout; the old ones stop working")
+    .argument("[what]", "db, redis, grafana or all")
+    .option("--replica-timeout <seconds>", "how long a new API replica may take to become healthy", intArg("--replica-timeout", 10, 3600), 150)
+    .action(async (what: string | undefined, f: GlobalFlags & { replicaTimeout: number }) => {
+      const { runRotateSecrets } = await import("./commands/rotate.js");
+      const r = await runRotateSecrets({ dir: f.dir ?? defaultStackDir(), ...(what ? { what } : {}), replicaTimeoutMs: Number(f.replicaTimeout) * 1000, log: f.json ? () => undefined : out });
+      out(f.json ? JSON.stringify(r, null, 2) : `Rotated ${r.rotated.join(", ")} in ${r.seconds.toFixed(0)} s; the new values are in the stack's secrets/ directory.`);
+    });
+
+  withShared(program.command("audit"))
+    .description("the audit log, newest first: every administrative CLI action and catalogue change (append-only: the database refuses to change or delete it)")
+    .option("-n, --limit <n>", "how many entries", intArg("--limit", 1, 100_000), 50)
+    .option("--action <name>", "only this action, e.g. rotate-secrets, scale, restore")
+    .action(async (f: GlobalFlags & { limit: number; action?: string }) => {
+      const { readAudit } = await import("./stack/audit.js");
+      const { loadStack } = await import("./commands/status.js");
+      const { paths, config } = await loadStack(f.dir ?? defaultStackDir());
+      const rows = await readAudit(paths, config.projectName, { limit: f.limit, ...(f.action ? { action: f.action } : {}) });
+      out(f.json ? JSON.stringify(rows, null, 2) : rows.length ? rows.map((e) => `${e.at}  ${e.actor}  ${e.action}${e.target ? ` ${e.target}` : ""}  ${JSON.stringify(e.details)}`).join("\n") : "No entries.");
     });
 
   withShared(program.command("switchover"))

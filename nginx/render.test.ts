@@ -23,6 +23,15 @@ describe("nginx.conf", () => {
     expect(conf).toContain('add_header Strict-Transport-Security "max-age=31536000" always;');
   });
 
+  it("staples OCSP answers only for a certificate brought by the operator (the local CA has no responder)", () => {
+    expect(conf).not.toContain("ssl_stapling");
+    const c = renderNginxConf({ ...base, ocspStapling: true });
+    expect(c).toContain("ssl_stapling on;");
+    expect(c).toContain("ssl_stapling_verify on;");
+    expect(c).toContain("ssl_trusted_certificate /etc/stevie/tls/server.crt;");
+    expect(c).toMatch(/resolver 127\.0\.0\.11 /);
+  });
+
   it("redirects HTTP to HTTPS on the published port, except ACME challenges", () => {
     expect(conf).toContain("return 301 https://$host:8443$request_uri;");
     expect(conf).toContain("location /.well-known/acme-challenge/");

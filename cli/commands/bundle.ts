@@ -42,7 +42,8 @@ const STACK_FILES = ["compose.yaml", ".env", "nginx/nginx.conf", "nginx/upstream
 async function secretValues(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   if (!existsSync(dir)) return out;
-  for (const name of await readdir(dir)) out[name] = (await readFile(join(dir, name), "utf8").catch(() => "")).trim();
+  // postgres_user names a role ("stevie"), no secret: redacting it would hide every mention of the project.
+  for (const name of await readdir(dir)) if (name !== "postgres_user") out[name] = (await readFile(join(dir, name), "utf8").catch(() => "")).trim();
   return out;
 }
 

@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { Listr } from "listr2";
@@ -16,13 +17,13 @@ import { allHealthy, runningHealthy, summarise, unhealthyReport, waitForHealthy 
 import { buildPlannedImage, planImages, tagPlannedImage, type ImagePlan } from "../stack/images.js";
 import { stackPaths, type StackPaths } from "../stack/paths.js";
 import { ensureSecrets } from "../stack/secrets.js";
+import { syncDbRoles } from "../stack/credentials.js";
 import { recordAudit } from "../stack/audit.js";
 import { commitStack } from "../stack/history.js";
 import { hostSizing } from "../stack/sizing.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
-import { ensureSelfSignedTls } from "../stack/tls.js";
+import { ensureSelfSignedTls, installProvidedTls } from "../stack/tls.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
-import { inLeader } from "../stack/backup.js";
 import * as docker from "../docker.js";
 
 export interface InstallOptions {
@@ -142,7 +143,8 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         title: "Generate secrets, certificates and configuration",
         task: async () => {
           const s = await ensureSecrets(paths.secrets);
-          const tls = await ensureSelfSignedTls(paths.tls, config.domain);
+          const provided = config.tls.mode === "files" ? { certFile: resolve(paths.dir, config.tls.certFile!), keyFile: resolve(paths.dir, config.tls.keyFile!) } : undefined;
+          const tls = provided ? await installProvidedTls(paths.tls, provided, config.domain) : await ensureSelfSignedTls(paths.tls, config.domain);
           secretsOrTlsChanged = s.created.length > 0 || tls.changed;
           const generated = renderStackFiles(paths, config, sizing, version, text, await chooseDataSubnet(config), imageRefs(images));
           previous = await snapshotFiles(paths, generated.map((f) => f.path));
@@ -206,12 +208,13 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         },
       },
       {
-        // A cluster created before monitoring existed gets the exporter's role; a changed secret reaches the database.
-        title: "Monitoring role in PostgreSQL",
-        skip: () => (!config.monitoring.enabled || !hasChanges(files, images, stackRunning, secretsOrTlsChanged)) && "nothing to do",
+        // The login roles as secrets/ says: a cluster created before monitoring (or before the second app role)
+        // gets the missing role, and a changed secret reaches the database. The idle app role loses its password
+        // unless something still logs in with it (see cli/stack/credentials.ts).
+        title: "Database roles",
+        skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "nothing to do",
         task: async () => {
-          const r = await inLeader(paths, config.projectName, ["stevie-monitor-role"], { timeoutMs: 60_000 });
-          if (r.exitCode !== 0) throw new UserError(`creating the monitoring role failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`, "check `stevie-stack status` (is there a leader?) and run install again");
+          await syncDbRoles(paths, config.projectName, "if-idle");
         },
       },
     ],

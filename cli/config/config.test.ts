@@ -30,6 +30,12 @@ describe("stevie.yaml", () => {
     expect(problems).toContain('unknown key "what"');
   });
 
+  it("asks for the certificate and key files when TLS is in files mode", () => {
+    expect(problemsOf(() => parseConfigText("tls:\n  mode: files\n  certFile: /etc/ssl/chain.pem\n", "x.yaml"))).toEqual(["tls.mode: mode files needs certFile and keyFile"]);
+    expect(parseConfigText("tls:\n  mode: files\n  certFile: chain.pem\n  keyFile: key.pem\n", "x.yaml").tls).toEqual({ mode: "files", certFile: "chain.pem", keyFile: "key.pem" });
+    expect(problemsOf(() => parseConfigText("tls:\n  mode: acme\n", "x.yaml"))[0]).toMatch(/^tls\.mode: /);
+  });
+
   it("rejects a file that is not a mapping", () => {
     expect(() => parseConfigText("- a\n- b\n", "list.yaml")).toThrow(/must be a YAML mapping/);
   });

@@ -93,9 +93,12 @@ export const configSchema = z
       .describe("Backups: pgBackRest, encrypted, continuous WAL archiving (recovery point about a minute)"),
     tls: z
       .object({
-        mode: z.enum(["self-signed"]).default("self-signed").describe("self-signed: a local CA signs the server certificate"),
+        mode: z.enum(["self-signed", "files"]).default("self-signed").describe("self-signed: a local CA signs the server certificate (tls/ca.crt is what clients trust); files: your own certificate and key"),
+        certFile: z.string().min(1).optional().describe("files mode: the certificate chain in PEM, the server certificate first, then the intermediates (a path on this host; relative to the stack directory)"),
+        keyFile: z.string().min(1).optional().describe("files mode: the certificate's private key in PEM, without a passphrase"),
       })
       .strict()
+      .refine((t) => t.mode !== "files" || (t.certFile && t.keyFile), { message: "mode files needs certFile and keyFile", path: ["mode"] })
       .prefault({})
       .describe("TLS certificates"),
     monitoring: z

@@ -44,7 +44,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       consensus: { internal: true, labels: project },
     },
     volumes: { ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])), [BACKUP_VOLUME]: { labels: project } },
-    secrets: Object.fromEntries([...new Set([...POSTGRES_SECRETS, "redis_password", "session_key", ...(grafana ? ["grafana_admin_password"] : [])])].map((s) => [s, { file: `./secrets/${s}` }])),
+    secrets: Object.fromEntries([...new Set([...POSTGRES_SECRETS, "postgres_user", "redis_password", "session_key", ...(grafana ? ["grafana_admin_password"] : [])])].map((s) => [s, { file: `./secrets/${s}` }])),
   };
 }
 

@@ -15,7 +15,7 @@ import { ETCD_MEMBERS, topology } from "./topology.js";
 /** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */
 export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing: Sizing, version: string, configText: string, dataSubnet: string, images?: Partial<Record<string, string>>): GeneratedFile[] {
   const topo = topology(config, sizing, dataSubnet);
-  const nginxConf = renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge });
+  const nginxConf = renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, ocspStapling: config.tls.mode === "files" });
   const haproxyConf = renderHaproxyConf(topo);
   const base: StackContext = { config, sizing, version, topology: topo, ...(images ? { images } : {}) };
   const mon = join(paths.dir, MONITORING_DIR);

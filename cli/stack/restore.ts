@@ -1,3 +1,4 @@
+import { syncDbRoles } from "./credentials.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
@@ -276,6 +277,8 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   if (sw.warning) warnings.push(sw.warning);
   await writeAtomic(statePath(paths), `${JSON.stringify({ ...state, phase: "switched", ...(previousLeader ? { previousLeader } : {}), switchedAt: new Date().toISOString() }, null, 2)}\n`);
   log(`the restored cluster leads, ${sw.seconds.toFixed(1)} s after the switch began`);
+  // Data from before a rotate-secrets knows the old passwords: the roles take the current ones (and an old one stops working).
+  await syncDbRoles(paths, project, "if-idle").catch((e: Error) => warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`));
 
   // 4. A full backup on the new timeline.
   let postBackup: string | undefined;
@@ -346,6 +349,7 @@ export async function rollbackRestore(paths: StackPaths, project: string, versio
   const sw = await switchData(paths, project, version, s.members, first, scripts, log, running);
   if (sw.warning) warnings.push(sw.warning);
   await rm(statePath(paths), { force: true });
+  await syncDbRoles(paths, project, "if-idle").catch((e: Error) => warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`));
   // A full backup on the timeline the stack now runs on.
   await backup("full").catch((e: Error) => warnings.push(`the backup after the rollback failed: ${e.message}; run \`stevie-stack backup\``));
   return { state: s, ...(snapshot ? { snapshot } : {}), leader: first, warnings };

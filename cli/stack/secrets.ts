@@ -3,6 +3,7 @@ import { chmod, mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { registerSecret } from "../exec.js";
 import { Secret } from "../secret.js";
+import { ensureAppRole } from "./credentials.js";
 import { writeAtomic } from "./files.js";
 
 /** The secrets of one stack. Each is a file of hex, 0600, in a 0700 directory, generated once and never again. */
@@ -29,5 +30,6 @@ export async function ensureSecrets(secretsDir: string): Promise<{ secrets: Reco
     registerSecret(value);
     out[name] = new Secret(value);
   }
+  await ensureAppRole(secretsDir);
   return { secrets: out, created };
 }

@@ -1,8 +1,9 @@
-import { X509Certificate } from "node:crypto";
-import { mkdir, readFile } from "node:fs/promises";
+import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
+import { mkdir, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isIP } from "node:net";
+import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { writeAtomic } from "./files.js";
 
@@ -58,4 +59,59 @@ export async function serverCertExpiry(tlsDir: string): Promise<Date | undefined
   } catch {
     return undefined;
   }
+}
+
+const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g;
+
+/**
+ * Bring-your-own mode: check a certificate chain and its key before nginx ever sees them (pure). The chain is the
+ * server certificate first, then each issuer; the key must be the certificate's; it must be valid now and cover the
+ * domain. Returns the server certificate and whether it names an OCSP responder (nginx staples its answer).
+ */
+export function checkProvidedTls(chainPem: string, keyPem: string, domain: string, now = new Date()): { leaf: X509Certificate; ocsp: boolean } {
+  const blocks = chainPem.match(PEM_CERT) ?? [];
+  if (!blocks.length) throw new UserError("tls.certFile holds no PEM certificate", "give the full chain in PEM: the server certificate first, then the intermediates");
+  let certs: X509Certificate[];
+  try {
+    certs = blocks.map((b) => new X509Certificate(b));
+  } catch (err) {
+    throw new UserError(`tls.certFile has a certificate that cannot be read: ${(err as Error).message}`);
+  }
+  const leaf = certs[0]!;
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(keyPem);
+  } catch {
+    throw new UserError("tls.keyFile holds no readable private key (PEM, unencrypted)", "nginx cannot ask for a passphrase: give the key without one");
+  }
+  if (!leaf.checkPrivateKey(key)) throw new UserError("the key in tls.keyFile does not belong to the certificate in tls.certFile", "give the key the certificate was issued for");
+  for (let i = 0; i + 1 < certs.length; i++) {
+    if (!certs[i]!.checkIssued(certs[i + 1]!)) throw new UserError(`tls.certFile: certificate ${i + 2} did not issue certificate ${i + 1}`, "order the chain as the server certificate first, then each issuer");
+  }
+  if (now > new Date(leaf.validTo)) throw new UserError(`the certificate in tls.certFile expired on ${new Date(leaf.validTo).toISOString()}`, "renew it and run install again");
+  if (now < new Date(leaf.validFrom)) throw new UserError(`the certificate in tls.certFile is not valid before ${new Date(leaf.validFrom).toISOString()}`);
+  const covered = isIP(domain) ? leaf.checkIP(domain) : leaf.checkHost(domain);
+  if (!covered) throw new UserError(`the certificate in tls.certFile does not cover ${domain} (${leaf.subjectAltName ?? leaf.subject})`, "use a certificate issued for the stack's domain, or set domain to a name it covers");
+  return { leaf, ocsp: /OCSP - URI:/.test(leaf.infoAccess ?? "") };
+}
+
+/** Copy a checked certificate chain and key to where nginx reads them (key 0600); changed when the content differs. */
+export async function installProvidedTls(tlsDir: string, files: { certFile: string; keyFile: string }, domain: string): Promise<{ changed: boolean; expires: Date; ocsp: boolean }> {
+  const read = async (path: string, what: string) =>
+    readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
+      throw new UserError(`${what} ${path} cannot be read (${err.code ?? err.message})`, `check the path in stevie.yaml (${what})`);
+    });
+  const [chain, key] = [await read(files.certFile, "tls.certFile"), await read(files.keyFile, "tls.keyFile")];
+  const { leaf, ocsp } = checkProvidedTls(chain, key, domain);
+  await mkdir(tlsDir, { recursive: true, mode: 0o755 });
+  const crt = join(tlsDir, "server.crt");
+  const keyPath = join(tlsDir, "server.key");
+  const same = (await readFile(crt, "utf8").catch(() => "")) === chain && (await readFile(keyPath, "utf8").catch(() => "")) === key;
+  if (!same) {
+    await writeAtomic(keyPath, key, 0o600);
+    await writeAtomic(crt, chain);
+  }
+  // Back to self-signed later: the local CA issues a new server certificate (it no longer matches what is recorded).
+  await rm(join(tlsDir, "server.san"), { force: true });
+  return { changed: !same, expires: new Date(leaf.validTo), ocsp };
 }

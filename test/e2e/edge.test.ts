@@ -1,8 +1,14 @@
+import { X509Certificate } from "node:crypto";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { connect as tlsConnect } from "node:tls";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { packageVersion } from "../../cli/package-root.js";
 import { imageRef } from "../../cli/stack/services/common.js";
+import { runCli } from "../setup/cli.js";
 import { stackFetch } from "../setup/client.js";
 
 const stack = inject("stack");
@@ -90,5 +96,54 @@ describe("edge (nginx) against real clients", () => {
     const probe = `fetch('http://${etcdIp}:2379/health',{signal:AbortSignal.timeout(3000)}).then(()=>console.log('reached'),()=>console.log('unreachable'))`;
     const r = await run("docker", ["exec", api.id, "node", "-e", probe]);
     expect(r.stdout.trim()).toBe("unreachable");
+  });
+});
+
+describe("a certificate the operator brings (tls.mode files)", () => {
+  /** The certificate nginx presents, checked against `ca`: its fingerprint, or why the handshake failed. */
+  const presented = (ca: string) =>
+    new Promise<string>((done) => {
+      const s = tlsConnect({ host: "127.0.0.1", port: stack.httpsPort, servername: "localhost", ca }, () => {
+        done(s.getPeerX509Certificate()?.fingerprint256 ?? "none");
+        s.end();
+      });
+      s.on("error", (e) => done(`refused: ${e.message}`));
+    });
+
+  it("is checked, served after `config set`, and the local CA's certificate comes back with self-signed", { timeout: 600_000 }, async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevie-byo-"));
+    const ssl = (args: string[]) => run("openssl", args, { cwd: dir });
+    await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key"]);
+    await ssl(["req", "-x509", "-new", "-key", "ca.key", "-days", "30", "-subj", "/CN=Operator CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", "-out", "ca.crt"]);
+    await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "server.key"]);
+    await ssl(["req", "-new", "-key", "server.key", "-subj", "/CN=localhost", "-out", "server.csr"]);
+    await writeFile(join(dir, "ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
+    await ssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "20", "-extfile", "ext", "-out", "server.crt"]);
+    await writeFile(join(dir, "chain.pem"), `${await readFile(join(dir, "server.crt"), "utf8")}${await readFile(join(dir, "ca.crt"), "utf8")}`);
+    const operatorCa = await readFile(join(dir, "ca.crt"), "utf8");
+    const stackCa = await readFile(stack.caFile, "utf8");
+    const config = join(stack.dir, "stevie.yaml");
+    const before = await readFile(config, "utf8");
+
+    // A key that is not the certificate's: refused before nginx sees it, stevie.yaml as it was, still served.
+    const wrong = await runCli(["config", "set", "tls.mode", "files", "tls.certFile", join(dir, "chain.pem"), "tls.keyFile", join(dir, "ca.key"), "--dir", stack.dir], { timeoutMs: 600_000 });
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/the key in tls\.keyFile does not belong to the certificate/);
+    expect(await readFile(config, "utf8")).toBe(before);
+    expect(await presented(stackCa)).not.toMatch(/^refused/);
+
+    const set = await runCli(["config", "set", "tls.mode", "files", "tls.certFile", join(dir, "chain.pem"), "tls.keyFile", join(dir, "server.key"), "--dir", stack.dir], { timeoutMs: 600_000 });
+    expect(set.code, set.stderr).toBe(0);
+    const fingerprint = new X509Certificate(await readFile(join(dir, "server.crt"))).fingerprint256;
+    expect(await presented(operatorCa)).toBe(fingerprint);
+    expect(await presented(stackCa)).toMatch(/^refused/);
+    expect(await readFile(join(stack.dir, "nginx", "nginx.conf"), "utf8")).toContain("ssl_stapling on;");
+
+    const back = await runCli(["config", "set", "tls.mode", "self-signed", "--dir", stack.dir], { timeoutMs: 600_000 });
+    expect(back.code, back.stderr).toBe(0);
+    expect(await presented(stackCa)).not.toMatch(/^refused/);
+    expect(await presented(operatorCa)).toMatch(/^refused/);
+    const health = await stackFetch(stack)(`${stack.baseUrl}/api/health/live`);
+    expect(health.status).toBe(200);
   });
 });

@@ -1,6 +1,7 @@
-import { cp, mkdtemp, readdir, readFile, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import pg from "pg";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
@@ -257,5 +258,88 @@ describe.sequential("upgrading under load", () => {
     const failed = l.calls.filter((c) => !c.ok);
     report(`rolled-back upgrade to ${broken}: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent; ${r.stdout.split("\n").find((x) => x.includes("rolled back"))}`);
     expect(failed.map((c) => c.error)).toEqual([]);
+  });
+});
+
+describe.sequential("rotating secrets under load", () => {
+  const secret = async (name: string) => (await readFile(join(paths.secrets, name), "utf8")).trim();
+  /** Log in to PostgreSQL through HAProxy from this host: the role acted as, or the server's refusal. */
+  const pgLogin = async (user: string, password: string) => {
+    const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy")!;
+    const client = new pg.Client({ host: Object.values(await docker.containerAddresses(haproxy.id))[0]!, port: 5432, user, password, database: "stevie", connectionTimeoutMillis: 5_000 });
+    client.on("error", () => undefined);
+    try {
+      await client.connect();
+      return String((await client.query<{ u: string }>("SELECT current_user AS u")).rows[0]!.u);
+    } catch (err) {
+      return `refused: ${(err as Error).message}`;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  };
+  /** AUTH then PING on a Redis server or Sentinel, the password on stdin: both replies. */
+  const redisLogin = async (service: string, port: number, password: string) => {
+    const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli", "-p", String(port)], { input: `AUTH ${password}\nPING\n`, reject: false, timeoutMs: 30_000 });
+    return r.stdout.trim();
+  };
+
+  it("rotate-secrets all: every request answered (reads and database writes), the old passwords refused, exporters back", { timeout: 1_200_000 }, async () => {
+    const before = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password") };
+    expect(before.user).toBe("stevie");
+    const reads = load(4, 10);
+    // Each recommendation is new text: not in the cache, so it reads the catalogue and writes its history row.
+    const { client } = resendingClient(stack);
+    const writes = steady((i) => client.recommend.query({ description: `A regional courier (${i}) that moved its fleet to electric vans and cut emissions by a third`, topK: 3 }), 100, 1);
+    await sleep(3_000);
+    const t0 = Date.now();
+    const r = await runCli(["rotate-secrets", "all", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    await sleep(3_000);
+    await Promise.all([reads.stop(), writes.stop()]);
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(r.stdout).toMatch(/Rotated db, redis in \d+ s/);
+    const failed = [...reads.calls, ...writes.calls].filter((c) => !c.ok);
+    report(`rotate-secrets all in ${seconds.toFixed(0)} s under load: ${reads.calls.length} reads and ${writes.calls.length} recommendations, ${failed.length} failed, ${reads.resent()} resent`);
+    if (failed.length) report(`failed: ${failed.map((c) => c.error).join(" | ")}; output:\n${r.stdout}\nnginx:\n${await nginxErrors(t0)}`);
+    expect(failed.map((c) => c.error)).toEqual([]);
+    expect(writes.calls.length).toBeGreaterThan(20);
+
+    const after = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password") };
+    expect(after.user).toBe("stevie_alt");
+    for (const k of ["db", "monitor", "redis"] as const) expect(after[k], k).not.toBe(before[k]);
+    for (const n of ["postgres_user", "postgres_password", "postgres_monitor_password", "redis_password"]) expect((await stat(join(paths.secrets, n))).mode & 0o777, n).toBe(0o600);
+    // The second role acts as the owner; the first no longer logs in, with either password.
+    expect(await pgLogin("stevie_alt", after.db)).toBe("stevie");
+    expect(await pgLogin("stevie", before.db)).toMatch(/refused: password authentication failed/);
+    expect(await pgLogin("stevie", after.db)).toMatch(/refused: password authentication failed/);
+    expect(await pgLogin("stevie_monitor", before.monitor)).toMatch(/refused: password authentication failed/);
+    for (const [service, port] of [["redis-1", 6379], ["redis-2", 6379], ["sentinel-1", 26379], ["sentinel-3", 26379]] as const) {
+      expect(await redisLogin(service, port, before.redis), service).toMatch(/WRONGPASS/);
+      expect(await redisLogin(service, port, after.redis), service).toBe("OK\nPONG");
+    }
+    // The exporters log in with the new passwords; Sentinel still agrees on a master.
+    expect(await until(90_000, async () => ((await promValue("min(pg_up)")) === 1 && (await promValue("min(redis_up)")) === 1 ? true : undefined))).toBe(true);
+    const status = await runCli(["status", "--json", "--dir", stack.dir]);
+    expect((JSON.parse(status.stdout) as { healthy: boolean }).healthy, status.stdout).toBe(true);
+    // No new value in any container's log.
+    const logs = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(t0).toISOString()], { reject: false, timeoutMs: 120_000 });
+    for (const k of ["db", "monitor", "redis"] as const) expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
+
+    // A second rotation goes back to the first role.
+    const again = await runCli(["rotate-secrets", "db", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
+    expect(again.code, again.stderr).toBe(0);
+    expect(await secret("postgres_user")).toBe("stevie");
+    expect(await pgLogin("stevie", await secret("postgres_password"))).toBe("stevie");
+    expect(await pgLogin("stevie_alt", after.db)).toMatch(/refused: password authentication failed/);
+    const audit = await runCli(["audit", "--action", "rotate-secrets", "--json", "--dir", stack.dir]);
+    expect(audit.code, audit.stderr).toBe(0);
+    const entries = JSON.parse(audit.stdout) as { action: string; target: string; details: { rotated: string[] } }[];
+    expect(entries.slice(0, 2).map((e) => [e.target, e.details.rotated])).toEqual([
+      ["db", ["db"]],
+      ["db,redis", ["db", "redis"]],
+    ]);
+    const bad = await runCli(["rotate-secrets", "everything", "--dir", stack.dir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/cannot rotate "everything"/);
   });
 });

@@ -12,8 +12,9 @@ export async function stackPool(stack: TestStack, max = 4): Promise<pg.Pool> {
   const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy");
   if (!haproxy) throw new Error("no haproxy container in the test stack");
   const host = Object.values(await docker.containerAddresses(haproxy.id))[0]!;
-  const password = (await readFile(join(stack.dir, "secrets", "postgres_password"), "utf8")).trim();
-  const pool = new pg.Pool({ host, port: 5432, user: "stevie", database: "stevie", password, max, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
+  const secret = async (name: string) => (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
+  // The login role the API uses now (rotate-secrets alternates between two).
+  const pool = new pg.Pool({ host, port: 5432, user: await secret("postgres_user"), database: "stevie", password: await secret("postgres_password"), max, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
   pool.on("error", () => undefined);
   return pool;
 }

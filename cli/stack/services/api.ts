@@ -17,7 +17,8 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     PGPORT: "5432",
     PG_POOL_MIN: "10",
     PG_POOL_MAX: "50",
-    PGUSER: "stevie",
+    // Which of the two login roles (see cli/stack/credentials.ts), beside its password.
+    PGUSER_FILE: "/run/secrets/postgres_user",
     PGDATABASE: "stevie",
     PGPASSWORD_FILE: "/run/secrets/postgres_password",
     // Only through Sentinel, by address (see topology.ts); the Sentinels share the Redis password.
@@ -56,7 +57,7 @@ export function migrateService(ctx: StackContext): ComposeService {
     command: ["node", "/app/tasks.mjs", "migrate"],
     environment: apiEnvironment(ctx),
     networks: ["data"],
-    secrets: ["postgres_password", "redis_password", "session_key"],
+    secrets: ["postgres_user", "postgres_password", "redis_password", "session_key"],
     depends_on: { haproxy: { condition: "service_healthy" } },
     init: true,
     ...hardening,
@@ -70,7 +71,7 @@ export function apiService(ctx: StackContext): ComposeService {
     deploy: { ...base.deploy!, replicas: ctx.config.api.replicas },
     environment: { ...apiEnvironment(ctx), PORT: String(API_PORT) },
     networks: ["edge", "data"],
-    secrets: ["postgres_password", "redis_password", "session_key"],
+    secrets: ["postgres_user", "postgres_password", "redis_password", "session_key"],
     depends_on: {
       migrate: { condition: "service_completed_successfully" },
       haproxy: { condition: "service_healthy" },
