@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.js";
@@ -13,6 +14,8 @@ export function connectionConfig(env: Env): pg.ClientConfig {
     user: env.PGUSER,
     database: env.PGDATABASE,
     password: env.PGPASSWORD,
+    // verify-full: the server's certificate must chain to this CA and name the host we connect to.
+    ...(env.PGSSLROOTCERT ? { ssl: { ca: readFileSync(env.PGSSLROOTCERT, "utf8"), rejectUnauthorized: true } } : {}),
     application_name: "stevie-api",
     // HNSW's default candidate list (40) gives recall@10 ~0.977 against exact search here; 100 gives >= 0.98.
     options: "-c hnsw.ef_search=100",

@@ -16,6 +16,8 @@ const schema = z.object({
   PGUSER: z.string().default("stevie"),
   PGDATABASE: z.string().default("stevie"),
   PGPASSWORD: z.string().optional(),
+  /** The CA to check PostgreSQL's certificate against: set, the API talks TLS only and checks the host name too. */
+  PGSSLROOTCERT: z.string().optional(),
   PG_POOL_MIN: z.coerce.number().int().min(0).default(2),
   PG_POOL_MAX: z.coerce.number().int().min(1).default(20),
   REDIS_HOST: z.string().default("127.0.0.1"),

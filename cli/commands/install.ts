@@ -22,7 +22,8 @@ import { recordAudit } from "../stack/audit.js";
 import { commitStack } from "../stack/history.js";
 import { hostSizing } from "../stack/sizing.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
-import { ensureSelfSignedTls, installProvidedTls } from "../stack/tls.js";
+import { ensurePostgresTls, ensureSelfSignedTls, installProvidedTls } from "../stack/tls.js";
+import { topology } from "../stack/topology.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
 import * as docker from "../docker.js";
 
@@ -145,8 +146,10 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const s = await ensureSecrets(paths.secrets);
           const provided = config.tls.mode === "files" ? { certFile: resolve(paths.dir, config.tls.certFile!), keyFile: resolve(paths.dir, config.tls.keyFile!) } : undefined;
           const tls = provided ? await installProvidedTls(paths.tls, provided, config.domain) : await ensureSelfSignedTls(paths.tls, config.domain);
-          secretsOrTlsChanged = s.created.length > 0 || tls.changed;
-          const generated = renderStackFiles(paths, config, sizing, version, text, await chooseDataSubnet(config), imageRefs(images));
+          const subnet = await chooseDataSubnet(config);
+          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...topology(config, sizing, subnet).postgres]);
+          secretsOrTlsChanged = s.created.length > 0 || tls.changed || pgTls.changed;
+          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images));
           previous = await snapshotFiles(paths, generated.map((f) => f.path));
           files = await applyFiles(paths, generated);
           // nginx reaches the API by its service name; a rollout that stopped half-way may have left addresses here.

@@ -44,7 +44,13 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       consensus: { internal: true, labels: project },
     },
     volumes: { ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])), [BACKUP_VOLUME]: { labels: project } },
-    secrets: Object.fromEntries([...new Set([...POSTGRES_SECRETS, "postgres_user", "redis_password", "session_key", ...(grafana ? ["grafana_admin_password"] : [])])].map((s) => [s, { file: `./secrets/${s}` }])),
+    secrets: {
+      ...Object.fromEntries([...new Set([...POSTGRES_SECRETS, "postgres_user", "redis_password", "session_key", ...(grafana ? ["grafana_admin_password"] : [])])].map((s) => [s, { file: `./secrets/${s}` }])),
+      // PostgreSQL's certificate and key, and the local CA the API checks it against (see tls.ts).
+      postgres_tls_cert: { file: "./tls/postgres.crt" },
+      postgres_tls_key: { file: "./tls/postgres.key" },
+      stack_ca: { file: "./tls/ca.crt" },
+    },
   };
 }
 

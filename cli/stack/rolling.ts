@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
+import { leaderService } from "./cluster.js";
 import { compose } from "./compose-cli.js";
 import { renderApiUpstream } from "../../nginx/render.js";
 import { writeAtomic } from "./files.js";
@@ -180,6 +181,15 @@ export async function runMigrations(paths: StackPaths, project: string): Promise
   }
 }
 
+const DATA_TIER = /^(postgres|etcd|haproxy|redis|sentinel)(-\d+)?$/;
+
+/** Recreate these services as compose.yaml now says, --no-deps (compose would otherwise recreate nginx for its dependency on the API). */
+async function upNoDeps(paths: StackPaths, project: string, services: string[], log: (l: string) => void): Promise<void> {
+  log(`recreating what changed besides the API: ${services.join(", ")}`);
+  const up = await compose(paths, project, ["up", "-d", "--no-deps", "--remove-orphans", ...services], { reject: false });
+  if (up.exitCode !== 0) throw new UserError(`docker compose up failed: ${(up.stderr || up.stdout).trim().split("\n").filter((l) => /error|failed|denied|address/i.test(l)).slice(-3).join("; ") || `exit code ${up.exitCode}`}`, "fix the cause and run the command again");
+}
+
 export interface ConvergeResult {
   /** API replicas replaced by new ones. */
   replaced: number;
@@ -197,6 +207,18 @@ export interface ConvergeResult {
  */
 export async function convergeRunning(paths: StackPaths, project: string, opts: { previousCompose: string | undefined; restore: () => Promise<void>; timeoutMs: number; log: (l: string) => void }): Promise<ConvergeResult> {
   const changed = changedServices(opts.previousCompose, await readFile(paths.compose, "utf8"));
+  // What the API stands on comes first: new replicas may need it (TLS to PostgreSQL came this way), old ones keep
+  // working with it. Recreating a database member still pauses writes (rolling them is not done yet).
+  const dataTier = changed.filter((s) => DATA_TIER.test(s));
+  if (dataTier.length) {
+    await upNoDeps(paths, project, dataTier, opts.log);
+    for (const c of (await docker.listContainers(docker.PROJECT_LABEL, project)).filter((x) => dataTier.includes(x.service))) {
+      const why = await waitHealthy(c.id, 5 * 60_000);
+      if (why) throw new UserError(`${c.name} did not become healthy after it was recreated: ${why}`, "check `stevie-stack status` and `stevie-stack logs`; no API replica was replaced");
+    }
+    // Patroni elects a leader within its TTL; migrations need one.
+    for (let i = 0; i < 60 && !(await leaderService(paths, project).catch(() => undefined)); i++) await sleep(1_000);
+  }
   let replaced = 0;
   if (changed.includes("api") || changed.includes("migrate")) {
     try {
@@ -218,12 +240,9 @@ export async function convergeRunning(paths: StackPaths, project: string, opts: 
       return { replaced: 0, recreated: [], rolledBack: err.message };
     }
   }
-  const recreated = changed.filter((s) => s !== "api" && s !== "migrate");
-  if (recreated.length) {
-    opts.log(`recreating what changed besides the API: ${recreated.join(", ")}`);
-    const up = await compose(paths, project, ["up", "-d", "--no-deps", "--remove-orphans", ...recreated], { reject: false });
-    if (up.exitCode !== 0) throw new UserError(`docker compose up failed: ${(up.stderr || up.stdout).trim().split("\n").filter((l) => /error|failed|denied|address/i.test(l)).slice(-3).join("; ") || `exit code ${up.exitCode}`}`, "fix the cause and run the command again");
-  }
+  const rest = changed.filter((s) => s !== "api" && s !== "migrate" && !dataTier.includes(s));
+  if (rest.length) await upNoDeps(paths, project, rest, opts.log);
+  const recreated = [...dataTier, ...rest];
   const counted = await setReplicaCount(paths, project, desiredReplicas(await readFile(paths.compose, "utf8")), opts);
   // nginx reloaded already if replicas came or went; otherwise once, for a new certificate or recreated neighbours.
   if (!replaced && !counted) await reloadNginx(paths, project);

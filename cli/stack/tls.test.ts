@@ -1,9 +1,10 @@
+import { X509Certificate } from "node:crypto";
 import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "../exec.js";
-import { checkProvidedTls, installProvidedTls } from "./tls.js";
+import { checkProvidedTls, ensurePostgresTls, installProvidedTls } from "./tls.js";
 
 /** A CA, a server certificate it issued for api.example.com (naming an OCSP responder), an unrelated CA and key. */
 let dir: string;
@@ -53,5 +54,23 @@ describe("a certificate the operator brings", () => {
     expect(await readFile(join(tlsDir, "server.crt"), "utf8")).toBe(await readFile(chainFile, "utf8"));
     expect((await installProvidedTls(tlsDir, files, "api.example.com")).changed).toBe(false);
     await expect(installProvidedTls(tlsDir, { ...files, keyFile: join(dir, "nope.key") }, "api.example.com")).rejects.toThrow(/tls\.keyFile .*nope\.key cannot be read \(ENOENT\)/);
+  });
+});
+
+describe("PostgreSQL's certificate", () => {
+  it("is issued by the local CA for HAProxy's and each member's name, key 0600, and only once", async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), "stevie-pgtls-"));
+    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"])).changed).toBe(true);
+    const cert = new X509Certificate(await readFile(join(tlsDir, "postgres.crt")));
+    const ca = new X509Certificate(await readFile(join(tlsDir, "ca.crt")));
+    expect(cert.checkIssued(ca)).toBe(true);
+    expect(cert.verify(ca.publicKey)).toBe(true);
+    for (const name of ["haproxy", "postgres-1", "postgres-2"]) expect(cert.checkHost(name), name).toBe(name);
+    expect(cert.checkHost("db.example.com")).toBeUndefined();
+    expect((await stat(join(tlsDir, "postgres.key"))).mode & 0o777).toBe(0o600);
+    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"])).changed).toBe(false);
+    // A third member: a new certificate that names it.
+    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2", "postgres-3"])).changed).toBe(true);
+    expect(new X509Certificate(await readFile(join(tlsDir, "postgres.crt"))).checkHost("postgres-3")).toBe("postgres-3");
   });
 });

@@ -22,32 +22,51 @@ async function writeKey(path: string): Promise<void> {
   await writeAtomic(path, `${r.stdout}\n`, 0o600);
 }
 
-export async function ensureSelfSignedTls(tlsDir: string, domain: string): Promise<{ changed: boolean }> {
+/** The stack's local CA (kept for the life of the stack): true when it was just created. */
+async function ensureLocalCa(tlsDir: string): Promise<boolean> {
   await mkdir(tlsDir, { recursive: true, mode: 0o755 });
   const caKey = join(tlsDir, "ca.key");
   const caCrt = join(tlsDir, "ca.crt");
-  const key = join(tlsDir, "server.key");
-  const crt = join(tlsDir, "server.crt");
-  const sanFile = join(tlsDir, "server.san");
-  let changed = false;
-  if (!existsSync(caKey) || !existsSync(caCrt)) {
-    await writeKey(caKey);
-    await run("openssl", ["req", "-x509", "-new", "-key", caKey, "-sha256", "-days", "3650", "-subj", "/CN=stevie-stack local CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", caCrt]);
-    changed = true;
-  }
-  const san = subjectAltNames(domain).join(",");
+  if (existsSync(caKey) && existsSync(caCrt)) return false;
+  await writeKey(caKey);
+  await run("openssl", ["req", "-x509", "-new", "-key", caKey, "-sha256", "-days", "3650", "-subj", "/CN=stevie-stack local CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", caCrt]);
+  return true;
+}
+
+/**
+ * A server certificate NAME.crt/NAME.key signed by the local CA for these subject alternative names; issued again
+ * when the names (recorded in NAME.san) or the CA change, or a file is missing.
+ */
+async function ensureIssued(tlsDir: string, name: string, cn: string, san: string, caNew: boolean): Promise<boolean> {
+  const key = join(tlsDir, `${name}.key`);
+  const crt = join(tlsDir, `${name}.crt`);
+  const sanFile = join(tlsDir, `${name}.san`);
   const currentSan = existsSync(sanFile) ? (await readFile(sanFile, "utf8")).trim() : "";
-  if (changed || !existsSync(key) || !existsSync(crt) || currentSan !== san) {
-    const csr = join(tlsDir, "server.csr");
-    const ext = join(tlsDir, "server.ext");
-    await writeKey(key);
-    await run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${domain}`, "-out", csr]);
-    await writeAtomic(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`);
-    await run("openssl", ["x509", "-req", "-in", csr, "-CA", caCrt, "-CAkey", caKey, "-CAcreateserial", "-days", "397", "-sha256", "-extfile", ext, "-out", crt]);
-    await writeAtomic(sanFile, `${san}\n`);
-    changed = true;
-  }
-  return { changed };
+  if (!caNew && existsSync(key) && existsSync(crt) && currentSan === san) return false;
+  const csr = join(tlsDir, `${name}.csr`);
+  const ext = join(tlsDir, `${name}.ext`);
+  await writeKey(key);
+  await run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${cn}`, "-out", csr]);
+  await writeAtomic(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`);
+  await run("openssl", ["x509", "-req", "-in", csr, "-CA", join(tlsDir, "ca.crt"), "-CAkey", join(tlsDir, "ca.key"), "-CAcreateserial", "-days", "397", "-sha256", "-extfile", ext, "-out", crt]);
+  await writeAtomic(sanFile, `${san}\n`);
+  return true;
+}
+
+export async function ensureSelfSignedTls(tlsDir: string, domain: string): Promise<{ changed: boolean }> {
+  const caNew = await ensureLocalCa(tlsDir);
+  const issued = await ensureIssued(tlsDir, "server", domain, subjectAltNames(domain).join(","), caNew);
+  return { changed: caNew || issued };
+}
+
+/**
+ * PostgreSQL's certificate, from the same local CA, for every name the API may reach it by: HAProxy (the API's
+ * host) and each member. The API checks it against tls/ca.crt and the host name (verify-full), in either TLS mode.
+ */
+export async function ensurePostgresTls(tlsDir: string, names: string[]): Promise<{ changed: boolean }> {
+  const caNew = await ensureLocalCa(tlsDir);
+  const issued = await ensureIssued(tlsDir, "postgres", names[0]!, [...names, "localhost"].map((n) => `DNS:${n}`).join(","), caNew);
+  return { changed: caNew || issued };
 }
 
 /** When the server certificate nginx serves expires; undefined when it is missing or unreadable. */

@@ -19,6 +19,11 @@ export const BREAKING_CHANGES: BreakingChange[] = [
     what: "images are tagged by the hash of their build context (stevie-stack/NAME:c-HASH) besides the version; the first upgrade recreates every container once",
     action: "none: the upgrade replaces the API replicas one at a time, the other services are recreated once (a few seconds each)",
   },
+  {
+    version: "0.3.0",
+    what: "the API talks TLS to PostgreSQL (verify-full against tls/ca.crt) and logs in as one of two roles (rotate-secrets); the PostgreSQL members are recreated with their certificate before the API replicas are replaced",
+    action: "plan for a pause of database writes of up to half a minute while both members restart (reads from the cache go on); nothing to configure",
+  },
 ];
 
 /** The PostgreSQL major version the stack's image runs: an upgrade never changes it silently. */

@@ -2,9 +2,11 @@ import type { StackStatus } from "../../cli/commands/status.js";
 import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
+import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
+import { leaderService } from "../../cli/stack/cluster.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
@@ -30,6 +32,33 @@ describe("installed stack", () => {
     expect(info.postgres).toMatch(/^17\./);
     expect(info.pgvector).toMatch(/^0\.\d+/);
     expect(Date.parse(info.databaseTime)).toBeGreaterThan(Date.parse("2025-01-01"));
+  });
+
+  it("talks TLS to PostgreSQL: every API connection encrypted, the certificate checked against the stack's CA and name", async () => {
+    const leader = (await leaderService(paths, stack.project))!;
+    const q = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", "SELECT count(*), count(*) FILTER (WHERE s.ssl), min(s.version) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = 'stevie-api'"]);
+    const [all, encrypted, version] = q.stdout.trim().split("|");
+    expect(Number(all), q.stdout).toBeGreaterThan(0);
+    expect(encrypted).toBe(all);
+    expect(version).toMatch(/^TLSv1\.[23]$/);
+    // verify-full from here: the CA in tls/ca.crt and the name HAProxy is reached by; another name is refused.
+    const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy")!;
+    const host = Object.values(await docker.containerAddresses(haproxy.id))[0]!;
+    const ca = await readFile(join(paths.tls, "ca.crt"), "utf8");
+    const login = async (servername: string) => {
+      const client = new pg.Client({ host, port: 5432, database: "stevie", user: (await readFile(join(paths.secrets, "postgres_user"), "utf8")).trim(), password: (await readFile(join(paths.secrets, "postgres_password"), "utf8")).trim(), ssl: { ca, servername, rejectUnauthorized: true }, connectionTimeoutMillis: 5_000 });
+      client.on("error", () => undefined);
+      try {
+        await client.connect();
+        return String((await client.query<{ ssl: boolean }>("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows[0]!.ssl);
+      } catch (err) {
+        return `refused: ${(err as Error).message}`;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    };
+    expect(await login("haproxy")).toBe("true");
+    expect(await login("db.example.com")).toMatch(/refused: Hostname\/IP does not match certificate's altnames/);
   });
 
   it("redirects plain HTTP to HTTPS on the configured port", async () => {

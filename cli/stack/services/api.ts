@@ -21,6 +21,8 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     PGUSER_FILE: "/run/secrets/postgres_user",
     PGDATABASE: "stevie",
     PGPASSWORD_FILE: "/run/secrets/postgres_password",
+    // TLS to PostgreSQL, checked against the stack's CA and the host name (verify-full).
+    PGSSLROOTCERT: "/run/secrets/stack_ca",
     // Only through Sentinel, by address (see topology.ts); the Sentinels share the Redis password.
     REDIS_SENTINELS: ctx.topology.sentinels.map((s) => `${s.ip}:26379`).join(","),
     REDIS_MASTER_NAME,
@@ -57,7 +59,7 @@ export function migrateService(ctx: StackContext): ComposeService {
     command: ["node", "/app/tasks.mjs", "migrate"],
     environment: apiEnvironment(ctx),
     networks: ["data"],
-    secrets: ["postgres_user", "postgres_password", "redis_password", "session_key"],
+    secrets: ["postgres_user", "postgres_password", "stack_ca", "redis_password", "session_key"],
     depends_on: { haproxy: { condition: "service_healthy" } },
     init: true,
     ...hardening,
@@ -71,7 +73,7 @@ export function apiService(ctx: StackContext): ComposeService {
     deploy: { ...base.deploy!, replicas: ctx.config.api.replicas },
     environment: { ...apiEnvironment(ctx), PORT: String(API_PORT) },
     networks: ["edge", "data"],
-    secrets: ["postgres_user", "postgres_password", "redis_password", "session_key"],
+    secrets: ["postgres_user", "postgres_password", "stack_ca", "redis_password", "session_key"],
     depends_on: {
       migrate: { condition: "service_completed_successfully" },
       haproxy: { condition: "service_healthy" },

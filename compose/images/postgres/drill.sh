@@ -38,7 +38,7 @@ fi
 echo "restored in $(( $(date +%s) - start )) s"
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- postgres -D "$PGDATA" \
   -c listen_addresses='' -c unix_socket_directories=/run/postgresql -c port=5432 \
-  -c archive_mode=off -c archive_command='' \
+  -c archive_mode=off -c archive_command='' -c ssl=off \
   -c synchronous_standby_names='' -c primary_conninfo='' \
   -c hba_file="$PGDATA/pg_hba.conf" -c ident_file="$PGDATA/pg_ident.conf" \
   -c shared_buffers=128MB "$@"

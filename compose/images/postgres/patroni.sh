@@ -12,6 +12,16 @@ chmod 0700 "$run"
 secret() { tr -d '\n' < "$1"; }
 (umask 077; secret "$POSTGRES_PASSWORD_FILE" > "$run/app_password")
 (umask 077; secret "$POSTGRES_MONITOR_PASSWORD_FILE" > "$run/monitor_password")
+# TLS for clients (the API checks this certificate against the stack's CA and the host name): PostgreSQL wants the
+# key owned by its own user, 0600.
+tls=""
+if [ -n "${POSTGRES_TLS_CERT_FILE:-}" ] && [ -s "$POSTGRES_TLS_CERT_FILE" ]; then
+  (umask 077; cat "$POSTGRES_TLS_CERT_FILE" > "$run/server.crt"; cat "$POSTGRES_TLS_KEY_FILE" > "$run/server.key")
+  tls="ssl: \"on\"
+    ssl_cert_file: $run/server.crt
+    ssl_key_file: $run/server.key
+    ssl_min_protocol_version: TLSv1.2"
+fi
 
 # pgBackRest: one encrypted repository on the shared backup volume; whichever member leads archives WAL into it.
 stevie-pgbackrest-conf
@@ -93,6 +103,7 @@ postgresql:
     shared_buffers: ${PG_SHARED_BUFFERS:-128MB}
     effective_cache_size: ${PG_EFFECTIVE_CACHE_SIZE:-512MB}
     log_min_duration_statement: 500
+    ${tls}
   pg_hba:
     - local all all peer
     - host replication replicator samenet scram-sha-256

@@ -57,7 +57,7 @@ if ! err=$(pgbackrest --stanza=stevie --pg1-path="$dir" --set="$label" --archive
 fi
 # Not a hot standby while recovering (so its limits need not match production's); queryable once promoted.
 postgres -D "$dir" -c port=5440 -c listen_addresses='' -c unix_socket_directories="$sock" \
-  -c archive_mode=off -c archive_command='' -c synchronous_standby_names='' -c primary_conninfo='' \
+  -c archive_mode=off -c archive_command='' -c ssl=off -c synchronous_standby_names='' -c primary_conninfo='' \
   -c hot_standby=off -c max_connections=20 -c shared_buffers=64MB \
   -c hba_file="$dir/pg_hba.conf" -c ident_file="$dir/pg_ident.conf" > "$dir.log" 2>&1 &
 pid=$!
