@@ -1,9 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { chmod, mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { registerSecret } from "../exec.js";
 import { Secret } from "../secret.js";
-import { ensureAppRole } from "./credentials.js";
+import { ensureAppRole, newSecretValue } from "./credentials.js";
 import { writeAtomic } from "./files.js";
 
 /** The secrets of one stack. Each is a file of hex, 0600, in a 0700 directory, generated once and never again. */
@@ -23,7 +22,7 @@ export async function ensureSecrets(secretsDir: string): Promise<{ secrets: Reco
       if ((await stat(file)).mode & 0o077) await chmod(file, 0o600);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
-      value = randomBytes(32).toString("hex");
+      value = newSecretValue();
       await writeAtomic(file, `${value}\n`, 0o600);
       created.push(name);
     }
