@@ -84,7 +84,9 @@ export async function applyFiles(paths: StackPaths, files: GeneratedFile[]): Pro
       manifest[key] = sha256(f.content);
     } else if (outcome === "kept-edited") {
       await writeAtomic(`${f.path}.new`, f.content, f.mode ?? 0o644);
-    } else if (manifest[key] === undefined) {
+    } else if (outcome === "unchanged") {
+      // What is on disk is what we generate (the CLI's own `config set` writes stevie.yaml before install runs):
+      // ours, so a later change replaces it rather than keeping it as the operator's edit.
       manifest[key] = sha256(f.content);
     }
   }

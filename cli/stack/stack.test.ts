@@ -1,7 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load.js";
 import { buildCompose, renderCompose } from "./compose.js";
-import { planFile, sha256 } from "./files.js";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { applyFiles, planFile, sha256 } from "./files.js";
+import { stackPaths } from "./paths.js";
 import { allHealthy, runningHealthy, summarise } from "./health.js";
 import { sizeStack } from "./sizing.js";
 import { topology } from "./topology.js";
@@ -163,6 +167,18 @@ describe("re-running install", () => {
     expect(planFile(ours, ours, sha256(ours))).toBe("unchanged");
     expect(planFile(ours, "generated v2", sha256(ours))).toBe("updated");
     expect(planFile("edited by hand", "generated v2", sha256(ours))).toBe("kept-edited");
+  });
+
+  it("takes a file that already holds what it generates as its own (stevie.yaml after `config set`)", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevie-files-"));
+    const paths = stackPaths(dir);
+    await applyFiles(paths, [{ path: paths.config, content: "v1" }]);
+    // `config set` writes the file itself, then install generates the same text.
+    await writeFile(paths.config, "v2");
+    expect(await applyFiles(paths, [{ path: paths.config, content: "v2" }])).toEqual({ "stevie.yaml": "unchanged" });
+    // A later install with another file replaces it: not mistaken for the operator's edit.
+    expect(await applyFiles(paths, [{ path: paths.config, content: "v3" }])).toEqual({ "stevie.yaml": "updated" });
+    expect(await readFile(paths.config, "utf8")).toBe("v3");
   });
 
   it("has nothing to do when files, images and the running stack all match", () => {

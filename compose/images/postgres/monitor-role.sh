@@ -1,7 +1,7 @@
 #!/bin/sh
 # The read-only role postgres-exporter logs in as (pg_monitor), with the password from its Docker secret (copied to
-# /run/patroni by stevie-patroni). Idempotent: run at bootstrap and by `stevie-stack install` on the leader, so a
-# cluster created before monitoring existed gets the role, and a changed secret reaches the database.
+# /run/patroni by stevie-patroni), at bootstrap. Afterwards `stevie-stack install`, `restore` and `rotate-secrets` set
+# it from the stack's secret file themselves (cli/stack/credentials.ts), since this copy is only as new as the container.
 set -eu
 psql -h /run/postgresql -d postgres -v ON_ERROR_STOP=1 -q <<'SQL'
 \set mpw `cat /run/patroni/monitor_password`
