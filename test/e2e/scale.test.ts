@@ -1,7 +1,6 @@
 import { cp, mkdtemp, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import pg from "pg";
 import semver from "semver";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
@@ -12,6 +11,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import { packageVersion } from "../../cli/package-root.js";
 import { repoRoot, runCli } from "../setup/cli.js";
 import { resendingClient, stackFetch } from "../setup/client.js";
+import { loginAndAsk } from "../setup/data.js";
 import { steady } from "../setup/load.js";
 import { writeTestConfig } from "../setup/stack.js";
 
@@ -264,19 +264,7 @@ describe.sequential("upgrading under load", () => {
 describe.sequential("rotating secrets under load", () => {
   const secret = async (name: string) => (await readFile(join(paths.secrets, name), "utf8")).trim();
   /** Log in to PostgreSQL through HAProxy from this host: the role acted as, or the server's refusal. */
-  const pgLogin = async (user: string, password: string) => {
-    const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy")!;
-    const client = new pg.Client({ host: Object.values(await docker.containerAddresses(haproxy.id))[0]!, port: 5432, user, password, database: "stevie", connectionTimeoutMillis: 5_000 });
-    client.on("error", () => undefined);
-    try {
-      await client.connect();
-      return String((await client.query<{ u: string }>("SELECT current_user AS u")).rows[0]!.u);
-    } catch (err) {
-      return `refused: ${(err as Error).message}`;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  };
+  const pgLogin = (user: string, password: string) => loginAndAsk(stack, { user, password }, "SELECT current_user");
   /** AUTH then PING on a Redis server or Sentinel, the password on stdin: both replies. */
   const redisLogin = async (service: string, port: number, password: string) => {
     const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli", "-p", String(port)], { input: `AUTH ${password}\nPING\n`, reject: false, timeoutMs: 30_000 });

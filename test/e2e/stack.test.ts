@@ -2,7 +2,6 @@ import type { StackStatus } from "../../cli/commands/status.js";
 import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import pg from "pg";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
@@ -12,6 +11,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
 import { runCli } from "../setup/cli.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
+import { loginAndAsk } from "../setup/data.js";
 
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);
@@ -42,21 +42,9 @@ describe("installed stack", () => {
     expect(encrypted).toBe(all);
     expect(version).toMatch(/^TLSv1\.[23]$/);
     // verify-full from here: the CA in tls/ca.crt and the name HAProxy is reached by; another name is refused.
-    const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy")!;
-    const host = Object.values(await docker.containerAddresses(haproxy.id))[0]!;
     const ca = await readFile(join(paths.tls, "ca.crt"), "utf8");
-    const login = async (servername: string) => {
-      const client = new pg.Client({ host, port: 5432, database: "stevie", user: (await readFile(join(paths.secrets, "postgres_user"), "utf8")).trim(), password: (await readFile(join(paths.secrets, "postgres_password"), "utf8")).trim(), ssl: { ca, servername, rejectUnauthorized: true }, connectionTimeoutMillis: 5_000 });
-      client.on("error", () => undefined);
-      try {
-        await client.connect();
-        return String((await client.query<{ ssl: boolean }>("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).rows[0]!.ssl);
-      } catch (err) {
-        return `refused: ${(err as Error).message}`;
-      } finally {
-        await client.end().catch(() => undefined);
-      }
-    };
+    const secret = async (name: string) => (await readFile(join(paths.secrets, name), "utf8")).trim();
+    const login = async (servername: string) => loginAndAsk(stack, { user: await secret("postgres_user"), password: await secret("postgres_password"), ssl: { ca, servername, rejectUnauthorized: true } }, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
     expect(await login("haproxy")).toBe("true");
     expect(await login("db.example.com")).toMatch(/refused: Hostname\/IP does not match certificate's altnames/);
   });

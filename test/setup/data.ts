@@ -8,10 +8,28 @@ import type { TestStack } from "./stack.js";
  * A pg pool to the installed stack's write endpoint (HAProxy's 5432, the Patroni leader), as the application role.
  * The data network is internal, but this host routes to it (tests run as root on the Docker host).
  */
-export async function stackPool(stack: TestStack, max = 4): Promise<pg.Pool> {
+async function haproxyAddress(stack: TestStack): Promise<string> {
   const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy");
   if (!haproxy) throw new Error("no haproxy container in the test stack");
-  const host = Object.values(await docker.containerAddresses(haproxy.id))[0]!;
+  return Object.values(await docker.containerAddresses(haproxy.id))[0]!;
+}
+
+/** A fresh login through HAProxy from this host, then one query: its first value as text, or "refused: why". */
+export async function loginAndAsk(stack: TestStack, login: { user: string; password: string; ssl?: pg.ClientConfig["ssl"] }, sql: string): Promise<string> {
+  const client = new pg.Client({ host: await haproxyAddress(stack), port: 5432, database: "stevie", ...login, connectionTimeoutMillis: 5_000 });
+  client.on("error", () => undefined);
+  try {
+    await client.connect();
+    return String(Object.values((await client.query(sql)).rows[0] as Record<string, unknown>)[0]);
+  } catch (err) {
+    return `refused: ${(err as Error).message}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function stackPool(stack: TestStack, max = 4): Promise<pg.Pool> {
+  const host = await haproxyAddress(stack);
   const secret = async (name: string) => (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
   // The login role the API uses now (rotate-secrets alternates between two).
   const pool = new pg.Pool({ host, port: 5432, user: await secret("postgres_user"), database: "stevie", password: await secret("postgres_password"), max, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
