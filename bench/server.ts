@@ -1,5 +1,5 @@
 /**
- * `npm run bench` (server-side part): the recommendation path measured inside one process against a real
+ * `npm run bench:server`: the recommendation path measured inside one process against a real
  * PostgreSQL 17 + pgvector container (the stack's own image) holding the catalogue and its offline vectors.
  * Prints one table and appends it to docs/performance.md. Bounded: a fixed number of iterations per row.
  *
@@ -16,7 +16,6 @@
 import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import pg from "pg";
-import { toVectorLiteral } from "../server/catalog/embed.js";
 import { programCache } from "../server/catalog/programs.js";
 import { createPrisma } from "../server/db.js";
 import { createOfflineEmbedder } from "../server/embeddings/offline.js";
@@ -29,6 +28,7 @@ import { createRedisDeps } from "../server/cache/deps.js";
 import { createCache } from "../server/cache/cache.js";
 import { prepareServicesData, startTestServices, stopTestServices } from "../test/setup/services.js";
 import { percentile } from "../test/eval/eval.js";
+import { markdownTable, measureVectorSearch, timeEach } from "./vector.js";
 
 const N = Number(process.env.BENCH_N ?? 200);
 
@@ -38,16 +38,6 @@ function descriptions(n: number): string[] {
   const out: string[] = [];
   for (let i = 0; out.length < n; i++) out.push(`${nominees[i % nominees.length]!.description}${suffixes[Math.floor(i / nominees.length) % suffixes.length]} (#${i})`);
   return out;
-}
-
-async function time<T>(n: number, fn: (i: number) => Promise<T>): Promise<number[]> {
-  const ms: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const t = performance.now();
-    await fn(i);
-    ms.push(performance.now() - t);
-  }
-  return ms;
 }
 
 const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
@@ -65,42 +55,22 @@ async function main(): Promise<void> {
     const texts = descriptions(N);
     await embedder.embed(["warm-up"]);
 
-    const embedMs = await time(N, (i) => embedder.embed([texts[i]!]));
+    const embedMs = await timeEach(N, (i) => embedder.embed([texts[i]!]));
     const queryVectors = await embedder.embed(texts.slice(0, N));
-    const hnswSql = `SELECT category_id FROM category_embeddings WHERE model = 'use-lite-512' ORDER BY embedding::vector(512) <=> $1::vector(512) LIMIT 10`;
-    const exactSql = `SELECT category_id FROM category_embeddings WHERE model = $2 ORDER BY embedding <=> $1::vector LIMIT 10`;
-    for (let i = 0; i < 20; i++) await pool.query(hnswSql, [toVectorLiteral(queryVectors[i]!)]);
-    const hnswIds: number[][] = [];
-    const exactIds: number[][] = [];
-    const hnswMs = await time(N, async (i) => hnswIds.push((await pool.query<{ category_id: number }>(hnswSql, [toVectorLiteral(queryVectors[i]!)])).rows.map((r) => r.category_id)));
-    const exactMs = await time(N, async (i) => exactIds.push((await pool.query<{ category_id: number }>(exactSql, [toVectorLiteral(queryVectors[i]!), "use-lite-512"])).rows.map((r) => r.category_id)));
-    const recall = hnswIds.reduce((s, ids, i) => s + ids.filter((id) => exactIds[i]!.includes(id)).length / 10, 0) / N;
-
-    const all = await pool.query<{ id: number; v: string }>("SELECT category_id AS id, embedding::text AS v FROM category_embeddings WHERE model = 'use-lite-512'");
-    const matrix = all.rows.map((r) => Float32Array.from(JSON.parse(r.v) as number[]));
-    const scanMs = await time(N, async (i) => {
-      const q = queryVectors[i]!;
-      const scores = new Float32Array(matrix.length);
-      for (let j = 0; j < matrix.length; j++) {
-        const m = matrix[j]!;
-        let s = 0;
-        for (let k = 0; k < m.length; k++) s += m[k]! * q[k]!;
-        scores[j] = s;
-      }
-      return scores;
-    });
+    const vector = await measureVectorSearch(pool, queryVectors);
+    const { hnswMs, exactMs, scanMs, recall } = vector;
 
     const deps = { pool, embedder, programs: programCache(prisma) };
     const inputs = texts.map((description) => recommendInput.parse({ description, topK: 10 }));
     const afterEmbedMs: number[] = [];
-    const recMs = await time(N, async (i) => afterEmbedMs.push((await recommend(deps, inputs[i]!)).timings.searchMs));
+    const recMs = await timeEach(N, async (i) => afterEmbedMs.push((await recommend(deps, inputs[i]!)).timings.searchMs));
     // The API's own Redis layer, over the real Redis: response cache and query-embedding cache.
     const redis = new Redis({ ...services.redis, keyPrefix: "stevie:", maxRetriesPerRequest: 1 });
     const registry = new Registry();
     const redisDeps = createRedisDeps({ redis, db: pool, embedder, registry });
     const viaCache = (i: number) => redisDeps.responses.wrap(`recommend@${embedder.model}`, inputs[i]!, () => recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputs[i]!));
     for (let i = 0; i < N; i++) await viaCache(i);
-    const cachedMs = await time(N, viaCache);
+    const cachedMs = await timeEach(N, viaCache);
     await redis.flushdb();
     const mix: number[] = [];
     for (let i = 0; i < 1000; i++) mix.push(i < 50 || Math.random() < 0.05 ? 1000 + i : Math.floor(Math.random() * 50));
@@ -110,20 +80,20 @@ async function main(): Promise<void> {
     const responseLookups = async (result: string) =>
       (await registry.getSingleMetric("stevie_cache_requests_total")!.get()).values.filter((v) => v.labels.cache === "response" && v.labels.result === result).reduce((s, v) => s + v.value, 0);
     const [hitsBefore, missesBefore] = [await responseLookups("hit"), await responseLookups("miss")];
-    const mixMs = await time(mix.length, (i) => redisDeps.responses.wrap(`recommend@${embedder.model}`, inputOf(mix[i]!), () => recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputOf(mix[i]!))));
+    const mixMs = await timeEach(mix.length, (i) => redisDeps.responses.wrap(`recommend@${embedder.model}`, inputOf(mix[i]!), () => recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputOf(mix[i]!))));
     const hits = (await responseLookups("hit")) - hitsBefore;
     const misses = (await responseLookups("miss")) - missesBefore;
     const probe = createCache(redis, { name: "bench" });
     const payload = { text: "x".repeat(10_000) };
     await probe.getOrCompute("probe", 60, async () => payload);
-    const getMs = await time(2000, () => probe.getOrCompute("probe", 60, async () => payload));
+    const getMs = await timeEach(2000, () => probe.getOrCompute("probe", 60, async () => payload));
     redis.disconnect();
 
     const rows = [
       ["measure", "n", "p50 ms", "p95 ms", "p99 ms", "note"],
       row("embed (offline, one description)", embedMs, `${embedder.model}`),
       row("vector top-10, HNSW", hnswMs, `recall@10 vs exact ${recall.toFixed(3)}`),
-      row("vector top-10, exact scan", exactMs, `${matrix.length} vectors`),
+      row("vector top-10, exact scan", exactMs, `${vector.vectors} vectors`),
       row("in-process brute-force scan", scanMs, "floor: dot products in JS"),
       row("recommend, uncached (hybrid)", recMs, "embed + vector + full-text + details"),
       row("  of which after the embedding", afterEmbedMs, "full-text sent before embedding; then one statement"),
@@ -131,8 +101,7 @@ async function main(): Promise<void> {
       row("recommend, 95 % repeated mix", mixMs, `response-cache hit ratio ${(hits / Math.max(1, hits + misses)).toFixed(3)}`),
       row("cache get, ~10 KB value", getMs, "one Redis read + JSON parse"),
     ];
-    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-    const table = rows.map((r, i) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |${i === 0 ? `\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|` : ""}`).join("\n");
+    const table = markdownTable(rows);
     const cpu = cpus()[0]?.model ?? "unknown CPU";
     const header = `### Server-side recommendation path — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}; PostgreSQL in Docker (stevie-stack/postgres ${packageVersion()}), client in this process.\n\n`;
     process.stdout.write(`\n${header}${table}\n`);

@@ -47,6 +47,12 @@ describe("nginx.conf", () => {
     expect(conf).toContain("location = /metrics { return 404; }");
   });
 
+  it("answers its own health check without the API", () => {
+    const edge = /location = \/api\/health\/edge \{([\s\S]*?)\n\s+\}/.exec(conf)?.[1];
+    expect(edge).toContain(`return 200 '{"status":"ok"}';`);
+    expect(edge).not.toContain("proxy_pass");
+  });
+
   it("limits each client IP with a burst, answers 429 as JSON with Retry-After, and is tighter for chat", () => {
     expect(conf).toContain("limit_req_zone $stevie_limit_key zone=api_per_ip:10m rate=100r/m;");
     expect(conf).toContain("limit_req zone=api_per_ip burst=100 nodelay;");

@@ -5,6 +5,7 @@ import type { ChatDeps } from "./chat/types.js";
 import type { Embedder } from "./embeddings/types.js";
 import type { Logger } from "./logger.js";
 import type { ProgramRef } from "./recommend/engine.js";
+import type { HistoryWriter } from "./recommend/history.js";
 
 /** Everything a procedure may touch, passed in (never imported) so tests can build it over real services. */
 export interface Deps extends RedisDeps {
@@ -14,6 +15,8 @@ export interface Deps extends RedisDeps {
   embedder: Embedder;
   chat: ChatDeps;
   programs: () => Promise<Map<string, ProgramRef>>;
+  /** The recommendation history (written in batches). */
+  history: HistoryWriter;
   log: Logger;
   version: string;
   now: () => Date;

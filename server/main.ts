@@ -10,6 +10,7 @@ import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createOpenAIServices, parsePriceTable } from "./openai/index.js";
 import { createRedis } from "./redis.js";
+import { createHistoryWriter } from "./recommend/history.js";
 
 async function main(): Promise<void> {
   let env;
@@ -63,7 +64,8 @@ async function main(): Promise<void> {
 
   const programs = programCache(prisma);
   const chat = createChatDeps({ redis, pool: db, embedder, programs, embedQuery, openai: openai.chat, openaiMetrics: openai.metrics, registry: metrics.registry, log: log.child({ component: "chat" }) });
-  const deps = { ...redisDeps, db, prisma, redis, embedder, chat, programs, log, version: env.STEVIE_VERSION, now: () => new Date() };
+  const history = createHistoryWriter(db, { log, registry: metrics.registry });
+  const deps = { ...redisDeps, db, prisma, redis, embedder, chat, programs, history, log, version: env.STEVIE_VERSION, now: () => new Date() };
   const api = createApiServer(deps, metrics, () => warm);
 
   api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) }, "api listening"));
@@ -74,6 +76,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info({ signal }, "draining");
     await api.drain(env.SHUTDOWN_GRACE_S * 1000, env.SHUTDOWN_LINGER_MS);
+    await history.close();
     await Promise.allSettled([prisma.$disconnect(), db.end(), redis.quit(), openai.close(), offline.close?.()]);
     log.info("stopped");
     process.exit(0);

@@ -12,6 +12,7 @@ import { createOfflineEmbedder } from "../../server/embeddings/offline.js";
 import { createApiServer } from "../../server/http.js";
 import { createLogger, type Logger } from "../../server/logger.js";
 import { createMetrics } from "../../server/metrics.js";
+import { createHistoryWriter } from "../../server/recommend/history.js";
 import { UserError } from "../errors.js";
 import { packageRoot, packageVersion } from "../package-root.js";
 
@@ -111,10 +112,12 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   // Without Redis the caches compute every answer, rate limits let everything through and sessions answer 503.
   const redisDeps = createRedisDeps({ redis, db: pool, embedder, log, registry: metrics.registry });
   const chat = createChatDeps({ pool, embedder, programs, embedQuery: redisDeps.embedQuery, log: log.child({ component: "chat" }) });
-  const deps: Deps = { ...redisDeps, db: pool, prisma, redis, embedder, chat, programs, log, version, now: () => new Date() };
+  const history = createHistoryWriter(pool, { log, registry: metrics.registry });
+  const deps: Deps = { ...redisDeps, db: pool, prisma, redis, embedder, chat, programs, history, log, version, now: () => new Date() };
   const api = createApiServer(deps, metrics, () => warm);
 
   const release = async () => {
+    await history.close();
     await prisma.$disconnect().catch(() => undefined);
     await pool.end().catch(() => undefined);
     redis.disconnect();

@@ -10,20 +10,15 @@ export const recommendProcedure = limitedProcedure.input(recommendInput).query(a
     store: (r) => r.model === ctx.embedder.model,
   });
   const latencyMs = performance.now() - started;
-  // History is written after answering; a failure to record it never fails the request.
-  ctx.db
-    .query(
-      `INSERT INTO recommendations (request_id, description_hash, profile, model, mode, results, latency_ms) VALUES ($1,$2,$3,$4,$5,$6,$7)`,
-      [
-        ctx.requestId || null,
-        createHash("sha256").update(input.description).digest("hex"),
-        JSON.stringify(input.profile ?? {}),
-        result.model,
-        result.mode,
-        JSON.stringify(result.results.map((r) => ({ code: r.category.code, score: r.score }))),
-        latencyMs,
-      ],
-    )
-    .catch((err: Error) => ctx.log.warn({ requestId: ctx.requestId, err: err.message }, "could not record recommendation history"));
+  // History is written after answering, in batches; a failure to record it never fails the request.
+  ctx.history.record({
+    requestId: ctx.requestId || null,
+    descriptionHash: createHash("sha256").update(input.description).digest("hex"),
+    profile: input.profile ?? {},
+    model: result.model,
+    mode: result.mode,
+    results: result.results.map((r) => ({ code: r.category.code, score: r.score })),
+    latencyMs,
+  });
   return result;
 });

@@ -77,6 +77,17 @@ describe("edge (nginx) against real clients", () => {
     expect((await f(`${stack.baseUrl}/api/health/live`, { method: "PUT" })).status).toBe(403);
   });
 
+  it("answers /api/health/edge itself, without an API replica", async () => {
+    const f = stackFetch(stack);
+    const res = await f(`${stack.baseUrl}/api/health/edge`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "ok" });
+    expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
+    // Every answer from the API carries its request id; nginx's own does not.
+    expect(res.headers.get("x-request-id")).toBeNull();
+    expect((await f(`${stack.baseUrl}/api/health/live`)).headers.get("x-request-id")).toMatch(/^[0-9a-f]{32}$/);
+  });
+
   it("keeps the database and cache unreachable from outside the internal data network", async () => {
     const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     const ip = async (service: string) => Object.values(await docker.containerAddresses(all.find((c) => c.service === service)!.id))[0]!;

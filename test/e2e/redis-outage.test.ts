@@ -1,6 +1,8 @@
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
+import type { StackStatus } from "../../cli/commands/status.js";
+import { runCli } from "../setup/cli.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 
 const stack = inject("stack");
@@ -37,5 +39,15 @@ describe("the installed stack without Redis", () => {
       await new Promise((res) => setTimeout(res, 1_000));
     }
     expect(status).toBe("ready");
+    // Recovered means the whole tier, not only the API's view: a master and both replicas again, as the Sentinels
+    // report them (the suites after this one share the stack).
+    let roles: string[] = [];
+    while (Date.now() < deadline) {
+      const s = await runCli(["status", "--json", "--dir", stack.dir]);
+      roles = s.code === 0 ? (JSON.parse(s.stdout) as StackStatus).dataTier.redis.nodes.map((n) => n.role).sort() : [];
+      if (roles.join() === "master,replica,replica") break;
+      await new Promise((res) => setTimeout(res, 2_000));
+    }
+    expect(roles).toEqual(["master", "replica", "replica"]);
   });
 });

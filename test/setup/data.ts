@@ -8,7 +8,7 @@ import type { TestStack } from "./stack.js";
  * A pg pool to the installed stack's write endpoint (HAProxy's 5432, the Patroni leader), as the application role.
  * The data network is internal, but this host routes to it (tests run as root on the Docker host).
  */
-async function haproxyAddress(stack: TestStack): Promise<string> {
+async function haproxyAddress(stack: Pick<TestStack, "project">): Promise<string> {
   const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "haproxy");
   if (!haproxy) throw new Error("no haproxy container in the test stack");
   return Object.values(await docker.containerAddresses(haproxy.id))[0]!;
@@ -28,11 +28,12 @@ export async function loginAndAsk(stack: TestStack, login: { user: string; passw
   }
 }
 
-export async function stackPool(stack: TestStack, max = 4): Promise<pg.Pool> {
+/** `options`: server settings for every session, as in libpq (`-c hnsw.ef_search=100`). */
+export async function stackPool(stack: Pick<TestStack, "dir" | "project">, max = 4, options?: string): Promise<pg.Pool> {
   const host = await haproxyAddress(stack);
   const secret = async (name: string) => (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
   // The login role the API uses now (rotate-secrets alternates between two).
-  const pool = new pg.Pool({ host, port: 5432, user: await secret("postgres_user"), database: "stevie", password: await secret("postgres_password"), max, connectionTimeoutMillis: 3_000, query_timeout: 5_000 });
+  const pool = new pg.Pool({ host, port: 5432, user: await secret("postgres_user"), database: "stevie", password: await secret("postgres_password"), max, connectionTimeoutMillis: 3_000, query_timeout: 5_000, ...(options ? { options } : {}) });
   pool.on("error", () => undefined);
   return pool;
 }

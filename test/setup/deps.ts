@@ -8,6 +8,7 @@ import type { Deps } from "../../server/context.js";
 import { createPrisma } from "../../server/db.js";
 import { createOfflineEmbedder } from "../../server/embeddings/offline.js";
 import { createLogger } from "../../server/logger.js";
+import { createHistoryWriter } from "../../server/recommend/history.js";
 import { createCallerFactory } from "../../server/trpc.js";
 import { appRouter } from "../../server/routers/_app.js";
 
@@ -21,6 +22,7 @@ export function realDeps(): Deps & { close: () => Promise<void> } {
   const programs = programCache(prisma);
   const log = createLogger("silent");
   const redisDeps = createRedisDeps({ redis, db, embedder });
+  const history = createHistoryWriter(db, { flushMs: 20 });
   return {
     ...redisDeps,
     db,
@@ -29,10 +31,12 @@ export function realDeps(): Deps & { close: () => Promise<void> } {
     embedder,
     chat: createChatDeps({ redis, pool: db, embedder, programs, embedQuery: redisDeps.embedQuery, log }),
     programs,
+    history,
     log,
     version: "test",
     now: () => new Date(),
     close: async () => {
+      await history.close();
       await prisma.$disconnect();
       await db.end();
       redis.disconnect();

@@ -4,7 +4,11 @@ import { baseService, health, type StackContext } from "./common.js";
 
 export const API_PORT = 3000;
 
-const readyProbe = `fetch('http://127.0.0.1:${API_PORT}/api/health/ready').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`;
+/**
+ * The container's health check: readiness over one HTTP/1.0 request from bash (the status line must say 200). Not
+ * `node -e fetch(...)`: starting a second Node every 5 s per replica cost more CPU than the rest of the check together.
+ */
+const readyProbe = `exec 3<>/dev/tcp/127.0.0.1/${API_PORT} && printf 'GET /api/health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -c 12 <&3 | grep -q ' 200'`;
 
 /** What the API and its one-shot jobs share: database, cache, secrets and where the image keeps its data files. */
 function apiEnvironment(ctx: StackContext): Record<string, string> {
@@ -67,7 +71,7 @@ export function migrateService(ctx: StackContext): ComposeService {
 }
 
 export function apiService(ctx: StackContext): ComposeService {
-  const base = baseService(ctx, "api", "api", ctx.sizing.api, health(["CMD", "node", "-e", readyProbe], { interval: "5s", start_period: "60s" }));
+  const base = baseService(ctx, "api", "api", ctx.sizing.api, health(["CMD", "bash", "-c", readyProbe], { interval: "5s", start_period: "60s" }));
   return {
     ...base,
     deploy: { ...base.deploy!, replicas: ctx.config.api.replicas },

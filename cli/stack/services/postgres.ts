@@ -17,7 +17,7 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
   const pg = ctx.sizing.postgres;
   const topo = ctx.topology;
   return {
-    ...baseService(ctx, name, "postgres", pg, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8008/health"], { interval: "5s", start_period: "180s" })),
+    ...baseService(ctx, name, "postgres", pg, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8008/health"], { interval: "10s", start_period: "180s" })),
     command: ["patroni"],
     hostname: name,
     environment: {
@@ -53,7 +53,7 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
 
 export function etcdService(ctx: StackContext, name: string): ComposeService {
   return {
-    ...baseService(ctx, name, "etcd", ctx.sizing.etcd, health(["CMD", "etcdctl", "--endpoints=http://127.0.0.1:2379", "--command-timeout=3s", "endpoint", "health"], { interval: "5s", start_period: "30s" })),
+    ...baseService(ctx, name, "etcd", ctx.sizing.etcd, health(["CMD", "etcdctl", "--endpoints=http://127.0.0.1:2379", "--command-timeout=3s", "endpoint", "health"], { interval: "10s", start_period: "30s" })),
     hostname: name,
     environment: {
       ETCD_NAME: name,
