@@ -122,7 +122,6 @@ interface LoadResult {
   p50: number;
   p95: number;
   p99: number;
-  note?: string;
 }
 
 const rps = (r: LoadResult) => r.requests / r.seconds;
@@ -360,7 +359,7 @@ async function main(): Promise<void> {
     server("in-process brute-force scan", vector.scanMs, "floor: dot products in JS"),
   ];
   const apiMemory = `API replica resident memory (MB, per replica): at rest ${mb(restMb)}; most seen under the warm sweep ${warmPeakMb.toFixed(0)}, under the mixed load ${mixedPeakMb.toFixed(0)}.`;
-  const header = `### Full stack through nginx — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM; the whole stack (stevie-stack ${packageVersion()}) in Docker on it, the load generator too (wrk, 2 threads, HTTP/1.1 keep-alive over TLS to nginx's address on the edge network; the open and closed loops: Node + undici). Warm and cold rows are closed loops, the mixed row an open loop.\n\n`;
+  const header = `### Full stack through nginx — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM; the whole stack (stevie-stack ${packageVersion()}) in Docker on it, the load generator too (wrk, 2 threads, HTTP/1.1 keep-alive over TLS to nginx's address on the edge network; the open and closed loops: Node + undici). Warm and cold rows are closed loops, the mixed rows open loops.\n\n`;
   const text = `${header}${markdownTable(rows)}\n\n${apiMemory}\n`;
   process.stdout.write(`\n${text}`);
   appendFileSync("docs/performance.md", `\n${text}`);
