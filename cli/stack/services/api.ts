@@ -6,7 +6,8 @@ export const API_PORT = 3000;
 
 /**
  * The container's health check: readiness over one HTTP/1.0 request from bash (the status line must say 200). Not
- * `node -e fetch(...)`: starting a second Node every 5 s per replica cost more CPU than the rest of the check together.
+ * `node -e fetch(...)`: starting a second Node every 5 s per replica made each probe cost about twice the CPU, the
+ * `docker exec` around it included (measured; see docs/performance.md).
  */
 const readyProbe = `exec 3<>/dev/tcp/127.0.0.1/${API_PORT} && printf 'GET /api/health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -c 12 <&3 | grep -q ' 200'`;
 
