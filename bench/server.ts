@@ -13,7 +13,7 @@
  *   repeated mix     1,000 requests, 95 % repeats of earlier descriptions: hit ratio of the response cache
  *   cache get        one Redis cache read (~10 KB value)
  */
-import { appendFileSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdirSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import pg from "pg";
 import { programCache } from "../server/catalog/programs.js";
@@ -28,17 +28,9 @@ import { createRedisDeps } from "../server/cache/deps.js";
 import { createCache } from "../server/cache/cache.js";
 import { prepareServicesData, startTestServices, stopTestServices } from "../test/setup/services.js";
 import { percentile } from "../test/eval/eval.js";
-import { markdownTable, measureVectorSearch, timeEach } from "./vector.js";
+import { markdownTable, measureVectorSearch, nomineeDescriptions, timeEach } from "./vector.js";
 
 const N = Number(process.env.BENCH_N ?? 200);
-
-function descriptions(n: number): string[] {
-  const nominees = JSON.parse(readFileSync("test/eval/nominees.json", "utf8")) as { description: string }[];
-  const suffixes = ["", " We did this in under a year.", " Our customers noticed first.", " It changed how our industry works.", " The team was small but determined."];
-  const out: string[] = [];
-  for (let i = 0; out.length < n; i++) out.push(`${nominees[i % nominees.length]!.description}${suffixes[Math.floor(i / nominees.length) % suffixes.length]} (#${i})`);
-  return out;
-}
 
 const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
 const row = (name: string, ms: number[], note = "") => [name, String(ms.length), fmt(percentile(ms, 50)), fmt(percentile(ms, 95)), fmt(percentile(ms, 99)), note];
@@ -52,7 +44,7 @@ async function main(): Promise<void> {
     const pool = new pg.Pool({ ...services.pg, max: 10, options: "-c hnsw.ef_search=100" });
     const prisma = createPrisma(pool);
     const embedder = createOfflineEmbedder();
-    const texts = descriptions(N);
+    const texts = nomineeDescriptions(N);
     await embedder.embed(["warm-up"]);
 
     const embedMs = await timeEach(N, (i) => embedder.embed([texts[i]!]));

@@ -17,20 +17,20 @@
  * `edge.exempt` and raise `api.rateLimitPerHour`); by default the bench installs, or reuses, its own in
  * /tmp/stevie-bench/stack (project `steviebench`, 127.0.0.1:18443) and leaves it running for the next run.
  */
-import { execFileSync } from "node:child_process";
 import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { Agent, Pool, request } from "undici";
-import { parse as parseYaml } from "yaml";
 import * as docker from "../cli/docker.js";
 import { run } from "../cli/exec.js";
+import { loadStack } from "../cli/commands/status.js";
+import { ensureCommand } from "../cli/host/prepare.js";
 import { packageVersion } from "../cli/package-root.js";
 import { createOfflineEmbedder } from "../server/embeddings/offline.js";
 import { stackPool } from "../test/setup/data.js";
 import { percentile } from "../test/eval/eval.js";
-import { markdownTable, measureVectorSearch } from "./vector.js";
+import { markdownTable, measureVectorSearch, nomineeDescriptions } from "./vector.js";
 
 const { values: opts } = parseArgs({
   options: {
@@ -57,19 +57,6 @@ interface Target {
   /** The name the certificate is for (the load goes to an address). */
   servername: string;
   ca: Buffer;
-}
-
-function ensureWrk(): void {
-  try {
-    execFileSync("wrk", ["--version"], { stdio: "ignore" });
-    return;
-  } catch (err) {
-    // wrk --version exits 1 after printing its version; only a missing binary is ENOENT.
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") return;
-  }
-  if (process.getuid?.() !== 0) throw new Error("wrk is not installed: `sudo apt-get install -y wrk` (Debian's package), then run the bench again");
-  log("installing wrk (Debian package)");
-  execFileSync("apt-get", ["install", "-y", "-q", "wrk"], { stdio: "inherit", env: { ...process.env, DEBIAN_FRONTEND: "noninteractive" } });
 }
 
 const cli = (args: string[]) => run("node", ["dist/cli/bin.js", ...args], { reject: false });
@@ -104,11 +91,11 @@ async function ensureOwnStack(): Promise<string> {
 async function target(): Promise<Target> {
   if (!existsSync("dist/cli/bin.js")) throw new Error("dist/ is missing: run `npm run build` first");
   const dir = opts.dir ?? (await ensureOwnStack());
-  const config = parseYaml(readFileSync(join(dir, "stevie.yaml"), "utf8")) as { projectName: string; domain?: string };
+  const { config } = await loadStack(dir);
   const nginx = (await docker.listContainers(docker.PROJECT_LABEL, config.projectName)).find((c) => c.service === "nginx");
   if (!nginx) throw new Error(`no nginx container in stack ${config.projectName}: is it running? (stevie-stack status --dir ${dir})`);
   const address = Object.values(await docker.containerAddresses(nginx.id))[0];
-  return { dir, project: config.projectName, origin: `https://${address}:8443`, servername: config.domain ?? "localhost", ca: readFileSync(join(dir, "tls", "ca.crt")) };
+  return { dir, project: config.projectName, origin: `https://${address}:8443`, servername: config.domain, ca: readFileSync(join(dir, "tls", "ca.crt")) };
 }
 
 // ---- load generators -------------------------------------------------------------------------------------------
@@ -253,13 +240,6 @@ async function peakRss<T>(t: Target, work: () => Promise<T>): Promise<{ result: 
 
 // ---- descriptions --------------------------------------------------------------------------------------------------
 
-/** `n` distinct nominee descriptions (the eval set's, varied), tagged with `tag` so that no earlier run cached them. */
-function descriptions(n: number, tag: string): string[] {
-  const nominees = JSON.parse(readFileSync("test/eval/nominees.json", "utf8")) as { description: string }[];
-  const endings = ["", " We did this in under a year.", " Our customers noticed first.", " It changed how our industry works.", " The team was small but determined.", " Most of it was built in-house."];
-  return Array.from({ length: n }, (_, i) => `${nominees[i % nominees.length]!.description}${endings[Math.floor(i / nominees.length) % endings.length]} (${tag}-${i})`);
-}
-
 function searchPhrases(): string[] {
   const nominees = JSON.parse(readFileSync("test/eval/nominees.json", "utf8")) as { description: string }[];
   const words = nominees.flatMap((n) => n.description.toLowerCase().match(/[a-z]{5,}/g) ?? []);
@@ -286,7 +266,8 @@ async function categoryCodes(t: Target): Promise<string[]> {
 const f = (v: number) => (Number.isNaN(v) ? "-" : v < 10 ? v.toFixed(2) : v.toFixed(1));
 
 async function main(): Promise<void> {
-  ensureWrk();
+  // wrk from Debian's packages, installed the way host preparation installs what it needs.
+  await ensureCommand("wrk", "wrk", { yes: true, log }, { actions: [] });
   const t = await target();
   log(`stack ${t.project} at ${t.origin}`);
   const tag = Date.now().toString(36);
@@ -297,7 +278,7 @@ async function main(): Promise<void> {
   const ceiling = await wrk("nginx fixed response (ceiling)", ceilingPool, 64, SECONDS, t);
 
   log(`priming ${WARM_POOL} descriptions (each once, uncached)`);
-  const warmTexts = descriptions(WARM_POOL, `warm-${tag}`);
+  const warmTexts = nomineeDescriptions(WARM_POOL, `warm-${tag}`);
   const primed = await closedLoop("prime", t, warmTexts, 4);
   if (primed.errors) throw new Error(`${primed.errors} of ${WARM_POOL} priming requests failed: is the stack healthy?`);
   const warmPool = writePool("recommend-warm", warmTexts.map(recommendLine));
@@ -320,7 +301,7 @@ async function main(): Promise<void> {
 
   // 1 request in 20 is a description never seen (embedded on arrival), the others come from the primed pool.
   const mixedRun = (rate: number, seconds: number) => {
-    const fresh = descriptions(Math.ceil(rate * seconds * 0.05) + 10, `mixed${rate}-${tag}`);
+    const fresh = nomineeDescriptions(Math.ceil(rate * seconds * 0.05) + 10, `mixed${rate}-${tag}`);
     let next = 0;
     return openLoop(`recommend mixed @ ${rate}/s`, t, rate, seconds, (i) => (i % 20 === 7 ? fresh[next++]! : warmTexts[(i * 7919) % WARM_POOL]!));
   };
@@ -329,12 +310,12 @@ async function main(): Promise<void> {
   const sustained = await mixedRun(SUSTAINED_RATE, 30);
 
   log("recommend cold: one at a time, then four at once");
-  const cold1 = await closedLoop("recommend cold", t, descriptions(150, `cold1-${tag}`), 1);
-  const cold4 = await closedLoop("recommend cold", t, descriptions(300, `cold4-${tag}`), 4);
+  const cold1 = await closedLoop("recommend cold", t, nomineeDescriptions(150, `cold1-${tag}`), 1);
+  const cold4 = await closedLoop("recommend cold", t, nomineeDescriptions(300, `cold4-${tag}`), 4);
 
   log("vector search through HAProxy (200 queries)");
   const embedder = createOfflineEmbedder();
-  const queryVectors = await embedder.embed(descriptions(200, `vec-${tag}`));
+  const queryVectors = await embedder.embed(nomineeDescriptions(200, `vec-${tag}`));
   await embedder.close?.();
   const db = await stackPool({ dir: t.dir, project: t.project }, 2, "-c hnsw.ef_search=100");
   const vector = await measureVectorSearch(db, queryVectors);

@@ -1,8 +1,10 @@
 /**
  * Vector search measured from one process against a PostgreSQL that holds the catalogue's offline vectors: top-10
  * through the HNSW index, the same top-10 by a sequential scan (with HNSW's recall against it), and the in-process
- * floor, a brute-force cosine scan of every category vector held in this process. Shared by both bench scripts.
+ * floor, a brute-force cosine scan of every category vector held in this process. Shared by both bench scripts,
+ * with the nominee descriptions they send and the table they print.
  */
+import { readFileSync } from "node:fs";
 import type pg from "pg";
 import { toVectorLiteral } from "../server/catalog/embed.js";
 
@@ -57,4 +59,14 @@ export async function measureVectorSearch(pool: pg.Pool, queryVectors: number[][
 export function markdownTable(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r, i) => `| ${r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")} |${i === 0 ? `\n|${widths.map((w) => "-".repeat(w + 2)).join("|")}|` : ""}`).join("\n");
+}
+
+/**
+ * `n` distinct nominee descriptions: the eval set's, varied by an ending and numbered. `tag` goes into each one, so
+ * that a run's descriptions were never seen (nor cached) by an earlier run.
+ */
+export function nomineeDescriptions(n: number, tag = ""): string[] {
+  const nominees = JSON.parse(readFileSync("test/eval/nominees.json", "utf8")) as { description: string }[];
+  const endings = ["", " We did this in under a year.", " Our customers noticed first.", " It changed how our industry works.", " The team was small but determined.", " Most of it was built in-house."];
+  return Array.from({ length: n }, (_, i) => `${nominees[i % nominees.length]!.description}${endings[Math.floor(i / nominees.length) % endings.length]} (${tag}#${i})`);
 }

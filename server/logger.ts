@@ -14,3 +14,16 @@ export function createLogger(level: string, base: Record<string, unknown> = {}):
     },
   });
 }
+
+/**
+ * A warning logged at most once per `everyMs`: a dependency that is down would otherwise log on every request
+ * (the metrics count every occurrence).
+ */
+export function throttledWarn(log: Pick<Logger, "warn"> | undefined, everyMs = 30_000): (fields: Record<string, unknown>, message: string) => void {
+  let last = 0;
+  return (fields, message) => {
+    if (!log || Date.now() - last < everyMs) return;
+    last = Date.now();
+    log.warn(fields, message);
+  };
+}

@@ -169,17 +169,21 @@ export async function ensureBaseImage(opts: PrepareOptions, report: PrepareRepor
   report.actions.push(`built ${BASE_IMAGE} with debootstrap`);
 }
 
+/** `command`, from Debian's package `pkg` when it is missing (root on Debian or Ubuntu; asks first unless `yes`). */
+export async function ensureCommand(command: string, pkg: string, opts: PrepareOptions, report: PrepareReport): Promise<void> {
+  if (await which(command)) return;
+  await requireDebianRoot(`Installing ${pkg}`);
+  await mayChange(opts, `${command} is missing; stevie-stack will install it`);
+  await aptInstall([pkg], opts);
+  report.actions.push(`installed ${pkg}`);
+}
+
 export async function prepareHost(opts: PrepareOptions): Promise<PrepareReport> {
   const report: PrepareReport = { actions: [] };
   await ensureEngine(opts, report);
   await ensureCompose(opts, report);
   await ensureDaemon(opts, report);
   await ensureBaseImage(opts, report);
-  if (!(await which("openssl"))) {
-    await requireDebianRoot("Installing openssl");
-    await mayChange(opts, "openssl is missing; stevie-stack will install it");
-    await aptInstall(["openssl"], opts);
-    report.actions.push("installed openssl");
-  }
+  await ensureCommand("openssl", "openssl", opts, report);
   return report;
 }

@@ -1,5 +1,5 @@
 import type { Redis } from "ioredis";
-import type { Logger } from "../logger.js";
+import { throttledWarn, type Logger } from "../logger.js";
 import type { CacheMetrics } from "./metrics.js";
 import { timebox } from "./timebox.js";
 
@@ -65,13 +65,8 @@ type Lookup = { found: true; value: unknown } | { found: false };
 export function createCache(redis: Redis, opts: CacheOptions): Cache {
   const { name, timeoutMs = 50, maxValueBytes = 512 * 1024, metrics, log } = opts;
   const inflight = new Map<string, Promise<unknown>>();
-  let lastWarn = 0;
-  // A Redis outage would otherwise log on every request: once per 30 s per cache is enough (metrics count them all).
-  const warn = (err: unknown, msg: string) => {
-    if (Date.now() - lastWarn < 30_000) return;
-    lastWarn = Date.now();
-    log?.warn({ cache: name, err: (err as Error).message }, msg);
-  };
+  const throttled = throttledWarn(log);
+  const warn = (err: unknown, msg: string) => throttled({ cache: name, err: (err as Error).message }, msg);
   const keyOf = (key: string) => `cache:${name}:${key}`;
   const count = (result: "hit" | "miss" | "error") => metrics?.requests.inc({ cache: name, result });
 

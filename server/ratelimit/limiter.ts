@@ -3,7 +3,7 @@ import { TRPCError } from "@trpc/server";
 import type { Redis } from "ioredis";
 import { Counter, type Registry } from "prom-client";
 import { timebox } from "../cache/timebox.js";
-import type { Logger } from "../logger.js";
+import { throttledWarn, type Logger } from "../logger.js";
 
 /**
  * Application rate limits per API key or session, on top of nginx's per-IP limit: at most `limit` requests in any
@@ -129,7 +129,7 @@ export function createRateLimiter(redis: Redis, opts: RateLimiterOptions): RateL
   // defineCommand: EVALSHA with a fallback to EVAL, and ioredis applies the "stevie:" key prefix to KEYS.
   if (!("stevieSlidingWindow" in redis)) redis.defineCommand("stevieSlidingWindow", { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
   const scripted = redis as Scripted;
-  let lastWarn = 0;
+  const warn = throttledWarn(log);
   const keyOf = (clientKey: string) => `ratelimit:${name}:${createHash("sha256").update(clientKey).digest("base64url").slice(0, 32)}`;
 
   async function check(clientKey: string): Promise<RateLimitDecision> {
@@ -140,10 +140,7 @@ export function createRateLimiter(redis: Redis, opts: RateLimiterOptions): RateL
     } catch (err) {
       // Fail open: nginx's per-IP limit still stands, and refusing every request because Redis is down is worse.
       metrics?.decisions.inc({ limiter: name, result: "failed_open" });
-      if (Date.now() - lastWarn > 30_000) {
-        lastWarn = Date.now();
-        log?.warn({ limiter: name, err: (err as Error).message }, "rate limiter unavailable; letting requests through");
-      }
+      warn({ limiter: name, err: (err as Error).message }, "rate limiter unavailable; letting requests through");
       return { allowed: true, limit, remaining: limit, retryAfterSeconds: 0, failedOpen: true };
     }
   }

@@ -1,6 +1,6 @@
 import { Counter, type Registry } from "prom-client";
 import type { Db } from "../db.js";
-import type { Logger } from "../logger.js";
+import { throttledWarn, type Logger } from "../logger.js";
 
 /** One answered `recommend` call, as the `recommendations` table keeps it. */
 export interface HistoryRow {
@@ -47,7 +47,7 @@ export function createHistoryWriter(db: Db, opts: HistoryOptions = {}): HistoryW
   const queue: HistoryRow[] = [];
   let running: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
-  let lastWarn = 0;
+  const warn = throttledWarn(log);
 
   async function write(rows: HistoryRow[]): Promise<void> {
     try {
@@ -66,10 +66,7 @@ export function createHistoryWriter(db: Db, opts: HistoryOptions = {}): HistoryW
       );
     } catch (err) {
       lost?.inc({ reason: "database" }, rows.length);
-      if (Date.now() - lastWarn > 30_000) {
-        lastWarn = Date.now();
-        log?.warn({ err: (err as Error).message, rows: rows.length }, "could not record recommendation history");
-      }
+      warn({ err: (err as Error).message, rows: rows.length }, "could not record recommendation history");
     }
   }
 
