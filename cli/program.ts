@@ -245,7 +245,8 @@ export function buildProgram(): Command {
     .option("--to <dir>", "export-stack: a new directory to write the stack directory (and redis-dump.rdb) into")
     .option("--project <name>", "export-stack without the stack directory: the project name")
     .option("--key-file <file>", "export-stack without the stack directory: a copy of secrets/pgbackrest_cipher")
-    .action(async (what: string | undefined, f: GlobalFlags & { type: "full" | "diff" | "incr"; set?: string; to?: string; project?: string; keyFile?: string }) => {
+    .addOption(new Option("--repo <repo>", "local, s3 (backup.s3) or all (default: every repository the stack has)").choices(["local", "s3", "all"]))
+    .action(async (what: string | undefined, f: GlobalFlags & { type: "full" | "diff" | "incr"; set?: string; to?: string; project?: string; keyFile?: string; repo?: string }) => {
       const { runBackup, runBackupList, runExportStack, renderBackups } = await import("./commands/backup.js");
       const dir = f.dir ?? defaultStackDir();
       if (what !== undefined && what !== "list" && what !== "export-stack") throw new UserError(`unknown backup action "${what}"`, "use `stevie-stack backup`, `backup list` or `backup export-stack`");
@@ -257,9 +258,9 @@ export function buildProgram(): Command {
         const r = await runExportStack({ dir, set: f.set, to: f.to, project: f.project, keyFile: f.keyFile });
         return out(f.json ? JSON.stringify(r, null, 2) : `Wrote ${r.files} files into ${r.to}${r.redis ? " (with the Redis dump, redis-dump.rdb)" : ""}.`);
       }
-      const r = await runBackup({ dir, type: f.type, onLine: f.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
+      const r = await runBackup({ dir, type: f.type, repo: f.repo, onLine: f.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
       if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
-      out(f.json ? JSON.stringify(r, null, 2) : `Backup ${r.set?.label ?? "?"} (${f.type}) done in ${r.seconds.toFixed(1)} s${r.snapshot ? `, with a ${(r.snapshot.bytes / 1024).toFixed(0)} KB stack snapshot` : ""}.`);
+      out(f.json ? JSON.stringify(r, null, 2) : `Backup ${r.sets.map((b) => `${b.label} (${b.repo})`).join(", ") || "?"}, ${f.type}, done in ${r.seconds.toFixed(1)} s${r.snapshot ? `, with a ${(r.snapshot.bytes / 1024).toFixed(0)} KB stack snapshot` : ""}.`);
     });
 
   withShared(program.command("drill"))
@@ -268,14 +269,15 @@ export function buildProgram(): Command {
     .option("--set <label>", "a backup set from `backup list` (default: the newest)")
     .option("--time <iso8601>", "restore to this point in time, e.g. 2026-11-30T14:05:00Z")
     .option("--keep", "keep the restored container running for inspection")
-    .action(async (what: string | undefined, f: GlobalFlags & { set?: string; time?: string; keep?: boolean }) => {
+    .addOption(new Option("--repo <repo>", "restore from local (default) or s3 (backup.s3, alone: proves the off-host copy)").choices(["local", "s3"]))
+    .action(async (what: string | undefined, f: GlobalFlags & { set?: string; time?: string; keep?: boolean; repo?: string }) => {
       const { runDrill, renderDrill, runDrillList, renderDrills } = await import("./commands/backup.js");
       if (what !== undefined && what !== "list") throw new UserError(`unknown drill action "${what}"`, "use `stevie-stack drill` or `stevie-stack drill list`");
       if (what === "list") {
         const drills = await runDrillList({ dir: f.dir ?? defaultStackDir() });
         return out(f.json ? JSON.stringify(drills, null, 2) : renderDrills(drills));
       }
-      const r = await runDrill({ dir: f.dir ?? defaultStackDir(), set: f.set, time: f.time, keep: Boolean(f.keep), log: (l) => process.stderr.write(`${l}\n`) });
+      const r = await runDrill({ dir: f.dir ?? defaultStackDir(), set: f.set, time: f.time, keep: Boolean(f.keep), repo: f.repo, log: (l) => process.stderr.write(`${l}\n`) });
       out(f.json ? JSON.stringify(r, null, 2) : renderDrill(r));
       if (!r.pass) process.exitCode = 4;
     });
@@ -286,7 +288,8 @@ export function buildProgram(): Command {
     .option("--latest", "the newest backup and all the WAL archived after it")
     .option("--set <label>", "a backup set from `backup list`, as it was when that backup finished")
     .option("--time <iso8601>", "a point in time, e.g. 2026-11-30T14:05:00Z")
-    .action(async (action: string | undefined, f: GlobalFlags & { latest?: boolean; set?: string; time?: string }) => {
+    .addOption(new Option("--repo <repo>", "restore from local (default) or s3 (backup.s3): when the backup volume is lost").choices(["local", "s3"]))
+    .action(async (action: string | undefined, f: GlobalFlags & { latest?: boolean; set?: string; time?: string; repo?: string }) => {
       const { runRestore, runRestoreConfirm, runRestoreRollback, renderRestore } = await import("./commands/restore.js");
       const dir = f.dir ?? defaultStackDir();
       const log = (l: string) => process.stderr.write(`${l}\n`);
@@ -301,7 +304,7 @@ export function buildProgram(): Command {
         for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
         return out(f.json ? JSON.stringify(r, null, 2) : `Rolled back to the data from before the restore of ${r.state.at}; ${r.leader} leads.${r.snapshot ? ` Snapshot of the restored cluster: backup ${r.snapshot}.` : ""}`);
       }
-      const r = await runRestore({ dir, latest: f.latest, set: f.set, time: f.time, yes: Boolean(f.yes), log }, confirmOrRefuse);
+      const r = await runRestore({ dir, latest: f.latest, set: f.set, time: f.time, repo: f.repo, yes: Boolean(f.yes), log }, confirmOrRefuse);
       out(f.json ? JSON.stringify(r, null, 2) : renderRestore(r));
     });
 

@@ -104,7 +104,7 @@ export const DASHBOARDS: DashboardSpec[] = [
     description: "Age of the newest backup and drill, repository size, drill results and recovery times.",
     panels: [
       { title: "Newest backup age", unit: "dtdurations", kind: "stat", queries: [q("time() - max(stevie_backup_last_success_timestamp_seconds)", "age")], description: "Alert BackupTooOld past backup.diffEveryHours + 2 h." },
-      { title: "Newest backup by type", unit: "dtdurations", queries: [q("time() - stevie_backup_last_success_timestamp_seconds", "{{type}}")] },
+      { title: "Newest backup by type", unit: "dtdurations", queries: [q("time() - stevie_backup_last_success_timestamp_seconds", "{{repo}} {{type}}")] },
       { title: "Backup sets", unit: "short", kind: "stat", queries: [q("max(stevie_backup_sets)", "sets")] },
       { title: "Repository size", unit: "bytes", queries: [q("max(stevie_backup_repository_bytes)", "backups + WAL")] },
       { title: "Newest passing drill age", unit: "dtdurations", queries: [q("time() - max by (runner) (stevie_drill_last_success_timestamp_seconds)", "{{runner}}")], description: "Alert DrillTooOld past backup.drillEveryHours + 2 h." },

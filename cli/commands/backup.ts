@@ -6,17 +6,29 @@ import type { StackPaths } from "../stack/paths.js";
 import { exportSnapshot, listSnapshots, snapshotStack } from "../stack/snapshot.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
 import type { StevieConfig } from "../config/schema.js";
+import type { RepoName } from "../stack/s3.js";
 import { UserError } from "../errors.js";
 import { loadStack, stackTopology } from "./status.js";
 
 /** `stevie-stack backup`, `backup list` and `drill`: thin wrappers that load the stack and record the action. */
+
+/** The stack's repositories: the local volume, and S3 with backup.s3. */
+export const configuredRepos = (config: StevieConfig): RepoName[] => (config.backup.s3 ? ["local", "s3"] : ["local"]);
+
+/** `--repo local|s3|all` as the repositories to use; s3 only where configured. */
+export function pickRepos(config: StevieConfig, repo: string | undefined): RepoName[] {
+  if (repo === undefined || repo === "all") return configuredRepos(config);
+  if (repo !== "local" && repo !== "s3") throw new UserError(`--repo ${repo} is not a repository`, "use local, s3 or all");
+  if (repo === "s3" && !config.backup.s3) throw new UserError("--repo s3: this stack has no S3 repository", "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install");
+  return [repo];
+}
 /**
  * A database backup, then the stack snapshot stored beside it (stack directory + Redis dump, encrypted). A snapshot
  * that fails does not undo the database backup: it is reported as a warning.
  */
-export async function backupWithSnapshot(paths: StackPaths, config: StevieConfig, type: "full" | "diff" | "incr", onLine?: (l: string) => void) {
+export async function backupWithSnapshot(paths: StackPaths, config: StevieConfig, type: "full" | "diff" | "incr", onLine?: (l: string) => void, repos: RepoName[] = configuredRepos(config)) {
   const project = config.projectName;
-  const r = await backupNow(paths, project, type, onLine);
+  const r = await backupNow(paths, project, type, onLine, repos);
   let snapshot: { bytes: number; redis: boolean } | undefined;
   let warning: string | undefined;
   if (r.set) {
@@ -31,10 +43,10 @@ export async function backupWithSnapshot(paths: StackPaths, config: StevieConfig
   return { ...r, ...(snapshot ? { snapshot } : {}), ...(warning ? { warning } : {}) };
 }
 
-export async function runBackup(opts: { dir: string; type: "full" | "diff" | "incr"; onLine?: (l: string) => void }) {
+export async function runBackup(opts: { dir: string; type: "full" | "diff" | "incr"; repo?: string; onLine?: (l: string) => void }) {
   const { paths, config } = await loadStack(opts.dir);
-  const r = await backupWithSnapshot(paths, config, opts.type, opts.onLine);
-  await recordAudit(paths, config.projectName, { action: "backup", target: r.set?.label, details: { type: opts.type, seconds: r.seconds, snapshotBytes: r.snapshot?.bytes } });
+  const r = await backupWithSnapshot(paths, config, opts.type, opts.onLine, pickRepos(config, opts.repo));
+  await recordAudit(paths, config.projectName, { action: "backup", target: r.set?.label, details: { type: opts.type, seconds: r.seconds, snapshotBytes: r.snapshot?.bytes, sets: r.sets.map((b) => `${b.repo}:${b.label}`) } });
   return r;
 }
 
@@ -60,9 +72,11 @@ export async function runExportStack(opts: { dir: string; set?: string; to?: str
   return { to: opts.to, ...(await exportSnapshot(project, packageVersion(), opts.set, keyFile, opts.to)) };
 }
 
-export async function runDrill(opts: { dir: string; set?: string; time?: string; keep?: boolean; log?: (l: string) => void }): Promise<DrillResult> {
+export async function runDrill(opts: { dir: string; set?: string; time?: string; keep?: boolean; repo?: string; log?: (l: string) => void }): Promise<DrillResult> {
   const { paths, config } = await loadStack(opts.dir);
-  const r = await drill(paths, config.projectName, { ...opts, version: packageVersion() });
+  if (opts.repo === "all") throw new UserError("a drill restores from one repository", "use --repo local or --repo s3");
+  const fromS3 = pickRepos(config, opts.repo ?? "local")[0] === "s3";
+  const r = await drill(paths, config.projectName, { ...opts, version: packageVersion(), ...(fromS3 ? { s3: config.backup.s3 } : {}) });
   await writeCliMetrics(paths);
   await recordAudit(paths, config.projectName, { action: "drill", target: r.set ?? r.target, details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures } });
   return r;
@@ -77,7 +91,7 @@ export function renderDrills(drills: DrillRecord[]): string {
   if (!drills.length) return "No drills yet: run `stevie-stack drill` (the stack also runs one on a replica every backup.drillEveryHours).";
   const rows = [["WHEN", "BY", "WHAT", "RESULT", "RTO", "RPO", "WHY"]];
   for (const d of drills) {
-    rows.push([d.at, d.scheduled ? "stack" : "cli", d.target ? `time ${d.target}` : (d.set ?? "?"), d.pass ? "PASS" : "FAIL", `${d.rtoSeconds.toFixed(0)} s`, d.rpoSeconds === undefined ? "-" : `${d.rpoSeconds.toFixed(0)} s`, d.failures[0]?.slice(0, 80) ?? ""]);
+    rows.push([d.at, d.scheduled ? "stack" : "cli", `${d.target ? `time ${d.target}` : (d.set ?? "?")}${d.repo === "s3" ? " (s3)" : ""}`, d.pass ? "PASS" : "FAIL", `${d.rtoSeconds.toFixed(0)} s`, d.rpoSeconds === undefined ? "-" : `${d.rpoSeconds.toFixed(0)} s`, d.failures[0]?.slice(0, 80) ?? ""]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
@@ -87,14 +101,14 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 
 export function renderBackups(sets: BackupSet[]): string {
   if (!sets.length) return "No backups yet.";
-  const rows = [["SET", "TYPE", "FINISHED", "SIZE", "IN REPO", "WAL", "STACK", "VERIFIED"]];
-  for (const s of sets) rows.push([s.label, s.type, s.stop, mb(s.sizeBytes), mb(s.repoBytes), `${s.walStart ?? "?"}..${s.walStop ?? "?"}`, s.stackSnapshot ? "yes" : "no", s.error ? "CHECKSUM ERROR" : (s.verified ?? "not yet")]);
+  const rows = [["SET", "REPO", "TYPE", "FINISHED", "SIZE", "IN REPO", "WAL", "STACK", "VERIFIED"]];
+  for (const s of sets) rows.push([s.label, s.repo, s.type, s.stop, mb(s.sizeBytes), mb(s.repoBytes), `${s.walStart ?? "?"}..${s.walStop ?? "?"}`, s.stackSnapshot ? "yes" : "no", s.error ? "CHECKSUM ERROR" : (s.verified ?? "not yet")]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }
 
 export function renderDrill(r: DrillResult): string {
-  const lines = [`Drill ${r.pass ? "PASS" : "FAIL"}: ${r.target ? `point in time ${r.target}` : `backup ${r.set}`}`];
+  const lines = [`Drill ${r.pass ? "PASS" : "FAIL"}: ${r.target ? `point in time ${r.target}` : `backup ${r.set}`}${r.repo === "s3" ? " from S3" : ""}`];
   lines.push(`  RTO (time to a verified, queryable copy): ${r.rtoSeconds.toFixed(1)} s`);
   if (r.rpoSeconds !== undefined) lines.push(`  RPO (age of the newest recovered point; 0 = nothing missing): ${r.rpoSeconds.toFixed(1)} s`);
   if (r.restored) {

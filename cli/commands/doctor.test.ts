@@ -79,6 +79,15 @@ describe("doctor", () => {
     expect(verdicts({ ...healthy, backup: { diffEveryHours: 24, drillEveryHours: 0 } })["scheduled drills"]).toBe("warn");
   });
 
+  it("judges the S3 copy on its own when the stack has one: fresh, late, or missing", () => {
+    expect(verdicts(healthy)["last S3 backup"]).toBeUndefined();
+    expect(verdicts({ ...healthy, s3: { newestBackup: "2026-11-30T01:00:00.000Z" } })["last S3 backup"]).toBe("ok");
+    expect(verdicts({ ...healthy, s3: { newestBackup: "2026-11-29T00:00:00.000Z" } })["last S3 backup"]).toBe("warn");
+    const missing = evaluateDoctor({ ...healthy, s3: {} }).find((c) => c.name === "last S3 backup");
+    expect(missing).toMatchObject({ status: "fail", found: "none in S3" });
+    expect(missing?.fix).toMatch(/backup --repo s3/);
+  });
+
   it("lists what Prometheus has firing as a warning, and says when Prometheus does not answer", () => {
     const alert = (name: string, state: "firing" | "pending") => ({ name, severity: "critical", state, since: "2026-11-30T10:00:00Z", summary: "", labels: {} });
     const firing = evaluateDoctor({ ...healthy, status: { ...status, alerts: [alert("APIReplicaDown", "firing"), alert("HighCPU", "pending")] } }).find((c) => c.name === "alerts");

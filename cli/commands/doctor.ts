@@ -19,6 +19,8 @@ export interface DoctorFacts {
   /** End of the newest backup set (ISO); `backupError` when the repository could not be read. */
   newestBackup?: string;
   backupError?: string;
+  /** With backup.s3: end of the newest set in S3 (absent: none there). */
+  s3?: { newestBackup?: string };
   newestGoodDrill?: string;
   /** The newest drill, when it failed. */
   lastDrillFailure?: { at: string; why: string };
@@ -81,6 +83,13 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
     const every = f.backup.diffEveryHours;
     const status = age <= every + 2 ? "ok" : age <= 2 * every + 2 ? "warn" : "fail";
     out.push({ name: "last backup", status, expected: `newer than ${every + 2} h (backup.diffEveryHours + 2)`, found: `${age.toFixed(1)} h old`, ...(status !== "ok" ? { fix: "stevie-stack backup; then look for `\"event\":\"backup\"` errors in `stevie-stack logs postgres-1 postgres-2`" } : {}) });
+  }
+  if (f.s3 && !f.backupError) {
+    const every = f.backup.diffEveryHours;
+    const age = f.s3.newestBackup ? hours(f.now - Date.parse(f.s3.newestBackup)) : Infinity;
+    const status = age <= every + 2 ? "ok" : age <= 2 * every + 2 ? "warn" : "fail";
+    const fix = "stevie-stack backup --repo s3 says why it fails (credentials, bucket, the service's certificate, or no route out)";
+    out.push({ name: "last S3 backup", status, expected: `newer than ${every + 2} h (backup.diffEveryHours + 2)`, found: f.s3.newestBackup ? `${age.toFixed(1)} h old` : "none in S3", ...(status !== "ok" ? { fix } : {}) });
   }
 
   const drillEvery = f.backup.drillEveryHours;
@@ -146,7 +155,9 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   try {
     const sets = await listBackups(paths, project);
     labels = sets.map((x) => x.label);
-    if (sets.length) facts.newestBackup = sets.at(-1)!.stop;
+    const local = sets.filter((x) => x.repo === "local");
+    if (local.length) facts.newestBackup = local.at(-1)!.stop;
+    if (config.backup.s3) facts.s3 = { newestBackup: sets.filter((x) => x.repo === "s3").at(-1)?.stop };
   } catch (e) {
     facts.backupError = (e as Error).message;
   }

@@ -16,6 +16,7 @@ import { expectedContainers, renderConfigYaml, renderStackFiles } from "../stack
 import { allHealthy, runningHealthy, summarise, unhealthyReport, waitForHealthy } from "../stack/health.js";
 import { buildPlannedImage, planImages, tagPlannedImage, type ImagePlan } from "../stack/images.js";
 import { stackPaths, type StackPaths } from "../stack/paths.js";
+import { ensureS3Access } from "../stack/s3.js";
 import { ensureSecrets } from "../stack/secrets.js";
 import { syncDbRoles } from "../stack/credentials.js";
 import { recordAudit } from "../stack/audit.js";
@@ -148,8 +149,9 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const tls = provided ? await installProvidedTls(paths.tls, provided, config.domain) : await ensureSelfSignedTls(paths.tls, config.domain);
           const subnet = await chooseDataSubnet(config);
           const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...topology(config, sizing, subnet).postgres]);
-          secretsOrTlsChanged = s.created.length > 0 || tls.changed || pgTls.changed;
-          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images));
+          const s3 = await ensureS3Access(paths, config.backup.s3);
+          secretsOrTlsChanged = s.created.length > 0 || tls.changed || pgTls.changed || s3.changed;
+          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images), s3.hash);
           previous = await snapshotFiles(paths, generated.map((f) => f.path));
           files = await applyFiles(paths, generated);
           // nginx reaches the API by its service name; a rollout that stopped half-way may have left addresses here.

@@ -1,3 +1,4 @@
+import { ensureS3Access } from "../stack/s3.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createTwoFilesPatch } from "diff";
@@ -85,7 +86,9 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const sizing = hostSizing(config);
   const configText = await readFile(paths.config, "utf8");
   const images = await planImages(to, opts.log);
-  const files = renderStackFiles(paths, config, sizing, to, configText, await chooseDataSubnet(config), imageRefs(images));
+  // The S3 credentials as installed (the environment is not read here: an upgrade changes no credentials).
+  const s3 = await ensureS3Access(paths, config.backup.s3, {});
+  const files = renderStackFiles(paths, config, sizing, to, configText, await chooseDataSubnet(config), imageRefs(images), s3.hash);
   const preview = await previewFiles(paths, files);
   const result: UpgradeResult = { ...base, status: "dry-run", files: preview.changed, edited: preview.edited, images: images.map((i) => ({ ref: i.ref, action: i.action })) };
   if (opts.dryRun) return result;
@@ -110,7 +113,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
 
   // 2. A backup, checked by pgBackRest against the repository, before anything changes.
   opts.log("backing up the database (incremental) and checking the backup");
-  const backup = await backupWithSnapshot(paths, config, "incr");
+  const backup = await backupWithSnapshot(paths, config, "incr", undefined, ["local"]);
   const label = backup.set?.label;
   if (!label) throw new UserError("the backup before the upgrade produced no backup set", "run `stevie-stack backup` and look at its output; nothing was changed");
   const verify = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"], { timeoutMs: 30 * 60_000 });

@@ -22,6 +22,11 @@ function buildMap(node: JsonSchemaNode, doc: Document): YAMLMap {
     const isObject = child.type === "object" && child.properties && child.default !== undefined;
     if (!isObject && child.default === undefined) {
       pending.push(...notes, ` ${key}:`);
+      // An optional section's own keys, commented out beneath it (indented), with their defaults where they have one.
+      for (const [k, c] of child.type === "object" ? Object.entries(child.properties ?? {}) : []) {
+        const shown = c.default === undefined ? "" : ` ${JSON.stringify(c.default)}`;
+        pending.push(...[c.description, c.enum ? `one of: ${c.enum.join(", ")}` : undefined].filter((n): n is string => Boolean(n)).map((n) => `   ${n}`), `   ${k}:${shown}`);
+      }
       continue;
     }
     const value = isObject ? buildMap(child, doc) : doc.createNode(child.default, { flow: true });

@@ -87,6 +87,22 @@ export const configSchema = z
         diffEveryHours: z.number().int().min(1).max(24 * 31).default(24).describe("a differential backup this often between full ones (default daily)"),
         drillEveryHours: z.number().int().min(0).max(24 * 365).default(168).describe("a restore drill inside the stack, on a replica, this often (default weekly; 0: never)"),
         retentionDays: z.number().int().min(1).max(3650).optional().describe("keep full backups (and what they need) this many days; default 7 in dev, 30 otherwise"),
+        s3: z
+          .object({
+            endpoint: z.string().regex(/^[A-Za-z0-9.-]+$/, "a host name or IP address without scheme or port, such as s3.eu-west-1.amazonaws.com").describe("the S3 service's host name or IP address (HTTPS only)"),
+            port: port.default(443).describe("its HTTPS port"),
+            bucket: z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name: 3 to 63 lower-case letters, digits, dots and dashes").describe("the bucket (it must exist; the stack writes under `path`)"),
+            region: z.string().regex(/^[a-z0-9-]+$/, "a region name such as eu-west-1").default("us-east-1").describe("the bucket's region (most S3-compatible services accept us-east-1)"),
+            path: z.string().regex(/^\/[A-Za-z0-9._/-]*$/, "an absolute path such as /stevie").default("/stevie").describe("where in the bucket the repository lives; one stack per path"),
+            uriStyle: z.enum(["host", "path"]).default("host").describe("host: bucket.endpoint (AWS); path: endpoint/bucket (most self-hosted S3 services)"),
+            caFile: z.string().min(1).optional().describe("a CA certificate (PEM) that signs the service's certificate, for a private S3 service (a path on this host; relative to the stack directory); default: the system's CAs"),
+            retentionDays: z.number().int().min(1).max(3650).optional().describe("keep full backups in S3 this many days; default: as backup.retentionDays"),
+          })
+          .strict()
+          .optional()
+          .describe(
+            "a second, off-host repository on S3-compatible storage (same encryption key). WAL goes to both repositories; scheduled backups too. Credentials: the STEVIE_S3_ACCESS_KEY_ID and STEVIE_S3_SECRET_ACCESS_KEY environment variables at install, kept in secrets/ (0600)",
+          ),
       })
       .strict()
       .prefault({})

@@ -1,13 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { checkTarget, compareFacts, judgeScheduled, parseInfo, type DbFacts } from "./backup.js";
+import { backupFailure, checkTarget, compareFacts, judgeScheduled, parseDf, parseInfo, type DbFacts } from "./backup.js";
 
 const info = JSON.stringify([
   {
     name: "stevie",
     status: { code: 0, message: "ok" },
     backup: [
-      { label: "20261130-152322F", type: "full", timestamp: { start: 1796052200, stop: 1796052229 }, info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } }, archive: { start: "000000010000000000000004", stop: "000000010000000000000004" }, error: false },
-      { label: "20261130-152322F_20261201-010000D", type: "diff", timestamp: { start: 1796090000, stop: 1796090010 }, info: { size: 43_100_000, repository: { delta: 200_000, size: 9_800_000 } }, archive: { start: "000000010000000000000009", stop: "000000010000000000000009" } },
+      { label: "20261130-152322F", type: "full", timestamp: { start: 1796052200, stop: 1796052229 }, info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } }, archive: { start: "000000010000000000000004", stop: "000000010000000000000004" }, database: { id: 1, "repo-key": 1 }, error: false },
+      { label: "20261130-152322F_20261201-010000D", type: "diff", timestamp: { start: 1796090000, stop: 1796090010 }, info: { size: 43_100_000, repository: { delta: 200_000, size: 9_800_000 } }, archive: { start: "000000010000000000000009", stop: "000000010000000000000009" }, database: { id: 1, "repo-key": 1 } },
+      // pgBackRest lists the S3 repository's sets after the local one's: the list is ordered by time over both.
+      { label: "20261130-160000F", type: "full", timestamp: { start: 1796054400, stop: 1796054460 }, info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } }, archive: { start: "000000010000000000000006", stop: "000000010000000000000006" }, database: { id: 1, "repo-key": 2 } },
     ],
   },
 ]);
@@ -15,9 +17,10 @@ const info = JSON.stringify([
 describe("backup list", () => {
   it("reads pgBackRest's info with sizes, WAL range and drill verification", () => {
     const sets = parseInfo(info, { "20261130-152322F": "2026-11-30T16:00:00.000Z" });
-    expect(sets).toHaveLength(2);
+    expect(sets.map((b) => `${b.repo}:${b.label}`)).toEqual(["local:20261130-152322F", "s3:20261130-160000F", "local:20261130-152322F_20261201-010000D"]);
     expect(sets[0]).toEqual({
       label: "20261130-152322F",
+      repo: "local",
       type: "full",
       start: new Date(1796052200 * 1000).toISOString(),
       stop: new Date(1796052229 * 1000).toISOString(),
@@ -28,8 +31,8 @@ describe("backup list", () => {
       error: false,
       verified: "2026-11-30T16:00:00.000Z",
     });
-    expect(sets[1]).toMatchObject({ type: "diff", repoBytes: 200_000, error: false });
-    expect(sets[1]!.verified).toBeUndefined();
+    expect(sets[2]).toMatchObject({ type: "diff", repoBytes: 200_000, error: false });
+    expect(sets[2]!.verified).toBeUndefined();
     expect(parseInfo(JSON.stringify([{ name: "other", backup: [] }]))).toEqual([]);
   });
 });
@@ -130,5 +133,23 @@ describe("scheduled drills", () => {
     expect(judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: null, restored: facts }).failures[0]).toMatch(/facts could not be read/);
     const behind = judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: facts, restored: { ...facts, newest: "2026-11-30T17:59:15Z" } });
     expect(behind).toMatchObject({ pass: true, rpoSeconds: 45 });
+  });
+});
+
+describe("a failed backup, explained", () => {
+  const timeout = "WAL segment 000000010000000000000003 was not archived before the 60000ms timeout";
+  const df = "Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/vda1        263174212 41000000     20480     100% /var/lib/pgbackrest\n";
+
+  it("reads the volume's space from df", () => {
+    expect(parseDf(df)).toEqual({ totalKb: 263174212, freeKb: 20480 });
+    expect(parseDf("df: /var/lib/pgbackrest: No such file or directory")).toBeUndefined();
+  });
+
+  it("calls a nearly full local volume full, whatever pgBackRest's words; otherwise passes them on", () => {
+    expect(backupFailure(timeout, "local", "", parseDf(df)).message).toMatch(/the backup volume is full \(20 MB free of 257006 MB\); pgBackRest said: WAL segment/);
+    expect(backupFailure("unable to write: [28] No space left on device", "local", "").message).toMatch(/volume is full; pgBackRest said/);
+    expect(backupFailure(timeout, "local", "", { freeKb: 50 * 1024 * 1024, totalKb: 100 * 1024 * 1024 })).toEqual({ message: `backup failed: ${timeout}`, hint: expect.stringMatching(/untouched/) });
+    // The S3 repository is not on that volume.
+    expect(backupFailure("HTTP 403 AccessDenied", "s3", " (s3 repository)", parseDf(df)).message).toBe("backup failed (s3 repository): HTTP 403 AccessDenied");
   });
 });

@@ -7,11 +7,13 @@ import { compose } from "./compose-cli.js";
 import { leaderService } from "./cluster.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
+import { REPO_KEY, repoName, s3RunArgs, type RepoName, type S3Config } from "./s3.js";
 import { imageRef } from "./services/common.js";
 import { BACKUP_VOLUME } from "./services/postgres.js";
 
 /**
- * Backups with pgBackRest (repository on the stack's `backups` volume, aes-256-cbc) and restore drills that prove
+ * Backups with pgBackRest (repository on the stack's `backups` volume, aes-256-cbc; optionally a second one on S3,
+ * see s3.ts) and restore drills that prove
  * them: the newest backup (or a point in time) is restored into a throwaway container with no network, and compared
  * with production: migration, row counts, pgvector version, index validity, and the same nearest-neighbour answers.
  */
@@ -19,6 +21,8 @@ export const STANZA = "stevie";
 
 export interface BackupSet {
   label: string;
+  /** The repository holding it: the local volume or S3. */
+  repo: RepoName;
   type: "full" | "diff" | "incr";
   start: string;
   stop: string;
@@ -43,19 +47,21 @@ interface InfoJson {
     timestamp: { start: number; stop: number };
     info: { size: number; repository: { delta: number; size: number } };
     archive: { start?: string; stop?: string };
+    database: { "repo-key": number };
     error?: boolean;
   }[];
 }
 
 const iso = (unix: number) => new Date(unix * 1000).toISOString();
 
-/** pgBackRest's `info --output=json`, as our backup list. Pure. */
+/** pgBackRest's `info --output=json`, as our backup list, oldest first over every repository. Pure. */
 export function parseInfo(json: string, verified: Record<string, string> = {}): BackupSet[] {
   const stanzas = JSON.parse(json) as InfoJson[];
   const s = stanzas.find((x) => x.name === STANZA);
   if (!s) return [];
-  return s.backup.map((b) => ({
+  const sets = s.backup.map((b) => ({
     label: b.label,
+    repo: repoName(b.database["repo-key"]),
     type: b.type,
     start: iso(b.timestamp.start),
     stop: iso(b.timestamp.stop),
@@ -66,6 +72,7 @@ export function parseInfo(json: string, verified: Record<string, string> = {}): 
     error: Boolean(b.error),
     ...(verified[b.label] ? { verified: verified[b.label] } : {}),
   }));
+  return sets.sort((a, b) => a.stop.localeCompare(b.stop) || a.label.localeCompare(b.label));
 }
 
 /** A command in the Patroni leader's container, as postgres. */
@@ -98,6 +105,8 @@ export interface DrillRecord {
   failures: string[];
   /** Run by the stack itself (on a replica, on a schedule) rather than by `stevie-stack drill`. */
   scheduled?: boolean;
+  /** Restored from S3 alone (absent: the local repository). */
+  repo?: RepoName;
 }
 
 export async function readDrills(paths: StackPaths): Promise<DrillRecord[]> {
@@ -147,16 +156,17 @@ export async function allDrills(paths: StackPaths, project: string): Promise<Dri
 }
 
 /**
- * The repository's backup sets. Asked on the leader; with `version` and no leader (the cluster is down: the case a
- * restore is for), asked in a one-off container that mounts the repository read-only.
+ * The backup sets of every repository. Asked on the leader; with `version` and no leader (the cluster is down: the
+ * case a restore is for), asked in a one-off container that mounts the local repository read-only (and reaches the
+ * S3 one when `s3` is given).
  */
-export async function listBackups(paths: StackPaths, project: string, version?: string): Promise<BackupSet[]> {
+export async function listBackups(paths: StackPaths, project: string, version?: string, s3?: S3Config): Promise<BackupSet[]> {
   const info = ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "--log-level-stderr=warn", "info"];
   const leader = version ? await leaderService(paths, project).catch(() => undefined) : "ask";
   const r = leader
     ? await inLeader(paths, project, info, { timeoutMs: 60_000 })
     : await run("docker", [
-        "run", "--rm", "--network", "none", "--tmpfs", "/tmp",
+        "run", "--rm", ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]), "--tmpfs", "/tmp",
         "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`,
         "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
         "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher", "--entrypoint", "sh", imageRef("postgres", version!),
@@ -181,33 +191,79 @@ async function leaderAfterFailure(paths: StackPaths, project: string, leaderAtSt
   }
 }
 
-/** A backup now, on the leader. The stanza is created first if this cluster predates it (idempotent). */
-export async function backupNow(paths: StackPaths, project: string, type: "full" | "diff" | "incr", onLine?: (l: string) => void): Promise<{ set?: BackupSet; seconds: number }> {
+/** Free and total space of the local repository's volume, as the members see it. */
+export const REPO_SPACE_COMMAND = ["df", "-Pk", "/var/lib/pgbackrest"];
+export interface RepoSpace {
+  freeKb: number;
+  totalKb: number;
+}
+
+/** The last line of `df -Pk`. Pure. */
+export function parseDf(out: string): RepoSpace | undefined {
+  const f = out.trim().split("\n").at(-1)?.trim().split(/\s+/) ?? [];
+  const [totalKb, freeKb] = [Number(f[1]), Number(f[3])];
+  return Number.isFinite(totalKb) && Number.isFinite(freeKb) && totalKb > 0 ? { freeKb, totalKb } : undefined;
+}
+
+/**
+ * Why a backup failed, in words an operator can act on. A full volume rarely shows as ENOSPC in the backup's own
+ * error: WAL archiving fails first, and the backup then times out waiting for a segment. So the volume's free
+ * space is the judge (under 64 MB or 1 % left), with pgBackRest's own words kept. Pure.
+ */
+export function backupFailure(why: string, repo: RepoName, where: string, space?: RepoSpace): { message: string; hint: string } {
+  const full = repo === "local" && (/no space left|ENOSPC/i.test(why) || (space !== undefined && (space.freeKb < 64 * 1024 || space.freeKb < space.totalKb / 100)));
+  if (full) {
+    const left = space ? ` (${(space.freeKb / 1024).toFixed(0)} MB free of ${(space.totalKb / 1024).toFixed(0)} MB)` : "";
+    return { message: `backup failed${where}: the backup volume is full${left}; pgBackRest said: ${why}`, hint: "free space on the volume or lower backup.retentionDays; existing backups are untouched, and WAL archiving resumes once there is room" };
+  }
+  return { message: `backup failed${where}: ${why}`, hint: "existing backups are untouched; fix the cause and run `stevie-stack backup` again" };
+}
+
+/**
+ * A backup now, on the leader, into each of `repos` in turn (local first). The stanza is created first if this
+ * cluster predates it (idempotent, and for every repository). `set` is the local one when there is one.
+ */
+export async function backupNow(paths: StackPaths, project: string, type: "full" | "diff" | "incr", onLine?: (l: string) => void, repos: RepoName[] = ["local"]): Promise<{ set?: BackupSet; sets: BackupSet[]; seconds: number }> {
   const started = Date.now();
   const leaderAtStart = await leaderService(paths, project).catch(() => undefined);
   const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 });
-  if (stanza.exitCode !== 0) throw new UserError(`the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`, "check `stevie-stack status` and the space left on the backup volume");
-  // The in-stack scheduler may be running one already: wait for it (up to 30 minutes) rather than fail.
-  let r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--type=${type}`, "--log-level-console=detail", "backup"], { onLine });
-  for (let waited = 0; r.exitCode !== 0 && /unable to acquire lock/i.test(`${r.stdout}\n${r.stderr}`) && waited < 30 * 60; waited += 10) {
-    onLine?.("another backup is running; waiting for it to finish");
-    await new Promise((res) => setTimeout(res, 10_000));
-    r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--type=${type}`, "--log-level-console=detail", "backup"], { onLine });
-  }
-  if (r.exitCode !== 0) {
-    const why = lastError(`${r.stdout}\n${r.stderr}`) || `pgBackRest exited with ${r.exitCode}`;
-    const full = /space|ENOSPC/i.test(why);
-    const leaderNow = leaderAtStart && !full ? await leaderAfterFailure(paths, project, leaderAtStart) : leaderAtStart;
-    if (leaderNow !== leaderAtStart) {
-      throw new UserError(`backup failed: the database leader changed while it ran (${leaderAtStart} -> ${leaderNow ?? "none yet"}, a failover)`, `existing backups are untouched; run \`stevie-stack backup\` again${leaderNow ? ` (${leaderNow} leads now)` : " once a leader is elected"}`);
+  if (stanza.exitCode !== 0) throw new UserError(`the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`, "check `stevie-stack status`, the space left on the backup volume and, with backup.s3, that the S3 service answers");
+  // The sets before, read once (without the drill records listBackups adds): what is new afterwards was made here.
+  const setsNow = async () => {
+    const r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "info"], { timeoutMs: 60_000 });
+    return r.exitCode === 0 ? parseInfo(r.stdout) : [];
+  };
+  const before = new Set((await setsNow()).map((b) => b.label));
+  const done: RepoName[] = [];
+  for (const repo of repos) {
+    const args = ["pgbackrest", `--stanza=${STANZA}`, `--repo=${REPO_KEY[repo]}`, `--type=${type}`, "--log-level-console=detail", "backup"];
+    if (repos.length > 1) onLine?.(`repository ${repo}`);
+    // The in-stack scheduler may be running one already: wait for it (up to 30 minutes) rather than fail.
+    let r = await inLeader(paths, project, args, { onLine });
+    for (let waited = 0; r.exitCode !== 0 && /unable to acquire lock/i.test(`${r.stdout}\n${r.stderr}`) && waited < 30 * 60; waited += 10) {
+      onLine?.("another backup is running; waiting for it to finish");
+      await new Promise((res) => setTimeout(res, 10_000));
+      r = await inLeader(paths, project, args, { onLine });
     }
-    const hint = full ? "the backup volume is full: free space or lower backup.retentionDays; existing backups are untouched" : "existing backups are untouched; fix the cause and run `stevie-stack backup` again";
-    throw new UserError(`backup failed: ${why}`, hint);
+    if (r.exitCode !== 0) {
+      const why = lastError(`${r.stdout}\n${r.stderr}`) || `pgBackRest exited with ${r.exitCode}`;
+      const space = repo === "local" ? await inLeader(paths, project, REPO_SPACE_COMMAND, { timeoutMs: 30_000 }).then((d) => parseDf(d.stdout), () => undefined) : undefined;
+      const where = repos.length > 1 || repo === "s3" ? ` (${repo} repository${done.length ? `; the ${done.join(" and ")} one succeeded` : ""})` : "";
+      const failure = backupFailure(why, repo, where, space);
+      const full = failure.message.includes("volume is full");
+      const leaderNow = leaderAtStart && !full ? await leaderAfterFailure(paths, project, leaderAtStart) : leaderAtStart;
+      if (leaderNow !== leaderAtStart) {
+        throw new UserError(`backup failed: the database leader changed while it ran (${leaderAtStart} -> ${leaderNow ?? "none yet"}, a failover)`, `existing backups are untouched; run \`stevie-stack backup\` again${leaderNow ? ` (${leaderNow} leads now)` : " once a leader is elected"}`);
+      }
+      throw new UserError(failure.message, failure.hint);
+    }
+    done.push(repo);
   }
-  const sets = await listBackups(paths, project);
+  const all = await setsNow();
+  const sets = repos.flatMap((repo) => all.filter((b) => b.repo === repo && !before.has(b.label)).slice(-1));
   // Prometheus sees the new backup now rather than at the scheduler's next minute; a failure here changes nothing.
   await inLeader(paths, project, ["stevie-backup-metrics"], { timeoutMs: 60_000 }).catch(() => undefined);
-  return { set: sets.at(-1), seconds: (Date.now() - started) / 1000 };
+  return { set: sets.find((b) => b.repo === "local") ?? sets[0], sets, seconds: (Date.now() - started) / 1000 };
 }
 
 /** What a drill compares between production and the restored copy. */
@@ -264,6 +320,8 @@ export function compareFacts(source: DbFacts, restored: DbFacts, pointInTime: bo
 export interface DrillOptions {
   set?: string;
   time?: string;
+  /** Restore from the S3 repository alone (the local volume is not mounted). */
+  s3?: S3Config;
   /** Keep the restored container (for inspection); its name is in the result. */
   keep?: boolean;
   version: string;
@@ -307,6 +365,8 @@ export function checkTarget(sets: BackupSet[], t: RestoreTarget, now = Date.now(
 export interface CopySpec extends RestoreTarget {
   container: string;
   version: string;
+  /** Restore from this S3 repository alone instead of the local volume. */
+  s3?: S3Config;
   /** `-v` mounts besides the repository and the key, e.g. a member's data volume for a restore. */
   mounts?: string[];
   env?: Record<string, string>;
@@ -317,10 +377,12 @@ export interface CopySpec extends RestoreTarget {
  * recovery has finished and it answers queries. Returns why it failed (empty: the copy is up).
  */
 export async function startRestoredCopy(project: string, paths: StackPaths, spec: CopySpec): Promise<string[]> {
+  // From S3: on the egress network (it must reach the service), with no local repository in view.
+  const repository = spec.s3 ? [...s3RunArgs(paths, project, spec.s3, true), "-e", `DRILL_REPO=${REPO_KEY.s3}`] : ["--network", "none", "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`];
   const args = [
-    "run", "-d", "--name", spec.container, "--network", "none",
+    "run", "-d", "--name", spec.container,
     "--label", `io.stevie-stack.project=${project}`, "--label", "io.stevie-stack.service=restored-copy",
-    "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`,
+    ...repository,
     "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
     ...(spec.mounts ?? []).flatMap((m) => ["-v", m]),
     "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
@@ -368,18 +430,19 @@ export async function copyFacts(container: string): Promise<{ facts?: DbFacts; f
 
 export async function drill(paths: StackPaths, project: string, opts: DrillOptions): Promise<DrillResult> {
   const log = opts.log ?? (() => undefined);
-  const sets = await listBackups(paths, project);
+  const repo: RepoName = opts.s3 ? "s3" : "local";
+  const sets = (await listBackups(paths, project)).filter((b) => b.repo === repo);
   checkTarget(sets, opts);
   const started = Date.now();
   const source = await productionFacts(paths, project);
 
   const container = `${project}-drill-${Date.now()}`;
   const set = opts.set ?? (opts.time ? undefined : sets.at(-1)!.label);
-  log(`restoring ${opts.time ? `to ${opts.time}` : `backup ${set} and the archived WAL after it`} into ${container} (no network)`);
+  log(`restoring ${opts.time ? `to ${opts.time}` : `backup ${set} and the archived WAL after it`} from the ${repo} repository into ${container} (${opts.s3 ? "on the egress network, no local repository" : "no network"})`);
   const failures: string[] = [];
   let restored: DbFacts | undefined;
   try {
-    failures.push(...(await startRestoredCopy(project, paths, { container, version: opts.version, set, time: opts.time, ...(source.timeline ? { timeline: source.timeline } : {}) })));
+    failures.push(...(await startRestoredCopy(project, paths, { container, version: opts.version, set, time: opts.time, ...(opts.s3 ? { s3: opts.s3 } : {}), ...(source.timeline ? { timeline: source.timeline } : {}) })));
     if (!failures.length) {
       const q = await copyFacts(container);
       if (q.failure) failures.push(q.failure);
@@ -396,7 +459,7 @@ export async function drill(paths: StackPaths, project: string, opts: DrillOptio
   // drill began (everything committed before it was recovered; later commits were not yet in the repository).
   const missing = restored?.newest !== source.newest;
   const rpoSeconds = opts.time || !restored ? undefined : !missing ? 0 : source.archivedAt ? Math.max(0, (started - Date.parse(source.archivedAt)) / 1000) : undefined;
-  const record: DrillRecord = { at: new Date().toISOString(), ...(set ? { set } : {}), ...(opts.time ? { target: opts.time } : {}), pass: failures.length === 0, rtoSeconds, ...(rpoSeconds !== undefined ? { rpoSeconds } : {}), failures };
+  const record: DrillRecord = { at: new Date().toISOString(), ...(set ? { set } : {}), ...(opts.s3 ? { repo } : {}), ...(opts.time ? { target: opts.time } : {}), pass: failures.length === 0, rtoSeconds, ...(rpoSeconds !== undefined ? { rpoSeconds } : {}), failures };
   const history = await readDrills(paths);
   await writeAtomic(drillLog(paths), `${JSON.stringify([...history, record].slice(-100), null, 2)}\n`);
   return { ...record, ...(opts.keep ? { container } : {}), source, ...(restored ? { restored } : {}) };

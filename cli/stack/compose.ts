@@ -7,17 +7,19 @@ import { grafanaService, logServices, monitoringServices } from "./services/moni
 import { nginxService } from "./services/nginx.js";
 import { BACKUP_VOLUME, etcdService, haproxyService, patroniService, POSTGRES_SECRETS } from "./services/postgres.js";
 import { redisNodeService, sentinelService } from "./services/redis.js";
+import { EGRESS_NETWORK, S3_CA_FILE, S3_SECRETS } from "./s3.js";
 import { ETCD_MEMBERS } from "./topology.js";
 
 /**
  * The whole stack as one typed object. Networks: `edge` joins nginx and the API; `data` (internal: no route
  * out, nothing published; a fixed /24) joins the API with HAProxy, the Postgres members, Redis and the Sentinels;
  * `consensus` (internal) joins the Postgres members with etcd and nothing else. Prometheus and the exporters are on
- * `data` (see services/monitoring.ts).
+ * `data` (see services/monitoring.ts). `egress` exists only with an S3 backup repository: the members' way out to it.
  */
 export function buildCompose(ctx: StackContext): ComposeFile {
   const project = { [PROJECT_LABEL]: ctx.config.projectName };
   const topo = ctx.topology;
+  const s3 = ctx.config.backup.s3;
   const services: Record<string, ComposeService> = {
     nginx: nginxService(ctx),
     migrate: migrateService(ctx),
@@ -42,6 +44,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       edge: { labels: project },
       data: { internal: true, labels: project, ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] } },
       consensus: { internal: true, labels: project },
+      ...(s3 ? { [EGRESS_NETWORK]: { labels: project } } : {}),
     },
     volumes: { ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])), [BACKUP_VOLUME]: { labels: project } },
     secrets: {
@@ -50,6 +53,8 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       postgres_tls_cert: { file: "./tls/postgres.crt" },
       postgres_tls_key: { file: "./tls/postgres.key" },
       stack_ca: { file: "./tls/ca.crt" },
+      ...(s3 ? Object.fromEntries(S3_SECRETS.map((x) => [x, { file: `./secrets/${x}` }])) : {}),
+      ...(s3?.caFile ? { s3_ca: { file: `./tls/${S3_CA_FILE}` } } : {}),
     },
   };
 }

@@ -13,7 +13,7 @@ import { alertRules, grafanaFiles, MONITORING_DIR, renderAlloyConfig, renderLoki
 import { ETCD_MEMBERS, topology } from "./topology.js";
 
 /** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */
-export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing: Sizing, version: string, configText: string, dataSubnet: string, images?: Partial<Record<string, string>>): GeneratedFile[] {
+export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing: Sizing, version: string, configText: string, dataSubnet: string, images?: Partial<Record<string, string>>, s3AccessHash?: string): GeneratedFile[] {
   const topo = topology(config, sizing, dataSubnet);
   const nginxConf = renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, ocspStapling: config.tls.mode === "files" });
   const haproxyConf = renderHaproxyConf(topo);
@@ -49,6 +49,8 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
       grafana: hashOf((p) => p.includes("/grafana/")),
       loki: hashOf((p) => p.endsWith("loki.yml")),
       alloy: hashOf((p) => p.endsWith("config.alloy")),
+      // The S3 credentials and CA (a hash from ensureS3Access; the values stay in secrets/ and tls/).
+      ...(s3AccessHash ? { s3: s3AccessHash } : {}),
     },
   };
   const env = [

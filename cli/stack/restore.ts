@@ -1,3 +1,4 @@
+import { s3RunArgs, type S3Config } from "./s3.js";
 import { syncDbRoles } from "./credentials.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
@@ -165,7 +166,7 @@ async function flushArchive(paths: StackPaths, project: string, leader: string):
  * archive's timelines stay contiguous and a later promotion (Patroni's, or a failover's) picks one never used before.
  * An abandoned copy archives nothing.
  */
-async function finishCopy(paths: StackPaths, project: string, version: string, container: string, member: string, dir: string): Promise<void> {
+async function finishCopy(paths: StackPaths, project: string, version: string, container: string, member: string, dir: string, s3?: S3Config): Promise<void> {
   // Recovery settings must not follow the data into the cluster (a replica would stop at the target).
   const reset = await psqlIn(container, "ALTER SYSTEM RESET ALL; CHECKPOINT;");
   if (reset.code !== 0) throw new UserError(`could not prepare the restored copy: ${lastError(reset.out)}`);
@@ -173,8 +174,9 @@ async function finishCopy(paths: StackPaths, project: string, version: string, c
   await run("docker", ["stop", "-t", "300", container], { reject: false, timeoutMs: 330_000 });
   const exit = await run("docker", ["inspect", "-f", "{{.State.ExitCode}}", container], { reject: false });
   if (exit.stdout.trim() !== "0") throw new UserError(`the restored copy did not shut down cleanly (exit ${exit.stdout.trim()}); production is untouched`);
+  // Into every repository: a later recovery from S3 must be able to follow the new timeline too.
   const push = await run("docker", [
-    "run", "--rm", "--network", "none", "--tmpfs", "/tmp",
+    "run", "--rm", ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]), "--tmpfs", "/tmp",
     "-v", `${project}_${member}-data:${MOUNT}`, "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest`,
     "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
     "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher", "-e", `PGDATA=${MOUNT}/${dir}`,
@@ -192,6 +194,10 @@ export type TakeBackup = (type: "full" | "incr") => Promise<string | undefined>;
 export interface RestoreOptions extends RestoreTarget {
   latest?: boolean;
   version: string;
+  /** The stack's S3 repository (backup.s3), if it has one. */
+  s3?: S3Config;
+  /** Restore from it rather than from the local volume. */
+  fromS3?: boolean;
   members: string[];
   backup: TakeBackup;
   log?: (line: string) => void;
@@ -209,7 +215,9 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
     throw new UserError(`the restore of ${pending.at} was interrupted while switching`, "run `stevie-stack restore rollback`: it brings the cluster from before back");
   }
   checkTargetCount(opts);
-  const sets = await listBackups(paths, project, opts.version);
+  if (opts.fromS3 && !opts.s3) throw new UserError("--repo s3: this stack has no S3 repository", "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install");
+  const fromS3 = opts.fromS3 ? opts.s3 : undefined;
+  const sets = (await listBackups(paths, project, opts.version, opts.s3)).filter((b) => b.repo === (fromS3 ? "s3" : "local"));
   checkTarget(sets, opts);
   const members = opts.members;
   const first = members[0]!;
@@ -240,11 +248,11 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   const state: RestoreState = { stamp, at: new Date().toISOString(), target: { ...(opts.latest ? { latest: true } : {}), ...(opts.set ? { set: opts.set } : {}), ...(opts.time ? { time: opts.time } : {}) }, members, phase: "preparing" };
   await writeAtomic(statePath(paths), `${JSON.stringify(state, null, 2)}\n`);
   const container = `${project}-restore-${stamp}`;
-  log(`restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} into ${first}:${dir} (no network${timeline ? `, timeline ${timeline}` : ""})`);
+  log(`restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} from the ${fromS3 ? "S3" : "local"} repository into ${first}:${dir} (${fromS3 ? "on the egress network, no local repository" : "no network"}${timeline ? `, timeline ${timeline}` : ""})`);
   let restored: DbFacts | undefined;
   try {
     const failures = await startRestoredCopy(project, paths, {
-      container, version: opts.version,
+      container, version: opts.version, ...(fromS3 ? { s3: fromS3 } : {}),
       set: opts.set, time: opts.time, immediate: Boolean(opts.set), ...(timeline && !opts.set ? { timeline } : {}),
       mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${dir}` },
     });
@@ -258,7 +266,7 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
       }
     }
     if (failures.length) throw new UserError(`the restored copy failed its checks; production is untouched:\n  ${failures.join("\n  ")}`);
-    await finishCopy(paths, project, opts.version, container, first, dir);
+    await finishCopy(paths, project, opts.version, container, first, dir, opts.s3);
   } catch (err) {
     await run("docker", ["rm", "-f", "-v", container], { reject: false });
     await onVolume(project, first, opts.version, `rm -rf /data/${dir}`).catch(() => undefined);

@@ -1,4 +1,4 @@
-import { readFile, rm, writeFile } from "node:fs/promises";
+import { readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
@@ -17,9 +17,11 @@ import { probeTable } from "../setup/data.js";
  * Backups and restore drills on the installed stack: pgBackRest backups, a point-in-time restore that holds exactly
  * the rows committed before the target, a drill of the newest backup that passes, and a tampered backup that fails;
  * then `restore` switches the stack itself to a point in time, `restore rollback` back, and `restore confirm` after
- * restoring the newest state deletes the data kept aside.
+ * restoring the newest state deletes the data kept aside. The stack also has an S3 repository (test/setup/s3.ts):
+ * backups and WAL land there too, encrypted, and a drill and a restore read from it alone.
  */
 const stack = inject("stack");
+const s3 = inject("s3");
 const paths = stackPaths(stack.dir);
 const report = (line: string) => process.stderr.write(`[backup] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -67,7 +69,9 @@ describe.sequential("backups and restore drills", () => {
     const list = await cli(["backup", "list", "--json"]);
     expect(list.code, list.stderr).toBe(0);
     const sets = list.json() as BackupSet[];
-    fullSet = sets.at(-1)!;
+    fullSet = sets.filter((s) => s.repo === "local").at(-1)!;
+    // The same backup went to the S3 repository as well, as its own set.
+    expect(sets.filter((s) => s.repo === "s3").at(-1)).toMatchObject({ type: "full", error: false });
     expect(fullSet).toMatchObject({ type: "full", error: false });
     expect(fullSet.label).toMatch(/^\d{8}-\d{6}F$/);
     expect(fullSet.walStart).toMatch(/^[0-9A-F]{24}$/);
@@ -135,6 +139,30 @@ describe.sequential("backups and restore drills", () => {
     expect(sets.find((s) => s.label === r.set)?.verified).toBeTruthy();
   });
 
+  it("keeps an encrypted copy in S3, and a drill from S3 alone passes", { timeout: 600_000 }, async () => {
+    const sets = (await cli(["backup", "list", "--json"])).json() as BackupSet[];
+    const inS3 = sets.filter((s) => s.repo === "s3");
+    // The scheduler's first full backup and the two above, each in both repositories.
+    expect(inS3.map((s) => s.type), JSON.stringify(sets)).toEqual(expect.arrayContaining(["full", "incr"]));
+    // In the bucket, under backup.s3.path: the backup sets and the archived WAL, every file encrypted (OpenSSL's header).
+    const objects = (await readdir(join(s3.dataDir, s3.bucket), { recursive: true })).filter((f) => f.endsWith("._S3rver_object"));
+    const data = objects.filter((f) => f.startsWith("stevie/backup/stevie/") && f.includes("/pg_data/"));
+    const wal = objects.filter((f) => f.startsWith("stevie/archive/stevie/") && /\/[0-9A-F]{24}-/.test(f));
+    expect(data.length).toBeGreaterThan(100);
+    expect(wal.length).toBeGreaterThan(0);
+    for (const f of [...data, ...wal]) expect((await readFile(join(s3.dataDir, s3.bucket, f))).subarray(0, 8).toString(), f).toBe("Salted__");
+
+    // The drill container has no local repository: the set and the 100 rows written after it come from S3 alone.
+    await archiveNow();
+    const d = await cli(["drill", "--repo", "s3", "--json"]);
+    expect(d.code, d.stderr).toBe(0);
+    const r = d.json() as DrillResult;
+    expect(r.pass, JSON.stringify(r.failures)).toBe(true);
+    expect(r).toMatchObject({ repo: "s3", set: inS3.at(-1)!.label });
+    expect(r.restored?.counts.backup_probe).toBe(150);
+    report(`S3 repository: ${inS3.length} sets, ${data.length} data files and ${wal.length} WAL segments in the bucket, all encrypted; drill from S3 alone: PASS, RTO ${r.rtoSeconds.toFixed(1)} s, RPO ${r.rpoSeconds?.toFixed(1)} s`);
+  });
+
   it("runs the stack's own drill on a replica and judges it like the CLI's", { timeout: 600_000 }, async () => {
     const leader = (await leaderService(paths, stack.project))!;
     const replica = leader === "postgres-1" ? "postgres-2" : "postgres-1";
@@ -156,7 +184,7 @@ describe.sequential("backups and restore drills", () => {
   });
 
   it("fails the drill of a tampered backup with a clear reason, and refuses a time outside the backups", { timeout: 600_000 }, async () => {
-    const b = await cli(["backup", "--type", "full", "--json"]);
+    const b = await cli(["backup", "--type", "full", "--repo", "local", "--json"]);
     expect(b.code, b.stderr).toBe(0);
     const label = ((b.json() as { set: BackupSet }).set).label;
     // Flip bytes in the middle of the largest file of that backup set, in the repository volume.
@@ -171,7 +199,7 @@ describe.sequential("backups and restore drills", () => {
     report(`tampered backup ${label}: drill FAIL, "${r.failures[0]}"`);
     // Remove the damaged set so the newest good backup is the latest again.
     const leader = (await leaderService(paths, stack.project))!;
-    const expire = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "pgbackrest", "--stanza=stevie", `--set=${label}`, "expire"], { reject: false });
+    const expire = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "pgbackrest", "--stanza=stevie", "--repo=1", `--set=${label}`, "expire"], { reject: false });
     expect(expire.exitCode, expire.stderr).toBe(0);
 
     const early = await cli(["drill", "--time", "2001-01-01T00:00:00Z"]);
@@ -232,9 +260,12 @@ describe.sequential("backups and restore drills", () => {
     expect(await probe()).toBe("170|170");
     report("restore rollback: the stack holds the 170 rows it had before the restore again");
 
-    const latest = await cli(["restore", "--latest", "--yes", "--json"]);
+    // The newest state again, this time read from the S3 repository alone: what a lost backup volume leaves.
+    const latest = await cli(["restore", "--latest", "--repo", "s3", "--yes", "--json"]);
     expect(latest.code, latest.stderr).toBe(0);
+    expect(latest.stderr).toMatch(/from the S3 repository/);
     expect(await probe()).toBe("170|170");
+    report(`restore --latest --repo s3: the stack holds its 170 rows, read from S3; database unavailable ${(latest.json() as RestoreResult).downtimeSeconds.toFixed(1)} s`);
     const stamp = (latest.json() as RestoreResult).stamp;
     expect(await memberDirs("postgres-1")).toEqual(["pgdata", `pre-restore-${stamp}`]);
     const ok = await cli(["restore", "confirm", "--yes"]);

@@ -91,7 +91,10 @@ describe("edge (nginx) against real clients", () => {
   it("keeps the database and cache unreachable from outside the internal data network", async () => {
     const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     const ip = async (service: string) => Object.values(await docker.containerAddresses(all.find((c) => c.service === service)!.id))[0]!;
-    const targets = [`${await ip("postgres-1")}:5432`, `${await ip("haproxy")}:5432`, `${await ip("redis-1")}:6379`, `${await ip("sentinel-1")}:26379`, `${await ip("etcd-1")}:2379`];
+    // Every address of a member, its egress one (the way out to the S3 backup repository) included.
+    const member = Object.values(await docker.containerAddresses(all.find((c) => c.service === "postgres-1")!.id)).map((a) => `${a}:5432`);
+    expect(member.length).toBeGreaterThanOrEqual(3);
+    const targets = [...member, `${await ip("haproxy")}:5432`, `${await ip("redis-1")}:6379`, `${await ip("sentinel-1")}:26379`, `${await ip("etcd-1")}:2379`];
     // From the edge network (where nginx lives) and from Docker's default bridge: no route to any of them.
     for (const network of [edgeNetwork, "bridge"]) {
       const out = await fromContainer(network, `for t in ${targets.join(" ")}; do curl -s --connect-timeout 3 -o /dev/null telnet://$t </dev/null; echo "$t exit=$?"; done`);

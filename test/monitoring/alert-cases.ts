@@ -205,10 +205,10 @@ export const ALERT_CASES: AlertCase[] = [
   {
     alert: "BackupTooOld",
     at: "1m",
-    // time() is 60 at 1m; the limit is 26 h = 93600 s.
-    fires: [s('stevie_backup_last_success_timestamp_seconds{job="node", type="diff"}', "-93541x4")],
-    expect: [{ severity: "warning" }],
-    silent: [s('stevie_backup_last_success_timestamp_seconds{job="node", type="diff"}', "-93539x4")],
+    // time() is 60 at 1m; the limit is 26 h = 93600 s. Judged per repository: a stale S3 copy fires beside a fresh local one.
+    fires: [s('stevie_backup_last_success_timestamp_seconds{job="node", repo="local", type="diff"}', "0x4"), s('stevie_backup_last_success_timestamp_seconds{job="node", repo="s3", type="diff"}', "-93541x4")],
+    expect: [{ severity: "warning", repo: "s3" }],
+    silent: [s('stevie_backup_last_success_timestamp_seconds{job="node", repo="local", type="diff"}', "0x4"), s('stevie_backup_last_success_timestamp_seconds{job="node", repo="s3", type="diff"}', "-93539x4")],
   },
   {
     alert: "NoBackup",

@@ -11,6 +11,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import { removeProjectResources } from "../../cli/commands/uninstall.js";
 import { cliBin, runCli } from "./cli.js";
 import { freePort } from "./ports.js";
+import { startTestS3, type TestS3 } from "./s3.js";
 import { prepareServicesData, startTestServices, stopTestServices, type TestServices } from "./services.js";
 import { packageVersion } from "../../cli/package-root.js";
 
@@ -30,6 +31,7 @@ declare module "vitest" {
   export interface ProvidedContext {
     stack: TestStack;
     services: TestServices;
+    s3: TestS3;
   }
 }
 
@@ -93,13 +95,18 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const name = `${TEST_PROJECT_PREFIX}-${process.pid}`;
   const httpPort = await freePort();
   const httpsPort = await freePort();
-  const cfg = await writeTestConfig(dir, name, httpPort, httpsPort);
-  log(`installing ${name} into ${dir} (https port ${httpsPort})`);
-  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", dir], { timeoutMs: 20 * 60_000, echo: Boolean(process.env.STEVIE_TEST_VERBOSE) });
+  // The stack's second backup repository, on an S3-compatible service of the test's own.
+  const { s3, stop: stopS3 } = await startTestS3(base);
+  const s3Yaml = `backup:\n  s3:\n    endpoint: "${s3.endpoint}"\n    port: ${s3.port}\n    bucket: ${s3.bucket}\n    uriStyle: path\n    caFile: ${s3.caFile}\n`;
+  const cfg = await writeTestConfig(dir, name, httpPort, httpsPort, s3Yaml);
+  log(`installing ${name} into ${dir} (https port ${httpsPort}; S3 repository at ${s3.endpoint}:${s3.port})`);
+  const s3Env = { STEVIE_S3_ACCESS_KEY_ID: s3.accessKeyId, STEVIE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey };
+  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", dir], { env: s3Env, timeoutMs: 20 * 60_000, echo: Boolean(process.env.STEVIE_TEST_VERBOSE) });
   if (r.code !== 0) {
     process.stderr.write(`${r.stdout}\n${r.stderr}\n`);
     await diagnostics(name, dir);
     await removeProjectResources(name, true).catch(() => undefined);
+    await stopS3();
     throw new Error(`stevie-stack install failed with exit code ${r.code}`);
   }
   const installSeconds = ((Date.now() - started) / 1000).toFixed(1);
@@ -115,6 +122,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   const stack: TestStack = { dir, project: name, httpPort, httpsPort, caFile: join(dir, "tls", "ca.crt"), baseUrl: `https://127.0.0.1:${httpsPort}` };
   project.provide("stack", stack);
+  project.provide("s3", s3);
 
   return async () => {
     if (process.env.STEVIE_TEST_FAILED) await diagnostics(name, dir);
@@ -124,5 +132,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await removeProjectResources(name, true).catch(() => undefined);
     await stopTestServices(svcProject);
+    await stopS3();
   };
 }

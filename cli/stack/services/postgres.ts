@@ -1,11 +1,12 @@
 import type { ComposeService } from "../compose-types.js";
 import { ETCD_MEMBERS, PATRONI_SCOPE, type Topology } from "../topology.js";
+import { EGRESS_NETWORK, S3_SECRETS, s3Environment } from "../s3.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
 
 /** Secrets a Patroni member reads: the application's password (created at bootstrap), its own three. */
 export const POSTGRES_SECRETS = ["postgres_password", "postgres_monitor_password", "postgres_superuser_password", "postgres_replication_password", "patroni_api_password", "pgbackrest_cipher"];
 
-/** The pgBackRest repository: one volume shared by the members (only the leader writes to it). */
+/** The pgBackRest repository: one volume shared by the members (only the leader writes to it). S3: see ../s3.ts. */
 export const BACKUP_VOLUME = "backups";
 
 export function backupRetentionDays(ctx: StackContext): number {
@@ -16,8 +17,12 @@ export function backupRetentionDays(ctx: StackContext): number {
 export function patroniService(ctx: StackContext, name: string): ComposeService {
   const pg = ctx.sizing.postgres;
   const topo = ctx.topology;
+  const s3 = ctx.config.backup.s3;
+  const base = baseService(ctx, name, "postgres", pg, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8008/health"], { interval: "10s", start_period: "180s" }));
   return {
-    ...baseService(ctx, name, "postgres", pg, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8008/health"], { interval: "10s", start_period: "180s" })),
+    ...base,
+    // New S3 credentials or CA reach pgBackRest's config only when the member starts again.
+    ...(s3 ? { labels: { ...base.labels, ...fileHashLabel(ctx, "s3") } } : {}),
     command: ["patroni"],
     hostname: name,
     environment: {
@@ -39,10 +44,12 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       BACKUP_FULL_EVERY_HOURS: String(ctx.config.backup.fullEveryHours),
       BACKUP_DIFF_EVERY_HOURS: String(ctx.config.backup.diffEveryHours),
       BACKUP_DRILL_EVERY_HOURS: String(ctx.config.backup.drillEveryHours),
+      ...(s3 ? s3Environment(s3, backupRetentionDays(ctx)) : {}),
     },
     volumes: [`${name}-data:/var/lib/postgresql/data`, `${BACKUP_VOLUME}:/var/lib/pgbackrest`],
-    networks: ["data", "consensus"],
-    secrets: [...POSTGRES_SECRETS, "postgres_tls_cert", "postgres_tls_key"],
+    // With backup.s3 the members (and nothing else) get a route out, to reach the S3 service.
+    networks: ["data", "consensus", ...(s3 ? [EGRESS_NETWORK] : [])],
+    secrets: [...POSTGRES_SECRETS, "postgres_tls_cert", "postgres_tls_key", ...(s3 ? [...S3_SECRETS, ...(s3.caFile ? ["s3_ca"] : [])] : [])],
     depends_on: Object.fromEntries(ETCD_MEMBERS.map((m) => [m, { condition: "service_started" as const }])),
     init: true,
     shm_size: "256m",

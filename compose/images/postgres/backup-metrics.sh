@@ -17,21 +17,24 @@ def metric(name, kind, help, samples):
     for labels, value in samples:
         lab = ",".join(f"{k}=\"{v}\"" for k, v in labels.items())
         out.append(f"{name}{{{lab}}} {value}" if lab else f"{name} {value}")
+NAMES = {1: "local", 2: "s3"}
 try:
     data = json.loads(sys.stdin.read())
     backups = data[0].get("backup", []) if data else []
-    ok = 1
+    repos = {r["key"]: r["status"]["code"] == 0 for r in (data[0].get("repo", []) if data else [])} or {1: False}
 except Exception:
-    backups, ok = [], 0
-metric("stevie_backup_repository_ok", "gauge", "1 when pgBackRest could read the repository", [({}, ok)])
+    backups, repos = [], {1: False}
+# One series per repository (local: the volume; s3: backup.s3), so a stale or unreadable S3 copy alerts on its own.
+metric("stevie_backup_repository_ok", "gauge", "1 when pgBackRest could read the repository", [({"repo": NAMES.get(k, str(k))}, int(ok)) for k, ok in sorted(repos.items())])
 newest = {}
 for b in backups:
-    newest[b["type"]] = max(newest.get(b["type"], 0), b["timestamp"]["stop"])
-metric("stevie_backup_last_success_timestamp_seconds", "gauge", "When the newest backup of each type finished (Unix time)", [({"type": t}, v) for t, v in sorted(newest.items())])
-metric("stevie_backup_sets", "gauge", "Backup sets in the repository", [({}, len(backups))])
+    key = (NAMES.get(b["database"]["repo-key"], "?"), b["type"])
+    newest[key] = max(newest.get(key, 0), b["timestamp"]["stop"])
+metric("stevie_backup_last_success_timestamp_seconds", "gauge", "When the newest backup of each type finished (Unix time), by repository", [({"repo": r, "type": t}, v) for (r, t), v in sorted(newest.items())])
+metric("stevie_backup_sets", "gauge", "Backup sets, by repository", [({"repo": NAMES.get(k, str(k))}, sum(1 for b in backups if b["database"]["repo-key"] == k)) for k in sorted(repos)])
 if backups:
     metric("stevie_backup_last_duration_seconds", "gauge", "How long the newest backup took", [({"type": backups[-1]["type"]}, backups[-1]["timestamp"]["stop"] - backups[-1]["timestamp"]["start"])])
-metric("stevie_backup_repository_bytes", "gauge", "Bytes used by backups and archived WAL", [({}, repo_bytes)])
+metric("stevie_backup_repository_bytes", "gauge", "Bytes used by backups and archived WAL", [({"repo": "local"}, repo_bytes)])
 drills = []
 for path in sorted(glob.glob("/var/lib/pgbackrest/drills/*.json")):
     try:

@@ -5,7 +5,10 @@
 # On a replica instead: a restore drill (stevie-scheduled-drill) when the newest drill record, or with none the oldest
 # backup, is older than BACKUP_DRILL_EVERY_HOURS (0: never). The outcome of each run goes to the log as one JSON line.
 # The leader also refreshes the backup and drill metrics (stevie-backup-metrics) every minute.
+# With an S3 repository (BACKUP_S3_BUCKET), each repository keeps its own schedule: a full backup lands in both.
 set -u
+repos=1
+[ -n "${BACKUP_S3_BUCKET:-}" ] && repos="1 2"
 full_s=$(( ${BACKUP_FULL_EVERY_HOURS:-168} * 3600 ))
 diff_s=$(( ${BACKUP_DIFF_EVERY_HOURS:-24} * 3600 ))
 drill_s=$(( ${BACKUP_DRILL_EVERY_HOURS:-168} * 3600 ))
@@ -22,31 +25,32 @@ print(backups[0]["timestamp"]["stop"] if backups else "")' 2>/dev/null)
   [ -n "$since" ] && [ $(( $(date +%s) - since )) -ge "$drill_s" ]
 }
 ages() {
-  # "<seconds since the newest full> <seconds since the newest backup>" (a huge number when there is none)
+  # "<seconds since the newest full> <seconds since the newest backup>" in repository $1 (a huge number when none)
   pgbackrest --stanza=stevie --output=json --log-level-console=off info 2>/dev/null | python3 -c '
 import json, sys, time
 now = time.time()
 data = json.load(sys.stdin)  # unreadable repository: no output, so no backup is attempted this minute
-backups = data[0].get("backup", []) if data else []
+backups = [b for b in (data[0].get("backup", []) if data else []) if b["database"]["repo-key"] == int(sys.argv[1])]
 full = [b["timestamp"]["stop"] for b in backups if b["type"] == "full"]
 every = [b["timestamp"]["stop"] for b in backups]
-print(int(now - max(full)) if full else 10**9, int(now - max(every)) if every else 10**9)'
+print(int(now - max(full)) if full else 10**9, int(now - max(every)) if every else 10**9)' "$1"
 }
 sleep 30
 while :; do
   if curl -fsS -o /dev/null http://127.0.0.1:8008/primary 2>/dev/null; then
-    set -- $(ages)
-    type=""
-    if [ "${1:-0}" -ge "$full_s" ]; then type=full; elif [ "${2:-0}" -ge "$diff_s" ]; then type=diff; fi
-    if [ -n "$type" ]; then
+    for repo in $repos; do
+      set -- $(ages "$repo")
+      type=""
+      if [ "${1:-0}" -ge "$full_s" ]; then type=full; elif [ "${2:-0}" -ge "$diff_s" ]; then type=diff; fi
+      [ -n "$type" ] || continue
       start=$(date +%s)
-      if out=$(pgbackrest --stanza=stevie --type="$type" backup 2>&1); then
-        echo "{\"event\":\"backup\",\"type\":\"$type\",\"ok\":true,\"seconds\":$(( $(date +%s) - start ))}"
+      if out=$(pgbackrest --stanza=stevie --repo="$repo" --type="$type" backup 2>&1); then
+        echo "{\"event\":\"backup\",\"repo\":$repo,\"type\":\"$type\",\"ok\":true,\"seconds\":$(( $(date +%s) - start ))}"
       else
         reason=$(echo "$out" | grep -m1 ERROR | tr '"' "'" )
-        echo "{\"event\":\"backup\",\"type\":\"$type\",\"ok\":false,\"seconds\":$(( $(date +%s) - start )),\"error\":\"$reason\"}"
+        echo "{\"event\":\"backup\",\"repo\":$repo,\"type\":\"$type\",\"ok\":false,\"seconds\":$(( $(date +%s) - start )),\"error\":\"$reason\"}"
       fi
-    fi
+    done
     stevie-backup-metrics
   elif curl -fsS -o /dev/null http://127.0.0.1:8008/replica 2>/dev/null && drill_due; then
     stevie-scheduled-drill

@@ -3,6 +3,7 @@
 # drill's throwaway server, or the new cluster `stevie-stack restore` checks before switching to it.
 # DRILL_SET picks a backup set (default: the newest); DRILL_TARGET_TIME a point in time to stop at; DRILL_IMMEDIATE=1
 # stops as soon as the set is consistent; neither: the end of the archived WAL. DRILL_TIMELINE: see below.
+# DRILL_REPO=2 restores from the S3 repository (started with BACKUP_LOCAL_REPO=off: nothing comes from the volume).
 # PROMOTE_EXISTING=1 restores nothing: the data already in PGDATA (kept from before a restore) is recovered to the end
 # of its own timeline and promoted, with the repository's history in view, so its new timeline is one the archive never had.
 # Prints "restored in N s" and keeps PostgreSQL in the foreground; the CLI verifies it with psql over docker exec.
@@ -13,6 +14,7 @@ chown postgres:postgres "$(dirname "$PGDATA")" "$PGDATA" /run/postgresql /tmp/pg
 chmod 0700 "$PGDATA"
 set -- --stanza=stevie --pg1-path="$PGDATA" --archive-mode=off
 [ -n "${DRILL_SET:-}" ] && set -- "$@" --set="$DRILL_SET"
+[ -n "${DRILL_REPO:-}" ] && set -- "$@" --repo="$DRILL_REPO"
 # Recovery follows DRILL_TIMELINE (production's) through the archive, else stays on the backup's own timeline:
 # never "latest", which could be an abandoned branch that does not descend from the backup.
 set -- "$@" --target-timeline="${DRILL_TIMELINE:-current}"
