@@ -33,7 +33,8 @@ export async function backupWithSnapshot(paths: StackPaths, config: StevieConfig
   let warning: string | undefined;
   if (r.set) {
     const master = await redisTopology(paths, project, await stackTopology(config)).then((t) => t.master, () => undefined);
-    const keep = (await listBackups(paths, project)).map((s) => s.label);
+    // The sets the backup just listed; read again (and fail loudly) if it could not: an empty list would prune every snapshot.
+    const keep = (r.all.length ? r.all : await listBackups(paths, project)).map((s) => s.label);
     snapshot = await snapshotStack(paths, project, packageVersion(), r.set.label, keep, master).catch((e: Error) => {
       warning = `the stack snapshot failed: ${e.message}`;
       return undefined;

@@ -75,9 +75,9 @@ export function parseInfo(json: string, verified: Record<string, string> = {}): 
   return sets.sort((a, b) => a.stop.localeCompare(b.stop) || a.label.localeCompare(b.label));
 }
 
-/** A command in the Patroni leader's container, as postgres. */
-export async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string } = {}) {
-  const leader = await leaderService(paths, project);
+/** A command in the Patroni leader's container, as postgres (`leader`: already looked up, which takes a second). */
+export async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string; leader?: string } = {}) {
+  const leader = opts.leader ?? (await leaderService(paths, project));
   if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
   return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine, input: opts.input });
 }
@@ -223,14 +223,16 @@ export function backupFailure(why: string, repo: RepoName, where: string, space?
  * A backup now, on the leader, into each of `repos` in turn (local first). The stanza is created first if this
  * cluster predates it (idempotent, and for every repository). `set` is the local one when there is one.
  */
-export async function backupNow(paths: StackPaths, project: string, type: "full" | "diff" | "incr", onLine?: (l: string) => void, repos: RepoName[] = ["local"]): Promise<{ set?: BackupSet; sets: BackupSet[]; seconds: number }> {
+export async function backupNow(paths: StackPaths, project: string, type: "full" | "diff" | "incr", onLine?: (l: string) => void, repos: RepoName[] = ["local"]): Promise<{ set?: BackupSet; sets: BackupSet[]; all: BackupSet[]; seconds: number }> {
   const started = Date.now();
   const leaderAtStart = await leaderService(paths, project).catch(() => undefined);
-  const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000 });
+  // Every step runs on the leader found once here; if it changes meanwhile, the step fails and says so (below).
+  const leader = leaderAtStart;
+  const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000, leader });
   if (stanza.exitCode !== 0) throw new UserError(`the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`, "check `stevie-stack status`, the space left on the backup volume and, with backup.s3, that the S3 service answers");
   // The sets before, read once (without the drill records listBackups adds): what is new afterwards was made here.
   const setsNow = async () => {
-    const r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "info"], { timeoutMs: 60_000 });
+    const r = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "info"], { timeoutMs: 60_000, leader });
     return r.exitCode === 0 ? parseInfo(r.stdout) : [];
   };
   const before = new Set((await setsNow()).map((b) => b.label));
@@ -239,15 +241,15 @@ export async function backupNow(paths: StackPaths, project: string, type: "full"
     const args = ["pgbackrest", `--stanza=${STANZA}`, `--repo=${REPO_KEY[repo]}`, `--type=${type}`, "--log-level-console=detail", "backup"];
     if (repos.length > 1) onLine?.(`repository ${repo}`);
     // The in-stack scheduler may be running one already: wait for it (up to 30 minutes) rather than fail.
-    let r = await inLeader(paths, project, args, { onLine });
+    let r = await inLeader(paths, project, args, { onLine, leader });
     for (let waited = 0; r.exitCode !== 0 && /unable to acquire lock/i.test(`${r.stdout}\n${r.stderr}`) && waited < 30 * 60; waited += 10) {
       onLine?.("another backup is running; waiting for it to finish");
       await new Promise((res) => setTimeout(res, 10_000));
-      r = await inLeader(paths, project, args, { onLine });
+      r = await inLeader(paths, project, args, { onLine, leader });
     }
     if (r.exitCode !== 0) {
       const why = lastError(`${r.stdout}\n${r.stderr}`) || `pgBackRest exited with ${r.exitCode}`;
-      const space = repo === "local" ? await inLeader(paths, project, REPO_SPACE_COMMAND, { timeoutMs: 30_000 }).then((d) => parseDf(d.stdout), () => undefined) : undefined;
+      const space = repo === "local" ? await inLeader(paths, project, REPO_SPACE_COMMAND, { timeoutMs: 30_000, leader }).then((d) => parseDf(d.stdout), () => undefined) : undefined;
       const where = repos.length > 1 || repo === "s3" ? ` (${repo} repository${done.length ? `; the ${done.join(" and ")} one succeeded` : ""})` : "";
       const failure = backupFailure(why, repo, where, space);
       const full = failure.message.includes("volume is full");
@@ -262,8 +264,8 @@ export async function backupNow(paths: StackPaths, project: string, type: "full"
   const all = await setsNow();
   const sets = repos.flatMap((repo) => all.filter((b) => b.repo === repo && !before.has(b.label)).slice(-1));
   // Prometheus sees the new backup now rather than at the scheduler's next minute; a failure here changes nothing.
-  await inLeader(paths, project, ["stevie-backup-metrics"], { timeoutMs: 60_000 }).catch(() => undefined);
-  return { set: sets.find((b) => b.repo === "local") ?? sets[0], sets, seconds: (Date.now() - started) / 1000 };
+  await inLeader(paths, project, ["stevie-backup-metrics"], { timeoutMs: 60_000, leader }).catch(() => undefined);
+  return { set: sets.find((b) => b.repo === "local") ?? sets[0], sets, all, seconds: (Date.now() - started) / 1000 };
 }
 
 /** What a drill compares between production and the restored copy. */
