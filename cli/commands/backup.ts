@@ -22,6 +22,12 @@ export function pickRepos(config: StevieConfig, repo: string | undefined): RepoN
   if (repo === "s3" && !config.backup.s3) throw new UserError("--repo s3: this stack has no S3 repository", "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install");
   return [repo];
 }
+
+/** The one repository a drill or a restore reads: the S3 settings when it is S3, else undefined (the local volume). */
+export function sourceRepo(config: StevieConfig, repo: string | undefined): StevieConfig["backup"]["s3"] {
+  if (repo === "all") throw new UserError("a drill or a restore reads one repository", "use --repo local or --repo s3");
+  return pickRepos(config, repo ?? "local")[0] === "s3" ? config.backup.s3 : undefined;
+}
 /**
  * A database backup, then the stack snapshot stored beside it (stack directory + Redis dump, encrypted). A snapshot
  * that fails does not undo the database backup: it is reported as a warning.
@@ -75,9 +81,8 @@ export async function runExportStack(opts: { dir: string; set?: string; to?: str
 
 export async function runDrill(opts: { dir: string; set?: string; time?: string; keep?: boolean; repo?: string; log?: (l: string) => void }): Promise<DrillResult> {
   const { paths, config } = await loadStack(opts.dir);
-  if (opts.repo === "all") throw new UserError("a drill restores from one repository", "use --repo local or --repo s3");
-  const fromS3 = pickRepos(config, opts.repo ?? "local")[0] === "s3";
-  const r = await drill(paths, config.projectName, { ...opts, version: packageVersion(), ...(fromS3 ? { s3: config.backup.s3 } : {}) });
+  const s3 = sourceRepo(config, opts.repo);
+  const r = await drill(paths, config.projectName, { ...opts, version: packageVersion(), ...(s3 ? { s3 } : {}) });
   await writeCliMetrics(paths);
   await recordAudit(paths, config.projectName, { action: "drill", target: r.set ?? r.target, details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures } });
   return r;

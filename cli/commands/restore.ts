@@ -4,7 +4,7 @@ import { recordAudit } from "../stack/audit.js";
 import { checkTargetCount, confirmRestore, restore, rollbackRestore, type RestoreResult } from "../stack/restore.js";
 import type { StevieConfig } from "../config/schema.js";
 import type { StackPaths } from "../stack/paths.js";
-import { backupWithSnapshot, configuredRepos, pickRepos } from "./backup.js";
+import { backupWithSnapshot, configuredRepos, sourceRepo } from "./backup.js";
 import { loadStack, stackTopology } from "./status.js";
 
 // The snapshot before a restore goes to the local repository (quick, and the restore needs it there); the first full
@@ -30,8 +30,7 @@ export async function runRestore(opts: RestoreCommand, confirm: (q: string) => P
   if (!opts.yes && !(await confirm(`Restore ${what} into a new cluster and switch project ${config.projectName} to it? The database is unavailable for about a minute during the switch; writes made while the restore runs stay only in the current data, which is kept until \`restore confirm\`.`))) {
     throw new UserError("restore cancelled; nothing was changed", "pass --yes to skip the question");
   }
-  if (opts.repo === "all") throw new UserError("a restore reads one repository", "use --repo local or --repo s3");
-  const fromS3 = pickRepos(config, opts.repo ?? "local")[0] === "s3";
+  const fromS3 = Boolean(sourceRepo(config, opts.repo));
   const topo = await stackTopology(config);
   const r = await restore(paths, config.projectName, { latest: opts.latest, set: opts.set, time: opts.time, version: packageVersion(), ...(config.backup.s3 ? { s3: config.backup.s3 } : {}), fromS3, members: topo.postgres, backup: takeBackup(paths, config), log: opts.log });
   await recordAudit(paths, config.projectName, { action: "restore", target: opts.time ?? opts.set ?? "latest", details: { stamp: r.stamp, snapshot: r.snapshot, downtimeSeconds: r.downtimeSeconds, postBackup: r.postBackup } });

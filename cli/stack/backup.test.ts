@@ -148,7 +148,7 @@ describe("a failed backup, explained", () => {
   it("calls a nearly full local volume full, whatever pgBackRest's words; otherwise passes them on", () => {
     expect(backupFailure(timeout, "local", "", parseDf(df)).message).toMatch(/the backup volume is full \(20 MB free of 257006 MB\); pgBackRest said: WAL segment/);
     expect(backupFailure("unable to write: [28] No space left on device", "local", "").message).toMatch(/volume is full; pgBackRest said/);
-    expect(backupFailure(timeout, "local", "", { freeKb: 50 * 1024 * 1024, totalKb: 100 * 1024 * 1024 })).toEqual({ message: `backup failed: ${timeout}`, hint: expect.stringMatching(/untouched/) });
+    expect(backupFailure(timeout, "local", "", { freeKb: 50 * 1024 * 1024, totalKb: 100 * 1024 * 1024 })).toEqual({ full: false, message: `backup failed: ${timeout}`, hint: expect.stringMatching(/untouched/) });
     // The S3 repository is not on that volume.
     expect(backupFailure("HTTP 403 AccessDenied", "s3", " (s3 repository)", parseDf(df)).message).toBe("backup failed (s3 repository): HTTP 403 AccessDenied");
   });

@@ -210,13 +210,13 @@ export function parseDf(out: string): RepoSpace | undefined {
  * error: WAL archiving fails first, and the backup then times out waiting for a segment. So the volume's free
  * space is the judge (under 64 MB or 1 % left), with pgBackRest's own words kept. Pure.
  */
-export function backupFailure(why: string, repo: RepoName, where: string, space?: RepoSpace): { message: string; hint: string } {
+export function backupFailure(why: string, repo: RepoName, where: string, space?: RepoSpace): { full: boolean; message: string; hint: string } {
   const full = repo === "local" && (/no space left|ENOSPC/i.test(why) || (space !== undefined && (space.freeKb < 64 * 1024 || space.freeKb < space.totalKb / 100)));
   if (full) {
     const left = space ? ` (${(space.freeKb / 1024).toFixed(0)} MB free of ${(space.totalKb / 1024).toFixed(0)} MB)` : "";
-    return { message: `backup failed${where}: the backup volume is full${left}; pgBackRest said: ${why}`, hint: "free space on the volume or lower backup.retentionDays; existing backups are untouched, and WAL archiving resumes once there is room" };
+    return { full, message: `backup failed${where}: the backup volume is full${left}; pgBackRest said: ${why}`, hint: "free space on the volume or lower backup.retentionDays; existing backups are untouched, and WAL archiving resumes once there is room" };
   }
-  return { message: `backup failed${where}: ${why}`, hint: "existing backups are untouched; fix the cause and run `stevie-stack backup` again" };
+  return { full, message: `backup failed${where}: ${why}`, hint: "existing backups are untouched; fix the cause and run `stevie-stack backup` again" };
 }
 
 /**
@@ -225,9 +225,8 @@ export function backupFailure(why: string, repo: RepoName, where: string, space?
  */
 export async function backupNow(paths: StackPaths, project: string, type: "full" | "diff" | "incr", onLine?: (l: string) => void, repos: RepoName[] = ["local"]): Promise<{ set?: BackupSet; sets: BackupSet[]; all: BackupSet[]; seconds: number }> {
   const started = Date.now();
-  const leaderAtStart = await leaderService(paths, project).catch(() => undefined);
   // Every step runs on the leader found once here; if it changes meanwhile, the step fails and says so (below).
-  const leader = leaderAtStart;
+  const leader = await leaderService(paths, project).catch(() => undefined);
   const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], { timeoutMs: 120_000, leader });
   if (stanza.exitCode !== 0) throw new UserError(`the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`, "check `stevie-stack status`, the space left on the backup volume and, with backup.s3, that the S3 service answers");
   // The sets before, read once (without the drill records listBackups adds): what is new afterwards was made here.
@@ -252,10 +251,9 @@ export async function backupNow(paths: StackPaths, project: string, type: "full"
       const space = repo === "local" ? await inLeader(paths, project, REPO_SPACE_COMMAND, { timeoutMs: 30_000, leader }).then((d) => parseDf(d.stdout), () => undefined) : undefined;
       const where = repos.length > 1 || repo === "s3" ? ` (${repo} repository${done.length ? `; the ${done.join(" and ")} one succeeded` : ""})` : "";
       const failure = backupFailure(why, repo, where, space);
-      const full = failure.message.includes("volume is full");
-      const leaderNow = leaderAtStart && !full ? await leaderAfterFailure(paths, project, leaderAtStart) : leaderAtStart;
-      if (leaderNow !== leaderAtStart) {
-        throw new UserError(`backup failed: the database leader changed while it ran (${leaderAtStart} -> ${leaderNow ?? "none yet"}, a failover)`, `existing backups are untouched; run \`stevie-stack backup\` again${leaderNow ? ` (${leaderNow} leads now)` : " once a leader is elected"}`);
+      const leaderNow = leader && !failure.full ? await leaderAfterFailure(paths, project, leader) : leader;
+      if (leaderNow !== leader) {
+        throw new UserError(`backup failed: the database leader changed while it ran (${leader} -> ${leaderNow ?? "none yet"}, a failover)`, `existing backups are untouched; run \`stevie-stack backup\` again${leaderNow ? ` (${leaderNow} leads now)` : " once a leader is elected"}`);
       }
       throw new UserError(failure.message, failure.hint);
     }

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load.js";
-import { configuredRepos, pickRepos } from "../commands/backup.js";
+import { configuredRepos, pickRepos, sourceRepo } from "../commands/backup.js";
 import { run } from "../exec.js";
 import { buildCompose, renderCompose } from "./compose.js";
 import { stackPaths } from "./paths.js";
@@ -31,6 +31,11 @@ describe("backup.s3 in stevie.yaml", () => {
     expect(pickRepos(withS3, "s3")).toEqual(["s3"]);
     expect(() => pickRepos(without, "s3")).toThrow(/no S3 repository/);
     expect(() => pickRepos(withS3, "nas")).toThrow(/not a repository/);
+    // A drill or a restore reads one: the S3 settings, or none for the local volume.
+    expect(sourceRepo(withS3, "s3")).toEqual(withS3.backup.s3);
+    expect(sourceRepo(withS3, undefined)).toBeUndefined();
+    expect(() => sourceRepo(withS3, "all")).toThrow(/reads one repository/);
+    expect(() => sourceRepo(without, "s3")).toThrow(/no S3 repository/);
   });
 });
 

@@ -1,9 +1,10 @@
 import { X509Certificate } from "node:crypto";
-import { chmod, readFile, writeFile } from "node:fs/promises";
+import { chmod, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { registerSecret } from "../exec.js";
+import { rewriteSecretFile } from "./credentials.js";
 import { readIfExists, sha256, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 
@@ -37,8 +38,8 @@ export async function ensureS3Access(paths: StackPaths, s3: S3Config | undefined
     const file = join(paths.secrets, name);
     const old = (await readIfExists(file))?.trim();
     if (value && value !== old) {
-      // In place (same inode), as rotate-secrets does: a running container sees a Docker secret as a bind mount.
-      await writeFile(file, `${value}\n`, { mode: 0o600 });
+      // In place, as rotate-secrets does: a running container sees a Docker secret as a bind mount of the file.
+      await rewriteSecretFile(paths.secrets, name, value);
       await chmod(file, 0o600);
       changed = true;
     }
