@@ -18,7 +18,13 @@ export interface EdgeOptions {
   trustedProxies: string[];
   /** Staple the OCSP answer for the certificate (a certificate you bring, when it names a responder). */
   ocspStapling?: boolean;
+  /** Where the certificate and key are (server.crt, server.key): the stack's tls/ directory, or the ACME live one. */
+  certDir?: string;
 }
+
+/** In the container: the stack's tls/ directory, and tls.mode acme's directory (see compose/images/nginx/acme.sh). */
+export const TLS_DIR = "/etc/stevie/tls";
+export const ACME_DIR = "/etc/stevie/acme";
 
 /** Where nginx finds the API's server lines (a directory mount, so a rewrite by rename is seen). */
 export const UPSTREAM_INCLUDE = "/etc/stevie/upstream/api.conf";
@@ -74,13 +80,14 @@ function jsonError(code: string, message: string): string {
 }
 
 /** nginx asks the certificate's OCSP responder (Docker's resolver finds it) and checks the answer against the chain. */
-const ocspLines = `ssl_stapling on;
+const ocspLines = (certDir: string) => `ssl_stapling on;
 ssl_stapling_verify on;
-ssl_trusted_certificate /etc/stevie/tls/server.crt;
+ssl_trusted_certificate ${certDir}/server.crt;
 resolver 127.0.0.11 valid=300s ipv6=off;
 resolver_timeout 5s;`;
 
 export function renderNginxConf(o: EdgeOptions): string {
+  const certDir = o.certDir ?? TLS_DIR;
   const httpsSuffix = o.httpsPort === 443 ? "" : `:${o.httpsPort}`;
   const retryAfter = Math.max(1, Math.ceil(60 / o.rateLimitPerMinute));
   const chatRetryAfter = Math.max(1, Math.ceil(60 / o.chatRateLimitPerMinute));
@@ -148,8 +155,11 @@ ${o.exempt.map((c) => `        ${c} 1;`).join("\n")}
         listen 8080 default_server;
         listen [::]:8080 default_server;
 ${indent(access, 8)}
+        # HTTP-01 challenges (tls.mode acme): lego writes the answers here; the CA fetches them over plain HTTP.
+        # Open to all even with an allow list: the CA's validation addresses are not published.
         location /.well-known/acme-challenge/ {
-            root /var/www/acme;
+            allow all;
+            root ${ACME_DIR}/webroot;
         }
         location / {
             return 301 https://$host${httpsSuffix}$request_uri;
@@ -163,14 +173,14 @@ ${indent(access, 8)}
         server_name ${o.domain};
 ${indent(access, 8)}
 
-        ssl_certificate /etc/stevie/tls/server.crt;
-        ssl_certificate_key /etc/stevie/tls/server.key;
+        ssl_certificate ${certDir}/server.crt;
+        ssl_certificate_key ${certDir}/server.key;
         ssl_protocols TLSv1.2 TLSv1.3;
         ssl_ciphers ${TLS_CIPHERS};
         ssl_prefer_server_ciphers off;
         ssl_session_cache shared:TLS:10m;
         ssl_session_timeout 1d;
-        ssl_session_tickets off;${o.ocspStapling ? `\n${indent(ocspLines.split("\n"), 8)}` : ""}
+        ssl_session_tickets off;${o.ocspStapling ? `\n${indent(ocspLines(certDir).split("\n"), 8)}` : ""}
 
         add_header Strict-Transport-Security "max-age=31536000" always;
         add_header X-Content-Type-Options "nosniff" always;

@@ -83,7 +83,7 @@ export async function runDrill(opts: { dir: string; set?: string; time?: string;
   const { paths, config } = await loadStack(opts.dir);
   const s3 = sourceRepo(config, opts.repo);
   const r = await drill(paths, config.projectName, { ...opts, version: packageVersion(), ...(s3 ? { s3 } : {}) });
-  await writeCliMetrics(paths);
+  await writeCliMetrics(paths, config.tls.mode);
   await recordAudit(paths, config.projectName, { action: "drill", target: r.set ?? r.target, details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures } });
   return r;
 }

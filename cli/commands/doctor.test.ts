@@ -79,6 +79,15 @@ describe("doctor", () => {
     expect(verdicts({ ...healthy, backup: { diffEveryHours: 24, drillEveryHours: 0 } })["scheduled drills"]).toBe("warn");
   });
 
+  it("in acme mode: fails while the CA's certificate is not live yet, and warns once renewals should have happened", () => {
+    expect(verdicts({ ...healthy, acme: { renewDays: 30, pending: true } })["ACME certificate"]).toBe("fail");
+    expect(verdicts({ ...healthy, acme: { renewDays: 30, pending: true } })["TLS certificate"]).toBeUndefined();
+    // 35 days left: due in 5 days, fine. 20 days left: the twice-daily renewal has been failing for 10 days.
+    expect(verdicts({ ...healthy, certNotAfter: "2027-01-04T00:00:00.000Z", acme: { renewDays: 30, pending: false } })["TLS certificate"]).toBe("ok");
+    expect(verdicts({ ...healthy, certNotAfter: "2026-12-20T00:00:00.000Z", acme: { renewDays: 30, pending: false } })["TLS certificate"]).toBe("warn");
+    expect(evaluateDoctor({ ...healthy, certNotAfter: "2026-12-20T00:00:00.000Z", acme: { renewDays: 30, pending: false } }).find((c) => c.name === "TLS certificate")?.fix).toMatch(/stevie-stack logs nginx/);
+  });
+
   it("judges the S3 copy on its own when the stack has one: fresh, late, or missing", () => {
     expect(verdicts(healthy)["last S3 backup"]).toBeUndefined();
     expect(verdicts({ ...healthy, s3: { newestBackup: "2026-11-30T01:00:00.000Z" } })["last S3 backup"]).toBe("ok");

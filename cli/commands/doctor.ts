@@ -3,6 +3,7 @@ import { run } from "../exec.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../host/preflight.js";
 import { allDrills, listBackups } from "../stack/backup.js";
 import { serverCertExpiry } from "../stack/tls.js";
+import { liveCertificate, needsIssue } from "../stack/acme.js";
 import type { StevieConfig } from "../config/schema.js";
 import { collectStatus, loadStack, type StackStatus } from "./status.js";
 
@@ -16,6 +17,8 @@ export interface DoctorFacts {
   backup: Pick<StevieConfig["backup"], "diffEveryHours" | "drillEveryHours">;
   /** When the server certificate expires (ISO), if it could be read. */
   certNotAfter?: string;
+  /** tls.mode acme: renewal is due this many days before expiry; pending until the CA's certificate is live. */
+  acme?: { renewDays: number; pending: boolean };
   /** End of the newest backup set (ISO); `backupError` when the repository could not be read. */
   newestBackup?: string;
   backupError?: string;
@@ -70,10 +73,15 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
     out.push({ name: "disk headroom (volumes)", status, expected: "at least 20 % and 5 GiB free where Docker keeps volumes", found: `${(f.disk.freeBytes / GiB).toFixed(1)} GiB free (${(share * 100).toFixed(0)} %) on ${f.disk.path}`, ...(status !== "ok" ? { fix: "free space or grow the disk; lower backup.retentionDays to keep fewer backups; `docker system prune` removes unused images" } : {}) });
   }
 
-  if (f.certNotAfter) {
+  if (f.acme?.pending) {
+    out.push({ name: "ACME certificate", status: "fail", expected: "the CA's certificate for the domain, live", found: "not issued yet: nginx serves a temporary certificate from the local CA", fix: "`stevie-stack install --yes` checks that the domain reaches this host, then asks the CA (its message says what failed)" });
+  } else if (f.certNotAfter) {
     const days = (Date.parse(f.certNotAfter) - f.now) / 86_400_000;
-    const status = days < 7 ? "fail" : days < 30 ? "warn" : "ok";
-    out.push({ name: "TLS certificate", status, expected: "valid for 30 days or more", found: `expires ${f.certNotAfter} (${days.toFixed(0)} days)`, ...(status !== "ok" ? { fix: "renew it: `stevie-stack install --yes` re-issues the self-signed one; replace your own files in the tls directory" } : {}) });
+    // An ACME certificate is renewed when renewDays are left, checked twice a day: fewer left means renewals fail.
+    const warnBelow = f.acme ? f.acme.renewDays - 2 : 30;
+    const status = days < 7 ? "fail" : days < warnBelow ? "warn" : "ok";
+    const fix = f.acme ? "renewals are failing: `stevie-stack logs nginx` shows stevie-acme's and lego's messages; `stevie-stack install --yes` tries again at once" : "renew it: `stevie-stack install --yes` re-issues the self-signed one; replace your own files in the tls directory";
+    out.push({ name: "TLS certificate", status, expected: `valid for ${warnBelow} days or more`, found: `expires ${f.certNotAfter} (${days.toFixed(0)} days)`, ...(status !== "ok" ? { fix } : {}) });
   } else out.push({ name: "TLS certificate", status: "fail", expected: "a readable server certificate", found: "tls/server.crt missing or unreadable", fix: "`stevie-stack install --yes` creates it" });
 
   if (f.backupError) out.push({ name: "last backup", status: "fail", expected: "a readable backup repository", found: f.backupError, fix: "stevie-stack backup list; see the leader's log" });
@@ -149,7 +157,9 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   const project = config.projectName;
   const status = await collectStatus(dir);
   const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup };
-  const notAfter = await serverCertExpiry(paths.tls);
+  const acme = config.tls.mode === "acme" ? config.tls.acme : undefined;
+  const notAfter = await serverCertExpiry(paths.tls, acme ? liveCertificate(paths) : undefined);
+  if (acme) facts.acme = { renewDays: acme.renewDays, pending: await needsIssue(paths, config.domain) };
   if (notAfter) facts.certNotAfter = notAfter.toISOString();
   let labels: string[] | undefined;
   try {

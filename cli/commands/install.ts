@@ -1,4 +1,4 @@
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { Listr } from "listr2";
@@ -17,6 +17,7 @@ import { allHealthy, runningHealthy, summarise, unhealthyReport, waitForHealthy 
 import { buildPlannedImage, planImages, tagPlannedImage, type ImagePlan } from "../stack/images.js";
 import { stackPaths, type StackPaths } from "../stack/paths.js";
 import { ensureS3Access } from "../stack/s3.js";
+import { acmePreflight, issueCertificate, needsIssue, prepareAcme } from "../stack/acme.js";
 import { ensureSecrets } from "../stack/secrets.js";
 import { syncDbRoles } from "../stack/credentials.js";
 import { recordAudit } from "../stack/audit.js";
@@ -147,17 +148,19 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const s = await ensureSecrets(paths.secrets);
           const provided = config.tls.mode === "files" ? { certFile: resolve(paths.dir, config.tls.certFile!), keyFile: resolve(paths.dir, config.tls.keyFile!) } : undefined;
           const tls = provided ? await installProvidedTls(paths.tls, provided, config.domain) : await ensureSelfSignedTls(paths.tls, config.domain);
+          // acme: nginx starts on the local CA's certificate; the CA's own arrives after the stack is up (below).
+          const acme = config.tls.mode === "acme" ? await prepareAcme(paths, config) : { changed: false };
           const subnet = await chooseDataSubnet(config);
           const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...topology(config, sizing, subnet).postgres]);
           const s3 = await ensureS3Access(paths, config.backup.s3);
-          secretsOrTlsChanged = s.created.length > 0 || tls.changed || pgTls.changed || s3.changed;
+          secretsOrTlsChanged = s.created.length > 0 || tls.changed || acme.changed || pgTls.changed || s3.changed;
           const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images), s3.hash);
           previous = await snapshotFiles(paths, generated.map((f) => f.path));
           files = await applyFiles(paths, generated);
           // nginx reaches the API by its service name; a rollout that stopped half-way may have left addresses here.
           await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM));
           await writeAtomic(paths.versionStamp, `${version}\n`);
-          await writeCliMetrics(paths);
+          await writeCliMetrics(paths, config.tls.mode);
         },
       },
       {
@@ -210,6 +213,18 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           // nginx resolves the \`api\` upstream when it loads its config: now that every replica is healthy, a reload
           // makes it look them up again (in-flight requests finish on the old workers).
           await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
+        },
+      },
+      {
+        title: "TLS certificate from the ACME CA",
+        enabled: () => config.tls.mode === "acme",
+        skip: async () => !(await needsIssue(paths, config.domain)) && "issued; the renewal loop in nginx keeps it current",
+        task: async (_ctx, task) => {
+          const acme = config.tls.acme!;
+          const port = config.network.httpPort;
+          if (port !== 80 && !acme.directoryUrl) task.output = `Let's Encrypt checks on port 80: forward it to this host's port ${port}`;
+          if (acme.preflight) await acmePreflight({ domain: config.domain, port, webroot: join(paths.acme, "webroot") });
+          await issueCertificate(paths, config);
         },
       },
       {

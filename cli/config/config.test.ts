@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { renderConfigExample } from "./example.js";
 import { parseConfig, parseConfigText } from "./load.js";
 import { ProblemsError } from "../errors.js";
+import { acmeServer, LETS_ENCRYPT } from "../stack/acme.js";
 
 function problemsOf(fn: () => unknown): string[] {
   try {
@@ -33,7 +34,18 @@ describe("stevie.yaml", () => {
   it("asks for the certificate and key files when TLS is in files mode", () => {
     expect(problemsOf(() => parseConfigText("tls:\n  mode: files\n  certFile: /etc/ssl/chain.pem\n", "x.yaml"))).toEqual(["tls.mode: mode files needs certFile and keyFile"]);
     expect(parseConfigText("tls:\n  mode: files\n  certFile: chain.pem\n  keyFile: key.pem\n", "x.yaml").tls).toEqual({ mode: "files", certFile: "chain.pem", keyFile: "key.pem" });
-    expect(problemsOf(() => parseConfigText("tls:\n  mode: acme\n", "x.yaml"))[0]).toMatch(/^tls\.mode: /);
+  });
+
+  it("asks acme mode for an account address and a public DNS name, and defaults to Let's Encrypt's production CA", () => {
+    expect(problemsOf(() => parseConfigText("domain: api.example.com\ntls:\n  mode: acme\n", "x.yaml"))).toEqual(["tls.mode: mode acme needs acme.email (the address the CA writes to about expiring certificates)"]);
+    expect(problemsOf(() => parseConfigText("tls:\n  mode: acme\n  acme:\n    email: ops@example.com\n", "x.yaml"))).toEqual(["domain: tls mode acme needs a public DNS name here (such as api.example.com), one the CA can reach"]);
+    expect(problemsOf(() => parseConfigText("domain: 203.0.113.7\ntls:\n  mode: acme\n  acme:\n    email: ops@example.com\n", "x.yaml"))[0]).toMatch(/^domain: /);
+    expect(problemsOf(() => parseConfigText("domain: api.example.com\ntls:\n  mode: acme\n  acme:\n    email: not-an-address\n    directoryUrl: http://ca.internal/dir\n", "x.yaml"))).toHaveLength(2);
+    const acme = parseConfigText("domain: api.example.com\ntls:\n  mode: acme\n  acme:\n    email: ops@example.com\n", "x.yaml").tls.acme!;
+    expect(acme).toEqual({ email: "ops@example.com", staging: false, renewDays: 30, preflight: true });
+    expect(acmeServer(acme)).toBe(LETS_ENCRYPT.production);
+    expect(acmeServer({ ...acme, staging: true })).toBe(LETS_ENCRYPT.staging);
+    expect(acmeServer({ ...acme, staging: true, directoryUrl: "https://ca.internal/dir" })).toBe("https://ca.internal/dir");
   });
 
   it("rejects a file that is not a mapping", () => {

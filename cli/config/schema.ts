@@ -109,12 +109,25 @@ export const configSchema = z
       .describe("Backups: pgBackRest, encrypted, continuous WAL archiving (recovery point about a minute)"),
     tls: z
       .object({
-        mode: z.enum(["self-signed", "files"]).default("self-signed").describe("self-signed: a local CA signs the server certificate (tls/ca.crt is what clients trust); files: your own certificate and key"),
+        mode: z.enum(["self-signed", "files", "acme"]).default("self-signed").describe("self-signed: a local CA signs the server certificate (tls/ca.crt is what clients trust); files: your own certificate and key; acme: a certificate from Let's Encrypt (or another ACME CA) over HTTP-01, renewed automatically"),
         certFile: z.string().min(1).optional().describe("files mode: the certificate chain in PEM, the server certificate first, then the intermediates (a path on this host; relative to the stack directory)"),
         keyFile: z.string().min(1).optional().describe("files mode: the certificate's private key in PEM, without a passphrase"),
+        acme: z
+          .object({
+            email: z.email().describe("the account's contact address: the CA writes to it about certificates that are about to expire"),
+            staging: z.boolean().default(false).describe("Let's Encrypt's staging CA (certificates browsers do not trust, much higher rate limits): for a first try"),
+            directoryUrl: z.url({ protocol: /^https$/ }).optional().describe("another ACME CA's directory URL (a private CA, say); overrides staging"),
+            caFile: z.string().min(1).optional().describe("the CA certificate (PEM) that the ACME server's own HTTPS certificate chains to, when a private one (a path on this host)"),
+            renewDays: z.number().int().min(1).max(60).default(30).describe("renew when fewer days than this are left (checked twice a day)"),
+            preflight: z.boolean().default(true).describe("before asking for a certificate, check from this host that the domain reaches this stack's nginx over HTTP; turn off only when this host cannot reach itself by its public name (NAT without hairpin)"),
+          })
+          .strict()
+          .optional()
+          .describe("acme mode: the ACME account and CA"),
       })
       .strict()
       .refine((t) => t.mode !== "files" || (t.certFile && t.keyFile), { message: "mode files needs certFile and keyFile", path: ["mode"] })
+      .refine((t) => t.mode !== "acme" || t.acme, { message: "mode acme needs acme.email (the address the CA writes to about expiring certificates)", path: ["mode"] })
       .prefault({})
       .describe("TLS certificates"),
     monitoring: z
@@ -174,7 +187,12 @@ export const configSchema = z
       .prefault({})
       .describe("CPU and memory sizing"),
   })
-  .strict();
+  .strict()
+  // An ACME CA issues only for a public DNS name (not an address, not localhost): it must reach the name itself.
+  .refine((c) => c.tls.mode !== "acme" || (/[A-Za-z]/.test(c.domain) && c.domain.includes(".") && !/(^|\.)localhost$/i.test(c.domain)), {
+    message: "tls mode acme needs a public DNS name here (such as api.example.com), one the CA can reach",
+    path: ["domain"],
+  });
 
 export type StevieConfig = z.output<typeof configSchema>;
 export type StevieConfigInput = z.input<typeof configSchema>;

@@ -1,6 +1,6 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
-import { renderNginxConf } from "../../nginx/render.js";
+import { ACME_DIR, renderNginxConf } from "../../nginx/render.js";
 import type { StevieConfig } from "../config/schema.js";
 import { buildCompose, renderCompose } from "./compose.js";
 import { sha256, type GeneratedFile } from "./files.js";
@@ -12,10 +12,16 @@ import { renderHaproxyConf } from "./services/postgres.js";
 import { alertRules, grafanaFiles, MONITORING_DIR, renderAlloyConfig, renderLokiConfig, MONITORING_SERVICES, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./services/monitoring.js";
 import { ETCD_MEMBERS, topology } from "./topology.js";
 
+/** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
+export function renderEdgeConf(config: StevieConfig): string {
+  const tls = config.tls.mode;
+  return renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, ocspStapling: tls === "files", ...(tls === "acme" ? { certDir: `${ACME_DIR}/live` } : {}) });
+}
+
 /** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */
 export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing: Sizing, version: string, configText: string, dataSubnet: string, images?: Partial<Record<string, string>>, s3AccessHash?: string): GeneratedFile[] {
   const topo = topology(config, sizing, dataSubnet);
-  const nginxConf = renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, ocspStapling: config.tls.mode === "files" });
+  const nginxConf = renderEdgeConf(config);
   const haproxyConf = renderHaproxyConf(topo);
   const base: StackContext = { config, sizing, version, topology: topo, ...(images ? { images } : {}) };
   const mon = join(paths.dir, MONITORING_DIR);

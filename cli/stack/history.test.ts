@@ -15,6 +15,8 @@ describe("the stack directory's history", () => {
     await writeFile(join(dir, "secrets", "postgres_password"), "hunter2");
     await writeFile(join(dir, "tls", "server.key"), "PRIVATE");
     await writeFile(join(dir, "tls", "server.crt"), "CERT");
+    await mkdir(join(dir, "acme", "live"), { recursive: true });
+    await writeFile(join(dir, "acme", "live", "server.key"), "ACMEKEY");
 
     const first = await commitStack(dir, "install");
     expect(first).toMatch(/^[0-9a-f]{40}$/);
@@ -30,7 +32,7 @@ describe("the stack directory's history", () => {
     const files = execFileSync("git", ["-C", dir, "ls-files"], { encoding: "utf8" }).trim().split("\n").sort();
     expect(files).toEqual([".gitignore", "stevie.yaml", "tls/server.crt"]);
     const everything = execFileSync("git", ["-C", dir, "log", "-p", "--all"], { encoding: "utf8" });
-    expect(everything).not.toMatch(/hunter2|changed|PRIVATE/);
+    expect(everything).not.toMatch(/hunter2|changed|PRIVATE|ACMEKEY/);
     expect(everything).toMatch(/\+ {2}replicas: 4/);
   });
 });

@@ -9,6 +9,8 @@ export interface StackPaths {
   envFile: string;
   secrets: string;
   tls: string;
+  /** tls.mode acme: lego's account and certificates, the challenge webroot, and live/ (what nginx serves). */
+  acme: string;
   nginxConf: string;
   /** The API's server lines, included by nginx.conf; the CLI rewrites it while it takes a replica out. */
   nginxUpstream: string;
@@ -27,6 +29,7 @@ export function stackPaths(dir: string): StackPaths {
     envFile: join(d, ".env"),
     secrets: join(d, "secrets"),
     tls: join(d, "tls"),
+    acme: join(d, "acme"),
     nginxConf: join(d, "nginx", "nginx.conf"),
     nginxUpstream: join(d, "nginx", "upstream", "api.conf"),
     haproxyConf: join(d, "haproxy", "haproxy.cfg"),

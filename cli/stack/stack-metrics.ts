@@ -1,4 +1,5 @@
 import { join } from "node:path";
+import type { StevieConfig } from "../config/schema.js";
 import { readDrills, type DrillRecord } from "./backup.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
@@ -6,7 +7,7 @@ import { serverCertExpiry } from "./tls.js";
 import { TEXTFILE_DIR } from "./services/monitoring.js";
 
 /**
- * Figures only the CLI knows, for Prometheus: the server certificate's expiry and the CLI's own restore drills.
+ * Figures only the CLI knows, for Prometheus: the server certificate's expiry (self-signed and files modes) and the CLI's own restore drills.
  * Written in the text format to monitoring/textfile/cli.prom, which node-exporter serves (textfile collector).
  * The drills the stack runs itself are reported by the backup scheduler (stevie-backup-metrics) the same way.
  */
@@ -28,6 +29,8 @@ export function renderCliMetrics(certNotAfter: Date | undefined, drills: DrillRe
   return `${lines.join("\n")}\n`;
 }
 
-export async function writeCliMetrics(paths: StackPaths): Promise<void> {
-  await writeAtomic(join(paths.dir, TEXTFILE_DIR, "cli.prom"), renderCliMetrics(await serverCertExpiry(paths.tls), await readDrills(paths)));
+/** In tls.mode acme the certificate changes without the CLI: the renewal loop in nginx reports it (acme.prom). */
+export async function writeCliMetrics(paths: StackPaths, tlsMode: StevieConfig["tls"]["mode"]): Promise<void> {
+  const cert = tlsMode === "acme" ? undefined : await serverCertExpiry(paths.tls);
+  await writeAtomic(join(paths.dir, TEXTFILE_DIR, "cli.prom"), renderCliMetrics(cert, await readDrills(paths)));
 }

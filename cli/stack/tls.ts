@@ -69,9 +69,9 @@ export async function ensurePostgresTls(tlsDir: string, names: string[]): Promis
   return { changed: caNew || issued };
 }
 
-/** When the server certificate nginx serves expires; undefined when it is missing or unreadable. */
-export async function serverCertExpiry(tlsDir: string): Promise<Date | undefined> {
-  const pem = await readFile(join(tlsDir, "server.crt")).catch(() => undefined);
+/** When the certificate in this file (tls/server.crt unless given) expires; undefined when it is missing or unreadable. */
+export async function serverCertExpiry(tlsDir: string, file = join(tlsDir, "server.crt")): Promise<Date | undefined> {
+  const pem = await readFile(file).catch(() => undefined);
   if (!pem) return undefined;
   try {
     return new Date(new X509Certificate(pem).validTo);

@@ -1,14 +1,37 @@
+import { ACME_DIR, TLS_DIR } from "../../../nginx/render.js";
+import { ACME_CA_FILE, acmeServer } from "../acme.js";
 import type { ComposeService } from "../compose-types.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
+import { TEXTFILE_DIR } from "./monitoring.js";
 
 export function nginxService(ctx: StackContext): ComposeService {
   const n = ctx.config.network;
+  const tls = ctx.config.tls;
   const base = baseService(ctx, "nginx", "nginx", ctx.sizing.nginx, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8081/nginx-health"], { interval: "5s", start_period: "20s" }));
+  // tls.mode acme: the renewal loop beside nginx (compose/images/nginx/acme.sh) keeps its state in ./acme and
+  // reports each check to the node exporter's textfile directory.
+  const acme = tls.mode === "acme" && tls.acme;
   return {
     ...base,
     labels: { ...base.labels, ...fileHashLabel(ctx, "nginx.conf") },
     ports: [`${n.bindAddress}:${n.httpPort}:8080`, `${n.bindAddress}:${n.httpsPort}:8443`],
-    volumes: ["./nginx/nginx.conf:/etc/nginx/nginx.conf:ro", "./nginx/upstream:/etc/stevie/upstream:ro", "./tls:/etc/stevie/tls:ro"],
+    volumes: [
+      "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
+      "./nginx/upstream:/etc/stevie/upstream:ro",
+      `./tls:${TLS_DIR}:ro`,
+      ...(acme ? [`./acme:${ACME_DIR}`, ...(ctx.config.monitoring.enabled ? [`./${TEXTFILE_DIR}:/etc/stevie/textfile`] : [])] : []),
+    ],
+    ...(acme
+      ? {
+          environment: {
+            ACME_DOMAIN: ctx.config.domain,
+            ACME_EMAIL: acme.email,
+            ACME_SERVER: acmeServer(acme),
+            ACME_RENEW_DAYS: String(acme.renewDays),
+            ...(acme.caFile ? { ACME_CA_FILE: `${TLS_DIR}/${ACME_CA_FILE}` } : {}),
+          },
+        }
+      : {}),
     networks: ["edge"],
     depends_on: { api: { condition: "service_healthy" } },
     stop_grace_period: "30s",
