@@ -83,7 +83,7 @@ export function buildProgram(): Command {
     .option("--alert-smtp <host:port>", "SMTP relay for alert mail")
     .option("--health-timeout <seconds>", "how long to wait for the stack to become healthy", intArg("--health-timeout", 10, 3600), 600)
     .action(async (f: GlobalFlags & Record<string, string | number | boolean | undefined>) => {
-      const { runInstall, apiUrl, resolveConfig } = await import("./commands/install.js");
+      const { runInstall, apiUrl, caUrl, localCa, resolveConfig } = await import("./commands/install.js");
       const { stackPaths } = await import("./stack/paths.js");
       const overrides: StevieConfigInput = {
         ...(f.environment ? { environment: f.environment as "dev" | "staging" | "prod" } : {}),
@@ -115,7 +115,11 @@ export function buildProgram(): Command {
         return;
       }
       out(plan.changes ? `\nThe stack is up and healthy.` : `\nNo changes: the stack is already installed with this configuration and healthy.`);
-      out(`API: ${apiUrl(config)}${config.tls.mode === "self-signed" ? `  (CA certificate: ${stackPaths(dir).tls}/ca.crt)` : ""}`);
+      out(`API: ${apiUrl(config)}`);
+      if (config.tls.mode === "self-signed") {
+        const ca = await localCa(stackPaths(dir));
+        out(`Clients trust the stack's CA: ${ca.path}, also at ${caUrl(config)} (SHA-256 ${ca.fingerprint})`);
+      }
       out(`Next: stevie-stack status --dir ${stackPaths(dir).dir}`);
     });
 
@@ -223,7 +227,7 @@ export function buildProgram(): Command {
     .action(async (f: GlobalFlags & { to?: string }) => {
       const { runSwitchover } = await import("./commands/switchover.js");
       const r = await runSwitchover({ dir: f.dir ?? defaultStackDir(), to: f.to });
-      out(f.json ? JSON.stringify(r, null, 2) : `Switched over: ${r.to} is the leader now (was ${r.from}).`);
+      out(f.json ? JSON.stringify(r, null, 2) : `Switched over: ${r.to} is the leader now (was ${r.from}).${r.replicasReady ? "" : " The replicas are not all streaming yet: see `stevie-stack status` before another failover or switchover."}`);
     });
 
   withShared(program.command("logs"))

@@ -38,6 +38,12 @@ describe("nginx.conf", () => {
     expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain("return 301 https://$host$request_uri;");
   });
 
+  it("serves the local CA's certificate only when asked (self-signed mode), over HTTP and HTTPS", () => {
+    expect(conf).not.toContain("/ca.crt");
+    const withCa = renderNginxConf({ ...base, caDownload: true });
+    expect(withCa.match(/location = \/ca\.crt \{\s+alias \/etc\/stevie\/tls\/ca\.crt;\s+\}/g)).toHaveLength(2);
+  });
+
   it("proxies only /api/ to the API replicas with keep-alive, and hides /metrics", () => {
     expect(conf).toMatch(/location \/api\/ \{[\s\S]*?proxy_pass http:\/\/api;/);
     expect(conf).toContain('proxy_set_header Connection "";');

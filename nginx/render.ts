@@ -20,6 +20,8 @@ export interface EdgeOptions {
   ocspStapling?: boolean;
   /** Where the certificate and key are (server.crt, server.key): the stack's tls/ directory, or the ACME live one. */
   certDir?: string;
+  /** Serve the local CA's certificate at /ca.crt (self-signed mode: what clients must trust). */
+  caDownload?: boolean;
 }
 
 /** In the container: the stack's tls/ directory, and tls.mode acme's directory (see compose/images/nginx/acme.sh). */
@@ -161,7 +163,11 @@ ${indent(access, 8)}
             allow all;
             root ${ACME_DIR}/webroot;
         }
-        location / {
+${o.caDownload ? `        # The local CA's certificate, for clients to trust (public; compare its fingerprint with the one install printed).
+        location = /ca.crt {
+            alias ${TLS_DIR}/ca.crt;
+        }
+` : ""}        location / {
             return 301 https://$host${httpsSuffix}$request_uri;
         }
     }
@@ -231,7 +237,11 @@ ${PROXY_TO_API}
             return 200 '{"status":"ok"}';
         }
 
-        # Metrics are for Prometheus on the internal network only.
+${o.caDownload ? `        location = /ca.crt {
+            alias ${TLS_DIR}/ca.crt;
+        }
+
+` : ""}        # Metrics are for Prometheus on the internal network only.
         location = /metrics { return 404; }
 
         location / {

@@ -94,6 +94,22 @@ export function dbRolesScript(r: DbRoles): string {
   return `${lines.join("\n")}\n`;
 }
 
+/**
+ * The psql script that gives the superuser and the replication role new passwords (pure; stdin, nothing logged).
+ * Patroni uses them (pg_rewind, the replicas' streaming connections); no API replica does.
+ */
+export function clusterRolesScript(superuser: string, replication: string): string {
+  return [
+    "SET log_statement = 'none';",
+    "SET log_min_duration_statement = -1;",
+    `\\set su '${hex(superuser, "secrets/postgres_superuser_password")}'`,
+    `\\set rep '${hex(replication, "secrets/postgres_replication_password")}'`,
+    "SELECT format('ALTER ROLE %I PASSWORD %L', 'postgres', :'su') \\gexec",
+    "SELECT format('ALTER ROLE %I PASSWORD %L', 'replicator', :'rep') \\gexec",
+    "",
+  ].join("\n");
+}
+
 export async function applyDbRoles(paths: StackPaths, project: string, roles: DbRoles): Promise<void> {
   const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"], { input: dbRolesScript(roles), timeoutMs: 60_000 });
   if (r.exitCode !== 0) throw new UserError(`setting the database roles failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "check `stevie-stack status` (is there a leader?) and run the command again");

@@ -15,7 +15,7 @@ import { ETCD_MEMBERS, topology } from "./topology.js";
 /** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
 export function renderEdgeConf(config: StevieConfig): string {
   const tls = config.tls.mode;
-  return renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, ocspStapling: tls === "files", ...(tls === "acme" ? { certDir: `${ACME_DIR}/live` } : {}) });
+  return renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, ocspStapling: tls === "files", caDownload: tls === "self-signed", ...(tls === "acme" ? { certDir: `${ACME_DIR}/live` } : {}) });
 }
 
 /** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */

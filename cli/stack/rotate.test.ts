@@ -3,11 +3,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfigText } from "../config/load.js";
-import { dbRolesScript, ensureAppRole, otherRole, rewriteSecretFile } from "./credentials.js";
+import { clusterRolesScript, dbRolesScript, ensureAppRole, otherRole, rewriteSecretFile } from "./credentials.js";
 import { rotationTargets } from "./rotate.js";
 
 const pw = "a".repeat(64);
 const mpw = "b".repeat(64);
+
+describe("clusterRolesScript", () => {
+  it("sets the superuser's and the replication role's passwords from psql variables, logging no statement", () => {
+    const s = clusterRolesScript(pw, mpw);
+    expect(s.indexOf("SET log_statement = 'none';")).toBe(0);
+    expect(s).toContain(`\\set su '${pw}'`);
+    expect(s).toContain(`\\set rep '${mpw}'`);
+    expect(s).toContain("'ALTER ROLE %I PASSWORD %L', 'postgres', :'su'");
+    expect(s).toContain("'ALTER ROLE %I PASSWORD %L', 'replicator', :'rep'");
+    expect(() => clusterRolesScript(pw, "x'; DROP ROLE replicator; --")).toThrow(/secrets\/postgres_replication_password is not the hex/);
+  });
+});
 
 describe("dbRolesScript", () => {
   it("gives the active role its password, logs no statement, and leaves the other alone when asked to", () => {

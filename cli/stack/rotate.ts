@@ -2,8 +2,9 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
+import { inLeader } from "./backup.js";
 import { compose } from "./compose-cli.js";
-import { applyDbRoles, ensureAppRole, newSecretValue, otherRole, readSecretFile, rewriteSecretFile, sessionsByRole } from "./credentials.js";
+import { applyDbRoles, clusterRolesScript, ensureAppRole, newSecretValue, otherRole, readSecretFile, rewriteSecretFile, sessionsByRole } from "./credentials.js";
 import type { StackPaths } from "./paths.js";
 import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
 import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
@@ -88,7 +89,41 @@ export async function rotateDb(paths: StackPaths, project: string, o: RotateOpti
   );
   o.log(`database: ${active} can no longer log in; its sessions are ended`);
   await applyDbRoles(paths, project, { active: next, password, other: "force" });
+  await rotateClusterRoles(paths, project, o);
   return { role: next };
+}
+
+/**
+ * The superuser's and the replication role's passwords. Only Patroni uses them (pg_rewind after a failover, the
+ * replicas' streaming connections), so nothing serving requests notices: the leader takes the new passwords, the
+ * secret files change in place (the members see them), then each member rewrites patroni.yml from them and Patroni
+ * reloads it. A replica's open streaming connection stays; the next one it opens uses the new password.
+ */
+async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateOptions): Promise<void> {
+  const names = ["postgres_superuser_password", "postgres_replication_password"] as const;
+  const previous = await Promise.all(names.map((n) => readSecretFile(paths.secrets, n)));
+  const next = names.map(() => newSecretValue());
+  o.log("database: new passwords for the superuser and the replication role");
+  // The files first: a server with passwords no file holds would lock the members out at their next start.
+  const writeFiles = async (values: string[]) => {
+    for (const [i, n] of names.entries()) await rewriteSecretFile(paths.secrets, n, values[i]!);
+  };
+  await writeFiles(next);
+  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"], { input: clusterRolesScript(next[0]!, next[1]!), timeoutMs: 60_000 }).catch((err: Error) => ({ exitCode: 1, stdout: "", stderr: err.message }));
+  if (r.exitCode !== 0) {
+    await writeFiles(previous);
+    throw new UserError(`setting the superuser and replication passwords failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "the old ones stay in use; check `stevie-stack status` and run `stevie-stack rotate-secrets db` again");
+  }
+  for (const member of o.topology.postgres) {
+    const reload = await compose(paths, project, ["exec", "-T", member, "sh", "-c", 'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force'], { reject: false, timeoutMs: 60_000 });
+    if (reload.exitCode !== 0) {
+      throw new UserError(
+        `${member} did not reload Patroni's configuration with the new passwords: ${(reload.stderr || reload.stdout).trim().split("\n").at(-1) ?? ""}`,
+        `the server and secrets/ have the new ones; restart ${member} (\`docker compose restart ${member}\` in the stack directory; if it leads, \`stevie-stack switchover\` first)`,
+      );
+    }
+  }
+  o.log(`database: ${o.topology.postgres.length} members reloaded; the previous superuser and replication passwords no longer work`);
 }
 
 /** Commands for one Redis server or Sentinel, sent on stdin after AUTH (no password on a command line). */

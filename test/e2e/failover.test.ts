@@ -151,7 +151,8 @@ describe.sequential("failover under load", () => {
     const t0 = Date.now();
     const r = await runCli(["switchover", "--json", "--dir", stack.dir], { timeoutMs: 150_000 });
     expect(r.code, r.stderr).toBe(0);
-    const s = JSON.parse(r.stdout) as { from: string; to: string; leader?: string };
+    const s = JSON.parse(r.stdout) as { from: string; to: string; leader?: string; replicasReady: boolean };
+    expect(s.replicasReady).toBe(true);
     await waitUntil("writes after the switchover", 30_000, async () => writes.calls.some((c) => c.ok && c.start > Date.now() - 1_000) || undefined);
     await writes.stop();
     const gap = longestGap(writes.calls, t0);
@@ -168,6 +169,9 @@ describe.sequential("failover under load", () => {
   it("a backup cut off by a leader failover fails with a clear message; earlier backups stay; the next one runs on the new leader", { timeout: 300_000 }, async () => {
     const cli = (args: string[]) => runCli([...args, "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
     const setsBefore = (JSON.parse((await cli(["backup", "list", "--json"])).stdout) as { label: string }[]).map((b) => b.label);
+    // Synchronous replication: Patroni promotes only the member it named synchronous standby (the switchover before
+    // this returns once it has named one again).
+    await waitUntil("a synchronous standby", 60_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "sync-standby" && m.state === "streaming"));
     const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")!.member;
     const backup = cli(["backup", "--type", "full", "--json"]);
     // Stop the leader once pgBackRest has started copying on it.

@@ -272,8 +272,11 @@ describe.sequential("rotating secrets under load", () => {
   };
 
   it("rotate-secrets all: every request answered (reads and database writes), the old passwords refused, exporters back", { timeout: 1_200_000 }, async () => {
-    const before = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password") };
+    const before = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password"), superuser: await secret("postgres_superuser_password"), replication: await secret("postgres_replication_password") };
     expect(before.user).toBe("stevie");
+    const streaming = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'";
+    const replicasStreaming = await loginAndAsk(stack, { user: "postgres", password: before.superuser }, streaming);
+    expect(Number(replicasStreaming)).toBeGreaterThan(0);
     const reads = load(4, 10);
     // Each recommendation is new text: not in the cache, so it reads the catalogue and writes its history row.
     const { client } = resendingClient(stack);
@@ -292,10 +295,16 @@ describe.sequential("rotating secrets under load", () => {
     expect(failed.map((c) => c.error)).toEqual([]);
     expect(writes.calls.length).toBeGreaterThan(20);
 
-    const after = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password") };
+    const after = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password"), superuser: await secret("postgres_superuser_password"), replication: await secret("postgres_replication_password") };
     expect(after.user).toBe("stevie_alt");
-    for (const k of ["db", "monitor", "redis"] as const) expect(after[k], k).not.toBe(before[k]);
-    for (const n of ["postgres_user", "postgres_password", "postgres_monitor_password", "redis_password"]) expect((await stat(join(paths.secrets, n))).mode & 0o777, n).toBe(0o600);
+    for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const) expect(after[k], k).not.toBe(before[k]);
+    for (const n of ["postgres_user", "postgres_password", "postgres_monitor_password", "redis_password", "postgres_superuser_password", "postgres_replication_password"]) expect((await stat(join(paths.secrets, n))).mode & 0o777, n).toBe(0o600);
+    // The superuser's password changed on the server; the replicas, whose streaming connections are cut, come back
+    // with the new replication password (the old one no longer works, so that is the one Patroni reloaded).
+    expect(await loginAndAsk(stack, { user: "postgres", password: before.superuser }, "SELECT 1")).toMatch(/refused: password authentication failed/);
+    const asSuperuser = (sql: string) => loginAndAsk(stack, { user: "postgres", password: after.superuser }, sql);
+    expect(Number(await asSuperuser("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_replication"))).toBe(Number(replicasStreaming));
+    expect(await until(60_000, async () => ((await asSuperuser(streaming)) === replicasStreaming ? true : undefined))).toBe(true);
     // The second role acts as the owner; the first no longer logs in, with either password.
     expect(await pgLogin("stevie_alt", after.db)).toBe("stevie");
     expect(await pgLogin("stevie", before.db)).toMatch(/refused: password authentication failed/);
@@ -307,11 +316,16 @@ describe.sequential("rotating secrets under load", () => {
     }
     // The exporters log in with the new passwords; Sentinel still agrees on a master.
     expect(await until(90_000, async () => ((await promValue("min(pg_up)")) === 1 && (await promValue("min(redis_up)")) === 1 ? true : undefined))).toBe(true);
-    const status = await runCli(["status", "--json", "--dir", stack.dir]);
+    // The recreated exporters report healthy after their first probe (up to one interval after they started).
+    let status = await runCli(["status", "--json", "--dir", stack.dir]);
+    for (let i = 0; i < 12 && !(JSON.parse(status.stdout) as { healthy: boolean }).healthy; i++) {
+      await sleep(5_000);
+      status = await runCli(["status", "--json", "--dir", stack.dir]);
+    }
     expect((JSON.parse(status.stdout) as { healthy: boolean }).healthy, status.stdout).toBe(true);
     // No new value in any container's log.
     const logs = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(t0).toISOString()], { reject: false, timeoutMs: 120_000 });
-    for (const k of ["db", "monitor", "redis"] as const) expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
+    for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const) expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
 
     // A second rotation goes back to the first role.
     const again = await runCli(["rotate-secrets", "db", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });

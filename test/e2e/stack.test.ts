@@ -1,6 +1,6 @@
 import type { StackStatus } from "../../cli/commands/status.js";
 import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
@@ -12,6 +12,7 @@ import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
 import { runCli } from "../setup/cli.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 import { loginAndAsk } from "../setup/data.js";
+import { dockerForwards, openPorts } from "../setup/port-scan.js";
 
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);
@@ -47,6 +48,16 @@ describe("installed stack", () => {
     const login = async (servername: string) => loginAndAsk(stack, { user: await secret("postgres_user"), password: await secret("postgres_password"), ssl: { ca, servername, rejectUnauthorized: true } }, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
     expect(await login("haproxy")).toBe("true");
     expect(await login("db.example.com")).toMatch(/refused: Hostname\/IP does not match certificate's altnames/);
+  });
+
+  it("lets clients download the local CA's certificate, and nothing else of the TLS directory", async () => {
+    const ca = await readFile(stack.caFile, "utf8");
+    for (const base of [`http://127.0.0.1:${stack.httpPort}`, stack.baseUrl]) {
+      const res = await stackFetch(stack)(`${base}/ca.crt`);
+      expect(res.status, base).toBe(200);
+      expect(await res.text()).toBe(ca);
+      expect((await stackFetch(stack)(`${base}/ca.key`, { redirect: "manual" })).status, base).not.toBe(200);
+    }
   });
 
   it("redirects plain HTTP to HTTPS on the configured port", async () => {
@@ -104,6 +115,26 @@ describe("installed stack", () => {
         expect(c.ports).toEqual([]);
       }
     }
+  });
+
+  it("shows a port scan of every host address nothing of the stack but nginx's two ports", { timeout: 300_000 }, async () => {
+    const addresses = ["127.0.0.1", ...Object.values(networkInterfaces()).flatMap((list) => (list ?? []).filter((a) => a.family === "IPv4" && !a.internal).map((a) => a.address))];
+    const forwards = dockerForwards((await run("ps", ["-eo", "args"])).stdout);
+    const serviceAt = new Map<string, string>();
+    for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project)) for (const a of Object.values(await docker.containerAddresses(c.id))) serviceAt.set(a, c.service);
+    const intoStack: string[] = [];
+    for (const address of addresses) {
+      const open = await openPorts(address);
+      // The data tier's own ports answer on no address of the host (nothing else here listens on them either).
+      expect(open.filter((p) => [2379, 2380, 3000, 5432, 5433, 6379, 8008, 9090, 9093, 26379].includes(p)), address).toEqual([]);
+      for (const port of open) {
+        const f = forwards.find((x) => x.hostPort === port && (x.hostIp === address || x.hostIp === "0.0.0.0"));
+        const service = f && serviceAt.get(f.containerIp);
+        if (service) intoStack.push(`${address}:${port} ${service}`);
+      }
+    }
+    // Of everything open on the host, what leads into this stack: nginx's two ports, on the configured address only.
+    expect(intoStack.sort()).toEqual([`127.0.0.1:${stack.httpPort} nginx`, `127.0.0.1:${stack.httpsPort} nginx`].sort());
   });
 
   it("keeps generated secrets 0600 and the real nginx accepts its config", async () => {

@@ -1,6 +1,6 @@
 #!/bin/sh
-# A Patroni member. Writes /run/patroni/patroni.yml from the environment and the Docker secrets (readable only by
-# the postgres user), then runs Patroni as postgres. Patroni bootstraps the cluster (first member to win the
+# A Patroni member. Writes /run/patroni/patroni.yml from the environment and the Docker secrets (stevie-patroni-config,
+# readable only by the postgres user), then runs Patroni as postgres. Patroni bootstraps the cluster (first member to win the
 # initialize key), clones replicas with pg_basebackup, rewinds a former leader with pg_rewind, and calls
 # stevie-post-bootstrap once to create the application role, database and pgvector.
 set -eu
@@ -12,108 +12,13 @@ chmod 0700 "$run"
 secret() { tr -d '\n' < "$1"; }
 (umask 077; secret "$POSTGRES_PASSWORD_FILE" > "$run/app_password")
 (umask 077; secret "$POSTGRES_MONITOR_PASSWORD_FILE" > "$run/monitor_password")
-# TLS for clients (the API checks this certificate against the stack's CA and the host name): PostgreSQL wants the
-# key owned by its own user, 0600.
-tls=""
-if [ -n "${POSTGRES_TLS_CERT_FILE:-}" ] && [ -s "$POSTGRES_TLS_CERT_FILE" ]; then
-  (umask 077; cat "$POSTGRES_TLS_CERT_FILE" > "$run/server.crt"; cat "$POSTGRES_TLS_KEY_FILE" > "$run/server.key")
-  tls="ssl: \"on\"
-    ssl_cert_file: $run/server.crt
-    ssl_key_file: $run/server.key
-    ssl_min_protocol_version: TLSv1.2"
-fi
-
 # pgBackRest: one encrypted repository on the shared backup volume; whichever member leads archives WAL into it.
 stevie-pgbackrest-conf
 mkdir -p /var/lib/pgbackrest
 chown postgres:postgres /var/lib/pgbackrest
 chmod 0750 /var/lib/pgbackrest
 
-hosts=$(echo "$ETCD_HOSTS" | sed 's/,/, /g')
-umask 077
-cat > "$run/patroni.yml" <<YAML
-scope: ${PATRONI_SCOPE}
-name: ${PATRONI_NAME}
-namespace: /stevie-stack/
-log:
-  level: INFO
-restapi:
-  listen: 0.0.0.0:8008
-  connect_address: ${PATRONI_NAME}:8008
-  authentication:
-    username: patroni
-    password: $(secret "$PATRONI_API_PASSWORD_FILE")
-ctl:
-  authentication:
-    username: patroni
-    password: $(secret "$PATRONI_API_PASSWORD_FILE")
-etcd3:
-  hosts: [${hosts}]
-bootstrap:
-  dcs:
-    ttl: 20
-    loop_wait: 2
-    retry_timeout: 5
-    maximum_lag_on_failover: 16777216
-    synchronous_mode: ${PG_SYNCHRONOUS:-false}
-    synchronous_mode_strict: false
-    postgresql:
-      use_pg_rewind: true
-      use_slots: true
-      remove_data_directory_on_rewind_failure: true
-      remove_data_directory_on_diverged_timelines: true
-      parameters:
-        max_connections: ${PG_MAX_CONNECTIONS:-300}
-        wal_level: replica
-        wal_log_hints: "on"
-        hot_standby: "on"
-        max_wal_senders: 10
-        max_replication_slots: 10
-        wal_keep_size: 256MB
-        password_encryption: scram-sha-256
-        archive_mode: "on"
-        archive_command: pgbackrest --stanza=stevie archive-push %p
-        # A WAL segment is archived at least once a minute: the recovery point is about a minute old at worst.
-        archive_timeout: 60
-  initdb:
-    - encoding: UTF8
-    - locale: C.UTF-8
-    - data-checksums
-    - auth-local: peer
-    - auth-host: scram-sha-256
-  post_bootstrap: /usr/local/bin/stevie-post-bootstrap
-postgresql:
-  listen: 0.0.0.0:5432
-  connect_address: ${PATRONI_NAME}:5432
-  data_dir: ${PGDATA}
-  bin_dir: /usr/lib/postgresql/17/bin
-  pgpass: ${run}/pgpass
-  use_unix_socket: true
-  authentication:
-    superuser:
-      username: postgres
-      password: $(secret "$POSTGRES_SUPERUSER_PASSWORD_FILE")
-    replication:
-      username: replicator
-      password: $(secret "$POSTGRES_REPLICATION_PASSWORD_FILE")
-  basebackup:
-    - checkpoint: fast
-  parameters:
-    unix_socket_directories: /run/postgresql
-    shared_buffers: ${PG_SHARED_BUFFERS:-128MB}
-    effective_cache_size: ${PG_EFFECTIVE_CACHE_SIZE:-512MB}
-    log_min_duration_statement: 500
-    ${tls}
-  pg_hba:
-    - local all all peer
-    - host replication replicator samenet scram-sha-256
-    - host all all 127.0.0.1/32 scram-sha-256
-    - host all all samenet scram-sha-256
-tags:
-  nofailover: false
-  noloadbalance: false
-YAML
-chown -R postgres:postgres "$run"
+stevie-patroni-config
 # The backup scheduler: a loop beside Patroni that acts only while this member is the leader.
 setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-backup-scheduler &
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni "$run/patroni.yml"
