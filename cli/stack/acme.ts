@@ -132,6 +132,6 @@ export async function issueCertificate(paths: StackPaths, config: StevieConfig):
   const said = (errors.length ? errors : lines).slice(-3).join(" | ");
   throw new UserError(
     `the ACME CA (${acmeServer(config.tls.acme!)}) did not issue a certificate for ${config.domain}: ${said || `exit ${r.exitCode}`}`,
-    "nginx keeps serving the temporary certificate from the stack's local CA; fix the cause (lego's message above) and run install again",
+    "nginx keeps serving the certificate it has (before the first issuance, a temporary one from the stack's local CA); fix the cause (lego's message above) and run install again",
   );
 }

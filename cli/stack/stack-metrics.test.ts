@@ -1,5 +1,11 @@
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { renderCliMetrics } from "./stack-metrics.js";
+import { stackPaths } from "./paths.js";
+import { TEXTFILE_DIR } from "./services/monitoring.js";
+import { renderCliMetrics, writeCliMetrics } from "./stack-metrics.js";
 
 describe("CLI metrics for Prometheus", () => {
   it("gives the certificate's expiry and the newest CLI drill, and the newest passing one separately", () => {
@@ -17,5 +23,17 @@ describe("CLI metrics for Prometheus", () => {
 
   it("writes nothing about drills before the first one", () => {
     expect(renderCliMetrics(undefined, [])).toBe("\n");
+  });
+
+  it("leaves the certificate to the ACME loop's report in acme mode, and drops that report in the other modes", async () => {
+    const paths = stackPaths(await mkdtemp(join(tmpdir(), "stevie-metrics-")));
+    const dir = join(paths.dir, TEXTFILE_DIR);
+    await mkdir(dir, { recursive: true });
+    await writeFile(join(dir, "acme.prom"), 'stevie_tls_certificate_expiry_timestamp_seconds{certificate="server"} 1\n');
+    await writeCliMetrics(paths, "acme");
+    expect(existsSync(join(dir, "acme.prom"))).toBe(true);
+    expect(await readFile(join(dir, "cli.prom"), "utf8")).not.toContain("stevie_tls_certificate_expiry");
+    await writeCliMetrics(paths, "self-signed");
+    expect(existsSync(join(dir, "acme.prom"))).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { readDrills, type DrillRecord } from "./backup.js";
@@ -32,5 +33,7 @@ export function renderCliMetrics(certNotAfter: Date | undefined, drills: DrillRe
 /** In tls.mode acme the certificate changes without the CLI: the renewal loop in nginx reports it (acme.prom). */
 export async function writeCliMetrics(paths: StackPaths, tlsMode: StevieConfig["tls"]["mode"]): Promise<void> {
   const cert = tlsMode === "acme" ? undefined : await serverCertExpiry(paths.tls);
+  // Out of acme mode, the loop's last report would name a certificate nginx no longer serves (and the same series twice).
+  if (tlsMode !== "acme") await rm(join(paths.dir, TEXTFILE_DIR, "acme.prom"), { force: true });
   await writeAtomic(join(paths.dir, TEXTFILE_DIR, "cli.prom"), renderCliMetrics(cert, await readDrills(paths)));
 }
