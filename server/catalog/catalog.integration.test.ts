@@ -63,4 +63,15 @@ describe("audit log", () => {
     await expect(pool.query("delete from audit_log")).rejects.toThrow(/append-only: DELETE/);
     await expect(pool.query("truncate audit_log")).rejects.toThrow(/append-only: TRUNCATE/);
   });
+
+  it("keeps a year: only rows older than that can be deleted (what the scheduler's purge does), none changed", async () => {
+    const old = await pool.query<{ id: string }>("insert into audit_log (at, actor, action) values (now() - interval '400 days', 'test', 'test.old') returning id");
+    const young = await pool.query<{ id: string }>("insert into audit_log (at, actor, action) values (now() - interval '360 days', 'test', 'test.young') returning id");
+    await expect(pool.query("update audit_log set actor = 'mallory' where id = $1", [old.rows[0]!.id])).rejects.toThrow(/append-only: UPDATE/);
+    await expect(pool.query("delete from audit_log where id = $1", [young.rows[0]!.id])).rejects.toThrow(/append-only: DELETE/);
+    const purged = await pool.query("delete from audit_log where at < now() - interval '1 year'");
+    expect(purged.rowCount).toBe(1);
+    const left = await pool.query("select action from audit_log where id = any($1::bigint[])", [[old.rows[0]!.id, young.rows[0]!.id]]);
+    expect(left.rows).toEqual([{ action: "test.young" }]);
+  });
 });

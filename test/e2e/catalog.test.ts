@@ -58,3 +58,22 @@ describe("stevie-stack catalog import", () => {
     expect(r.stderr).toMatch(/categories: /);
   });
 });
+
+describe("the audit log", () => {
+  it("keeps the audit log for a year: the scheduler on the leader deletes older rows, the database refuses younger ones", { timeout: 240_000 }, async () => {
+    const paths = stackPaths(stack.dir);
+    const sql = async (query: string) => {
+      const leader = await leaderService(paths, stack.project);
+      const r = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader!, "psql", "-h", "/run/postgresql", "-d", "stevie", "-XAtq", "-c", query], { reject: false });
+      return `${r.stdout}${r.stderr}`.trim();
+    };
+    expect(await sql("insert into audit_log (at, actor, action) values (now() - interval '13 months', 'e2e', 'e2e.expired'), (now() - interval '11 months', 'e2e', 'e2e.kept')")).toBe("");
+    expect(await sql("delete from audit_log where action = 'e2e.kept'")).toMatch(/append-only: DELETE is not allowed/);
+    let left = "";
+    for (const until = Date.now() + 200_000; Date.now() < until; await new Promise((r) => setTimeout(r, 5_000))) {
+      left = await sql("select string_agg(action, ',' order by action) from audit_log where actor = 'e2e'");
+      if (left === "e2e.kept") break;
+    }
+    expect(left).toBe("e2e.kept");
+  });
+});
