@@ -12,6 +12,7 @@ import { stringify } from "yaml";
 import { renderApiUpstream } from "../../nginx/render.js";
 import { bridgeGateway, testCa } from "../../test/setup/test-ca.js";
 import { freePort } from "../../test/setup/ports.js";
+import { waitUntil } from "../../test/setup/wait.js";
 import { parseConfig } from "../config/load.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
@@ -50,16 +51,6 @@ let config: ReturnType<typeof parseConfig>;
 function start(cmd: string, args: string[], env: Record<string, string> = {}): void {
   const p = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: "ignore" });
   procs.push(p);
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
 }
 
 /** The certificate nginx serves for the domain over a new TLS connection. */
@@ -126,7 +117,7 @@ describe("tls.mode acme against Pebble", () => {
     start("pebble-challtestsrv", ["-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", `127.0.0.1:${dnsPort}`, "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", `127.0.0.1:${challMgmt}`]);
     // No sleep before validating, no nonce rejected on purpose, and every authorisation validated again (no reuse).
     start("pebble", ["-config", join(dir, "pebble.json"), "-dnsserver", `127.0.0.1:${dnsPort}`], { PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_AUTHZREUSE: "0" });
-    await waitFor("Pebble", async () => ((await httpsText(`${pebbleMgmt}/roots/0`, pebbleCa)).includes("BEGIN CERTIFICATE") ? true : undefined));
+    await waitUntil("Pebble", 60_000, async () => ((await httpsText(`${pebbleMgmt}/roots/0`, pebbleCa)).includes("BEGIN CERTIFICATE") ? true : undefined));
 
     paths = stackPaths(join(dir, "stack"));
     config = parseConfig({
@@ -210,11 +201,11 @@ describe("tls.mode acme against Pebble", () => {
   it("obtains the certificate over HTTP-01, puts it live with a 0600 key and reloads nginx", async () => {
     await issueCertificate(paths, config);
     // nginx's new workers (with the new certificate) take over a moment after the reload signal.
-    const cert = await waitFor("the CA's certificate served", async () => {
+    const cert = await waitUntil("the CA's certificate served", 10_000, async () => {
       const c = await served();
       const live = new X509Certificate(await readFile(liveCertificate(paths)));
       return /Pebble Intermediate CA/.test(c.issuer) && c.serialNumber === live.serialNumber ? c : undefined;
-    }, 10_000);
+    });
     expect(cert.checkHost(domain)).toBe(domain);
     // The chain verifies against Pebble's root, as a browser would against Let's Encrypt's.
     const root = new X509Certificate(await httpsText(`${pebbleMgmt}/roots/0`, pebbleCa));
@@ -228,13 +219,13 @@ describe("tls.mode acme against Pebble", () => {
   it("renews in the background and reloads nginx without a restart; reports the expiry for Prometheus", { timeout: 120_000 }, async () => {
     const before = await served();
     const started = (await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", `${project}-nginx-1`])).stdout.trim();
-    const renewed = await waitFor("a renewed certificate", async () => {
+    const renewed = await waitUntil("a renewed certificate", 90_000, async () => {
       const c = await served();
       return c.serialNumber !== before.serialNumber ? c : undefined;
-    }, 90_000);
+    });
     expect(renewed.issuer).toMatch(/Pebble Intermediate CA/);
     expect((await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", `${project}-nginx-1`])).stdout.trim()).toBe(started);
-    const prom = await waitFor("acme.prom", async () => {
+    const prom = await waitUntil("acme.prom", 60_000, async () => {
       const text = await readFile(join(paths.dir, TEXTFILE_DIR, "acme.prom"), "utf8");
       const live = new X509Certificate(await readFile(liveCertificate(paths)));
       const end = Math.floor(Date.parse(live.validTo) / 1000);

@@ -11,6 +11,7 @@ import { trpcClient } from "../setup/client.js";
 import { probeTable } from "../setup/data.js";
 import { steady } from "../setup/load.js";
 import { writeTestConfig } from "../setup/stack.js";
+import { waitUntil } from "../setup/wait.js";
 
 /**
  * Failover of each part of the data tier and of one API replica, in the real stack, each under a steady load from
@@ -27,16 +28,6 @@ async function containerOf(service: string): Promise<docker.ContainerState> {
   const c = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((x) => x.service === service);
   if (!c) throw new Error(`no container for ${service}`);
   return c;
-}
-
-async function waitUntil<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-    await sleep(500);
-  }
 }
 
 /** Wait (up to a minute) until `op` succeeds `n` times in a row; the errors seen on the way, for the report. */
