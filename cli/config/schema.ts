@@ -140,6 +140,7 @@ export const configSchema = z
           .object({
             enabled: z.boolean().default(false).describe("Loki stores every container's log and Alloy ships them (official images from Docker Hub: hosts without it keep this off; `stevie-stack logs` works either way)"),
             retentionDays: z.number().int().min(30).max(3650).default(30).describe("days of logs Loki keeps (the spec asks at least 30)"),
+            maxSizeMb: z.number().int().min(2048).max(1_048_576).default(20_480).describe("upper bound on Loki's disk use, in MB: Loki accepts on average this much log text per retention period (a burst may borrow ahead) and refuses the rest, counted and alerted"),
             lokiImage: z.string().regex(/^[\w./-]+:[\w.-]+$/, "an image with a pinned tag, such as grafana/loki:3.5.7").default("grafana/loki:3.5.7").describe("the official Loki image, pinned"),
             alloyImage: z.string().regex(/^[\w./-]+:[\w.-]+$/, "an image with a pinned tag, such as grafana/alloy:v1.11.3").default("grafana/alloy:v1.11.3").describe("the official Grafana Alloy image, pinned"),
           })

@@ -9,7 +9,7 @@ import { API_PORT } from "./services/api.js";
 import type { StackContext } from "./services/common.js";
 import type { Sizing } from "./sizing.js";
 import { renderHaproxyConf } from "./services/postgres.js";
-import { alertRules, grafanaFiles, MONITORING_DIR, renderAlloyConfig, renderLokiConfig, MONITORING_SERVICES, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./services/monitoring.js";
+import { alertRules, grafanaFiles, MONITORING_DIR, renderAlloyConfig, renderLokiConfig, renderLogsRules, MONITORING_SERVICES, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./services/monitoring.js";
 import { ETCD_MEMBERS, topology } from "./topology.js";
 
 /** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
@@ -30,6 +30,7 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
         { path: join(mon, "prometheus.yml"), content: renderPrometheusConfig(base) },
         { path: join(mon, "rules", "alerts.yml"), content: alertRules() },
         { path: join(mon, "rules", "stack.yml"), content: renderStackRules(stackRuleValues(config)) },
+        { path: join(mon, "rules", "logs.yml"), content: renderLogsRules(config) },
         { path: join(mon, "alertmanager.yml"), content: renderAlertmanagerConfig(config) },
         ...(config.monitoring.grafana.enabled ? grafanaFiles(config).map((f) => ({ path: join(paths.dir, f.path), content: f.content })) : []),
         ...(config.monitoring.logs.enabled

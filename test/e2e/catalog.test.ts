@@ -34,7 +34,13 @@ describe("stevie-stack catalog import", () => {
     const real = await runCli(["catalog", "import", editedFile, "--json", "--dir", stack.dir], { timeoutMs: 300_000 });
     expect(real.code, real.stderr).toBe(0);
     expect(JSON.parse(real.stdout)).toMatchObject({ updated: ["ABA-CORP-001"], embedded: { done: 1, total: 1 } });
-    expect((await api.categories.get.query({ code: "ABA-CORP-001" })).description).toMatch(/audited revenue/);
+    // Each replica re-reads the catalogue generation (part of every response-cache key) at most every 5 s, so the
+    // answer it cached before the import may be served until then; never longer.
+    const changed = await waitUntil("the imported description to be served", 15_000, async () => {
+      const c = await api.categories.get.query({ code: "ABA-CORP-001" });
+      return /audited revenue/.test(c.description) ? c.description : undefined;
+    });
+    expect(changed).toMatch(/audited revenue/);
 
     const back = await runCli(["catalog", "import", originalFile, "--json", "--dir", stack.dir], { timeoutMs: 300_000 });
     expect(back.code, back.stderr).toBe(0);

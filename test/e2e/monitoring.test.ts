@@ -9,11 +9,12 @@ import { activeAlerts, prometheusGet } from "../../cli/stack/alerts.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { imageRef } from "../../cli/stack/services/common.js";
-import { renderStackRules } from "../../cli/stack/services/monitoring.js";
+import { parseConfig } from "../../cli/config/load.js";
+import { renderLogsRules, renderStackRules } from "../../cli/stack/services/monitoring.js";
 import { dashboardExpressions } from "../../grafana/dashboards.js";
 import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
-import { STACK_VALUES } from "../monitoring/alert-cases.js";
+import { LOGS_ALERT_CASES, STACK_VALUES } from "../monitoring/alert-cases.js";
 import { metricNames, promtoolTests } from "../monitoring/promtool-tests.js";
 
 /**
@@ -38,7 +39,7 @@ describe.sequential("monitoring in the live stack", () => {
   it("promtool and amtool accept the generated configuration and rules", async () => {
     const config = await inService("prometheus", ["promtool", "check", "config", "/etc/prometheus/prometheus.yml"]);
     expect(config.exitCode, config.stdout + config.stderr).toBe(0);
-    expect(config.stdout).toMatch(/SUCCESS: 2 rule files found/);
+    expect(config.stdout).toMatch(/SUCCESS: 3 rule files found/);
     const am = await inService("alertmanager", ["amtool", "check-config", "/etc/alertmanager/alertmanager.yml"]);
     expect(am.exitCode, am.stdout + am.stderr).toBe(0);
     expect(am.stdout).toMatch(/SUCCESS/);
@@ -51,7 +52,11 @@ describe.sequential("monitoring in the live stack", () => {
       await writeFile(join(dir, "alerts.yml"), rules);
       await writeFile(join(dir, "stack.yml"), renderStackRules(STACK_VALUES));
       await writeFile(join(dir, "tests.yml"), promtoolTests(rules, ["alerts.yml", "stack.yml"]));
-      const r = await run("docker", ["run", "--rm", "-v", `${dir}:/t:ro`, "-w", "/t", imageRef("monitoring", packageVersion()), "promtool", "test", "rules", "tests.yml"], { reject: false, timeoutMs: 100_000 });
+      // The log store's rule, as written when monitoring.logs is on (this stack runs without it).
+      const logsRules = renderLogsRules(parseConfig({ monitoring: { logs: { enabled: true } } }, "test"));
+      await writeFile(join(dir, "logs.yml"), logsRules);
+      await writeFile(join(dir, "logs-tests.yml"), promtoolTests(logsRules, ["logs.yml"], LOGS_ALERT_CASES));
+      const r = await run("docker", ["run", "--rm", "-v", `${dir}:/t:ro`, "-w", "/t", imageRef("monitoring", packageVersion()), "promtool", "test", "rules", "tests.yml", "logs-tests.yml"], { reject: false, timeoutMs: 100_000 });
       expect(r.exitCode, r.stdout + r.stderr).toBe(0);
       expect(r.stdout).toMatch(/SUCCESS/);
     } finally {

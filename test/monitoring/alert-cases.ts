@@ -255,3 +255,15 @@ export const ALERT_CASES: AlertCase[] = [
     }),
   ),
 ];
+
+/** The log store's alert (rules/logs.yml, written with monitoring.logs.enabled): Loki refusing lines over its budget. */
+export const LOGS_ALERT_CASES: AlertCase[] = [
+  {
+    alert: "LogsRefused",
+    at: "10m",
+    fires: [s('loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}', counter(2000, 40))],
+    expect: [{ severity: "warning" }],
+    // Lines refused for another reason (too long, too old) are not a budget matter.
+    silent: [s('loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}', "0x40"), s('loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="line_too_long", tenant="fake"}', counter(2000, 40))],
+  },
+];

@@ -4,7 +4,7 @@ import { parseConfig } from "../../config/load.js";
 import { buildCompose } from "../compose.js";
 import { sizeStack } from "../sizing.js";
 import { topology } from "../topology.js";
-import { grafanaFiles, renderAlertmanagerConfig, renderAlloyConfig, renderLokiConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./monitoring.js";
+import { grafanaFiles, lokiBudget, renderAlertmanagerConfig, renderAlloyConfig, renderLogsRules, renderLokiConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./monitoring.js";
 
 const config = parseConfig({ projectName: "demo", postgres: { nodes: 3 } }, "test");
 const sizing = sizeStack({ cpus: 2, memBytes: 24 * 1024 ** 3 }, "auto");
@@ -94,6 +94,21 @@ describe("monitoring", () => {
     expect(jobs).toEqual(expect.arrayContaining(["loki", "alloy"]));
     const loki = parse(renderLokiConfig(on)) as { limits_config: { retention_period: string }; compactor: { retention_enabled: boolean }; schema_config: { configs: { store: string; schema: string }[] }; auth_enabled: boolean };
     expect(loki.limits_config.retention_period).toBe("1080h");
+    // The size bound: what Loki may accept over the retention (plus a day of slack for the compactor) fits the budget.
+    const limits = (parse(renderLokiConfig(on)) as { limits_config: { ingestion_rate_mb: number; ingestion_burst_size_mb: number } }).limits_config;
+    const windowS = 46 * 86_400;
+    expect(limits.ingestion_rate_mb * windowS + limits.ingestion_burst_size_mb).toBeLessThanOrEqual(20_480 * 0.9);
+    expect(limits.ingestion_rate_mb * windowS + limits.ingestion_burst_size_mb).toBeGreaterThan(20_480 * 0.89);
+    expect(lokiBudget(on.monitoring.logs)).toMatchObject({ rateMb: limits.ingestion_rate_mb, burstMb: 512 });
+    const small = parseConfig({ monitoring: { logs: { enabled: true, maxSizeMb: 2048 } } }, "t").monitoring.logs;
+    const b = lokiBudget(small);
+    expect(b.burstMb).toBe(92);
+    expect(b.boundMb).toBeLessThanOrEqual(2048 * 0.9);
+    expect(b.rateMb * 1_048_576).toBeGreaterThan(600); // bytes a second: 2 GB over 31 days
+    expect(() => parseConfig({ monitoring: { logs: { maxSizeMb: 100 } } }, "t")).toThrow(/maxSizeMb/);
+    // The alert on refused lines exists only with the log store; the file is always written (empty otherwise).
+    expect((parse(renderLogsRules(on)) as { groups: { rules: { alert: string; expr: string }[] }[] }).groups[0]!.rules.map((r) => r.alert)).toEqual(["LogsRefused"]);
+    expect(parse(renderLogsRules(parseConfig({}, "t")))).toEqual({ groups: [] });
     expect(loki.compactor.retention_enabled).toBe(true);
     expect(loki.schema_config.configs[0]).toMatchObject({ store: "tsdb", schema: "v13" });
     const alloy = renderAlloyConfig(on);
