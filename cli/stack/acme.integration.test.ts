@@ -25,7 +25,7 @@ import { stackPaths } from "./paths.js";
 import { nginxService } from "./services/nginx.js";
 import { TEXTFILE_DIR } from "./services/monitoring.js";
 import { hostSizing } from "./sizing.js";
-import { ensureSelfSignedTls } from "./tls.js";
+import { ensureSelfSignedTls, syncEdgeTls } from "./tls.js";
 import { topology } from "./topology.js";
 
 /**
@@ -129,6 +129,7 @@ describe("tls.mode acme against Pebble", () => {
     // What install's first step writes for nginx: the bootstrap certificate, ./acme, nginx.conf and its upstream.
     await ensureSelfSignedTls(paths.tls, domain);
     await prepareAcme(paths, config);
+    await syncEdgeTls(paths.tls, config);
     await mkdir(join(paths.dir, "nginx", "upstream"), { recursive: true });
     await mkdir(join(paths.dir, TEXTFILE_DIR), { recursive: true });
     await writeFile(paths.nginxConf, renderEdgeConf(config));

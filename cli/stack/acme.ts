@@ -9,6 +9,7 @@ import { UserError } from "../errors.js";
 import { compose } from "./compose-cli.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
+import { ACME_CA_FILE } from "./tls.js";
 
 /**
  * tls.mode acme. The CLI prepares ./acme (a temporary certificate from the local CA, so nginx starts), checks that the
@@ -23,7 +24,6 @@ export const LETS_ENCRYPT = {
 };
 
 /** The CA certificate the ACME server's HTTPS chains to (acme.caFile), copied into tls/. */
-export const ACME_CA_FILE = "acme-ca.crt";
 
 export function acmeServer(acme: AcmeSettings): string {
   return acme.directoryUrl ?? (acme.staging ? LETS_ENCRYPT.staging : LETS_ENCRYPT.production);

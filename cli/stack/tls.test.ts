@@ -1,10 +1,11 @@
 import { X509Certificate } from "node:crypto";
-import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "../exec.js";
-import { checkProvidedTls, ensurePostgresTls, installProvidedTls } from "./tls.js";
+import type { StevieConfig } from "../config/schema.js";
+import { ACME_CA_FILE, checkProvidedTls, EDGE_TLS_SUBDIR, ensurePostgresTls, ensureSelfSignedTls, installProvidedTls, syncEdgeTls } from "./tls.js";
 
 /** A CA, a server certificate it issued for api.example.com (naming an OCSP responder), an unrelated CA and key. */
 let dir: string;
@@ -72,5 +73,28 @@ describe("PostgreSQL's certificate", () => {
     // A third member: a new certificate that names it.
     expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2", "postgres-3"])).changed).toBe(true);
     expect(new X509Certificate(await readFile(join(tlsDir, "postgres.crt"))).checkHost("postgres-3")).toBe("postgres-3");
+  });
+});
+
+describe("what nginx mounts (tls/edge)", () => {
+  it("holds copies of what nginx serves and never a CA's or PostgreSQL's key; follows a change; drops what is no longer asked for", async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), "stevie-edgetls-"));
+    await ensureSelfSignedTls(tlsDir, "api.example.com");
+    await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1"]);
+    await writeFile(join(tlsDir, ACME_CA_FILE), await pem("other-ca.crt"));
+    const edge = join(tlsDir, EDGE_TLS_SUBDIR);
+    const acme = { tls: { mode: "acme", acme: { caFile: "pebble.pem" } } } as unknown as Pick<StevieConfig, "tls">;
+    const selfSigned = { tls: { mode: "self-signed" } } as Pick<StevieConfig, "tls">;
+
+    expect(await syncEdgeTls(tlsDir, acme)).toBe(true);
+    expect((await readdir(edge)).sort()).toEqual([ACME_CA_FILE, "ca.crt", "server.crt", "server.key"]);
+    expect((await stat(join(edge, "server.key"))).mode & 0o777).toBe(0o600);
+    expect(await readFile(join(edge, "server.crt"), "utf8")).toBe(await readFile(join(tlsDir, "server.crt"), "utf8"));
+    expect(await syncEdgeTls(tlsDir, acme)).toBe(false);
+
+    await writeFile(join(tlsDir, "server.crt"), await pem("server.crt"));
+    expect(await syncEdgeTls(tlsDir, selfSigned)).toBe(true);
+    expect((await readdir(edge)).sort()).toEqual(["ca.crt", "server.crt", "server.key"]);
+    expect(await readFile(join(edge, "server.crt"), "utf8")).toBe(await pem("server.crt"));
   });
 });

@@ -1,8 +1,9 @@
 import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
-import { mkdir, readFile, rm } from "node:fs/promises";
+import { mkdir, readdir, readFile, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isIP } from "node:net";
+import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { writeAtomic } from "./files.js";
@@ -67,6 +68,36 @@ export async function ensurePostgresTls(tlsDir: string, names: string[]): Promis
   const caNew = await ensureLocalCa(tlsDir);
   const issued = await ensureIssued(tlsDir, "postgres", names[0]!, [...names, "localhost"].map((n) => `DNS:${n}`).join(","), caNew);
   return { changed: caNew || issued };
+}
+
+/** The part of tls/ that nginx mounts: copies of what it serves, so that the CA's key and PostgreSQL's never reach it. */
+export const EDGE_TLS_SUBDIR = "edge";
+/** tls.acme.caFile, copied into tls/ (lego trusts it for the ACME server's own TLS). */
+export const ACME_CA_FILE = "acme-ca.crt";
+
+/**
+ * Copies what nginx needs from tls/ into tls/edge/ (its certificate and key, the local CA's certificate it offers for
+ * download, the ACME server's CA when one is given; a key stays 0600) and removes anything else there. True when a
+ * file was written or removed (nginx must then be reloaded or recreated).
+ */
+export async function syncEdgeTls(tlsDir: string, config: Pick<StevieConfig, "tls">): Promise<boolean> {
+  const files = ["server.crt", "server.key", "ca.crt", ...(config.tls.mode === "acme" && config.tls.acme?.caFile ? [ACME_CA_FILE] : [])];
+  const edge = join(tlsDir, EDGE_TLS_SUBDIR);
+  await mkdir(edge, { recursive: true, mode: 0o755 });
+  let changed = false;
+  for (const f of files) {
+    const content = await readFile(join(tlsDir, f));
+    const current = await readFile(join(edge, f)).catch(() => undefined);
+    if (current?.equals(content)) continue;
+    await writeAtomic(join(edge, f), content, f.endsWith(".key") ? 0o600 : 0o644);
+    changed = true;
+  }
+  for (const f of await readdir(edge)) {
+    if (files.includes(f)) continue;
+    await rm(join(edge, f), { force: true });
+    changed = true;
+  }
+  return changed;
 }
 
 /** When the certificate in this file (tls/server.crt unless given) expires; undefined when it is missing or unreadable. */

@@ -58,6 +58,9 @@ describe("installed stack", () => {
       expect(await res.text()).toBe(ca);
       expect((await stackFetch(stack)(`${base}/ca.key`, { redirect: "manual" })).status, base).not.toBe(200);
     }
+    // nginx holds only what it serves: no CA key and no PostgreSQL key inside its container, even for its root master.
+    const inNginx = await compose(paths, stack.project, ["exec", "-T", "nginx", "ls", "/etc/stevie/tls"]);
+    expect(inNginx.stdout.trim().split("\n").sort()).toEqual(["ca.crt", "server.crt", "server.key"]);
   });
 
   it("redirects plain HTTP to HTTPS on the configured port", async () => {

@@ -1,8 +1,9 @@
 import { ACME_DIR, TLS_DIR } from "../../../nginx/render.js";
-import { ACME_CA_FILE, acmeServer } from "../acme.js";
+import { acmeServer } from "../acme.js";
 import type { ComposeService } from "../compose-types.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
 import { TEXTFILE_DIR } from "./monitoring.js";
+import { ACME_CA_FILE, EDGE_TLS_SUBDIR } from "../tls.js";
 
 export function nginxService(ctx: StackContext): ComposeService {
   const n = ctx.config.network;
@@ -18,7 +19,7 @@ export function nginxService(ctx: StackContext): ComposeService {
     volumes: [
       "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
       "./nginx/upstream:/etc/stevie/upstream:ro",
-      `./tls:${TLS_DIR}:ro`,
+      `./tls/${EDGE_TLS_SUBDIR}:${TLS_DIR}:ro`,
       ...(acme ? [`./acme:${ACME_DIR}`, ...(ctx.config.monitoring.enabled ? [`./${TEXTFILE_DIR}:/etc/stevie/textfile`] : [])] : []),
     ],
     ...(acme
