@@ -110,9 +110,18 @@ export function clusterRolesScript(superuser: string, replication: string): stri
   ].join("\n");
 }
 
+/**
+ * Runs a psql script as the local superuser on the leader, stopping at the first error. The script goes on stdin, so
+ * passwords in it never reach a command line or a log. Undefined when it ran; otherwise the error's last line.
+ */
+export async function leaderScript(paths: StackPaths, project: string, script: string): Promise<string | undefined> {
+  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"], { input: script, timeoutMs: 60_000 }).catch((err: Error) => ({ exitCode: 1, stdout: "", stderr: err.message }));
+  return r.exitCode === 0 ? undefined : ((r.stderr || r.stdout).trim().split("\n").at(-1) ?? "");
+}
+
 export async function applyDbRoles(paths: StackPaths, project: string, roles: DbRoles): Promise<void> {
-  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"], { input: dbRolesScript(roles), timeoutMs: 60_000 });
-  if (r.exitCode !== 0) throw new UserError(`setting the database roles failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "check `stevie-stack status` (is there a leader?) and run the command again");
+  const error = await leaderScript(paths, project, dbRolesScript(roles));
+  if (error !== undefined) throw new UserError(`setting the database roles failed: ${error}`, "check `stevie-stack status` (is there a leader?) and run the command again");
 }
 
 /** The roles as the secret files say now; `other` as the caller needs (see DbRoles). */

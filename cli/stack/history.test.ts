@@ -15,6 +15,8 @@ describe("the stack directory's history", () => {
     await writeFile(join(dir, "secrets", "postgres_password"), "hunter2");
     await writeFile(join(dir, "tls", "server.key"), "PRIVATE");
     await writeFile(join(dir, "tls", "server.crt"), "CERT");
+    await mkdir(join(dir, "tls", "edge"));
+    await writeFile(join(dir, "tls", "edge", "server.key"), "PRIVATE");
     await mkdir(join(dir, "acme", "live"), { recursive: true });
     await writeFile(join(dir, "acme", "live", "server.key"), "ACMEKEY");
 

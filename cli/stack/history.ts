@@ -15,6 +15,8 @@ export const IGNORED = [
   "/secrets/",
   "/tls/*.key",
   "/tls/ca.srl",
+  // Copies of tls/ files for nginx (its key among them), rewritten by every install.
+  "/tls/edge/",
   // tls.mode acme: lego's account key and certificates, rewritten by the renewal loop in nginx.
   "/acme/",
   "/.stevie/autoscale.json",

@@ -2,9 +2,8 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
-import { inLeader } from "./backup.js";
 import { compose } from "./compose-cli.js";
-import { applyDbRoles, clusterRolesScript, ensureAppRole, newSecretValue, otherRole, readSecretFile, rewriteSecretFile, sessionsByRole } from "./credentials.js";
+import { applyDbRoles, clusterRolesScript, ensureAppRole, leaderScript, newSecretValue, otherRole, readSecretFile, rewriteSecretFile, sessionsByRole } from "./credentials.js";
 import type { StackPaths } from "./paths.js";
 import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
 import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
@@ -109,10 +108,10 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
     for (const [i, n] of names.entries()) await rewriteSecretFile(paths.secrets, n, values[i]!);
   };
   await writeFiles(next);
-  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"], { input: clusterRolesScript(next[0]!, next[1]!), timeoutMs: 60_000 }).catch((err: Error) => ({ exitCode: 1, stdout: "", stderr: err.message }));
-  if (r.exitCode !== 0) {
+  const error = await leaderScript(paths, project, clusterRolesScript(next[0]!, next[1]!));
+  if (error !== undefined) {
     await writeFiles(previous);
-    throw new UserError(`setting the superuser and replication passwords failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "the old ones stay in use; check `stevie-stack status` and run `stevie-stack rotate-secrets db` again");
+    throw new UserError(`setting the superuser and replication passwords failed: ${error}`, "the old ones stay in use; check `stevie-stack status` and run `stevie-stack rotate-secrets db` again");
   }
   for (const member of o.topology.postgres) {
     const reload = await compose(paths, project, ["exec", "-T", member, "sh", "-c", 'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force'], { reject: false, timeoutMs: 60_000 });

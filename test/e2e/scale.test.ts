@@ -14,6 +14,7 @@ import { resendingClient, stackFetch } from "../setup/client.js";
 import { loginAndAsk } from "../setup/data.js";
 import { steady } from "../setup/load.js";
 import { writeTestConfig } from "../setup/stack.js";
+import { waitUntil } from "../setup/wait.js";
 
 /**
  * `scale api=N` under a steady load through nginx: up to 4 and back to 2 without a failed request; then the
@@ -47,16 +48,6 @@ async function promValue(expr: string): Promise<number | undefined> {
 async function nginxErrors(sinceMs: number): Promise<string> {
   const r = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(sinceMs).toISOString(), "nginx"], { reject: false, timeoutMs: 60_000 });
   return `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => /\[(error|warn|crit)\]|" 50[0-9] /.test(l)).slice(-15).join("\n");
-}
-
-async function until<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    await sleep(2_000);
-  }
-  return undefined;
 }
 
 beforeAll(async () => {
@@ -96,11 +87,10 @@ describe.sequential("scaling the API", () => {
     const upSeconds = (Date.now() - t0) / 1000;
     expect((await apiContainers()).length).toBe(4);
     // Prometheus follows: the new replicas are scraped (Docker DNS) and the expected count is 4 (rules re-read, no restart).
-    const seen = await until(90_000, async () => {
+    await waitUntil("Prometheus to see 4 replicas up and 4 expected", 90_000, async () => {
       const [up, expected] = await Promise.all([promValue('count(up{job="api"} == 1)'), promValue("stevie:api_replicas_expected")]);
-      return up === 4 && expected === 4 ? Date.now() - t0 : undefined;
+      return up === 4 && expected === 4;
     });
-    expect(seen, "Prometheus never saw 4 replicas up and 4 expected").toBeDefined();
     const t1 = Date.now();
     const down = await runCli(["scale", "api=2", "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
     expect(down.code, down.stderr).toBe(0);
@@ -152,7 +142,7 @@ describe.sequential("config show and config set", () => {
     expect(set.stdout).toContain(`monitoring.openaiMonthlyBudgetUsd: ${cfg.monitoring.openaiMonthlyBudgetUsd} -> ${budget}`);
     expect(await readFile(join(stack.dir, "stevie.yaml"), "utf8")).toMatch(new RegExp(`openaiMonthlyBudgetUsd: ${budget}`));
     // A threshold lives in Prometheus's rules: re-read on SIGHUP, no container recreated.
-    expect(await until(60_000, async () => ((await promValue("stevie:openai_budget_usd")) === budget ? true : undefined))).toBe(true);
+    await waitUntil("Prometheus to read the new budget", 60_000, async () => (await promValue("stevie:openai_budget_usd")) === budget);
     const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     expect(after.filter((c) => c.state === "running").map((c) => c.id).sort()).toEqual(before.filter((c) => c.state === "running").map((c) => c.id).sort());
     const same = await runCli(["config", "set", "monitoring.openaiMonthlyBudgetUsd", String(budget), "--dir", stack.dir]);
@@ -304,7 +294,7 @@ describe.sequential("rotating secrets under load", () => {
     expect(await loginAndAsk(stack, { user: "postgres", password: before.superuser }, "SELECT 1")).toMatch(/refused: password authentication failed/);
     const asSuperuser = (sql: string) => loginAndAsk(stack, { user: "postgres", password: after.superuser }, sql);
     expect(Number(await asSuperuser("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_replication"))).toBe(Number(replicasStreaming));
-    expect(await until(60_000, async () => ((await asSuperuser(streaming)) === replicasStreaming ? true : undefined))).toBe(true);
+    await waitUntil("the replicas to stream again", 60_000, async () => (await asSuperuser(streaming)) === replicasStreaming);
     // The second role acts as the owner; the first no longer logs in, with either password.
     expect(await pgLogin("stevie_alt", after.db)).toBe("stevie");
     expect(await pgLogin("stevie", before.db)).toMatch(/refused: password authentication failed/);
@@ -315,14 +305,15 @@ describe.sequential("rotating secrets under load", () => {
       expect(await redisLogin(service, port, after.redis), service).toBe("OK\nPONG");
     }
     // The exporters log in with the new passwords; Sentinel still agrees on a master.
-    expect(await until(90_000, async () => ((await promValue("min(pg_up)")) === 1 && (await promValue("min(redis_up)")) === 1 ? true : undefined))).toBe(true);
+    await waitUntil("the exporters to log in again", 90_000, async () => (await promValue("min(pg_up)")) === 1 && (await promValue("min(redis_up)")) === 1);
     // The recreated exporters report healthy after their first probe (up to one interval after they started).
-    let status = await runCli(["status", "--json", "--dir", stack.dir]);
-    for (let i = 0; i < 12 && !(JSON.parse(status.stdout) as { healthy: boolean }).healthy; i++) {
-      await sleep(5_000);
-      status = await runCli(["status", "--json", "--dir", stack.dir]);
-    }
-    expect((JSON.parse(status.stdout) as { healthy: boolean }).healthy, status.stdout).toBe(true);
+    let status = "";
+    await waitUntil("status to report the stack healthy", 60_000, async () => {
+      status = (await runCli(["status", "--json", "--dir", stack.dir])).stdout;
+      return (JSON.parse(status) as { healthy: boolean }).healthy;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}; last status: ${status}`);
+    });
     // No new value in any container's log.
     const logs = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(t0).toISOString()], { reject: false, timeoutMs: 120_000 });
     for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const) expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
