@@ -24,6 +24,7 @@ import { syncDbRoles } from "../stack/credentials.js";
 import { recordAudit } from "../stack/audit.js";
 import { commitStack } from "../stack/history.js";
 import { hostSizing } from "../stack/sizing.js";
+import { applyDcsSettings } from "../stack/cluster.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { ensurePostgresTls, ensureSelfSignedTls, installProvidedTls, syncEdgeTls } from "../stack/tls.js";
 import { topology } from "../stack/topology.js";
@@ -134,6 +135,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   await mkdir(paths.dir, { recursive: true, mode: 0o750 });
   let files: Record<string, FileOutcome> = {};
   let secretsOrTlsChanged = false;
+  let postgresMembers: string[] = [];
   let previous: Awaited<ReturnType<typeof snapshotFiles>> | undefined;
   // Changed alert rules or thresholds (stack.yml follows api.replicas): Prometheus re-reads them on SIGHUP.
   const signalPrometheus = async () => {
@@ -152,7 +154,8 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           // acme: nginx starts on the local CA's certificate; the CA's own arrives after the stack is up (below).
           const acme = config.tls.mode === "acme" ? await prepareAcme(paths, config) : { changed: false };
           const subnet = await chooseDataSubnet(config);
-          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...topology(config, sizing, subnet).postgres]);
+          postgresMembers = topology(config, sizing, subnet).postgres;
+          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...postgresMembers]);
           const edgeTls = await syncEdgeTls(paths.tls, config);
           const s3 = await ensureS3Access(paths, config.backup.s3);
           secretsOrTlsChanged = s.created.length > 0 || tls.changed || acme.changed || pgTls.changed || edgeTls || s3.changed;
@@ -237,6 +240,15 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "nothing to do",
         task: async () => {
           await syncDbRoles(paths, config.projectName, "if-idle");
+        },
+      },
+      {
+        title: "Cluster settings (Patroni)",
+        skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "nothing to do",
+        task: async () => {
+          await applyDcsSettings(paths, config.projectName, { postgres: postgresMembers }).catch((err: Error) => {
+            throw new UserError(`Patroni's settings could not be applied: ${err.message}`, "check `stevie-stack status` (is there a leader?) and run install again");
+          });
         },
       },
     ],

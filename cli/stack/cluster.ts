@@ -59,6 +59,16 @@ export async function patroniMembers(paths: StackPaths, project: string, topo: P
   return parsePatroniList(out);
 }
 
+/**
+ * Patroni's dynamic settings that a cluster bootstrapped by an older stevie-stack may lack (new clusters get them
+ * from bootstrap.dcs in patroni-config.sh). Idempotent: patronictl changes nothing when they are already so.
+ */
+export const DCS_SETTINGS = ["failsafe_mode=true"];
+
+export async function applyDcsSettings(paths: StackPaths, project: string, topo: Pick<Topology, "postgres">): Promise<void> {
+  await firstAnswer(topo.postgres, (s) => compose(paths, project, ["exec", "-T", "-u", "postgres", s, "patronictl", "-c", PATRONI_CONFIG, "edit-config", ...DCS_SETTINGS.flatMap((x) => ["--set", x]), "--force", "--quiet"], { reject: false, timeoutMs: 30_000 }));
+}
+
 export async function leaderOf(paths: StackPaths, project: string, topo: Pick<Topology, "postgres">): Promise<string | undefined> {
   return (await patroniMembers(paths, project, topo)).find((m) => m.role === "leader")?.member;
 }

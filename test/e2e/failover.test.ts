@@ -221,6 +221,27 @@ describe.sequential("failover under load", () => {
     expect(writes.calls.length).toBeGreaterThan(100);
   });
 
+  it("etcd quorum lost for longer than the leader key lives: the leader stays (failsafe mode) and no write fails", { timeout: 180_000 }, async () => {
+    const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+    const writes = steady((i) => pool.query("INSERT INTO failover_probe (seq) VALUES ($1)", [2_000_000 + i]), 20);
+    const lost = [await containerOf("etcd-2"), await containerOf("etcd-3")];
+    const since = new Date().toISOString();
+    for (const c of lost) await run("docker", ["stop", c.id]);
+    // Patroni's leader key lives 20 s (ttl): without failsafe mode the leader demotes itself about 5 s in.
+    await sleep(30_000);
+    for (const c of lost) await run("docker", ["start", c.id]);
+    await writes.stop();
+    const after = await waitUntil("Patroni to report a leader again", 60_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member);
+    const patroniLog = (await run("docker", ["logs", "--since", since, (await containerOf(leader!)).id], { reject: false })).stderr;
+    const failed = writes.calls.filter((c) => !c.ok);
+    report(`etcd quorum lost for 30 s: ${failed.length} of ${writes.calls.length} writes failed; leader ${leader} -> ${after}${/failsafe mode is enabled/.test(patroniLog) ? " (failsafe mode held it)" : ""}`);
+    expect(patroniLog).toMatch(/continue to run as a leader because failsafe mode is enabled/);
+    expect(after).toBe(leader);
+    expect(failed.map((c) => `${new Date(c.start).toISOString()} ${c.error}`)).toEqual([]);
+    expect(writes.calls.length).toBeGreaterThan(300);
+    for (const service of ["etcd-1", "etcd-2", "etcd-3"]) await waitUntil(`${service} to be healthy again`, 60_000, async () => (await containerOf(service)).health === "healthy");
+  });
+
   it("Redis master stopped: Sentinel promotes a replica, the API keeps serving, Redis-backed calls resume within 10 s", { timeout: 240_000 }, async () => {
     const before = await redisTopology(paths, stack.project, topo);
     const master = before.master!;

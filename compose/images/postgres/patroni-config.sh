@@ -45,6 +45,9 @@ bootstrap:
     maximum_lag_on_failover: 16777216
     synchronous_mode: ${PG_SYNCHRONOUS:-false}
     synchronous_mode_strict: false
+    # An etcd that cannot answer within retry_timeout (an election on a starved host) must not demote a healthy
+    # leader while every member still answers it: stevie-stack install applies this to older clusters as well.
+    failsafe_mode: true
     postgresql:
       use_pg_rewind: true
       use_slots: true
