@@ -23,8 +23,6 @@ export const LETS_ENCRYPT = {
   staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
 };
 
-/** The CA certificate the ACME server's HTTPS chains to (acme.caFile), copied into tls/. */
-
 export function acmeServer(acme: AcmeSettings): string {
   return acme.directoryUrl ?? (acme.staging ? LETS_ENCRYPT.staging : LETS_ENCRYPT.production);
 }

@@ -30,6 +30,15 @@ async function containerOf(service: string): Promise<docker.ContainerState> {
   return c;
 }
 
+/** What HAProxy and Patroni say about roles and health checks: the lines a failing test shows. */
+const EVENTS = /is DOWN|is UP|failsafe|demot|promot|failed to update|DCS|Lock owner|Selected new etcd/;
+
+/** The lines of a service's log since `since` that match `pattern`, the last `last` of them. */
+async function logLines(service: string, since: string, pattern: RegExp, last = 40): Promise<string> {
+  const r = await run("docker", ["logs", "--since", since, (await containerOf(service)).id], { reject: false });
+  return `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => pattern.test(l)).slice(-last).join("\n");
+}
+
 /** Wait (up to a minute) until `op` succeeds `n` times in a row; the errors seen on the way, for the report. */
 async function recovers(op: () => Promise<unknown>, n = 5): Promise<string[]> {
   const errors: string[] = [];
@@ -211,12 +220,8 @@ describe.sequential("failover under load", () => {
     report(`etcd member loss: ${failed} of ${writes.calls.length + reads.calls.length} calls failed; leader ${leader} -> ${during}`);
     expect(during).toBe(leader);
     // On a failure, what HAProxy and the leader's Patroni said meanwhile comes with it (the cause is in one of them).
-    const logsOf = async (service: string) => {
-      const r = await run("docker", ["logs", "--since", since, (await containerOf(service)).id], { reject: false });
-      return `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => /is DOWN|is UP|demot|promot|failed to update|DCS|Selected new etcd|ERROR|WARNING/.test(l)).slice(-30).join("\n");
-    };
     const errors = [...writes.calls, ...reads.calls].filter((c) => !c.ok).map((c) => `${new Date(c.start).toISOString()} ${c.error}`);
-    expect(errors, errors.length ? `haproxy:\n${await logsOf("haproxy")}\n${leader}:\n${await logsOf(leader!)}` : "").toEqual([]);
+    expect(errors, errors.length ? `haproxy:\n${await logLines("haproxy", since, EVENTS)}\n${leader}:\n${await logLines(leader!, since, EVENTS)}` : "").toEqual([]);
     expect(failed).toBe(0);
     expect(writes.calls.length).toBeGreaterThan(100);
   });
@@ -234,7 +239,7 @@ describe.sequential("failover under load", () => {
     for (const c of lost) await run("docker", ["start", c.id]);
     await writes.stop();
     const after = await waitUntil("Patroni to report a leader again", 60_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member);
-    const patroniLog = (await run("docker", ["logs", "--since", since, (await containerOf(leader!)).id], { reject: false })).stderr;
+    const patroniLog = await logLines(leader!, since, EVENTS, Infinity);
     const failed = writes.calls.filter((c) => !c.ok);
     // Writes acknowledged after the leader key would have expired and before etcd came back: served by failsafe alone.
     const withoutEtcd = writes.calls.filter((c) => c.ok && c.start > t0 + 25_000 && c.end < restarted).length;
@@ -244,8 +249,7 @@ describe.sequential("failover under load", () => {
         `longest stretch without a write ${(gap / 1000).toFixed(1)} s (Patroni's first turn without etcd can outlast the 20-s key: HAProxy then sees no primary until it ends)`,
     );
     // With a failure, Patroni's own account of each turn of its loop (and HAProxy's) comes with it.
-    const haproxy = await run("docker", ["logs", "--since", since, (await containerOf("haproxy")).id], { reject: false });
-    const account = `${patroniLog}\n${haproxy.stdout}`.split("\n").filter((l) => /is DOWN|is UP|failsafe|demot|promot|DCS|Lock owner|failed to update/.test(l)).slice(0, 60).join("\n");
+    const account = `${patroniLog.split("\n").slice(-40).join("\n")}\n${await logLines("haproxy", since, EVENTS)}`;
     expect(patroniLog, account).toMatch(/continue to run as a leader because failsafe mode is enabled/);
     expect(patroniLog, account).not.toMatch(/demoting self|demoted self/);
     expect(after).toBe(leader);
