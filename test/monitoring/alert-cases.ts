@@ -81,6 +81,14 @@ export const ALERT_CASES: AlertCase[] = [
     silent: [s('patroni_primary{job="patroni", instance="postgres-1:8008", name="postgres-1"}', "0x6"), s('patroni_primary{job="patroni", instance="postgres-2:8008", name="postgres-2"}', "1x6")],
   },
   {
+    alert: "EtcdUnreachable",
+    at: "2m",
+    // Last seen at time 0 (never since), against a member that reaches etcd at every sample (the timestamp itself).
+    fires: [s(`patroni_dcs_last_seen{${p2}}`, "0x8")],
+    expect: [{ severity: "critical", ...p2Labels }],
+    silent: [s(`patroni_dcs_last_seen{${p2}}`, "0+15x8")],
+  },
+  {
     alert: "ReplicaNotStreaming",
     at: "2m30s",
     fires: [s(`patroni_replica{${p2}}`, "1x12"), s(`patroni_postgres_streaming{${p2}}`, "0x12")],
