@@ -111,9 +111,7 @@ defaults
   timeout server 30m
   timeout check 2s
   # Members are checked on Patroni's REST API every second; a member that stops answering as primary loses its
-  # sessions at once, so clients reconnect to the new leader instead of waiting on a dead socket. (Three failed checks
-  # instead of two cost a failover 3 s more of refused writes in CI, 6.2 s against 3.2 s: while the old leader still
-  # counts as up, HAProxy sends it half of the new connections.)
+  # sessions at once, so clients reconnect to the new leader instead of waiting on a dead socket.
   default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions check port 8008 resolvers docker init-addr last,libc,none
 
 listen primary
