@@ -124,6 +124,27 @@ describe.sequential("scaling the API", () => {
     expect(d.last!.memory).toBeGreaterThan(0);
     report(`autoscaler (dry run): ${d.action} (${d.reason}); last sample: CPU ${(d.last!.cpu * 100).toFixed(0)} %, memory ${(d.last!.memory * 100).toFixed(0)} %, ${d.last!.rpmPerReplica.toFixed(0)} req/min per replica, p95 ${(d.last!.p95Seconds * 1000).toFixed(1)} ms`);
   });
+
+  it("a replica that Docker stops gets SIGTERM through its init process, drains and exits 0", { timeout: 300_000 }, async () => {
+    // One replica more, outside nginx's list (nginx resolves `api` only when it reloads): no client meets it.
+    const before = await apiContainers();
+    const up = await compose(paths, stack.project, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${before.length + 1}`, "api"], { reject: false, timeoutMs: 5 * 60_000 });
+    expect(up.exitCode, up.stderr).toBe(0);
+    const extra = (await apiContainers()).find((c) => !before.some((b) => b.id === c.id));
+    expect(extra).toBeDefined();
+    try {
+      await waitUntil("the extra replica to be healthy", 120_000, async () => (await apiContainers()).find((c) => c.id === extra!.id && c.health === "healthy"));
+      const stop = await run("docker", ["stop", "-t", "30", extra!.id], { reject: false, timeoutMs: 60_000 });
+      expect(stop.exitCode, stop.stderr).toBe(0);
+      const logs = await docker.containerLogs(extra!.id, 20);
+      expect(logs, logs).not.toMatch(/tini.*(FATAL|Operation not permitted)/);
+      expect(logs, logs).toMatch(/"signal":"SIGTERM","msg":"draining"/);
+      expect(logs, logs).toMatch(/"msg":"stopped"/);
+      expect((await docker.inspectContainer(extra!.id)).exitCode).toBe(0);
+    } finally {
+      await docker.removeContainer(extra!.id);
+    }
+  });
 });
 
 describe.sequential("config show and config set", () => {

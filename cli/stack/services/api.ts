@@ -44,11 +44,17 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
   };
 }
 
+/**
+ * SETUID and SETGID let the entrypoint drop from root to the `stevie` user. KILL is for the init process (tini, root):
+ * without it, a root process cannot signal one of another user, so `docker stop` made tini fail to pass SIGTERM on
+ * and exit, and the kernel killed the API outright: no drain, and the queued history rows lost. The API itself runs
+ * with no capability at all.
+ */
 const hardening = {
   read_only: true,
   tmpfs: ["/tmp"],
   cap_drop: ["ALL"],
-  cap_add: ["SETUID", "SETGID"],
+  cap_add: ["SETUID", "SETGID", "KILL"],
   security_opt: ["no-new-privileges:true"],
 };
 
