@@ -4,6 +4,7 @@ import type { AppRouter } from "../../server/api.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
+import { waitUntil } from "../setup/wait.js";
 
 const stack = inject("stack");
 const api = trpcClient(stack);
@@ -36,6 +37,29 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect((big as TRPCClientError<AppRouter>).data?.code).toBe("BAD_REQUEST");
     const unknown = await api.recommend.query({ description: "A long enough description of a nominee.", profile: { programs: ["XYZ"] } }).catch((e: unknown) => e);
     expect((unknown as TRPCClientError<AppRouter>).message).toMatch(/unknown program code: XYZ/);
+  });
+
+  it("logs a failed call at info with nginx's request id; an answered one only at debug (nginx's access log has it)", async () => {
+    const f = stackFetch(stack);
+    const call = async (input: unknown) => {
+      const res = await f(`${stack.baseUrl}/api/trpc/categories.get?input=${encodeURIComponent(JSON.stringify(input))}`);
+      await res.text();
+      return { status: res.status, id: res.headers.get("x-request-id") ?? "" };
+    };
+    const ok = await call({ code: "IBA-ACH-009" });
+    const bad = await call({ code: 42 });
+    expect([ok.status, bad.status]).toEqual([200, 400]);
+    expect(ok.id).toMatch(/^[0-9a-f]{32}$/); // nginx's $request_id, passed to the API and back
+    const logs = async (service: string) => {
+      const r = await compose(stackPaths(stack.dir), stack.project, ["logs", "--no-color", "--since", "2m", service], { reject: false, timeoutMs: 60_000 });
+      return r.stdout;
+    };
+    // nginx's access log is buffered for up to a second.
+    await waitUntil("nginx to write both access-log lines", 15_000, async () => (await logs("nginx")).includes(bad.id) && (await logs("nginx")).includes(ok.id));
+    const api = (await logs("api")).split("\n");
+    expect(api.filter((l) => l.includes(bad.id) && l.includes('"msg":"request"')).map((l) => /"level":(\d+)/.exec(l)?.[1])).toEqual(["30"]);
+    // Absent at info (production's default); this stack logs debug, so it is there at that level.
+    expect(api.filter((l) => l.includes(ok.id)).map((l) => /"level":(\d+)/.exec(l)?.[1])).not.toContain("30");
   });
 
   it("refuses bodies over the 1 MB limit at the edge with 413", async () => {
