@@ -80,6 +80,9 @@ async function ensureOwnStack(): Promise<string> {
   log(`installing (or converging) the bench stack in ${dir}; \`stevie-stack uninstall --dir ${dir} --purge-data --yes\` removes it`);
   const r = await cli(["install", "--non-interactive", "--config", config, "--dir", dir]);
   if (r.exitCode !== 0) throw new Error(`install failed (exit ${r.exitCode}):\n${`${r.stdout}\n${r.stderr}`.split("\n").slice(-30).join("\n")}`);
+  // A file edited by hand (an experiment) is kept by install, and the bench would measure it instead of this build.
+  const kept = /Kept your edited [^\n]*/.exec(`${r.stdout}\n${r.stderr}`);
+  if (kept) throw new Error(`${kept[0]}: the bench stack is not this build. Remove it (\`stevie-stack uninstall --dir ${dir} --purge-data --yes\`) or take the .new file, then run again`);
   return dir;
 }
 

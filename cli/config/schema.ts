@@ -46,7 +46,7 @@ export const configSchema = z
         logLevel: z
           .enum(["fatal", "error", "warn", "info", "debug", "trace"])
           .optional()
-          .describe("Log level; default: debug in dev, info elsewhere"),
+          .describe("the API's log level; default: debug in dev, info elsewhere. At info it logs failed calls; each answered call only at debug (nginx's access log has every request)"),
       })
       .strict()
       .prefault({})
