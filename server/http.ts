@@ -115,8 +115,7 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
       // nginx's access log has every request with its id. Here: a line for what failed (info), and for every call at
       // debug. A line per answered call cost 15 % of the warm throughput (pino, Docker's log pipe, the log shipper).
       if (route === "trpc" || res.statusCode >= 500) {
-        const level = res.statusCode >= 400 ? "info" : "debug";
-        if (deps.log.isLevelEnabled(level)) deps.log[level]({ requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode }, "request");
+        deps.log[res.statusCode >= 400 ? "info" : "debug"]({ requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode }, "request");
       }
     });
     handle(req, res).catch((err: unknown) => {

@@ -1,7 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { createOfflineEmbedder, prepareForModel, resolveModelDir } from "./offline.js";
+import { createOfflineEmbedder, loadModel, prepareForModel, resolveModelDir } from "./offline.js";
 import { l2normalise, normaliseText } from "./types.js";
 
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
@@ -53,21 +51,16 @@ describe("offline embedder (USE lite)", { timeout: 60_000 }, () => {
     const ours = await e.embed(texts);
     // The weight file alone is 27 MB of ArrayBuffer; with it released, far less is left.
     expect(process.memoryUsage().arrayBuffers).toBeLessThan(16 * 2 ** 20);
-    // The library used directly, its weight file kept.
-    const unwrap = (m: unknown) => ((m as { default?: unknown }).default ?? m) as Record<string, never>;
-    const tf = unwrap(await import("@energetic-ai/core")) as unknown as { loadGraphModel(url: string): Promise<{ dispose(): void }> };
-    const lib = unwrap(await import("@energetic-ai/embeddings")) as unknown as { EmbeddingsModel: new (d: object) => { embed(t: string[]): Promise<number[][]> } };
-    const dir = resolveModelDir();
-    const graph = await tf.loadGraphModel(`file://${join(dir, "model.json")}`);
+    // The library's own model, its weight file kept.
+    const reference = await loadModel(resolveModelDir());
     try {
-      const vocabulary = JSON.parse(readFileSync(join(dir, "vocab.json"), "utf8")) as unknown;
-      const theirs = await new lib.EmbeddingsModel({ model: graph, vocabulary }).embed(texts.map(prepareForModel));
+      const theirs = await reference.use.embed(texts.map(prepareForModel));
       for (const [i, row] of theirs.entries()) {
         const want = l2normalise(row);
         for (let j = 0; j < 512; j++) expect(Math.abs(ours[i]![j]! - want[j]!)).toBeLessThan(1e-6);
       }
     } finally {
-      graph.dispose();
+      reference.graph.dispose();
     }
   });
 

@@ -121,13 +121,14 @@ const WASM_HINT =
   "tfjs-backend-wasm-simd.wasm and tfjs-backend-wasm.wasm must be in the directory of the JavaScript file that contains " +
   "@energetic-ai/core's code: node_modules/@energetic-ai/core/dist, or, when bundled, that output file's directory (chunks/ with esbuild splitting), and an ESM bundle must define __dirname (banner)";
 
-interface Loaded {
+export interface Loaded {
   tf: TfCore;
   graph: GraphModel;
   use: UseModel;
 }
 
-async function loadModel(modelDir: string): Promise<Loaded> {
+/** The model as the library builds it (its weight file kept: see releaseWeightBuffer). */
+export async function loadModel(modelDir: string): Promise<Loaded> {
   const [tf, lib] = await (async () => {
     const [core, emb] = await Promise.all([import("@energetic-ai/core"), import("@energetic-ai/embeddings")]);
     const t = cjs<TfCore>(core);
@@ -143,7 +144,6 @@ async function loadModel(modelDir: string): Promise<Loaded> {
     tf.loadGraphModel(`file://${join(modelDir, "model.json")}`),
     readFile(join(modelDir, "vocab.json"), "utf8").then((s) => JSON.parse(s) as unknown),
   ]);
-  releaseWeightBuffer(graph);
   const use = new lib.EmbeddingsModel({ model: graph, vocabulary });
   return { tf, graph, use };
 }
@@ -154,7 +154,7 @@ async function loadModel(modelDir: string): Promise<Loaded> {
  * 27 MB less in every API replica and in every job that embeds (measured; see docs/performance.md).
  * `offline.test.ts` proves the vectors are unchanged.
  */
-export function releaseWeightBuffer(graph: GraphModel): void {
+function releaseWeightBuffer(graph: GraphModel): void {
   const artifacts = (graph as { artifacts?: { weightData?: unknown } }).artifacts;
   if (artifacts && "weightData" in artifacts) artifacts.weightData = undefined;
 }
@@ -186,7 +186,11 @@ export function createOfflineEmbedder(opts: OfflineEmbedderOptions = {}): Embedd
 
   const load = (): Promise<Loaded> => {
     if (closed) return Promise.reject(new Error("offline embedder is closed"));
-    loading ??= withoutEmscriptenListeners(async () => loadModel(resolveModelDir(opts.modelDir))).catch((err: unknown) => {
+    loading ??= withoutEmscriptenListeners(async () => {
+      const m = await loadModel(resolveModelDir(opts.modelDir));
+      releaseWeightBuffer(m.graph);
+      return m;
+    }).catch((err: unknown) => {
       loading = undefined; // let a later call retry
       throw err;
     });

@@ -55,7 +55,10 @@ describe("recommendation API over HTTPS through nginx", () => {
       return r.stdout;
     };
     // nginx's access log is buffered for up to a second.
-    await waitUntil("nginx to write both access-log lines", 15_000, async () => (await logs("nginx")).includes(bad.id) && (await logs("nginx")).includes(ok.id));
+    await waitUntil("nginx to write both access-log lines", 15_000, async () => {
+      const nginx = await logs("nginx");
+      return nginx.includes(bad.id) && nginx.includes(ok.id);
+    });
     const api = (await logs("api")).split("\n");
     expect(api.filter((l) => l.includes(bad.id) && l.includes('"msg":"request"')).map((l) => /"level":(\d+)/.exec(l)?.[1])).toEqual(["30"]);
     // Absent at info (production's default); this stack logs debug, so it is there at that level.
