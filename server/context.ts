@@ -6,6 +6,7 @@ import type { Embedder } from "./embeddings/types.js";
 import type { Logger } from "./logger.js";
 import type { ProgramRef } from "./recommend/engine.js";
 import type { HistoryWriter } from "./recommend/history.js";
+import type { RateLimitClient } from "./ratelimit/trpc.js";
 
 /** Everything a procedure may touch, passed in (never imported) so tests can build it over real services. */
 export interface Deps extends RedisDeps {
@@ -24,6 +25,6 @@ export interface Deps extends RedisDeps {
 
 export interface Context extends Deps {
   requestId: string;
-  /** Whom the application rate limit counts: an API key, else a session, else the client's address. */
-  clientKey?: string;
+  /** Whom the application rate limits count: the API key the operator issued the caller, else the address nginx saw. */
+  client?: RateLimitClient;
 }

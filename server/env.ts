@@ -28,9 +28,13 @@ const schema = z.object({
   REDIS_MASTER_NAME: z.string().optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
   STEVIE_RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(300).max(900).default(600),
-  /** Application rate limit per API key, session or client address, per window. */
+  /** Application rate limit per client address or API key, per window: calls (each of a batch counts). */
   STEVIE_RATE_LIMIT: z.coerce.number().int().min(1).default(1000),
   STEVIE_RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(3600),
+  /** New sessions and chats per client address or API key, per window. */
+  STEVIE_CREATE_LIMIT: z.coerce.number().int().min(1).default(60),
+  /** The most calls one batched request may carry; more is a 400 that names this limit. */
+  STEVIE_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(10),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_CHAT_MODEL: z.string().default("gpt-4o-mini"),

@@ -1,12 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import type { Deps } from "./context.js";
+import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import type { Context, Deps } from "./context.js";
 import { drainServer } from "./drain.js";
 import { checkReadiness } from "./health.js";
 import type { Metrics } from "./metrics.js";
 import { buildOpenApi } from "./openapi.js";
-import { rateLimitResponseMeta } from "./ratelimit/trpc.js";
+import { rateLimitResponseMeta, type RateLimitClient } from "./ratelimit/trpc.js";
 import { appRouter } from "./routers/_app.js";
 
 const TRPC_BASE = "/api/trpc/";
@@ -18,13 +20,25 @@ function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.end(text);
 }
 
-const KNOWN_PROCEDURES = new Set(Object.keys((appRouter._def as unknown as { procedures: Record<string, unknown> }).procedures));
+interface ProcedureDef {
+  type: "query" | "mutation" | "subscription";
+  inputs: { safeParse(v: unknown): { success: boolean; error?: unknown } }[];
+}
+const PROCEDURES = (appRouter._def as unknown as { procedures: Record<string, { _def: ProcedureDef }> }).procedures;
+
+/** A URL path's percent-escapes decoded; undefined when they are not valid UTF-8 (`%E0%A4`, `%C0`, `%FF`). */
+function decodePath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
+}
 
 /** The procedure(s) a tRPC URL calls ("recommend", "categories.get,programs.list"); unknown names collapse to one label. */
 export function proceduresOf(url: string): string {
-  const path = (url.split("?")[0] ?? "").slice(TRPC_BASE.length);
-  const names = decodeURIComponent(path).split(",");
-  return names.every((n) => KNOWN_PROCEDURES.has(n)) ? names.join(",") : "unknown";
+  const names = decodePath((url.split("?")[0] ?? "").slice(TRPC_BASE.length))?.split(",");
+  return names?.every((n) => n in PROCEDURES) ? names.join(",") : "unknown";
 }
 
 function routeOf(url: string): string {
@@ -33,21 +47,77 @@ function routeOf(url: string): string {
   return ["/api/health/live", "/api/health/ready", "/api/openapi.json", "/metrics"].includes(path) ? path : "other";
 }
 
+/** What the API keys of `stevie-stack apikey` resolve to (server/apikeys). */
+export interface ApiKeyResolver {
+  resolve(raw: string): Promise<{ id: string; rateLimitPerHour: number | null } | null>;
+}
+
 /**
- * Whom the application rate limit counts. There are no API keys yet, so an `x-api-key` is only a bucket name;
- * then a session (`x-stevie-session`), else the client address nginx saw. nginx's per-IP limit applies regardless.
+ * Whom the application rate limits count. A caller the operator issued an API key is counted by that key, with the
+ * key's own limit; a key that is not valid is refused (a client should learn its key is wrong, not be counted as
+ * anonymous). Everyone else is counted by the address nginx saw (X-Real-IP, which nginx sets from the connection or,
+ * behind `edge.trustedProxies`, from X-Forwarded-For); no header a client chooses can move it to another bucket.
  */
-export function clientKeyOf(req: IncomingMessage): string | undefined {
-  const header = (name: string) => {
-    const v = req.headers[name];
-    return typeof v === "string" && v.length > 0 && v.length <= 200 ? v : undefined;
-  };
-  const key = header("x-api-key");
-  if (key) return `key:${key}`;
-  const session = header("x-stevie-session");
-  if (session) return `session:${session}`;
-  const ip = header("x-real-ip") ?? req.socket.remoteAddress;
-  return ip ? `ip:${ip}` : undefined;
+export async function clientOf(req: IncomingMessage, apiKeys: ApiKeyResolver | undefined): Promise<RateLimitClient | undefined> {
+  const raw = req.headers["x-api-key"];
+  if (raw !== undefined) {
+    let key: Awaited<ReturnType<ApiKeyResolver["resolve"]>> = null;
+    try {
+      key = typeof raw === "string" && apiKeys ? await apiKeys.resolve(raw) : null;
+    } catch (cause) {
+      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "API keys cannot be checked right now; retry shortly", cause });
+    }
+    if (!key) throw new TRPCError({ code: "UNAUTHORIZED", message: "unknown or revoked API key (x-api-key); send no key to be limited by address" });
+    return { key: `key:${key.id}`, ...(key.rateLimitPerHour ? { limit: key.rateLimitPerHour } : {}) };
+  }
+  const realIp = req.headers["x-real-ip"];
+  const ip = typeof realIp === "string" && realIp.length > 0 && realIp.length <= 64 ? realIp : req.socket.remoteAddress;
+  return ip ? { key: `ip:${ip}` } : undefined;
+}
+
+export interface ApiServerOptions {
+  apiKeys?: ApiKeyResolver;
+  /** The most calls a batched request may carry (STEVIE_MAX_BATCH). */
+  maxBatch?: number;
+}
+
+const TRPC_METHODS = "GET, POST, OPTIONS";
+
+/**
+ * What the API refuses before tRPC sees a request, as tRPC-shaped errors: a method tRPC does not use, a path that is
+ * not valid percent-encoding, a batch over the limit, and a subscription's invalid input. tRPC would answer the last
+ * with a 200 event stream that carries the error, which clients and metrics take for a success.
+ */
+function precheck(req: IncomingMessage, url: URL, maxBatch: number): TRPCError | undefined {
+  if (req.method !== "GET" && req.method !== "POST") {
+    return new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: `${req.method} is not supported; tRPC calls use GET or POST` });
+  }
+  const path = decodePath(url.pathname.slice(TRPC_BASE.length));
+  if (path === undefined) return new TRPCError({ code: "BAD_REQUEST", message: "the path is not valid percent-encoded UTF-8" });
+  const calls = path.split(",");
+  if (url.searchParams.get("batch") === "1" && calls.length > maxBatch) {
+    return new TRPCError({ code: "BAD_REQUEST", message: `a batch may carry at most ${maxBatch} calls (the API's batch limit); this one has ${calls.length}` });
+  }
+  const proc = PROCEDURES[path]?._def;
+  if (proc?.type !== "subscription" || url.searchParams.get("batch") === "1") return undefined;
+  let input: unknown;
+  try {
+    const text = url.searchParams.get("input");
+    input = text === null ? undefined : JSON.parse(text);
+  } catch {
+    return new TRPCError({ code: "PARSE_ERROR", message: "the input is not valid JSON" });
+  }
+  for (const parser of proc.inputs) {
+    const r = parser.safeParse(input);
+    if (!r.success) return new TRPCError({ code: "BAD_REQUEST", message: String((r.error as Error | undefined)?.message ?? "invalid input"), cause: r.error });
+  }
+  return undefined;
+}
+
+function sendTrpcError(res: ServerResponse, error: TRPCError, path: string): void {
+  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "unknown", path, input: undefined, ctx: undefined });
+  if (error.code === "METHOD_NOT_SUPPORTED") res.setHeader("allow", TRPC_METHODS);
+  sendJson(res, getHTTPStatusCodeFromError(error), { error: shape });
 }
 
 export interface ApiServer {
@@ -58,7 +128,8 @@ export interface ApiServer {
   isDraining(): boolean;
 }
 
-export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: () => Promise<unknown>): ApiServer {
+export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: () => Promise<unknown>, opts: ApiServerOptions = {}): ApiServer {
+  const maxBatch = opts.maxBatch ?? 10;
   let draining = false;
   let openapi: string | undefined;
   const trpc = createHTTPHandler({
@@ -67,9 +138,12 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     maxBodySize: MAX_BODY_BYTES,
     // Long nominee descriptions don't fit in a URL: clients may send queries as POST (httpBatchLink methodOverride).
     allowMethodOverride: true,
-    createContext: ({ req }) => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? ""), clientKey: clientKeyOf(req) }),
+    maxBatchSize: maxBatch,
+    createContext: async ({ req }): Promise<Context> => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? ""), client: await clientOf(req, opts.apiKeys) }),
     responseMeta: rateLimitResponseMeta,
-    onError: ({ error, path, ctx }) => {
+    onError: ({ error, path, ctx, type, req }) => {
+      // A subscription's error travels inside its 200 event stream: the metrics take the status it stands for.
+      if (type === "subscription") streamErrorStatus.set(req, getHTTPStatusCodeFromError(error));
       const level = error.code === "INTERNAL_SERVER_ERROR" ? "error" : "warn";
       deps.log[level]({ requestId: ctx?.requestId, procedure: path, code: error.code, err: level === "error" ? error.cause ?? error : undefined }, error.code === "INTERNAL_SERVER_ERROR" ? "procedure failed" : error.message);
     },
@@ -78,6 +152,20 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = req.url ?? "/";
     const path = url.split("?")[0] ?? url;
+    if (url.startsWith(TRPC_BASE)) {
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, { allow: TRPC_METHODS });
+        res.end();
+        return;
+      }
+      const refusal = precheck(req, new URL(url, "http://api"), maxBatch);
+      if (refusal) return sendTrpcError(res, refusal, path.slice(TRPC_BASE.length));
+      return trpc(req, res);
+    }
+    if (req.method !== "GET" && req.method !== "HEAD") {
+      res.setHeader("allow", "GET, HEAD");
+      return sendJson(res, 405, { error: { code: "METHOD_NOT_SUPPORTED", message: `${req.method} is not supported here` } });
+    }
     if (path === "/api/health/live") return sendJson(res, 200, { status: "live", version: deps.version });
     if (path === "/api/health/ready") {
       if (draining) return sendJson(res, 503, { status: "draining" });
@@ -96,11 +184,22 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
       res.end(openapi);
       return;
     }
-    if (url.startsWith(TRPC_BASE)) return trpc(req, res);
     sendJson(res, 404, { error: { code: "NOT_FOUND", message: "no such endpoint" } });
   }
 
+  const streamErrorStatus = new WeakMap<IncomingMessage, number>();
   const server = createServer((req, res) => {
+    // Nothing a request carries may end the process: a throw here would be uncaught and stop every caller's requests.
+    try {
+      serve(req, res);
+    } catch (err) {
+      deps.log.error({ err }, "request could not be handled");
+      if (!res.headersSent) sendJson(res, 400, { error: { code: "BAD_REQUEST", message: "malformed request" } });
+      else res.destroy();
+    }
+  });
+
+  function serve(req: IncomingMessage, res: ServerResponse): void {
     const requestId = typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].length <= 128 ? req.headers["x-request-id"] : randomUUID();
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
@@ -109,9 +208,10 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     const end = metrics.httpDuration.startTimer({ route, method: req.method ?? "GET" });
     const endProcedure = route === "trpc" ? metrics.procedureDuration.startTimer({ procedure: proceduresOf(req.url ?? "/"), type: req.method === "GET" ? "query" : "post" }) : undefined;
     res.on("finish", () => {
+      const status = String(streamErrorStatus.get(req) ?? res.statusCode);
       end();
-      endProcedure?.({ status: String(res.statusCode) });
-      metrics.httpRequests.inc({ route, method: req.method ?? "GET", status: String(res.statusCode) });
+      endProcedure?.({ status });
+      metrics.httpRequests.inc({ route, method: req.method ?? "GET", status });
       // nginx's access log has every request with its id. Here: a line for what failed (info), and for every call at
       // debug. A line per answered call cost 15 % of the warm throughput (pino, Docker's log pipe, the log shipper).
       if (route === "trpc" || res.statusCode >= 500) {
@@ -123,7 +223,7 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
       if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "internal error", requestId } });
       else res.destroy();
     });
-  });
+  }
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout so nginx closes first
   server.headersTimeout = 66_000;
 

@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     responseTtlSeconds: env.STEVIE_RESPONSE_CACHE_TTL_S,
     rateLimit: env.STEVIE_RATE_LIMIT,
     rateLimitWindowSeconds: env.STEVIE_RATE_LIMIT_WINDOW_S,
+    creationLimit: env.STEVIE_CREATE_LIMIT,
   });
   const embedQuery = redisDeps.embedQuery;
   // Readiness waits for the offline model: OpenAI being down is degraded service, not "not ready".
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
   const chat = createChatDeps({ redis, pool: db, embedder, programs, embedQuery, openai: openai.chat, openaiMetrics: openai.metrics, registry: metrics.registry, log: log.child({ component: "chat" }) });
   const history = createHistoryWriter(db, { log, registry: metrics.registry });
   const deps = { ...redisDeps, db, prisma, redis, embedder, chat, programs, history, log, version: env.STEVIE_VERSION, now: () => new Date() };
-  const api = createApiServer(deps, metrics, () => warm);
+  const api = createApiServer(deps, metrics, () => warm, { maxBatch: env.STEVIE_MAX_BATCH });
 
   api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) }, "api listening"));
 

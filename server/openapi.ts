@@ -18,7 +18,7 @@ const DESCRIPTIONS: Record<string, string> = {
   "categories.list": "Categories, optionally of one program or group, a page at a time (cursor = next category id).",
   "categories.search": "Full-text search over category names, keywords and descriptions.",
   "programs.list": "The nine Stevie Awards programs with their category counts.",
-  "system.info": "Versions of the API, PostgreSQL and pgvector.",
+  "system.info": "The API's version and the database's clock.",
   "chat.start": "Start a chat session with the assistant (24 h, renewed on use).",
   "chat.sendAndWait": "Send a message and wait (up to 120 s) for the whole answer; chat.send streams it over SSE instead (tRPC subscription).",
   "chat.history": "The turns of a chat session.",

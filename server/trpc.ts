@@ -11,12 +11,18 @@ const t = initTRPC.context<Context>().create({
 });
 
 export const router = t.router;
-export const publicProcedure = t.procedure;
-/** Counted against the caller's application rate limit (sliding window in Redis; fails open when Redis is down). */
-export const limitedProcedure = t.procedure.use(
+/** Every procedure: each call, each of a batch too, counts against the caller's application rate limit (sliding window in Redis; fails open when Redis is down). */
+export const publicProcedure = t.procedure.use(
   rateLimitMiddleware(
     (ctx: Context) => ctx.rateLimiter,
-    (ctx: Context) => ctx.clientKey,
+    (ctx: Context) => ctx.client,
+  ),
+);
+/** Procedures that create state held in Redis for a day (sessions, chats): also counted against the creation limit. */
+export const creatingProcedure = publicProcedure.use(
+  rateLimitMiddleware(
+    (ctx: Context) => ctx.creationLimiter,
+    (ctx: Context) => ctx.client,
   ),
 );
 export const createCallerFactory = t.createCallerFactory;

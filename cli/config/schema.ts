@@ -41,7 +41,9 @@ export const configSchema = z
     api: z
       .object({
         replicas: z.number().int().min(2).max(20).default(2).describe("API containers (2 to 20)"),
-        rateLimitPerHour: z.number().int().min(1).max(10_000_000).default(1000).describe("requests per hour per API key, session or client address (sliding window, on top of nginx's per-IP limit)"),
+        rateLimitPerHour: z.number().int().min(1).max(10_000_000).default(1000).describe("calls per hour per client address, or per API key without a limit of its own (sliding window, on top of nginx's per-IP limit); each call of a batch counts"),
+        sessionsPerHour: z.number().int().min(1).max(1_000_000).default(60).describe("new sessions and chats per hour per client address or API key (each holds memory in Redis for a day)"),
+        maxBatchSize: z.number().int().min(1).max(100).default(10).describe("the most calls one batched request may carry; more is refused with a 400 (set the typed client's maxItems to match)"),
         responseCacheSeconds: z.number().int().min(300).max(900).default(600).describe("how long recommendations and category reads are cached (5 to 15 minutes)"),
         logLevel: z
           .enum(["fatal", "error", "warn", "info", "debug", "trace"])

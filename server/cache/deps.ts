@@ -23,8 +23,10 @@ export interface RedisDeps {
   /** Response cache for recommend and catalogue reads, keyed by the catalogue generation. */
   responses: ResponseCache;
   sessions: SessionStore;
-  /** The per-API-key / per-session limit (sliding window). */
+  /** Calls per client (its address, or its API key) per window: every call counts, each of a batch too. */
   rateLimiter: RateLimiter;
+  /** New sessions and chats per client per window: each one holds memory in Redis for a day. */
+  creationLimiter: RateLimiter;
 }
 
 export interface RedisDepsOptions {
@@ -44,6 +46,8 @@ export interface RedisDepsOptions {
   rateLimit?: number;
   /** Rate-limit window (default 3600 s). */
   rateLimitWindowSeconds?: number;
+  /** New sessions and chats per client per window (default 60). */
+  creationLimit?: number;
   /** Longest wait for one cache call before computing uncached (default 50 ms). */
   cacheTimeoutMs?: number;
   /** How often each process re-reads the catalogue generation (default 5 s). */
@@ -67,5 +71,6 @@ export function createRedisDeps(o: RedisDepsOptions): RedisDeps {
     }),
     sessions: createSessionStore(o.redis),
     rateLimiter: createRateLimiter(o.redis, { name: "api", limit: o.rateLimit ?? 1000, windowSeconds: o.rateLimitWindowSeconds, metrics: rlMetrics, log }),
+    creationLimiter: createRateLimiter(o.redis, { name: "create", unit: "new sessions", limit: o.creationLimit ?? 60, windowSeconds: o.rateLimitWindowSeconds, metrics: rlMetrics, log }),
   };
 }

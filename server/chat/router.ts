@@ -1,7 +1,8 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import type { Context } from "../context.js";
-import { publicProcedure, router } from "../trpc.js";
+import { creatingProcedure, publicProcedure, router } from "../trpc.js";
+import { clientText } from "../validation.js";
 import { getHistory, sendMessage, startSession } from "./service.js";
 import type { ChatDeps, ChatEvent } from "./types.js";
 
@@ -18,18 +19,21 @@ const sessionId = z.uuid("a session id from chat.start");
 const sendInput = z
   .object({
     sessionId,
-    message: z.string().trim().min(1, "the message is empty").max(MAX_MESSAGE_CHARS, `a message may be at most ${MAX_MESSAGE_CHARS} characters`),
+    message: clientText().trim().min(1, "the message is empty").max(MAX_MESSAGE_CHARS, `a message may be at most ${MAX_MESSAGE_CHARS} characters`),
     messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, - or _").optional(),
   })
   .strict();
 
 // The one cast: until Context declares `chat`, read it here and hand it on typed.
 type ChatContext = Context & { chat?: ChatDeps };
-const chatProcedure = publicProcedure.use(({ ctx, next }) => {
-  const chat = (ctx as ChatContext).chat;
-  if (!chat) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "ctx.chat is not set: the chat dependencies are missing from the context" });
-  return next({ ctx: { chat } });
-});
+function withChat<T extends typeof publicProcedure>(base: T) {
+  return base.use(({ ctx, next }) => {
+    const chat = (ctx as ChatContext).chat;
+    if (!chat) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "ctx.chat is not set: the chat dependencies are missing from the context" });
+    return next({ ctx: { chat } });
+  });
+}
+const chatProcedure = withChat(publicProcedure);
 
 /** Events pushed by a callback, read as an async iterable. */
 function channel<T>() {
@@ -63,7 +67,7 @@ function channel<T>() {
 }
 
 export const chatRouter = router({
-  start: chatProcedure.mutation(({ ctx }) => startSession(ctx.chat)),
+  start: withChat(creatingProcedure).mutation(({ ctx }) => startSession(ctx.chat)),
 
   send: chatProcedure.input(sendInput).subscription(async function* ({ ctx, input, signal }): AsyncGenerator<ChatEvent> {
     const events = channel<ChatEvent>();

@@ -10,7 +10,7 @@ import { createRedis } from "../redis.js";
 import { createCallerFactory, publicProcedure, router } from "../trpc.js";
 import { RateLimitError, createRateLimiter, registerRateLimitMetrics, type RateLimiter } from "./limiter.js";
 import { rateLimitMiddleware, rateLimitResponseMeta } from "./trpc.js";
-import { keysWithoutTtl } from "../../test/setup/redis.js";
+import { keysWithoutTtl, startEvictingRedis } from "../../test/setup/redis.js";
 
 const s = inject("services");
 const run = randomBytes(4).toString("hex");
@@ -19,12 +19,20 @@ const raw = new Redis({ ...s.redis, lazyConnect: true });
 const registry = new Registry();
 const metrics = registerRateLimitMetrics(registry);
 
+const evicting = { redis: undefined as unknown as Redis, stop: async (): Promise<void> => undefined };
+
 beforeAll(async () => {
   await Promise.all([redis.connect(), raw.connect()]);
-});
-afterAll(() => {
+  const e = await startEvictingRedis(`stevietest-ratelimit`);
+  evicting.redis = createRedis({ host: e.host, port: e.port });
+  evicting.stop = e.stop;
+  await evicting.redis.connect();
+}, 60_000);
+afterAll(async () => {
   redis.disconnect();
   raw.disconnect();
+  evicting.redis?.disconnect();
+  await evicting.stop();
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -62,16 +70,39 @@ describe("sliding-window rate limit (real Redis)", () => {
     expect(by).toEqual({ allowed: 6, limited: 2 });
   });
 
-  it("keeps under 1 KB per client, with a TTL of at most two windows, and no API key in Redis", async () => {
+  it("keeps two small fields per client, each expiring within two windows, and no client key in Redis", async () => {
     const limiter = createRateLimiter(redis, { name: `t${run}-api`, limit: 5, windowSeconds: 3600 });
-    const key = `stevie:${limiter.keyOf("key-A")}`;
-    expect(key).not.toContain("key-A");
+    const key = `stevie:${limiter.key}`;
+    const field = limiter.fieldOf("key-A");
+    expect(field).not.toContain("key-A");
     expect(await raw.type(key)).toBe("hash");
-    expect(Object.keys(await raw.hgetall(key)).length).toBeLessThanOrEqual(2);
-    const pttl = await raw.pttl(key);
-    expect(pttl).toBeGreaterThan(3600_000);
-    expect(pttl).toBeLessThanOrEqual(2 * 3600_000);
-    expect(await raw.memory("USAGE", key)).toBeLessThan(1024);
+    const fields = Object.keys(await raw.hgetall(key)).filter((f) => f.startsWith(`${field}:`));
+    expect(fields.length).toBeGreaterThan(0);
+    expect(fields.length).toBeLessThanOrEqual(2);
+    // The hash has no TTL of its own (eviction cannot take it); each field expires on its own.
+    expect(await raw.pttl(key)).toBe(-1);
+    const ttls = (await raw.call("HPTTL", key, "FIELDS", String(fields.length), ...fields)) as number[];
+    for (const ttl of ttls) {
+      expect(ttl).toBeGreaterThan(3600_000);
+      expect(ttl).toBeLessThanOrEqual(2 * 3600_000);
+    }
+    const bytes = fields.reduce((n, f) => n + f.length, 0) + 16 * fields.length;
+    expect(bytes).toBeLessThan(1024);
+  });
+
+  it("keeps its counts when Redis evicts under memory pressure (volatile-lru drops cached answers, never the counters)", async () => {
+    // A Redis of its own, from the stack's image and with the stack's eviction policy, filled far past its ceiling.
+    const limiter = createRateLimiter(evicting.redis, { name: `t${run}-evict`, limit: 3, windowSeconds: 3600 });
+    for (let i = 0; i < 3; i++) expect((await limiter.check("victim")).allowed).toBe(true);
+    const value = "x".repeat(10_000);
+    for (let batch = 0; batch < 40; batch++) {
+      const p = evicting.redis.pipeline();
+      for (let i = 0; i < 100; i++) p.set(`cache:${batch}:${i}`, value, "EX", 600);
+      await p.exec();
+    }
+    const info = await evicting.redis.info("stats");
+    expect(Number(/evicted_keys:(\d+)/.exec(info)?.[1])).toBeGreaterThan(1000);
+    expect((await limiter.check("victim")).allowed).toBe(false);
   });
 
   it("lets a refused client in again as the window slides (refusals are not counted)", async () => {
@@ -111,7 +142,7 @@ describe("tRPC middleware and the HTTP Retry-After header", () => {
     // As the app wires it: the limiter is built at start-up and reaches the middleware through the context.
     type Ctx = { apiKey?: string; rateLimiter: RateLimiter };
     const t = initTRPC.context<Ctx>().create();
-    const limited = t.procedure.use(rateLimitMiddleware((ctx: Ctx) => ctx.rateLimiter, (ctx: Ctx) => ctx.apiKey));
+    const limited = t.procedure.use(rateLimitMiddleware((ctx: Ctx) => ctx.rateLimiter, (ctx: Ctx) => (ctx.apiKey ? { key: ctx.apiKey } : undefined)));
     const appRouter = t.router({ hello: limited.query(() => "hi") });
     const server = createHTTPServer({
       router: appRouter,
@@ -141,8 +172,9 @@ describe("tRPC middleware and the HTTP Retry-After header", () => {
 
   it("attaches to the app's own publicProcedure (typed against Context)", async () => {
     const limiter = createRateLimiter(redis, { name: `t${run}-app`, limit: 1, windowSeconds: 3600 });
-    const limitedProcedure = publicProcedure.use(rateLimitMiddleware(limiter, (ctx: Context) => ctx.requestId || undefined));
+    const limitedProcedure = publicProcedure.use(rateLimitMiddleware(limiter, (ctx: Context) => (ctx.requestId ? { key: ctx.requestId } : undefined)));
     const r = router({ ping: limitedProcedure.query(({ ctx }) => `pong ${ctx.requestId}`) });
+    // No rateLimiter in this context: the app's own per-call limit is left out, only this one counts.
     const caller = createCallerFactory(r)({ requestId: `client-${run}` } as Context);
     expect(await caller.ping()).toBe(`pong client-${run}`);
     await expect(caller.ping()).rejects.toThrow(/rate limit of 1 requests per hour/);

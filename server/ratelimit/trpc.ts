@@ -2,17 +2,23 @@ import type { TRPCError } from "@trpc/server";
 import type { ResponseMeta } from "@trpc/server/http";
 import { RateLimitError, type RateLimiter } from "./limiter.js";
 
+/** Whom a limit counts: `key` names the client (an address, an API key's id); `limit` is its own limit, if it has one. */
+export interface RateLimitClient {
+  key: string;
+  limit?: number;
+}
+
 /**
- * A tRPC middleware that counts each call against a limiter under the key `keyOf(ctx)` (an API key, a session id…)
- * and refuses it with TOO_MANY_REQUESTS once the client is over its limit. A call with no key (undefined) is not
- * limited here: nginx's per-IP limit covers it. The limiter may be given directly or read from the context (it is
- * built at start-up with the rest of Deps). Attach with `publicProcedure.use(rateLimitMiddleware(…))`.
+ * A tRPC middleware that counts each call against a limiter for the client `clientOf(ctx)` and refuses it with
+ * TOO_MANY_REQUESTS once the client is over its limit. Every call of a batch passes through it, so a batch costs what
+ * its calls cost. A call with no client (undefined) is not limited here: nginx's per-IP limit covers it. The limiter
+ * may be given directly or read from the context (it is built at start-up with the rest of Deps).
  */
-export function rateLimitMiddleware<TCtx>(limiter: RateLimiter | ((ctx: TCtx) => RateLimiter | undefined), keyOf: (ctx: TCtx) => string | undefined | null) {
+export function rateLimitMiddleware<TCtx>(limiter: RateLimiter | ((ctx: TCtx) => RateLimiter | undefined), clientOf: (ctx: TCtx) => RateLimitClient | undefined) {
   return async function rateLimit<R>(opts: { ctx: TCtx; next: () => Promise<R> }): Promise<R> {
-    const key = keyOf(opts.ctx);
+    const client = clientOf(opts.ctx);
     const l = typeof limiter === "function" ? limiter(opts.ctx) : limiter;
-    if (key && l) await l.enforce(key);
+    if (client && l) await l.enforce(client.key, client.limit);
     return opts.next();
   };
 }

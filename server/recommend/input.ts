@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { NOMINEE_TYPES } from "../catalog/schema.js";
+import { clientText } from "../validation.js";
 
 export const MAX_DESCRIPTION_CHARS = 8_000;
 
@@ -13,7 +14,7 @@ export const profileSchema = z
       .regex(/^[A-Za-z]{2}$/, "an ISO 3166-1 alpha-2 country code such as US or DE")
       .transform((c) => c.toUpperCase())
       .optional(),
-    achievements: z.array(z.string().trim().min(1).max(1_000)).max(20).optional(),
+    achievements: z.array(clientText().trim().min(1).max(1_000)).max(20).optional(),
     programs: z
       .array(z.string().regex(/^[A-Z0-9-]{2,20}$/, "a program code such as ABA or IBA"))
       .max(9)
@@ -24,8 +25,7 @@ export const profileSchema = z
 
 export const recommendInput = z
   .object({
-    description: z
-      .string()
+    description: clientText()
       .trim()
       .min(20, "describe the nominee in at least 20 characters")
       .max(MAX_DESCRIPTION_CHARS, `the description may be at most ${MAX_DESCRIPTION_CHARS} characters`),

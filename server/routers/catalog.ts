@@ -2,6 +2,7 @@ import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { orQuery } from "../recommend/engine.js";
 import { publicProcedure, router } from "../trpc.js";
+import { clientText, INT4_MAX } from "../validation.js";
 
 const code = z.string().regex(/^[A-Z0-9-]{2,40}$/, "a category code such as ABA-MGMT-012");
 
@@ -34,7 +35,7 @@ export const categoriesRouter = router({
         .object({
           program: z.string().regex(/^[A-Z0-9-]{2,20}$/).optional(),
           group: code.optional(),
-          cursor: z.number().int().min(0).optional(),
+          cursor: z.number().int().min(0).max(INT4_MAX).optional(),
           limit: z.number().int().min(1).max(200).default(50),
         })
         .strict()
@@ -56,7 +57,7 @@ export const categoriesRouter = router({
     }),
 
   search: publicProcedure
-    .input(z.object({ query: z.string().trim().min(2).max(500), program: z.string().regex(/^[A-Z0-9-]{2,20}$/).optional(), limit: z.number().int().min(1).max(50).default(10) }).strict())
+    .input(z.object({ query: clientText().trim().min(2).max(500), program: z.string().regex(/^[A-Z0-9-]{2,20}$/).optional(), limit: z.number().int().min(1).max(50).default(10) }).strict())
     .query(async ({ ctx, input }) => {
       const r = await ctx.db.query<{ code: string; name: string; program: string; rank: number }>(
         `SELECT c.code, c.name, p.code AS program, ts_rank_cd(c.search, q, 1) AS rank

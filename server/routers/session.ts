@@ -1,17 +1,17 @@
 import { TRPCError } from "@trpc/server";
 import { z } from "zod";
 import { SESSION_ID_PATTERN } from "../sessions/sessions.js";
-import { publicProcedure, router } from "../trpc.js";
+import { creatingProcedure, publicProcedure, router } from "../trpc.js";
 
 /**
  * Anonymous sessions for web-app users: a place for a few KB of state (the nominee draft, preferences) that lives
- * 24 h from its last use. Send the id as `x-stevie-session` to be rate-limited per session rather than per address.
+ * 24 h from its last use. Starting one counts against the caller's creation limit as well as the call limit.
  */
 const id = z.string().regex(SESSION_ID_PATTERN, "a session id from session.start");
 const data = z.record(z.string(), z.unknown());
 
 export const sessionRouter = router({
-  start: publicProcedure.input(z.object({ data: data.optional() }).strict().optional()).mutation(async ({ ctx, input }) => {
+  start: creatingProcedure.input(z.object({ data: data.optional() }).strict().optional()).mutation(async ({ ctx, input }) => {
     const s = await ctx.sessions.create(input?.data ?? {});
     return s;
   }),

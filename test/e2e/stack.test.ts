@@ -28,11 +28,15 @@ describe("installed stack", () => {
     expect(res.headers.get("strict-transport-security")).toBe("max-age=31536000");
   });
 
-  it("serves a tRPC procedure that reads from PostgreSQL 17 with pgvector", async () => {
+  it("serves a tRPC procedure that reads from PostgreSQL 17 with pgvector, and tells the public no server versions", async () => {
     const info = await trpcClient(stack).system.info.query();
-    expect(info.postgres).toMatch(/^17\./);
-    expect(info.pgvector).toMatch(/^0\.\d+/);
+    expect(Object.keys(info).sort()).toEqual(["apiVersion", "databaseTime"]);
     expect(Date.parse(info.databaseTime)).toBeGreaterThan(Date.parse("2025-01-01"));
+    const leader = (await leaderService(paths, stack.project))!;
+    const q = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-Atc", "SELECT current_setting('server_version'), (SELECT extversion FROM pg_extension WHERE extname = 'vector')"]);
+    const [postgres, pgvector] = q.stdout.trim().split("|");
+    expect(postgres).toMatch(/^17\./);
+    expect(pgvector).toMatch(/^0\.\d+/);
   });
 
   it("talks TLS to PostgreSQL: every API connection encrypted, the certificate checked against the stack's CA and name", async () => {
@@ -48,6 +52,14 @@ describe("installed stack", () => {
     const login = async (servername: string) => loginAndAsk(stack, { user: await secret("postgres_user"), password: await secret("postgres_password"), ssl: { ca, servername, rejectUnauthorized: true } }, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
     expect(await login("haproxy")).toBe("true");
     expect(await login("db.example.com")).toMatch(/refused: Hostname\/IP does not match certificate's altnames/);
+  });
+
+  it("lets Redis evict only keys with a TTL (cached answers), never the rate-limit counters, on every member", async () => {
+    const password = (await readFile(join(paths.secrets, "redis_password"), "utf8")).trim();
+    for (const service of ["redis-1", "redis-2", "redis-3"]) {
+      const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli"], { input: `AUTH ${password}\nCONFIG GET maxmemory-policy\n`, timeoutMs: 30_000 });
+      expect(r.stdout, service).toMatch(/maxmemory-policy\s+volatile-lru/);
+    }
   });
 
   it("lets clients download the local CA's certificate, and nothing else of the TLS directory", async () => {

@@ -35,7 +35,7 @@ export function trpcClient(stack: TestStack) {
 export function resendingClient(stack: TestStack, resend = true) {
   const f = stackFetch(stack, { resend });
   const client = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${stack.baseUrl}/api/trpc`, fetch: f as unknown as typeof fetch, methodOverride: "POST" })],
+    links: [httpBatchLink({ url: `${stack.baseUrl}/api/trpc`, fetch: f as unknown as typeof fetch, methodOverride: "POST", maxItems: 10 })],
   });
   return { client, resent: () => f.resent };
 }

@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
@@ -62,11 +62,16 @@ export async function removeTestLeftovers(): Promise<number> {
   return dead.length;
 }
 
+/**
+ * The suite's stevie.yaml. Its clients all reach the API from one address (the host's, as nginx sees it), so the
+ * application limits per address are lifted here; the limits are shown by tests that bring their own (the HTTP
+ * integration test, and API keys with small limits of their own through nginx).
+ */
 export async function writeTestConfig(dir: string, project: string, httpPort: number, httpsPort: number, extra = ""): Promise<string> {
   const file = join(dir, "..", `${project}.yaml`);
   await writeFile(
     file,
-    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\npostgres:\n  synchronous: true\nresources:\n  profile: small\n${extra}`,
+    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\npostgres:\n  synchronous: true\nresources:\n  profile: small\napi:\n  rateLimitPerHour: 1000000\n  sessionsPerHour: 1000000\n${extra}`,
   );
   return file;
 }
@@ -80,10 +85,37 @@ async function diagnostics(project: string, dir: string): Promise<void> {
   process.stderr.write(`=== unhealthy services (last log lines) ===\n${await unhealthyReport(project, 40).catch((e: Error) => e.message)}\n`);
 }
 
+/**
+ * For a developer's loop only (never CI): STEVIE_TEST_REUSE=<file> keeps the stack and services after the run and
+ * reuses them on the next one while their containers run. The S3 repository lives in this process, so the backup
+ * tests need a fresh stack.
+ */
+interface Reused {
+  stack: TestStack;
+  services: TestServices;
+}
+
+async function reusable(file: string | undefined): Promise<Reused | undefined> {
+  if (!file || !existsSync(file)) return undefined;
+  const r = JSON.parse(await readFile(file, "utf8")) as Reused;
+  const running = await docker.listContainers(docker.PROJECT_LABEL, r.stack.project).catch(() => []);
+  return running.length > 0 ? r : undefined;
+}
+
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   if (!existsSync(cliBin)) throw new Error("dist/cli/bin.js is missing: run `npm run build` first (npm test does)");
   const started = Date.now();
   const log = (l: string) => process.stderr.write(`[stack] ${l}\n`);
+  const reuseFile = process.env.CI ? undefined : process.env.STEVIE_TEST_REUSE;
+  const reused = await reusable(reuseFile);
+  if (reused) {
+    log(`reusing ${reused.stack.project} (STEVIE_TEST_REUSE=${reuseFile})`);
+    const { s3, stop } = await startTestS3(await mkdtemp(join(tmpdir(), "stevie-e2e-s3-")));
+    project.provide("stack", reused.stack);
+    project.provide("services", reused.services);
+    project.provide("s3", s3);
+    return stop;
+  }
   // The same host preparation the README's install command runs: engine, compose plugin, daemon, base image.
   const prep = await prepareHost({ yes: true, log });
   if (prep.actions.length) log(`host prepared: ${prep.actions.join("; ")}`);
@@ -123,6 +155,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const stack: TestStack = { dir, project: name, httpPort, httpsPort, caFile: join(dir, "tls", "ca.crt"), baseUrl: `https://127.0.0.1:${httpsPort}` };
   project.provide("stack", stack);
   project.provide("s3", s3);
+  if (reuseFile) {
+    await writeFile(reuseFile, JSON.stringify({ stack, services } satisfies Reused));
+    return stopS3;
+  }
 
   return async () => {
     if (process.env.STEVIE_TEST_FAILED) await diagnostics(name, dir);

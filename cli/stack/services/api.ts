@@ -40,6 +40,8 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     STEVIE_PRECOMPUTED_EMBEDDINGS: "/app/embeddings",
     STEVIE_RATE_LIMIT: String(ctx.config.api.rateLimitPerHour),
     STEVIE_RATE_LIMIT_WINDOW_S: "3600",
+    STEVIE_CREATE_LIMIT: String(ctx.config.api.sessionsPerHour),
+    STEVIE_MAX_BATCH: String(ctx.config.api.maxBatchSize),
     STEVIE_RESPONSE_CACHE_TTL_S: String(ctx.config.api.responseCacheSeconds),
   };
 }

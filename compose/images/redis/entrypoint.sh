@@ -24,7 +24,7 @@ server_conf() {
   echo "appendfsync everysec"
   echo "save 900 1 300 10 60 10000"
   echo "maxmemory ${REDIS_MAXMEMORY:-256mb}"
-  echo "maxmemory-policy allkeys-lru"
+  echo "maxmemory-policy volatile-lru"
   echo "requirepass $pw"
 }
 case "$mode" in
@@ -43,8 +43,9 @@ case "$mode" in
         if [ -n "${REDIS_REPLICAOF:-}" ]; then echo "replicaof $REDIS_REPLICAOF 6379"; fi
       } > "$conf"
     else
-      # The operator may have resized the host: the memory ceiling follows the installer's sizing.
-      sed -i "s/^maxmemory .*/maxmemory ${REDIS_MAXMEMORY:-256mb}/" "$conf"
+      # The operator may have resized the host: the memory ceiling follows the installer's sizing. Eviction takes
+      # only keys with a TTL (cached answers, sessions), never the rate-limit counters (older installs had allkeys-lru).
+      sed -i -e "s/^maxmemory .*/maxmemory ${REDIS_MAXMEMORY:-256mb}/" -e "s/^maxmemory-policy .*/maxmemory-policy volatile-lru/" "$conf"
     fi
     set -- redis-server "$conf" ;;
   sentinel)
