@@ -32,10 +32,30 @@ describe("nginx.conf", () => {
     expect(c).toMatch(/resolver 127\.0\.0\.11 /);
   });
 
-  it("redirects HTTP to HTTPS on the published port, except ACME challenges", () => {
-    expect(conf).toContain("return 301 https://$host:8443$request_uri;");
+  it("redirects HTTP to HTTPS on the published port, except ACME challenges, never to a host it does not serve", () => {
+    expect(conf).toContain("return 301 https://$stevie_redirect_host:8443$request_uri;");
     expect(conf).toContain("location /.well-known/acme-challenge/");
-    expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain("return 301 https://$host$request_uri;");
+    expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain("return 301 https://$stevie_redirect_host$request_uri;");
+    // A Host the stack answers to is kept (an IP address, localhost); any other becomes the configured domain.
+    expect(conf).toMatch(/map \$stevie_known_host \$stevie_redirect_host \{\s+1 \$host;\s+default api\.example\.com;/);
+    expect(conf).toMatch(/map \$host \$stevie_known_host \{\s+default 0;\s+api\.example\.com 1;\s+localhost 1;\s+nginx 1;/);
+  });
+
+  it("refuses TLS for names it does not serve and answers another Host with 421", () => {
+    const main = conf.indexOf("listen 8443 ssl default_server;");
+    const reject = conf.indexOf("ssl_reject_handshake on;");
+    // nginx tries regular-expression names in order: the main server's IP-address names must come first.
+    expect(main).toBeGreaterThan(0);
+    expect(reject).toBeGreaterThan(main);
+    expect(conf).toMatch(/server_name api\.example\.com localhost nginx ~\^\[0-9\.\]\+\$ ~\^\\\[\[0-9a-f:\.\]\+\\\]\$;/);
+    expect(conf).toMatch(/server_name ~\.;\s+ssl_reject_handshake on;[\s\S]*?return 421 '\{"error":\{"code":"MISDIRECTED_REQUEST"/);
+  });
+
+  it("sends the security headers on every answer, nginx's own refusals included", () => {
+    for (const named of ["@rate_limited", "@too_large", "@forbidden"]) {
+      const block = new RegExp(`location ${named} \\{([\\s\\S]*?)\\n\\s+\\}`).exec(conf)?.[1] ?? "";
+      for (const h of ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"]) expect(block, `${named} ${h}`).toContain(`add_header ${h} `);
+    }
   });
 
   it("serves the local CA's certificate only when asked (self-signed mode), over HTTP and HTTPS", () => {
@@ -63,7 +83,12 @@ describe("nginx.conf", () => {
     expect(conf).toContain("limit_req_zone $stevie_limit_key zone=api_per_ip:10m rate=100r/m;");
     expect(conf).toContain("limit_req zone=api_per_ip burst=100 nodelay;");
     expect(conf).toContain("limit_req_zone $stevie_limit_key zone=chat_per_ip:10m rate=20r/m;");
-    expect(conf).toMatch(/location \/api\/trpc\/chat\. \{[\s\S]*?proxy_read_timeout 120s;/);
+    const chat = /location ~ (\S+) \{[\s\S]*?zone=chat_per_ip[\s\S]*?proxy_read_timeout 120s;/.exec(conf);
+    expect(chat).not.toBeNull();
+    // Any URL that calls a chat procedure, alone or batched behind others, falls under the chat limit.
+    const chatPath = new RegExp(chat![1]!);
+    for (const p of ["/api/trpc/chat.start", "/api/trpc/session.start,chat.start", "/api/trpc/programs.list,categories.get,chat.sendAndWait"]) expect(p, p).toMatch(chatPath);
+    for (const p of ["/api/trpc/recommend", "/api/trpc/session.start,programs.list", "/api/trpc/chatty"]) expect(p, p).not.toMatch(chatPath);
     expect(conf).toMatch(/location @rate_limited \{[\s\S]*?add_header Retry-After \$stevie_retry_after always;[\s\S]*?return 429 '\{"error"/);
     expect(conf).toContain("limit_conn conn_per_ip 100;");
   });

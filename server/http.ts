@@ -226,6 +226,9 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
   }
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout so nginx closes first
   server.headersTimeout = 66_000;
+  // nginx buffers a body before it sends it on (and gives a client 10 s), so only a caller inside the stack's network
+  // can trickle one: it gets 70 s for the whole request, not Node's default of 300 s.
+  server.requestTimeout = 70_000;
 
   return {
     server,

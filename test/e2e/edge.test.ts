@@ -125,6 +125,78 @@ describe("edge (nginx) against real clients", () => {
   });
 });
 
+describe("edge limits a client cannot get around (issue 22)", () => {
+  it("counts a batch that calls a chat procedure behind another against the chat limit", async () => {
+    // 30 POSTs of `session.start,chat.start` at once from one client: the chat zone lets its burst (10) and a little
+    // refill through, and refuses the rest, where the general zone (burst 100) would have let all 30 pass.
+    const out = await fromContainer(
+      edgeNetwork,
+      `curl -sk --parallel --parallel-max 30 -w '%{http_code}\\n' $(for i in $(seq 30); do printf -- "-o /dev/null -X POST -H content-type:application/json --data {\\\"0\\\":{},\\\"1\\\":{}} https://nginx:8443/api/trpc/session.start%%2Cchat.start?batch=1 "; done)`,
+    );
+    const codes = out.split("\n").filter((l) => /^\d{3}$/.test(l));
+    expect(codes, out).toHaveLength(30);
+    const limited = codes.filter((c) => c === "429").length;
+    expect(limited, out).toBeGreaterThanOrEqual(15);
+    // tRPC answers a batch 207 (a status per call).
+    expect(codes.filter((c) => c.startsWith("2")).length, out).toBeGreaterThan(0);
+  });
+
+  it("holds at most edge.maxConnectionsPerIp requests of one client at once", { timeout: 180_000 }, async () => {
+    // 100 requests whose bodies trickle in (a chunk every 6 s, inside nginx's 10-s body timeout) stay open about
+    // 14 s; 4 s in, five more from the same client are refused by the connection limit, and one is let in after.
+    // Docker may give this client an address an earlier test used up at the rate limit: then it waits a minute for
+    // the bucket to refill and tries once more.
+    const script = [
+      `hold() { (sleep 2; printf '{'; sleep 6; printf '"description":"x"'; sleep 6; printf '}') | curl -sk --http1.1 -X POST -T - -H content-type:application/json -o /dev/null -w 'slow %{http_code}\\n' https://nginx:8443/api/trpc/recommend; }`,
+      "holders() { : > /tmp/slow; for i in $(seq 100); do hold >> /tmp/slow & done; sleep 4; }",
+      "holders",
+      "if grep -q 'slow 429' /tmp/slow; then wait; echo retried; sleep 60; holders; fi",
+      "for i in $(seq 5); do curl -sk --http1.1 -o /dev/null -w 'extra %{http_code}\\n' https://nginx:8443/api/health/live; done",
+      "wait",
+      "cat /tmp/slow",
+      "curl -sk --http1.1 -o /dev/null -w 'after %{http_code}\\n' https://nginx:8443/api/health/live",
+    ].join("\n");
+    const out = await fromContainer(edgeNetwork, script);
+    const lines = (prefix: string) => [...out.matchAll(new RegExp(`^${prefix} (\\d{3})$`, "gm"))].map((m) => m[1]);
+    expect(lines("slow"), out).toHaveLength(100);
+    expect(lines("slow").filter((c) => c === "429"), out).toEqual([]);
+    expect(lines("extra"), out).toEqual(["429", "429", "429", "429", "429"]);
+    expect(lines("after"), out).toEqual(["200"]);
+  });
+
+  it("redirects HTTP only to its own names: a foreign Host goes to the configured domain", async () => {
+    const evil = await run("curl", ["-s", "-o", "/dev/null", "-w", "%{redirect_url}", "-H", "Host: evil.example", `http://127.0.0.1:${stack.httpPort}/api/health/live`]);
+    expect(evil.stdout).toBe(`https://localhost:${stack.httpsPort}/api/health/live`);
+  });
+
+  it("refuses TLS for a name it does not serve, answers a foreign Host with 421, and keeps IP and its own names working", async () => {
+    const ca = ["--cacert", stack.caFile];
+    const sni = await run("curl", ["-s", ...ca, "--resolve", `evil.example:${stack.httpsPort}:127.0.0.1`, `https://evil.example:${stack.httpsPort}/api/health/live`], { reject: false });
+    expect(sni.exitCode).toBe(35); // the handshake itself is refused: nothing is served under that name
+    const host = await run("curl", ["-s", ...ca, "-o", "-", "-w", "\n%{http_code}", "-H", "Host: evil.example", `${stack.baseUrl}/api/health/live`]);
+    expect(host.stdout).toMatch(/MISDIRECTED_REQUEST[\s\S]*\n421$/);
+    for (const url of [`${stack.baseUrl}/api/health/live`, `https://localhost:${stack.httpsPort}/api/health/live`]) {
+      expect((await run("curl", ["-s", ...ca, "-o", "/dev/null", "-w", "%{http_code}", url])).stdout, url).toBe("200");
+    }
+  });
+
+  it("sends the security headers with nginx's own refusals (429, 413, 403)", async () => {
+    const f = stackFetch(stack);
+    const answers = [
+      await f(`${stack.baseUrl}/api/trpc/recommend`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(2 * 1024 * 1024) }),
+      await f(`${stack.baseUrl}/wp-login.php`),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([413, 403]);
+    const limited = await fromContainer(edgeNetwork, `curl -sk --parallel --parallel-max 20 -D - $(for i in $(seq 130); do printf -- '-o /dev/null https://nginx:8443/api/health/live '; done) | tr -d '\\r'`);
+    const refusal = limited.split("\n\n").find((h) => /^HTTP\/\S+ 429/m.test(h)) ?? "";
+    expect(refusal, limited.slice(0, 2000)).toMatch(/retry-after: /i);
+    for (const h of ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"]) {
+      for (const r of answers) expect(r.headers.get(h), `${r.status} ${h}`).not.toBeNull();
+      expect(refusal.toLowerCase(), `429 ${h}`).toContain(`${h}: `);
+    }
+  });
+});
+
 describe("a certificate the operator brings (tls.mode files)", () => {
   /** The certificate nginx presents, checked against `ca`: its fingerprint, or why the handshake failed. */
   const presented = (ca: string) =>
