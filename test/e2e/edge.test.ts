@@ -131,7 +131,7 @@ describe("edge limits a client cannot get around (issue 22)", () => {
     // refill through, and refuses the rest, where the general zone (burst 100) would have let all 30 pass.
     const out = await fromContainer(
       edgeNetwork,
-      `curl -sk --parallel --parallel-max 30 -w '%{http_code}\\n' $(for i in $(seq 30); do printf -- "-o /dev/null -X POST -H content-type:application/json --data {\\\"0\\\":{},\\\"1\\\":{}} https://nginx:8443/api/trpc/session.start%%2Cchat.start?batch=1 "; done)`,
+      `curl -sk --parallel --parallel-max 30 -w '%{http_code}\\n' $(for i in $(seq 30); do printf -- "-o /dev/null -X POST -H content-type:application/json --data {\\"0\\":{},\\"1\\":{}} https://nginx:8443/api/trpc/session.start%%2Cchat.start?batch=1 "; done)`,
     );
     const codes = out.split("\n").filter((l) => /^\d{3}$/.test(l));
     expect(codes, out).toHaveLength(30);
