@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
+import type { ApiKeyStore } from "./apikeys.js";
 import type { Context, Deps } from "./context.js";
 import { drainServer } from "./drain.js";
 import { checkReadiness } from "./health.js";
@@ -47,21 +48,16 @@ function routeOf(url: string): string {
   return ["/api/health/live", "/api/health/ready", "/api/openapi.json", "/metrics"].includes(path) ? path : "other";
 }
 
-/** What the API keys of `stevie-stack apikey` resolve to (server/apikeys). */
-export interface ApiKeyResolver {
-  resolve(raw: string): Promise<{ id: string; rateLimitPerHour: number | null } | null>;
-}
-
 /**
  * Whom the application rate limits count. A caller the operator issued an API key is counted by that key, with the
  * key's own limit; a key that is not valid is refused (a client should learn its key is wrong, not be counted as
  * anonymous). Everyone else is counted by the address nginx saw (X-Real-IP, which nginx sets from the connection or,
  * behind `edge.trustedProxies`, from X-Forwarded-For); no header a client chooses can move it to another bucket.
  */
-export async function clientOf(req: IncomingMessage, apiKeys: ApiKeyResolver | undefined): Promise<RateLimitClient | undefined> {
+export async function clientOf(req: IncomingMessage, apiKeys: ApiKeyStore | undefined): Promise<RateLimitClient | undefined> {
   const raw = req.headers["x-api-key"];
   if (raw !== undefined) {
-    let key: Awaited<ReturnType<ApiKeyResolver["resolve"]>> = null;
+    let key: Awaited<ReturnType<ApiKeyStore["resolve"]>> = null;
     try {
       key = typeof raw === "string" && apiKeys ? await apiKeys.resolve(raw) : null;
     } catch (cause) {
@@ -76,7 +72,7 @@ export async function clientOf(req: IncomingMessage, apiKeys: ApiKeyResolver | u
 }
 
 export interface ApiServerOptions {
-  apiKeys?: ApiKeyResolver;
+  apiKeys?: ApiKeyStore;
   /** The most calls a batched request may carry (STEVIE_MAX_BATCH). */
   maxBatch?: number;
 }

@@ -1,3 +1,4 @@
+import { createApiKeyStore } from "./apikeys.js";
 import { programCache } from "./catalog/programs.js";
 import { createRedisDeps } from "./cache/deps.js";
 import { createChatDeps } from "./chat/deps.js";
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
   const chat = createChatDeps({ redis, pool: db, embedder, programs, embedQuery, openai: openai.chat, openaiMetrics: openai.metrics, registry: metrics.registry, log: log.child({ component: "chat" }) });
   const history = createHistoryWriter(db, { log, registry: metrics.registry });
   const deps = { ...redisDeps, db, prisma, redis, embedder, chat, programs, history, log, version: env.STEVIE_VERSION, now: () => new Date() };
-  const api = createApiServer(deps, metrics, () => warm, { maxBatch: env.STEVIE_MAX_BATCH });
+  const api = createApiServer(deps, metrics, () => warm, { maxBatch: env.STEVIE_MAX_BATCH, apiKeys: createApiKeyStore(db) });
 
   api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) }, "api listening"));
 

@@ -62,6 +62,6 @@ describe("schema drift", () => {
     const allTables = new Set(cols.rows.map((c) => c.table_name));
     for (const t of allTables) if (!tables.has(t)) problems.push(`table ${t} has no model`);
     expect(problems).toEqual([]);
-    expect(Object.keys(models).length).toBe(7);
+    expect(Object.keys(models).length).toBe(8);
   });
 });

@@ -110,6 +110,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const reused = await reusable(reuseFile);
   if (reused) {
     log(`reusing ${reused.stack.project} (STEVIE_TEST_REUSE=${reuseFile})`);
+    const { runMigrations } = await import("../../server/migrate.js");
+    const { createLogger } = await import("../../server/logger.js");
+    await runMigrations(reused.services.pg, "prisma/migrations", createLogger("warn"));
     const { s3, stop } = await startTestS3(await mkdtemp(join(tmpdir(), "stevie-e2e-s3-")));
     project.provide("stack", reused.stack);
     project.provide("services", reused.services);

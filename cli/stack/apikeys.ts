@@ -1,0 +1,63 @@
+import { newApiKey } from "../../server/apikeys.js";
+import { UserError } from "../errors.js";
+import { recordAudit } from "./audit.js";
+import { inLeader } from "./backup.js";
+import type { StackPaths } from "./paths.js";
+
+/**
+ * `stevie-stack apikey`: keys for callers the operator trusts with a limit of their own (a web app's backend). The
+ * key is made here and shown once; the database gets its SHA-256 hash, and the audit log its name and prefix only.
+ * SQL runs through psql on the Patroni leader with the values as psql variables, quoted by psql itself.
+ */
+export const API_KEY_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
+
+export interface ApiKeyRecord {
+  name: string;
+  prefix: string;
+  rateLimitPerHour: number | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+async function leaderSql(paths: StackPaths, project: string, sql: string, vars: Record<string, string>): Promise<{ ok: boolean; out: string; error: string }> {
+  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "stevie", "-XAtq", "-v", "ON_ERROR_STOP=1", ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`])], { input: sql, timeoutMs: 60_000 });
+  const lines = (r.stderr || r.stdout).trim().split("\n");
+  return { ok: r.exitCode === 0, out: r.stdout.trim(), error: (lines.find((l) => l.includes("ERROR:")) ?? lines.at(-1) ?? "").replace(/^.*?ERROR:\s*/, "") };
+}
+
+export async function createApiKey(paths: StackPaths, project: string, opts: { name: string; rateLimitPerHour?: number }): Promise<ApiKeyRecord & { key: string }> {
+  if (!API_KEY_NAME.test(opts.name)) throw new UserError(`"${opts.name}" is not a usable key name`, "use lower-case letters, digits, dots, dashes or underscores, e.g. webapp-prod");
+  const { key, prefix, hash } = newApiKey();
+  const r = await leaderSql(
+    paths,
+    project,
+    "WITH k AS (INSERT INTO api_keys (name, prefix, hash, rate_limit_per_hour) VALUES (:'name', :'prefix', :'hash', NULLIF(:'limit', '')::int) RETURNING created_at) SELECT json_build_object('createdAt', created_at) FROM k;\n",
+    { name: opts.name, prefix, hash, limit: opts.rateLimitPerHour ? String(opts.rateLimitPerHour) : "" },
+  );
+  if (!r.ok) {
+    if (/api_keys_live_name_idx/.test(r.error)) throw new UserError(`an API key named ${opts.name} exists already`, `revoke it first (stevie-stack apikey revoke ${opts.name}) or choose another name`);
+    throw new UserError(`creating the API key failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
+  }
+  const { createdAt } = JSON.parse(r.out) as { createdAt: string };
+  await recordAudit(paths, project, { action: "apikey.create", target: opts.name, details: { prefix, rateLimitPerHour: opts.rateLimitPerHour ?? null } });
+  return { key, name: opts.name, prefix, rateLimitPerHour: opts.rateLimitPerHour ?? null, createdAt, revokedAt: null };
+}
+
+export async function listApiKeys(paths: StackPaths, project: string): Promise<ApiKeyRecord[]> {
+  const r = await leaderSql(
+    paths,
+    project,
+    `SELECT coalesce(json_agg(json_build_object('name', name, 'prefix', prefix, 'rateLimitPerHour', rate_limit_per_hour, 'createdAt', created_at, 'revokedAt', revoked_at) ORDER BY id), '[]') FROM api_keys;\n`,
+    {},
+  );
+  if (!r.ok) throw new UserError(`reading the API keys failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
+  return JSON.parse(r.out) as ApiKeyRecord[];
+}
+
+export async function revokeApiKey(paths: StackPaths, project: string, name: string): Promise<{ name: string; prefix: string }> {
+  const r = await leaderSql(paths, project, "UPDATE api_keys SET revoked_at = now() WHERE name = :'name' AND revoked_at IS NULL RETURNING prefix;\n", { name });
+  if (!r.ok) throw new UserError(`revoking the API key failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
+  if (!r.out) throw new UserError(`no live API key is named ${name}`, "see the keys with `stevie-stack apikey list`");
+  await recordAudit(paths, project, { action: "apikey.revoke", target: name, details: { prefix: r.out } });
+  return { name, prefix: r.out };
+}
