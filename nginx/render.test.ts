@@ -17,6 +17,20 @@ const base: EdgeOptions = {
 };
 const conf = renderNginxConf(base);
 
+/** The value an nginx `map` gives its variable for this input: an exact key, else the first matching `~regex`, else the default. */
+function mapValue(text: string, variable: string, input: string): string {
+  const body = new RegExp(`map \\S+ \\${variable} \\{([^}]*)\\}`).exec(text)![1]!;
+  const entries = [...body.matchAll(/^\s*(\S+) (\S+);$/gm)].map((m) => [m[1]!, m[2]!] as const);
+  const exact = entries.find(([k]) => k === input);
+  const pattern = entries.find(([k]) => k.startsWith("~") && new RegExp(k.slice(1)).test(input));
+  return (exact ?? pattern ?? entries.find(([k]) => k === "default")!)[1];
+}
+
+/** The top-level server blocks whose text contains `marker`, in the file's order. */
+function servers(text: string, marker: string): string[] {
+  return text.split(/\n {4}server \{/).slice(1).filter((b) => b.includes(marker));
+}
+
 describe("nginx.conf", () => {
   it("allows only TLS 1.2 and 1.3 and sends HSTS", () => {
     expect(conf).toMatch(/ssl_protocols TLSv1\.2 TLSv1\.3;/);
@@ -33,29 +47,43 @@ describe("nginx.conf", () => {
   });
 
   it("redirects HTTP to HTTPS on the published port, except ACME challenges, never to a host it does not serve", () => {
-    expect(conf).toContain("return 301 https://$stevie_redirect_host:8443$request_uri;");
+    expect(conf).toContain("return 301 https://$stevie_https_host:8443$request_uri;");
     expect(conf).toContain("location /.well-known/acme-challenge/");
-    expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain("return 301 https://$stevie_redirect_host$request_uri;");
-    // A Host the stack answers to is kept (an IP address, localhost); any other becomes the configured domain.
-    expect(conf).toMatch(/map \$stevie_known_host \$stevie_redirect_host \{\s+1 \$host;\s+default api\.example\.com;/);
-    expect(conf).toMatch(/map \$host \$stevie_known_host \{\s+default 0;\s+api\.example\.com 1;\s+localhost 1;\s+nginx 1;/);
+    expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain("return 301 https://$stevie_https_host$request_uri;");
+    // A Host the stack serves is kept (the suite's own redirect test goes to 127.0.0.1); any other becomes the domain.
+    const https = (host: string) => mapValue(conf, "$stevie_https_host", host).replace("$host", host);
+    for (const kept of ["api.example.com", "localhost", "nginx", "127.0.0.1", "203.0.113.5", "[::1]"]) expect(https(kept), kept).toBe(kept);
+    for (const foreign of ["evil.example", "api.example.com.evil.example", "2130706433", "[::1].evil"]) expect(https(foreign), foreign).toBe("api.example.com");
   });
 
-  it("refuses TLS for names it does not serve and answers another Host with 421", () => {
-    const main = conf.indexOf("listen 8443 ssl default_server;");
-    const reject = conf.indexOf("ssl_reject_handshake on;");
-    // nginx tries regular-expression names in order: the main server's IP-address names must come first.
-    expect(main).toBeGreaterThan(0);
-    expect(reject).toBeGreaterThan(main);
-    expect(conf).toMatch(/server_name api\.example\.com localhost nginx ~\^\[0-9\.\]\+\$ ~\^\\\[\[0-9a-f:\.\]\+\\\]\$;/);
-    expect(conf).toMatch(/server_name ~\.;\s+ssl_reject_handshake on;[\s\S]*?return 421 '\{"error":\{"code":"MISDIRECTED_REQUEST"/);
+  it("serves HTTPS under its own names and IP addresses only: other SNI refused at the handshake, other Host 421", () => {
+    const [main, other] = servers(conf, "listen 8443 ssl");
+    expect(main).toContain("listen 8443 ssl default_server;");
+    expect(other).toContain("ssl_reject_handshake on;");
+    expect(other).toMatch(/error_page 421 = @misdirected;[\s\S]*location @misdirected \{[\s\S]*?return 421 '\{"error":\{"code":"MISDIRECTED_REQUEST"/);
+    // nginx picks a server by exact name, then by the first regular expression that matches, in the file's order.
+    const names = (block: string) => /server_name ([^;]+);/.exec(block)![1]!.split(" ");
+    const serving = (name: string) => {
+      for (const block of [main!, other!]) {
+        if (names(block).some((n) => (n.startsWith("~") ? new RegExp(n.slice(1)).test(name) : n === name))) return block === main ? "stack" : "refused";
+      }
+      return "default";
+    };
+    for (const ours of ["api.example.com", "localhost", "nginx", "127.0.0.1", "172.18.0.5", "[::1]", "[2001:db8::1]"]) expect(serving(ours), ours).toBe("stack");
+    for (const foreign of ["evil.example", "api.example.com.evil.example", "x.api.example.com", "2130706433", "127.0.0.1.evil.example"]) expect(serving(foreign), foreign).toBe("refused");
+    expect(renderNginxConf({ ...base, domain: "localhost" })).toContain("server_name localhost nginx ~");
   });
 
   it("sends the security headers on every answer, nginx's own refusals included", () => {
+    const headers = ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"];
     for (const named of ["@rate_limited", "@too_large", "@forbidden"]) {
       const block = new RegExp(`location ${named} \\{([\\s\\S]*?)\\n\\s+\\}`).exec(conf)?.[1] ?? "";
-      for (const h of ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"]) expect(block, `${named} ${h}`).toContain(`add_header ${h} `);
+      for (const h of headers) expect(block, `${named} ${h}`).toContain(`add_header ${h} `);
     }
+    // The 421 server sets them at its level, and none of its locations adds a header that would drop them.
+    const [server, ...locations] = servers(conf, "ssl_reject_handshake on;")[0]!.split(/\n\s+location /);
+    for (const h of headers) expect(server, h).toContain(`add_header ${h} `);
+    expect(locations.join("")).not.toContain("add_header");
   });
 
   it("serves the local CA's certificate only when asked (self-signed mode), over HTTP and HTTPS", () => {
@@ -83,12 +111,16 @@ describe("nginx.conf", () => {
     expect(conf).toContain("limit_req_zone $stevie_limit_key zone=api_per_ip:10m rate=100r/m;");
     expect(conf).toContain("limit_req zone=api_per_ip burst=100 nodelay;");
     expect(conf).toContain("limit_req_zone $stevie_limit_key zone=chat_per_ip:10m rate=20r/m;");
-    const chat = /location ~ (\S+) \{[\s\S]*?zone=chat_per_ip[\s\S]*?proxy_read_timeout 120s;/.exec(conf);
-    expect(chat).not.toBeNull();
-    // Any URL that calls a chat procedure, alone or batched behind others, falls under the chat limit.
+    const chat = /location ~ (\S+) \{([\s\S]*?)\n {8}\}/.exec(conf);
+    expect(chat?.[2]).toContain("limit_req zone=chat_per_ip burst=10 nodelay;");
+    for (const streaming of ["proxy_buffering off;", "proxy_read_timeout 120s;", "proxy_next_upstream error;"]) expect(chat?.[2]).toContain(streaming);
+    // Any URL that calls a chat procedure, alone or batched behind others, falls under the chat limit. These are paths
+    // as nginx matches them (decoded): tRPC splits the decoded path at commas, so `%2F,` and `%0A,` still call chat.start.
     const chatPath = new RegExp(chat![1]!);
-    for (const p of ["/api/trpc/chat.start", "/api/trpc/session.start,chat.start", "/api/trpc/programs.list,categories.get,chat.sendAndWait"]) expect(p, p).toMatch(chatPath);
-    for (const p of ["/api/trpc/recommend", "/api/trpc/session.start,programs.list", "/api/trpc/chatty"]) expect(p, p).not.toMatch(chatPath);
+    const calls = ["chat.start", "session.start,chat.start", "programs.list,categories.get,chat.sendAndWait", "session.start/,chat.start", "session.start\n,chat.start", ",chat.history", "chat.start/"];
+    for (const p of calls.map((c) => `/api/trpc/${c}`)) expect(p, p).toMatch(chatPath);
+    const others = ["recommend", "session.start,programs.list", "chatty", "x.chat.start", "session.start,xchat.start", "session.start, chat.start"];
+    for (const p of others.map((c) => `/api/trpc/${c}`)) expect(p, p).not.toMatch(chatPath);
     expect(conf).toMatch(/location @rate_limited \{[\s\S]*?add_header Retry-After \$stevie_retry_after always;[\s\S]*?return 429 '\{"error"/);
     expect(conf).toContain("limit_conn conn_per_ip 100;");
   });
