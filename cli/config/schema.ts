@@ -21,7 +21,8 @@ export const configSchema = z
       .describe("Docker Compose project name; every container, volume and network is labelled with it"),
     domain: z
       .string()
-      .regex(/^[A-Za-z0-9.-]+$/, "a host name such as api.example.com")
+      // Labels of letters, digits and inner dashes: no leading dot (nginx would read a wildcard), no empty label.
+      .regex(/^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/, "a host name such as api.example.com")
       .default("localhost")
       .describe("Host name the API is served under (goes into the TLS certificate)"),
     network: z
