@@ -105,6 +105,8 @@ describe("malformed requests cost that request, never the process", () => {
     expect(r.headers["content-type"]).toBe("application/json");
     expect(codeOf(r.text)).toBe("BAD_REQUEST");
     expect((await raw("GET", "/api/trpc/chat.send?input=%7Bnot-json", { accept: "text/event-stream" })).status).toBe(400);
+    const posted = await raw("POST", "/api/trpc/chat.send", { "content-type": "application/json" }, JSON.stringify({ sessionId: "x", message: "" }));
+    expect(posted.status).toBe(405);
     const m = await metrics.registry.getSingleMetricAsString("stevie_trpc_procedure_duration_seconds");
     expect(m).toMatch(/stevie_trpc_procedure_duration_seconds_count\{[^}]*procedure="chat.send"[^}]*status="400"/);
   });

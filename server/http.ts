@@ -96,6 +96,7 @@ function precheck(req: IncomingMessage, url: URL, maxBatch: number): TRPCError |
   }
   const proc = PROCEDURES[path]?._def;
   if (proc?.type !== "subscription" || url.searchParams.get("batch") === "1") return undefined;
+  if (req.method !== "GET") return new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: "a subscription is a GET (an EventSource) with its input in the URL" });
   let input: unknown;
   try {
     const text = url.searchParams.get("input");
