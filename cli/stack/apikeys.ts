@@ -1,6 +1,6 @@
 import { newApiKey } from "../../server/apikeys.js";
 import { UserError } from "../errors.js";
-import { recordAudit } from "./audit.js";
+import { cliActor } from "./audit.js";
 import { inLeader } from "./backup.js";
 import type { StackPaths } from "./paths.js";
 
@@ -8,6 +8,9 @@ import type { StackPaths } from "./paths.js";
  * `stevie-stack apikey`: keys for callers the operator trusts with a limit of their own (a web app's backend). The
  * key is made here and shown once; the database gets its SHA-256 hash, and the audit log its name and prefix only.
  * SQL runs through psql on the Patroni leader with the values as psql variables, quoted by psql itself.
+ *
+ * Unlike recordAudit (which must never fail the action it records), a key's change and its audit entry are one
+ * statement: a key is never issued or revoked without its entry.
  */
 export const API_KEY_NAME = /^[a-z0-9][a-z0-9._-]{0,62}$/;
 
@@ -19,6 +22,25 @@ export interface ApiKeyRecord {
   revokedAt: string | null;
 }
 
+const CREATE_SQL = `WITH k AS (
+  INSERT INTO api_keys (name, prefix, hash, rate_limit_per_hour) VALUES (:'name', :'prefix', :'hash', NULLIF(:'limit', '')::int)
+  RETURNING name, prefix, rate_limit_per_hour, created_at
+), audited AS (
+  INSERT INTO audit_log (actor, action, target, details)
+  SELECT :'actor', 'apikey.create', name, jsonb_build_object('prefix', prefix, 'rateLimitPerHour', rate_limit_per_hour) FROM k
+)
+SELECT json_build_object('createdAt', created_at) FROM k;
+`;
+
+const REVOKE_SQL = `WITH r AS (
+  UPDATE api_keys SET revoked_at = now() WHERE name = :'name' AND revoked_at IS NULL RETURNING name, prefix
+), audited AS (
+  INSERT INTO audit_log (actor, action, target, details)
+  SELECT :'actor', 'apikey.revoke', name, jsonb_build_object('prefix', prefix) FROM r
+)
+SELECT prefix FROM r;
+`;
+
 async function leaderSql(paths: StackPaths, project: string, sql: string, vars: Record<string, string>): Promise<{ ok: boolean; out: string; error: string }> {
   const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "stevie", "-XAtq", "-v", "ON_ERROR_STOP=1", ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`])], { input: sql, timeoutMs: 60_000 });
   const lines = (r.stderr || r.stdout).trim().split("\n");
@@ -28,18 +50,12 @@ async function leaderSql(paths: StackPaths, project: string, sql: string, vars: 
 export async function createApiKey(paths: StackPaths, project: string, opts: { name: string; rateLimitPerHour?: number }): Promise<ApiKeyRecord & { key: string }> {
   if (!API_KEY_NAME.test(opts.name)) throw new UserError(`"${opts.name}" is not a usable key name`, "use lower-case letters, digits, dots, dashes or underscores, e.g. webapp-prod");
   const { key, prefix, hash } = newApiKey();
-  const r = await leaderSql(
-    paths,
-    project,
-    "WITH k AS (INSERT INTO api_keys (name, prefix, hash, rate_limit_per_hour) VALUES (:'name', :'prefix', :'hash', NULLIF(:'limit', '')::int) RETURNING created_at) SELECT json_build_object('createdAt', created_at) FROM k;\n",
-    { name: opts.name, prefix, hash, limit: opts.rateLimitPerHour ? String(opts.rateLimitPerHour) : "" },
-  );
+  const r = await leaderSql(paths, project, CREATE_SQL, { name: opts.name, prefix, hash, limit: opts.rateLimitPerHour ? String(opts.rateLimitPerHour) : "", actor: cliActor() });
   if (!r.ok) {
     if (/api_keys_live_name_idx/.test(r.error)) throw new UserError(`an API key named ${opts.name} exists already`, `revoke it first (stevie-stack apikey revoke ${opts.name}) or choose another name`);
     throw new UserError(`creating the API key failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
   }
   const { createdAt } = JSON.parse(r.out) as { createdAt: string };
-  await recordAudit(paths, project, { action: "apikey.create", target: opts.name, details: { prefix, rateLimitPerHour: opts.rateLimitPerHour ?? null } });
   return { key, name: opts.name, prefix, rateLimitPerHour: opts.rateLimitPerHour ?? null, createdAt, revokedAt: null };
 }
 
@@ -55,9 +71,8 @@ export async function listApiKeys(paths: StackPaths, project: string): Promise<A
 }
 
 export async function revokeApiKey(paths: StackPaths, project: string, name: string): Promise<{ name: string; prefix: string }> {
-  const r = await leaderSql(paths, project, "UPDATE api_keys SET revoked_at = now() WHERE name = :'name' AND revoked_at IS NULL RETURNING prefix;\n", { name });
+  const r = await leaderSql(paths, project, REVOKE_SQL, { name, actor: cliActor() });
   if (!r.ok) throw new UserError(`revoking the API key failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
   if (!r.out) throw new UserError(`no live API key is named ${name}`, "see the keys with `stevie-stack apikey list`");
-  await recordAudit(paths, project, { action: "apikey.revoke", target: name, details: { prefix: r.out } });
   return { name, prefix: r.out };
 }

@@ -1,4 +1,5 @@
 import { describe, expect, inject, it } from "vitest";
+import { hashApiKey } from "../../server/apikeys.js";
 import { runCli } from "../setup/cli.js";
 import { stackFetch } from "../setup/client.js";
 import { waitUntil } from "../setup/wait.js";
@@ -40,8 +41,10 @@ describe("API keys (stevie-stack apikey) against the installed stack", () => {
     expect(bad.stderr).toMatch(/not a usable key name/);
 
     const audit = await runCli(["audit", "--action", "apikey.create", "--json", ...dir]);
-    expect(audit.stdout).toContain(name);
+    const entry = (JSON.parse(audit.stdout) as { target: string; actor: string; details: unknown }[]).find((e) => e.target === name);
+    expect(entry).toMatchObject({ actor: expect.stringMatching(/^cli:/), details: { prefix: k.prefix, rateLimitPerHour: 3 } });
     expect(audit.stdout).not.toContain(key);
+    expect(audit.stdout).not.toContain(hashApiKey(key));
   });
 
   it("counts a caller by its key's own limit through nginx, refuses an invented key, and refuses the key once revoked", { timeout: 120_000 }, async () => {
@@ -59,9 +62,16 @@ describe("API keys (stevie-stack apikey) against the installed stack", () => {
     expect(revoked.stdout).toMatch(new RegExp(`Revoked API key ${name}`));
     // Each replica keeps an answer for 10 s.
     await waitUntil("the revoked key to be refused", 30_000, async () => (await call(key)).status === 401);
+    const audit = await runCli(["audit", "--action", "apikey.revoke", "--json", ...dir]);
+    expect(JSON.parse(audit.stdout)).toContainEqual(expect.objectContaining({ target: name, details: { prefix: key.slice(0, 12) } }));
+    expect(audit.stdout).not.toContain(key);
     const again = await runCli(["apikey", "revoke", name, ...dir]);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/no live API key is named/);
+    const unknown = await runCli(["apikey", "revoke", `never-issued-${process.pid}`, ...dir]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toMatch(new RegExp(`no live API key is named never-issued-${process.pid}`));
+    expect(unknown.stderr).toMatch(/Fix: .*apikey list/);
     const list = JSON.parse((await runCli(["apikey", "list", "--json", ...dir])).stdout) as { name: string; revokedAt: string | null }[];
     expect(list.find((k) => k.name === name)?.revokedAt).not.toBeNull();
   });
