@@ -57,7 +57,10 @@ export async function removeTestLeftovers(): Promise<number> {
   }
   for (const v of await docker.listVolumes(docker.PROJECT_LABEL)) if (v.includes(TEST_PROJECT_PREFIX)) projects.add(v.split("_")[0]!);
   for (const n of await docker.listNetworks(docker.PROJECT_LABEL)) if (n.name.startsWith(TEST_PROJECT_PREFIX)) projects.add(n.name.split("_")[0]!);
-  const dead = [...projects].filter((p) => !ownerAlive(p));
+  // A developer's kept stack (STEVIE_TEST_REUSE) is spared even by a run that does not reuse it.
+  const kept = await readFile(process.env.STEVIE_TEST_REUSE ?? "", "utf8").then((t) => (JSON.parse(t) as Reused).stack.project, () => "");
+  const keptPid = kept.split("-").at(-1);
+  const dead = [...projects].filter((p) => !(kept && p.endsWith(`-${keptPid}`)) && !ownerAlive(p));
   for (const p of dead) await removeProjectResources(p, true);
   return dead.length;
 }
