@@ -76,7 +76,7 @@ describe("nginx.conf", () => {
 
   it("sends the security headers on every answer, nginx's own refusals included", () => {
     const headers = ["Strict-Transport-Security", "X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"];
-    for (const named of ["@rate_limited", "@too_large", "@forbidden"]) {
+    for (const named of ["@rate_limited", "@too_large", "@forbidden", "@not_allowed"]) {
       const block = new RegExp(`location ${named} \\{([\\s\\S]*?)\\n\\s+\\}`).exec(conf)?.[1] ?? "";
       for (const h of headers) expect(block, `${named} ${h}`).toContain(`add_header ${h} `);
     }

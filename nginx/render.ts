@@ -95,6 +95,24 @@ const SECURITY_HEADERS = [
  */
 const OTHER_SERVED_NAMES = ["localhost", "nginx", String.raw`~^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`, String.raw`~^\[[0-9a-f:.]+\]$`];
 
+/**
+ * nginx's own refusals, each answered as JSON (its default is an HTML page) with the security headers. Not 400 and
+ * 414: nginx raises those before it has a request it can hand to a location (error_page there answers 500).
+ */
+const ERROR_ANSWERS: { status: number; name: string; code: string; message: (o: EdgeOptions) => string }[] = [
+  { status: 403, name: "forbidden", code: "FORBIDDEN", message: () => "forbidden" },
+  { status: 405, name: "not_allowed", code: "METHOD_NOT_SUPPORTED", message: () => "method not allowed; the API takes GET, POST and OPTIONS" },
+  { status: 413, name: "too_large", code: "PAYLOAD_TOO_LARGE", message: (o) => `request body larger than ${o.maxBodyKb} KiB` },
+];
+
+function errorLocation(e: (typeof ERROR_ANSWERS)[number], o: EdgeOptions): string {
+  return `        location @${e.name} {
+${SECURITY_HEADERS.map((h) => `            ${h}`).join("\n")}
+            default_type application/json;
+            return ${e.status} ${jsonError(e.code, e.message(o))};
+        }`;
+}
+
 function jsonError(code: string, message: string): string {
   return `'{"error":{"code":"${code}","message":"${message}"}}'`;
 }
@@ -219,8 +237,7 @@ ${indent(SECURITY_HEADERS, 8)}
 
         limit_conn conn_per_ip ${o.maxConnectionsPerIp};
         error_page 429 = @rate_limited;
-        error_page 413 = @too_large;
-        error_page 403 = @forbidden;
+${ERROR_ANSWERS.map((e) => `        error_page ${e.status} = @${e.name};`).join("\n")}
 
         location ~* ${EXPLOIT_PATTERN} {
             return 403;
@@ -280,16 +297,7 @@ ${indent(SECURITY_HEADERS, 12)}
             default_type application/json;
             return 429 ${jsonError("TOO_MANY_REQUESTS", "rate limit exceeded; retry after the number of seconds in Retry-After")};
         }
-        location @too_large {
-${indent(SECURITY_HEADERS, 12)}
-            default_type application/json;
-            return 413 ${jsonError("PAYLOAD_TOO_LARGE", `request body larger than ${o.maxBodyKb} KiB`)};
-        }
-        location @forbidden {
-${indent(SECURITY_HEADERS, 12)}
-            default_type application/json;
-            return 403 ${jsonError("FORBIDDEN", "forbidden")};
-        }
+${ERROR_ANSWERS.map((e) => errorLocation(e, o)).join("\n")}
     }
 
     # Any other name: an unknown SNI is refused at the handshake, a foreign Host (by IP or a known SNI) answered 421,

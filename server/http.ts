@@ -221,6 +221,15 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
       else res.destroy();
     });
   }
+  // What Node's parser refuses (headers too large, a malformed request line) gets the same JSON error as the rest,
+  // not an empty answer; the connection is closed after it.
+  server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || (err as { code?: string }).code === "ECONNRESET") return socket.destroy();
+    const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
+    const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
+    const body = JSON.stringify({ error: { code: "BAD_REQUEST", message: tooLarge ? "request headers too large" : "malformed request" } });
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+  });
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout so nginx closes first
   server.headersTimeout = 66_000;
   // nginx buffers a body before it sends it on (and gives a client 10 s), so only a caller inside the stack's network
