@@ -25,6 +25,7 @@ export interface ComposeService {
   deploy?: { replicas?: number; resources: { limits: { cpus: string; memory: string } } };
   logging: { driver: "json-file"; options: { "max-size": string; "max-file": string } };
   labels: Record<string, string>;
+  dns_opt?: string[];
   init?: boolean;
   stop_grace_period?: string;
   stop_signal?: string;
