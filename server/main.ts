@@ -4,7 +4,7 @@ import { createRedisDeps } from "./cache/deps.js";
 import { createChatDeps } from "./chat/deps.js";
 import { createDb, createPrisma } from "./db.js";
 import { instrumentPool } from "./db-metrics.js";
-import { createOfflineEmbedder } from "./embeddings/offline.js";
+import { createThreadedEmbedder } from "./embeddings/threaded.js";
 import { parseEnv } from "./env.js";
 import { createApiServer } from "./http.js";
 import { createLogger } from "./logger.js";
@@ -33,7 +33,8 @@ async function main(): Promise<void> {
   instrumentPool(db, metrics.registry);
 
   // The offline model is always loaded: it is the embedder without a key, and the fallback while OpenAI is unavailable.
-  const offline = createOfflineEmbedder({ modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
+  // It runs in a worker thread beside this bundle's main.mjs, so requests that need no new vector never wait for it.
+  const offline = createThreadedEmbedder({ workerFile: new URL("./embed-worker.mjs", import.meta.url), modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
   const openai = createOpenAIServices({
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL,
