@@ -27,7 +27,12 @@ export function createDb(env: Env): Db {
     ...connectionConfig(env),
     min: env.PG_POOL_MIN,
     max: env.PG_POOL_MAX,
-    connectionTimeoutMillis: 30_000,
+    // A connection or a query that gets no answer fails in bounded time: HAProxy gives up on a member within 2 + 2 s
+    // and a failover takes seconds, so 5 s to connect is margin enough; TCP keepalives notice a peer that went silent.
+    connectionTimeoutMillis: 5_000,
+    ...(env.PG_QUERY_TIMEOUT_MS > 0 ? { query_timeout: env.PG_QUERY_TIMEOUT_MS } : {}),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
     idleTimeoutMillis: 60_000,
   });
   // An idle client losing its server (failover, restart) must not crash the process; the pool replaces it.

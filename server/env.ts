@@ -20,6 +20,8 @@ const schema = z.object({
   PGSSLROOTCERT: z.string().optional(),
   PG_POOL_MIN: z.coerce.number().int().min(0).default(2),
   PG_POOL_MAX: z.coerce.number().int().min(1).default(20),
+  /** A query without an answer this long fails and its connection is dropped (0: no bound, for migrations). */
+  PG_QUERY_TIMEOUT_MS: z.coerce.number().int().min(0).default(15_000),
   REDIS_HOST: z.string().default("127.0.0.1"),
   REDIS_PORT: z.coerce.number().int().default(6379),
   REDIS_PASSWORD: z.string().optional(),

@@ -21,7 +21,8 @@ import { runMigrations } from "./migrate.js";
 async function main(argv: string[]): Promise<number> {
   const env = parseEnv();
   const log = createLogger(env.LOG_LEVEL, { component: "tasks" });
-  const pool = createDb({ ...env, PG_POOL_MIN: 0, PG_POOL_MAX: 4 });
+  // Migrations may build an index for minutes: no query bound here.
+  const pool = createDb({ ...env, PG_POOL_MIN: 0, PG_POOL_MAX: 4, PG_QUERY_TIMEOUT_MS: 0 });
   const out = (o: unknown) => process.stdout.write(`${JSON.stringify(o)}\n`);
   try {
     const [task, ...rest] = argv;

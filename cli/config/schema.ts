@@ -5,6 +5,9 @@ import { z } from "zod";
  * The descriptions here are the documentation: `stevie-stack config example` renders them as comments.
  */
 
+/** The most API replicas a stack runs: what each replica's database pool is sized from (see stack/services/api.ts). */
+export const MAX_API_REPLICAS = 20;
+
 const port = z.number().int().min(1).max(65535);
 const cidr = z.union([z.ipv4(), z.cidrv4(), z.ipv6(), z.cidrv6()], { error: "an IP address or CIDR such as 203.0.113.7 or 10.0.0.0/8" });
 
@@ -41,7 +44,7 @@ export const configSchema = z
       .describe("Published ports: nginx is the only service that publishes any"),
     api: z
       .object({
-        replicas: z.number().int().min(2).max(20).default(2).describe("API containers (2 to 20)"),
+        replicas: z.number().int().min(2).max(MAX_API_REPLICAS).default(2).describe(`API containers (2 to ${MAX_API_REPLICAS})`),
         rateLimitPerHour: z.number().int().min(1).max(10_000_000).default(1000).describe("calls per hour per client address, or per API key without a limit of its own (sliding window, on top of nginx's per-IP limit); each call of a batch counts"),
         sessionsPerHour: z.number().int().min(1).max(1_000_000).default(60).describe("new sessions and chats per hour per client address or API key (each holds memory in Redis for a day)"),
         maxBatchSize: z.number().int().min(1).max(100).default(10).describe("the most calls one batched request may carry; more is refused with a 400 (set the typed client's maxItems to match)"),

@@ -6,6 +6,7 @@
  * - down when CPU < 30 % and memory < 40 %, sustained for 5 minutes; by 1;
  * - a scale-up waits 3 minutes after the last change, a scale-down 10 minutes; always within min..max.
  */
+import { MAX_API_REPLICAS } from "../config/schema.js";
 
 export interface LoadSample {
   /** Unix ms. */
@@ -39,7 +40,7 @@ export interface AutoscalePolicy {
 
 export const SPEC_POLICY: AutoscalePolicy = {
   min: 2,
-  max: 20,
+  max: MAX_API_REPLICAS,
   upCpu: 0.7,
   upMemory: 0.8,
   upRpm: 1000,

@@ -71,9 +71,20 @@ describe("compose file", () => {
     expect(cfg).toMatch(/listen replicas\n\s+bind \*:5433[\s\S]*GET \/replica/);
     expect(cfg.match(/server postgres-\d postgres-\d:5432/g)).toHaveLength(4);
     expect(cfg).toContain("on-marked-down shutdown-sessions");
+    // Connection attempts are bounded, and sessions to a member that died silently end on keepalives (issue 23).
+    expect(cfg).toMatch(/timeout connect 2s\n\s+retries 1\n\s+option redispatch\n\s+timeout queue 3s/);
+    expect(cfg).toContain("option srvtcpka");
+    expect(cfg).toContain("option clitcpka");
+    expect(cfg).toContain("tcp-ut 5s");
   });
 
-  it("gives every service a restart policy, limits, a health check, log rotation, labels and a versioned image", () => {
+  it("sizes each replica's database pool so the most replicas the config allows fit in PostgreSQL's connections", () => {
+    const api = file.services.api!;
+    expect(api.environment?.PG_POOL_MAX).toBe("12");
+    expect(Number(api.environment?.PG_POOL_MAX) * (20 + 1)).toBeLessThanOrEqual(300 - 15);
+  });
+
+  it("gives every service a restart policy, limits, a health check, log rotation, labels, short DNS timeouts and a versioned image", () => {
     for (const [name, svc] of Object.entries(file.services)) {
       if (name === "migrate") {
         // A one-shot job: it must not be restarted, and the API waits for it to complete.
@@ -88,6 +99,8 @@ describe("compose file", () => {
       expect(svc.logging.options["max-size"], name).toBe("10m");
       expect(svc.labels[PROJECT_LABEL], name).toBe("demo");
       expect(svc.image, name).toMatch(/^stevie-stack\/[a-z]+:1\.2\.3$/);
+      // A lookup of a stopped container's name gives up within seconds, not glibc's 5 s x 2 (Patroni's turn, issue 23).
+      expect(svc.dns_opt, name).toEqual(["timeout:1", "attempts:2"]);
     }
     for (const v of Object.values(file.volumes)) expect(v.labels[PROJECT_LABEL]).toBe("demo");
     for (const n of Object.values(file.networks)) expect(n.labels[PROJECT_LABEL]).toBe("demo");

@@ -1,8 +1,17 @@
 import type { ComposeService } from "../compose-types.js";
+import { MAX_API_REPLICAS } from "../../config/schema.js";
 import { REDIS_MASTER_NAME } from "../topology.js";
 import { baseService, health, type StackContext } from "./common.js";
 
 export const API_PORT = 3000;
+
+/**
+ * Each replica's share of PostgreSQL's connections. Of max_connections (300), Patroni, the exporter, pgBackRest,
+ * migrations and the CLI hold about 15; a tenth of the rest stays spare, and 255 are split between the most replicas
+ * the config allows (20) plus the one a rolling update starts beside them: 12 each, so `scale api=20` can never run the
+ * database out of connections. Fixed, not from the current count: a scale must not restart every replica.
+ */
+export const API_POOL_MAX = Math.floor(255 / (MAX_API_REPLICAS + 1));
 
 /**
  * The container's health check: readiness over one HTTP/1.0 request from bash (the status line must say 200). Not
@@ -20,8 +29,8 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     // Through HAProxy: 5432 is always the Patroni leader. (5433 reaches the replicas; the API does not use it yet.)
     PGHOST: "haproxy",
     PGPORT: "5432",
-    PG_POOL_MIN: "10",
-    PG_POOL_MAX: "50",
+    PG_POOL_MIN: "2",
+    PG_POOL_MAX: String(API_POOL_MAX),
     // Which of the two login roles (see cli/stack/credentials.ts), beside its password.
     PGUSER_FILE: "/run/secrets/postgres_user",
     PGDATABASE: "stevie",

@@ -106,13 +106,28 @@ resolvers docker
 defaults
   mode tcp
   log global
-  timeout connect 5s
+  # A connection attempt is bounded: 2 s to reach a member, one retry (on another member if it is the one that just
+  # failed), 3 s waiting in a queue. A client never waits on a member that is gone longer than a failover takes.
+  timeout connect 2s
+  retries 1
+  option redispatch
+  timeout queue 3s
   timeout client 30m
   timeout server 30m
   timeout check 2s
+  # A member that dies without a word (SIGKILL, a cut network) sends no RST: TCP keepalives on both sides, and
+  # unacknowledged data for 5 s on the member's side, end such sessions in seconds instead of the 30-minute timeouts.
+  option clitcpka
+  clitcpka-idle 10s
+  clitcpka-intvl 2s
+  clitcpka-cnt 3
+  option srvtcpka
+  srvtcpka-idle 10s
+  srvtcpka-intvl 2s
+  srvtcpka-cnt 3
   # Members are checked on Patroni's REST API every second; a member that stops answering as primary loses its
   # sessions at once, so clients reconnect to the new leader instead of waiting on a dead socket.
-  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions check port 8008 resolvers docker init-addr last,libc,none
+  default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions check port 8008 resolvers docker init-addr last,libc,none tcp-ut 5s
 
 listen primary
   bind *:5432
