@@ -6,23 +6,21 @@ export interface ThreadedEmbedderOptions {
   /** The bundled worker (dist/server-bundle/embed-worker.mjs), as a path or file URL. */
   workerFile: string | URL;
   modelDir?: string;
-  /** Threads running the model; each holds its own copy of the model. Default 1. */
-  threads?: number;
 }
 
 /**
- * The offline model in worker threads (Piscina): a cached answer or a health probe never waits behind an embedding
- * on the same replica. Calls queue in Piscina, one batch per thread at a time.
+ * The offline model in one worker thread (Piscina): a cached answer or a health probe never waits behind an embedding
+ * on the same replica. Calls queue in Piscina and run one batch at a time (a replica has one or two CPUs, and each
+ * thread would hold its own copy of the model).
  *
  * A call's signal is checked before it queues, not while it runs: Piscina ends a running task by terminating its
  * thread, and loading the model again costs more than finishing the batch.
  */
 export function createThreadedEmbedder(opts: ThreadedEmbedderOptions): Embedder {
-  const threads = opts.threads ?? 1;
   const pool = new Piscina({
     filename: String(opts.workerFile),
-    minThreads: threads,
-    maxThreads: threads,
+    minThreads: 1,
+    maxThreads: 1,
     idleTimeout: Number.POSITIVE_INFINITY,
     workerData: { modelDir: opts.modelDir },
   });
