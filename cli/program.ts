@@ -22,6 +22,17 @@ const intArg = (name: string, min: number, max: number) => (v: string) => {
 };
 
 const isTTY = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
+
+/** A secret from stdin: typed behind a mask on a terminal, otherwise everything piped in (trimmed). */
+async function readSecretInput(what: string): Promise<string> {
+  if (isTTY()) {
+    const { password } = await import("@inquirer/prompts");
+    return password({ message: what, mask: "*" });
+  }
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString("utf8").trim();
+}
 const out = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
@@ -99,12 +110,12 @@ export function buildProgram(): Command {
       };
       const dir = f.dir ?? defaultStackDir();
       const interactive = !f.nonInteractive && isTTY();
-      let answers = overrides;
+      let answers: { config: StevieConfigInput; openaiKey?: string } = { config: overrides };
       if (interactive && !f.config) {
         const { askInstallQuestions } = await import("./wizard.js");
         answers = await askInstallQuestions(overrides);
       }
-      const opts = { dir, configFile: f.config as string | undefined, overrides: answers, yes: Boolean(f.yes), dryRun: Boolean(f.dryRun), interactive, healthTimeoutMs: Number(f.healthTimeout) * 1000 };
+      const opts = { dir, configFile: f.config as string | undefined, overrides: answers.config, openaiKey: answers.openaiKey, yes: Boolean(f.yes), dryRun: Boolean(f.dryRun), interactive, healthTimeoutMs: Number(f.healthTimeout) * 1000 };
       const plan = await runInstall(opts, { log: out, confirm: confirmOrRefuse });
       const { config } = await resolveConfig(opts, stackPaths(dir));
       if (f.json) return out(JSON.stringify({ ...plan, url: apiUrl(config) }, null, 2));
@@ -200,10 +211,19 @@ export function buildProgram(): Command {
     });
 
   withShared(program.command("rotate-secrets"))
-    .description("new passwords for the database, Redis and Grafana (default: all), with the API serving throughout; the old ones stop working")
-    .argument("[what]", "db, redis, grafana or all")
+    .description("new passwords for the database, Redis and Grafana (default: all), with the API serving throughout; the old ones stop working. `openai` reads a new OpenAI key from stdin")
+    .argument("[what]", "db, redis, grafana, all, or openai")
     .option("--replica-timeout <seconds>", "how long a new API replica may take to become healthy", intArg("--replica-timeout", 10, 3600), 150)
     .action(async (what: string | undefined, f: GlobalFlags & { replicaTimeout: number }) => {
+      if (what === "openai") {
+        const { setOpenAIKey } = await import("./commands/config.js");
+        const key = await readSecretInput("New OpenAI API key");
+        if (!key) throw new UserError("no key was given on stdin", 'printf %s "$KEY" | stevie-stack rotate-secrets openai   (to remove the key: stevie-stack config set openai.apiKey "")');
+        const started = Date.now();
+        const r = await setOpenAIKey(f.dir ?? defaultStackDir(), key, f.json ? () => undefined : out, "rotate-secrets");
+        const seconds = (Date.now() - started) / 1000;
+        return out(f.json ? JSON.stringify({ rotated: r.changed ? ["openai"] : [], seconds }, null, 2) : r.changed ? `Rotated openai in ${seconds.toFixed(0)} s: the API replicas use the new key.` : "No change: that key is already in use.");
+      }
       const { runRotateSecrets } = await import("./commands/rotate.js");
       const r = await runRotateSecrets({ dir: f.dir ?? defaultStackDir(), ...(what ? { what } : {}), replicaTimeoutMs: Number(f.replicaTimeout) * 1000, log: f.json ? () => undefined : out });
       out(f.json ? JSON.stringify(r, null, 2) : `Rotated ${r.rotated.join(", ")} in ${r.seconds.toFixed(0)} s; the new values are in the stack's secrets/ directory.`);
@@ -438,8 +458,17 @@ export function buildProgram(): Command {
       if (more.length % 2) throw new UserError(`config set takes KEY VALUE pairs; "${more.at(-1)}" has no value`);
       const pairs: [string, string][] = [[key, value]];
       for (let i = 0; i < more.length; i += 2) pairs.push([more[i]!, more[i + 1]!]);
-      const { setConfig } = await import("./commands/config.js");
-      const r = await setConfig(f.dir ?? defaultStackDir(), pairs, f.json ? () => undefined : out);
+      const { setConfig, setOpenAIKey, OPENAI_KEY_SETTING } = await import("./commands/config.js");
+      const log = f.json ? () => undefined : out;
+      let r;
+      if (pairs.some(([k]) => k === OPENAI_KEY_SETTING)) {
+        if (pairs.length > 1) throw new UserError(`${OPENAI_KEY_SETTING} is set on its own`, `run \`config set ${OPENAI_KEY_SETTING} -\` apart from the other keys`);
+        if (value !== "-" && value !== "") throw new UserError(`${OPENAI_KEY_SETTING} is read from stdin, not the command line (where shell history and the process list would keep it)`, `printf %s "$KEY" | stevie-stack config set ${OPENAI_KEY_SETTING} -   (an empty value: back to the offline model)`);
+        const given = value === "-" ? await readSecretInput("OpenAI API key") : "";
+        // "-" with nothing piped in is a mistake, not a request to remove the key.
+        if (value === "-" && !given) throw new UserError("no key was given on stdin; nothing was changed", `printf %s "$KEY" | stevie-stack config set ${OPENAI_KEY_SETTING} -   (to remove the key: config set ${OPENAI_KEY_SETTING} "")`);
+        r = await setOpenAIKey(f.dir ?? defaultStackDir(), given, log);
+      } else r = await setConfig(f.dir ?? defaultStackDir(), pairs, log);
       if (f.json) return out(JSON.stringify(r, null, 2));
       out(r.changed ? r.changes.map((c) => `${c.key}: ${JSON.stringify(c.from)} -> ${JSON.stringify(c.to)}`).join("\n") + "\nApplied." : "No change: the configuration already has these values.");
     });

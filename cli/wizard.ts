@@ -1,10 +1,14 @@
-import { confirm, input, number, select } from "@inquirer/prompts";
+import { confirm, input, number, password, select } from "@inquirer/prompts";
 import { cpus, totalmem } from "node:os";
 import type { StevieConfigInput } from "./config/schema.js";
+import { checkOpenAIKey } from "./stack/openai.js";
 import { hostSizing } from "./stack/sizing.js";
 
-/** The install questions, asked only on a TTY. Every answer has a flag twin (see `install --help`). */
-export async function askInstallQuestions(defaults: StevieConfigInput): Promise<StevieConfigInput> {
+/**
+ * The install questions, asked only on a TTY. Every answer has a flag twin (see `install --help`); the OpenAI key's
+ * is the STEVIE_OPENAI_API_KEY environment variable. The key is returned apart: it goes to secrets/, not stevie.yaml.
+ */
+export async function askInstallQuestions(defaults: StevieConfigInput): Promise<{ config: StevieConfigInput; openaiKey?: string }> {
   const environment = await select<"dev" | "staging" | "prod">({
     message: "Environment",
     choices: [
@@ -39,7 +43,19 @@ export async function askInstallQuestions(defaults: StevieConfigInput): Promise<
     default: defaults.postgres?.nodes ?? suggested.postgresNodes,
   });
   const alerts = await askAlertDestinations(defaults.monitoring?.alerts ?? {});
-  return {
+  const openaiKey = await password({
+    message: "OpenAI API key (Enter: none, or keep the one installed; the offline model answers without one)",
+    mask: "*",
+    validate: (v) => {
+      try {
+        checkOpenAIKey(v);
+        return true;
+      } catch (err) {
+        return (err as Error).message;
+      }
+    },
+  });
+  const config: StevieConfigInput = {
     ...defaults,
     ...(alerts ? { monitoring: { ...defaults.monitoring, alerts } } : {}),
     environment,
@@ -49,6 +65,7 @@ export async function askInstallQuestions(defaults: StevieConfigInput): Promise<
     resources: { ...defaults.resources, profile },
     postgres: { ...defaults.postgres, nodes },
   };
+  return { config, ...(openaiKey.trim() ? { openaiKey: checkOpenAIKey(openaiKey) } : {}) };
 }
 
 type Alerts = NonNullable<NonNullable<StevieConfigInput["monitoring"]>["alerts"]>;

@@ -40,6 +40,8 @@ const schema = z.object({
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_CHAT_MODEL: z.string().default("gpt-4o-mini"),
+  OPENAI_EMBEDDING_MODEL: z.string().default("text-embedding-3-small"),
+  OPENAI_EMBEDDING_DIMENSIONS: z.coerce.number().int().min(1).default(1536),
   OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
   OPENAI_BREAKER_FAILURES: z.coerce.number().int().min(1).default(5),
   OPENAI_BREAKER_RESET_MS: z.coerce.number().int().min(1000).default(30_000),

@@ -39,6 +39,8 @@ async function main(): Promise<void> {
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL,
     chatModel: env.OPENAI_CHAT_MODEL,
+    embeddingModel: env.OPENAI_EMBEDDING_MODEL,
+    embeddingDimensions: env.OPENAI_EMBEDDING_DIMENSIONS,
     timeoutMs: env.OPENAI_TIMEOUT_MS,
     failureThreshold: env.OPENAI_BREAKER_FAILURES,
     resetTimeoutMs: env.OPENAI_BREAKER_RESET_MS,

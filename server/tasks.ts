@@ -6,6 +6,7 @@ import { connectionConfig, createDb } from "./db.js";
 import { join } from "node:path";
 import { createEmbedder } from "./embeddings/index.js";
 import { createOfflineEmbedder } from "./embeddings/offline.js";
+import { classifyError } from "./openai/retry.js";
 import type { Embedder } from "./embeddings/types.js";
 import { parseEnv } from "./env.js";
 import { createLogger } from "./logger.js";
@@ -30,7 +31,7 @@ async function main(argv: string[]): Promise<number> {
     // with a key, the OpenAI model's too. Each model's vectors are complete on their own and never mixed.
     const embed = async () => {
       const embedders: Embedder[] = [createOfflineEmbedder({ modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR })];
-      if (env.OPENAI_API_KEY) embedders.push(createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL }));
+      if (env.OPENAI_API_KEY) embedders.push(createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL, openaiModel: env.OPENAI_EMBEDDING_MODEL, openaiDimension: env.OPENAI_EMBEDDING_DIMENSIONS }));
       const total = { done: 0, total: 0 };
       for (const embedder of embedders) {
         let last = 0;
@@ -44,11 +45,23 @@ async function main(argv: string[]): Promise<number> {
             }
           },
         });
+        // Nothing to embed says nothing about the key: one small call does. A key OpenAI refuses fails the job (and
+        // so the install or the key change, which puts the previous key back); OpenAI out of reach does not.
+        if (embedder !== embedders[0] && p.total === 0) await checkKey(embedder);
         await embedder.close?.();
         total.done += p.done;
         total.total += p.total;
       }
       return total;
+    };
+    const checkKey = async (embedder: Embedder) => {
+      try {
+        await embedder.embed(["key check"]);
+      } catch (err) {
+        const { kind, status } = classifyError(err);
+        if (kind === "auth") throw new Error(`OpenAI refused the API key (HTTP ${status ?? "?"}) for ${embedder.model}`);
+        out({ event: "warning", message: `OpenAI could not be reached to check the key (${kind}); the API falls back to the offline model while it cannot` });
+      }
     };
     switch (task) {
       case "migrate": {

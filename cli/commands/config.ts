@@ -8,6 +8,7 @@ import { writeAtomic } from "../stack/files.js";
 import type { StackPaths } from "../stack/paths.js";
 import { runInstall } from "./install.js";
 import { loadStack } from "./status.js";
+import { checkOpenAIKey, writeOpenAIKey } from "../stack/openai.js";
 
 /**
  * `config show` and `config set`, and the one way the CLI changes an installed stack's stevie.yaml (scale uses it
@@ -34,6 +35,34 @@ export async function applyConfigEdit(dir: string, edit: (doc: Document) => void
     throw err;
   }
   return { paths, before, after, changed: true };
+}
+
+/** The one key that is not in stevie.yaml: `config set openai.apiKey -` reads it from stdin into secrets/. */
+export const OPENAI_KEY_SETTING = "openai.apiKey";
+
+/**
+ * Put an OpenAI key in place (empty: remove it, back to the offline model) and apply it as install does: the migration
+ * job embeds the catalogue with the key's model first, then the API replicas are replaced one at a time, so answers
+ * keep coming from the old ones meanwhile. If that fails (a key OpenAI refuses, say), the previous key comes back.
+ */
+export async function setOpenAIKey(dir: string, value: string, log: (l: string) => void, action = "config-set"): Promise<{ changed: boolean; changes: { key: string; from: string; to: string }[] }> {
+  const key = checkOpenAIKey(value);
+  const { paths, config } = await loadStack(dir);
+  const previous = await writeOpenAIKey(paths, key);
+  const shown = (k: string | undefined) => (k ? "[set]" : "[none]");
+  if ((previous ?? "") === key) return { changed: false, changes: [] };
+  const install = (why: string, openaiKey: string) => runInstall({ dir, overrides: {}, openaiKey, yes: true, dryRun: false, interactive: false, healthTimeoutMs: 10 * 60_000, reason: why }, { log, confirm: async () => true });
+  const reason = `${action === "config-set" ? "config set" : action} ${OPENAI_KEY_SETTING} (${key ? "a new key" : "removed"})`;
+  try {
+    await install(reason, key);
+  } catch (err) {
+    await writeOpenAIKey(paths, previous ?? "");
+    await install(`${reason}: failed (${(err as Error).message.slice(0, 200)}), put back`, previous ?? "").catch(() => undefined);
+    throw err;
+  }
+  const changes = [{ key: OPENAI_KEY_SETTING, from: shown(previous), to: shown(key) }];
+  await recordAudit(paths, config.projectName, { action, target: "secrets/openai_api_key", details: { changes } });
+  return { changed: true, changes };
 }
 
 const keyPath = (key: string) => {

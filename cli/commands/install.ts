@@ -5,6 +5,7 @@ import { mkdir, readFile } from "node:fs/promises";
 import { Listr } from "listr2";
 import { parseConfig, parseConfigText } from "../config/load.js";
 import type { StevieConfig, StevieConfigInput } from "../config/schema.js";
+import { OPENAI_KEY_ENV } from "../config/schema.js";
 import { ProblemsError, UserError } from "../errors.js";
 import { evaluatePreflight, probeHost, renderChecks, type CheckResult } from "../host/preflight.js";
 import { prepareHost } from "../host/prepare.js";
@@ -18,6 +19,7 @@ import { allHealthy, runningHealthy, summarise, unhealthyReport, waitForHealthy 
 import { buildPlannedImage, planImages, tagPlannedImage, type ImagePlan } from "../stack/images.js";
 import { stackPaths, type StackPaths } from "../stack/paths.js";
 import { ensureS3Access } from "../stack/s3.js";
+import { ensureOpenAIKey } from "../stack/openai.js";
 import { acmePreflight, issueCertificate, needsIssue, prepareAcme } from "../stack/acme.js";
 import { ensureSecrets } from "../stack/secrets.js";
 import { syncDbRoles } from "../stack/credentials.js";
@@ -42,6 +44,8 @@ export interface InstallOptions {
   healthTimeoutMs: number;
   /** Why, for the stack directory's history (default: "install VERSION"). */
   reason?: string;
+  /** From the wizard; otherwise STEVIE_OPENAI_API_KEY in the environment, if set. */
+  openaiKey?: string;
 }
 
 export interface InstallDeps {
@@ -158,8 +162,9 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...postgresMembers]);
           const edgeTls = await syncEdgeTls(paths.tls, config);
           const s3 = await ensureS3Access(paths, config.backup.s3);
-          secretsOrTlsChanged = s.created.length > 0 || tls.changed || acme.changed || pgTls.changed || edgeTls || s3.changed;
-          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images), s3.hash);
+          const openai = await ensureOpenAIKey(paths, opts.openaiKey ? { [OPENAI_KEY_ENV]: opts.openaiKey } : process.env);
+          secretsOrTlsChanged = s.created.length > 0 || tls.changed || acme.changed || pgTls.changed || edgeTls || s3.changed || openai.changed;
+          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images), { s3: s3.hash, openai: openai.hash });
           previous = await snapshotFiles(paths, generated.map((f) => f.path));
           files = await applyFiles(paths, generated);
           // nginx reaches the API by its service name; a rollout that stopped half-way may have left addresses here.

@@ -1,4 +1,5 @@
 import { ensureS3Access } from "../stack/s3.js";
+import { ensureOpenAIKey } from "../stack/openai.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createTwoFilesPatch } from "diff";
@@ -86,9 +87,10 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const sizing = hostSizing(config);
   const configText = await readFile(paths.config, "utf8");
   const images = await planImages(to, opts.log);
-  // The S3 credentials as installed (the environment is not read here: an upgrade changes no credentials).
+  // The S3 credentials and OpenAI key as installed (the environment is not read here: an upgrade changes no credentials).
   const s3 = await ensureS3Access(paths, config.backup.s3, {});
-  const files = renderStackFiles(paths, config, sizing, to, configText, await chooseDataSubnet(config), imageRefs(images), s3.hash);
+  const openai = await ensureOpenAIKey(paths, {});
+  const files = renderStackFiles(paths, config, sizing, to, configText, await chooseDataSubnet(config), imageRefs(images), { s3: s3.hash, openai: openai.hash });
   const preview = await previewFiles(paths, files);
   const result: UpgradeResult = { ...base, status: "dry-run", files: preview.changed, edited: preview.edited, images: images.map((i) => ({ ref: i.ref, action: i.action })) };
   if (opts.dryRun) return result;

@@ -8,6 +8,11 @@ import { z } from "zod";
 /** The most API replicas a stack runs: what each replica's database pool is sized from (see stack/services/api.ts). */
 export const MAX_API_REPLICAS = 20;
 
+/** How install takes the OpenAI key (it lives in secrets/, never in stevie.yaml). */
+export const OPENAI_KEY_ENV = "STEVIE_OPENAI_API_KEY";
+const MODEL_NAME = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+const MODEL_NAME_MESSAGE = "a model name such as text-embedding-3-small: letters, digits and . _ : / -";
+
 const port = z.number().int().min(1).max(65535);
 const cidr = z.union([z.ipv4(), z.cidrv4(), z.ipv6(), z.cidrv6()], { error: "an IP address or CIDR such as 203.0.113.7 or 10.0.0.0/8" });
 
@@ -57,6 +62,16 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe("The tRPC API service"),
+    openai: z
+      .object({
+        embeddingModel: z.string().regex(MODEL_NAME, MODEL_NAME_MESSAGE).default("text-embedding-3-small").describe("the model that embeds the catalogue and each query; a change re-embeds the catalogue before the API switches to it"),
+        embeddingDimensions: z.number().int().min(64).max(4096).default(1536).describe("the vectors' length (text-embedding-3-* can shorten theirs; another provider's model: its own length)"),
+        chatModel: z.string().regex(MODEL_NAME, MODEL_NAME_MESSAGE).default("gpt-4o-mini").describe("the model the chat assistant answers with"),
+        baseUrl: z.url({ protocol: /^https?$/ }).optional().describe("an OpenAI-compatible service instead of api.openai.com, such as https://llm.internal.example/v1"),
+      })
+      .strict()
+      .prefault({})
+      .describe(`OpenAI embeddings and chat. Off until a key is set: \`stevie-stack config set openai.apiKey -\` reads it from stdin (or the ${OPENAI_KEY_ENV} environment variable at install); it is kept in secrets/ (0600), never here. Without a key, or while OpenAI fails, the offline model answers`),
     edge: z
       .object({
         rateLimitPerMinute: z.number().int().min(1).max(1_000_000).default(100).describe("requests per minute per client IP (spec: 100)"),

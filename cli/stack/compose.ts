@@ -1,7 +1,7 @@
 import { stringify } from "yaml";
 import { PROJECT_LABEL } from "../docker.js";
 import type { ComposeFile, ComposeService } from "./compose-types.js";
-import type { StackContext } from "./services/common.js";
+import { openaiEnabled, type StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";
 import { grafanaService, logServices, monitoringServices } from "./services/monitoring.js";
 import { nginxService } from "./services/nginx.js";
@@ -9,12 +9,14 @@ import { BACKUP_VOLUME, etcdService, haproxyService, patroniService, POSTGRES_SE
 import { redisNodeService, sentinelService } from "./services/redis.js";
 import { EGRESS_NETWORK, S3_CA_FILE, S3_SECRETS } from "./s3.js";
 import { ETCD_MEMBERS } from "./topology.js";
+import { OPENAI_SECRET } from "./openai.js";
 
 /**
  * The whole stack as one typed object. Networks: `edge` joins nginx and the API; `data` (internal: no route
  * out, nothing published; a fixed /24) joins the API with HAProxy, the Postgres members, Redis and the Sentinels;
  * `consensus` (internal) joins the Postgres members with etcd and nothing else. Prometheus and the exporters are on
- * `data` (see services/monitoring.ts). `egress` exists only with an S3 backup repository: the members' way out to it.
+ * `data` (see services/monitoring.ts). `egress` exists only with an S3 backup repository (the members' way out to it)
+ * or an OpenAI key (the migration job's way out to OpenAI; the API has the edge network's).
  */
 export function buildCompose(ctx: StackContext): ComposeFile {
   const project = { [PROJECT_LABEL]: ctx.config.projectName };
@@ -44,7 +46,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       edge: { labels: project },
       data: { internal: true, labels: project, ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] } },
       consensus: { internal: true, labels: project },
-      ...(s3 ? { [EGRESS_NETWORK]: { labels: project } } : {}),
+      ...(s3 || openaiEnabled(ctx) ? { [EGRESS_NETWORK]: { labels: project } } : {}),
     },
     volumes: { ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])), [BACKUP_VOLUME]: { labels: project } },
     secrets: {
@@ -55,6 +57,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       stack_ca: { file: "./tls/ca.crt" },
       ...(s3 ? Object.fromEntries(S3_SECRETS.map((x) => [x, { file: `./secrets/${x}` }])) : {}),
       ...(s3?.caFile ? { s3_ca: { file: `./tls/${S3_CA_FILE}` } } : {}),
+      ...(openaiEnabled(ctx) ? { [OPENAI_SECRET]: { file: `./secrets/${OPENAI_SECRET}` } } : {}),
     },
   };
 }

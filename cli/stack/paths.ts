@@ -6,6 +6,8 @@ export interface StackPaths {
   dir: string;
   config: string;
   compose: string;
+  /** The operator's additions to compose.yaml (optional; never generated): see compose-cli.ts. */
+  composeOverride: string;
   envFile: string;
   secrets: string;
   tls: string;
@@ -26,6 +28,7 @@ export function stackPaths(dir: string): StackPaths {
     dir: d,
     config: join(d, "stevie.yaml"),
     compose: join(d, "compose.yaml"),
+    composeOverride: join(d, "compose.override.yaml"),
     envFile: join(d, ".env"),
     secrets: join(d, "secrets"),
     tls: join(d, "tls"),

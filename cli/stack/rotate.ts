@@ -24,7 +24,7 @@ export function rotationTargets(arg: string | undefined, config: StevieConfig): 
   const what = arg ?? "all";
   const grafana = config.monitoring.enabled && config.monitoring.grafana.enabled;
   if (what === "all") return grafana ? [...ROTATION_TARGETS] : ["db", "redis"];
-  if (!(ROTATION_TARGETS as readonly string[]).includes(what)) throw new UserError(`cannot rotate "${what}"`, "choose db, redis, grafana or all");
+  if (!(ROTATION_TARGETS as readonly string[]).includes(what)) throw new UserError(`cannot rotate "${what}"`, "choose db, redis, grafana or all (or openai, which reads a new key from stdin)");
   if (what === "grafana" && !grafana) throw new UserError("Grafana is not enabled in this stack", "enable it with `stevie-stack config set monitoring.grafana.enabled true`");
   return [what as RotationTarget];
 }

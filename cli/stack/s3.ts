@@ -21,7 +21,7 @@ export const repoName = (key: number): RepoName => (key === 2 ? "s3" : "local");
 export const S3_SECRETS = ["s3_access_key", "s3_secret_key"] as const;
 export const S3_CA_FILE = "s3-ca.crt";
 export const S3_ENV = { keyId: "STEVIE_S3_ACCESS_KEY_ID", secret: "STEVIE_S3_SECRET_ACCESS_KEY" } as const;
-/** The egress network: the only route out of the stack for the members, present only with `backup.s3`. */
+/** The egress network: the members' route out to S3 (with `backup.s3`) and the migration job's to OpenAI (with a key). */
 export const EGRESS_NETWORK = "egress";
 
 /**

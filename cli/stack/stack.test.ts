@@ -112,6 +112,30 @@ describe("compose file", () => {
     expect(text).not.toMatch(/PASSWORD:\s*[0-9a-f]{16,}/);
     expect(file.services.api?.deploy?.replicas).toBe(2);
   });
+
+  it("gives the API and the migration job an OpenAI key only when one is installed, as a file, with the configured models", () => {
+    for (const s of ["api", "migrate"]) {
+      expect(Object.keys(file.services[s]?.environment ?? {}).filter((k) => k.startsWith("OPENAI_")), s).toEqual([]);
+      expect(file.services[s]?.secrets, s).not.toContain("openai_api_key");
+    }
+    expect(file.services.migrate?.networks).toEqual(["data"]);
+    expect(file.networks.egress).toBeUndefined();
+
+    const cfg = parseConfig({ openai: { embeddingModel: "text-embedding-3-large", baseUrl: "https://llm.example/v1" } }, "t");
+    const keyed = buildCompose({ ...ctx, config: cfg, fileHashes: { openai: "0123456789abcdef" } });
+    for (const s of ["api", "migrate"]) {
+      const svc = keyed.services[s]!;
+      expect(svc.environment).toMatchObject({ OPENAI_API_KEY_FILE: "/run/secrets/openai_api_key", OPENAI_EMBEDDING_MODEL: "text-embedding-3-large", OPENAI_EMBEDDING_DIMENSIONS: "1536", OPENAI_CHAT_MODEL: "gpt-4o-mini", OPENAI_BASE_URL: "https://llm.example/v1" });
+      expect(svc.secrets, s).toContain("openai_api_key");
+      // A new key (a new hash) changes the label, so install replaces these containers.
+      expect(svc.labels["io.stevie-stack.config-hash"], s).toBe("0123456789abcdef");
+    }
+    expect(keyed.secrets.openai_api_key).toEqual({ file: "./secrets/openai_api_key" });
+    // The migration job embeds through OpenAI: it gets a way out; the API has the edge network's.
+    expect(keyed.services.migrate?.networks).toEqual(["data", "egress"]);
+    expect(keyed.networks.egress?.internal).toBeUndefined();
+    expect(keyed.services.nginx?.secrets ?? []).not.toContain("openai_api_key");
+  });
 });
 
 describe("data subnet", () => {

@@ -8,9 +8,12 @@ export { createOfflineEmbedder, MODEL_DIR_ENV, OFFLINE_DIMENSION, OFFLINE_MODEL 
 export { createOpenAIEmbedder, EmbeddingRequestError } from "./openai.js";
 
 export interface EmbedderConfig {
-  /** Set (non-empty): OpenAI's text-embedding-3-small. Unset: the offline model. */
+  /** Set (non-empty): OpenAI's (or a compatible service's) embedding model. Unset: the offline model. */
   openaiApiKey?: string;
   openaiBaseUrl?: string;
+  /** Default text-embedding-3-small, 1536 long. */
+  openaiModel?: string;
+  openaiDimension?: number;
   /** Offline model files; default $STEVIE_EMBEDDINGS_MODEL_DIR, then next to the bundle, then node_modules. */
   modelDir?: string;
   logger?: EmbedLogger;
@@ -20,7 +23,7 @@ export interface EmbedderConfig {
 /** OpenAI when an API key is configured, the bundled offline model otherwise. Nothing loads until the first embed. */
 export function createEmbedder(cfg: EmbedderConfig): Embedder {
   if (cfg.openaiApiKey) {
-    return createOpenAIEmbedder({ apiKey: cfg.openaiApiKey, baseURL: cfg.openaiBaseUrl, logger: cfg.logger, onUsage: cfg.onUsage });
+    return createOpenAIEmbedder({ apiKey: cfg.openaiApiKey, baseURL: cfg.openaiBaseUrl, model: cfg.openaiModel, dimension: cfg.openaiDimension, logger: cfg.logger, onUsage: cfg.onUsage });
   }
   return createOfflineEmbedder({ modelDir: cfg.modelDir });
 }

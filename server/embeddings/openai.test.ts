@@ -31,10 +31,15 @@ describe("OpenAI embedder (against the fake server)", () => {
     expect(fake.requestCount).toBe(3);
   });
 
-  it("asks for the configured dimension", async () => {
-    const [v] = await make({ dimension: 256 }).embed(["x"]);
+  it("asks for the configured dimension, and stores vectors of another length under a name of their own", async () => {
+    const short = make({ dimension: 256 });
+    const [v] = await short.embed(["x"]);
     expect(v).toHaveLength(256);
-    expect(fake.requests[0]!.body.dimensions).toBe(256);
+    expect(fake.requests[0]!.body).toMatchObject({ model: "text-embedding-3-small", dimensions: 256 });
+    // 256-long vectors must never be compared with the 1536-long ones already stored for the model.
+    expect(short.model).toBe("text-embedding-3-small@256");
+    expect(make().model).toBe("text-embedding-3-small");
+    expect(make({ model: "text-embedding-3-large" }).model).toBe("text-embedding-3-large");
   });
 
   it("retries a 500 and then succeeds", async () => {

@@ -108,7 +108,9 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
   }
 
   return {
-    model,
+    // What the vectors are stored and cached under: another length is another set of vectors (never compared with the
+    // first), so a length other than the usual 1536 is part of the name.
+    model: dimension === 1536 ? model : `${model}@${dimension}`,
     dimension,
     async embed(texts, { signal } = {}) {
       signal?.throwIfAborted();

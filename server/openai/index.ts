@@ -16,6 +16,9 @@ export interface OpenAIServicesConfig {
   apiKey?: string;
   baseURL?: string;
   chatModel?: string;
+  /** Default text-embedding-3-small, 1536 long. */
+  embeddingModel?: string;
+  embeddingDimensions?: number;
   /** Consecutive failed calls that open the circuit (default 5) and how long it stays open (default 30 s). */
   failureThreshold?: number;
   resetTimeoutMs?: number;
@@ -42,7 +45,7 @@ export interface OpenAIServices {
 
 /** Everything OpenAI-related, built once per process: one breaker shared by embeddings and chat, one set of metrics. */
 export function createOpenAIServices(cfg: OpenAIServicesConfig): OpenAIServices {
-  const metrics = registerOpenAIMetrics(cfg.registry, { prices: cfg.prices, models: [cfg.chatModel ?? DEFAULT_CHAT_MODEL, OPENAI_EMBEDDING_MODEL] });
+  const metrics = registerOpenAIMetrics(cfg.registry, { prices: cfg.prices, models: [cfg.chatModel ?? DEFAULT_CHAT_MODEL, cfg.embeddingModel ?? OPENAI_EMBEDDING_MODEL] });
   const breaker = createOpenAIBreaker({ failureThreshold: cfg.failureThreshold, resetTimeoutMs: cfg.resetTimeoutMs, observer: metrics });
   if (!cfg.apiKey) {
     return {
@@ -53,7 +56,7 @@ export function createOpenAIServices(cfg: OpenAIServicesConfig): OpenAIServices 
     };
   }
   const common = { apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeoutMs: cfg.timeoutMs, observer: metrics, logger: cfg.log };
-  const primary = createOpenAIEmbedder({ ...common, logger: cfg.log ? { warn: cfg.log.warn.bind(cfg.log), debug: () => {} } : undefined });
+  const primary = createOpenAIEmbedder({ ...common, model: cfg.embeddingModel, dimension: cfg.embeddingDimensions, logger: cfg.log ? { warn: cfg.log.warn.bind(cfg.log), debug: () => {} } : undefined });
   const resilient = createResilientEmbedder(primary, cfg.offline, breaker, { observer: metrics, log: cfg.log });
   const chat = createOpenAIChat({ ...common, model: cfg.chatModel ?? DEFAULT_CHAT_MODEL, breaker });
   return {

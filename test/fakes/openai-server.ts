@@ -37,6 +37,8 @@ export interface FakeStream {
 export interface FakeOpenAIOptions {
   /** The assistant's text for a chat request (default: fakeChatReply). */
   chatReply?: (messages: Array<{ role?: unknown; content?: unknown }>) => string;
+  /** The address to listen on (default 127.0.0.1; the host's Docker bridge address for an installed stack). */
+  host?: string;
 }
 
 export interface FakeRequest {
@@ -187,10 +189,11 @@ export async function startFakeOpenAI(fakeOptions: FakeOpenAIOptions = {}): Prom
     res.end("data: [DONE]\n\n");
   }
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = fakeOptions.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `http://${host}:${port}/v1`,
     requests,
     streams,
     get requestCount() {

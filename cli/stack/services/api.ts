@@ -1,7 +1,9 @@
 import type { ComposeService } from "../compose-types.js";
 import { MAX_API_REPLICAS } from "../../config/schema.js";
 import { REDIS_MASTER_NAME } from "../topology.js";
-import { baseService, health, type StackContext } from "./common.js";
+import { EGRESS_NETWORK } from "../s3.js";
+import { OPENAI_SECRET } from "../openai.js";
+import { baseService, fileHashLabel, health, openaiEnabled, type StackContext } from "./common.js";
 
 export const API_PORT = 3000;
 
@@ -52,8 +54,27 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     STEVIE_CREATE_LIMIT: String(ctx.config.api.sessionsPerHour),
     STEVIE_MAX_BATCH: String(ctx.config.api.maxBatchSize),
     STEVIE_RESPONSE_CACHE_TTL_S: String(ctx.config.api.responseCacheSeconds),
+    ...openaiEnvironment(ctx),
   };
 }
+
+/** With a key: the models, the service, and the key as a file. Without: nothing, and the offline model answers. */
+function openaiEnvironment(ctx: StackContext): Record<string, string> {
+  if (!openaiEnabled(ctx)) return {};
+  const o = ctx.config.openai;
+  return {
+    OPENAI_API_KEY_FILE: `/run/secrets/${OPENAI_SECRET}`,
+    OPENAI_EMBEDDING_MODEL: o.embeddingModel,
+    OPENAI_EMBEDDING_DIMENSIONS: String(o.embeddingDimensions),
+    OPENAI_CHAT_MODEL: o.chatModel,
+    ...(o.baseUrl ? { OPENAI_BASE_URL: o.baseUrl } : {}),
+  };
+}
+
+const APP_SECRETS = ["postgres_user", "postgres_password", "stack_ca", "redis_password", "session_key"];
+const appSecrets = (ctx: StackContext) => [...APP_SECRETS, ...(openaiEnabled(ctx) ? [OPENAI_SECRET] : [])];
+/** A new key replaces the containers that read it (the label carries a hash of it, never the key). */
+const openaiLabel = (ctx: StackContext, labels: Record<string, string> | undefined) => (openaiEnabled(ctx) ? { labels: { ...labels, ...fileHashLabel(ctx, "openai") } } : {});
 
 /**
  * SETUID and SETGID let the entrypoint drop from root to the `stevie` user. KILL is for the init process (tini, root):
@@ -75,13 +96,16 @@ const hardening = {
  * concurrent run wait rather than migrate twice.
  */
 export function migrateService(ctx: StackContext): ComposeService {
+  const base = baseService(ctx, "migrate", "api", ctx.sizing.api);
   return {
-    ...baseService(ctx, "migrate", "api", ctx.sizing.api),
+    ...base,
+    ...openaiLabel(ctx, base.labels),
     restart: "no",
     command: ["node", "/app/tasks.mjs", "migrate"],
     environment: apiEnvironment(ctx),
-    networks: ["data"],
-    secrets: ["postgres_user", "postgres_password", "stack_ca", "redis_password", "session_key"],
+    // With a key it embeds the catalogue through OpenAI too, so it needs a way out.
+    networks: ["data", ...(openaiEnabled(ctx) ? [EGRESS_NETWORK] : [])],
+    secrets: appSecrets(ctx),
     depends_on: { haproxy: { condition: "service_healthy" } },
     init: true,
     ...hardening,
@@ -92,10 +116,11 @@ export function apiService(ctx: StackContext): ComposeService {
   const base = baseService(ctx, "api", "api", ctx.sizing.api, health(["CMD", "bash", "-c", readyProbe], { interval: "5s", start_period: "60s" }));
   return {
     ...base,
+    ...openaiLabel(ctx, base.labels),
     deploy: { ...base.deploy!, replicas: ctx.config.api.replicas },
     environment: { ...apiEnvironment(ctx), PORT: String(API_PORT) },
     networks: ["edge", "data"],
-    secrets: ["postgres_user", "postgres_password", "stack_ca", "redis_password", "session_key"],
+    secrets: appSecrets(ctx),
     depends_on: {
       migrate: { condition: "service_completed_successfully" },
       haproxy: { condition: "service_healthy" },

@@ -18,6 +18,9 @@ export interface StackContext {
   images?: Partial<Record<string, string>>;
 }
 
+/** An OpenAI key is installed (install passes its hash; see ../openai.ts). */
+export const openaiEnabled = (ctx: StackContext) => Boolean(ctx.fileHashes?.openai);
+
 export const FILE_HASH_LABEL = "io.stevie-stack.config-hash";
 
 /** The label that ties a container to the content of its mounted config file. */
