@@ -109,7 +109,8 @@ describe.sequential("scaling the API", () => {
 
   it("the autoscaler reads the replicas' load from Prometheus and decides (dry run)", { timeout: 300_000 }, async () => {
     const l = load(4, 5);
-    await sleep(45_000);
+    // Two or three of Prometheus' 15-s scrapes of the load, enough for the rates the autoscaler reads.
+    await sleep(35_000);
     const r = await runCli(["autoscale", "--once", "--dry-run", "--json", "--dir", stack.dir], { timeoutMs: 120_000 });
     await l.stop();
     expect(r.code, r.stderr).toBe(0);

@@ -1,7 +1,8 @@
 import type { Reporter, TestModule } from "vitest/node";
 
 /**
- * Prints the closing line CI reads ("N passed, N failed, N skipped"), counted over every test of the run.
+ * Prints the closing line CI reads ("N passed, N failed, N skipped"), counted over every test of the run, after the
+ * slowest files.
  * On failure it also points at the stack diagnostics the e2e setup prints.
  */
 export default class SummaryReporter implements Reporter {
@@ -20,6 +21,12 @@ export default class SummaryReporter implements Reporter {
     }
     failed += errors.length;
     process.env.STEVIE_TEST_FAILED = failed > 0 ? "1" : "";
+    // Where the suite's time goes (the 45-minute budget): the slowest files, one line.
+    const slowest = modules
+      .map((m) => ({ file: m.moduleId.split("/").at(-1)!.replace(/\.test\.ts$/, ""), s: m.diagnostic().duration / 1000 }))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 12);
+    process.stdout.write(`\nslowest files: ${slowest.map((x) => `${x.file} ${x.s.toFixed(0)} s`).join(", ")}`);
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
