@@ -45,7 +45,7 @@ async function confirmOrRefuse(question: string): Promise<boolean> {
 
 function withShared(cmd: Command): Command {
   return cmd
-    .option("--dir <path>", "stack directory (default: /opt/stevie-stack as root, else ./stevie-stack)")
+    .option("--dir <path>", "stack directory (default: $STEVIE_STACK_DIR, else /opt/stevie-stack as root, else ./stevie-stack)")
     .option("-y, --yes", "answer yes to every question (needed for destructive actions without a TTY)")
     .option("--json", "machine-readable output")
     .option("--verbose", "show stack traces and commands");

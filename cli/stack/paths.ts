@@ -42,7 +42,9 @@ export function stackPaths(dir: string): StackPaths {
   };
 }
 
-export function defaultStackDir(): string {
+/** Where a command works without --dir: $STEVIE_STACK_DIR, else /opt/stevie-stack as root, else ./stevie-stack. */
+export function defaultStackDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.STEVIE_STACK_DIR) return resolve(env.STEVIE_STACK_DIR);
   return process.getuid?.() === 0 ? "/opt/stevie-stack" : resolve("stevie-stack");
 }
 
