@@ -1,4 +1,5 @@
 import { Command, InvalidArgumentError, Option } from "commander";
+import { existsSync } from "node:fs";
 import type { StevieConfigInput } from "./config/schema.js";
 import { UserError } from "./errors.js";
 import { packageVersion } from "./package-root.js";
@@ -113,7 +114,11 @@ export function buildProgram(): Command {
       let answers: { config: StevieConfigInput; openaiKey?: string } = { config: overrides };
       if (interactive && !f.config) {
         const { askInstallQuestions } = await import("./wizard.js");
-        answers = await askInstallQuestions(overrides);
+        // A re-run offers the installed stack's settings (with any flags on top), not the defaults: pressing Enter
+        // through the questions changes nothing.
+        const paths = stackPaths(dir);
+        const current = existsSync(paths.config) ? (await resolveConfig({ overrides }, paths)).config : undefined;
+        answers = await askInstallQuestions(current ?? overrides);
       }
       const opts = { dir, configFile: f.config as string | undefined, overrides: answers.config, openaiKey: answers.openaiKey, yes: Boolean(f.yes), dryRun: Boolean(f.dryRun), interactive, healthTimeoutMs: Number(f.healthTimeout) * 1000 };
       const plan = await runInstall(opts, { log: out, confirm: confirmOrRefuse });
