@@ -1,3 +1,5 @@
+import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
+import type { AppRouter } from "../server/api.js";
 import { describe, expect, it } from "vitest";
 import { renderApiUpstream, renderNginxConf, type EdgeOptions } from "./render.js";
 
@@ -60,7 +62,7 @@ describe("nginx.conf", () => {
     const [main, other] = servers(conf, "listen 8443 ssl");
     expect(main).toContain("listen 8443 ssl default_server;");
     expect(other).toContain("ssl_reject_handshake on;");
-    expect(other).toMatch(/error_page 421 = @misdirected;[\s\S]*location @misdirected \{[\s\S]*?return 421 '\{"error":\{"code":"MISDIRECTED_REQUEST"/);
+    expect(other).toMatch(/error_page 421 = @misdirected;[\s\S]*location @misdirected \{[\s\S]*?return 421 '\{"error":\{[^']*"data":\{"code":"MISDIRECTED_REQUEST","httpStatus":421\}/);
     // nginx picks a server by exact name, then by the first regular expression that matches, in the file's order.
     const names = (block: string) => /server_name ([^;]+);/.exec(block)![1]!.split(" ");
     const serving = (name: string) => {
@@ -105,6 +107,26 @@ describe("nginx.conf", () => {
     const edge = /location = \/api\/health\/edge \{([\s\S]*?)\n\s+\}/.exec(conf)?.[1];
     expect(edge).toContain(`return 200 '{"status":"ok"}';`);
     expect(edge).not.toContain("proxy_pass");
+  });
+
+  it("answers its own refusals in tRPC's error shape, which the typed client can read", async () => {
+    const body = /return 429 '([^']*)'/.exec(conf)?.[1];
+    // A numeric JSON-RPC code (what @trpc/client checks), the name and HTTP status in data (what a caller reads).
+    expect(JSON.parse(body!)).toEqual({ error: { message: expect.stringContaining("Retry-After"), code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 } } });
+    const refusals = [...conf.matchAll(/return ([45]\d\d) '(\{"error"[^']*)'/g)];
+    expect(refusals.map((m) => m[1]).sort()).toEqual(["403", "404", "405", "413", "421", "429"]);
+    for (const m of refusals) {
+      const e = (JSON.parse(m[2]!) as { error: { code: unknown; data: { httpStatus: number } } }).error;
+      expect(typeof e.code, m[0]).toBe("number");
+      expect(e.data.httpStatus, m[0]).toBe(Number(m[1]));
+    }
+    // What a web app's typed client makes of it, for a batch of two calls: one TRPCClientError each, with the code.
+    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "https://api.example/api/trpc", fetch: async () => new Response(body, { status: 429, headers: { "content-type": "application/json" } }) })] });
+    const errors = await Promise.all([client.programs.list.query(), client.categories.get.query({ code: "X" })].map((p) => p.then(() => undefined, (e: unknown) => e)));
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(TRPCClientError);
+      expect((e as TRPCClientError<AppRouter>).data?.code).toBe("TOO_MANY_REQUESTS");
+    }
   });
 
   it("limits each client IP with a burst, answers 429 as JSON with Retry-After, and is tighter for chat", () => {

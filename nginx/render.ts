@@ -1,3 +1,4 @@
+import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
 /**
  * nginx.conf for the edge. One typed function renders the whole file; the e2e suite runs `nginx -t` on it
  * inside the real image and probes it with real clients, and a snapshot test pins its shape.
@@ -109,12 +110,18 @@ function errorLocation(e: (typeof ERROR_ANSWERS)[number], o: EdgeOptions): strin
   return `        location @${e.name} {
 ${SECURITY_HEADERS.map((h) => `            ${h}`).join("\n")}
             default_type application/json;
-            return ${e.status} ${jsonError(e.code, e.message(o))};
+            return ${e.status} ${jsonError(e.code, e.status, e.message(o))};
         }`;
 }
 
-function jsonError(code: string, message: string): string {
-  return `'{"error":{"code":"${code}","message":"${message}"}}'`;
+/**
+ * nginx's own refusals in tRPC's error shape (a numeric JSON-RPC code, the name and HTTP status in `data`), so the typed
+ * client reports them as a TRPCClientError with `data.code` (for a batch, the one body stands for every call) rather
+ * than "Unable to transform response from server". Quoted for nginx's `return`.
+ */
+function jsonError(code: string, status: number, message: string): string {
+  const codes: Record<string, number> = TRPC_ERROR_CODES_BY_KEY;
+  return `'${JSON.stringify({ error: { message, code: codes[code] ?? TRPC_ERROR_CODES_BY_KEY.BAD_REQUEST, data: { code, httpStatus: status } } })}'`;
 }
 
 /** nginx asks the certificate's OCSP responder (Docker's resolver finds it) and checks the answer against the chain. */
@@ -288,14 +295,14 @@ ${o.caDownload ? `        location = /ca.crt {
         location = /metrics { return 404; }
 
         location / {
-            return 404 ${jsonError("NOT_FOUND", "no such endpoint")};
+            return 404 ${jsonError("NOT_FOUND", 404, "no such endpoint")};
         }
 
         location @rate_limited {
             add_header Retry-After $stevie_retry_after always;
 ${indent(SECURITY_HEADERS, 12)}
             default_type application/json;
-            return 429 ${jsonError("TOO_MANY_REQUESTS", "rate limit exceeded; retry after the number of seconds in Retry-After")};
+            return 429 ${jsonError("TOO_MANY_REQUESTS", 429, "rate limit exceeded; retry after the number of seconds in Retry-After")};
         }
 ${ERROR_ANSWERS.map((e) => errorLocation(e, o)).join("\n")}
     }
@@ -317,7 +324,7 @@ ${indent(SECURITY_HEADERS, 8)}
         }
         location @misdirected {
             default_type application/json;
-            return 421 ${jsonError("MISDIRECTED_REQUEST", "this server does not serve that host name")};
+            return 421 ${jsonError("MISDIRECTED_REQUEST", 421, "this server does not serve that host name")};
         }
     }
 

@@ -50,7 +50,7 @@ async function rateLimitedBurst(): Promise<void> {
   expect(limited).toBe(150 - ok);
   expect(burst).toMatch(/HTTP\/[\d.]+ 429/);
   expect(burst).toMatch(/[Rr]etry-[Aa]fter: 1/);
-  expect(burst).toContain('{"error":{"code":"TOO_MANY_REQUESTS"');
+  expect(burst).toContain('"data":{"code":"TOO_MANY_REQUESTS","httpStatus":429}');
 }
 
 describe("edge (nginx) against real clients", () => {
@@ -189,7 +189,7 @@ describe("edge limits a client cannot get around (issue 22)", () => {
       const base = sni.length ? `https://localhost:${stack.httpsPort}` : stack.baseUrl;
       const host = await run("curl", ["-s", ...ca, ...sni, "-D", "-", "-H", "Host: evil.example", `${base}/api/health/live`]);
       expect(host.stdout, base).toMatch(/^HTTP\/[\d.]+ 421/);
-      expect(host.stdout).toContain('{"error":{"code":"MISDIRECTED_REQUEST"');
+      expect(host.stdout).toContain('"data":{"code":"MISDIRECTED_REQUEST","httpStatus":421}');
       for (const h of ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"]) expect(host.stdout.toLowerCase(), `421 ${h}`).toContain(`${h}: `);
       expect((await run("curl", ["-s", ...ca, ...sni, "-o", "/dev/null", "-w", "%{http_code}", `${base}/api/health/live`])).stdout, base).toBe("200");
     }
