@@ -1,4 +1,5 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+
 /**
  * nginx.conf for the edge. One typed function renders the whole file; the e2e suite runs `nginx -t` on it
  * inside the real image and probes it with real clients, and a snapshot test pins its shape.

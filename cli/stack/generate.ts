@@ -1,8 +1,8 @@
-import { composeFiles } from "./compose-cli.js";
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ACME_DIR, renderNginxConf } from "../../nginx/render.js";
 import type { StevieConfig } from "../config/schema.js";
+import { composeFiles } from "./compose-cli.js";
 import { buildCompose, renderCompose } from "./compose.js";
 import { sha256, type GeneratedFile } from "./files.js";
 import type { StackPaths } from "./paths.js";
