@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +7,9 @@ import { composeFiles } from "./compose-cli.js";
 import { checkOpenAIKey, ensureOpenAIKey, OPENAI_SECRET, readOpenAIKey, writeOpenAIKey } from "./openai.js";
 import { stackPaths } from "./paths.js";
 import { ensureSecrets } from "./secrets.js";
+
+/** A key-shaped value made up for this run (no key-like literal in the repository). */
+const madeUpKey = () => `test-${randomBytes(12).toString("hex")}`;
 
 const fresh = async () => {
   const paths = stackPaths(await mkdtemp(join(tmpdir(), "stevie-openai-")));
@@ -22,35 +26,38 @@ describe("the OpenAI key", () => {
 
   it("is taken from STEVIE_OPENAI_API_KEY at install into a 0600 file, and a new key changes the hash", async () => {
     const paths = await fresh();
-    const first = await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: " sk-test-first-key\n" });
+    const [firstKey, secondKey] = [madeUpKey(), madeUpKey()];
+    const first = await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: ` ${firstKey}\n` });
     expect(first.changed).toBe(true);
     expect(first.hash).toMatch(/^[0-9a-f]{16}$/);
     const file = join(paths.secrets, OPENAI_SECRET);
-    expect(await readFile(file, "utf8")).toBe("sk-test-first-key\n");
+    expect(await readFile(file, "utf8")).toBe(`${firstKey}\n`);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     // A re-run without the variable keeps the key; the same key again is no change.
     expect(await ensureOpenAIKey(paths, {})).toEqual({ changed: false, hash: first.hash });
-    expect(await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: "sk-test-first-key" })).toEqual({ changed: false, hash: first.hash });
+    expect(await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: firstKey })).toEqual({ changed: false, hash: first.hash });
     // An empty variable does not remove it (only `config set openai.apiKey ""` does).
     expect((await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: "" })).hash).toBe(first.hash);
-    const second = await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: "sk-test-second-key" });
+    const second = await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: secondKey });
     expect(second.changed).toBe(true);
     expect(second.hash).not.toBe(first.hash);
-    expect(second.hash).not.toContain("sk-test");
+    expect(second.hash).not.toContain(secondKey.slice(0, 8));
   });
 
   it("is removed by an empty value, and the previous one is returned for putting back", async () => {
     const paths = await fresh();
-    expect(await writeOpenAIKey(paths, "sk-test-one-key")).toBeUndefined();
-    expect(await writeOpenAIKey(paths, "")).toBe("sk-test-one-key");
+    const key = madeUpKey();
+    expect(await writeOpenAIKey(paths, key)).toBeUndefined();
+    expect(await writeOpenAIKey(paths, "")).toBe(key);
     expect(await readOpenAIKey(paths)).toBeUndefined();
     expect((await ensureOpenAIKey(paths, {})).hash).toBeUndefined();
   });
 
   it("refuses what cannot be a key, without repeating it", () => {
-    expect(checkOpenAIKey("  sk-proj-abc123XYZ  ")).toBe("sk-proj-abc123XYZ");
+    const key = madeUpKey();
+    expect(checkOpenAIKey(`  ${key}  `)).toBe(key);
     expect(checkOpenAIKey("")).toBe("");
-    for (const bad of ["sk with spaces", "short", "sk-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", `sk-${"a".repeat(600)}`]) {
+    for (const bad of ["with spaces in it", "short", "k-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", "a".repeat(600)]) {
       let message = "";
       try {
         checkOpenAIKey(bad);

@@ -122,13 +122,13 @@ describe("compose file", () => {
     expect(file.networks.egress).toBeUndefined();
 
     const cfg = parseConfig({ openai: { embeddingModel: "text-embedding-3-large", baseUrl: "https://llm.example/v1" } }, "t");
-    const keyed = buildCompose({ ...ctx, config: cfg, fileHashes: { openai: "0123456789abcdef" } });
+    const keyed = buildCompose({ ...ctx, config: cfg, fileHashes: { openai: "hash-of-the-key" } });
     for (const s of ["api", "migrate"]) {
       const svc = keyed.services[s]!;
       expect(svc.environment).toMatchObject({ OPENAI_API_KEY_FILE: "/run/secrets/openai_api_key", OPENAI_EMBEDDING_MODEL: "text-embedding-3-large", OPENAI_EMBEDDING_DIMENSIONS: "1536", OPENAI_CHAT_MODEL: "gpt-4o-mini", OPENAI_BASE_URL: "https://llm.example/v1" });
       expect(svc.secrets, s).toContain("openai_api_key");
       // A new key (a new hash) changes the label, so install replaces these containers.
-      expect(svc.labels["io.stevie-stack.config-hash"], s).toBe("0123456789abcdef");
+      expect(svc.labels["io.stevie-stack.config-hash"], s).toBe("hash-of-the-key");
     }
     expect(keyed.secrets.openai_api_key).toEqual({ file: "./secrets/openai_api_key" });
     // The migration job embeds through OpenAI: it gets a way out; the API has the edge network's.

@@ -27,8 +27,8 @@ export async function embedCatalog(
   embedder: Embedder,
   opts: { batchSize?: number; onProgress?: (p: EmbedProgress) => void; signal?: AbortSignal; precomputed?: Map<string, number[]> } = {},
 ): Promise<EmbedProgress> {
-  const rows = await pool.query<{ id: number; name: string; description: string; keywords: string[]; program_name: string; source_hash: string | null; dimension: number | null }>(
-    `SELECT c.id, c.name, c.description, c.keywords, p.name AS program_name, e.source_hash, e.dimension
+  const rows = await pool.query<{ id: number; name: string; description: string; keywords: string[]; program_name: string; source_hash: string | null }>(
+    `SELECT c.id, c.name, c.description, c.keywords, p.name AS program_name, e.source_hash
        FROM categories c JOIN programs p ON p.id = c.program_id
        LEFT JOIN category_embeddings e ON e.category_id = c.id AND e.model = $1
       ORDER BY c.id`,
@@ -37,8 +37,7 @@ export async function embedCatalog(
   const todo = rows.rows
     .map((r) => {
       const text = categorySourceText({ name: r.name, description: r.description, keywords: r.keywords, programName: r.program_name });
-      // A vector of another length (openai.embeddingDimensions changed) is stale too: it cannot be compared.
-      return { id: r.id, text, hash: sourceHash(embedder.model, text), current: r.dimension === embedder.dimension ? r.source_hash : null };
+      return { id: r.id, text, hash: sourceHash(embedder.model, text), current: r.source_hash };
     })
     .filter((r) => r.hash !== r.current);
   const progress = { done: 0, total: todo.length };

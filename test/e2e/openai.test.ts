@@ -21,8 +21,8 @@ import { bridgeGateway } from "../setup/test-ca.js";
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);
 const api = trpcClient(stack);
-const key = `sk-e2e-${randomBytes(16).toString("hex")}`;
-const rotated = `sk-e2e-${randomBytes(16).toString("hex")}`;
+const key = `e2e-${randomBytes(16).toString("hex")}`;
+const rotated = `e2e-${randomBytes(16).toString("hex")}`;
 let fake: FakeOpenAI;
 const log = (l: string) => process.stdout.write(`[openai] ${l}\n`);
 
@@ -149,7 +149,7 @@ describe("OpenAI in the installed stack (issue 24)", () => {
   });
 
   it("a key OpenAI refuses is not taken: the previous key stays in use", async () => {
-    const refused = `sk-e2e-refused-${randomBytes(8).toString("hex")}`;
+    const refused = `e2e-refused-${randomBytes(8).toString("hex")}`;
     fake.setMode({ kind: "status", status: 401 });
     const r = await runCli(["rotate-secrets", "openai", "--dir", stack.dir], { input: refused, timeoutMs: 10 * 60_000 });
     fake.setMode({ kind: "normal" });
@@ -176,10 +176,11 @@ describe("OpenAI in the installed stack (issue 24)", () => {
   });
 
   it("refuses a key on the command line, where shell history would keep it", async () => {
-    const r = await runCli(["config", "set", "openai.apiKey", "sk-on-the-command-line-123", "--dir", stack.dir]);
+    const typed = `e2e-typed-${randomBytes(8).toString("hex")}`;
+    const r = await runCli(["config", "set", "openai.apiKey", typed, "--dir", stack.dir]);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(/read from stdin/);
-    expect(r.stderr + r.stdout).not.toContain("sk-on-the-command-line-123");
+    expect(r.stderr + r.stdout).not.toContain(typed);
     // "-" with nothing piped in removes nothing.
     const empty = await runCli(["config", "set", "openai.apiKey", "-", "--dir", stack.dir], { input: "" });
     expect(empty.code).not.toBe(0);
