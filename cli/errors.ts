@@ -14,6 +14,20 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * What the CLI's exit status means, for scripts. `--help` prints this table and the README carries the same one (a
+ * test compares them). cli/bin.ts and the commands that report a verdict are the only places that set these.
+ */
+export const EXIT_CODES: readonly (readonly [code: number, meaning: string])[] = [
+  [0, "done; `status` and `doctor`: the stack is healthy"],
+  [1, "failed for a reason the message names, with the next thing to try (a bad config, a host problem, a dead container); `host check`: a check failed"],
+  [2, "wrong command line: an unknown command or flag, a bad or missing value"],
+  [3, "`status`: a service is not healthy; `doctor`: problems found"],
+  [4, "`upgrade` rolled itself back; `drill`: the restored copy failed verification"],
+  [70, "internal error (a bug): run again with --verbose and report the stack trace"],
+  [130, "cancelled at a question (Ctrl+C)"],
+];
+
 /** Several problems reported at once (config validation, preflight). */
 export class ProblemsError extends UserError {
   constructor(

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync } from "node:fs";
 import type { StevieConfigInput } from "./config/schema.js";
-import { UserError } from "./errors.js";
+import { EXIT_CODES, UserError } from "./errors.js";
 import { packageVersion } from "./package-root.js";
 import { defaultStackDir } from "./stack/paths.js";
 
@@ -44,6 +44,13 @@ async function confirmOrRefuse(question: string): Promise<boolean> {
   return confirmPrompt(question);
 }
 
+/**
+ * A subcommand's flags together with its parent's (`backup --dir X list` and `backup list --dir X` mean the same).
+ */
+function flagsOf<T = object>(cmd: Command): GlobalFlags & T {
+  return cmd.optsWithGlobals<GlobalFlags & T>();
+}
+
 function withShared(cmd: Command): Command {
   return cmd
     .option("--dir <path>", "stack directory (default: $STEVIE_STACK_DIR, else /opt/stevie-stack as root, else ./stevie-stack)")
@@ -72,8 +79,12 @@ export function buildProgram(): Command {
     .description("Install and operate the Stevie Awards Recommendation API on this host")
     .version(packageVersion())
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ outputError: (s, write) => write(s) });
+    .configureOutput({ outputError: (s, write) => write(s) })
+    .addHelpText("after", `\nExit codes:\n${EXIT_CODES.map(([code, meaning]) => `  ${String(code).padStart(3)}  ${meaning}`).join("\n")}\n`);
   program.exitOverride();
+  program.hook("preAction", async (_program, action) => {
+    if (action.optsWithGlobals<GlobalFlags>().json) (await import("./output.js")).reserveStdoutForJson();
+  });
 
   withShared(program.command("install"))
     .description("check the host, generate the stack, build images, start it and wait until healthy")
@@ -121,7 +132,7 @@ export function buildProgram(): Command {
         answers = await askInstallQuestions(current ?? overrides);
       }
       const opts = { dir, configFile: f.config as string | undefined, overrides: answers.config, openaiKey: answers.openaiKey, yes: Boolean(f.yes), dryRun: Boolean(f.dryRun), interactive, healthTimeoutMs: Number(f.healthTimeout) * 1000 };
-      const plan = await runInstall(opts, { log: out, confirm: confirmOrRefuse });
+      const plan = await runInstall(opts, { log: f.json ? (l) => process.stderr.write(`${l}\n`) : out, confirm: confirmOrRefuse });
       const { config } = await resolveConfig(opts, stackPaths(dir));
       if (f.json) return out(JSON.stringify({ ...plan, url: apiUrl(config) }, null, 2));
       if (f.dryRun) {
@@ -300,75 +311,91 @@ export function buildProgram(): Command {
       process.exitCode = await runLogs({ dir: f.dir ?? defaultStackDir(), services, since: f.since, tail: f.tail, follow: Boolean(f.follow) });
     });
 
-  withShared(program.command("backup"))
+  const backup = withShared(program.command("backup"))
     .description("back up the database now with pgBackRest (encrypted), with a snapshot of the stack directory and Redis")
-    .argument("[action]", "`list`: the backup sets with type, time, size, WAL range, stack snapshot and drill verification; `export-stack`: decrypt a set's stack snapshot")
     .addOption(new Option("--type <type>", "full, diff (since the last full) or incr (since the last backup)").choices(["full", "diff", "incr"]).default("full"))
-    .option("--set <label>", "export-stack: the backup set")
-    .option("--to <dir>", "export-stack: a new directory to write the stack directory (and redis-dump.rdb) into")
-    .option("--project <name>", "export-stack without the stack directory: the project name")
-    .option("--key-file <file>", "export-stack without the stack directory: a copy of secrets/pgbackrest_cipher")
     .addOption(new Option("--repo <repo>", "local, s3 (backup.s3) or all (default: every repository the stack has)").choices(["local", "s3", "all"]))
-    .action(async (what: string | undefined, f: GlobalFlags & { type: "full" | "diff" | "incr"; set?: string; to?: string; project?: string; keyFile?: string; repo?: string }) => {
-      const { runBackup, runBackupList, runExportStack, renderBackups } = await import("./commands/backup.js");
-      const dir = f.dir ?? defaultStackDir();
-      if (what !== undefined && what !== "list" && what !== "export-stack") throw new UserError(`unknown backup action "${what}"`, "use `stevie-stack backup`, `backup list` or `backup export-stack`");
-      if (what === "list") {
-        const sets = await runBackupList({ dir });
-        return out(f.json ? JSON.stringify(sets, null, 2) : renderBackups(sets));
-      }
-      if (what === "export-stack") {
-        const r = await runExportStack({ dir, set: f.set, to: f.to, project: f.project, keyFile: f.keyFile });
-        return out(f.json ? JSON.stringify(r, null, 2) : `Wrote ${r.files} files into ${r.to}${r.redis ? " (with the Redis dump, redis-dump.rdb)" : ""}.`);
-      }
-      const r = await runBackup({ dir, type: f.type, repo: f.repo, onLine: f.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
+    .action(async (f: GlobalFlags & { type: "full" | "diff" | "incr"; repo?: string }) => {
+      const { runBackup } = await import("./commands/backup.js");
+      const r = await runBackup({ dir: f.dir ?? defaultStackDir(), type: f.type, repo: f.repo, onLine: f.json ? undefined : (l) => process.stderr.write(`${l}\n`) });
       if (r.warning) process.stderr.write(`warning: ${r.warning}\n`);
       out(f.json ? JSON.stringify(r, null, 2) : `Backup ${r.sets.map((b) => `${b.label} (${b.repo})`).join(", ") || "?"}, ${f.type}, done in ${r.seconds.toFixed(1)} s${r.snapshot ? `, with a ${(r.snapshot.bytes / 1024).toFixed(0)} KB stack snapshot` : ""}.`);
     });
+  withShared(backup.command("list"))
+    .description("the backup sets with type, time, size, WAL range, stack snapshot and drill verification")
+    .action(async (_o, cmd: Command) => {
+      const f = flagsOf(cmd);
+      const { runBackupList, renderBackups } = await import("./commands/backup.js");
+      const sets = await runBackupList({ dir: f.dir ?? defaultStackDir() });
+      out(f.json ? JSON.stringify(sets, null, 2) : renderBackups(sets));
+    });
+  withShared(backup.command("export-stack"))
+    .description("decrypt a backup set's stack snapshot (configuration, secrets, certificates, Redis dump) into a new directory")
+    .option("--set <label>", "the backup set")
+    .option("--to <dir>", "a new directory to write the stack directory (and redis-dump.rdb) into")
+    .option("--project <name>", "without the stack directory: the project name")
+    .option("--key-file <file>", "without the stack directory: a copy of secrets/pgbackrest_cipher")
+    .action(async (_o, cmd: Command) => {
+      const f = flagsOf<{ set?: string; to?: string; project?: string; keyFile?: string }>(cmd);
+      const { runExportStack } = await import("./commands/backup.js");
+      const r = await runExportStack({ dir: f.dir ?? defaultStackDir(), set: f.set, to: f.to, project: f.project, keyFile: f.keyFile });
+      out(f.json ? JSON.stringify(r, null, 2) : `Wrote ${r.files} files into ${r.to}${r.redis ? " (with the Redis dump, redis-dump.rdb)" : ""}.`);
+    });
 
-  withShared(program.command("drill"))
+  const drill = withShared(program.command("drill"))
     .description("restore the newest backup (or a point in time) into a throwaway container and verify it against production")
-    .argument("[list]", "`list`: every drill so far, run by this CLI or by the stack on its schedule, with its result, RTO and RPO")
     .option("--set <label>", "a backup set from `backup list` (default: the newest)")
     .option("--time <iso8601>", "restore to this point in time, e.g. 2026-11-30T14:05:00Z")
     .option("--keep", "keep the restored container running for inspection")
     .addOption(new Option("--repo <repo>", "restore from local (default) or s3 (backup.s3, alone: proves the off-host copy)").choices(["local", "s3"]))
-    .action(async (what: string | undefined, f: GlobalFlags & { set?: string; time?: string; keep?: boolean; repo?: string }) => {
-      const { runDrill, renderDrill, runDrillList, renderDrills } = await import("./commands/backup.js");
-      if (what !== undefined && what !== "list") throw new UserError(`unknown drill action "${what}"`, "use `stevie-stack drill` or `stevie-stack drill list`");
-      if (what === "list") {
-        const drills = await runDrillList({ dir: f.dir ?? defaultStackDir() });
-        return out(f.json ? JSON.stringify(drills, null, 2) : renderDrills(drills));
-      }
+    .action(async (f: GlobalFlags & { set?: string; time?: string; keep?: boolean; repo?: string }) => {
+      const { runDrill, renderDrill } = await import("./commands/backup.js");
       const r = await runDrill({ dir: f.dir ?? defaultStackDir(), set: f.set, time: f.time, keep: Boolean(f.keep), repo: f.repo, log: (l) => process.stderr.write(`${l}\n`) });
       out(f.json ? JSON.stringify(r, null, 2) : renderDrill(r));
       if (!r.pass) process.exitCode = 4;
     });
+  withShared(drill.command("list"))
+    .description("every drill so far, run by this CLI or by the stack on its schedule, with its result, RTO and RPO")
+    .action(async (_o, cmd: Command) => {
+      const f = flagsOf(cmd);
+      const { runDrillList, renderDrills } = await import("./commands/backup.js");
+      const drills = await runDrillList({ dir: f.dir ?? defaultStackDir() });
+      out(f.json ? JSON.stringify(drills, null, 2) : renderDrills(drills));
+    });
 
-  withShared(program.command("restore"))
+  const log = (l: string) => process.stderr.write(`${l}\n`);
+  const restoreAction = (cmd: Command) => {
+    const f = flagsOf<{ latest?: boolean; set?: string; time?: string; repo?: string }>(cmd);
+    if (f.latest || f.set || f.time || f.repo) throw new UserError(`\`restore ${cmd.name()}\` takes no --latest, --set, --time or --repo`);
+    return f;
+  };
+  const restore = withShared(program.command("restore"))
     .description("restore a backup into a new cluster and switch the stack to it once it passes checks; the old data is kept")
-    .argument("[action]", "`confirm`: delete the data kept from before the last restore; `rollback`: switch back to it")
     .option("--latest", "the newest backup and all the WAL archived after it")
     .option("--set <label>", "a backup set from `backup list`, as it was when that backup finished")
     .option("--time <iso8601>", "a point in time, e.g. 2026-11-30T14:05:00Z")
     .addOption(new Option("--repo <repo>", "restore from local (default) or s3 (backup.s3): when the backup volume is lost").choices(["local", "s3"]))
-    .action(async (action: string | undefined, f: GlobalFlags & { latest?: boolean; set?: string; time?: string; repo?: string }) => {
-      const { runRestore, runRestoreConfirm, runRestoreRollback, renderRestore } = await import("./commands/restore.js");
-      const dir = f.dir ?? defaultStackDir();
-      const log = (l: string) => process.stderr.write(`${l}\n`);
-      if (action !== undefined && action !== "confirm" && action !== "rollback") throw new UserError(`unknown restore action "${action}"`, "use `restore --latest|--set ID|--time ISO`, `restore confirm` or `restore rollback`");
-      if (action && (f.latest || f.set || f.time)) throw new UserError(`\`restore ${action}\` takes no --latest, --set or --time`);
-      if (action === "confirm") {
-        const s = await runRestoreConfirm({ dir, yes: Boolean(f.yes) }, confirmOrRefuse);
-        return out(f.json ? JSON.stringify(s, null, 2) : `Deleted the data kept from before the restore of ${s.at}.`);
-      }
-      if (action === "rollback") {
-        const r = await runRestoreRollback({ dir, yes: Boolean(f.yes), log }, confirmOrRefuse);
-        for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
-        return out(f.json ? JSON.stringify(r, null, 2) : `Rolled back to the data from before the restore of ${r.state.at}; ${r.leader} leads.${r.snapshot ? ` Snapshot of the restored cluster: backup ${r.snapshot}.` : ""}`);
-      }
-      const r = await runRestore({ dir, latest: f.latest, set: f.set, time: f.time, repo: f.repo, yes: Boolean(f.yes), log }, confirmOrRefuse);
+    .action(async (f: GlobalFlags & { latest?: boolean; set?: string; time?: string; repo?: string }) => {
+      const { runRestore, renderRestore } = await import("./commands/restore.js");
+      const r = await runRestore({ dir: f.dir ?? defaultStackDir(), latest: f.latest, set: f.set, time: f.time, repo: f.repo, yes: Boolean(f.yes), log }, confirmOrRefuse);
       out(f.json ? JSON.stringify(r, null, 2) : renderRestore(r));
+    });
+  withShared(restore.command("confirm"))
+    .description("delete the data kept from before the last restore")
+    .action(async (_o, cmd: Command) => {
+      const f = restoreAction(cmd);
+      const { runRestoreConfirm } = await import("./commands/restore.js");
+      const s = await runRestoreConfirm({ dir: f.dir ?? defaultStackDir(), yes: Boolean(f.yes) }, confirmOrRefuse);
+      out(f.json ? JSON.stringify(s, null, 2) : `Deleted the data kept from before the restore of ${s.at}.`);
+    });
+  withShared(restore.command("rollback"))
+    .description("switch the stack back to the data kept from before the last restore")
+    .action(async (_o, cmd: Command) => {
+      const f = restoreAction(cmd);
+      const { runRestoreRollback } = await import("./commands/restore.js");
+      const r = await runRestoreRollback({ dir: f.dir ?? defaultStackDir(), yes: Boolean(f.yes), log }, confirmOrRefuse);
+      for (const w of r.warnings) process.stderr.write(`warning: ${w}\n`);
+      out(f.json ? JSON.stringify(r, null, 2) : `Rolled back to the data from before the restore of ${r.state.at}; ${r.leader} leads.${r.snapshot ? ` Snapshot of the restored cluster: backup ${r.snapshot}.` : ""}`);
     });
 
   withShared(program.command("uninstall"))
@@ -384,7 +411,7 @@ export function buildProgram(): Command {
   program
     .command("dev")
     .description("run the API on localhost without Docker or keys: embedded PostgreSQL (PGlite), offline embeddings, no Redis")
-    .option("--port <n>", "HTTP port (0 picks a free one)", intArg("--port", 0, 65535), 3000)
+    .option("--port <n>", "HTTP port (default: 8790, or a free one when that is taken; 0 picks a free one)", intArg("--port", 0, 65535))
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .option("--data-dir <dir>", "keep the database here across runs (default: in memory)")
     .option("--verbose", "show stack traces")
@@ -426,7 +453,7 @@ export function buildProgram(): Command {
     .action(async (f: GlobalFlags) => {
       const { prepareHost } = await import("./host/prepare.js");
       const r = await prepareHost({ yes: Boolean(f.yes), confirm: confirmOrRefuse, log: (l) => process.stderr.write(`${l}\n`) });
-      out(r.actions.length ? `Host prepared: ${r.actions.join("; ")}.` : "Host already prepared: Docker engine, compose plugin, daemon and base image are present.");
+      out(f.json ? JSON.stringify(r, null, 2) : r.actions.length ? `Host prepared: ${r.actions.join("; ")}.` : "Host already prepared: Docker engine, compose plugin, daemon and base image are present.");
     });
   withShared(host.command("check"))
     .description("run the preflight checks and print their verdicts")
@@ -446,6 +473,13 @@ export function buildProgram(): Command {
     .action(async () => {
       const { renderConfigExample } = await import("./config/example.js");
       process.stdout.write(renderConfigExample());
+    });
+  config
+    .command("schema")
+    .description("print the JSON Schema of stevie.yaml (install keeps a copy beside it, stevie.schema.json, for editors)")
+    .action(async () => {
+      const { configJsonSchema } = await import("./config/json-schema.js");
+      out(JSON.stringify(configJsonSchema(), null, 2));
     });
   withShared(config.command("show"))
     .description("the configuration in effect (every default filled in), secrets redacted")

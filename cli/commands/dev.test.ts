@@ -1,10 +1,10 @@
-import { createServer } from "node:net";
+import { createServer, type Server } from "node:net";
 import { createTRPCClient, httpBatchLink } from "@trpc/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppRouter } from "../../server/routers/_app.js";
 import { loadCatalog } from "../../server/catalog/load.js";
 import { createLogger } from "../../server/logger.js";
-import { runDev, type DevServer } from "./dev.js";
+import { DEV_PORT, listenDev, runDev, type DevServer } from "./dev.js";
 
 /**
  * `stevie-stack dev` end to end, without Docker: PGlite, migrations, the bundled catalogue embedded with the offline
@@ -78,5 +78,36 @@ describe("stevie-stack dev", () => {
     await dev.close();
     expect(await portIsFree(port)).toBe(true);
     await expect(fetch(`${dev.url}/api/health/live`)).rejects.toThrow();
+  });
+});
+
+describe("dev's port", () => {
+  const quiet = { warn: () => undefined };
+  const occupy = (port: number) =>
+    new Promise<Server>((resolve, reject) => {
+      const s = createServer();
+      s.once("error", reject);
+      s.listen(port, "127.0.0.1", () => resolve(s));
+    });
+  const close = (s: Server) => new Promise((r) => s.close(r));
+
+  it("is DEV_PORT by default, a free one when that is taken, and an error when an asked-for port is taken", async () => {
+    expect([3000, 5173, 8080]).not.toContain(DEV_PORT);
+    // Someone else on DEV_PORT (this machine's tests may already hold it: then that is the someone).
+    const holder = (await portIsFree(DEV_PORT)) ? await occupy(DEV_PORT) : undefined;
+    const a = createServer();
+    try {
+      const got = await listenDev(a, "127.0.0.1", undefined, quiet);
+      expect(got.port).not.toBe(DEV_PORT);
+      await expect(listenDev(createServer(), "127.0.0.1", got.port, quiet)).rejects.toThrow(/already in use/);
+    } finally {
+      await close(a);
+      if (holder) await close(holder);
+    }
+    if (holder) {
+      const b = createServer();
+      expect((await listenDev(b, "127.0.0.1", undefined, quiet)).port).toBe(DEV_PORT);
+      await close(b);
+    }
   });
 });

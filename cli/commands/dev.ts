@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import type { AddressInfo } from "node:net";
+import type { AddressInfo, Server } from "node:net";
 import { join } from "node:path";
 import { programCache } from "../../server/catalog/programs.js";
 import { createRedisDeps } from "../../server/cache/deps.js";
@@ -24,7 +24,7 @@ import { packageRoot, packageVersion } from "../package-root.js";
  */
 
 export interface DevOptions {
-  /** HTTP port; default 3000. 0 picks a free port (see the returned url). */
+  /** HTTP port; default DEV_PORT, or a free one when that is taken. 0 picks a free port (see the returned url). */
   port?: number;
   /** Address to listen on; default 127.0.0.1. */
   host?: string;
@@ -60,7 +60,7 @@ function defaultPaths(): { migrationsDir: string; catalogFile: string | undefine
   return { migrationsDir, catalogFile };
 }
 
-function listen(server: ReturnType<typeof createApiServer>["server"], port: number, host: string): Promise<AddressInfo> {
+function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
@@ -76,9 +76,24 @@ function listen(server: ReturnType<typeof createApiServer>["server"], port: numb
   });
 }
 
+/**
+ * dev's default port: not 3000, 5173 or 8080, which the web app being developed (Next.js, Vite, …) likely has.
+ * When it is taken and no --port was given, dev takes a free one and says which.
+ */
+export const DEV_PORT = 8790;
+
+/** Listen on the port asked for (taken: an error), else on DEV_PORT, else (taken) on a free one. */
+export async function listenDev(server: Server, host: string, port: number | undefined, log: Pick<Logger, "warn">): Promise<AddressInfo> {
+  if (port !== undefined) return listen(server, port, host);
+  return listen(server, DEV_PORT, host).catch((err: unknown) => {
+    if (!(err instanceof UserError)) throw err;
+    log.warn({ component: "dev", port: DEV_PORT }, `port ${DEV_PORT} is taken; listening on a free one instead`);
+    return listen(server, 0, host);
+  });
+}
+
 export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const started = performance.now();
-  const port = opts.port ?? 3000;
   const host = opts.host ?? "127.0.0.1";
   const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? "info", { env: "dev" });
   const paths = opts.migrationsDir ? { migrationsDir: opts.migrationsDir, catalogFile: opts.catalogFile } : { ...defaultPaths(), ...(opts.catalogFile ? { catalogFile: opts.catalogFile } : {}) };
@@ -126,7 +141,7 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   };
   let address: AddressInfo;
   try {
-    address = await listen(api.server, port, host);
+    address = await listenDev(api.server, host, opts.port, log);
   } catch (err) {
     await release();
     throw err;

@@ -7,6 +7,7 @@ import { parseConfig, parseConfigText } from "../config/load.js";
 import type { StevieConfig, StevieConfigInput } from "../config/schema.js";
 import { OPENAI_KEY_ENV } from "../config/schema.js";
 import { ProblemsError, UserError } from "../errors.js";
+import { progressRenderer } from "../output.js";
 import { evaluatePreflight, probeHost, renderChecks, type CheckResult } from "../host/preflight.js";
 import { prepareHost } from "../host/prepare.js";
 import { packageVersion } from "../package-root.js";
@@ -217,7 +218,9 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           await waitForHealthy(config.projectName, expected, {
             timeoutMs: opts.healthTimeoutMs,
             onProgress: (s) => {
-              task.output = s.map((x) => `${x.service} ${x.healthy}/${x.expected}`).join("  ");
+              // Without a terminal each new output is a line of its own: only a change is news.
+              const line = s.map((x) => `${x.service} ${x.healthy}/${x.expected}`).join("  ");
+              if (line !== task.output) task.output = line;
             },
           });
           // nginx resolves the \`api\` upstream when it loads its config: now that every replica is healthy, a reload
@@ -257,7 +260,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         },
       },
     ],
-    { renderer: process.stdout.isTTY ? "default" : "simple", exitOnError: true, rendererOptions: { collapseSubtasks: false } },
+    { ...progressRenderer(), exitOnError: true },
   );
   try {
     await tasks.run();

@@ -1,4 +1,8 @@
+import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { configJsonSchema, SCHEMA_HEADER } from "./json-schema.js";
+import { renderConfigYaml } from "../stack/generate.js";
 import { renderConfigExample } from "./example.js";
 import { parseConfig, parseConfigText } from "./load.js";
 import { ProblemsError } from "../errors.js";
@@ -62,5 +66,38 @@ describe("stevie.yaml", () => {
     expect(text).toMatch(/# one of: dev, staging, prod/);
     expect(text).toMatch(/# logLevel:/);
     expect(parseConfigText(text, "example.yaml")).toEqual(parseConfig({}, "defaults"));
+  });
+
+  it("lets every commented-out key of the example be uncommented into valid YAML", () => {
+    const text = renderConfigExample();
+    expect(text).not.toMatch(/\{\}/);
+    // A key line is "# name:", bare or with a default in JSON; a description line is prose.
+    const keyLine = /^(\s*)# ([A-Za-z][A-Za-z0-9]*):( (?:".*"|-?\d+(?:\.\d+)?|true|false|\[.*\]|\{.*\}))?$/;
+    const commented = text.split("\n").filter((l) => keyLine.test(l));
+    expect(commented.length).toBeGreaterThan(5);
+    // All at once, left empty: each takes its default.
+    expect(parseConfigText(text.replace(new RegExp(keyLine.source, "gm"), "$1$2:$3"), "uncommented.yaml")).toEqual(parseConfig({}, "defaults"));
+    // One with a value, inside a section whose every key was commented out.
+    const nodes = parseConfigText(text.replace(/^(\s*)# nodes:$/m, "$1nodes: 3"), "nodes.yaml");
+    expect(nodes.postgres.nodes).toBe(3);
+  });
+
+  it("takes a key left empty as its default", () => {
+    expect(parseConfigText("postgres:\napi:\n  replicas:\n  logLevel:\n", "empty.yaml")).toEqual(parseConfig({}, "defaults"));
+    expect(problemsOf(() => parseConfigText("api:\n  replicas: many\n", "bad.yaml"))[0]).toMatch(/^api\.replicas: /);
+  });
+
+  it("has a JSON Schema that accepts what the config accepts and refuses what it refuses", () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false, logger: false });
+    const validate = ajv.compile(configJsonSchema());
+    const asYaml = (t: string) => parse(t) as unknown;
+    expect(validate(asYaml(renderConfigExample())), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(asYaml("postgres:\napi:\n  replicas: 4\n  logLevel:\nenvironment:\n")), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(asYaml(renderConfigYaml(parseConfig({ domain: "api.example.com" }, "x"))))).toBe(true);
+    for (const bad of ["api:\n  replicas: many\n", "environment: production\n", "edge:\n  rateLimitPerMinute: 100\n  typo: 1\n", "nonsense: 1\n"]) {
+      expect(validate(asYaml(bad)), bad).toBe(false);
+      expect(() => parseConfigText(bad, "bad.yaml"), bad).toThrow(ProblemsError);
+    }
+    expect(renderConfigYaml(parseConfig({}, "x")).split("\n")[0]).toBe(`# ${SCHEMA_HEADER}`);
   });
 });

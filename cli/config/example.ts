@@ -1,6 +1,5 @@
 import { Document, YAMLMap, Scalar, Pair } from "yaml";
-import { z } from "zod";
-import { configSchema } from "./schema.js";
+import { inputJsonSchema, SCHEMA_HEADER } from "./json-schema.js";
 
 interface JsonSchemaNode {
   type?: string;
@@ -29,7 +28,7 @@ function buildMap(node: JsonSchemaNode, doc: Document): YAMLMap {
       }
       continue;
     }
-    const value = isObject ? buildMap(child, doc) : doc.createNode(child.default, { flow: true });
+    const value = isObject ? buildSection(child, doc) : doc.createNode(child.default, { flow: true });
     const pair = new Pair(new Scalar(key), value);
     (pair.key as Scalar).commentBefore = [...pending, ...notes].join("\n");
     pending = [];
@@ -40,13 +39,25 @@ function buildMap(node: JsonSchemaNode, doc: Document): YAMLMap {
 }
 
 /**
+ * A section whose keys are all commented out is left empty (`postgres:` with its keys commented beneath), not `{}`:
+ * uncommenting a key then gives valid YAML, and an empty section means its defaults (see parseConfig).
+ */
+function buildSection(node: JsonSchemaNode, doc: Document): YAMLMap | Scalar {
+  const map = buildMap(node, doc);
+  if (map.items.length) return map;
+  const empty = new Scalar(null);
+  empty.comment = map.comment;
+  return empty;
+}
+
+/**
  * A commented stevie.yaml with every key at its default, generated from the same schema that validates it,
  * so the example can never drift from what the installer accepts.
  */
 export function renderConfigExample(): string {
-  const schema = z.toJSONSchema(configSchema, { io: "input" }) as JsonSchemaNode;
+  const schema = inputJsonSchema() as JsonSchemaNode;
   const doc = new Document();
   doc.contents = buildMap(schema, doc);
-  doc.commentBefore = " stevie-stack configuration (stevie.yaml). Every key is optional; shown here at its default.";
-  return doc.toString({ lineWidth: 0 });
+  doc.commentBefore = ` ${SCHEMA_HEADER}\n stevie-stack configuration (stevie.yaml). Every key is optional; shown here at its default (a key left empty takes its default).`;
+  return doc.toString({ lineWidth: 0, nullStr: "" });
 }

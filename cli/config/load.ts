@@ -16,8 +16,14 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
   });
 }
 
+/** A key left empty in YAML (`postgres:`, `logLevel:`) is null: it means "not set", so the default applies. */
+function withoutEmptyKeys(value: unknown): unknown {
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutEmptyKeys(v)]));
+}
+
 export function parseConfig(raw: unknown, source: string): StevieConfig {
-  const r = configSchema.safeParse(raw ?? {});
+  const r = configSchema.safeParse(withoutEmptyKeys(raw ?? {}));
   if (!r.success) {
     throw new ProblemsError(
       `${source} is not a valid stevie-stack configuration:`,

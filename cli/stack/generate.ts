@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import { stringify } from "yaml";
 import { ACME_DIR, renderNginxConf } from "../../nginx/render.js";
+import { configJsonSchema, SCHEMA_HEADER } from "../config/json-schema.js";
 import type { StevieConfig } from "../config/schema.js";
 import { composeFiles } from "./compose-cli.js";
 import { buildCompose, renderCompose } from "./compose.js";
@@ -16,7 +17,7 @@ import { ETCD_MEMBERS, topology } from "./topology.js";
 /** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
 export function renderEdgeConf(config: StevieConfig): string {
   const tls = config.tls.mode;
-  return renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, ocspStapling: tls === "files", caDownload: tls === "self-signed", ...(tls === "acme" ? { certDir: `${ACME_DIR}/live` } : {}) });
+  return renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, corsOrigins: config.api.corsOrigins, ocspStapling: tls === "files", caDownload: tls === "self-signed", ...(tls === "acme" ? { certDir: `${ACME_DIR}/live` } : {}) });
 }
 
 /** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */
@@ -72,6 +73,7 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
   ].join("\n");
   return [
     { path: paths.config, content: configText },
+    { path: paths.configSchema, content: `${JSON.stringify(configJsonSchema(), null, 2)}\n` },
     { path: paths.compose, content: renderCompose(buildCompose(ctx)) },
     { path: paths.envFile, content: env },
     { path: paths.haproxyConf, content: haproxyConf },
@@ -82,7 +84,7 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
 
 /** The config as YAML, for a stack installed from flags or the wizard rather than a file. */
 export function renderConfigYaml(config: StevieConfig): string {
-  return `# stevie-stack configuration. Change it and run \`stevie-stack install\` again to apply.\n${stringify(config)}`;
+  return `# ${SCHEMA_HEADER}\n# stevie-stack configuration. Change it and run \`stevie-stack install\` again to apply.\n${stringify(config)}`;
 }
 
 /** How many containers of each service the stack should run. */

@@ -1,10 +1,13 @@
 import { join, resolve } from "node:path";
 import { homedir } from "node:os";
+import { SCHEMA_FILE } from "../config/json-schema.js";
 
 /** Where everything of one installed stack lives. The stack directory is plain files, diffable. */
 export interface StackPaths {
   dir: string;
   config: string;
+  /** The JSON Schema of stevie.yaml, named by its first line (for editors); generated. */
+  configSchema: string;
   compose: string;
   /** The operator's additions to compose.yaml (optional; never generated): see compose-cli.ts. */
   composeOverride: string;
@@ -27,6 +30,7 @@ export function stackPaths(dir: string): StackPaths {
   return {
     dir: d,
     config: join(d, "stevie.yaml"),
+    configSchema: join(d, SCHEMA_FILE),
     compose: join(d, "compose.yaml"),
     composeOverride: join(d, "compose.override.yaml"),
     envFile: join(d, ".env"),

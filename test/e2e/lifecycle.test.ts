@@ -20,6 +20,11 @@ describe("install and uninstall lifecycle", () => {
 
     const first = await install();
     expect(first.code, first.stderr).toBe(0);
+    // Without a terminal, progress is one line per change: waiting for ~15 services to turn healthy polls many
+    // times, yet no line repeats the one before it.
+    const lines = first.stdout.split("\n").filter(Boolean);
+    expect(lines.filter((l) => /\d+\/\d+/.test(l) && l.includes("postgres")).length).toBeGreaterThan(1);
+    expect(lines.filter((l, i) => l === lines[i - 1])).toEqual([]);
     const password = await readFile(join(dir, "secrets", "postgres_password"), "utf8");
 
     const down = await runCli(["uninstall", "--yes", "--dir", dir]);

@@ -182,11 +182,17 @@ describe("installed stack", () => {
     }
   });
 
-  it("changes nothing when install runs again, and says so", async () => {
+  it("changes nothing when install runs again, and says so: --json keeps stdout for the JSON, progress one line per change", async () => {
     const before = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-    const r = await runCli(["install", "--non-interactive", "--dir", stack.dir], { timeoutMs: 300_000 });
+    const r = await runCli(["install", "--non-interactive", "--json", "--dir", stack.dir], { timeoutMs: 300_000 });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/No changes/);
+    const plan = JSON.parse(r.stdout) as { changes: boolean; url: string };
+    expect(plan.changes).toBe(false);
+    expect(plan.url).toMatch(/^https:\/\//);
+    // The progress went to stderr, without a terminal one line per change: no line follows an identical one.
+    const progress = r.stderr.split("\n").filter(Boolean);
+    expect(progress.some((l) => l.includes("Wait for every service to be healthy"))).toBe(true);
+    expect(progress.filter((l, i) => l === progress[i - 1])).toEqual([]);
     const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     expect(after.map((c) => c.id).sort()).toEqual(before.map((c) => c.id).sort());
   });
