@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["cli/**/*.test.ts", "server/**/*.test.ts", "nginx/**/*.test.ts", "grafana/**/*.test.ts", "test/unit/**/*.test.ts", "test/eval/**/*.test.ts"],
+          include: ["cli/**/*.test.ts", "client/**/*.test.ts", "server/**/*.test.ts", "nginx/**/*.test.ts", "grafana/**/*.test.ts", "test/unit/**/*.test.ts", "test/eval/**/*.test.ts"],
           exclude: ["**/*.integration.test.ts", "node_modules/**", "dist/**"],
         },
       },
@@ -27,6 +27,19 @@ export default defineConfig({
           testTimeout: 180_000,
           hookTimeout: 900_000,
           // The e2e files share one stack and the host's Docker: run them one after another (failover last, see above).
+          pool: "forks",
+          poolOptions: { forks: { singleFork: true } },
+        },
+      },
+      {
+        // The example web app in headless Chromium, against `stevie-stack dev` and a stack of its own: `npm run
+        // test:browser` (not in `npm test`: it installs Chromium; the example's types are checked by typecheck).
+        test: {
+          name: "browser",
+          include: ["test/browser/**/*.test.ts"],
+          globalSetup: ["./test/setup/stack.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 900_000,
           pool: "forks",
           poolOptions: { forks: { singleFork: true } },
         },

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { existsSync } from "node:fs";
 import type { StevieConfigInput } from "./config/schema.js";
+import { originListProblems } from "../server/cors.js";
 import { EXIT_CODES, UserError } from "./errors.js";
 import { packageVersion } from "./package-root.js";
 import { defaultStackDir } from "./stack/paths.js";
@@ -414,8 +415,15 @@ export function buildProgram(): Command {
     .option("--port <n>", "HTTP port (default: 8790, or a free one when that is taken; 0 picks a free one)", intArg("--port", 0, 65535))
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .option("--data-dir <dir>", "keep the database here across runs (default: in memory)")
+    // Repeatable; each checked as api.corsOrigins checks its entries.
+    .option("--cors-origin <origin>", "let browser pages on this exact origin call the API, such as http://localhost:5173 (repeatable; default: any origin)", (v: string, previous: string[] = []) => {
+      const origins = [...previous, v.toLowerCase()];
+      const problem = originListProblems(origins)[0];
+      if (problem) throw new InvalidArgumentError(problem);
+      return origins;
+    })
     .option("--verbose", "show stack traces")
-    .action(async (f: { port?: number; host?: string; dataDir?: string }) => {
+    .action(async (f: { port?: number; host?: string; dataDir?: string; corsOrigin?: string[] }) => {
       const { devCommand } = await import("./commands/dev.js");
       await devCommand(f);
     });

@@ -163,6 +163,65 @@ describe("nginx.conf", () => {
     for (const p of ["/api/trpc/recommend", "/api/trpc/categories.get,programs.list", "/api/trpc/system.info", "/api/openapi.json", "/api/health/ready"]) expect(p, p).not.toMatch(pattern);
   });
 
+  describe("CORS (issue 24)", () => {
+    const origin = "http://127.0.0.1:5999";
+    const listed = renderNginxConf({ ...base, corsOrigins: [origin, "https://app.example.com", origin] });
+    /** The entries of the origin map, as nginx reads them: key, then value (the empty default quoted). */
+    const corsMap = (text: string) => [.../map \$http_origin \$stevie_cors_origin \{([^}]*)\}/.exec(text)![1]!.matchAll(/^\s*(\S+) (\S+);$/gm)].map((m) => [m[1], m[2]]);
+    /** The text from each location or if of the API's server to the next, where it adds headers of its own. */
+    const headerBlocks = (text: string) =>
+      servers(text, "listen 8443 ssl default_server")[0]!
+        .split(/\n(?=\s+(?:location|if) )/)
+        .slice(1)
+        .filter((b) => b.includes("add_header"));
+
+    it("allows the listed origins exactly, each named as listed, and none by default", () => {
+      expect(corsMap(listed)).toEqual([
+        ["default", '""'],
+        [origin, origin],
+        ["https://app.example.com", "https://app.example.com"],
+      ]);
+      expect(corsMap(conf)).toEqual([["default", '""']]);
+      expect(corsMap(renderNginxConf({ ...base, corsOrigins: ["*"] }))).toEqual([["default", '"*"']]);
+      // Room for an origin with a 253-character host name, set before the first map (nginx refuses it after one).
+      expect(listed.indexOf("map_hash_bucket_size 512;")).toBeLessThan(listed.indexOf("    map "));
+    });
+
+    it("sends Allow-Origin from the map and Vary: Origin with every answer of the API's server, its refusals included", () => {
+      const server = servers(listed, "listen 8443 ssl default_server")[0]!;
+      const cors = ["add_header Access-Control-Allow-Origin $stevie_cors_origin always;", "add_header Vary Origin always;", 'add_header Access-Control-Expose-Headers "retry-after, x-request-id" always;'];
+      for (const h of cors) expect(server.split(/\n\s+location /)[0], h).toContain(h);
+      // A location that adds a header of its own drops the server's: each such block repeats every one of them.
+      const serverLevel = server.split(/\n\s+location /)[0]!.match(/add_header .*;/g)!;
+      const blocks = headerBlocks(listed);
+      expect(blocks.map((b) => /^\s+(\S+ \S+)/.exec(b)?.[1])).toEqual(["if ($request_method", "if ($request_method", "location @rate_limited", "location @forbidden", "location @not_allowed", "location @too_large"]);
+      for (const b of blocks) for (const h of serverLevel) expect(b, `${b.trim().split("\n")[0]} ${h}`).toContain(h);
+      expect(listed).not.toContain("Access-Control-Allow-Credentials ");
+    });
+
+    it("answers a preflight under /api/ itself, with 204 and exactly what the tRPC client sends", () => {
+      for (const location of [/location ~ \S+ \{([\s\S]*?)\n {8}\}/, /location \/api\/ \{([\s\S]*?)\n {8}\}/]) {
+        const block = location.exec(listed)![1]!;
+        const preflight = /if \(\$request_method = OPTIONS\) \{([\s\S]*?)\n\s+\}/.exec(block)![1]!;
+        expect(preflight).toContain('add_header Access-Control-Allow-Methods "GET, POST, OPTIONS" always;');
+        expect(preflight).toContain('add_header Access-Control-Allow-Headers "content-type, trpc-accept, last-event-id" always;');
+        expect(preflight).toContain("add_header Access-Control-Max-Age 600 always;");
+        expect(preflight).toMatch(/return 204;$/);
+        // Before the request reaches the API, and never with a key: a page does not send x-api-key.
+        expect(block.indexOf("if ($request_method = OPTIONS)")).toBeLessThan(block.indexOf("proxy_pass"));
+        expect(preflight).not.toContain("x-api-key");
+      }
+    });
+
+    it("drops any CORS header the API sends, so a browser never sees two", () => {
+      const proxied = [...listed.matchAll(/location [^{]+\{([\s\S]*?)\n {8}\}/g)].map((m) => m[1]!).filter((b) => b.includes("proxy_pass"));
+      expect(proxied).toHaveLength(2);
+      for (const b of proxied) {
+        for (const h of ["Allow-Origin", "Allow-Credentials", "Allow-Methods", "Allow-Headers", "Expose-Headers", "Max-Age"]) expect(b, h).toContain(`proxy_hide_header Access-Control-${h};`);
+      }
+    });
+  });
+
   it("keeps its shape", () => {
     expect(conf).toMatchSnapshot();
   });

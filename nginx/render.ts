@@ -1,4 +1,5 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
+import { ANY_ORIGIN, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS, CORS_REQUEST_HEADERS } from "../server/cors.js";
 
 /**
  * nginx.conf for the edge. One typed function renders the whole file; the e2e suite runs `nginx -t` on it
@@ -18,6 +19,8 @@ export interface EdgeOptions {
   deny: string[];
   exempt: string[];
   trustedProxies: string[];
+  /** Origins whose browser pages may call the API (exact, lower-case, as api.corsOrigins validated them), or ["*"]. */
+  corsOrigins?: string[];
   /** Staple the OCSP answer for the certificate (a certificate you bring, when it names a responder). */
   ocspStapling?: boolean;
   /** Where the certificate and key are (server.crt, server.key): the stack's tls/ directory, or the ACME live one. */
@@ -66,6 +69,8 @@ const ACCESS_LOG_FORMAT = [
   `"user_agent":"$http_user_agent"`,
 ].join(",");
 
+const CORS_HIDDEN = ["Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers", "Access-Control-Max-Age"];
+
 /** Upstream keep-alive and the headers the API reads (request id, client address); shared by every /api/ location. */
 const PROXY_TO_API = `            proxy_pass http://api;
             proxy_http_version 1.1;
@@ -74,7 +79,9 @@ const PROXY_TO_API = `            proxy_pass http://api;
             proxy_set_header X-Request-Id $request_id;
             proxy_set_header X-Real-IP $remote_addr;
             proxy_set_header X-Forwarded-For $remote_addr;
-            proxy_set_header X-Forwarded-Proto https;`;
+            proxy_set_header X-Forwarded-Proto https;
+            # nginx alone answers CORS: whatever the API might say about it is dropped, so a browser never sees two.
+${CORS_HIDDEN.map((h) => `            proxy_hide_header ${h};`).join("\n")}`;
 
 /** Paths scanners probe for; none of them is ours, so they are refused before any upstream sees them. */
 const EXPLOIT_PATTERN = String.raw`(\.\.|%2e%2e|%00|\.(php|asp|aspx|jsp|cgi|env|git|svn|htaccess|bak|sql|ini)(\b|$)|/(wp-admin|wp-login|phpmyadmin|cgi-bin|etc/passwd|\.well-known/security))`;
@@ -89,6 +96,41 @@ const SECURITY_HEADERS = [
   `add_header X-Frame-Options "DENY" always;`,
   `add_header Referrer-Policy "no-referrer" always;`,
 ];
+
+/**
+ * CORS (issue 24), on every answer of the API's server, nginx's refusals included, so a page's script sees a 429 or
+ * 413 rather than a network error. The origin comes from the map (the listed value, never the request's echoed back);
+ * for an origin not listed it is empty, and nginx sends no header with an empty value. No Allow-Credentials: the API
+ * sets no cookies.
+ */
+const CORS_HEADERS = [
+  `add_header Access-Control-Allow-Origin $stevie_cors_origin always;`,
+  `add_header Access-Control-Expose-Headers "${CORS_EXPOSED_HEADERS}" always;`,
+  `add_header Vary Origin always;`,
+];
+
+/** What the API's server sends on every answer; a location with an add_header of its own repeats them all. */
+const EDGE_HEADERS = [...SECURITY_HEADERS, ...CORS_HEADERS];
+
+/**
+ * A CORS preflight under /api/, answered by nginx itself, without the API. A return runs before the rate limits and
+ * the allow and deny lists (as for /api/health/edge): a page's calls cost what they cost without their preflights, and
+ * a refused client learns nothing but the CORS rules; its call itself is refused (with the CORS headers, so its page
+ * sees the 403). A page on an origin that is not listed gets no Allow-Origin, and its browser sends nothing more.
+ */
+const PREFLIGHT = `            # A CORS preflight: answered here, whatever the origin (the map decides whether it is allowed).
+            if ($request_method = OPTIONS) {
+${[
+  ...EDGE_HEADERS,
+  `add_header Allow "${CORS_METHODS}" always;`,
+  `add_header Access-Control-Allow-Methods "${CORS_METHODS}" always;`,
+  `add_header Access-Control-Allow-Headers "${CORS_REQUEST_HEADERS}" always;`,
+  `add_header Access-Control-Max-Age ${CORS_MAX_AGE_SECONDS} always;`,
+  "return 204;",
+]
+  .map((l) => `                ${l}`)
+  .join("\n")}
+            }`;
 
 /**
  * The names this stack answers to besides its domain: `localhost` (in its certificate), `nginx` (its service name:
@@ -109,7 +151,7 @@ const ERROR_ANSWERS: { status: number; name: string; code: string; message: (o: 
 
 function errorLocation(e: (typeof ERROR_ANSWERS)[number], o: EdgeOptions): string {
   return `        location @${e.name} {
-${SECURITY_HEADERS.map((h) => `            ${h}`).join("\n")}
+${EDGE_HEADERS.map((h) => `            ${h}`).join("\n")}
             default_type application/json;
             return ${e.status} ${jsonError(e.code, e.status, e.message(o))};
         }`;
@@ -131,6 +173,12 @@ ssl_stapling_verify on;
 ssl_trusted_certificate ${certDir}/server.crt;
 resolver 127.0.0.11 valid=300s ipv6=off;
 resolver_timeout 5s;`;
+
+function corsMap(origins: string[]): string {
+  if (origins.includes(ANY_ORIGIN)) return `        default "${ANY_ORIGIN}";`;
+  // A key listed twice would stop nginx ("conflicting parameter").
+  return [`        default "";`, ...[...new Set(origins)].map((origin) => `        ${origin} ${origin};`)].join("\n");
+}
 
 export function renderNginxConf(o: EdgeOptions): string {
   const certDir = o.certDir ?? TLS_DIR;
@@ -174,6 +222,10 @@ ${realIp.length ? `\n    # Behind a trusted proxy: the client is the first untru
     client_body_buffer_size ${Math.min(o.maxBodyKb, 1024)}k;
     large_client_header_buffers 4 32k;
 
+    # Room in a map's hash for the longest key one may have: an origin with a 253-character host name (the default
+    # bucket, 64 bytes, holds about 50 characters). Set before the first map, which fixes it.
+    map_hash_bucket_size 512;
+
     # Per-client limits. Exempt addresses get an empty key, which nginx does not count.
     geo $stevie_exempt {
         default 0;
@@ -196,6 +248,12 @@ ${o.exempt.map((c) => `        ${c} 1;`).join("\n")}
     map $host $stevie_https_host {
         default ${domain};
 ${OTHER_SERVED_NAMES.map((n) => `        ${n} $host;`).join("\n")}
+    }
+
+    # The value of Access-Control-Allow-Origin for a request's Origin (api.corsOrigins): the origin as listed, or "*"
+    # for any; else empty. The keys are validated origins (no byte nginx reads as syntax); nginx compares them ignoring case.
+    map $http_origin $stevie_cors_origin {
+${corsMap(o.corsOrigins ?? [])}
     }
 
     upstream api {
@@ -241,7 +299,7 @@ ${indent(access, 8)}
         ssl_session_timeout 1d;
         ssl_session_tickets off;${o.ocspStapling ? `\n${indent(ocspLines(certDir).split("\n"), 8)}` : ""}
 
-${indent(SECURITY_HEADERS, 8)}
+${indent(EDGE_HEADERS, 8)}
 
         limit_conn conn_per_ip ${o.maxConnectionsPerIp};
         error_page 429 = @rate_limited;
@@ -258,6 +316,7 @@ ${ERROR_ANSWERS.map((e) => `        error_page ${e.status} = @${e.name};`).join(
             limit_except GET POST OPTIONS { deny all; }
             limit_req zone=chat_per_ip burst=${Math.max(1, Math.round(o.chatRateLimitPerMinute / 2))} nodelay;
             set $stevie_retry_after ${chatRetryAfter};
+${PREFLIGHT}
 ${PROXY_TO_API}
             proxy_buffering off;
             proxy_cache off;
@@ -271,6 +330,7 @@ ${PROXY_TO_API}
             limit_except GET POST OPTIONS { deny all; }
             limit_req zone=api_per_ip burst=${o.rateLimitBurst} nodelay;
             set $stevie_retry_after ${retryAfter};
+${PREFLIGHT}
 ${PROXY_TO_API}
             # Replicas are on the same bridge: a connect that takes 2 s is to a replica that just went away (its
             # address stays in nginx's list until the CLI reloads it); give up on it and try the next.
@@ -301,7 +361,7 @@ ${o.caDownload ? `        location = /ca.crt {
 
         location @rate_limited {
             add_header Retry-After $stevie_retry_after always;
-${indent(SECURITY_HEADERS, 12)}
+${indent(EDGE_HEADERS, 12)}
             default_type application/json;
             return 429 ${jsonError("TOO_MANY_REQUESTS", 429, "rate limit exceeded; retry after the number of seconds in Retry-After")};
         }

@@ -153,3 +153,52 @@ describe("limits a client cannot get around", () => {
     expect(again.text).toMatch(/rate limit of 2 new sessions per hour/);
   });
 });
+
+describe("CORS under stevie-stack dev, which has no nginx (issue 24)", () => {
+  const page = "http://127.0.0.1:5999";
+  let cors: ApiServer;
+  let at: string;
+  beforeAll(async () => {
+    cors = createApiServer(deps, metrics, async () => undefined, { corsOrigins: [page] });
+    await new Promise<void>((resolve) => cors.server.listen(0, "127.0.0.1", resolve));
+    at = `http://127.0.0.1:${(cors.server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => cors.server.close(resolve)));
+  const preflight = (from: string) =>
+    fetch(`${at}/api/trpc/recommend?batch=1`, { method: "OPTIONS", headers: { origin: from, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+
+  it("answers a preflight from a listed origin with 204 and what the tRPC client may send; no credentials", async () => {
+    const r = await preflight(page);
+    expect(r.status).toBe(204);
+    expect(r.headers.get("access-control-allow-origin")).toBe(page);
+    expect(r.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+    expect(r.headers.get("access-control-allow-headers")).toBe("content-type, trpc-accept, last-event-id");
+    expect(r.headers.get("access-control-max-age")).toBe("600");
+    expect(r.headers.get("vary")).toBe("Origin");
+    expect(r.headers.get("access-control-allow-credentials")).toBeNull();
+  });
+
+  it("names no origin to a page elsewhere, so its browser refuses the call", async () => {
+    for (const other of ["https://evil.example", "http://127.0.0.1:5998", "null"]) expect((await preflight(other)).headers.get("access-control-allow-origin"), other).toBeNull();
+  });
+
+  it("sends Allow-Origin, once, with a batched POST's answer and its errors, and lets the page read Retry-After", async () => {
+    const description = "A 40-person software startup in Austin whose platform books clinic patients online";
+    const r = await fetch(`${at}/api/trpc/recommend?batch=1`, { method: "POST", headers: { origin: page, "content-type": "application/json", "x-real-ip": "198.51.100.20" }, body: JSON.stringify({ 0: { description, topK: 3 } }) });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("access-control-allow-origin")).toBe(page);
+    expect(r.headers.get("access-control-expose-headers")).toBe("retry-after, x-request-id");
+    // tRPC's own Vary stays, with Origin added.
+    expect(r.headers.get("vary")).toBe("trpc-accept, accept, Origin");
+    const bad = await fetch(`${at}/api/trpc/chat.send?input=%7Bnot-json`, { headers: { origin: page, accept: "text/event-stream" } });
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get("access-control-allow-origin")).toBe(page);
+  });
+
+  it("is off where no list is given: the stack's replicas leave CORS to nginx", async () => {
+    const r = await fetch(`${origin}/api/trpc/programs.list`, { headers: { origin: page } });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("access-control-allow-origin")).toBeNull();
+    expect((await fetch(`${origin}/api/trpc/recommend`, { method: "OPTIONS", headers: { origin: page } })).headers.get("access-control-allow-methods")).toBeNull();
+  });
+});

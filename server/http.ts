@@ -5,6 +5,7 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ApiKeyStore } from "./apikeys.js";
 import type { Context, Deps } from "./context.js";
+import { allowedOrigin, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS, CORS_REQUEST_HEADERS } from "./cors.js";
 import { drainServer } from "./drain.js";
 import { checkReadiness } from "./health.js";
 import type { Metrics } from "./metrics.js";
@@ -75,6 +76,11 @@ export interface ApiServerOptions {
   apiKeys?: ApiKeyStore;
   /** The most calls a batched request may carry (STEVIE_MAX_BATCH). */
   maxBatch?: number;
+  /**
+   * Answer CORS for these exact origins, or ["*"] for any, as nginx does in the stack: for `stevie-stack dev`, which
+   * has no nginx. Unset (the stack's replicas): no CORS headers; nginx answers it there.
+   */
+  corsOrigins?: readonly string[];
 }
 
 const TRPC_METHODS = "GET, POST, OPTIONS";
@@ -125,8 +131,30 @@ export interface ApiServer {
   isDraining(): boolean;
 }
 
+/** Access-Control-Allow-Origin and the headers a page may read, when the request's origin is allowed. */
+function setCorsHeaders(req: IncomingMessage, res: ServerResponse, allowed: readonly string[]): void {
+  res.setHeader("vary", "Origin");
+  const origin = allowedOrigin(typeof req.headers.origin === "string" ? req.headers.origin : undefined, allowed);
+  if (!origin) return;
+  res.setHeader("access-control-allow-origin", origin);
+  res.setHeader("access-control-expose-headers", CORS_EXPOSED_HEADERS);
+}
+
+/** tRPC's answers carry a Vary of their own, which replaces the one setCorsHeaders set; an array is added to it. */
+function withVaryOrigin(opts: Parameters<typeof rateLimitResponseMeta>[0]): ReturnType<typeof rateLimitResponseMeta> {
+  const meta = rateLimitResponseMeta(opts);
+  return { ...meta, headers: { ...meta.headers, vary: ["Origin"] } };
+}
+
+const PREFLIGHT_HEADERS = {
+  "access-control-allow-methods": CORS_METHODS,
+  "access-control-allow-headers": CORS_REQUEST_HEADERS,
+  "access-control-max-age": String(CORS_MAX_AGE_SECONDS),
+};
+
 export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: () => Promise<unknown>, opts: ApiServerOptions = {}): ApiServer {
   const maxBatch = opts.maxBatch ?? 10;
+  const cors = opts.corsOrigins;
   let draining = false;
   let openapi: string | undefined;
   const trpc = createHTTPHandler({
@@ -137,7 +165,7 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     allowMethodOverride: true,
     maxBatchSize: maxBatch,
     createContext: async ({ req }): Promise<Context> => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? ""), client: await clientOf(req, opts.apiKeys) }),
-    responseMeta: rateLimitResponseMeta,
+    responseMeta: cors ? withVaryOrigin : rateLimitResponseMeta,
     onError: ({ error, path, ctx, type, req }) => {
       // A subscription's error travels inside its 200 event stream: the metrics take the status it stands for.
       if (type === "subscription") streamErrorStatus.set(req, getHTTPStatusCodeFromError(error));
@@ -151,7 +179,7 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     const path = url.split("?")[0] ?? url;
     if (url.startsWith(TRPC_BASE)) {
       if (req.method === "OPTIONS") {
-        res.writeHead(204, { allow: TRPC_METHODS });
+        res.writeHead(204, { allow: TRPC_METHODS, ...(cors ? PREFLIGHT_HEADERS : {}) });
         res.end();
         return;
       }
@@ -200,6 +228,7 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     const requestId = typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].length <= 128 ? req.headers["x-request-id"] : randomUUID();
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
+    if (cors) setCorsHeaders(req, res, cors);
     if (draining) res.setHeader("connection", "close");
     const route = routeOf(req.url ?? "/");
     const end = metrics.httpDuration.startTimer({ route, method: req.method ?? "GET" });

@@ -18,6 +18,37 @@ describe("OpenAPI description", () => {
   });
 });
 
+describe("OpenAPI results", () => {
+  type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; required?: string[] };
+  const all = buildOpenApi("1.0.0") as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>> };
+  const data = (path: string, method = "post") => all.paths[`/api/trpc/${path}`]![method]!.responses["200"]!.content["application/json"]!.schema.properties!.result!.properties!.data!;
+
+  it("describes every procedure's result, from its .output() schema", () => {
+    for (const [path, ops] of Object.entries(all.paths)) {
+      for (const op of Object.values(ops)) {
+        const schema = op.responses["200"]!.content["application/json"]!.schema.properties!.result!.properties!.data!;
+        expect(schema.type, path).toMatch(/^(object|array)$/);
+      }
+    }
+  });
+
+  it("gives recommend's results with their category, program and reasons", () => {
+    const rec = data("recommend", "get");
+    expect(rec.required).toEqual(expect.arrayContaining(["model", "mode", "results"]));
+    const item = rec.properties!.results!.items!;
+    expect(item.properties!.category!.properties!.code).toMatchObject({ type: "string" });
+    expect(item.properties!.category!.required).toContain("code");
+    expect(Object.keys(item.properties!).sort()).toEqual(["category", "eligibility", "program", "rank", "score", "why"]);
+    expect(item.properties!.why!.properties!.similarity).toMatchObject({ type: ["number", "null"] });
+  });
+
+  it("gives the chat answer and the error's invalid fields", () => {
+    expect(Object.keys(data("chat.sendAndWait").properties!)).toEqual(expect.arrayContaining(["text", "citations", "fallback"]));
+    const error = (all as unknown as { components: { schemas: { Error: Schema } } }).components.schemas.Error;
+    expect(error.properties!.error!.properties!.data!.properties!.fieldErrors!.items!.required).toEqual(["path", "message"]);
+  });
+});
+
 describe("procedure labels for metrics", () => {
   it("names known procedures and collapses anything else", async () => {
     const { proceduresOf } = await import("./http.js");

@@ -3,13 +3,21 @@ import { appRouter } from "./routers/_app.js";
 
 /**
  * An OpenAPI 3.1 description of the tRPC procedures for callers that are not TypeScript, generated from the same
- * zod schemas that validate the input. Queries are GET /api/trpc/{path}?input=<JSON> or POST with the JSON as body;
- * answers come as {"result":{"data":...}}, errors as {"error":{"message","code","data":{"code","httpStatus"}}}.
+ * zod schemas that validate the input and the result (`.output()`). Queries are GET /api/trpc/{path}?input=<JSON> or
+ * POST with the JSON as body; answers come as {"result":{"data":...}}, errors as
+ * {"error":{"message","code","data":{"code","httpStatus","fieldErrors"}}}.
  */
 interface ProcedureDef {
   type: "query" | "mutation" | "subscription";
   inputs: unknown[];
+  output?: unknown;
   meta?: { description?: string };
+}
+
+/** A zod schema as JSON Schema, on its own (without the `$schema` line, which OpenAPI does not take there). */
+function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): Record<string, unknown> {
+  const { $schema: _, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as Record<string, unknown>;
+  return rest;
 }
 
 const DESCRIPTIONS: Record<string, string> = {
@@ -39,9 +47,10 @@ export function buildOpenApi(version: string): Record<string, unknown> {
     const def = proc._def;
     if (def.type === "subscription") continue;
     const input = def.inputs[0] as z.ZodType | undefined;
-    const schema = input ? (z.toJSONSchema(input, { io: "input", unrepresentable: "any" }) as Record<string, unknown>) : undefined;
-    if (schema) delete schema.$schema;
-    const ok = { description: "The procedure's result", content: { "application/json": { schema: { type: "object", properties: { result: { type: "object", properties: { data: {} } } } } } } };
+    const schema = input ? jsonSchemaOf(input, "input") : undefined;
+    const data = def.output ? jsonSchemaOf(def.output as z.ZodType, "output") : {};
+    const result = { type: "object", properties: { result: { type: "object", properties: { data }, required: ["data"] } }, required: ["result"] };
+    const ok = { description: "The procedure's result", content: { "application/json": { schema: result } } };
     const op = (method: "get" | "post") => ({
       operationId: `${path.replace(/\./g, "_")}_${method}`,
       summary: DESCRIPTIONS[path] ?? path,
@@ -54,13 +63,33 @@ export function buildOpenApi(version: string): Record<string, unknown> {
   }
   return {
     openapi: "3.1.0",
-    info: { title: "Stevie Awards Recommendation API", version, description: "tRPC over HTTP. TypeScript callers should use @trpc/client with `import type { AppRouter } from \"stevie-stack/api\"`." },
+    info: { title: "Stevie Awards Recommendation API", version, description: "tRPC over HTTP. TypeScript callers should use `createStevieClient` from \"stevie-stack/client\"." },
     paths,
     components: {
       schemas: {
         Error: {
           type: "object",
-          properties: { error: { type: "object", properties: { message: { type: "string" }, code: { type: "integer" }, data: { type: "object", properties: { code: { type: "string" }, httpStatus: { type: "integer" } } } } } },
+          properties: {
+            error: {
+              type: "object",
+              properties: {
+                message: { type: "string" },
+                code: { type: "integer" },
+                data: {
+                  type: "object",
+                  properties: {
+                    code: { type: "string" },
+                    httpStatus: { type: "integer" },
+                    fieldErrors: {
+                      description: "BAD_REQUEST for invalid input: each invalid field, by its path in the input",
+                      type: "array",
+                      items: { type: "object", properties: { path: { type: "array", items: { type: ["string", "integer"] } }, message: { type: "string" } }, required: ["path", "message"] },
+                    },
+                  },
+                },
+              },
+            },
+          },
         },
       },
     },

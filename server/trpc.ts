@@ -1,12 +1,32 @@
 import { initTRPC, TRPCError } from "@trpc/server";
+import { ZodError } from "zod";
 import type { Context } from "./context.js";
 import { rateLimitMiddleware } from "./ratelimit/trpc.js";
 
-const t = initTRPC.context<Context>().create({
+/**
+ * The invalid fields of a BAD_REQUEST that zod raised, for `error.data.fieldErrors`: where each is in the input
+ * (["profile", "country"]) and what is wrong with it. Written out rather than named: the client's types read it.
+ */
+function fieldErrorsOf(error: TRPCError): { path: (string | number)[]; message: string }[] | undefined {
+  // A ZodError under any other code (a result failing its .output() schema is INTERNAL_SERVER_ERROR) is ours to log.
+  if (error.code !== "BAD_REQUEST" || !(error.cause instanceof ZodError)) return undefined;
+  return error.cause.issues.map((i) => ({ path: i.path.map((k) => (typeof k === "number" ? k : String(k))), message: i.message }));
+}
+
+/**
+ * The root context type is only what the HTTP handler's onError reads, not Context: a router's declared type carries
+ * its root context, and Context names ioredis, pg and Prisma types, which a client compiling `AppRouter` with
+ * skipLibCheck off would need installed (issue 24). Every procedure starts from `base`, which sees the real Context
+ * that createContext returns.
+ */
+const t = initTRPC.context<{ requestId: string }>().create({
   errorFormatter({ shape, error }) {
     // Internal failures never leak their message to the client; the request id lets an operator find the log line.
     const internal = error.code === "INTERNAL_SERVER_ERROR";
-    return { ...shape, message: internal ? "internal error" : shape.message, data: { ...shape.data, stack: undefined } };
+    const fieldErrors = fieldErrorsOf(error);
+    // zod's own message is its issues as a JSON string: name the fields instead ("profile.country: ...; topK: ...").
+    const named = fieldErrors?.map((f) => (f.path.length ? `${f.path.join(".")}: ${f.message}` : f.message)).join("; ");
+    return { ...shape, message: internal ? "internal error" : (named ?? shape.message), data: { ...shape.data, stack: undefined, fieldErrors } };
   },
 });
 
@@ -16,8 +36,8 @@ function isRedisOutage(err: unknown): boolean {
   return e?.name === "MaxRetriesPerRequestError" || /^(Command timed out|Connection is closed\.?|Stream isn't writeable)/.test(e?.message ?? "");
 }
 
-const base = t.procedure.use(async ({ next }) => {
-  const r = await next();
+const base = t.procedure.use(async ({ ctx, next }) => {
+  const r = await next({ ctx: ctx as Context });
   if (!r.ok && r.error.code === "INTERNAL_SERVER_ERROR" && isRedisOutage(r.error.cause)) {
     throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "the session store is not answering; retry shortly", cause: r.error });
   }

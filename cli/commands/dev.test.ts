@@ -74,6 +74,18 @@ describe("stevie-stack dev", () => {
     expect(programs.reduce((n, p) => n + p.categoryCount, 0)).toBe(loadCatalog().categories.length);
   });
 
+  it("lets a page on any origin call it (CORS, no credentials), as a web app in development does", async () => {
+    const page = "http://localhost:5173";
+    const preflight = await fetch(`${dev.url}/api/trpc/recommend?batch=1`, { method: "OPTIONS", headers: { origin: page, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
+    expect(preflight.headers.get("access-control-allow-headers")).toContain("content-type");
+    expect(preflight.headers.get("access-control-allow-credentials")).toBeNull();
+    const res = await fetch(`${dev.url}/api/trpc/programs.list`, { headers: { origin: page } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("access-control-allow-origin")).toBe("*");
+  });
+
   it("frees the port when closed", async () => {
     await dev.close();
     expect(await portIsFree(port)).toBe(true);

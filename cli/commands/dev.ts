@@ -9,6 +9,7 @@ import { createPrisma } from "../../server/db.js";
 import { prepareDevDatabase } from "../../server/dev/prepare.js";
 import { createDevRedis } from "../../server/dev/redis.js";
 import { createOfflineEmbedder } from "../../server/embeddings/offline.js";
+import { ANY_ORIGIN } from "../../server/cors.js";
 import { createApiServer } from "../../server/http.js";
 import { createLogger, type Logger } from "../../server/logger.js";
 import { createMetrics } from "../../server/metrics.js";
@@ -39,6 +40,11 @@ export interface DevOptions {
   catalogFile?: string;
   /** Directory of the offline model (default: as the API resolves it). */
   modelDir?: string;
+  /**
+   * Origins whose pages may call the API (exact, lower-case), or ["*"]; default any origin: dev serves the machine
+   * it runs on, and the API takes no credentials a page could leak.
+   */
+  corsOrigins?: string[];
 }
 
 export interface DevServer {
@@ -129,7 +135,7 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const chat = createChatDeps({ pool, embedder, programs, embedQuery: redisDeps.embedQuery, log: log.child({ component: "chat" }) });
   const history = createHistoryWriter(pool, { log, registry: metrics.registry });
   const deps: Deps = { ...redisDeps, db: pool, prisma, redis, embedder, chat, programs, history, log, version, now: () => new Date() };
-  const api = createApiServer(deps, metrics, () => warm);
+  const api = createApiServer(deps, metrics, () => warm, { corsOrigins: opts.corsOrigins ?? [ANY_ORIGIN] });
 
   const release = async () => {
     await history.close();
@@ -166,11 +172,12 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   };
 }
 
-/** Flags of `stevie-stack dev [--port N] [--host ADDR] [--data-dir DIR]` as commander parses them. */
+/** Flags of `stevie-stack dev [--port N] [--host ADDR] [--data-dir DIR] [--cors-origin ORIGIN...]` as commander parses them. */
 export interface DevFlags {
   port?: number;
   host?: string;
   dataDir?: string;
+  corsOrigin?: string[];
 }
 
 /**
@@ -178,11 +185,13 @@ export interface DevFlags {
  * `out` prints a human line (the logger prints JSON).
  */
 export async function devCommand(flags: DevFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
-  const dev = await runDev({ port: flags.port, host: flags.host, dataDir: flags.dataDir });
+  const corsOrigins = flags.corsOrigin?.length ? flags.corsOrigin : [ANY_ORIGIN];
+  const dev = await runDev({ port: flags.port, host: flags.host, dataDir: flags.dataDir, corsOrigins });
   out(`\nStevie API (dev) is up: ${dev.url}  (${(dev.startup.totalMs / 1000).toFixed(1)} s)`);
   out(`  health:  curl ${dev.url}/api/health/ready`);
   out(`  try:     curl -s -X POST '${dev.url}/api/trpc/recommend?batch=1' -H 'content-type: application/json' \\`);
   out(`             -d '{"0":{"description":"Our app helps small farms sell directly to restaurants"}}'`);
+  out(`  CORS:    ${corsOrigins.includes(ANY_ORIGIN) ? "pages on any origin may call it (--cors-origin ORIGIN to allow only some)" : corsOrigins.join(", ")}`);
   out(flags.dataDir ? `  data:    ${flags.dataDir} (kept)` : "  data:    in memory (pass --data-dir to keep it and skip re-embedding next time)");
   out("Press Ctrl+C to stop.\n");
   await new Promise<void>((resolve) => {

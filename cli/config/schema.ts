@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { originListProblems } from "../../server/cors.js";
 
 /**
  * stevie.yaml: the operator's configuration. Every field has a default, so an empty file is valid.
@@ -54,6 +55,13 @@ export const configSchema = z
         sessionsPerHour: z.number().int().min(1).max(1_000_000).default(60).describe("new sessions and chats per hour per client address or API key (each holds memory in Redis for a day)"),
         maxBatchSize: z.number().int().min(1).max(100).default(10).describe("the most calls one batched request may carry; more is refused with a 400 (set the typed client's maxItems to match)"),
         responseCacheSeconds: z.number().int().min(300).max(900).default(600).describe("how long recommendations and category reads are cached (5 to 15 minutes)"),
+        corsOrigins: z
+          .array(z.string().toLowerCase())
+          .superRefine((origins, ctx) => {
+            for (const message of originListProblems(origins)) ctx.addIssue({ code: "custom", message });
+          })
+          .default([])
+          .describe('browser pages on these exact origins (such as https://app.example.com; "*" alone: any) may call the API from another origin; no cookies or credentials are involved'),
         logLevel: z
           .enum(["fatal", "error", "warn", "info", "debug", "trace"])
           .optional()

@@ -3,8 +3,9 @@ import { z } from "zod";
 import type { Context } from "../context.js";
 import { creatingProcedure, publicProcedure, router } from "../trpc.js";
 import { clientText } from "../validation.js";
+import { chatAnswer, type ChatEvent, chatSession, chatStart } from "./schema.js";
 import { getHistory, sendMessage, startSession } from "./service.js";
-import type { ChatDeps, ChatEvent } from "./types.js";
+import type { ChatDeps } from "./types.js";
 
 /**
  * The chat assistant. chat.send streams over SSE (httpSubscriptionLink); chat.sendAndWait is the same turn as one
@@ -67,8 +68,11 @@ function channel<T>() {
 }
 
 export const chatRouter = router({
-  start: withChat(creatingProcedure).mutation(({ ctx }) => startSession(ctx.chat)),
+  start: withChat(creatingProcedure)
+    .output(chatStart)
+    .mutation(({ ctx }) => startSession(ctx.chat)),
 
+  // No .output(): tRPC would check the stream object, not each event. The events are typed by the chatEvent schema.
   send: chatProcedure.input(sendInput).subscription(async function* ({ ctx, input, signal }): AsyncGenerator<ChatEvent> {
     const events = channel<ChatEvent>();
     const turn = sendMessage(ctx.chat, input, { signal, onEvent: (e) => events.push(e) }).then(
@@ -82,9 +86,15 @@ export const chatRouter = router({
     }
   }),
 
-  sendAndWait: chatProcedure.input(sendInput).mutation(({ ctx, input, signal }) => sendMessage(ctx.chat, input, { signal })),
+  sendAndWait: chatProcedure
+    .input(sendInput)
+    .output(chatAnswer)
+    .mutation(({ ctx, input, signal }) => sendMessage(ctx.chat, input, { signal })),
 
-  history: chatProcedure.input(z.object({ sessionId }).strict()).query(({ ctx, input }) => getHistory(ctx.chat, input.sessionId)),
+  history: chatProcedure
+    .input(z.object({ sessionId }).strict())
+    .output(chatSession)
+    .query(({ ctx, input }) => getHistory(ctx.chat, input.sessionId)),
 });
 
 export type ChatRouter = typeof chatRouter;

@@ -4,68 +4,7 @@ import type { RecommendInput } from "../recommend/input.js";
 import type { ChatMetrics } from "./metrics.js";
 import type { ChatStore } from "./store.js";
 
-/** A catalogue category an answer refers to, for the client to render as a link or card. */
-export interface Citation {
-  code: string;
-  name: string;
-  /** Program code, e.g. "ABA". */
-  program: string;
-  programName: string;
-}
-
-/**
- * complete: a finished message (an assistant turn may be a fallback answer, see `fallback`).
- * failed: the model broke off; `text` is what it had sent. aborted: the client went away mid-answer.
- * Failed and aborted turns are kept for the record but never sent back to the model.
- */
-export type TurnStatus = "complete" | "failed" | "aborted";
-
-export interface ChatTurn {
-  id: string;
-  role: "user" | "assistant";
-  text: string;
-  /** ISO time. */
-  at: string;
-  status: TurnStatus;
-  /** User turns: the client's idempotency key, when it sent one. */
-  messageId?: string;
-  /** Assistant turns: the user turn answered. */
-  replyTo?: string;
-  /** Assistant turns built without the model (it is unavailable or not configured). */
-  fallback?: boolean;
-  citations?: Citation[];
-  /** Why the model was not used or failed (an OpenAIErrorKind, "not_configured", "retrieval_failed"). */
-  error?: string;
-}
-
-export interface ChatSession {
-  id: string;
-  createdAt: string;
-  /** Summary of the turns that were folded away to keep the history short; null until the first fold. */
-  summary: string | null;
-  /** How many turns the summary replaced. */
-  summarisedTurns: number;
-  /** The kept turns, oldest first. */
-  turns: ChatTurn[];
-}
-
-/** The result of one message: the final text is authoritative (it replaces whatever was streamed). */
-export interface ChatAnswer {
-  sessionId: string;
-  turnId: string;
-  replyTo: string;
-  text: string;
-  citations: Citation[];
-  /** True: the assistant (model) was unavailable and this answer was built from the catalogue search alone. */
-  fallback: boolean;
-  /** True: the model's answer broke off part-way; the streamed text was discarded (kept in history as failed). */
-  interrupted: boolean;
-  /** The chat model that wrote the answer; null for a fallback answer. */
-  model: string | null;
-}
-
-/** What chat.send streams: text as the model writes it, then the answer. */
-export type ChatEvent = { type: "delta"; text: string } | { type: "done"; answer: ChatAnswer };
+export type { ChatAnswer, ChatEvent, ChatSession, ChatTurn, Citation, TurnStatus } from "./schema.js";
 
 export interface ChatConfig {
   /** Turns (messages) kept verbatim when the history is folded (default 20). */

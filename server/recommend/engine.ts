@@ -3,6 +3,7 @@ import type pg from "pg";
 import { toVectorLiteral } from "../catalog/embed.js";
 import type { Embedder } from "../embeddings/types.js";
 import type { Profile, RecommendInput } from "./input.js";
+import type { Recommendation, RecommendResult } from "./output.js";
 import { regionTagsFor } from "./regions.js";
 
 /**
@@ -17,27 +18,12 @@ const CANDIDATES = 60;
 const RRF_K = 10;
 const VECTOR_WEIGHT = 1.5;
 
+export type { Recommendation, RecommendResult } from "./output.js";
+
 export interface ProgramRef {
   id: number;
   code: string;
   name: string;
-}
-
-export interface Recommendation {
-  rank: number;
-  score: number;
-  category: { id: number; code: string; name: string; description: string; group: string };
-  program: { code: string; name: string };
-  why: { summary: string; similarity: number | null; textRank: number | null; matchedTerms: string[] };
-  eligibility: { nomineeTypes: string[]; organizationTypes: string[]; organizationSizes: string[]; regions: string[]; entryFormats: string[]; notes: string[] };
-}
-
-export interface RecommendResult {
-  model: string;
-  mode: RecommendInput["mode"];
-  filters: string[];
-  results: Recommendation[];
-  timings: { embedMs: number; searchMs: number };
 }
 
 interface Filter {

@@ -3,6 +3,7 @@ import { NOMINEE_TYPES } from "../catalog/schema.js";
 import { clientText } from "../validation.js";
 
 export const MAX_DESCRIPTION_CHARS = 8_000;
+export const RETRIEVAL_MODES = ["hybrid", "vector", "fulltext"] as const;
 
 export const profileSchema = z
   .object({
@@ -31,7 +32,7 @@ export const recommendInput = z
       .max(MAX_DESCRIPTION_CHARS, `the description may be at most ${MAX_DESCRIPTION_CHARS} characters`),
     profile: profileSchema.optional(),
     topK: z.number().int().min(1).max(50).default(10),
-    mode: z.enum(["hybrid", "vector", "fulltext"]).default("hybrid"),
+    mode: z.enum(RETRIEVAL_MODES).default("hybrid"),
   })
   .strict();
 

@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
 import { recommend } from "../recommend/engine.js";
 import { recommendInput } from "../recommend/input.js";
+import { recommendResult } from "../recommend/output.js";
 import { publicProcedure } from "../trpc.js";
 
-export const recommendProcedure = publicProcedure.input(recommendInput).query(async ({ ctx, input }) => {
+export const recommendProcedure = publicProcedure.input(recommendInput).output(recommendResult).query(async ({ ctx, input }) => {
   const started = performance.now();
   // Answers from the offline fallback (OpenAI unavailable) are not cached: the next caller should get the better one.
   const result = await ctx.responses.wrap(`recommend@${ctx.embedder.model}`, input, () => recommend({ pool: ctx.db, embedder: ctx.embedder, programs: ctx.programs, embedQuery: ctx.embedQuery }, input), {

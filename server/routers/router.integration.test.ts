@@ -113,3 +113,29 @@ describe("catalogue procedures", () => {
     expect(r[0]!.name.toLowerCase()).toMatch(/customer service/);
   });
 });
+
+describe("results against their .output() schemas", () => {
+  // A schema strips fields it does not name: these compare whole answers, so a field left out of one shows here.
+  it("keeps every field of the session, chat and system answers", async () => {
+    expect(Object.keys(await api.system.info()).sort()).toEqual(["apiVersion", "databaseTime"]);
+    const s = await api.session.start({ data: { draft: { tags: [1, "x"] } } });
+    expect(await api.session.get({ id: s.id })).toEqual({ ...s, updatedAt: expect.any(String) });
+    expect(await api.session.end({ id: s.id })).toEqual({ ended: true });
+
+    const { sessionId } = await api.chat.start();
+    const answer = await api.chat.sendAndWait({ sessionId, message: "We are a nonprofit food bank in Ohio; what should we enter?", messageId: "m-1" });
+    expect(Object.keys(answer).sort()).toEqual(["citations", "fallback", "interrupted", "model", "replyTo", "sessionId", "text", "turnId"]);
+    const { turns } = await api.chat.history({ sessionId });
+    expect(Object.keys(turns[0]!).sort()).toEqual(["at", "id", "messageId", "role", "status", "text"]);
+    expect(turns[1]).toMatchObject({ id: answer.turnId, replyTo: answer.replyTo, citations: answer.citations, fallback: true });
+  });
+
+  it("keeps every field of the catalogue answers, cached or not", async () => {
+    const first = await api.categories.list({ program: "ABA", limit: 2 });
+    expect(Object.keys(first.items[0]!).sort()).toEqual(
+      ["code", "description", "entryFormats", "group", "id", "keywords", "name", "nomineeTypes", "organizationSizes", "organizationTypes", "program", "provenance", "regions"],
+    );
+    expect(await api.categories.list({ program: "ABA", limit: 2 })).toEqual(first);
+    expect(Object.keys((await api.programs.list())[0]!).sort()).toEqual(["categoryCount", "code", "description", "geography", "name", "season", "url"]);
+  });
+});

@@ -10,6 +10,7 @@ import { packageVersion } from "../../cli/package-root.js";
 import { imageRef } from "../../cli/stack/services/common.js";
 import { runCli } from "../setup/cli.js";
 import { stackFetch } from "../setup/client.js";
+import { TEST_WEB_ORIGIN } from "../setup/stack.js";
 
 const stack = inject("stack");
 const edgeNetwork = `${stack.project}_edge`;
@@ -209,6 +210,69 @@ describe("edge limits a client cannot get around (issue 22)", () => {
       for (const r of answers) expect(r.headers.get(h), `${r.status} ${h}`).not.toBeNull();
       expect(refusal.toLowerCase(), `429 ${h}`).toContain(`${h}: `);
     }
+  });
+});
+
+describe("browser pages on another origin (CORS, issue 24)", () => {
+  // The suite's stack lists one origin in api.corsOrigins (see writeTestConfig).
+  const page = TEST_WEB_ORIGIN;
+  const f = stackFetch(stack);
+  const preflight = (path: string, origin: string) =>
+    f(`${stack.baseUrl}${path}`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+
+  it("answers a preflight itself: 204 with what the tRPC client may send for a listed origin, no Allow-Origin for another", async () => {
+    for (const path of ["/api/trpc/recommend?batch=1", "/api/trpc/session.start,chat.start?batch=1"]) {
+      const r = await preflight(path, page);
+      expect(r.status, path).toBe(204);
+      expect(r.headers.get("access-control-allow-origin"), path).toBe(page);
+      expect(r.headers.get("access-control-allow-methods")).toBe("GET, POST, OPTIONS");
+      expect(r.headers.get("access-control-allow-headers")).toBe("content-type, trpc-accept, last-event-id");
+      expect(r.headers.get("access-control-max-age")).toBe("600");
+      expect(r.headers.get("vary")).toBe("Origin");
+      expect(r.headers.get("access-control-allow-credentials")).toBeNull();
+      expect(r.headers.get("strict-transport-security")).toBe("max-age=31536000");
+      // nginx's own answer: the API never saw it.
+      expect(r.headers.get("x-request-id")).toBeNull();
+    }
+    for (const other of ["https://evil.example", "http://127.0.0.1:5998", "null"]) {
+      const r = await preflight("/api/trpc/recommend?batch=1", other);
+      expect(r.status, other).toBe(204);
+      expect(r.headers.get("access-control-allow-origin"), other).toBeNull();
+    }
+  });
+
+  it("names the listed origin, once, on the API's answers, a chat stream's included; never another origin", async () => {
+    const body = JSON.stringify({ 0: { description: "A 40-person software startup in Austin whose platform books clinic patients online", topK: 3 } });
+    const post = (origin: string) => f(`${stack.baseUrl}/api/trpc/recommend?batch=1`, { method: "POST", headers: { origin, "content-type": "application/json" }, body });
+    const r = await post(page);
+    expect(r.status).toBe(200);
+    // Headers.get joins repeated headers with ", ": exactly the origin means one header.
+    expect(r.headers.get("access-control-allow-origin")).toBe(page);
+    expect(r.headers.get("access-control-expose-headers")).toBe("retry-after, x-request-id");
+    expect(r.headers.get("vary")).toMatch(/\bOrigin\b/);
+    expect(r.headers.get("x-request-id")).toMatch(/^[0-9a-f]{32}$/);
+    await r.arrayBuffer();
+    const other = await post("https://evil.example");
+    expect(other.headers.get("access-control-allow-origin")).toBeNull();
+    await other.arrayBuffer();
+    // The chat location (SSE): an EventSource's GET, here for a session that does not exist (its error is in the stream).
+    const input = encodeURIComponent(JSON.stringify({ sessionId: "00000000-0000-4000-8000-000000000000", message: "hello" }));
+    const stream = await f(`${stack.baseUrl}/api/trpc/chat.send?input=${input}`, { headers: { origin: page, accept: "text/event-stream" }, signal: AbortSignal.timeout(20_000) });
+    expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
+    expect(stream.headers.get("access-control-allow-origin")).toBe(page);
+    await stream.body?.cancel();
+  });
+
+  it("names it on nginx's own refusals too (413, 429), so a page's script sees them rather than a network error", async () => {
+    const tooLarge = await f(`${stack.baseUrl}/api/trpc/recommend`, { method: "POST", headers: { origin: page, "content-type": "application/json" }, body: "x".repeat(2 * 1024 * 1024) });
+    expect(tooLarge.status).toBe(413);
+    expect(tooLarge.headers.get("access-control-allow-origin")).toBe(page);
+    // A client of its own (the chat zone lets a burst of 10 through): 15 calls at once, some refused.
+    const out = await fromContainer(edgeNetwork, `curl -sk --parallel --parallel-max 15 -D - -H 'Origin: ${page}' $(for i in $(seq 15); do printf -- '-o /dev/null https://nginx:8443/api/trpc/chat.history '; done) | tr -d '\\r'`);
+    const refusal = out.split("\n\n").find((h) => /^HTTP\/\S+ 429/m.test(h)) ?? "";
+    expect(refusal, out.slice(0, 2000)).toMatch(/^access-control-allow-origin: http:\/\/127\.0\.0\.1:5999$/im);
+    expect(refusal.match(/^access-control-allow-origin:/gim)).toHaveLength(1);
+    expect(refusal).toMatch(/^retry-after: \d+$/im);
   });
 });
 

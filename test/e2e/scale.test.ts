@@ -258,7 +258,7 @@ describe.sequential("upgrading under load", () => {
     const before = (await apiContainers()).map((c) => c.id).sort();
     const l = load(6, 5);
     await sleep(3_000);
-    const r = await runCli(["upgrade", "--yes", "--replica-timeout", "45", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
+    const r = await runCli(["upgrade", "--yes", "--replica-timeout", "15", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
     await sleep(3_000);
     await l.stop();
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(4);

@@ -65,6 +65,9 @@ export async function removeTestLeftovers(): Promise<number> {
   return dead.length;
 }
 
+/** The origin the suite's stack lets browser pages call it from (api.corsOrigins): a web app served on this port. */
+export const TEST_WEB_ORIGIN = "http://127.0.0.1:5999";
+
 /**
  * The suite's stevie.yaml. Its clients all reach the API from one address (the host's, as nginx sees it), so the
  * application limits per address are lifted here; the limits are shown by tests that bring their own (the HTTP
@@ -74,7 +77,7 @@ export async function writeTestConfig(dir: string, project: string, httpPort: nu
   const file = join(dir, "..", `${project}.yaml`);
   await writeFile(
     file,
-    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\npostgres:\n  synchronous: true\nresources:\n  profile: small\napi:\n  rateLimitPerHour: 1000000\n  sessionsPerHour: 1000000\n${extra}`,
+    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\npostgres:\n  synchronous: true\nresources:\n  profile: small\napi:\n  rateLimitPerHour: 1000000\n  sessionsPerHour: 1000000\n  corsOrigins: ["${TEST_WEB_ORIGIN}"]\n${extra}`,
   );
   return file;
 }
