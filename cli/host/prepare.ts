@@ -67,11 +67,14 @@ async function aptCandidate(pkg: string): Promise<string | undefined> {
 }
 
 export async function ensureEngine(opts: PrepareOptions, report: PrepareReport): Promise<void> {
-  if ((await which("dockerd")) || (await docker.ping())) return;
+  if ((await which("docker")) && ((await which("dockerd")) || (await docker.ping()))) return;
   await requireDebianRoot("Installing Docker Engine");
   await mayChange(opts, "Docker Engine is not installed; stevie-stack will install Debian's docker.io package");
-  await aptInstall(["docker.io", "iptables", "ca-certificates"], opts);
-  report.actions.push("installed docker.io");
+  // Debian 13 moved the `docker` command out of docker.io into docker-cli; Debian 12 and Ubuntu have no such package.
+  await aptUpdate(opts);
+  const cli = (await aptCandidate("docker-cli")) ? ["docker-cli"] : [];
+  await aptInstall(["docker.io", ...cli, "iptables", "ca-certificates"], opts);
+  report.actions.push(`installed docker.io${cli.length ? " and docker-cli" : ""}`);
 }
 
 /**
