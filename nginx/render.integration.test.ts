@@ -7,25 +7,13 @@ import { packageVersion } from "../cli/package-root.js";
 import { imageRef } from "../cli/stack/services/common.js";
 import { originProblem } from "../server/cors.js";
 import { renderApiUpstream, renderNginxConf, type EdgeOptions } from "./render.js";
+import { TEST_EDGE_OPTIONS } from "../test/setup/edge-options.js";
 
 /**
  * `nginx -t`, in the stack's own nginx image, on the variants of nginx.conf that the suite's stack does not run
  * (it lists one short origin). The image exists once the e2e setup has installed the stack.
  */
-const base: EdgeOptions = {
-  domain: "api.example.com",
-  httpsPort: 8443,
-  upstream: { host: "api", port: 3000 },
-  maxBodyKb: 1024,
-  rateLimitPerMinute: 100,
-  rateLimitBurst: 100,
-  chatRateLimitPerMinute: 20,
-  maxConnectionsPerIp: 100,
-  allow: [],
-  deny: [],
-  exempt: [],
-  trustedProxies: [],
-};
+const base: EdgeOptions = TEST_EDGE_OPTIONS;
 
 /** nginx -t's verdict on this configuration, with a throwaway certificate and an upstream it can resolve. */
 async function nginxTest(conf: string): Promise<string> {

@@ -2,21 +2,9 @@ import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "../server/api.js";
 import { describe, expect, it } from "vitest";
 import { renderApiUpstream, renderNginxConf, type EdgeOptions } from "./render.js";
+import { TEST_EDGE_OPTIONS } from "../test/setup/edge-options.js";
 
-const base: EdgeOptions = {
-  domain: "api.example.com",
-  httpsPort: 8443,
-  upstream: { host: "api", port: 3000 },
-  maxBodyKb: 1024,
-  rateLimitPerMinute: 100,
-  rateLimitBurst: 100,
-  chatRateLimitPerMinute: 20,
-  maxConnectionsPerIp: 100,
-  allow: [],
-  deny: [],
-  exempt: [],
-  trustedProxies: [],
-};
+const base: EdgeOptions = TEST_EDGE_OPTIONS;
 const conf = renderNginxConf(base);
 
 /** The value an nginx `map` gives its variable for this input: an exact key, else the first matching `~regex`, else the default. */
