@@ -11,6 +11,9 @@
  *                        latency counted from when each request was due, so a stall is not hidden
  *   recommend cold       every description new: one at a time, then four at once; the embedding time the API reports
  *   vector search        from this process through HAProxy: HNSW vs exact top-10, recall, the in-process floor
+ *   commit latency       one-row INSERTs one at a time through HAProxy: as the cluster runs (synchronous: the
+ *                        standby's flush is waited for), then with synchronous_commit=local (what asynchronous
+ *                        replication would cost)
  *   memory               resident set of each API replica at rest and the most seen under load
  *
  * The stack: `--dir DIR` uses an installed stack as it is (its rate limits apply: exempt this host in
@@ -268,6 +271,22 @@ async function categoryCodes(t: Target): Promise<string[]> {
 
 const f = (v: number) => (Number.isNaN(v) ? "-" : v < 10 ? v.toFixed(2) : v.toFixed(1));
 
+/** Each of `n` one-row INSERTs (a commit each, one after another) in ms, on a pool made with `options`. */
+async function commitLatency(t: Target, table: string, n: number, options?: string): Promise<number[]> {
+  const db = await stackPool({ dir: t.dir, project: t.project }, 1, options);
+  try {
+    const ms: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const at = performance.now();
+      await db.query(`INSERT INTO ${table} (note) VALUES ($1)`, [`commit ${i}`]);
+      ms.push(performance.now() - at);
+    }
+    return ms;
+  } finally {
+    await db.end();
+  }
+}
+
 async function main(): Promise<void> {
   // wrk from Debian's packages, installed the way host preparation installs what it needs.
   await ensureCommand("wrk", "wrk", { yes: true, log }, { actions: [] });
@@ -324,6 +343,15 @@ async function main(): Promise<void> {
   const vector = await measureVectorSearch(db, queryVectors);
   await db.end();
 
+  log("commit latency through HAProxy: synchronous, then synchronous_commit=local (1,000 INSERTs each)");
+  const table = `bench_commit_${tag}`;
+  const admin = await stackPool({ dir: t.dir, project: t.project }, 1);
+  await admin.query(`CREATE TABLE ${table} (id bigserial PRIMARY KEY, note text NOT NULL)`);
+  const commitSync = await commitLatency(t, table, 1_000);
+  const commitLocal = await commitLatency(t, table, 1_000, "-c synchronous_commit=local");
+  await admin.query(`DROP TABLE ${table}`);
+  await admin.end();
+
   const ratio = (r: LoadResult) => `${((100 * rps(r)) / rps(ceiling)).toFixed(1)} %`;
   const load = (r: LoadResult, note = "") => [r.label, String(r.connections), String(r.requests), rps(r).toFixed(0), f(r.p50), f(r.p95), f(r.p99), String(r.errors), ratio(r), note];
   const server = (name: string, ms: number[], note: string) => [name, "1", String(ms.length), "-", f(percentile(ms, 50)), f(percentile(ms, 95)), f(percentile(ms, 99)), "0", "-", note];
@@ -341,6 +369,8 @@ async function main(): Promise<void> {
     server("vector top-10, HNSW (server)", vector.hnswMs, `recall@10 vs exact ${vector.recall.toFixed(3)}; via HAProxy`),
     server("vector top-10, exact scan", vector.exactMs, `${vector.vectors} vectors`),
     server("in-process brute-force scan", vector.scanMs, "floor: dot products in JS"),
+    server("commit, synchronous replication", commitSync, "one-row INSERT, the standby's flush waited for"),
+    server("commit, leader only", commitLocal, "synchronous_commit=local: what asynchronous replication costs"),
   ];
   const apiMemory = `API replica resident memory (MB, per replica): at rest ${mb(restMb)}; most seen under the warm sweep ${warmPeakMb.toFixed(0)}, under the mixed load ${mixedPeakMb.toFixed(0)}.`;
   const header = `### Full stack through nginx — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM; the whole stack (stevie-stack ${packageVersion()}) in Docker on it, the load generator too (wrk, 2 threads, HTTP/1.1 keep-alive over TLS to nginx's address on the edge network; the open and closed loops: Node + undici). Warm and cold rows are closed loops, the mixed rows open loops.\n\n`;

@@ -30,7 +30,7 @@ import { hostSizing } from "../stack/sizing.js";
 import { applyDcsSettings } from "../stack/cluster.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { ensurePostgresTls, ensureSelfSignedTls, installProvidedTls, syncEdgeTls } from "../stack/tls.js";
-import { topology } from "../stack/topology.js";
+import { topology, type Topology } from "../stack/topology.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
 import * as docker from "../docker.js";
 
@@ -140,7 +140,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   await mkdir(paths.dir, { recursive: true, mode: 0o750 });
   let files: Record<string, FileOutcome> = {};
   let secretsOrTlsChanged = false;
-  let postgresMembers: string[] = [];
+  let dataTier: Pick<Topology, "postgres" | "synchronous"> = { postgres: [], synchronous: true };
   let previous: Awaited<ReturnType<typeof snapshotFiles>> | undefined;
   // Changed alert rules or thresholds (stack.yml follows api.replicas): Prometheus re-reads them on SIGHUP.
   const signalPrometheus = async () => {
@@ -159,8 +159,8 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           // acme: nginx starts on the local CA's certificate; the CA's own arrives after the stack is up (below).
           const acme = config.tls.mode === "acme" ? await prepareAcme(paths, config) : { changed: false };
           const subnet = await chooseDataSubnet(config);
-          postgresMembers = topology(config, sizing, subnet).postgres;
-          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...postgresMembers]);
+          dataTier = topology(config, sizing, subnet);
+          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...dataTier.postgres]);
           const edgeTls = await syncEdgeTls(paths.tls, config);
           const s3 = await ensureS3Access(paths, config.backup.s3);
           const openai = await ensureOpenAIKey(paths, opts.openaiKey ? { [OPENAI_KEY_ENV]: opts.openaiKey } : process.env);
@@ -254,7 +254,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         title: "Cluster settings (Patroni)",
         skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "nothing to do",
         task: async () => {
-          await applyDcsSettings(paths, config.projectName, { postgres: postgresMembers }).catch((err: Error) => {
+          await applyDcsSettings(paths, config.projectName, dataTier).catch((err: Error) => {
             throw new UserError(`Patroni's settings could not be applied: ${err.message}`, "check `stevie-stack status` (is there a leader?) and run install again");
           });
         },

@@ -98,7 +98,7 @@ export const configSchema = z
     postgres: z
       .object({
         nodes: z.number().int().min(2).max(3).optional().describe("PostgreSQL members under Patroni (2 or 3); default: 3 on hosts with 16 GB and 4 CPUs or more, else 2"),
-        synchronous: z.boolean().optional().describe("synchronous replication: a commit is acknowledged only once a replica has it, so losing the leader loses no acknowledged write; default: on with 3 members"),
+        synchronous: z.boolean().optional().describe("synchronous replication: a commit is acknowledged only once a replica has it, so losing the leader loses no acknowledged write (a lone leader keeps writing when its replicas are gone); default: on"),
       })
       .strict()
       .prefault({})

@@ -60,13 +60,16 @@ export async function patroniMembers(paths: StackPaths, project: string, topo: P
 }
 
 /**
- * Patroni's dynamic settings that a cluster bootstrapped by an older stevie-stack may lack (new clusters get them
- * from bootstrap.dcs in patroni-config.sh). Idempotent: patronictl changes nothing when they are already so.
+ * Patroni's dynamic settings that a cluster bootstrapped by an older stevie-stack (or with another replication
+ * choice) may lack: new clusters get them from bootstrap.dcs in patroni-config.sh. Idempotent: patronictl changes
+ * nothing when they are already so.
  */
-export const DCS_SETTINGS = ["failsafe_mode=true"];
+export function dcsSettings(topo: Pick<Topology, "synchronous">): string[] {
+  return ["failsafe_mode=true", "loop_wait=1", `synchronous_mode=${topo.synchronous}`];
+}
 
-export async function applyDcsSettings(paths: StackPaths, project: string, topo: Pick<Topology, "postgres">): Promise<void> {
-  await firstAnswer(topo.postgres, (s) => compose(paths, project, ["exec", "-T", "-u", "postgres", s, "patronictl", "-c", PATRONI_CONFIG, "edit-config", ...DCS_SETTINGS.flatMap((x) => ["--set", x]), "--force", "--quiet"], { reject: false, timeoutMs: 30_000 }));
+export async function applyDcsSettings(paths: StackPaths, project: string, topo: Pick<Topology, "postgres" | "synchronous">): Promise<void> {
+  await firstAnswer(topo.postgres, (s) => compose(paths, project, ["exec", "-T", "-u", "postgres", s, "patronictl", "-c", PATRONI_CONFIG, "edit-config", ...dcsSettings(topo).flatMap((x) => ["--set", x]), "--force", "--quiet"], { reject: false, timeoutMs: 30_000 }));
 }
 
 export async function leaderOf(paths: StackPaths, project: string, topo: Pick<Topology, "postgres">): Promise<string | undefined> {

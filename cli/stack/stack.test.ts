@@ -12,7 +12,7 @@ import { topology } from "./topology.js";
 import { overlaps, pickSubnet } from "./subnet.js";
 import { renderHaproxyConf } from "./services/postgres.js";
 import { MONITORING_SERVICES } from "./services/monitoring.js";
-import { parsePatroniList, parseReplicationInfo } from "./cluster.js";
+import { dcsSettings, parsePatroniList, parseReplicationInfo } from "./cluster.js";
 import { hasChanges } from "../commands/install.js";
 import { PROJECT_LABEL, type ContainerState } from "../docker.js";
 
@@ -36,7 +36,7 @@ describe("compose file", () => {
     expect(file.networks.consensus?.internal).toBe(true);
     expect(file.services.nginx?.networks).toEqual(["edge"]);
     expect(file.services.haproxy?.networks).toEqual(["data"]);
-    for (const m of ["postgres-1", "postgres-2"]) expect(file.services[m]?.networks).toEqual(["data", "consensus"]);
+    for (const m of ["postgres-1", "postgres-2"]) expect(Object.keys(file.services[m]?.networks ?? {})).toEqual(["data", "consensus"]);
     for (const m of ["etcd-1", "etcd-2", "etcd-3"]) expect(file.services[m]?.networks).toEqual(["consensus"]);
     expect(file.services.api?.networks).toEqual(["edge", "data"]);
   });
@@ -49,17 +49,22 @@ describe("compose file", () => {
     for (const m of MONITORING_SERVICES) expect(without.services[m]).toBeUndefined();
     expect(without.volumes["prometheus-data"]).toBeUndefined();
     expect(file.services["postgres-1"]?.volumes).toEqual(["postgres-1-data:/var/lib/postgresql/data", "backups:/var/lib/pgbackrest"]);
-    expect(file.services["postgres-1"]?.environment?.PG_SYNCHRONOUS).toBe("false");
+    // Synchronous by default at two members too: a crashed leader loses no acknowledged write (issue 23).
+    expect(file.services["postgres-1"]?.environment?.PG_SYNCHRONOUS).toBe("true");
+    expect(dcsSettings(ctx.topology)).toEqual(["failsafe_mode=true", "loop_wait=1", "synchronous_mode=true"]);
     const three = topology(parseConfig({ postgres: { nodes: 3 } }, "t"), sizing, "10.213.7.0/24");
     expect(three.postgres).toEqual(["postgres-1", "postgres-2", "postgres-3"]);
     expect(three.synchronous).toBe(true);
     expect(topology(parseConfig({ postgres: { nodes: 3, synchronous: false } }, "t"), sizing, "10.213.7.0/24").synchronous).toBe(false);
   });
 
-  it("gives Redis and the Sentinels fixed addresses outside Docker's automatic range, and the API only the Sentinels", () => {
+  it("gives Redis, the Sentinels and the Patroni members fixed addresses outside Docker's automatic range, and the API only the Sentinels", () => {
     expect(file.networks.data?.ipam?.config).toEqual([{ subnet: "10.213.7.0/24", ip_range: "10.213.7.128/25" }]);
     const fixed = Object.values(file.services).flatMap((svc) => (svc.networks && !Array.isArray(svc.networks) ? [svc.networks.data?.ipv4_address] : []));
-    expect(fixed).toEqual(["10.213.7.11", "10.213.7.12", "10.213.7.13", "10.213.7.21", "10.213.7.22", "10.213.7.23"]);
+    expect(fixed.sort()).toEqual(["10.213.7.11", "10.213.7.12", "10.213.7.13", "10.213.7.21", "10.213.7.22", "10.213.7.23", "10.213.7.31", "10.213.7.32"]);
+    // Patroni announces the member by that address (its REST API and PostgreSQL), and the member keeps its other networks.
+    expect(file.services["postgres-2"]?.environment?.PATRONI_ADDRESS).toBe("10.213.7.32");
+    expect(file.services["postgres-2"]?.networks).toEqual({ data: { ipv4_address: "10.213.7.32" }, consensus: {} });
     for (const ip of fixed) expect(overlaps(`${ip}/32`, "10.213.7.128/25")).toBe(false);
     expect(file.services.api?.environment?.REDIS_SENTINELS).toBe("10.213.7.21:26379,10.213.7.22:26379,10.213.7.23:26379");
     expect(file.services.api?.environment?.REDIS_HOST).toBeUndefined();
@@ -69,8 +74,11 @@ describe("compose file", () => {
     const cfg = renderHaproxyConf(ctx.topology);
     expect(cfg).toMatch(/listen primary\n\s+bind \*:5432\n\s+option httpchk GET \/primary/);
     expect(cfg).toMatch(/listen replicas\n\s+bind \*:5433[\s\S]*GET \/replica/);
-    expect(cfg.match(/server postgres-\d postgres-\d:5432/g)).toHaveLength(4);
-    expect(cfg).toContain("on-marked-down shutdown-sessions");
+    // Servers by fixed address, no DNS: a crashed member's name does not resolve (issue 23).
+    expect(cfg.match(/server postgres-\d 10\.213\.7\.3\d:5432/g)).toHaveLength(4);
+    expect(cfg).not.toContain("resolvers");
+    // HAProxy 3.0.11 strands a stream still connecting to a member that is marked down by shutdown-sessions (issue 23).
+    expect(cfg).not.toMatch(/default-server.*shutdown-sessions/);
     // Connection attempts are bounded, and sessions to a member that died silently end on keepalives (issue 23).
     expect(cfg).toMatch(/timeout connect 2s\n\s+retries 1\n\s+option redispatch\n\s+timeout queue 3s/);
     expect(cfg).toContain("option srvtcpka");

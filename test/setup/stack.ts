@@ -77,7 +77,7 @@ export async function writeTestConfig(dir: string, project: string, httpPort: nu
   const file = join(dir, "..", `${project}.yaml`);
   await writeFile(
     file,
-    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\npostgres:\n  synchronous: true\nresources:\n  profile: small\napi:\n  rateLimitPerHour: 1000000\n  sessionsPerHour: 1000000\n  corsOrigins: ["${TEST_WEB_ORIGIN}"]\n${extra}`,
+    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\nresources:\n  profile: small\napi:\n  rateLimitPerHour: 1000000\n  sessionsPerHour: 1000000\n  corsOrigins: ["${TEST_WEB_ORIGIN}"]\n${extra}`,
   );
   return file;
 }

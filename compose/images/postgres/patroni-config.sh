@@ -27,7 +27,8 @@ log:
   level: INFO
 restapi:
   listen: 0.0.0.0:8008
-  connect_address: ${PATRONI_NAME}:8008
+  # By address (fixed in the data network): a member looking up a crashed one by name waits on Docker's DNS.
+  connect_address: ${PATRONI_ADDRESS:-$PATRONI_NAME}:8008
   authentication:
     username: patroni
     password: $(secret "$PATRONI_API_PASSWORD_FILE")
@@ -39,8 +40,10 @@ etcd3:
   hosts: [${hosts}]
 bootstrap:
   dcs:
+    # A crashed leader's key lives out its ttl (20 s, Patroni's minimum); a turn every second starts the race for it
+    # at once. stevie-stack install applies loop_wait and synchronous_mode to older clusters as well.
     ttl: 20
-    loop_wait: 2
+    loop_wait: 1
     retry_timeout: 5
     maximum_lag_on_failover: 16777216
     synchronous_mode: ${PG_SYNCHRONOUS:-false}
@@ -75,7 +78,7 @@ bootstrap:
   post_bootstrap: /usr/local/bin/stevie-post-bootstrap
 postgresql:
   listen: 0.0.0.0:5432
-  connect_address: ${PATRONI_NAME}:5432
+  connect_address: ${PATRONI_ADDRESS:-$PATRONI_NAME}:5432
   data_dir: ${PGDATA}
   bin_dir: /usr/lib/postgresql/17/bin
   pgpass: ${run}/pgpass
@@ -94,6 +97,10 @@ postgresql:
     shared_buffers: ${PG_SHARED_BUFFERS:-128MB}
     effective_cache_size: ${PG_EFFECTIVE_CACHE_SIZE:-512MB}
     log_min_duration_statement: 500
+    # Synchronous replication waits for the standby on every commit: a standby that froze or vanished without a word
+    # is let go after 5 s (not the default 60), then Patroni drops it from synchronous_standby_names.
+    wal_sender_timeout: 5s
+    wal_receiver_status_interval: 1s
     ${tls}
   pg_hba:
     - local all all peer
