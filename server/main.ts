@@ -12,6 +12,7 @@ import { createMetrics } from "./metrics.js";
 import { createOpenAIServices, parsePriceTable } from "./openai/index.js";
 import { createRedis } from "./redis.js";
 import { createHistoryWriter } from "./recommend/history.js";
+import { startWatchdog } from "./watchdog.js";
 
 async function main(): Promise<void> {
   let env;
@@ -74,6 +75,8 @@ async function main(): Promise<void> {
   const api = createApiServer(deps, metrics, () => warm, { maxBatch: env.STEVIE_MAX_BATCH, apiKeys: createApiKeyStore(db) });
 
   api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) }, "api listening"));
+  // A main thread stuck for STEVIE_LOOP_STALL_MS ends the process (see watchdog.ts).
+  startWatchdog({ stallMs: env.STEVIE_LOOP_STALL_MS });
 
   let stopping = false;
   const stop = async (signal: string) => {
