@@ -87,7 +87,8 @@ async function main(): Promise<void> {
     await history.close();
     await Promise.allSettled([prisma.$disconnect(), db.end(), redis.quit(), openai.close(), offline.close?.()]);
     log.info("stopped");
-    process.exit(0);
+    // The log is written asynchronously: wait for what is queued before leaving.
+    log.flush(() => process.exit(0));
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
