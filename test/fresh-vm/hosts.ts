@@ -45,7 +45,7 @@ export const FRESH_HOSTS: FreshHost[] = [
   {
     id: "bookworm",
     label: "Debian 12 (bookworm)",
-    // The same recipe as test/e2e/fresh-host.test.ts's image, so the two share it.
+    // Also the host of host-prepare.test.ts.
     image: "stevie-stack-test/fresh-bookworm:1",
     build: async (dir) => void (await debootstrap(["bookworm", dir, DEBIAN])),
     baseline: ["apt-get update -qq >/dev/null", APT_INSTALL],

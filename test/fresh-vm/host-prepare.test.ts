@@ -1,36 +1,26 @@
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { repoRoot } from "../setup/cli.js";
+import { ensureFreshHostImage, FRESH_HOSTS } from "./hosts.js";
 
 /**
  * The README's promise on a fresh Debian machine with no Docker: `host prepare` (which `install --yes` runs)
  * installs the engine and the compose v2 plugin, starts the daemon and builds the base image when no registry
  * answers. The "fresh machine" is a Debian bookworm container (debootstrap, like the base image) running Docker
- * inside Docker with the flags MACHINES.md lists; the CLI comes from this checkout, read-only.
+ * inside Docker with the flags MACHINES.md lists; the CLI comes from this checkout, read-only (built: the script
+ * runs `npm run build` first). Part of `npm run test:fresh-vm`, not `npm test`: it needs a host of its own, and
+ * the one-liner's runs cover the same path from the package.
  */
-const IMAGE = "stevie-stack-test/fresh-bookworm:1";
-
-async function ensureFreshHostImage(): Promise<void> {
-  if (await docker.imageExists(IMAGE)) return;
-  const dir = await mkdtemp(join(tmpdir(), "stevie-bookworm-"));
-  try {
-    await run("debootstrap", ["--variant=minbase", "bookworm", dir, "http://deb.debian.org/debian"], { timeoutMs: 15 * 60_000 });
-    await run("tar", ["-C", dir, "-cf", `${dir}.tar`, "."]);
-    await run("docker", ["import", `${dir}.tar`, IMAGE]);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-    await rm(`${dir}.tar`, { force: true });
-  }
-}
+const BOOKWORM = FRESH_HOSTS.find((h) => h.id === "bookworm")!;
 
 describe("a fresh Debian host without Docker", () => {
   it("gets Docker Engine, compose v2, a running daemon and the base image from `stevie-stack host prepare --yes`", { timeout: 1_500_000 }, async () => {
-    await ensureFreshHostImage();
+    await ensureFreshHostImage(BOOKWORM);
     const script = join(await mkdtemp(join(tmpdir(), "stevie-fresh-")), "fresh.sh");
     await writeFile(
       script,
@@ -59,7 +49,7 @@ describe("a fresh Debian host without Docker", () => {
         "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "--tmpfs", "/var/lib/docker:exec",
         "-e", "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1",
         "-v", `${repoRoot}:/src:ro`, "-v", `${process.execPath}:/usr/bin/node:ro`, "-v", `${script}:/fresh.sh:ro`,
-        IMAGE, "/fresh.sh",
+        BOOKWORM.image, "/fresh.sh",
       ],
       { reject: false, timeoutMs: 1_400_000 },
     );
