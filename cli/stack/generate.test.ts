@@ -1,0 +1,42 @@
+import { relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseConfig } from "../config/load.js";
+import { renderStackFiles } from "./generate.js";
+import { stackPaths } from "./paths.js";
+import { sizeStack } from "./sizing.js";
+
+/**
+ * The files install renders, for two configurations, each kept as a snapshot: a change to any renderer shows up as a
+ * reviewable difference. Not here: nginx.conf (its own snapshot in nginx/render.test.ts), stevie.schema.json (checked
+ * in cli/config), and files copied as they are from the repository (the alert rules, the dashboards) or from the
+ * caller (stevie.yaml). Pure: a fixed directory, host and subnet.
+ */
+const paths = stackPaths("/opt/stevie-stack");
+const host = { cpus: 4, memBytes: 16 * 1024 ** 3 };
+const SKIP = /^(nginx\/nginx\.conf|stevie\.schema\.json|stevie\.yaml|monitoring\/rules\/alerts\.yml|monitoring\/grafana\/dashboards\/.*)$/;
+
+function rendered(raw: Record<string, unknown>): Record<string, string> {
+  const config = parseConfig(raw, "stevie");
+  const files = renderStackFiles(paths, config, sizeStack(host, config.resources.profile), "1.2.3", "# stevie.yaml as written\n", "10.213.7.0/24", undefined, { s3: "s3hash", openai: "openaihash" });
+  return Object.fromEntries(files.map((f) => [relative(paths.dir, f.path), String(f.content)]).filter(([name]) => !SKIP.test(name!)));
+}
+
+describe("generated stack files keep their shape", () => {
+  it("with the defaults", () => {
+    for (const [name, content] of Object.entries(rendered({}))) expect(content).toMatchSnapshot(name);
+  });
+
+  it("with three members, S3, OpenAI, Grafana and Loki, and alert receivers", () => {
+    const files = rendered({
+      postgres: { nodes: 3 },
+      backup: { s3: { endpoint: "s3.example.com", bucket: "stevie-backups", region: "eu-west-1" } },
+      openai: { chatModel: "gpt-4o-mini" },
+      monitoring: {
+        grafana: { enabled: true },
+        logs: { enabled: true },
+        alerts: { webhookUrl: "https://hooks.example.com/stevie", email: { to: "ops@example.com", from: "stevie@example.com", smarthost: "smtp.example.com:587" } },
+      },
+    });
+    for (const [name, content] of Object.entries(files)) expect(content).toMatchSnapshot(name);
+  });
+});
