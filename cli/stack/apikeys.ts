@@ -1,7 +1,7 @@
 import { newApiKey } from "../../server/apikeys.js";
 import { UserError } from "../errors.js";
 import { cliActor } from "./audit.js";
-import { inLeader } from "./backup.js";
+import { inLeader } from "./cluster.js";
 import type { StackPaths } from "./paths.js";
 
 /**

@@ -3,8 +3,7 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { packageRoot } from "../package-root.js";
-import { compose } from "./compose-cli.js";
-import { leaderService } from "./cluster.js";
+import { inLeader, leaderService } from "./cluster.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { REPO_KEY, repoName, s3RunArgs, type RepoName, type S3Config } from "./s3.js";
@@ -73,13 +72,6 @@ export function parseInfo(json: string, verified: Record<string, string> = {}): 
     ...(verified[b.label] ? { verified: verified[b.label] } : {}),
   }));
   return sets.sort((a, b) => a.stop.localeCompare(b.stop) || a.label.localeCompare(b.label));
-}
-
-/** A command in the Patroni leader's container, as postgres (`leader`: already looked up, which takes a second). */
-export async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string; leader?: string } = {}) {
-  const leader = opts.leader ?? (await leaderService(paths, project));
-  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
-  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine, input: opts.input });
 }
 
 export const lastError = (out: string) =>

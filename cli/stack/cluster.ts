@@ -82,6 +82,13 @@ export async function leaderService(paths: StackPaths, project: string): Promise
   return leaderOf(paths, project, { postgres: [...new Set(running.map((c) => c.service))].sort() });
 }
 
+/** A command in the Patroni leader's container, as postgres (`leader`: already looked up, which takes a second). */
+export async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string; leader?: string } = {}) {
+  const leader = opts.leader ?? (await leaderService(paths, project));
+  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
+  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine, input: opts.input });
+}
+
 /** Move the Patroni leader on purpose (maintenance): to `candidate`, or to the healthiest replica. */
 export async function switchover(paths: StackPaths, project: string, topo: Topology, candidate?: string): Promise<{ from: string; to: string }> {
   const members = await patroniMembers(paths, project, topo);
