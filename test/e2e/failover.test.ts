@@ -82,7 +82,8 @@ async function psqlCanary(member: string, from: number): Promise<{ stop: () => P
   const secret = async (name: string) => (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
   const loop = `n=${from}; while :; do n=$((n+1)); a=$(date +%s%3N); if psql -qAtX -c "INSERT INTO failover_probe (seq) VALUES ($n)" >/dev/null 2>&1; then r=ok; else r=err; fi; echo "$a $(date +%s%3N) $r $n"; sleep 0.05; done`;
   const id = (
-    await run("docker", ["run", "-d", "--rm", "--network", `${stack.project}_data`, "-e", "PGHOST=haproxy", "-e", "PGDATABASE=stevie", "-e", "PGUSER", "-e", "PGPASSWORD", "--entrypoint", "sh", image, "-c", loop], {
+    // Labelled as the stack's: if the test fails before stop(), uninstall removes it (and can remove the network).
+    await run("docker", ["run", "-d", "--rm", "--label", `${docker.PROJECT_LABEL}=${stack.project}`, "--network", `${stack.project}_data`, "-e", "PGHOST=haproxy", "-e", "PGDATABASE=stevie", "-e", "PGUSER", "-e", "PGPASSWORD", "--entrypoint", "sh", image, "-c", loop], {
       env: { PGUSER: await secret("postgres_user"), PGPASSWORD: await secret("postgres_password") },
     })
   ).stdout.trim();
