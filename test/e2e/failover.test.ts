@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { loadStack, stackTopology } from "../../cli/commands/status.js";
@@ -10,7 +8,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
-import { probeTable } from "../setup/data.js";
+import { probeTable, stackSecret } from "../setup/data.js";
 import { steady } from "../setup/load.js";
 import { writeTestConfig } from "../setup/stack.js";
 import { waitUntil } from "../setup/wait.js";
@@ -79,12 +77,11 @@ function longestGap(calls: { end: number; ok: boolean }[], from: number): number
  */
 async function psqlCanary(member: string, from: number): Promise<{ stop: () => Promise<{ acked: number[]; failed: number; longestMs: number; longestStart: number }> }> {
   const image = (await run("docker", ["inspect", "-f", "{{.Config.Image}}", (await containerOf(member)).id])).stdout.trim();
-  const secret = async (name: string) => (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
   const loop = `n=${from}; while :; do n=$((n+1)); a=$(date +%s%3N); if psql -qAtX -c "INSERT INTO failover_probe (seq) VALUES ($n)" >/dev/null 2>&1; then r=ok; else r=err; fi; echo "$a $(date +%s%3N) $r $n"; sleep 0.05; done`;
   const id = (
     // Labelled as the stack's: if the test fails before stop(), uninstall removes it (and can remove the network).
     await run("docker", ["run", "-d", "--rm", "--label", `${docker.PROJECT_LABEL}=${stack.project}`, "--network", `${stack.project}_data`, "-e", "PGHOST=haproxy", "-e", "PGDATABASE=stevie", "-e", "PGUSER", "-e", "PGPASSWORD", "--entrypoint", "sh", image, "-c", loop], {
-      env: { PGUSER: await secret("postgres_user"), PGPASSWORD: await secret("postgres_password") },
+      env: { PGUSER: await stackSecret(stack, "postgres_user"), PGPASSWORD: await stackSecret(stack, "postgres_password") },
     })
   ).stdout.trim();
   return {
@@ -143,7 +140,7 @@ describe.sequential("failover under load", () => {
     const old = await containerOf(leader);
     const since = new Date().toISOString();
     const t0 = Date.now();
-    // SIGKILL: no shutdown, the leader key is not handed over, no RST reaches the member's clients.
+    // SIGKILL: no shutdown, so the leader key is not handed over and must expire (the member's sockets close with it).
     await run("docker", ["kill", old.id]);
     const newLeader = await waitUntil("a new leader", 90_000, async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader" && m.member !== leader)?.member);
     await waitUntil("writes to succeed again", 30_000, async () => writes.calls.some((c) => c.ok && c.start > Date.now() - 1_000) || undefined);

@@ -28,10 +28,15 @@ export async function loginAndAsk(stack: TestStack, login: { user: string; passw
   }
 }
 
+/** One of the stack's generated secrets (secrets/NAME), as the CLI wrote it. */
+export async function stackSecret(stack: Pick<TestStack, "dir">, name: string): Promise<string> {
+  return (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
+}
+
 /** `options`: server settings for every session, as in libpq (`-c hnsw.ef_search=100`). */
 export async function stackPool(stack: Pick<TestStack, "dir" | "project">, max = 4, options?: string): Promise<pg.Pool> {
   const host = await haproxyAddress(stack);
-  const secret = async (name: string) => (await readFile(join(stack.dir, "secrets", name), "utf8")).trim();
+  const secret = (name: string) => stackSecret(stack, name);
   // The login role the API uses now (rotate-secrets alternates between two).
   const pool = new pg.Pool({ host, port: 5432, user: await secret("postgres_user"), database: "stevie", password: await secret("postgres_password"), max, connectionTimeoutMillis: 3_000, query_timeout: 5_000, ...(options ? { options } : {}) });
   pool.on("error", () => undefined);
