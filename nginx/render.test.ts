@@ -1,7 +1,7 @@
 import { createTRPCClient, httpBatchLink, TRPCClientError } from "@trpc/client";
 import type { AppRouter } from "../server/api.js";
 import { describe, expect, it } from "vitest";
-import { renderApiUpstream, renderNginxConf, type EdgeOptions } from "./render.js";
+import { renderApiUpstream, renderNginxConf, upstreamAddresses, type EdgeOptions } from "./render.js";
 import { TEST_EDGE_OPTIONS } from "../test/setup/edge-options.js";
 
 const base: EdgeOptions = TEST_EDGE_OPTIONS;
@@ -86,8 +86,11 @@ describe("nginx.conf", () => {
     expect(conf).toMatch(/location \/api\/ \{[\s\S]*?proxy_pass http:\/\/api;/);
     expect(conf).toContain('proxy_set_header Connection "";');
     expect(conf).toMatch(/upstream api \{\s+(#[^\n]*\n\s+)+include \/etc\/stevie\/upstream\/api\.conf;\s+keepalive 64;/);
-    expect(renderApiUpstream(base.upstream)).toBe("server api:3000 max_fails=3 fail_timeout=10s;\n");
-    expect(renderApiUpstream(base.upstream, ["10.0.0.5", "10.0.0.6"])).toBe("server 10.0.0.5:3000 max_fails=3 fail_timeout=10s;\nserver 10.0.0.6:3000 max_fails=3 fail_timeout=10s;\n");
+    expect(renderApiUpstream(base.upstream)).toBe("include /run/stevie/api-ready.conf;\n");
+    const pinned = renderApiUpstream(base.upstream, ["10.0.0.5", "10.0.0.6"]);
+    expect(pinned).toBe("server 10.0.0.5:3000 max_fails=3 fail_timeout=10s;\nserver 10.0.0.6:3000 max_fails=3 fail_timeout=10s;\n");
+    // What the CLI reads back from the follow loop's file: addresses only, not the service name or the placeholder.
+    expect(upstreamAddresses(`${pinned}server api:3000 max_fails=3 fail_timeout=10s;\nserver 127.0.0.1:3000 down;\n`)).toEqual(["10.0.0.5", "10.0.0.6"]);
     expect(conf).toContain("location = /metrics { return 404; }");
   });
 

@@ -36,13 +36,22 @@ export const ACME_DIR = "/etc/stevie/acme";
 /** Where nginx finds the API's server lines (a directory mount, so a rewrite by rename is seen). */
 export const UPSTREAM_INCLUDE = "/etc/stevie/upstream/api.conf";
 
+/** The API's server lines as the nginx image's follow loop keeps them (compose/images/nginx/follow.sh), on a tmpfs. */
+export const FOLLOW_FILE = "/run/stevie/api-ready.conf";
+
 /**
- * The API's server lines: the service name (every replica, as Docker's DNS answers at load), or, while a replica
- * is taken out, the addresses of the ones that stay. A replica that fails is skipped for 10 s.
+ * api.conf: normally the follow loop's list (the replicas that answer now, picked up within seconds as they come,
+ * go or move); while the CLI takes a replica out, the addresses of the ones that stay, which the loop leaves alone.
+ * A replica that fails is skipped for 10 s.
  */
 export function renderApiUpstream(upstream: { host: string; port: number }, addresses?: string[]): string {
-  const hosts = addresses?.length ? addresses : [upstream.host];
-  return `${hosts.map((h) => `server ${h}:${upstream.port} max_fails=3 fail_timeout=10s;`).join("\n")}\n`;
+  if (!addresses?.length) return `include ${FOLLOW_FILE};\n`;
+  return `${addresses.map((h) => `server ${h}:${upstream.port} max_fails=3 fail_timeout=10s;`).join("\n")}\n`;
+}
+
+/** The addresses in a list of server lines (the follow loop's file), for the CLI to compare with the replicas it sees. */
+export function upstreamAddresses(text: string): string[] {
+  return [...text.matchAll(/^server ([0-9.]+):\d+ max_fails/gm)].map((m) => m[1]!);
 }
 
 const TLS_CIPHERS = [
@@ -257,8 +266,8 @@ ${corsMap(o.corsOrigins ?? [])}
     }
 
     upstream api {
-        # The replicas: normally \`${o.upstream.host}\` (Docker's DNS gives one address per replica), written by the CLI,
-        # which lists the staying replicas' addresses while it takes one out (see renderApiUpstream).
+        # The replicas: normally the list the follow loop in the image keeps (every ready replica's address, see
+        # renderApiUpstream); while the CLI takes a replica out, the addresses of the ones that stay.
         include ${UPSTREAM_INCLUDE};
         keepalive 64;
         keepalive_timeout 60s;

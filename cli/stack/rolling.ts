@@ -5,7 +5,7 @@ import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { leaderService } from "./cluster.js";
 import { compose } from "./compose-cli.js";
-import { renderApiUpstream } from "../../nginx/render.js";
+import { FOLLOW_FILE, renderApiUpstream, upstreamAddresses } from "../../nginx/render.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { API_PORT } from "./services/api.js";
@@ -13,9 +13,9 @@ import { API_PORT } from "./services/api.js";
 /**
  * Replacing API replicas one at a time, for `upgrade`, `install` and `scale`. compose.yaml on disk says what a
  * replica should be; each round starts one new replica beside the old ones (`up --no-recreate --scale`), waits for its
- * own health check (`/api/health/ready`), only then lets nginx send it traffic (reload: nginx resolves `api` when it
- * loads its config), and then takes one old replica out (see retire). A new replica that never becomes healthy is
- * removed before nginx ever sees it, and the caller learns why.
+ * own health check (`/api/health/ready`), waits until nginx sends it traffic (the follow loop in the nginx image adds
+ * a replica once it answers ready, and reloads nginx), and then takes one old replica out (see retire). A new replica
+ * that never becomes healthy is removed before nginx ever sees it, and the caller learns why.
  */
 
 export class ReplicaFailed extends Error {
@@ -38,13 +38,17 @@ export async function reloadNginx(paths: StackPaths, project: string): Promise<v
   await sleep(1_000);
 }
 
-/** Wait for one container's health check: healthy, or why not (unhealthy, exited, or still starting at the deadline). */
-export async function waitHealthy(id: string, timeoutMs: number): Promise<string | undefined> {
+/**
+ * Wait for one container's health check: healthy (or, sooner, `ready()` says so: an API replica nginx's follow loop
+ * already lists, as Docker's check runs only every 5 s), or why not (unhealthy, exited, or still starting at the
+ * deadline).
+ */
+export async function waitHealthy(id: string, timeoutMs: number, ready?: () => Promise<boolean>): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const c = (await docker.listContainers(docker.PROJECT_LABEL)).find((x) => x.id === id);
     if (!c) return "the container disappeared";
-    if (c.state === "running" && c.health === "healthy") return undefined;
+    if (c.state === "running" && (c.health === "healthy" || (c.health !== "unhealthy" && (await ready?.())))) return undefined;
     const stoppedOrBad = c.state !== "running" || c.health === "unhealthy";
     if (stoppedOrBad || Date.now() > deadline) {
       const info = await docker.inspectContainer(id).catch(() => undefined);
@@ -53,22 +57,47 @@ export async function waitHealthy(id: string, timeoutMs: number): Promise<string
       const state = c.state !== "running" ? `it ${c.state} (exit code ${info?.exitCode ?? "?"})` : c.health === "unhealthy" ? "its health check failed" : `not healthy after ${Math.round(timeoutMs / 1000)} s`;
       return [state, probe ? `last probe: ${probe.slice(0, 200)}` : "", lastLog ? `last log line: ${lastLog.slice(0, 300)}` : ""].filter(Boolean).join("; ");
     }
-    await sleep(1_000);
+    await sleep(ready ? 500 : 1_000);
   }
 }
 
 export const API_UPSTREAM = { host: "api", port: API_PORT };
 
+/** The addresses in nginx's follow loop's list (compose/images/nginx/follow.sh); undefined from an nginx without it. */
+async function followList(paths: StackPaths, project: string): Promise<string[] | undefined> {
+  const r = await compose(paths, project, ["exec", "-T", "nginx", "cat", FOLLOW_FILE], { reject: false, timeoutMs: 15_000 });
+  return r.exitCode === 0 ? upstreamAddresses(r.stdout) : undefined;
+}
+
+const edgeAddress = async (project: string, id: string) => (await docker.containerAddresses(id))[`${project}_edge`];
+
+/** Ready for traffic, as waitHealthy's `ready`: nginx's follow loop lists the replica (it answered /api/health/ready). */
+const inNginx = (paths: StackPaths, project: string, id: string) => async () => {
+  const [address, listed] = [await edgeAddress(project, id), await followList(paths, project)];
+  return Boolean(address && listed?.includes(address));
+};
+
+/** The edge-network addresses of the replicas that serve (but `except`): running, and healthy or in nginx's list. */
+async function servingAddresses(paths: StackPaths, project: string, except?: string): Promise<string[]> {
+  const listed = (await followList(paths, project)) ?? [];
+  const out: string[] = [];
+  for (const c of await apiReplicas(project)) {
+    if (c.id === except || c.state !== "running" || c.health === "unhealthy") continue;
+    const address = await edgeAddress(project, c.id);
+    if (address && (c.health === "healthy" || listed.includes(address))) out.push(address);
+  }
+  return out;
+}
+
 /**
  * Take one replica out without failing a request: nginx first gets the staying replicas' addresses and reloads, so
  * no new request goes to the leaving one while its in-flight requests finish on nginx's old workers (which close
  * their pooled connections themselves: no connection is closed under nginx by the replica); then the replica is
- * stopped (SIGTERM, 30 s to drain) and removed. nginx stays on the list until the caller's next reload
- * (useServiceName), which it makes anyway to let a new replica in.
+ * stopped (SIGTERM, 30 s to drain) and removed. nginx stays on that list (the follow loop does not reload it then)
+ * until the caller's follow().
  */
 async function retire(paths: StackPaths, project: string, id: string): Promise<void> {
-  const stay = (await apiReplicas(project)).filter((c) => c.id !== id && c.state === "running" && c.health === "healthy");
-  const addresses = (await Promise.all(stay.map((c) => docker.containerAddresses(c.id)))).map((a) => a[`${project}_edge`]).filter((a): a is string => Boolean(a));
+  const addresses = await servingAddresses(paths, project, id);
   if (addresses.length) {
     await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM, addresses));
     await reloadNginx(paths, project);
@@ -79,9 +108,25 @@ async function retire(paths: StackPaths, project: string, id: string): Promise<v
   await docker.removeContainer(id);
 }
 
-/** nginx back on the service name (every replica now running); one reload, as each reload ends idle client connections. */
-async function useServiceName(paths: StackPaths, project: string): Promise<void> {
-  await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM));
+/**
+ * nginx back on the follow loop's list (compose/images/nginx/follow.sh), once that lists exactly the serving
+ * replicas (the loop probes every second; a minute at most, then the loop's list as it is). When api.conf already
+ * includes the list, the loop has reloaded nginx itself: no second reload, as each one ends idle client connections.
+ * An nginx from before the loop (an upgrade, until nginx is recreated) gets the serving replicas' addresses.
+ * `reload`: reload even if api.conf stays the same (a new certificate, recreated neighbours).
+ */
+export async function follow(paths: StackPaths, project: string, reload = false): Promise<void> {
+  const want = (await servingAddresses(paths, project)).sort().join(" ");
+  const listed = async () => (await followList(paths, project))?.sort().join(" ");
+  let seen = await listed();
+  for (const deadline = Date.now() + 60_000; seen !== undefined && seen !== want && Date.now() < deadline; seen = await listed()) await sleep(500);
+  const text = seen === undefined ? renderApiUpstream(API_UPSTREAM, want.split(" ").filter(Boolean)) : renderApiUpstream(API_UPSTREAM);
+  const current = await readFile(paths.nginxUpstream, "utf8").catch(() => "");
+  if (text === current && !reload) {
+    await sleep(1_000); // the loop's reload: a moment for the new workers
+    return;
+  }
+  await writeAtomic(paths.nginxUpstream, text);
   await reloadNginx(paths, project);
 }
 
@@ -101,18 +146,18 @@ export async function rollApi(paths: StackPaths, project: string, old: string[],
     }
     const next = fresh[0]!;
     opts.log(`replica ${i + 1}/${old.length}: started ${next.name}, waiting for /api/health/ready`);
-    const why = await waitHealthy(next.id, opts.timeoutMs);
+    const why = await waitHealthy(next.id, opts.timeoutMs, inNginx(paths, project, next.id));
     if (why) {
       await docker.removeContainer(next.id).catch(() => undefined);
       throw new ReplicaFailed(next.name, why);
     }
     started.push(next.id);
-    await useServiceName(paths, project);
+    await follow(paths, project);
     const name = before.find((b) => b.id === id)?.name ?? id.slice(0, 12);
     opts.log(`replica ${i + 1}/${old.length}: ${next.name} takes traffic; draining ${name}`);
     await retire(paths, project, id);
   }
-  if (old.length) await useServiceName(paths, project);
+  if (old.length) await follow(paths, project);
   return started;
 }
 
@@ -135,8 +180,8 @@ export function desiredReplicas(composeText: string): number {
 }
 
 /**
- * Add or remove API replicas: new ones take traffic once healthy (nginx reloads then); each removed one leaves
- * nginx's list before it stops (see retire).
+ * Add or remove API replicas: new ones take traffic once healthy (see follow); each removed one leaves nginx's list
+ * before it stops (see retire).
  */
 export async function setReplicaCount(paths: StackPaths, project: string, want: number, opts: { timeoutMs: number; log: (l: string) => void }): Promise<boolean> {
   let have = await apiReplicas(project);
@@ -146,10 +191,10 @@ export async function setReplicaCount(paths: StackPaths, project: string, want: 
     const r = await compose(paths, project, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${want}`, "api"], { reject: false, timeoutMs: 5 * 60_000 });
     if (r.exitCode !== 0) throw new UserError(`starting API replicas failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`, "see `stevie-stack logs api`; the running replicas serve on");
     for (const c of (await apiReplicas(project)).filter((x) => !have.some((h) => h.id === x.id))) {
-      const why = await waitHealthy(c.id, opts.timeoutMs);
+      const why = await waitHealthy(c.id, opts.timeoutMs, inNginx(paths, project, c.id));
       if (why) throw new UserError(`the new API replica ${c.name} did not become healthy: ${why}`, "see `stevie-stack logs api`; the other replicas serve on");
     }
-    await useServiceName(paths, project);
+    await follow(paths, project);
   }
   // Newest first (the highest compose number), as compose itself would.
   const number = (name: string) => Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
@@ -159,7 +204,7 @@ export async function setReplicaCount(paths: StackPaths, project: string, want: 
     opts.log(`draining ${extra.name}`);
     await retire(paths, project, extra.id);
   }
-  if (extras.length) await useServiceName(paths, project);
+  if (extras.length) await follow(paths, project);
   return added || extras.length > 0;
 }
 
@@ -244,7 +289,8 @@ export async function convergeRunning(paths: StackPaths, project: string, opts: 
   if (rest.length) await upNoDeps(paths, project, rest, opts.log);
   const recreated = [...dataTier, ...rest];
   const counted = await setReplicaCount(paths, project, desiredReplicas(await readFile(paths.compose, "utf8")), opts);
-  // nginx reloaded already if replicas came or went; otherwise once, for a new certificate or recreated neighbours.
-  if (!replaced && !counted) await reloadNginx(paths, project);
+  // nginx reloaded already if replicas came or went; otherwise once, for a new certificate or recreated neighbours. A
+  // recreated nginx (a new image) goes back on the follow loop's list.
+  if ((!replaced && !counted) || rest.includes("nginx")) await follow(paths, project, true);
   return { replaced, recreated };
 }

@@ -1,4 +1,5 @@
-import { ACME_DIR, TLS_DIR } from "../../../nginx/render.js";
+import { dirname } from "node:path/posix";
+import { ACME_DIR, FOLLOW_FILE, TLS_DIR } from "../../../nginx/render.js";
 import { acmeServer } from "../acme.js";
 import type { ComposeService } from "../compose-types.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
@@ -22,6 +23,8 @@ export function nginxService(ctx: StackContext): ComposeService {
       `./tls/${EDGE_TLS_SUBDIR}:${TLS_DIR}:ro`,
       ...(acme ? [`./acme:${ACME_DIR}`, ...(ctx.config.monitoring.enabled ? [`./${TEXTFILE_DIR}:/etc/stevie/textfile`] : [])] : []),
     ],
+    // The follow loop's list of API replicas (FOLLOW_FILE): rewritten every time a replica comes, goes or moves.
+    tmpfs: [dirname(FOLLOW_FILE)],
     ...(acme
       ? {
           environment: {

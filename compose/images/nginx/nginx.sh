@@ -1,5 +1,8 @@
 #!/bin/sh
-# nginx in the foreground; with tls.mode acme (ACME_DOMAIN set) the certificate renewal loop beside it.
+# nginx in the foreground, with the loop that keeps its list of API replicas current (stevie-follow) beside it, and
+# with tls.mode acme (ACME_DOMAIN set) the certificate renewal loop.
 set -eu
+stevie-follow once
+stevie-follow &
 if [ -n "${ACME_DOMAIN:-}" ]; then stevie-acme loop & fi
 exec nginx -g "daemon off;"
