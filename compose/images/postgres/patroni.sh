@@ -21,4 +21,10 @@ chmod 0750 /var/lib/pgbackrest
 stevie-patroni-config
 # The backup scheduler: a loop beside Patroni that acts only while this member is the leader.
 setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-backup-scheduler &
+# A member off the data network must not lead (stevie-data-watch): wait for its address, then watch it. Patroni runs
+# as this shell's process ($$, kept by exec).
+if [ -n "${PATRONI_ADDRESS:-}" ]; then
+  stevie-data-watch wait
+  setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-data-watch $$ &
+fi
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni "$run/patroni.yml"
