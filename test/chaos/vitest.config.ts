@@ -2,7 +2,7 @@ import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 /**
- * `npm run test:chaos` only: twelve abrupt failures of the data tier on a stack of its own (about 20 minutes), apart
+ * `npm run test:chaos` only: twelve abrupt failures of the data tier on a stack of its own (about 12 minutes), apart
  * from the root config so that it is never part of `npm test`, whose failover file covers the smaller set.
  */
 export default defineConfig({
