@@ -20,8 +20,12 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "stevie-follow-"));
   // getent ahostsv4 NAME: one line per address in dns.txt; getent hosts NAME: fails when there is none.
   await writeFile(join(dir, "getent"), `#!/bin/sh\n[ -s "${dir}/dns.txt" ] || exit 2\nwhile read -r a; do echo "$a STREAM api"; done <"${dir}/dns.txt"\n`);
-  // curl -K -: for each url in the config on stdin, "address code" from codes.txt, 000 (no answer) if not there.
-  await writeFile(join(dir, "curl"), `#!/bin/sh\nsed -n 's#^url = "http://\\([0-9.]*\\):.*#\\1#p' | while read -r a; do c=$(awk -v a="$a" '$1 == a { print $2 }' "${dir}/codes.txt"); echo "$a \${c:-000}"; done\n`);
+  // curl -K -: for each url in the config on stdin, "address code" from codes.txt ("address code" for both probes,
+  // or "address/live code" for one), 000 (no answer) if not there; each url asked is noted in asked.txt.
+  await writeFile(
+    join(dir, "curl"),
+    `#!/bin/sh\nsed -n 's#^url = "http://\\([0-9.]*\\):[0-9]*/api/health/\\([a-z]*\\)".*#\\1 \\2#p' | while read -r a p; do echo "$a $p" >>"${dir}/asked.txt"; c=$(awk -v a="$a" -v k="$a/$p" '$1 == k { print $2; exit } $1 == a { print $2; exit }' "${dir}/codes.txt"); echo "$a \${c:-000}"; done\n`,
+  );
   for (const f of ["getent", "curl"]) await chmod(join(dir, f), 0o755);
 });
 afterAll(async () => {
@@ -48,6 +52,14 @@ describe("nginx's follow loop", () => {
     // A new replica still starting (503) does not join; a frozen one survives one silent probe, not two.
     expect(await round(["10.0.0.3", "10.0.0.4", "10.0.0.5"], { "10.0.0.4": "200", "10.0.0.5": "503" })).toEqual(["10.0.0.3", "10.0.0.4"]);
     expect(await round(["10.0.0.3", "10.0.0.4", "10.0.0.5"], { "10.0.0.4": "200", "10.0.0.5": "200" })).toEqual(["10.0.0.4", "10.0.0.5"]);
+  });
+
+  it("asks members whether they live, others whether they are ready", async () => {
+    await writeFile(join(dir, "asked.txt"), "");
+    // 10.0.0.4 is busy (ready would time out) but alive; 10.0.0.6 is alive but not ready: it does not join.
+    expect(await round(["10.0.0.4", "10.0.0.5", "10.0.0.6"], { "10.0.0.4/live": "200", "10.0.0.5/live": "200", "10.0.0.6/live": "200" })).toEqual(["10.0.0.4", "10.0.0.5"]);
+    const asked = (await readFile(join(dir, "asked.txt"), "utf8")).trim().split("\n").sort();
+    expect(asked).toEqual(["10.0.0.3 ready", "10.0.0.4 live", "10.0.0.5 live", "10.0.0.6 ready"]);
   });
 
   it("finds a replica again that Docker's DNS no longer names, and never writes an empty list", async () => {

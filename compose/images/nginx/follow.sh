@@ -1,12 +1,12 @@
 #!/bin/sh
 # Keeps nginx's list of API replicas current without an operator (docs/design.md, "nginx follows the replicas").
 #
-# Every second, each candidate address is asked /api/health/ready (1-s timeout, all at once). The candidates: what
-# Docker's DNS gives for the API service, and every address seen in the last 10 minutes: Docker 20.10's DNS can lose
-# a replica's service name when its restart policy restarts it on the same address, and a replica is still one without
-# its name. An address joins when it answers 200. A member stays while it answers at all (during a database failover
-# every replica says 503, and none should leave) and leaves after two probes in a row without an answer (crashed,
-# frozen, cut off, removed). The list never goes empty (nginx would refuse it): with no member, the service name
+# Every second, each candidate address is probed (1-s timeout, all at once). The candidates: what Docker's DNS gives
+# for the API service, and every address seen in the last 10 minutes: Docker 20.10's DNS can lose a replica's service
+# name when its restart policy restarts it on the same address, and a replica is still one without its name. An
+# address joins when /api/health/ready answers 200. A member is then asked /api/health/live, which needs no database
+# and answers in milliseconds unless the process is stuck: it stays while it answers at all (a database failover, a
+# busy second, draining) and leaves after two probes in a row without an answer (crashed, frozen, cut off, removed). The list never goes empty (nginx would refuse it): with no member, the service name
 # stands in, or a placeholder when even the name is unknown (nginx then answers 502, as with every replica down).
 #
 # The list is written to $OUT; nginx reads it through api.conf (`include`), which the CLI replaces by an explicit list
@@ -22,16 +22,18 @@ REMEMBER_S=600
 
 listed() { getent ahostsv4 "$HOST" | awk '{ print $1 }' | sort -u; }
 
-# "address code" for each address on stdin (code 000: no answer).
+# "address code" for each "address path" on stdin (code 000: no answer).
 probe() {
-  while read -r a; do printf 'url = "http://%s:%s/api/health/ready"\noutput = "/dev/null"\n' "$a" "$PORT"; done \
+  while read -r a path; do printf 'url = "http://%s:%s/api/health/%s"\noutput = "/dev/null"\n' "$a" "$PORT" "$path"; done \
     | curl -sZ -m 1 -w '%{url.host} %{http_code}\n' -K - 2>/dev/null
 }
 
 round() {
   now=$(date +%s)
   dns=$(listed | tr '\n' ' ')
-  answers=$({ listed; awk -v old=$((now - REMEMBER_S)) '$4 >= old || $2 == 1 { print $1 }' "$STATE"; } | sort -u | probe)
+  answers=$({ listed; awk -v old=$((now - REMEMBER_S)) '$4 >= old || $2 == 1 { print $1 }' "$STATE"; } | sort -u \
+    | awk -v members=" $(awk '$2 == 1 { printf "%s ", $1 }' "$STATE")" '{ print $1, index(members, " " $1 " ") ? "live" : "ready" }' \
+    | probe)
   printf '%s\n' "$answers" | awk -v now="$now" -v dns=" $dns" -v keep=$((now - REMEMBER_S)) '
     FILENAME == "-" { if (NF == 2) code[$1] = $2; next }
     { member[$1] = $2; misses[$1] = $3; seen[$1] = $4 }
