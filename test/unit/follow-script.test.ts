@@ -60,6 +60,8 @@ describe("nginx's follow loop", () => {
     expect(await round(["10.0.0.4", "10.0.0.5", "10.0.0.6"], { "10.0.0.4/live": "200", "10.0.0.5/live": "200", "10.0.0.6/live": "200" })).toEqual(["10.0.0.4", "10.0.0.5"]);
     const asked = (await readFile(join(dir, "asked.txt"), "utf8")).trim().split("\n").sort();
     expect(asked).toEqual(["10.0.0.3 ready", "10.0.0.4 live", "10.0.0.5 live", "10.0.0.6 ready"]);
+    // Removed (gone from DNS and silent): out after one probe, not two, so a rollout's wait for the list is short.
+    expect(await round(["10.0.0.4", "10.0.0.6"], { "10.0.0.4/live": "200" })).toEqual(["10.0.0.4"]);
   });
 
   it("finds a replica again that Docker's DNS no longer names, and never writes an empty list", async () => {

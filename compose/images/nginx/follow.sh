@@ -6,7 +6,8 @@
 # name when its restart policy restarts it on the same address, and a replica is still one without its name. An
 # address joins when /api/health/ready answers 200. A member is then asked /api/health/live, which needs no database
 # and answers in milliseconds unless the process is stuck: it stays while it answers at all (a database failover, a
-# busy second, draining) and leaves after two probes in a row without an answer (crashed, frozen, cut off, removed). The list never goes empty (nginx would refuse it): with no member, the service name
+# busy second, draining) and leaves after two probes in a row without an answer (frozen, cut off), or after one when
+# DNS no longer lists it either (removed, crashed): a rollout waits for that before nginx goes back on the list. The list never goes empty (nginx would refuse it): with no member, the service name
 # stands in, or a placeholder when even the name is unknown (nginx then answers 502, as with every replica down).
 #
 # The list is written to $OUT; nginx reads it through api.conf (`include`), which the CLI replaces by an explicit list
@@ -41,8 +42,9 @@ round() {
       for (a in code) if (!(a in seen)) { member[a] = 0; misses[a] = 0; seen[a] = now }
       for (a in seen) {
         c = (a in code) ? code[a] : "000"
-        if (c != "000" || index(dns, " " a " ")) seen[a] = now
-        if (member[a]) { misses[a] = (c == "000") ? misses[a] + 1 : 0; if (misses[a] >= 2) member[a] = 0 }
+        indns = index(dns, " " a " ")
+        if (c != "000" || indns) seen[a] = now
+        if (member[a]) { misses[a] = (c == "000") ? misses[a] + 1 : 0; if (misses[a] >= 2 || (misses[a] && !indns)) member[a] = 0 }
         else if (c == "200") { member[a] = 1; misses[a] = 0 }
         if (member[a] || seen[a] >= keep) print a, member[a], misses[a], seen[a]
       }
