@@ -115,7 +115,7 @@ async function retire(paths: StackPaths, project: string, id: string): Promise<v
  * An nginx from before the loop (an upgrade, until nginx is recreated) gets the serving replicas' addresses.
  * `reload`: reload even if api.conf stays the same (a new certificate, recreated neighbours).
  */
-export async function follow(paths: StackPaths, project: string, reload = false): Promise<void> {
+async function follow(paths: StackPaths, project: string, reload = false): Promise<void> {
   const want = (await servingAddresses(paths, project)).sort().join(" ");
   const listed = async () => (await followList(paths, project))?.sort().join(" ");
   let seen = await listed();

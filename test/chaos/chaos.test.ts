@@ -1,5 +1,5 @@
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadStack, stackTopology } from "../../cli/commands/status.js";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { patroniMembers, redisTopology } from "../../cli/stack/cluster.js";
@@ -7,7 +7,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { trpcClient } from "../setup/client.js";
 import { probeTable } from "../setup/data.js";
-import { exemptThisHost, longestGap, psqlCanary, serviceContainer } from "../setup/faults.js";
+import { crashContainer, faultTestTopology, longestGap, psqlCanary, serviceContainer } from "../setup/faults.js";
 import { steady } from "../setup/load.js";
 import { waitUntil } from "../setup/wait.js";
 
@@ -43,9 +43,7 @@ async function inflict(fault: Fault, target: Target, service: string): Promise<v
   const c = await serviceContainer(stack.project, service);
   const network = `${stack.project}_${target.network}`;
   if (fault === "crash") {
-    // SIGKILL to the container's init from the host: a crash, which the restart policy answers (`docker kill` would
-    // count as a stop by hand, and nothing would restart it).
-    process.kill(Number((await run("docker", ["inspect", "-f", "{{.State.Pid}}", c.id])).stdout.trim()), "SIGKILL");
+    await crashContainer(c.id);
     return;
   }
   if (fault === "freeze") {
@@ -61,13 +59,11 @@ async function inflict(fault: Fault, target: Target, service: string): Promise<v
 }
 
 beforeAll(async () => {
-  const { config } = await loadStack(stack.dir);
-  topo = await stackTopology(config);
-  await exemptThisHost(stack);
+  topo = await faultTestTopology(stack);
 }, 15 * 60_000);
 
 describe.sequential("the data tier under abrupt loss", () => {
-  let pool: import("pg").Pool;
+  let pool: pg.Pool;
   let drop: (() => Promise<void>) | undefined;
   beforeAll(async () => {
     ({ pool, drop } = await probeTable(stack, "chaos_probe"));

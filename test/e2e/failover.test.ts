@@ -1,7 +1,5 @@
-import { readFile } from "node:fs/promises";
 import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { loadStack, stackTopology } from "../../cli/commands/status.js";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { patroniMembers, redisTopology } from "../../cli/stack/cluster.js";
@@ -11,7 +9,7 @@ import { FOLLOW_FILE, upstreamAddresses } from "../../nginx/render.js";
 import { runCli } from "../setup/cli.js";
 import { resendingClient, trpcClient } from "../setup/client.js";
 import { probeTable } from "../setup/data.js";
-import { exemptThisHost, longestGap, psqlCanary, recovers, serviceContainer } from "../setup/faults.js";
+import { crashContainer, faultTestTopology, longestGap, psqlCanary, recovers, serviceContainer } from "../setup/faults.js";
 import { steady } from "../setup/load.js";
 import { waitUntil } from "../setup/wait.js";
 
@@ -38,10 +36,7 @@ async function logLines(service: string, since: string, pattern: RegExp, last = 
 }
 
 beforeAll(async () => {
-  const { config } = await loadStack(stack.dir);
-  topo = await stackTopology(config);
-  // The API's own per-client limit (1,000 an hour by default) would refuse the few thousand calls below as well.
-  await exemptThisHost(stack);
+  topo = await faultTestTopology(stack);
 }, 15 * 60_000);
 
 describe.sequential("failover under load", () => {
@@ -274,7 +269,7 @@ describe.sequential("failover under load", () => {
   });
 
   /**
-   * An API replica crashed (its process SIGKILLed: Docker's restart policy brings it back), frozen (`docker pause`)
+   * An API replica crashed (SIGKILL to its init from the host: the restart policy brings it back), frozen (`docker pause`)
    * and cut off (disconnected from the edge network, then reconnected on whatever address Docker gives it), each under
    * reads and mutations through nginx with a 10-s client timeout. nginx's follow loop takes the replica out and puts it
    * back (on its new address) without an operator.
@@ -297,10 +292,7 @@ describe.sequential("failover under load", () => {
     const signal = () => AbortSignal.timeout(10_000);
     const faults: [string, (id: string) => Promise<void>][] = [
       ["crash", async (id) => {
-        // The node process, not the container: a container Docker kills counts as stopped by hand and stays down.
-        const init = Number((await run("docker", ["inspect", "-f", "{{.State.Pid}}", id])).stdout.trim());
-        const children = (await readFile(`/proc/${init}/task/${init}/children`, "utf8")).trim().split(/\s+/).map(Number);
-        for (const pid of children) process.kill(pid, "SIGKILL");
+        await crashContainer(id);
         await sleep(15_000);
       }],
       ["freeze", async (id) => {

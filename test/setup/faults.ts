@@ -1,11 +1,21 @@
+import { loadStack, stackTopology } from "../../cli/commands/status.js";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
+import type { Topology } from "../../cli/stack/topology.js";
 import { runCli } from "./cli.js";
 import { stackSecret } from "./data.js";
 import { writeTestConfig, type TestStack } from "./stack.js";
 
 /** What the failure tests (test/e2e/failover.test.ts, test/chaos/) share: finding a service, and measuring an outage. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * A crash: SIGKILL from the host to the container's init (and so to everything in it), which its restart policy
+ * answers (`docker kill` would count as a stop by hand, and nothing would restart it).
+ */
+export async function crashContainer(id: string): Promise<void> {
+  process.kill(Number((await run("docker", ["inspect", "-f", "{{.State.Pid}}", id])).stdout.trim()), "SIGKILL");
+}
 
 /** The (first) container of one of the stack's services. */
 export async function serviceContainer(project: string, service: string): Promise<docker.ContainerState> {
@@ -86,6 +96,16 @@ export async function psqlCanary(stack: TestStack, table: string, from: number, 
       return { calls, acked: calls.filter((c) => c.ok).map((c) => c.n), failed: calls.filter((c) => !c.ok).length, longestMs: longest.end - longest.start, longestStart: longest.start };
     },
   };
+}
+
+/**
+ * What the failure tests start from: the stack's data-tier topology, and this host exempt from the limits (below).
+ */
+export async function faultTestTopology(stack: TestStack): Promise<Topology> {
+  const { config } = await loadStack(stack.dir);
+  const topo = await stackTopology(config);
+  await exemptThisHost(stack);
+  return topo;
 }
 
 /**
