@@ -27,6 +27,11 @@ export default class SummaryReporter implements Reporter {
       .sort((a, b) => b.s - a.s)
       .slice(0, 12);
     process.stdout.write(`\nslowest files: ${slowest.map((x) => `${x.file} ${x.s.toFixed(0)} s`).join(", ")}`);
+    const slowestTests = modules
+      .flatMap((m) => [...m.children.allTests()].map((t) => ({ name: t.name, s: (t.diagnostic()?.duration ?? 0) / 1000 })))
+      .sort((a, b) => b.s - a.s)
+      .slice(0, 15);
+    process.stdout.write(`\nslowest tests: ${slowestTests.map((x) => `${x.s.toFixed(0)} s ${x.name.slice(0, 60)}`).join("; ")}`);
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`);
   }
 }
