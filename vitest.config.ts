@@ -14,7 +14,15 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["cli/**/*.test.ts", "client/**/*.test.ts", "server/**/*.test.ts", "nginx/**/*.test.ts", "grafana/**/*.test.ts", "test/unit/**/*.test.ts", "test/eval/**/*.test.ts"],
+          include: [
+            "cli/**/*.test.ts",
+            "client/**/*.test.ts",
+            "server/**/*.test.ts",
+            "nginx/**/*.test.ts",
+            "grafana/**/*.test.ts",
+            "test/unit/**/*.test.ts",
+            "test/eval/**/*.test.ts",
+          ],
           exclude: ["**/*.integration.test.ts", "node_modules/**", "dist/**"],
         },
       },

@@ -33,7 +33,14 @@ import { markdownTable, measureVectorSearch, nomineeDescriptions, timeEach } fro
 const N = Number(process.env.BENCH_N ?? 200);
 
 const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
-const row = (name: string, ms: number[], note = "") => [name, String(ms.length), fmt(percentile(ms, 50)), fmt(percentile(ms, 95)), fmt(percentile(ms, 99)), note];
+const row = (name: string, ms: number[], note = "") => [
+  name,
+  String(ms.length),
+  fmt(percentile(ms, 50)),
+  fmt(percentile(ms, 95)),
+  fmt(percentile(ms, 99)),
+  note,
+];
 
 async function main(): Promise<void> {
   const project = `stevietest-bench-${process.pid}`;
@@ -55,24 +62,37 @@ async function main(): Promise<void> {
     const deps = { pool, embedder, programs: programCache(prisma) };
     const inputs = texts.map((description) => recommendInput.parse({ description, topK: 10 }));
     const afterEmbedMs: number[] = [];
-    const recMs = await timeEach(N, async (i) => afterEmbedMs.push((await recommend(deps, inputs[i]!)).timings.searchMs));
+    const recMs = await timeEach(N, async (i) =>
+      afterEmbedMs.push((await recommend(deps, inputs[i]!)).timings.searchMs),
+    );
     // The API's own Redis layer, over the real Redis: response cache and query-embedding cache.
     const redis = new Redis({ ...services.redis, keyPrefix: "stevie:", maxRetriesPerRequest: 1 });
     const registry = new Registry();
     const redisDeps = createRedisDeps({ redis, db: pool, embedder, registry });
-    const viaCache = (i: number) => redisDeps.responses.wrap(`recommend@${embedder.model}`, inputs[i]!, () => recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputs[i]!));
+    const viaCache = (i: number) =>
+      redisDeps.responses.wrap(`recommend@${embedder.model}`, inputs[i]!, () =>
+        recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputs[i]!),
+      );
     for (let i = 0; i < N; i++) await viaCache(i);
     const cachedMs = await timeEach(N, viaCache);
     await redis.flushdb();
     const mix: number[] = [];
     for (let i = 0; i < 1000; i++) mix.push(i < 50 || Math.random() < 0.05 ? 1000 + i : Math.floor(Math.random() * 50));
     const mixInputs = new Map<number, ReturnType<typeof recommendInput.parse>>();
-    const inputOf = (k: number) => mixInputs.get(k) ?? mixInputs.set(k, recommendInput.parse({ description: `${texts[k % N]!} [${k}]`, topK: 10 })).get(k)!;
+    const inputOf = (k: number) =>
+      mixInputs.get(k) ??
+      mixInputs.set(k, recommendInput.parse({ description: `${texts[k % N]!} [${k}]`, topK: 10 })).get(k)!;
     // prom-client hands out its live value objects: read them into numbers before and after.
     const responseLookups = async (result: string) =>
-      (await registry.getSingleMetric("stevie_cache_requests_total")!.get()).values.filter((v) => v.labels.cache === "response" && v.labels.result === result).reduce((s, v) => s + v.value, 0);
+      (await registry.getSingleMetric("stevie_cache_requests_total")!.get()).values
+        .filter((v) => v.labels.cache === "response" && v.labels.result === result)
+        .reduce((s, v) => s + v.value, 0);
     const [hitsBefore, missesBefore] = [await responseLookups("hit"), await responseLookups("miss")];
-    const mixMs = await timeEach(mix.length, (i) => redisDeps.responses.wrap(`recommend@${embedder.model}`, inputOf(mix[i]!), () => recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputOf(mix[i]!))));
+    const mixMs = await timeEach(mix.length, (i) =>
+      redisDeps.responses.wrap(`recommend@${embedder.model}`, inputOf(mix[i]!), () =>
+        recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputOf(mix[i]!)),
+      ),
+    );
     const hits = (await responseLookups("hit")) - hitsBefore;
     const misses = (await responseLookups("miss")) - missesBefore;
     const probe = createCache(redis, { name: "bench" });
@@ -90,7 +110,11 @@ async function main(): Promise<void> {
       row("recommend, uncached (hybrid)", recMs, "embed + vector + full-text + details"),
       row("  of which after the embedding", afterEmbedMs, "full-text sent before embedding; then one statement"),
       row("recommend, cached (Redis)", cachedMs, "response cache hit"),
-      row("recommend, 95 % repeated mix", mixMs, `response-cache hit ratio ${(hits / Math.max(1, hits + misses)).toFixed(3)}`),
+      row(
+        "recommend, 95 % repeated mix",
+        mixMs,
+        `response-cache hit ratio ${(hits / Math.max(1, hits + misses)).toFixed(3)}`,
+      ),
       row("cache get, ~10 KB value", getMs, "one Redis read + JSON parse"),
     ];
     const table = markdownTable(rows);

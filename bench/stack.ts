@@ -80,12 +80,20 @@ async function ensureOwnStack(): Promise<string> {
       "",
     ].join("\n"),
   );
-  log(`installing (or converging) the bench stack in ${dir}; \`stevie-stack uninstall --dir ${dir} --purge-data --yes\` removes it`);
+  log(
+    `installing (or converging) the bench stack in ${dir}; \`stevie-stack uninstall --dir ${dir} --purge-data --yes\` removes it`,
+  );
   const r = await cli(["install", "--non-interactive", "--config", config, "--dir", dir]);
-  if (r.exitCode !== 0) throw new Error(`install failed (exit ${r.exitCode}):\n${`${r.stdout}\n${r.stderr}`.split("\n").slice(-30).join("\n")}`);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `install failed (exit ${r.exitCode}):\n${`${r.stdout}\n${r.stderr}`.split("\n").slice(-30).join("\n")}`,
+    );
   // A file edited by hand (an experiment) is kept by install, and the bench would measure it instead of this build.
   const kept = /Kept your edited [^\n]*/.exec(`${r.stdout}\n${r.stderr}`);
-  if (kept) throw new Error(`${kept[0]}: the bench stack is not this build. Remove it (\`stevie-stack uninstall --dir ${dir} --purge-data --yes\`) or take the .new file, then run again`);
+  if (kept)
+    throw new Error(
+      `${kept[0]}: the bench stack is not this build. Remove it (\`stevie-stack uninstall --dir ${dir} --purge-data --yes\`) or take the .new file, then run again`,
+    );
   return dir;
 }
 
@@ -98,10 +106,21 @@ async function target(): Promise<Target> {
   if (!existsSync("dist/cli/bin.js")) throw new Error("dist/ is missing: run `npm run build` first");
   const dir = opts.dir ?? (await ensureOwnStack());
   const { config } = await loadStack(dir);
-  const nginx = (await docker.listContainers(docker.PROJECT_LABEL, config.projectName)).find((c) => c.service === "nginx");
-  if (!nginx) throw new Error(`no nginx container in stack ${config.projectName}: is it running? (stevie-stack status --dir ${dir})`);
+  const nginx = (await docker.listContainers(docker.PROJECT_LABEL, config.projectName)).find(
+    (c) => c.service === "nginx",
+  );
+  if (!nginx)
+    throw new Error(
+      `no nginx container in stack ${config.projectName}: is it running? (stevie-stack status --dir ${dir})`,
+    );
   const address = Object.values(await docker.containerAddresses(nginx.id))[0];
-  return { dir, project: config.projectName, origin: `https://${address}:8443`, servername: config.domain, ca: readFileSync(join(dir, "tls", "ca.crt")) };
+  return {
+    dir,
+    project: config.projectName,
+    origin: `https://${address}:8443`,
+    servername: config.domain,
+    ca: readFileSync(join(dir, "tls", "ca.crt")),
+  };
 }
 
 // ---- load generators -------------------------------------------------------------------------------------------
@@ -119,18 +138,50 @@ interface LoadResult {
 
 const rps = (r: LoadResult) => r.requests / r.seconds;
 function logged<T extends LoadResult>(r: T): T {
-  log(`  ${r.label}, ${r.connections} conns: ${rps(r).toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} / p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`);
+  log(
+    `  ${r.label}, ${r.connections} conns: ${rps(r).toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} / p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`,
+  );
   return r;
 }
 
 /** wrk over a pool file (see wrk-pool.lua); two threads, one per core. */
-async function wrk(label: string, poolFile: string, connections: number, seconds: number, t: Target): Promise<LoadResult> {
-  const r = await run("wrk", ["-t2", `-c${connections}`, `-d${seconds}s`, "--timeout", "10s", "-s", "bench/wrk-pool.lua", t.origin, "--", poolFile], { reject: false, timeoutMs: (seconds + 60) * 1000 });
+async function wrk(
+  label: string,
+  poolFile: string,
+  connections: number,
+  seconds: number,
+  t: Target,
+): Promise<LoadResult> {
+  const r = await run(
+    "wrk",
+    [
+      "-t2",
+      `-c${connections}`,
+      `-d${seconds}s`,
+      "--timeout",
+      "10s",
+      "-s",
+      "bench/wrk-pool.lua",
+      t.origin,
+      "--",
+      poolFile,
+    ],
+    { reject: false, timeoutMs: (seconds + 60) * 1000 },
+  );
   const line = r.stdout.split("\n").find((l) => l.startsWith("BENCH_JSON "));
   if (!line) throw new Error(`wrk printed no result (exit ${r.exitCode}): ${r.stderr || r.stdout}`);
   const j = JSON.parse(line.slice("BENCH_JSON ".length)) as Record<string, number>;
   const errors = j.connect! + j.read! + j.write! + j.status! + j.timeout!;
-  return logged({ label, connections, requests: j.requests!, seconds: j.durationUs! / 1e6, errors, p50: j.p50! / 1000, p95: j.p95! / 1000, p99: j.p99! / 1000 });
+  return logged({
+    label,
+    connections,
+    requests: j.requests!,
+    seconds: j.durationUs! / 1e6,
+    errors,
+    p50: j.p50! / 1000,
+    p95: j.p95! / 1000,
+    p99: j.p99! / 1000,
+  });
 }
 
 function writePool(name: string, lines: string[]): string {
@@ -143,17 +194,34 @@ const recommendLine = (description: string) => `POST /api/trpc/recommend ${JSON.
 
 /** One recommend call through nginx; whether it succeeded, and the embedding time the API reports. */
 async function recommendOnce(pool: Pool, description: string): Promise<{ ok: boolean; embedMs?: number }> {
-  const res = await pool.request({ path: "/api/trpc/recommend", method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ description, topK: 10 }) });
+  const res = await pool.request({
+    path: "/api/trpc/recommend",
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ description, topK: 10 }),
+  });
   const text = await res.body.text();
   if (res.statusCode !== 200) return { ok: false };
   const body = JSON.parse(text) as { result: { data: { timings: { embedMs: number } } } };
   return { ok: true, embedMs: body.result.data.timings.embedMs };
 }
 
-const httpsPool = (t: Target, connections: number) => new Pool(t.origin, { connections, pipelining: 1, headersTimeout: 30_000, bodyTimeout: 30_000, connect: { ca: t.ca, servername: t.servername } });
+const httpsPool = (t: Target, connections: number) =>
+  new Pool(t.origin, {
+    connections,
+    pipelining: 1,
+    headersTimeout: 30_000,
+    bodyTimeout: 30_000,
+    connect: { ca: t.ca, servername: t.servername },
+  });
 
 /** Closed loop: `concurrency` callers, each sending the next description as soon as its last one is answered. */
-async function closedLoop(label: string, t: Target, texts: string[], concurrency: number): Promise<LoadResult & { embedMs: number[] }> {
+async function closedLoop(
+  label: string,
+  t: Target,
+  texts: string[],
+  concurrency: number,
+): Promise<LoadResult & { embedMs: number[] }> {
   const pool = httpsPool(t, concurrency);
   const ms: number[] = [];
   const embedMs: number[] = [];
@@ -174,14 +242,30 @@ async function closedLoop(label: string, t: Target, texts: string[], concurrency
   );
   const seconds = (performance.now() - started) / 1000;
   await pool.close();
-  return logged({ label, connections: concurrency, requests: texts.length, seconds, errors, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99), embedMs });
+  return logged({
+    label,
+    connections: concurrency,
+    requests: texts.length,
+    seconds,
+    errors,
+    p50: percentile(ms, 50),
+    p95: percentile(ms, 95),
+    p99: percentile(ms, 99),
+    embedMs,
+  });
 }
 
 /**
  * Open loop: request i is due at i / rate seconds, sent then whatever happened to the others, and its latency runs
  * from when it was due (so a queue behind a slow answer counts). `pick(i)` gives the description.
  */
-async function openLoop(label: string, t: Target, rate: number, seconds: number, pick: (i: number) => string): Promise<LoadResult> {
+async function openLoop(
+  label: string,
+  t: Target,
+  rate: number,
+  seconds: number,
+  pick: (i: number) => string,
+): Promise<LoadResult> {
   const pool = httpsPool(t, 64);
   const total = Math.round(rate * seconds);
   const ms: number[] = [];
@@ -208,7 +292,16 @@ async function openLoop(label: string, t: Target, rate: number, seconds: number,
   await Promise.all(pending);
   const elapsed = (performance.now() - started) / 1000;
   await pool.close();
-  return logged({ label, connections: 64, requests: total, seconds: elapsed, errors, p50: percentile(ms, 50), p95: percentile(ms, 95), p99: percentile(ms, 99) });
+  return logged({
+    label,
+    connections: 64,
+    requests: total,
+    seconds: elapsed,
+    errors,
+    p50: percentile(ms, 50),
+    p95: percentile(ms, 95),
+    p99: percentile(ms, 99),
+  });
 }
 
 // ---- memory --------------------------------------------------------------------------------------------------------
@@ -249,7 +342,10 @@ async function peakRss<T>(t: Target, work: () => Promise<T>): Promise<{ result: 
 function searchPhrases(): string[] {
   const nominees = JSON.parse(readFileSync("test/eval/nominees.json", "utf8")) as { description: string }[];
   const words = nominees.flatMap((n) => n.description.toLowerCase().match(/[a-z]{5,}/g) ?? []);
-  return Array.from({ length: 200 }, (_, i) => `${words[(i * 7) % words.length]} ${words[(i * 13 + 3) % words.length]}`);
+  return Array.from(
+    { length: 200 },
+    (_, i) => `${words[(i * 7) % words.length]} ${words[(i * 13 + 3) % words.length]}`,
+  );
 }
 
 async function categoryCodes(t: Target): Promise<string[]> {
@@ -259,7 +355,9 @@ async function categoryCodes(t: Target): Promise<string[]> {
   do {
     const input = encodeURIComponent(JSON.stringify({ limit: 200, ...(cursor ? { cursor } : {}) }));
     const res = await request(`${t.origin}/api/trpc/categories.list?input=${input}`, { dispatcher: agent });
-    const page = ((await res.body.json()) as { result: { data: { items: { code: string }[]; nextCursor: number | null } } }).result.data;
+    const page = (
+      (await res.body.json()) as { result: { data: { items: { code: string }[]; nextCursor: number | null } } }
+    ).result.data;
     codes.push(...page.items.map((c) => c.code));
     cursor = page.nextCursor;
   } while (cursor);
@@ -316,18 +414,30 @@ async function main(): Promise<void> {
 
   log("categories.get and categories.search");
   const codes = await categoryCodes(t);
-  const getPool = writePool("categories-get", codes.map((code) => `GET /api/trpc/categories.get?input=${encodeURIComponent(JSON.stringify({ code }))}`));
+  const getPool = writePool(
+    "categories-get",
+    codes.map((code) => `GET /api/trpc/categories.get?input=${encodeURIComponent(JSON.stringify({ code }))}`),
+  );
   const get = await wrk("categories.get", getPool, 32, SECONDS, t);
-  const searchPool = writePool("categories-search", searchPhrases().map((query) => `GET /api/trpc/categories.search?input=${encodeURIComponent(JSON.stringify({ query }))}`));
+  const searchPool = writePool(
+    "categories-search",
+    searchPhrases().map(
+      (query) => `GET /api/trpc/categories.search?input=${encodeURIComponent(JSON.stringify({ query }))}`,
+    ),
+  );
   const search = await wrk("categories.search", searchPool, 32, SECONDS, t);
 
   // 1 request in 20 is a description never seen (embedded on arrival), the others come from the primed pool.
   const mixedRun = (rate: number, seconds: number) => {
     const fresh = nomineeDescriptions(Math.ceil(rate * seconds * 0.05) + 10, `mixed${rate}-${tag}`);
     let next = 0;
-    return openLoop(`recommend mixed @ ${rate}/s`, t, rate, seconds, (i) => (i % 20 === 7 ? fresh[next++]! : warmTexts[(i * 7919) % WARM_POOL]!));
+    return openLoop(`recommend mixed @ ${rate}/s`, t, rate, seconds, (i) =>
+      i % 20 === 7 ? fresh[next++]! : warmTexts[(i * 7919) % WARM_POOL]!,
+    );
   };
-  log(`recommend mixed: ${MIXED_RATE} req/s for ${MIXED_SECONDS} s, then ${SUSTAINED_RATE} req/s for 30 s; 95 % seen before`);
+  log(
+    `recommend mixed: ${MIXED_RATE} req/s for ${MIXED_SECONDS} s, then ${SUSTAINED_RATE} req/s for 30 s; 95 % seen before`,
+  );
   const { result: mixed, peakMb: mixedPeakMb } = await peakRss(t, () => mixedRun(MIXED_RATE, MIXED_SECONDS));
   const sustained = await mixedRun(SUSTAINED_RATE, 30);
 
@@ -353,20 +463,58 @@ async function main(): Promise<void> {
   await admin.end();
 
   const ratio = (r: LoadResult) => `${((100 * rps(r)) / rps(ceiling)).toFixed(1)} %`;
-  const load = (r: LoadResult, note = "") => [r.label, String(r.connections), String(r.requests), rps(r).toFixed(0), f(r.p50), f(r.p95), f(r.p99), String(r.errors), ratio(r), note];
-  const server = (name: string, ms: number[], note: string) => [name, "1", String(ms.length), "-", f(percentile(ms, 50)), f(percentile(ms, 95)), f(percentile(ms, 99)), "0", "-", note];
+  const load = (r: LoadResult, note = "") => [
+    r.label,
+    String(r.connections),
+    String(r.requests),
+    rps(r).toFixed(0),
+    f(r.p50),
+    f(r.p95),
+    f(r.p99),
+    String(r.errors),
+    ratio(r),
+    note,
+  ];
+  const server = (name: string, ms: number[], note: string) => [
+    name,
+    "1",
+    String(ms.length),
+    "-",
+    f(percentile(ms, 50)),
+    f(percentile(ms, 95)),
+    f(percentile(ms, 99)),
+    "0",
+    "-",
+    note,
+  ];
   const mb = (v: number[]) => v.map((x) => x.toFixed(0)).join(" / ");
   const rows = [
     ["measure", "conns", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "of ceiling", "note"],
     load(ceiling, "GET /api/health/edge, answered by nginx"),
-    ...warmRuns.map((r) => load(r, r !== bestWarm ? "" : underTarget.length ? "**most req/s with p99 < 100 ms**" : "most req/s (no run had p99 < 100 ms)")),
+    ...warmRuns.map((r) =>
+      load(
+        r,
+        r !== bestWarm
+          ? ""
+          : underTarget.length
+            ? "**most req/s with p99 < 100 ms**"
+            : "most req/s (no run had p99 < 100 ms)",
+      ),
+    ),
     load(mixed, `open loop, ${MIXED_SECONDS} s, 5 % new descriptions`),
     load(sustained, "open loop, 30 s, 5 % new descriptions"),
-    load(cold1, `embedding (API's own timing) p50 ${f(percentile(cold1.embedMs, 50))} / p95 ${f(percentile(cold1.embedMs, 95))} ms`),
+    load(
+      cold1,
+      `embedding (API's own timing) p50 ${f(percentile(cold1.embedMs, 50))} / p95 ${f(percentile(cold1.embedMs, 95))} ms`,
+    ),
     load(cold4, `embedding p50 ${f(percentile(cold4.embedMs, 50))} / p95 ${f(percentile(cold4.embedMs, 95))} ms`),
     load(get, `${codes.length} codes`),
     load(search, "200 two-word phrases"),
-    server("vector top-10, HNSW (server)", vector.hnswMs, `recall@10 vs exact ${vector.recall.toFixed(3)}; via HAProxy`),
+    server(
+      "vector top-10, HNSW (server)",
+      vector.hnswMs,
+      `recall@10 vs exact ${vector.recall.toFixed(3)}; via HAProxy`,
+    ),
     server("vector top-10, exact scan", vector.exactMs, `${vector.vectors} vectors`),
     server("in-process brute-force scan", vector.scanMs, "floor: dot products in JS"),
     server("commit, synchronous replication", commitSync, "one-row INSERT, the standby's flush waited for"),

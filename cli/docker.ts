@@ -79,7 +79,9 @@ export async function listContainers(label: string, value?: string): Promise<Con
   }));
 }
 
-export async function inspectContainer(id: string): Promise<{ restartCount: number; startedAt: string; exitCode: number; healthLog: string[] }> {
+export async function inspectContainer(
+  id: string,
+): Promise<{ restartCount: number; startedAt: string; exitCode: number; healthLog: string[] }> {
   const info = await docker().getContainer(id).inspect();
   return {
     restartCount: info.RestartCount,
@@ -90,7 +92,9 @@ export async function inspectContainer(id: string): Promise<{ restartCount: numb
 }
 
 export async function containerLogs(id: string, tail: number): Promise<string> {
-  const buf = (await docker().getContainer(id).logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
+  const buf = (await docker()
+    .getContainer(id)
+    .logs({ stdout: true, stderr: true, tail, follow: false })) as unknown as Buffer;
   return demux(buf);
 }
 
@@ -131,7 +135,10 @@ export async function listNetworks(label: string, value?: string): Promise<{ id:
 /** Every network's IPv4 subnets (all networks, not only ours): a new subnet must not overlap any of them. */
 export async function networkSubnets(): Promise<{ name: string; subnets: string[] }[]> {
   const r = await docker().listNetworks();
-  return r.map((n) => ({ name: n.Name, subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? "").filter((x) => x.includes(".")) }));
+  return r.map((n) => ({
+    name: n.Name,
+    subnets: (n.IPAM?.Config ?? []).map((c) => c.Subnet ?? "").filter((x) => x.includes(".")),
+  }));
 }
 
 export async function removeNetwork(id: string): Promise<void> {
@@ -171,8 +178,17 @@ export async function containerLabels(id: string): Promise<Record<string, string
  * Build an image from a context directory through the engine API (no buildx needed, works with any client).
  * Each line of build output goes to onLine; a build error rejects with the engine's message.
  */
-export async function buildImage(opts: { context: string; files: string[]; tag: string; labels: Record<string, string>; onLine?: (line: string) => void }): Promise<void> {
-  const stream = await docker().buildImage({ context: opts.context, src: opts.files }, { t: opts.tag, labels: opts.labels, rm: true, forcerm: true });
+export async function buildImage(opts: {
+  context: string;
+  files: string[];
+  tag: string;
+  labels: Record<string, string>;
+  onLine?: (line: string) => void;
+}): Promise<void> {
+  const stream = await docker().buildImage(
+    { context: opts.context, src: opts.files },
+    { t: opts.tag, labels: opts.labels, rm: true, forcerm: true },
+  );
   await new Promise<void>((resolve, reject) => {
     let failure: string | undefined;
     docker().modem.followProgress(

@@ -20,7 +20,10 @@ export class UserError extends Error {
  */
 export const EXIT_CODES: readonly (readonly [code: number, meaning: string])[] = [
   [0, "done; `status` and `doctor`: the stack is healthy"],
-  [1, "failed for a reason the message names, with the next thing to try (a bad config, a host problem, a dead container); `host check`: a check failed"],
+  [
+    1,
+    "failed for a reason the message names, with the next thing to try (a bad config, a host problem, a dead container); `host check`: a check failed",
+  ],
   [2, "wrong command line: an unknown command or flag, a bad or missing value"],
   [3, "`status`: a service is not healthy; `doctor`: problems found"],
   [4, "`upgrade` rolled itself back; `drill`: the restored copy failed verification"],
@@ -59,7 +62,9 @@ export function formatError(err: unknown, verbose: boolean): string {
     return `Error: ${err.message}${fix}${verbose && err.stack ? `\n${err.stack}` : ""}`;
   }
   if (err instanceof Error) {
-    return verbose ? `Internal error: ${err.stack ?? err.message}` : `Internal error: ${err.message}\n(run again with --verbose for details)`;
+    return verbose
+      ? `Internal error: ${err.stack ?? err.message}`
+      : `Internal error: ${err.message}\n(run again with --verbose for details)`;
   }
   return `Internal error: ${String(err)}`;
 }

@@ -13,6 +13,16 @@ export function reserveStdoutForJson(): void {
 /** install's task-list renderer: redrawn in place on a terminal, otherwise one line per change. */
 export function progressRenderer() {
   const stream = progressToStderr ? process.stderr : process.stdout;
-  if (stream.isTTY) return { renderer: "default" as const, rendererOptions: { collapseSubtasks: false, logger: new ListrLogger({ processOutput: new ProcessOutput(stream, process.stderr) }) } };
-  return { renderer: "simple" as const, rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stream, process.stderr) }) } };
+  if (stream.isTTY)
+    return {
+      renderer: "default" as const,
+      rendererOptions: {
+        collapseSubtasks: false,
+        logger: new ListrLogger({ processOutput: new ProcessOutput(stream, process.stderr) }),
+      },
+    };
+  return {
+    renderer: "simple" as const,
+    rendererOptions: { logger: new ListrLogger({ processOutput: new ProcessOutput(stream, process.stderr) }) },
+  };
 }

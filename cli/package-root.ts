@@ -7,7 +7,8 @@ export function packageRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url));
   for (;;) {
     const pkg = join(dir, "package.json");
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "stevie-stack") return dir;
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "stevie-stack")
+      return dir;
     const up = dirname(dir);
     if (up === dir) throw new Error("cannot find the stevie-stack package root");
     dir = up;

@@ -10,7 +10,12 @@ import { alertOverrides, buildProgram } from "./program.js";
 describe("install --alert-* flags", () => {
   it("become monitoring.alerts, checked by the config schema", () => {
     expect(alertOverrides({})).toEqual({});
-    const o = alertOverrides({ alertWebhook: "https://hooks.example.com/a", alertEmail: "ops@example.com", alertEmailFrom: "stevie@example.com", alertSmtp: "smtp.example.com:587" });
+    const o = alertOverrides({
+      alertWebhook: "https://hooks.example.com/a",
+      alertEmail: "ops@example.com",
+      alertEmailFrom: "stevie@example.com",
+      alertSmtp: "smtp.example.com:587",
+    });
     expect(parseConfig(o, "flags").monitoring.alerts).toEqual({
       webhookUrl: "https://hooks.example.com/a",
       email: { to: "ops@example.com", from: "stevie@example.com", smarthost: "smtp.example.com:587", requireTls: true },
@@ -37,7 +42,10 @@ describe("the command line", () => {
   });
 
   it("has real subcommands for backup, drill and restore", () => {
-    const sub = (name: string) => buildProgram().commands.find((c) => c.name() === name)?.commands.map((c) => c.name());
+    const sub = (name: string) =>
+      buildProgram()
+        .commands.find((c) => c.name() === name)
+        ?.commands.map((c) => c.name());
     expect(sub("backup")).toEqual(["list", "export-stack"]);
     expect(sub("drill")).toEqual(["list"]);
     expect(sub("restore")).toEqual(["confirm", "rollback"]);
@@ -46,7 +54,8 @@ describe("the command line", () => {
   it("refuses a word where a subcommand is expected, as a usage error", async () => {
     const program = buildProgram();
     program.configureOutput({ writeErr: () => undefined, outputError: () => undefined });
-    for (const c of program.commands) c.exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
+    for (const c of program.commands)
+      c.exitOverride().configureOutput({ writeErr: () => undefined, outputError: () => undefined });
     await expect(program.parseAsync(["node", "stevie-stack", "backup", "lsit"])).rejects.toBeInstanceOf(CommanderError);
   });
 });

@@ -8,7 +8,9 @@ import { hostSizing } from "./stack/sizing.js";
  * The install questions, asked only on a TTY. Every answer has a flag twin (see `install --help`); the OpenAI key's
  * is the STEVIE_OPENAI_API_KEY environment variable. The key is returned apart: it goes to secrets/, not stevie.yaml.
  */
-export async function askInstallQuestions(defaults: StevieConfigInput): Promise<{ config: StevieConfigInput; openaiKey?: string }> {
+export async function askInstallQuestions(
+  defaults: StevieConfigInput,
+): Promise<{ config: StevieConfigInput; openaiKey?: string }> {
   const environment = await select<"dev" | "staging" | "prod">({
     message: "Environment",
     choices: [
@@ -18,10 +20,31 @@ export async function askInstallQuestions(defaults: StevieConfigInput): Promise<
     ],
     default: defaults.environment ?? "prod",
   });
-  const domain = await input({ message: "Host name the API will be reached at", default: defaults.domain ?? "localhost" });
-  const httpsPort = await number({ message: "HTTPS port", default: defaults.network?.httpsPort ?? 443, min: 1, max: 65535, required: true });
-  const httpPort = await number({ message: "HTTP port (redirects to HTTPS)", default: defaults.network?.httpPort ?? 80, min: 1, max: 65535, required: true });
-  const replicas = await number({ message: "API replicas", default: defaults.api?.replicas ?? 2, min: 2, max: 20, required: true });
+  const domain = await input({
+    message: "Host name the API will be reached at",
+    default: defaults.domain ?? "localhost",
+  });
+  const httpsPort = await number({
+    message: "HTTPS port",
+    default: defaults.network?.httpsPort ?? 443,
+    min: 1,
+    max: 65535,
+    required: true,
+  });
+  const httpPort = await number({
+    message: "HTTP port (redirects to HTTPS)",
+    default: defaults.network?.httpPort ?? 80,
+    min: 1,
+    max: 65535,
+    required: true,
+  });
+  const replicas = await number({
+    message: "API replicas",
+    default: defaults.api?.replicas ?? 2,
+    min: 2,
+    max: 20,
+    required: true,
+  });
   // Memory-aware defaults: the profile and the number of Postgres members follow this host's RAM and CPUs.
   const gb = totalmem() / 1024 ** 3;
   const suggested = hostSizing({ resources: { profile: "auto" } });
@@ -80,18 +103,27 @@ async function askAlertDestinations(current: Alerts): Promise<Alerts | undefined
       { value: "email", name: "email through an SMTP relay" },
       { value: "both", name: "both" },
     ],
-    default: current.webhookUrl && current.email ? "both" : current.webhookUrl ? "webhook" : current.email ? "email" : "none",
+    default:
+      current.webhookUrl && current.email ? "both" : current.webhookUrl ? "webhook" : current.email ? "email" : "none",
   });
   if (where === "none") return undefined;
   const out: Alerts = {};
   if (where === "webhook" || where === "both") {
-    out.webhookUrl = await input({ message: "Webhook URL", default: current.webhookUrl, validate: (v) => /^https?:\/\/\S+$/.test(v) || "an http(s) URL" });
+    out.webhookUrl = await input({
+      message: "Webhook URL",
+      default: current.webhookUrl,
+      validate: (v) => /^https?:\/\/\S+$/.test(v) || "an http(s) URL",
+    });
   }
   if (where === "email" || where === "both") {
     const addr = (v: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v) || "an email address";
     const to = await input({ message: "Send alert mail to", default: current.email?.to, validate: addr });
     const from = await input({ message: "From address", default: current.email?.from, validate: addr });
-    const smarthost = await input({ message: "SMTP relay (host:port)", default: current.email?.smarthost, validate: (v) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(v) || "host:port, such as smtp.example.com:587" });
+    const smarthost = await input({
+      message: "SMTP relay (host:port)",
+      default: current.email?.smarthost,
+      validate: (v) => /^[A-Za-z0-9.-]+:\d{1,5}$/.test(v) || "host:port, such as smtp.example.com:587",
+    });
     out.email = { to, from, smarthost };
   }
   return out;

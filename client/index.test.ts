@@ -13,10 +13,23 @@ import { createStevieClient, isStevieClientError, type ChatEvent, type StevieCli
 const category: Recommendation = {
   rank: 1,
   score: 1,
-  category: { id: 1, code: "ABA-TECH-001", name: "Technology Startup of the Year", description: "Startups.", group: "Companies" },
+  category: {
+    id: 1,
+    code: "ABA-TECH-001",
+    name: "Technology Startup of the Year",
+    description: "Startups.",
+    group: "Companies",
+  },
   program: { code: "ABA", name: "The American Business Awards" },
   why: { summary: "Recommended.", similarity: 0.8, textRank: 1, matchedTerms: [] },
-  eligibility: { nomineeTypes: ["organization"], organizationTypes: ["any"], organizationSizes: ["any"], regions: ["worldwide"], entryFormats: ["written"], notes: [] },
+  eligibility: {
+    nomineeTypes: ["organization"],
+    organizationTypes: ["any"],
+    organizationSizes: ["any"],
+    regions: ["worldwide"],
+    entryFormats: ["written"],
+    notes: [],
+  },
 };
 
 // The API's router over a real HTTP server, with only the chat's dependencies (no OpenAI key: catalogue-built
@@ -29,11 +42,24 @@ describe("createStevieClient against the API's router", () => {
   beforeAll(async () => {
     const chat: ChatDeps = {
       store: createMemoryChatStore(),
-      recommend: async (input) => ({ model: "use-lite-512", mode: input.mode, filters: [], results: [category], timings: { embedMs: 0, searchMs: 0 } }),
+      recommend: async (input) => ({
+        model: "use-lite-512",
+        mode: input.mode,
+        filters: [],
+        results: [category],
+        timings: { embedMs: 0, searchMs: 0 },
+      }),
       log: createLogger("silent"),
     };
-    server = createHTTPServer({ router: appRouter, allowMethodOverride: true, maxBatchSize: 10, createContext: () => ({ chat, requestId: "t" }) as unknown as Context });
-    server.prependListener("request", (req) => requests.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0]!, headers: req.headers }));
+    server = createHTTPServer({
+      router: appRouter,
+      allowMethodOverride: true,
+      maxBatchSize: 10,
+      createContext: () => ({ chat, requestId: "t" }) as unknown as Context,
+    });
+    server.prependListener("request", (req) =>
+      requests.push({ method: req.method ?? "", path: (req.url ?? "").split("?")[0]!, headers: req.headers }),
+    );
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });

@@ -49,7 +49,12 @@ export const r = createStevieClient("/api/trpc").recommend.query({ description: 
 `;
 
 const consumers = {
-  web: { module: "ESNext", moduleResolution: "bundler", lib: ["ES2022", "DOM", "DOM.Iterable", "ESNext.Disposable"], types: [] },
+  web: {
+    module: "ESNext",
+    moduleResolution: "bundler",
+    lib: ["ES2022", "DOM", "DOM.Iterable", "ESNext.Disposable"],
+    types: [],
+  },
   node: { module: "node16", moduleResolution: "node16", lib: ["ES2022", "DOM"], types: ["node"] },
 };
 
@@ -60,26 +65,53 @@ beforeAll(async () => {
   const pkg = join(dir, "node_modules", "stevie-stack");
   // The declarations as `npm run build` emits them (tsconfig.build.json), from the client's entry point only.
   const emit = join(dir, "emit.tsconfig.json");
-  const options = { emitDeclarationOnly: true, sourceMap: false, outDir: join(pkg, "dist"), rootDir: repo, typeRoots: [join(repo, "node_modules", "@types")] };
-  await writeFile(emit, JSON.stringify({ extends: join(repo, "tsconfig.build.json"), compilerOptions: options, include: [], files: [join(repo, "client", "index.ts")] }));
+  const options = {
+    emitDeclarationOnly: true,
+    sourceMap: false,
+    outDir: join(pkg, "dist"),
+    rootDir: repo,
+    typeRoots: [join(repo, "node_modules", "@types")],
+  };
+  await writeFile(
+    emit,
+    JSON.stringify({
+      extends: join(repo, "tsconfig.build.json"),
+      compilerOptions: options,
+      include: [],
+      files: [join(repo, "client", "index.ts")],
+    }),
+  );
   await run(process.execPath, [tsc, "-p", emit], { timeoutMs: 60_000 });
   await cp(join(repo, "package.json"), join(pkg, "package.json"));
-  for (const dep of [...CLIENT_DEPS, ...NODE_TYPES]) await cp(join(repo, "node_modules", dep), join(dir, "node_modules", dep), { recursive: true });
+  for (const dep of [...CLIENT_DEPS, ...NODE_TYPES])
+    await cp(join(repo, "node_modules", dep), join(dir, "node_modules", dep), { recursive: true });
   for (const [name, opts] of Object.entries(consumers)) {
     await mkdir(join(dir, name));
     await writeFile(join(dir, name, "package.json"), JSON.stringify({ type: "module", private: true }));
     const compilerOptions = { ...opts, target: "ES2022", strict: true, skipLibCheck: false, noEmit: true };
-    await writeFile(join(dir, name, "tsconfig.json"), JSON.stringify({ compilerOptions, files: ["app.ts", "wrong.ts"] }));
+    await writeFile(
+      join(dir, name, "tsconfig.json"),
+      JSON.stringify({ compilerOptions, files: ["app.ts", "wrong.ts"] }),
+    );
     await writeFile(join(dir, name, "app.ts"), app);
     await writeFile(join(dir, name, "wrong.ts"), wrong);
   }
 }, 90_000);
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-describe.each(Object.keys(consumers))("the published types in a %s consumer (skipLibCheck off, no server dependencies)", (name) => {
-  it("compile, and refuse a wrong call", { timeout: 60_000 }, async () => {
-    const r = await run(process.execPath, [tsc, "-p", join(dir, name, "tsconfig.json"), "--pretty", "false"], { cwd: join(dir, name), reject: false, timeoutMs: 60_000 });
-    // One error, the deliberate one: none from app.ts, none from any declaration file.
-    expect(r.stdout.split("\n")).toEqual([expect.stringMatching(/^wrong\.ts\(3,\d+\): error TS2322: Type 'string' is not assignable to type 'number/)]);
-  });
-});
+describe.each(Object.keys(consumers))(
+  "the published types in a %s consumer (skipLibCheck off, no server dependencies)",
+  (name) => {
+    it("compile, and refuse a wrong call", { timeout: 60_000 }, async () => {
+      const r = await run(process.execPath, [tsc, "-p", join(dir, name, "tsconfig.json"), "--pretty", "false"], {
+        cwd: join(dir, name),
+        reject: false,
+        timeoutMs: 60_000,
+      });
+      // One error, the deliberate one: none from app.ts, none from any declaration file.
+      expect(r.stdout.split("\n")).toEqual([
+        expect.stringMatching(/^wrong\.ts\(3,\d+\): error TS2322: Type 'string' is not assignable to type 'number/),
+      ]);
+    });
+  },
+);

@@ -21,10 +21,45 @@ async function nginxTest(conf: string): Promise<string> {
   try {
     await mkdir(join(dir, "tls"));
     await mkdir(join(dir, "upstream"));
-    await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", "tls/server.key", "-out", "tls/server.crt", "-subj", "/CN=localhost", "-days", "1"], { cwd: dir });
+    await run(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-nodes",
+        "-keyout",
+        "tls/server.key",
+        "-out",
+        "tls/server.crt",
+        "-subj",
+        "/CN=localhost",
+        "-days",
+        "1",
+      ],
+      { cwd: dir },
+    );
     await writeFile(join(dir, "upstream", "api.conf"), renderApiUpstream(base.upstream, ["127.0.0.1"]));
     await writeFile(join(dir, "nginx.conf"), conf);
-    const r = await run("docker", ["run", "--rm", "-v", `${dir}:/etc/stevie:ro`, "--entrypoint", "nginx", imageRef("nginx", packageVersion()), "-t", "-c", "/etc/stevie/nginx.conf"], { reject: false, timeoutMs: 60_000 });
+    const r = await run(
+      "docker",
+      [
+        "run",
+        "--rm",
+        "-v",
+        `${dir}:/etc/stevie:ro`,
+        "--entrypoint",
+        "nginx",
+        imageRef("nginx", packageVersion()),
+        "-t",
+        "-c",
+        "/etc/stevie/nginx.conf",
+      ],
+      { reject: false, timeoutMs: 60_000 },
+    );
     return `${r.stdout}\n${r.stderr}`;
   } finally {
     await rm(dir, { recursive: true, force: true });

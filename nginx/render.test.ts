@@ -18,7 +18,10 @@ function mapValue(text: string, variable: string, input: string): string {
 
 /** The top-level server blocks whose text contains `marker`, in the file's order. */
 function servers(text: string, marker: string): string[] {
-  return text.split(/\n {4}server \{/).slice(1).filter((b) => b.includes(marker));
+  return text
+    .split(/\n {4}server \{/)
+    .slice(1)
+    .filter((b) => b.includes(marker));
 }
 
 describe("nginx.conf", () => {
@@ -39,28 +42,43 @@ describe("nginx.conf", () => {
   it("redirects HTTP to HTTPS on the published port, except ACME challenges, never to a host it does not serve", () => {
     expect(conf).toContain("return 301 https://$stevie_https_host:8443$request_uri;");
     expect(conf).toContain("location /.well-known/acme-challenge/");
-    expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain("return 301 https://$stevie_https_host$request_uri;");
+    expect(renderNginxConf({ ...base, httpsPort: 443 })).toContain(
+      "return 301 https://$stevie_https_host$request_uri;",
+    );
     // A Host the stack serves is kept (the suite's own redirect test goes to 127.0.0.1); any other becomes the domain.
     const https = (host: string) => mapValue(conf, "$stevie_https_host", host).replace("$host", host);
-    for (const kept of ["api.example.com", "localhost", "nginx", "127.0.0.1", "203.0.113.5", "[::1]"]) expect(https(kept), kept).toBe(kept);
-    for (const foreign of ["evil.example", "api.example.com.evil.example", "2130706433", "[::1].evil"]) expect(https(foreign), foreign).toBe("api.example.com");
+    for (const kept of ["api.example.com", "localhost", "nginx", "127.0.0.1", "203.0.113.5", "[::1]"])
+      expect(https(kept), kept).toBe(kept);
+    for (const foreign of ["evil.example", "api.example.com.evil.example", "2130706433", "[::1].evil"])
+      expect(https(foreign), foreign).toBe("api.example.com");
   });
 
   it("serves HTTPS under its own names and IP addresses only: other SNI refused at the handshake, other Host 421", () => {
     const [main, other] = servers(conf, "listen 8443 ssl");
     expect(main).toContain("listen 8443 ssl default_server;");
     expect(other).toContain("ssl_reject_handshake on;");
-    expect(other).toMatch(/error_page 421 = @misdirected;[\s\S]*location @misdirected \{[\s\S]*?return 421 '\{"error":\{[^']*"data":\{"code":"MISDIRECTED_REQUEST","httpStatus":421\}/);
+    expect(other).toMatch(
+      /error_page 421 = @misdirected;[\s\S]*location @misdirected \{[\s\S]*?return 421 '\{"error":\{[^']*"data":\{"code":"MISDIRECTED_REQUEST","httpStatus":421\}/,
+    );
     // nginx picks a server by exact name, then by the first regular expression that matches, in the file's order.
     const names = (block: string) => /server_name ([^;]+);/.exec(block)![1]!.split(" ");
     const serving = (name: string) => {
       for (const block of [main!, other!]) {
-        if (names(block).some((n) => (n.startsWith("~") ? new RegExp(n.slice(1)).test(name) : n === name))) return block === main ? "stack" : "refused";
+        if (names(block).some((n) => (n.startsWith("~") ? new RegExp(n.slice(1)).test(name) : n === name)))
+          return block === main ? "stack" : "refused";
       }
       return "default";
     };
-    for (const ours of ["api.example.com", "localhost", "nginx", "127.0.0.1", "172.18.0.5", "[::1]", "[2001:db8::1]"]) expect(serving(ours), ours).toBe("stack");
-    for (const foreign of ["evil.example", "api.example.com.evil.example", "x.api.example.com", "2130706433", "127.0.0.1.evil.example"]) expect(serving(foreign), foreign).toBe("refused");
+    for (const ours of ["api.example.com", "localhost", "nginx", "127.0.0.1", "172.18.0.5", "[::1]", "[2001:db8::1]"])
+      expect(serving(ours), ours).toBe("stack");
+    for (const foreign of [
+      "evil.example",
+      "api.example.com.evil.example",
+      "x.api.example.com",
+      "2130706433",
+      "127.0.0.1.evil.example",
+    ])
+      expect(serving(foreign), foreign).toBe("refused");
     expect(renderNginxConf({ ...base, domain: "localhost" })).toContain("server_name localhost nginx ~");
   });
 
@@ -85,12 +103,18 @@ describe("nginx.conf", () => {
   it("proxies only /api/ to the API replicas with keep-alive, and hides /metrics", () => {
     expect(conf).toMatch(/location \/api\/ \{[\s\S]*?proxy_pass http:\/\/api;/);
     expect(conf).toContain('proxy_set_header Connection "";');
-    expect(conf).toMatch(/upstream api \{\s+(#[^\n]*\n\s+)+include \/etc\/stevie\/upstream\/api\.conf;\s+keepalive 64;/);
+    expect(conf).toMatch(
+      /upstream api \{\s+(#[^\n]*\n\s+)+include \/etc\/stevie\/upstream\/api\.conf;\s+keepalive 64;/,
+    );
     expect(renderApiUpstream(base.upstream)).toBe("include /run/stevie/api-ready.conf;\n");
     const pinned = renderApiUpstream(base.upstream, ["10.0.0.5", "10.0.0.6"]);
-    expect(pinned).toBe("server 10.0.0.5:3000 max_fails=3 fail_timeout=10s;\nserver 10.0.0.6:3000 max_fails=3 fail_timeout=10s;\n");
+    expect(pinned).toBe(
+      "server 10.0.0.5:3000 max_fails=3 fail_timeout=10s;\nserver 10.0.0.6:3000 max_fails=3 fail_timeout=10s;\n",
+    );
     // What the CLI reads back from the follow loop's file: addresses only, not the service name or the placeholder.
-    expect(upstreamAddresses(`${pinned}server api:3000 max_fails=3 fail_timeout=10s;\nserver 127.0.0.1:3000 down;\n`)).toEqual(["10.0.0.5", "10.0.0.6"]);
+    expect(
+      upstreamAddresses(`${pinned}server api:3000 max_fails=3 fail_timeout=10s;\nserver 127.0.0.1:3000 down;\n`),
+    ).toEqual(["10.0.0.5", "10.0.0.6"]);
     expect(conf).toContain("location = /metrics { return 404; }");
   });
 
@@ -103,7 +127,13 @@ describe("nginx.conf", () => {
   it("answers its own refusals in tRPC's error shape, which the typed client can read", async () => {
     const body = /return 429 '([^']*)'/.exec(conf)?.[1];
     // A numeric JSON-RPC code (what @trpc/client checks), the name and HTTP status in data (what a caller reads).
-    expect(JSON.parse(body!)).toEqual({ error: { message: expect.stringContaining("Retry-After"), code: -32029, data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 } } });
+    expect(JSON.parse(body!)).toEqual({
+      error: {
+        message: expect.stringContaining("Retry-After"),
+        code: -32029,
+        data: { code: "TOO_MANY_REQUESTS", httpStatus: 429 },
+      },
+    });
     const refusals = [...conf.matchAll(/return ([45]\d\d) '(\{"error"[^']*)'/g)];
     expect(refusals.map((m) => m[1]).sort()).toEqual(["403", "404", "405", "413", "421", "429"]);
     for (const m of refusals) {
@@ -112,8 +142,22 @@ describe("nginx.conf", () => {
       expect(e.data.httpStatus, m[0]).toBe(Number(m[1]));
     }
     // What a web app's typed client makes of it, for a batch of two calls: one TRPCClientError each, with the code.
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: "https://api.example/api/trpc", fetch: async () => new Response(body, { status: 429, headers: { "content-type": "application/json" } }) })] });
-    const errors = await Promise.all([client.programs.list.query(), client.categories.get.query({ code: "X" })].map((p) => p.then(() => undefined, (e: unknown) => e)));
+    const client = createTRPCClient<AppRouter>({
+      links: [
+        httpBatchLink({
+          url: "https://api.example/api/trpc",
+          fetch: async () => new Response(body, { status: 429, headers: { "content-type": "application/json" } }),
+        }),
+      ],
+    });
+    const errors = await Promise.all(
+      [client.programs.list.query(), client.categories.get.query({ code: "X" })].map((p) =>
+        p.then(
+          () => undefined,
+          (e: unknown) => e,
+        ),
+      ),
+    );
     for (const e of errors) {
       expect(e).toBeInstanceOf(TRPCClientError);
       expect((e as TRPCClientError<AppRouter>).data?.code).toBe("TOO_MANY_REQUESTS");
@@ -126,20 +170,44 @@ describe("nginx.conf", () => {
     expect(conf).toContain("limit_req_zone $stevie_limit_key zone=chat_per_ip:10m rate=20r/m;");
     const chat = /location ~ (\S+) \{([\s\S]*?)\n {8}\}/.exec(conf);
     expect(chat?.[2]).toContain("limit_req zone=chat_per_ip burst=10 nodelay;");
-    for (const streaming of ["proxy_buffering off;", "proxy_read_timeout 120s;", "proxy_next_upstream error;"]) expect(chat?.[2]).toContain(streaming);
+    for (const streaming of ["proxy_buffering off;", "proxy_read_timeout 120s;", "proxy_next_upstream error;"])
+      expect(chat?.[2]).toContain(streaming);
     // Any URL that calls a chat procedure, alone or batched behind others, falls under the chat limit. These are paths
     // as nginx matches them (decoded): tRPC splits the decoded path at commas, so `%2F,` and `%0A,` still call chat.start.
     const chatPath = new RegExp(chat![1]!);
-    const calls = ["chat.start", "session.start,chat.start", "programs.list,categories.get,chat.sendAndWait", "session.start/,chat.start", "session.start\n,chat.start", ",chat.history", "chat.start/"];
+    const calls = [
+      "chat.start",
+      "session.start,chat.start",
+      "programs.list,categories.get,chat.sendAndWait",
+      "session.start/,chat.start",
+      "session.start\n,chat.start",
+      ",chat.history",
+      "chat.start/",
+    ];
     for (const p of calls.map((c) => `/api/trpc/${c}`)) expect(p, p).toMatch(chatPath);
-    const others = ["recommend", "session.start,programs.list", "chatty", "x.chat.start", "session.start,xchat.start", "session.start, chat.start"];
+    const others = [
+      "recommend",
+      "session.start,programs.list",
+      "chatty",
+      "x.chat.start",
+      "session.start,xchat.start",
+      "session.start, chat.start",
+    ];
     for (const p of others.map((c) => `/api/trpc/${c}`)) expect(p, p).not.toMatch(chatPath);
-    expect(conf).toMatch(/location @rate_limited \{[\s\S]*?add_header Retry-After \$stevie_retry_after always;[\s\S]*?return 429 '\{"error"/);
+    expect(conf).toMatch(
+      /location @rate_limited \{[\s\S]*?add_header Retry-After \$stevie_retry_after always;[\s\S]*?return 429 '\{"error"/,
+    );
     expect(conf).toContain("limit_conn conn_per_ip 100;");
   });
 
   it("renders allow, deny, exempt and trusted-proxy lists from the config", () => {
-    const c = renderNginxConf({ ...base, allow: ["10.0.0.0/8"], deny: ["10.9.9.9"], exempt: ["192.0.2.10"], trustedProxies: ["172.16.0.0/12"] });
+    const c = renderNginxConf({
+      ...base,
+      allow: ["10.0.0.0/8"],
+      deny: ["10.9.9.9"],
+      exempt: ["192.0.2.10"],
+      trustedProxies: ["172.16.0.0/12"],
+    });
     expect(c).toMatch(/deny 10\.9\.9\.9;\s+allow 10\.0\.0\.0\/8;\s+deny all;/);
     expect(c).toContain("192.0.2.10 1;");
     expect(c).toMatch(/set_real_ip_from 172\.16\.0\.0\/12;\s+real_ip_header X-Forwarded-For;\s+real_ip_recursive on;/);
@@ -150,15 +218,26 @@ describe("nginx.conf", () => {
 
   it("refuses common exploit paths before they reach the API", () => {
     const pattern = new RegExp(/location ~\* (\S+) \{/.exec(conf)![1]!, "i");
-    for (const p of ["/.env", "/api/.git/config", "/wp-admin/", "/index.php", "/cgi-bin/x", "/etc/passwd"]) expect(p, p).toMatch(pattern);
-    for (const p of ["/api/trpc/recommend", "/api/trpc/categories.get,programs.list", "/api/trpc/system.info", "/api/openapi.json", "/api/health/ready"]) expect(p, p).not.toMatch(pattern);
+    for (const p of ["/.env", "/api/.git/config", "/wp-admin/", "/index.php", "/cgi-bin/x", "/etc/passwd"])
+      expect(p, p).toMatch(pattern);
+    for (const p of [
+      "/api/trpc/recommend",
+      "/api/trpc/categories.get,programs.list",
+      "/api/trpc/system.info",
+      "/api/openapi.json",
+      "/api/health/ready",
+    ])
+      expect(p, p).not.toMatch(pattern);
   });
 
   describe("CORS (issue 24)", () => {
     const origin = "http://127.0.0.1:5999";
     const listed = renderNginxConf({ ...base, corsOrigins: [origin, "https://app.example.com", origin] });
     /** The entries of the origin map, as nginx reads them: key, then value (the empty default quoted). */
-    const corsMap = (text: string) => [.../map \$http_origin \$stevie_cors_origin \{([^}]*)\}/.exec(text)![1]!.matchAll(/^\s*(\S+) (\S+);$/gm)].map((m) => [m[1], m[2]]);
+    const corsMap = (text: string) =>
+      [.../map \$http_origin \$stevie_cors_origin \{([^}]*)\}/.exec(text)![1]!.matchAll(/^\s*(\S+) (\S+);$/gm)].map(
+        (m) => [m[1], m[2]],
+      );
     /** The text from each location or if of the API's server to the next, where it adds headers of its own. */
     const headerBlocks = (text: string) =>
       servers(text, "listen 8443 ssl default_server")[0]!
@@ -180,12 +259,23 @@ describe("nginx.conf", () => {
 
     it("sends Allow-Origin from the map and Vary: Origin with every answer of the API's server, its refusals included", () => {
       const server = servers(listed, "listen 8443 ssl default_server")[0]!;
-      const cors = ["add_header Access-Control-Allow-Origin $stevie_cors_origin always;", "add_header Vary Origin always;", 'add_header Access-Control-Expose-Headers "retry-after, x-request-id" always;'];
+      const cors = [
+        "add_header Access-Control-Allow-Origin $stevie_cors_origin always;",
+        "add_header Vary Origin always;",
+        'add_header Access-Control-Expose-Headers "retry-after, x-request-id" always;',
+      ];
       for (const h of cors) expect(server.split(/\n\s+location /)[0], h).toContain(h);
       // A location that adds a header of its own drops the server's: each such block repeats every one of them.
       const serverLevel = server.split(/\n\s+location /)[0]!.match(/add_header .*;/g)!;
       const blocks = headerBlocks(listed);
-      expect(blocks.map((b) => /^\s+(\S+ \S+)/.exec(b)?.[1])).toEqual(["if ($request_method", "if ($request_method", "location @rate_limited", "location @forbidden", "location @not_allowed", "location @too_large"]);
+      expect(blocks.map((b) => /^\s+(\S+ \S+)/.exec(b)?.[1])).toEqual([
+        "if ($request_method",
+        "if ($request_method",
+        "location @rate_limited",
+        "location @forbidden",
+        "location @not_allowed",
+        "location @too_large",
+      ]);
       for (const b of blocks) for (const h of serverLevel) expect(b, `${b.trim().split("\n")[0]} ${h}`).toContain(h);
       expect(listed).not.toContain("Access-Control-Allow-Credentials ");
     });
@@ -195,7 +285,9 @@ describe("nginx.conf", () => {
         const block = location.exec(listed)![1]!;
         const preflight = /if \(\$request_method = OPTIONS\) \{([\s\S]*?)\n\s+\}/.exec(block)![1]!;
         expect(preflight).toContain('add_header Access-Control-Allow-Methods "GET, POST, OPTIONS" always;');
-        expect(preflight).toContain('add_header Access-Control-Allow-Headers "content-type, trpc-accept, last-event-id" always;');
+        expect(preflight).toContain(
+          'add_header Access-Control-Allow-Headers "content-type, trpc-accept, last-event-id" always;',
+        );
         expect(preflight).toContain("add_header Access-Control-Max-Age 600 always;");
         expect(preflight).toMatch(/return 204;$/);
         // Before the request reaches the API, and never with a key: a page does not send x-api-key.
@@ -205,10 +297,20 @@ describe("nginx.conf", () => {
     });
 
     it("drops any CORS header the API sends, so a browser never sees two", () => {
-      const proxied = [...listed.matchAll(/location [^{]+\{([\s\S]*?)\n {8}\}/g)].map((m) => m[1]!).filter((b) => b.includes("proxy_pass"));
+      const proxied = [...listed.matchAll(/location [^{]+\{([\s\S]*?)\n {8}\}/g)]
+        .map((m) => m[1]!)
+        .filter((b) => b.includes("proxy_pass"));
       expect(proxied).toHaveLength(2);
       for (const b of proxied) {
-        for (const h of ["Allow-Origin", "Allow-Credentials", "Allow-Methods", "Allow-Headers", "Expose-Headers", "Max-Age"]) expect(b, h).toContain(`proxy_hide_header Access-Control-${h};`);
+        for (const h of [
+          "Allow-Origin",
+          "Allow-Credentials",
+          "Allow-Methods",
+          "Allow-Headers",
+          "Expose-Headers",
+          "Max-Age",
+        ])
+          expect(b, h).toContain(`proxy_hide_header Access-Control-${h};`);
       }
     });
   });

@@ -1,5 +1,11 @@
 import { TRPC_ERROR_CODES_BY_KEY } from "@trpc/server/rpc";
-import { ANY_ORIGIN, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS, CORS_REQUEST_HEADERS } from "../server/cors.js";
+import {
+  ANY_ORIGIN,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  CORS_METHODS,
+  CORS_REQUEST_HEADERS,
+} from "../server/cors.js";
 
 /**
  * nginx.conf for the edge. One typed function renders the whole file; the e2e suite runs `nginx -t` on it
@@ -78,7 +84,14 @@ const ACCESS_LOG_FORMAT = [
   `"user_agent":"$http_user_agent"`,
 ].join(",");
 
-const CORS_HIDDEN = ["Access-Control-Allow-Origin", "Access-Control-Allow-Credentials", "Access-Control-Allow-Methods", "Access-Control-Allow-Headers", "Access-Control-Expose-Headers", "Access-Control-Max-Age"];
+const CORS_HIDDEN = [
+  "Access-Control-Allow-Origin",
+  "Access-Control-Allow-Credentials",
+  "Access-Control-Allow-Methods",
+  "Access-Control-Allow-Headers",
+  "Access-Control-Expose-Headers",
+  "Access-Control-Max-Age",
+];
 
 /** Upstream keep-alive and the headers the API reads (request id, client address); shared by every /api/ location. */
 const PROXY_TO_API = `            proxy_pass http://api;
@@ -146,7 +159,12 @@ ${[
  * callers inside the stack's network) and any IP address (a client that came by address sends no name to check, and
  * the host's public address is not known here). Every other Host or SNI is someone else's name (issue 22).
  */
-const OTHER_SERVED_NAMES = ["localhost", "nginx", String.raw`~^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`, String.raw`~^\[[0-9a-f:.]+\]$`];
+const OTHER_SERVED_NAMES = [
+  "localhost",
+  "nginx",
+  String.raw`~^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+$`,
+  String.raw`~^\[[0-9a-f:.]+\]$`,
+];
 
 /**
  * nginx's own refusals, each answered as JSON (its default is an HTML page) with the security headers. Not 400 and
@@ -154,8 +172,18 @@ const OTHER_SERVED_NAMES = ["localhost", "nginx", String.raw`~^[0-9]+\.[0-9]+\.[
  */
 const ERROR_ANSWERS: { status: number; name: string; code: string; message: (o: EdgeOptions) => string }[] = [
   { status: 403, name: "forbidden", code: "FORBIDDEN", message: () => "forbidden" },
-  { status: 405, name: "not_allowed", code: "METHOD_NOT_SUPPORTED", message: () => "method not allowed; the API takes GET, POST and OPTIONS" },
-  { status: 413, name: "too_large", code: "PAYLOAD_TOO_LARGE", message: (o) => `request body larger than ${o.maxBodyKb} KiB` },
+  {
+    status: 405,
+    name: "not_allowed",
+    code: "METHOD_NOT_SUPPORTED",
+    message: () => "method not allowed; the API takes GET, POST and OPTIONS",
+  },
+  {
+    status: 413,
+    name: "too_large",
+    code: "PAYLOAD_TOO_LARGE",
+    message: (o) => `request body larger than ${o.maxBodyKb} KiB`,
+  },
 ];
 
 function errorLocation(e: (typeof ERROR_ANSWERS)[number], o: EdgeOptions): string {
@@ -194,9 +222,17 @@ export function renderNginxConf(o: EdgeOptions): string {
   const httpsSuffix = o.httpsPort === 443 ? "" : `:${o.httpsPort}`;
   const retryAfter = Math.max(1, Math.ceil(60 / o.rateLimitPerMinute));
   const chatRetryAfter = Math.max(1, Math.ceil(60 / o.chatRateLimitPerMinute));
-  const access = [...o.deny.map((c) => `deny ${c};`), ...o.allow.map((c) => `allow ${c};`), ...(o.allow.length ? ["deny all;"] : [])];
+  const access = [
+    ...o.deny.map((c) => `deny ${c};`),
+    ...o.allow.map((c) => `allow ${c};`),
+    ...(o.allow.length ? ["deny all;"] : []),
+  ];
   const realIp = o.trustedProxies.length
-    ? [...o.trustedProxies.map((c) => `set_real_ip_from ${c};`), "real_ip_header X-Forwarded-For;", "real_ip_recursive on;"]
+    ? [
+        ...o.trustedProxies.map((c) => `set_real_ip_from ${c};`),
+        "real_ip_header X-Forwarded-For;",
+        "real_ip_recursive on;",
+      ]
     : [];
   const indent = (lines: string[], n: number) => lines.map((l) => `${" ".repeat(n)}${l}`).join("\n");
   const domain = o.domain.toLowerCase();
@@ -283,11 +319,15 @@ ${indent(access, 8)}
             allow all;
             root ${ACME_DIR}/webroot;
         }
-${o.caDownload ? `        # The local CA's certificate, for clients to trust (public; compare its fingerprint with the one install printed).
+${
+  o.caDownload
+    ? `        # The local CA's certificate, for clients to trust (public; compare its fingerprint with the one install printed).
         location = /ca.crt {
             alias ${TLS_DIR}/ca.crt;
         }
-` : ""}        location / {
+`
+    : ""
+}        location / {
             return 301 https://$stevie_https_host${httpsSuffix}$request_uri;
         }
     }
@@ -357,11 +397,15 @@ ${PROXY_TO_API}
             return 200 '{"status":"ok"}';
         }
 
-${o.caDownload ? `        location = /ca.crt {
+${
+  o.caDownload
+    ? `        location = /ca.crt {
             alias ${TLS_DIR}/ca.crt;
         }
 
-` : ""}        # Metrics are for Prometheus on the internal network only.
+`
+    : ""
+}        # Metrics are for Prometheus on the internal network only.
         location = /metrics { return 404; }
 
         location / {

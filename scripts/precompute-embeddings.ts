@@ -11,7 +11,14 @@ import { createOfflineEmbedder, OFFLINE_DIMENSION, OFFLINE_MODEL } from "../serv
 
 const catalog = loadCatalog();
 const programName = new Map(catalog.programs.map((p) => [p.code, p.name]));
-const texts = catalog.categories.map((c) => categorySourceText({ name: c.name, description: c.description, keywords: c.keywords, programName: programName.get(c.programCode)! }));
+const texts = catalog.categories.map((c) =>
+  categorySourceText({
+    name: c.name,
+    description: c.description,
+    keywords: c.keywords,
+    programName: programName.get(c.programCode)!,
+  }),
+);
 const hashes = texts.map((t) => sourceHash(OFFLINE_MODEL, t));
 const key = createHash("sha256").update(hashes.join("\n")).digest("hex").slice(0, 16);
 const cached = `.cache/embeddings/${OFFLINE_MODEL}-${key}.json`;
@@ -25,7 +32,11 @@ if (!existsSync(cached)) {
   const embedder = createOfflineEmbedder();
   const vectors = await embedder.embed(texts);
   await embedder.close?.();
-  const file = { model: OFFLINE_MODEL, dimension: OFFLINE_DIMENSION, vectors: Object.fromEntries(hashes.map((h, i) => [h, encodeVector(vectors[i]!)])) };
+  const file = {
+    model: OFFLINE_MODEL,
+    dimension: OFFLINE_DIMENSION,
+    vectors: Object.fromEntries(hashes.map((h, i) => [h, encodeVector(vectors[i]!)])),
+  };
   await writeFile(`${cached}.tmp`, JSON.stringify(file));
   await copyFile(`${cached}.tmp`, cached);
   process.stderr.write(`embedded in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);

@@ -9,9 +9,15 @@ describe("API key store (real PostgreSQL)", () => {
   it("resolves a live key with its own limit, forgets it once revoked (after its cache time), and never queries for garbage", async () => {
     const { key, prefix, hash } = newApiKey();
     const name = `it-${Date.now()}`;
-    await pool.query("INSERT INTO api_keys (name, prefix, hash, rate_limit_per_hour) VALUES ($1, $2, $3, 7)", [name, prefix, hash]);
+    await pool.query("INSERT INTO api_keys (name, prefix, hash, rate_limit_per_hour) VALUES ($1, $2, $3, 7)", [
+      name,
+      prefix,
+      hash,
+    ]);
     let queries = 0;
-    const counted = { query: ((...args: Parameters<pg.Pool["query"]>) => (queries++, pool.query(...args))) as pg.Pool["query"] };
+    const counted = {
+      query: ((...args: Parameters<pg.Pool["query"]>) => (queries++, pool.query(...args))) as pg.Pool["query"],
+    };
     const store = createApiKeyStore(counted, { cacheMs: 200 });
     expect(await store.resolve(key)).toMatchObject({ name, rateLimitPerHour: 7 });
     expect(await store.resolve(key)).toMatchObject({ name });
@@ -27,12 +33,16 @@ describe("API key store (real PostgreSQL)", () => {
     const again = newApiKey();
     await pool.query("INSERT INTO api_keys (name, prefix, hash) VALUES ($1, $2, $3)", [name, again.prefix, again.hash]);
     const third = newApiKey();
-    await expect(pool.query("INSERT INTO api_keys (name, prefix, hash) VALUES ($1, $2, $3)", [name, third.prefix, third.hash])).rejects.toThrow(/api_keys_live_name_idx/);
+    await expect(
+      pool.query("INSERT INTO api_keys (name, prefix, hash) VALUES ($1, $2, $3)", [name, third.prefix, third.hash]),
+    ).rejects.toThrow(/api_keys_live_name_idx/);
   });
 
   it("keeps at most maxEntries answers, so made-up keys cannot grow the process", async () => {
     let queries = 0;
-    const counted = { query: ((...args: Parameters<pg.Pool["query"]>) => (queries++, pool.query(...args))) as pg.Pool["query"] };
+    const counted = {
+      query: ((...args: Parameters<pg.Pool["query"]>) => (queries++, pool.query(...args))) as pg.Pool["query"],
+    };
     const store = createApiKeyStore(counted, { maxEntries: 2 });
     const [a, b, c] = [newApiKey().key, newApiKey().key, newApiKey().key];
     await store.resolve(a);

@@ -15,7 +15,16 @@ describe("API keys", () => {
 
   it("turns away what cannot be a key before any lookup", () => {
     expect(looksLikeApiKey(newApiKey().key)).toBe(true);
-    for (const bad of ["", "stv_", "stv_invented", `stv_${"a".repeat(42)}`, `stv_${"a".repeat(44)}`, `STV_${"a".repeat(43)}`, `stv_${"a".repeat(42)}\u0000`, "' OR 1=1 --"]) {
+    for (const bad of [
+      "",
+      "stv_",
+      "stv_invented",
+      `stv_${"a".repeat(42)}`,
+      `stv_${"a".repeat(44)}`,
+      `STV_${"a".repeat(43)}`,
+      `stv_${"a".repeat(42)}\u0000`,
+      "' OR 1=1 --",
+    ]) {
       expect(looksLikeApiKey(bad), JSON.stringify(bad)).toBe(false);
     }
   });

@@ -38,7 +38,10 @@ export interface ApiKeyStore {
  * and a client repeating an unknown key costs one query per period. At most `maxEntries` are kept (oldest dropped
  * first), so a flood of made-up keys cannot grow the process.
  */
-export function createApiKeyStore(db: Pick<Db, "query">, opts: { cacheMs?: number; maxEntries?: number } = {}): ApiKeyStore {
+export function createApiKeyStore(
+  db: Pick<Db, "query">,
+  opts: { cacheMs?: number; maxEntries?: number } = {},
+): ApiKeyStore {
   const { cacheMs = 10_000, maxEntries = 10_000 } = opts;
   const cache = new Map<string, { key: ApiKey | null; until: number }>();
   return {

@@ -24,7 +24,8 @@ export const CORS_EXPOSED_HEADERS = "retry-after, x-request-id";
 export const CORS_MAX_AGE_SECONDS = 600;
 
 /** An origin as a browser sends it: http or https, a lower-case host name or address, a port other than the default. */
-const ORIGIN = /^https?:\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(:[1-9][0-9]{0,4})?$/;
+const ORIGIN =
+  /^https?:\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(:[1-9][0-9]{0,4})?$/;
 
 /**
  * Why `value` (lower-cased) is not an exact origin, or undefined when it is one. The pattern keeps out every byte that
@@ -32,18 +33,22 @@ const ORIGIN = /^https?:\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0
  * parser then checks it is written as a browser writes it (no default port, an address in its usual form).
  */
 export function originProblem(value: string): string | undefined {
-  const expected = "an exact origin such as https://app.example.com or http://localhost:5173 (http or https, a host, an optional port; no path)";
+  const expected =
+    "an exact origin such as https://app.example.com or http://localhost:5173 (http or https, a host, an optional port; no path)";
   if (value === ANY_ORIGIN) return undefined;
-  if (value.includes("*")) return `"${value}": no wildcards in an origin; list each one (https://app.example.com), or "*" alone for any`;
+  if (value.includes("*"))
+    return `"${value}": no wildcards in an origin; list each one (https://app.example.com), or "*" alone for any`;
   let canonical: string | undefined;
   try {
     const url = new URL(value);
-    if ((url.protocol === "http:" || url.protocol === "https:") && !url.username && !url.password) canonical = url.origin;
+    if ((url.protocol === "http:" || url.protocol === "https:") && !url.username && !url.password)
+      canonical = url.origin;
   } catch {
     // not a URL at all: the general message below
   }
   if (ORIGIN.test(value) && canonical === value) return undefined;
-  if (canonical && ORIGIN.test(canonical)) return `"${value}" is not how a browser sends its origin; write ${canonical}`;
+  if (canonical && ORIGIN.test(canonical))
+    return `"${value}" is not how a browser sends its origin; write ${canonical}`;
   return `"${value}" is not ${expected}`;
 }
 

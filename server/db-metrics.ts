@@ -19,7 +19,14 @@ export function instrumentPool(pool: pg.Pool, registry: Registry): void {
       this.set({ state: "waiting" }, pool.waitingCount);
     },
   });
-  new Gauge({ name: "stevie_db_pool_max", help: "Largest number of connections the pool opens", registers, collect() { this.set(pool.options.max ?? 10); } });
+  new Gauge({
+    name: "stevie_db_pool_max",
+    help: "Largest number of connections the pool opens",
+    registers,
+    collect() {
+      this.set(pool.options.max ?? 10);
+    },
+  });
   const duration = new Histogram({
     name: "stevie_db_query_duration_seconds",
     help: "Duration of queries through the pool, by outcome (ok, error)",
@@ -27,7 +34,11 @@ export function instrumentPool(pool: pg.Pool, registry: Registry): void {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers,
   });
-  const failures = new Counter({ name: "stevie_db_connection_errors_total", help: "Failures to get a PostgreSQL connection (refused, timed out, authentication)", registers });
+  const failures = new Counter({
+    name: "stevie_db_connection_errors_total",
+    help: "Failures to get a PostgreSQL connection (refused, timed out, authentication)",
+    registers,
+  });
   // Series from the start, so the slow-query and connection alerts have something to read before the first query.
   duration.zero({ outcome: "ok" });
   duration.zero({ outcome: "error" });
@@ -36,7 +47,8 @@ export function instrumentPool(pool: pg.Pool, registry: Registry): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   // Only the promise form is timed (the form the API uses); a callback or a Submittable passes through unchanged.
   (pool as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    if (typeof args.at(-1) === "function" || typeof (args[0] as { submit?: unknown })?.submit === "function") return query(...args);
+    if (typeof args.at(-1) === "function" || typeof (args[0] as { submit?: unknown })?.submit === "function")
+      return query(...args);
     const end = duration.startTimer();
     return (query(...args) as Promise<unknown>).then(
       (r) => (end({ outcome: "ok" }), r),
@@ -51,5 +63,8 @@ export function instrumentPool(pool: pg.Pool, registry: Registry): void {
 
 /** Errors that mean no connection could be had, as opposed to a query that failed on a working one. */
 export function isConnectionError(err: Error & { code?: string }): boolean {
-  return /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|57P0[1-3]|28P01|28000|53300)$/.test(err.code ?? "") || /timeout exceeded when trying to connect|Connection terminated/i.test(err.message);
+  return (
+    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|57P0[1-3]|28P01|28000|53300)$/.test(err.code ?? "") ||
+    /timeout exceeded when trying to connect|Connection terminated/i.test(err.message)
+  );
 }

@@ -14,7 +14,9 @@ describe("API environment", () => {
   });
 
   it("names the variable, not the value, when a secret file is missing", () => {
-    expect(() => parseEnv({ REDIS_PASSWORD_FILE: "/nonexistent/x" })).toThrow(/REDIS_PASSWORD_FILE points to \/nonexistent\/x, which cannot be read \(ENOENT\)/);
+    expect(() => parseEnv({ REDIS_PASSWORD_FILE: "/nonexistent/x" })).toThrow(
+      /REDIS_PASSWORD_FILE points to \/nonexistent\/x, which cannot be read \(ENOENT\)/,
+    );
   });
 
   it("rejects a malformed port with the variable's name", () => {

@@ -72,7 +72,9 @@ export function resolveFileVars(raw: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
     try {
       out[name] = readFileSync(path, "utf8").trim();
     } catch (err) {
-      throw new Error(`${key} points to ${path}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+      throw new Error(
+        `${key} points to ${path}, which cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`,
+      );
     }
     delete out[key];
   }

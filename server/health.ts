@@ -6,7 +6,10 @@ export interface Readiness {
   checks: Record<string, { state: CheckState; ms: number; error?: string }>;
 }
 
-async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<{ state: CheckState; ms: number; error?: string }> {
+async function timed(
+  fn: () => Promise<unknown>,
+  timeoutMs: number,
+): Promise<{ state: CheckState; ms: number; error?: string }> {
   const start = performance.now();
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -28,12 +31,16 @@ async function timed(fn: () => Promise<unknown>, timeoutMs: number): Promise<{ s
  * Ready means this replica can answer API calls: the database is required. Redis only speeds things up,
  * so a Redis outage makes the replica "degraded" (still 200) rather than pulling it out of the load balancer.
  */
-export async function checkReadiness(deps: Pick<Deps, "db" | "redis">, embeddingsReady: () => Promise<unknown>): Promise<Readiness> {
+export async function checkReadiness(
+  deps: Pick<Deps, "db" | "redis">,
+  embeddingsReady: () => Promise<unknown>,
+): Promise<Readiness> {
   const [db, redis, embeddings] = await Promise.all([
     timed(() => deps.db.query("select 1"), 2_000),
     timed(() => deps.redis.ping(), 1_000),
     timed(embeddingsReady, 2_000),
   ]);
-  const status = db.state === "down" || embeddings.state === "down" ? "down" : redis.state === "down" ? "degraded" : "ready";
+  const status =
+    db.state === "down" || embeddings.state === "down" ? "down" : redis.state === "down" ? "degraded" : "ready";
   return { status, checks: { database: db, redis, embeddings } };
 }

@@ -34,13 +34,22 @@ afterAll(async () => {
 });
 
 /** A raw request: fetch refuses some methods (TRACE) and normalises paths; node:http sends what it is given. */
-function raw(method: string, path: string, headers: Record<string, string> = {}, body?: string): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+function raw(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  body?: string,
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${origin}${path}`, { method, headers: { "x-real-ip": `192.0.2.${Math.floor(Math.random() * 250)}`, ...headers } }, (res) => {
-      let text = "";
-      res.on("data", (c: Buffer) => (text += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
-    });
+    const req = request(
+      `${origin}${path}`,
+      { method, headers: { "x-real-ip": `192.0.2.${Math.floor(Math.random() * 250)}`, ...headers } },
+      (res) => {
+        let text = "";
+        res.on("data", (c: Buffer) => (text += c.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text }));
+      },
+    );
     req.on("error", reject);
     req.end(body);
   });
@@ -77,14 +86,26 @@ describe("malformed requests cost that request, never the process", () => {
       expect(r.status, JSON.stringify(bad)).toBe(400);
       expect(r.text).toMatch(/control characters|well-formed/);
     }
-    expect((await raw("GET", `/api/trpc/categories.search?input=${input({ query: "customer\u0000service" })}`)).status).toBe(400);
+    expect(
+      (await raw("GET", `/api/trpc/categories.search?input=${input({ query: "customer\u0000service" })}`)).status,
+    ).toBe(400);
 
     const ip = { "x-real-ip": "192.0.2.250" };
     const start = await raw("POST", "/api/trpc/chat.start", { ...ip, "content-type": "application/json" }, "{}");
     const sessionId = (JSON.parse(start.text) as { result: { data: { sessionId: string } } }).result.data.sessionId;
-    const nul = await raw("POST", "/api/trpc/chat.sendAndWait", { ...ip, "content-type": "application/json" }, JSON.stringify({ sessionId, message: "awards\u0000for teams" }));
+    const nul = await raw(
+      "POST",
+      "/api/trpc/chat.sendAndWait",
+      { ...ip, "content-type": "application/json" },
+      JSON.stringify({ sessionId, message: "awards\u0000for teams" }),
+    );
     expect(nul.status).toBe(400);
-    const clean = await raw("POST", "/api/trpc/chat.sendAndWait", { ...ip, "content-type": "application/json" }, JSON.stringify({ sessionId, message: "Which awards fit a customer service team?" }));
+    const clean = await raw(
+      "POST",
+      "/api/trpc/chat.sendAndWait",
+      { ...ip, "content-type": "application/json" },
+      JSON.stringify({ sessionId, message: "Which awards fit a customer service team?" }),
+    );
     expect(clean.status).toBe(200);
     const answer = (JSON.parse(clean.text) as { result: { data: { text: string; citations: unknown[] } } }).result.data;
     expect(answer.text).not.toMatch(/search failed/);
@@ -96,16 +117,27 @@ describe("malformed requests cost that request, never the process", () => {
       const r = await raw("GET", `/api/trpc/categories.list?input=${input({ cursor })}`);
       expect(r.status, String(cursor)).toBe(400);
     }
-    expect((await raw("GET", `/api/trpc/categories.list?input=${input({ cursor: 2147483647, limit: 1 })}`)).status).toBe(200);
+    expect(
+      (await raw("GET", `/api/trpc/categories.list?input=${input({ cursor: 2147483647, limit: 1 })}`)).status,
+    ).toBe(200);
   });
 
   it("answers a subscription's invalid input with 400, not a 200 event stream, and counts it as a 400", async () => {
-    const r = await raw("GET", `/api/trpc/chat.send?input=${input({ sessionId: "not-a-uuid", message: "" })}`, { accept: "text/event-stream" });
+    const r = await raw("GET", `/api/trpc/chat.send?input=${input({ sessionId: "not-a-uuid", message: "" })}`, {
+      accept: "text/event-stream",
+    });
     expect(r.status).toBe(400);
     expect(r.headers["content-type"]).toBe("application/json");
     expect(codeOf(r.text)).toBe("BAD_REQUEST");
-    expect((await raw("GET", "/api/trpc/chat.send?input=%7Bnot-json", { accept: "text/event-stream" })).status).toBe(400);
-    const posted = await raw("POST", "/api/trpc/chat.send", { "content-type": "application/json" }, JSON.stringify({ sessionId: "x", message: "" }));
+    expect((await raw("GET", "/api/trpc/chat.send?input=%7Bnot-json", { accept: "text/event-stream" })).status).toBe(
+      400,
+    );
+    const posted = await raw(
+      "POST",
+      "/api/trpc/chat.send",
+      { "content-type": "application/json" },
+      JSON.stringify({ sessionId: "x", message: "" }),
+    );
     expect(posted.status).toBe(405);
     const m = await metrics.registry.getSingleMetricAsString("stevie_trpc_procedure_duration_seconds");
     expect(m).toMatch(/stevie_trpc_procedure_duration_seconds_count\{[^}]*procedure="chat.send"[^}]*status="400"/);
@@ -115,7 +147,9 @@ describe("malformed requests cost that request, never the process", () => {
     const r = await raw("GET", `/api/trpc/${Array(4).fill("programs.list").join(",")}?batch=1&input=%7B%7D`);
     expect(r.status).toBe(400);
     expect(r.text).toMatch(/a batch may carry at most 3 calls \(the API's batch limit\); this one has 4/);
-    expect((await raw("GET", `/api/trpc/${Array(3).fill("programs.list").join(",")}?batch=1&input=%7B%7D`)).status).toBe(200);
+    expect(
+      (await raw("GET", `/api/trpc/${Array(3).fill("programs.list").join(",")}?batch=1&input=%7B%7D`)).status,
+    ).toBe(200);
   });
 
   it("does not tell the public which database versions it runs", async () => {
@@ -133,7 +167,10 @@ describe("limits a client cannot get around", () => {
     for (let i = 0; i < 3; i++) expect((await raw("GET", "/api/trpc/programs.list", ip)).status).toBe(200);
     // Six calls used: the seventh is refused, and no invented header buys another bucket.
     expect((await raw("GET", "/api/trpc/programs.list", ip)).status).toBe(429);
-    const session = await raw("GET", "/api/trpc/programs.list", { ...ip, "x-stevie-session": "AAAAAAAAAAAAAAAAAAAAAA" });
+    const session = await raw("GET", "/api/trpc/programs.list", {
+      ...ip,
+      "x-stevie-session": "AAAAAAAAAAAAAAAAAAAAAA",
+    });
     expect(session.status).toBe(429);
     expect(Number(session.headers["retry-after"])).toBeGreaterThan(0);
     // An invented API key is not a bucket either: it is refused.
@@ -145,7 +182,12 @@ describe("limits a client cannot get around", () => {
 
   it("limits new sessions and chats per client, batched or not", async () => {
     const ip = { "x-real-ip": "198.51.100.9", "content-type": "application/json" };
-    const r = await raw("POST", "/api/trpc/session.start,chat.start,session.start?batch=1", ip, JSON.stringify({ 0: {}, 1: {}, 2: {} }));
+    const r = await raw(
+      "POST",
+      "/api/trpc/session.start,chat.start,session.start?batch=1",
+      ip,
+      JSON.stringify({ 0: {}, 1: {}, 2: {} }),
+    );
     const results = JSON.parse(r.text) as { error?: { data: { code: string } } }[];
     expect(results.map((x) => x.error?.data.code ?? "OK")).toEqual(["OK", "OK", "TOO_MANY_REQUESTS"]);
     const again = await raw("POST", "/api/trpc/chat.start", ip, "{}");
@@ -165,7 +207,14 @@ describe("CORS under stevie-stack dev, which has no nginx (issue 24)", () => {
   });
   afterAll(() => new Promise((resolve) => cors.server.close(resolve)));
   const preflight = (from: string) =>
-    fetch(`${at}/api/trpc/recommend?batch=1`, { method: "OPTIONS", headers: { origin: from, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    fetch(`${at}/api/trpc/recommend?batch=1`, {
+      method: "OPTIONS",
+      headers: {
+        origin: from,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
 
   it("answers a preflight from a listed origin with 204 and what the tRPC client may send; no credentials", async () => {
     const r = await preflight(page);
@@ -179,18 +228,25 @@ describe("CORS under stevie-stack dev, which has no nginx (issue 24)", () => {
   });
 
   it("names no origin to a page elsewhere, so its browser refuses the call", async () => {
-    for (const other of ["https://evil.example", "http://127.0.0.1:5998", "null"]) expect((await preflight(other)).headers.get("access-control-allow-origin"), other).toBeNull();
+    for (const other of ["https://evil.example", "http://127.0.0.1:5998", "null"])
+      expect((await preflight(other)).headers.get("access-control-allow-origin"), other).toBeNull();
   });
 
   it("sends Allow-Origin, once, with a batched POST's answer and its errors, and lets the page read Retry-After", async () => {
     const description = "A 40-person software startup in Austin whose platform books clinic patients online";
-    const r = await fetch(`${at}/api/trpc/recommend?batch=1`, { method: "POST", headers: { origin: page, "content-type": "application/json", "x-real-ip": "198.51.100.20" }, body: JSON.stringify({ 0: { description, topK: 3 } }) });
+    const r = await fetch(`${at}/api/trpc/recommend?batch=1`, {
+      method: "POST",
+      headers: { origin: page, "content-type": "application/json", "x-real-ip": "198.51.100.20" },
+      body: JSON.stringify({ 0: { description, topK: 3 } }),
+    });
     expect(r.status).toBe(200);
     expect(r.headers.get("access-control-allow-origin")).toBe(page);
     expect(r.headers.get("access-control-expose-headers")).toBe("retry-after, x-request-id");
     // tRPC's own Vary stays, with Origin added.
     expect(r.headers.get("vary")).toBe("trpc-accept, accept, Origin");
-    const bad = await fetch(`${at}/api/trpc/chat.send?input=%7Bnot-json`, { headers: { origin: page, accept: "text/event-stream" } });
+    const bad = await fetch(`${at}/api/trpc/chat.send?input=%7Bnot-json`, {
+      headers: { origin: page, accept: "text/event-stream" },
+    });
     expect(bad.status).toBe(400);
     expect(bad.headers.get("access-control-allow-origin")).toBe(page);
   });
@@ -199,6 +255,10 @@ describe("CORS under stevie-stack dev, which has no nginx (issue 24)", () => {
     const r = await fetch(`${origin}/api/trpc/programs.list`, { headers: { origin: page } });
     expect(r.status).toBe(200);
     expect(r.headers.get("access-control-allow-origin")).toBeNull();
-    expect((await fetch(`${origin}/api/trpc/recommend`, { method: "OPTIONS", headers: { origin: page } })).headers.get("access-control-allow-methods")).toBeNull();
+    expect(
+      (await fetch(`${origin}/api/trpc/recommend`, { method: "OPTIONS", headers: { origin: page } })).headers.get(
+        "access-control-allow-methods",
+      ),
+    ).toBeNull();
   });
 });

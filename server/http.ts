@@ -5,7 +5,13 @@ import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
 import type { ApiKeyStore } from "./apikeys.js";
 import type { Context, Deps } from "./context.js";
-import { allowedOrigin, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS, CORS_METHODS, CORS_REQUEST_HEADERS } from "./cors.js";
+import {
+  allowedOrigin,
+  CORS_EXPOSED_HEADERS,
+  CORS_MAX_AGE_SECONDS,
+  CORS_METHODS,
+  CORS_REQUEST_HEADERS,
+} from "./cors.js";
 import { drainServer } from "./drain.js";
 import { checkReadiness } from "./health.js";
 import type { Metrics } from "./metrics.js";
@@ -55,16 +61,27 @@ function routeOf(url: string): string {
  * anonymous). Everyone else is counted by the address nginx saw (X-Real-IP, which nginx sets from the connection or,
  * behind `edge.trustedProxies`, from X-Forwarded-For); no header a client chooses can move it to another bucket.
  */
-export async function clientOf(req: IncomingMessage, apiKeys: ApiKeyStore | undefined): Promise<RateLimitClient | undefined> {
+export async function clientOf(
+  req: IncomingMessage,
+  apiKeys: ApiKeyStore | undefined,
+): Promise<RateLimitClient | undefined> {
   const raw = req.headers["x-api-key"];
   if (raw !== undefined) {
     let key: Awaited<ReturnType<ApiKeyStore["resolve"]>> = null;
     try {
       key = typeof raw === "string" && apiKeys ? await apiKeys.resolve(raw) : null;
     } catch (cause) {
-      throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "API keys cannot be checked right now; retry shortly", cause });
+      throw new TRPCError({
+        code: "SERVICE_UNAVAILABLE",
+        message: "API keys cannot be checked right now; retry shortly",
+        cause,
+      });
     }
-    if (!key) throw new TRPCError({ code: "UNAUTHORIZED", message: "unknown or revoked API key (x-api-key); send no key to be limited by address" });
+    if (!key)
+      throw new TRPCError({
+        code: "UNAUTHORIZED",
+        message: "unknown or revoked API key (x-api-key); send no key to be limited by address",
+      });
     return { key: `key:${key.id}`, ...(key.rateLimitPerHour ? { limit: key.rateLimitPerHour } : {}) };
   }
   const realIp = req.headers["x-real-ip"];
@@ -92,17 +109,28 @@ const TRPC_METHODS = "GET, POST, OPTIONS";
  */
 function precheck(req: IncomingMessage, url: URL, maxBatch: number): TRPCError | undefined {
   if (req.method !== "GET" && req.method !== "POST") {
-    return new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: `${req.method} is not supported; tRPC calls use GET or POST` });
+    return new TRPCError({
+      code: "METHOD_NOT_SUPPORTED",
+      message: `${req.method} is not supported; tRPC calls use GET or POST`,
+    });
   }
   const path = decodePath(url.pathname.slice(TRPC_BASE.length));
-  if (path === undefined) return new TRPCError({ code: "BAD_REQUEST", message: "the path is not valid percent-encoded UTF-8" });
+  if (path === undefined)
+    return new TRPCError({ code: "BAD_REQUEST", message: "the path is not valid percent-encoded UTF-8" });
   const calls = path.split(",");
   if (url.searchParams.get("batch") === "1" && calls.length > maxBatch) {
-    return new TRPCError({ code: "BAD_REQUEST", message: `a batch may carry at most ${maxBatch} calls (the API's batch limit); this one has ${calls.length}` });
+    return new TRPCError({
+      code: "BAD_REQUEST",
+      message: `a batch may carry at most ${maxBatch} calls (the API's batch limit); this one has ${calls.length}`,
+    });
   }
   const proc = PROCEDURES[path]?._def;
   if (proc?.type !== "subscription" || url.searchParams.get("batch") === "1") return undefined;
-  if (req.method !== "GET") return new TRPCError({ code: "METHOD_NOT_SUPPORTED", message: "a subscription is a GET (an EventSource) with its input in the URL" });
+  if (req.method !== "GET")
+    return new TRPCError({
+      code: "METHOD_NOT_SUPPORTED",
+      message: "a subscription is a GET (an EventSource) with its input in the URL",
+    });
   let input: unknown;
   try {
     const text = url.searchParams.get("input");
@@ -112,13 +140,25 @@ function precheck(req: IncomingMessage, url: URL, maxBatch: number): TRPCError |
   }
   for (const parser of proc.inputs) {
     const r = parser.safeParse(input);
-    if (!r.success) return new TRPCError({ code: "BAD_REQUEST", message: String((r.error as Error | undefined)?.message ?? "invalid input"), cause: r.error });
+    if (!r.success)
+      return new TRPCError({
+        code: "BAD_REQUEST",
+        message: String((r.error as Error | undefined)?.message ?? "invalid input"),
+        cause: r.error,
+      });
   }
   return undefined;
 }
 
 function sendTrpcError(res: ServerResponse, error: TRPCError, path: string): void {
-  const shape = getTRPCErrorShape({ config: appRouter._def._config, error, type: "unknown", path, input: undefined, ctx: undefined });
+  const shape = getTRPCErrorShape({
+    config: appRouter._def._config,
+    error,
+    type: "unknown",
+    path,
+    input: undefined,
+    ctx: undefined,
+  });
   if (error.code === "METHOD_NOT_SUPPORTED") res.setHeader("allow", TRPC_METHODS);
   sendJson(res, getHTTPStatusCodeFromError(error), { error: shape });
 }
@@ -152,7 +192,12 @@ const PREFLIGHT_HEADERS = {
   "access-control-max-age": String(CORS_MAX_AGE_SECONDS),
 };
 
-export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: () => Promise<unknown>, opts: ApiServerOptions = {}): ApiServer {
+export function createApiServer(
+  deps: Deps,
+  metrics: Metrics,
+  embeddingsReady: () => Promise<unknown>,
+  opts: ApiServerOptions = {},
+): ApiServer {
   const maxBatch = opts.maxBatch ?? 10;
   const cors = opts.corsOrigins;
   let draining = false;
@@ -164,13 +209,25 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     // Long nominee descriptions don't fit in a URL: clients may send queries as POST (httpBatchLink methodOverride).
     allowMethodOverride: true,
     maxBatchSize: maxBatch,
-    createContext: async ({ req }): Promise<Context> => ({ ...deps, requestId: String(req.headers["x-request-id"] ?? ""), client: await clientOf(req, opts.apiKeys) }),
+    createContext: async ({ req }): Promise<Context> => ({
+      ...deps,
+      requestId: String(req.headers["x-request-id"] ?? ""),
+      client: await clientOf(req, opts.apiKeys),
+    }),
     responseMeta: cors ? withVaryOrigin : rateLimitResponseMeta,
     onError: ({ error, path, ctx, type, req }) => {
       // A subscription's error travels inside its 200 event stream: the metrics take the status it stands for.
       if (type === "subscription") streamErrorStatus.set(req, getHTTPStatusCodeFromError(error));
       const level = error.code === "INTERNAL_SERVER_ERROR" ? "error" : "warn";
-      deps.log[level]({ requestId: ctx?.requestId, procedure: path, code: error.code, err: level === "error" ? error.cause ?? error : undefined }, error.code === "INTERNAL_SERVER_ERROR" ? "procedure failed" : error.message);
+      deps.log[level](
+        {
+          requestId: ctx?.requestId,
+          procedure: path,
+          code: error.code,
+          err: level === "error" ? (error.cause ?? error) : undefined,
+        },
+        error.code === "INTERNAL_SERVER_ERROR" ? "procedure failed" : error.message,
+      );
     },
   });
 
@@ -189,7 +246,9 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     }
     if (req.method !== "GET" && req.method !== "HEAD") {
       res.setHeader("allow", "GET, HEAD");
-      return sendJson(res, 405, { error: { code: "METHOD_NOT_SUPPORTED", message: `${req.method} is not supported here` } });
+      return sendJson(res, 405, {
+        error: { code: "METHOD_NOT_SUPPORTED", message: `${req.method} is not supported here` },
+      });
     }
     if (path === "/api/health/live") return sendJson(res, 200, { status: "live", version: deps.version });
     if (path === "/api/health/ready") {
@@ -225,14 +284,23 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
   });
 
   function serve(req: IncomingMessage, res: ServerResponse): void {
-    const requestId = typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].length <= 128 ? req.headers["x-request-id"] : randomUUID();
+    const requestId =
+      typeof req.headers["x-request-id"] === "string" && req.headers["x-request-id"].length <= 128
+        ? req.headers["x-request-id"]
+        : randomUUID();
     req.headers["x-request-id"] = requestId;
     res.setHeader("x-request-id", requestId);
     if (cors) setCorsHeaders(req, res, cors);
     if (draining) res.setHeader("connection", "close");
     const route = routeOf(req.url ?? "/");
     const end = metrics.httpDuration.startTimer({ route, method: req.method ?? "GET" });
-    const endProcedure = route === "trpc" ? metrics.procedureDuration.startTimer({ procedure: proceduresOf(req.url ?? "/"), type: req.method === "GET" ? "query" : "post" }) : undefined;
+    const endProcedure =
+      route === "trpc"
+        ? metrics.procedureDuration.startTimer({
+            procedure: proceduresOf(req.url ?? "/"),
+            type: req.method === "GET" ? "query" : "post",
+          })
+        : undefined;
     res.on("finish", () => {
       const status = String(streamErrorStatus.get(req) ?? res.statusCode);
       end();
@@ -241,12 +309,16 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
       // nginx's access log has every request with its id. Here: a line for what failed (info), and for every call at
       // debug. A line per answered call cost 15 % of the warm throughput (pino, Docker's log pipe, the log shipper).
       if (route === "trpc" || res.statusCode >= 500) {
-        deps.log[res.statusCode >= 400 ? "info" : "debug"]({ requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode }, "request");
+        deps.log[res.statusCode >= 400 ? "info" : "debug"](
+          { requestId, method: req.method, url: req.url?.slice(0, 200), status: res.statusCode },
+          "request",
+        );
       }
     });
     handle(req, res).catch((err: unknown) => {
       deps.log.error({ requestId, err }, "unhandled request error");
-      if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "internal error", requestId } });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "internal error", requestId } });
       else res.destroy();
     });
   }
@@ -256,8 +328,12 @@ export function createApiServer(deps: Deps, metrics: Metrics, embeddingsReady: (
     if (!socket.writable || (err as { code?: string }).code === "ECONNRESET") return socket.destroy();
     const tooLarge = err.code === "HPE_HEADER_OVERFLOW";
     const status = tooLarge ? "431 Request Header Fields Too Large" : "400 Bad Request";
-    const body = JSON.stringify({ error: { code: "BAD_REQUEST", message: tooLarge ? "request headers too large" : "malformed request" } });
-    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+    const body = JSON.stringify({
+      error: { code: "BAD_REQUEST", message: tooLarge ? "request headers too large" : "malformed request" },
+    });
+    socket.end(
+      `HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`,
+    );
   });
   server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout so nginx closes first
   server.headersTimeout = 66_000;

@@ -35,7 +35,10 @@ async function main(): Promise<void> {
 
   // The offline model is always loaded: it is the embedder without a key, and the fallback while OpenAI is unavailable.
   // It runs in a worker thread beside this bundle's main.mjs, so requests that need no new vector never wait for it.
-  const offline = createThreadedEmbedder({ workerFile: new URL("./embed-worker.mjs", import.meta.url), modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR });
+  const offline = createThreadedEmbedder({
+    workerFile: new URL("./embed-worker.mjs", import.meta.url),
+    modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR,
+  });
   const openai = createOpenAIServices({
     apiKey: env.OPENAI_API_KEY,
     baseURL: env.OPENAI_BASE_URL,
@@ -69,12 +72,42 @@ async function main(): Promise<void> {
   warm.catch((err: Error) => log.error({ err: err.message, model: offline.model }, "embeddings failed to load"));
 
   const programs = programCache(prisma);
-  const chat = createChatDeps({ redis, pool: db, embedder, programs, embedQuery, openai: openai.chat, openaiMetrics: openai.metrics, registry: metrics.registry, log: log.child({ component: "chat" }) });
+  const chat = createChatDeps({
+    redis,
+    pool: db,
+    embedder,
+    programs,
+    embedQuery,
+    openai: openai.chat,
+    openaiMetrics: openai.metrics,
+    registry: metrics.registry,
+    log: log.child({ component: "chat" }),
+  });
   const history = createHistoryWriter(db, { log, registry: metrics.registry });
-  const deps = { ...redisDeps, db, prisma, redis, embedder, chat, programs, history, log, version: env.STEVIE_VERSION, now: () => new Date() };
-  const api = createApiServer(deps, metrics, () => warm, { maxBatch: env.STEVIE_MAX_BATCH, apiKeys: createApiKeyStore(db) });
+  const deps = {
+    ...redisDeps,
+    db,
+    prisma,
+    redis,
+    embedder,
+    chat,
+    programs,
+    history,
+    log,
+    version: env.STEVIE_VERSION,
+    now: () => new Date(),
+  };
+  const api = createApiServer(deps, metrics, () => warm, {
+    maxBatch: env.STEVIE_MAX_BATCH,
+    apiKeys: createApiKeyStore(db),
+  });
 
-  api.server.listen(env.PORT, env.HOST, () => log.info({ port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) }, "api listening"));
+  api.server.listen(env.PORT, env.HOST, () =>
+    log.info(
+      { port: env.PORT, env: env.STEVIE_ENV, model: embedder.model, openai: Boolean(openai.chat) },
+      "api listening",
+    ),
+  );
   // A main thread stuck for STEVIE_LOOP_STALL_MS ends the process (see watchdog.ts).
   startWatchdog({ stallMs: env.STEVIE_LOOP_STALL_MS });
 

@@ -2,12 +2,39 @@ import { describe, expect, it } from "vitest";
 import { buildOpenApi } from "./openapi.js";
 
 describe("OpenAPI description", () => {
-  const doc = buildOpenApi("1.0.0") as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }>> };
+  const doc = buildOpenApi("1.0.0") as {
+    openapi: string;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          requestBody?: {
+            content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }>;
+          };
+        }
+      >
+    >;
+  };
 
   it("describes every query as GET and POST and every mutation as POST, generated from the input schemas", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(Object.keys(doc.paths).sort()).toEqual(
-      ["categories.get", "categories.list", "categories.search", "chat.history", "chat.sendAndWait", "chat.start", "programs.list", "recommend", "session.end", "session.get", "session.start", "session.update", "system.info"].map((p) => `/api/trpc/${p}`),
+      [
+        "categories.get",
+        "categories.list",
+        "categories.search",
+        "chat.history",
+        "chat.sendAndWait",
+        "chat.start",
+        "programs.list",
+        "recommend",
+        "session.end",
+        "session.get",
+        "session.start",
+        "session.update",
+        "system.info",
+      ].map((p) => `/api/trpc/${p}`),
     );
     expect(Object.keys(doc.paths["/api/trpc/chat.start"]!)).toEqual(["post"]);
     expect(Object.keys(doc.paths["/api/trpc/recommend"]!).sort()).toEqual(["get", "post"]);
@@ -20,8 +47,15 @@ describe("OpenAPI description", () => {
 
 describe("OpenAPI results", () => {
   type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; required?: string[] };
-  const all = buildOpenApi("1.0.0") as { paths: Record<string, Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>> };
-  const data = (path: string, method = "post") => all.paths[`/api/trpc/${path}`]![method]!.responses["200"]!.content["application/json"]!.schema.properties!.result!.properties!.data!;
+  const all = buildOpenApi("1.0.0") as {
+    paths: Record<
+      string,
+      Record<string, { responses: Record<string, { content: Record<string, { schema: Schema }> }> }>
+    >;
+  };
+  const data = (path: string, method = "post") =>
+    all.paths[`/api/trpc/${path}`]![method]!.responses["200"]!.content["application/json"]!.schema.properties!.result!
+      .properties!.data!;
 
   it("describes every procedure's result, from its .output() schema", () => {
     for (const [path, ops] of Object.entries(all.paths)) {
@@ -38,14 +72,26 @@ describe("OpenAPI results", () => {
     const item = rec.properties!.results!.items!;
     expect(item.properties!.category!.properties!.code).toMatchObject({ type: "string" });
     expect(item.properties!.category!.required).toContain("code");
-    expect(Object.keys(item.properties!).sort()).toEqual(["category", "eligibility", "program", "rank", "score", "why"]);
+    expect(Object.keys(item.properties!).sort()).toEqual([
+      "category",
+      "eligibility",
+      "program",
+      "rank",
+      "score",
+      "why",
+    ]);
     expect(item.properties!.why!.properties!.similarity).toMatchObject({ type: ["number", "null"] });
   });
 
   it("gives the chat answer and the error's invalid fields", () => {
-    expect(Object.keys(data("chat.sendAndWait").properties!)).toEqual(expect.arrayContaining(["text", "citations", "fallback"]));
+    expect(Object.keys(data("chat.sendAndWait").properties!)).toEqual(
+      expect.arrayContaining(["text", "citations", "fallback"]),
+    );
     const error = (all as unknown as { components: { schemas: { Error: Schema } } }).components.schemas.Error;
-    expect(error.properties!.error!.properties!.data!.properties!.fieldErrors!.items!.required).toEqual(["path", "message"]);
+    expect(error.properties!.error!.properties!.data!.properties!.fieldErrors!.items!.required).toEqual([
+      "path",
+      "message",
+    ]);
   });
 });
 

@@ -50,7 +50,8 @@ export function parseSentinels(list: string): RedisAddress[] {
   return entries.map((entry) => {
     const m = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d{1,5}))?$/.exec(entry);
     const port = m?.[3] === undefined ? DEFAULT_SENTINEL_PORT : Number(m[3]);
-    if (!m || port < 1 || port > 65535) throw new Error(`REDIS_SENTINELS entry "${entry}" is not host:port (e.g. redis-sentinel-1:26379)`);
+    if (!m || port < 1 || port > 65535)
+      throw new Error(`REDIS_SENTINELS entry "${entry}" is not host:port (e.g. redis-sentinel-1:26379)`);
     return { host: (m[1] ?? m[2])!, port };
   });
 }
@@ -60,11 +61,20 @@ export function redisConfigFrom(env: RedisEnv): RedisConfig {
   const password = env.REDIS_PASSWORD || undefined;
   if (env.REDIS_SENTINELS?.trim()) {
     const masterName = env.REDIS_MASTER_NAME?.trim();
-    if (!masterName) throw new Error("REDIS_MASTER_NAME is required when REDIS_SENTINELS is set (the name in sentinel.conf's `sentinel monitor`)");
-    return { sentinels: parseSentinels(env.REDIS_SENTINELS), masterName, sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined, password };
+    if (!masterName)
+      throw new Error(
+        "REDIS_MASTER_NAME is required when REDIS_SENTINELS is set (the name in sentinel.conf's `sentinel monitor`)",
+      );
+    return {
+      sentinels: parseSentinels(env.REDIS_SENTINELS),
+      masterName,
+      sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined,
+      password,
+    };
   }
   const port = env.REDIS_PORT === undefined || env.REDIS_PORT === "" ? DEFAULT_PORT : Number(env.REDIS_PORT);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`REDIS_PORT must be a port number, found "${env.REDIS_PORT}"`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    throw new Error(`REDIS_PORT must be a port number, found "${env.REDIS_PORT}"`);
   return { host: env.REDIS_HOST || "127.0.0.1", port, password };
 }
 

@@ -39,7 +39,8 @@ const RAW_ONLY = new Set(["categories.search", "category_embeddings.embedding"])
 
 describe("schema drift", () => {
   it("the Prisma models match the migrated tables column for column", async () => {
-    const models = (prisma as unknown as { _runtimeDataModel: { models: Record<string, RuntimeModel> } })._runtimeDataModel.models;
+    const models = (prisma as unknown as { _runtimeDataModel: { models: Record<string, RuntimeModel> } })
+      ._runtimeDataModel.models;
     const cols = await pool.query<{ table_name: string; column_name: string; data_type: string }>(
       "select table_name, column_name, data_type from information_schema.columns where table_schema = 'public' and table_name <> 'pgmigrations'",
     );
@@ -57,7 +58,8 @@ describe("schema drift", () => {
     }
     const tables = new Set(Object.values(models).map((m) => m.dbName));
     for (const key of db.keys()) {
-      if (tables.has(key.split(".")[0]!) && !modelled.has(key) && !RAW_ONLY.has(key)) problems.push(`column ${key} is not in schema.prisma`);
+      if (tables.has(key.split(".")[0]!) && !modelled.has(key) && !RAW_ONLY.has(key))
+        problems.push(`column ${key} is not in schema.prisma`);
     }
     const allTables = new Set(cols.rows.map((c) => c.table_name));
     for (const t of allTables) if (!tables.has(t)) problems.push(`table ${t} has no model`);

@@ -31,11 +31,21 @@ async function main(argv: string[]): Promise<number> {
     // with a key, the OpenAI model's too. Each model's vectors are complete on their own and never mixed.
     const embed = async () => {
       const embedders: Embedder[] = [createOfflineEmbedder({ modelDir: env.STEVIE_EMBEDDINGS_MODEL_DIR })];
-      if (env.OPENAI_API_KEY) embedders.push(createEmbedder({ openaiApiKey: env.OPENAI_API_KEY, openaiBaseUrl: env.OPENAI_BASE_URL, openaiModel: env.OPENAI_EMBEDDING_MODEL, openaiDimension: env.OPENAI_EMBEDDING_DIMENSIONS }));
+      if (env.OPENAI_API_KEY)
+        embedders.push(
+          createEmbedder({
+            openaiApiKey: env.OPENAI_API_KEY,
+            openaiBaseUrl: env.OPENAI_BASE_URL,
+            openaiModel: env.OPENAI_EMBEDDING_MODEL,
+            openaiDimension: env.OPENAI_EMBEDDING_DIMENSIONS,
+          }),
+        );
       const total = { done: 0, total: 0 };
       for (const embedder of embedders) {
         let last = 0;
-        const file = env.STEVIE_PRECOMPUTED_EMBEDDINGS ? join(env.STEVIE_PRECOMPUTED_EMBEDDINGS, `${embedder.model}.json`) : undefined;
+        const file = env.STEVIE_PRECOMPUTED_EMBEDDINGS
+          ? join(env.STEVIE_PRECOMPUTED_EMBEDDINGS, `${embedder.model}.json`)
+          : undefined;
         const p = await embedCatalog(pool, embedder, {
           precomputed: loadPrecomputed(file, embedder.model, embedder.dimension),
           onProgress: ({ done, total: n }) => {
@@ -59,8 +69,12 @@ async function main(argv: string[]): Promise<number> {
         await embedder.embed(["key check"]);
       } catch (err) {
         const { kind, status } = classifyError(err);
-        if (kind === "auth") throw new Error(`OpenAI refused the API key (HTTP ${status ?? "?"}) for ${embedder.model}`);
-        out({ event: "warning", message: `OpenAI could not be reached to check the key (${kind}); the API falls back to the offline model while it cannot` });
+        if (kind === "auth")
+          throw new Error(`OpenAI refused the API key (HTTP ${status ?? "?"}) for ${embedder.model}`);
+        out({
+          event: "warning",
+          message: `OpenAI could not be reached to check the key (${kind}); the API falls back to the offline model while it cannot`,
+        });
       }
     };
     switch (task) {
@@ -68,7 +82,14 @@ async function main(argv: string[]): Promise<number> {
         const applied = await runMigrations(connectionConfig(env), env.STEVIE_MIGRATIONS_DIR, log);
         out({ event: "migrated", applied });
         const report = await seedCatalog(pool, loadCatalog(env.STEVIE_CATALOG_PATH));
-        out({ event: "catalog", version: report.version, added: report.added.length, updated: report.updated.length, removed: report.removed.length, unchanged: report.unchanged });
+        out({
+          event: "catalog",
+          version: report.version,
+          added: report.added.length,
+          updated: report.updated.length,
+          removed: report.removed.length,
+          unchanged: report.unchanged,
+        });
         out({ event: "embedded", ...(await embed()) });
         return 0;
       }

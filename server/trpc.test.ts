@@ -25,7 +25,9 @@ describe("base procedure", () => {
 describe("error formatter", () => {
   const r = router({
     recommend: publicProcedure.input(recommendInput).query(() => "ok"),
-    refused: publicProcedure.query(() => Promise.reject(new TRPCError({ code: "BAD_REQUEST", message: "unknown program codes: NOPE" }))),
+    refused: publicProcedure.query(() =>
+      Promise.reject(new TRPCError({ code: "BAD_REQUEST", message: "unknown program codes: NOPE" })),
+    ),
     // A result that fails its own output schema is our bug: a 500 that names nothing.
     broken: publicProcedure.output(z.object({ n: z.number() })).query(() => ({ n: "one" }) as unknown as { n: number }),
   });
@@ -38,12 +40,22 @@ describe("error formatter", () => {
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
   const call = async (path: string, input?: unknown) => {
-    const res = await fetch(`${url}/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`);
-    return { status: res.status, error: ((await res.json()) as { error: { message: string; data: { code: string; fieldErrors?: unknown } } }).error };
+    const res = await fetch(
+      `${url}/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`,
+    );
+    return {
+      status: res.status,
+      error: ((await res.json()) as { error: { message: string; data: { code: string; fieldErrors?: unknown } } })
+        .error,
+    };
   };
 
   it("gives each invalid input field with its path, and a message that names them", async () => {
-    const { status, error } = await call("recommend", { description: "too short", profile: { country: "USA" }, topK: 0 });
+    const { status, error } = await call("recommend", {
+      description: "too short",
+      profile: { country: "USA" },
+      topK: 0,
+    });
     expect(status).toBe(400);
     expect(error.data.fieldErrors).toEqual([
       { path: ["description"], message: "describe the nominee in at least 20 characters" },

@@ -10,7 +10,10 @@ import { rateLimitMiddleware } from "./ratelimit/trpc.js";
 function fieldErrorsOf(error: TRPCError): { path: (string | number)[]; message: string }[] | undefined {
   // A ZodError under any other code (a result failing its .output() schema is INTERNAL_SERVER_ERROR) is ours to log.
   if (error.code !== "BAD_REQUEST" || !(error.cause instanceof ZodError)) return undefined;
-  return error.cause.issues.map((i) => ({ path: i.path.map((k) => (typeof k === "number" ? k : String(k))), message: i.message }));
+  return error.cause.issues.map((i) => ({
+    path: i.path.map((k) => (typeof k === "number" ? k : String(k))),
+    message: i.message,
+  }));
 }
 
 /**
@@ -26,20 +29,31 @@ const t = initTRPC.context<{ requestId: string }>().create({
     const fieldErrors = fieldErrorsOf(error);
     // zod's own message is its issues as a JSON string: name the fields instead ("profile.country: ...; topK: ...").
     const named = fieldErrors?.map((f) => (f.path.length ? `${f.path.join(".")}: ${f.message}` : f.message)).join("; ");
-    return { ...shape, message: internal ? "internal error" : (named ?? shape.message), data: { ...shape.data, stack: undefined, fieldErrors } };
+    return {
+      ...shape,
+      message: internal ? "internal error" : (named ?? shape.message),
+      data: { ...shape.data, stack: undefined, fieldErrors },
+    };
   },
 });
 
 /** Redis failing under a call (a timed-out command, a closed connection): the service is unavailable, not broken. */
 function isRedisOutage(err: unknown): boolean {
   const e = err as { name?: string; message?: string } | undefined;
-  return e?.name === "MaxRetriesPerRequestError" || /^(Command timed out|Connection is closed\.?|Stream isn't writeable)/.test(e?.message ?? "");
+  return (
+    e?.name === "MaxRetriesPerRequestError" ||
+    /^(Command timed out|Connection is closed\.?|Stream isn't writeable)/.test(e?.message ?? "")
+  );
 }
 
 const base = t.procedure.use(async ({ ctx, next }) => {
   const r = await next({ ctx: ctx as Context });
   if (!r.ok && r.error.code === "INTERNAL_SERVER_ERROR" && isRedisOutage(r.error.cause)) {
-    throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message: "the session store is not answering; retry shortly", cause: r.error });
+    throw new TRPCError({
+      code: "SERVICE_UNAVAILABLE",
+      message: "the session store is not answering; retry shortly",
+      cause: r.error,
+    });
   }
   return r;
 });

@@ -8,16 +8,24 @@ const WATCHDOG = fileURLToPath(new URL("./watchdog.ts", import.meta.url));
  * A child Node process that starts the watchdog, then runs `body` (its main thread's behaviour) and prints
  * "survived" if it gets to the end. `during` acts on the child meanwhile (e.g. SIGSTOP/SIGCONT).
  */
-function child(options: string, body: string, during?: (pid: number) => Promise<void>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
+function child(
+  options: string,
+  body: string,
+  during?: (pid: number) => Promise<void>,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
   const script = `import { startWatchdog } from ${JSON.stringify(WATCHDOG)};\nstartWatchdog(${options});\n${body}`;
   const started = Date.now();
-  const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  const p = spawn(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let stdout = "";
   let stderr = "";
   p.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
   p.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
   void during?.(p.pid!);
-  return new Promise((resolve) => p.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started })));
+  return new Promise((resolve) =>
+    p.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - started })),
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -36,18 +44,25 @@ describe("event-loop watchdog (issue 23)", () => {
 
   it("leaves a busy main thread alone while it still turns", { timeout: 30_000 }, async () => {
     // 3 s of work in 50-ms slices: every slice ends, so the counter moves.
-    const r = await child("{ stallMs: 1000, tickMs: 100 }", `let left = 60; const slice = () => { const end = Date.now() + 50; while (Date.now() < end); if (--left > 0) setImmediate(slice); else console.log("survived"); }; slice();`);
+    const r = await child(
+      "{ stallMs: 1000, tickMs: 100 }",
+      `let left = 60; const slice = () => { const end = Date.now() + 50; while (Date.now() < end); if (--left > 0) setImmediate(slice); else console.log("survived"); }; slice();`,
+    );
     expect(r.signal).toBeNull();
     expect(r.stdout).toContain("survived");
   });
 
   it("leaves a frozen process alone once it thaws (docker pause is not a stall)", { timeout: 30_000 }, async () => {
-    const r = await child("{ stallMs: 1500, tickMs: 100, frozenMs: 1000 }", `setTimeout(() => console.log("survived"), 4000);`, async (pid) => {
-      await sleep(800);
-      process.kill(pid, "SIGSTOP");
-      await sleep(3000);
-      process.kill(pid, "SIGCONT");
-    });
+    const r = await child(
+      "{ stallMs: 1500, tickMs: 100, frozenMs: 1000 }",
+      `setTimeout(() => console.log("survived"), 4000);`,
+      async (pid) => {
+        await sleep(800);
+        process.kill(pid, "SIGSTOP");
+        await sleep(3000);
+        process.kill(pid, "SIGCONT");
+      },
+    );
     expect(r.signal).toBeNull();
     expect(r.stdout).toContain("survived");
   });

@@ -1,6 +1,14 @@
 import { packageVersion } from "../package-root.js";
 import { recordAudit } from "../stack/audit.js";
-import { allDrills, backupNow, drill, listBackups, type BackupSet, type DrillRecord, type DrillResult } from "../stack/backup.js";
+import {
+  allDrills,
+  backupNow,
+  drill,
+  listBackups,
+  type BackupSet,
+  type DrillRecord,
+  type DrillResult,
+} from "../stack/backup.js";
 import { redisTopology } from "../stack/cluster.js";
 import type { StackPaths } from "../stack/paths.js";
 import { exportSnapshot, listSnapshots, snapshotStack } from "../stack/snapshot.js";
@@ -18,8 +26,13 @@ export const configuredRepos = (config: StevieConfig): RepoName[] => (config.bac
 /** `--repo local|s3|all` as the repositories to use; s3 only where configured. */
 export function pickRepos(config: StevieConfig, repo: string | undefined): RepoName[] {
   if (repo === undefined || repo === "all") return configuredRepos(config);
-  if (repo !== "local" && repo !== "s3") throw new UserError(`--repo ${repo} is not a repository`, "use local, s3 or all");
-  if (repo === "s3" && !config.backup.s3) throw new UserError("--repo s3: this stack has no S3 repository", "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install");
+  if (repo !== "local" && repo !== "s3")
+    throw new UserError(`--repo ${repo} is not a repository`, "use local, s3 or all");
+  if (repo === "s3" && !config.backup.s3)
+    throw new UserError(
+      "--repo s3: this stack has no S3 repository",
+      "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install",
+    );
   return [repo];
 }
 
@@ -32,13 +45,22 @@ export function sourceRepo(config: StevieConfig, repo: string | undefined): Stev
  * A database backup, then the stack snapshot stored beside it (stack directory + Redis dump, encrypted). A snapshot
  * that fails does not undo the database backup: it is reported as a warning.
  */
-export async function backupWithSnapshot(paths: StackPaths, config: StevieConfig, type: "full" | "diff" | "incr", onLine?: (l: string) => void, repos: RepoName[] = configuredRepos(config)) {
+export async function backupWithSnapshot(
+  paths: StackPaths,
+  config: StevieConfig,
+  type: "full" | "diff" | "incr",
+  onLine?: (l: string) => void,
+  repos: RepoName[] = configuredRepos(config),
+) {
   const project = config.projectName;
   const r = await backupNow(paths, project, type, onLine, repos);
   let snapshot: { bytes: number; redis: boolean } | undefined;
   let warning: string | undefined;
   if (r.set) {
-    const master = await redisTopology(paths, project, await stackTopology(config)).then((t) => t.master, () => undefined);
+    const master = await redisTopology(paths, project, await stackTopology(config)).then(
+      (t) => t.master,
+      () => undefined,
+    );
     // The sets the backup just listed; read again (and fail loudly) if it could not: an empty list would prune every snapshot.
     const keep = (r.all.length ? r.all : await listBackups(paths, project)).map((s) => s.label);
     snapshot = await snapshotStack(paths, project, packageVersion(), r.set.label, keep, master).catch((e: Error) => {
@@ -50,16 +72,33 @@ export async function backupWithSnapshot(paths: StackPaths, config: StevieConfig
   return { ...r, ...(snapshot ? { snapshot } : {}), ...(warning ? { warning } : {}) };
 }
 
-export async function runBackup(opts: { dir: string; type: "full" | "diff" | "incr"; repo?: string; onLine?: (l: string) => void }) {
+export async function runBackup(opts: {
+  dir: string;
+  type: "full" | "diff" | "incr";
+  repo?: string;
+  onLine?: (l: string) => void;
+}) {
   const { paths, config } = await loadStack(opts.dir);
   const r = await backupWithSnapshot(paths, config, opts.type, opts.onLine, pickRepos(config, opts.repo));
-  await recordAudit(paths, config.projectName, { action: "backup", target: r.set?.label, details: { type: opts.type, seconds: r.seconds, snapshotBytes: r.snapshot?.bytes, sets: r.sets.map((b) => `${b.repo}:${b.label}`) } });
+  await recordAudit(paths, config.projectName, {
+    action: "backup",
+    target: r.set?.label,
+    details: {
+      type: opts.type,
+      seconds: r.seconds,
+      snapshotBytes: r.snapshot?.bytes,
+      sets: r.sets.map((b) => `${b.repo}:${b.label}`),
+    },
+  });
   return r;
 }
 
 export async function runBackupList(opts: { dir: string }): Promise<BackupSet[]> {
   const { paths, config } = await loadStack(opts.dir);
-  const [sets, snaps] = await Promise.all([listBackups(paths, config.projectName), listSnapshots(config.projectName, packageVersion())]);
+  const [sets, snaps] = await Promise.all([
+    listBackups(paths, config.projectName),
+    listSnapshots(config.projectName, packageVersion()),
+  ]);
   return sets.map((s) => ({ ...s, stackSnapshot: snaps.includes(s.label) }));
 }
 
@@ -67,7 +106,13 @@ export async function runBackupList(opts: { dir: string }): Promise<BackupSet[]>
  * `backup export-stack`: decrypt a set's stack snapshot into a new directory. Works without the stack directory
  * (`--project` and `--key-file`): that is when it is needed.
  */
-export async function runExportStack(opts: { dir: string; set?: string; to?: string; project?: string; keyFile?: string }) {
+export async function runExportStack(opts: {
+  dir: string;
+  set?: string;
+  to?: string;
+  project?: string;
+  keyFile?: string;
+}) {
   if (!opts.set || !opts.to) throw new UserError("`backup export-stack` needs --set LABEL and --to DIR");
   let project = opts.project;
   let keyFile = opts.keyFile;
@@ -79,12 +124,23 @@ export async function runExportStack(opts: { dir: string; set?: string; to?: str
   return { to: opts.to, ...(await exportSnapshot(project, packageVersion(), opts.set, keyFile, opts.to)) };
 }
 
-export async function runDrill(opts: { dir: string; set?: string; time?: string; keep?: boolean; repo?: string; log?: (l: string) => void }): Promise<DrillResult> {
+export async function runDrill(opts: {
+  dir: string;
+  set?: string;
+  time?: string;
+  keep?: boolean;
+  repo?: string;
+  log?: (l: string) => void;
+}): Promise<DrillResult> {
   const { paths, config } = await loadStack(opts.dir);
   const s3 = sourceRepo(config, opts.repo);
   const r = await drill(paths, config.projectName, { ...opts, version: packageVersion(), ...(s3 ? { s3 } : {}) });
   await writeCliMetrics(paths, config.tls.mode);
-  await recordAudit(paths, config.projectName, { action: "drill", target: r.set ?? r.target, details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures } });
+  await recordAudit(paths, config.projectName, {
+    action: "drill",
+    target: r.set ?? r.target,
+    details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures },
+  });
   return r;
 }
 
@@ -94,13 +150,29 @@ export async function runDrillList(opts: { dir: string }): Promise<DrillRecord[]
 }
 
 export function renderDrills(drills: DrillRecord[]): string {
-  if (!drills.length) return "No drills yet: run `stevie-stack drill` (the stack also runs one on a replica every backup.drillEveryHours).";
+  if (!drills.length)
+    return "No drills yet: run `stevie-stack drill` (the stack also runs one on a replica every backup.drillEveryHours).";
   const rows = [["WHEN", "BY", "WHAT", "RESULT", "RTO", "RPO", "WHY"]];
   for (const d of drills) {
-    rows.push([d.at, d.scheduled ? "stack" : "cli", `${d.target ? `time ${d.target}` : (d.set ?? "?")}${d.repo === "s3" ? " (s3)" : ""}`, d.pass ? "PASS" : "FAIL", `${d.rtoSeconds.toFixed(0)} s`, d.rpoSeconds === undefined ? "-" : `${d.rpoSeconds.toFixed(0)} s`, d.failures[0]?.slice(0, 80) ?? ""]);
+    rows.push([
+      d.at,
+      d.scheduled ? "stack" : "cli",
+      `${d.target ? `time ${d.target}` : (d.set ?? "?")}${d.repo === "s3" ? " (s3)" : ""}`,
+      d.pass ? "PASS" : "FAIL",
+      `${d.rtoSeconds.toFixed(0)} s`,
+      d.rpoSeconds === undefined ? "-" : `${d.rpoSeconds.toFixed(0)} s`,
+      d.failures[0]?.slice(0, 80) ?? "",
+    ]);
   }
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
@@ -108,20 +180,46 @@ const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
 export function renderBackups(sets: BackupSet[]): string {
   if (!sets.length) return "No backups yet.";
   const rows = [["SET", "REPO", "TYPE", "FINISHED", "SIZE", "IN REPO", "WAL", "STACK", "VERIFIED"]];
-  for (const s of sets) rows.push([s.label, s.repo, s.type, s.stop, mb(s.sizeBytes), mb(s.repoBytes), `${s.walStart ?? "?"}..${s.walStop ?? "?"}`, s.stackSnapshot ? "yes" : "no", s.error ? "CHECKSUM ERROR" : (s.verified ?? "not yet")]);
+  for (const s of sets)
+    rows.push([
+      s.label,
+      s.repo,
+      s.type,
+      s.stop,
+      mb(s.sizeBytes),
+      mb(s.repoBytes),
+      `${s.walStart ?? "?"}..${s.walStop ?? "?"}`,
+      s.stackSnapshot ? "yes" : "no",
+      s.error ? "CHECKSUM ERROR" : (s.verified ?? "not yet"),
+    ]);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+  return rows
+    .map((r) =>
+      r
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join("  ")
+        .trimEnd(),
+    )
+    .join("\n");
 }
 
 export function renderDrill(r: DrillResult): string {
-  const lines = [`Drill ${r.pass ? "PASS" : "FAIL"}: ${r.target ? `point in time ${r.target}` : `backup ${r.set}`}${r.repo === "s3" ? " from S3" : ""}`];
+  const lines = [
+    `Drill ${r.pass ? "PASS" : "FAIL"}: ${r.target ? `point in time ${r.target}` : `backup ${r.set}`}${r.repo === "s3" ? " from S3" : ""}`,
+  ];
   lines.push(`  RTO (time to a verified, queryable copy): ${r.rtoSeconds.toFixed(1)} s`);
-  if (r.rpoSeconds !== undefined) lines.push(`  RPO (age of the newest recovered point; 0 = nothing missing): ${r.rpoSeconds.toFixed(1)} s`);
+  if (r.rpoSeconds !== undefined)
+    lines.push(`  RPO (age of the newest recovered point; 0 = nothing missing): ${r.rpoSeconds.toFixed(1)} s`);
   if (r.restored) {
     const total = Object.values(r.restored.counts).reduce((a, b) => a + Number(b), 0);
-    lines.push(`  restored: migration ${r.restored.migration}, pgvector ${r.restored.vector}, ${r.restored.indexes} indexes (invalid: ${r.restored.invalidIndexes.length}), ${total} rows in ${Object.keys(r.restored.counts).length} tables`);
+    lines.push(
+      `  restored: migration ${r.restored.migration}, pgvector ${r.restored.vector}, ${r.restored.indexes} indexes (invalid: ${r.restored.invalidIndexes.length}), ${total} rows in ${Object.keys(r.restored.counts).length} tables`,
+    );
   }
   for (const f of r.failures) lines.push(`  FAIL: ${f}`);
-  if (r.container) lines.push(`  kept: docker exec -it -u postgres ${r.container} psql -h /run/postgresql -d stevie   (remove with docker rm -f ${r.container})`);
+  if (r.container)
+    lines.push(
+      `  kept: docker exec -it -u postgres ${r.container} psql -h /run/postgresql -d stevie   (remove with docker rm -f ${r.container})`,
+    );
   return lines.join("\n");
 }

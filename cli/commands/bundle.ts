@@ -37,23 +37,38 @@ export function redact(text: string, secrets: Record<string, string>): { text: s
 }
 
 /** Generated files worth reading in a support case (never secrets/ or tls/). */
-const STACK_FILES = ["compose.yaml", ".env", "nginx/nginx.conf", "nginx/upstream/api.conf", "haproxy/haproxy.cfg", "monitoring/prometheus.yml", "monitoring/rules/stack.yml", ".stevie/version", ".stevie/manifest.json"];
+const STACK_FILES = [
+  "compose.yaml",
+  ".env",
+  "nginx/nginx.conf",
+  "nginx/upstream/api.conf",
+  "haproxy/haproxy.cfg",
+  "monitoring/prometheus.yml",
+  "monitoring/rules/stack.yml",
+  ".stevie/version",
+  ".stevie/manifest.json",
+];
 
 async function secretValues(dir: string): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   if (!existsSync(dir)) return out;
   // postgres_user names a role ("stevie"), no secret: redacting it would hide every mention of the project.
-  for (const name of await readdir(dir)) if (name !== "postgres_user") out[name] = (await readFile(join(dir, name), "utf8").catch(() => "")).trim();
+  for (const name of await readdir(dir))
+    if (name !== "postgres_user") out[name] = (await readFile(join(dir, name), "utf8").catch(() => "")).trim();
   return out;
 }
 
-export async function writeSupportBundle(dir: string, to: string | undefined): Promise<{ file: string; entries: string[]; redactions: number }> {
+export async function writeSupportBundle(
+  dir: string,
+  to: string | undefined,
+): Promise<{ file: string; entries: string[]; redactions: number }> {
   const { paths, config } = await loadStack(dir);
   const project = config.projectName;
   const secrets = await secretValues(paths.secrets);
   if (config.monitoring.alerts.webhookUrl) secrets.alert_webhook_url = config.monitoring.alerts.webhookUrl;
   const file = resolve(to ?? `stevie-support-${project}-${new Date().toISOString().replace(/[:.]/g, "-")}.tar.gz`);
-  if (!existsSync(dirname(file))) throw new UserError(`cannot write the bundle to ${file}: ${dirname(file)} does not exist`);
+  if (!existsSync(dirname(file)))
+    throw new UserError(`cannot write the bundle to ${file}: ${dirname(file)} does not exist`);
 
   const work = await mkdtemp(join(tmpdir(), "stevie-bundle-"));
   const root = join(work, `stevie-support-${project}`);
@@ -66,7 +81,8 @@ export async function writeSupportBundle(dir: string, to: string | undefined): P
     await writeFile(join(root, name), r.text, { mode: 0o600 });
     entries.push(name);
   };
-  const attempt = async (name: string, produce: () => Promise<string>) => put(name, await produce().catch((e: Error) => `(could not collect: ${e.message})\n`));
+  const attempt = async (name: string, produce: () => Promise<string>) =>
+    put(name, await produce().catch((e: Error) => `(could not collect: ${e.message})\n`));
   const cmd = async (argv: string[]) => {
     const r = await run(argv[0]!, argv.slice(1), { reject: false, timeoutMs: 60_000 });
     return `$ ${argv.join(" ")}\n${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}\n`;
@@ -76,15 +92,35 @@ export async function writeSupportBundle(dir: string, to: string | undefined): P
     await attempt("doctor.json", async () => JSON.stringify(await runDoctor(dir), null, 2));
     await attempt("status.json", async () => JSON.stringify(await collectStatus(dir), null, 2));
     await attempt("config.yaml", async () => (await showConfig(dir)).yaml);
-    await attempt("history.txt", async () => (await stackHistory(paths.dir, 200)).map((c) => `${c.id} ${c.at} ${c.message}`).join("\n"));
-    for (const f of STACK_FILES) if (existsSync(join(paths.dir, f))) await attempt(join("stack", f), () => readFile(join(paths.dir, f), "utf8"));
-    await attempt("containers.txt", async () => (await compose(paths, project, ["ps", "-a"], { reject: false })).stdout);
+    await attempt("history.txt", async () =>
+      (await stackHistory(paths.dir, 200)).map((c) => `${c.id} ${c.at} ${c.message}`).join("\n"),
+    );
+    for (const f of STACK_FILES)
+      if (existsSync(join(paths.dir, f))) await attempt(join("stack", f), () => readFile(join(paths.dir, f), "utf8"));
+    await attempt(
+      "containers.txt",
+      async () => (await compose(paths, project, ["ps", "-a"], { reject: false })).stdout,
+    );
     for (const c of await docker.listContainers(docker.PROJECT_LABEL, project)) {
       await attempt(join("logs", `${c.name}.log`), () => docker.containerLogs(c.id, 500));
     }
-    await attempt("host.txt", async () => (await Promise.all([["uname", "-a"], ["docker", "version"], ["docker", "compose", "version"], ["df", "-h"], ["free", "-m"], ["uptime"]].map(cmd))).join("\n"));
+    await attempt("host.txt", async () =>
+      (
+        await Promise.all(
+          [
+            ["uname", "-a"],
+            ["docker", "version"],
+            ["docker", "compose", "version"],
+            ["df", "-h"],
+            ["free", "-m"],
+            ["uptime"],
+          ].map(cmd),
+        )
+      ).join("\n"),
+    );
     const tar = await run("tar", ["-czf", file, "-C", work, relative(work, root)], { reject: false });
-    if (tar.exitCode !== 0) throw new UserError(`writing ${file} failed: ${tar.stderr.trim()}`, "pick another place with --bundle FILE");
+    if (tar.exitCode !== 0)
+      throw new UserError(`writing ${file} failed: ${tar.stderr.trim()}`, "pick another place with --bundle FILE");
     await chmod(file, 0o600);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -17,7 +17,12 @@ import { checkOpenAIKey, writeOpenAIKey } from "../stack/openai.js";
  */
 
 /** Apply an edit of stevie.yaml to the running stack; the previous file comes back if it fails. */
-export async function applyConfigEdit(dir: string, edit: (doc: Document) => void, log: (l: string) => void, reason: string): Promise<{ paths: StackPaths; before: StevieConfig; after: StevieConfig; changed: boolean }> {
+export async function applyConfigEdit(
+  dir: string,
+  edit: (doc: Document) => void,
+  log: (l: string) => void,
+  reason: string,
+): Promise<{ paths: StackPaths; before: StevieConfig; after: StevieConfig; changed: boolean }> {
   const { paths, config: before } = await loadStack(dir);
   const text = await readFile(paths.config, "utf8");
   const doc = parseDocument(text);
@@ -26,7 +31,11 @@ export async function applyConfigEdit(dir: string, edit: (doc: Document) => void
   const after = parseConfigText(next, `${paths.config} (after the change)`);
   if (JSON.stringify(after) === JSON.stringify(before)) return { paths, before, after, changed: false };
   await writeAtomic(paths.config, next);
-  const install = (why: string) => runInstall({ dir, overrides: {}, yes: true, dryRun: false, interactive: false, healthTimeoutMs: 10 * 60_000, reason: why }, { log, confirm: async () => true });
+  const install = (why: string) =>
+    runInstall(
+      { dir, overrides: {}, yes: true, dryRun: false, interactive: false, healthTimeoutMs: 10 * 60_000, reason: why },
+      { log, confirm: async () => true },
+    );
   try {
     await install(reason);
   } catch (err) {
@@ -45,19 +54,39 @@ export const OPENAI_KEY_SETTING = "openai.apiKey";
  * job embeds the catalogue with the key's model first, then the API replicas are replaced one at a time, so answers
  * keep coming from the old ones meanwhile. If that fails (a key OpenAI refuses, say), the previous key comes back.
  */
-export async function setOpenAIKey(dir: string, value: string, log: (l: string) => void, action = "config-set"): Promise<{ changed: boolean; changes: { key: string; from: string; to: string }[] }> {
+export async function setOpenAIKey(
+  dir: string,
+  value: string,
+  log: (l: string) => void,
+  action = "config-set",
+): Promise<{ changed: boolean; changes: { key: string; from: string; to: string }[] }> {
   const key = checkOpenAIKey(value);
   const { paths, config } = await loadStack(dir);
   const previous = await writeOpenAIKey(paths, key);
   const shown = (k: string | undefined) => (k ? "[set]" : "[none]");
   if ((previous ?? "") === key) return { changed: false, changes: [] };
-  const install = (why: string, openaiKey: string) => runInstall({ dir, overrides: {}, openaiKey, yes: true, dryRun: false, interactive: false, healthTimeoutMs: 10 * 60_000, reason: why }, { log, confirm: async () => true });
+  const install = (why: string, openaiKey: string) =>
+    runInstall(
+      {
+        dir,
+        overrides: {},
+        openaiKey,
+        yes: true,
+        dryRun: false,
+        interactive: false,
+        healthTimeoutMs: 10 * 60_000,
+        reason: why,
+      },
+      { log, confirm: async () => true },
+    );
   const reason = `${action === "config-set" ? "config set" : action} ${OPENAI_KEY_SETTING} (${key ? "a new key" : "removed"})`;
   try {
     await install(reason, key);
   } catch (err) {
     await writeOpenAIKey(paths, previous ?? "");
-    await install(`${reason}: failed (${(err as Error).message.slice(0, 200)}), put back`, previous ?? "").catch(() => undefined);
+    await install(`${reason}: failed (${(err as Error).message.slice(0, 200)}), put back`, previous ?? "").catch(
+      () => undefined,
+    );
     throw err;
   }
   const changes = [{ key: OPENAI_KEY_SETTING, from: shown(previous), to: shown(key) }];
@@ -66,12 +95,19 @@ export async function setOpenAIKey(dir: string, value: string, log: (l: string) 
 }
 
 const keyPath = (key: string) => {
-  if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(key)) throw new UserError(`"${key}" is not a configuration key`, "keys are dotted paths such as api.replicas or monitoring.alerts.webhookUrl; see `stevie-stack config show`");
+  if (!/^[A-Za-z][A-Za-z0-9]*(\.[A-Za-z][A-Za-z0-9]*)*$/.test(key))
+    throw new UserError(
+      `"${key}" is not a configuration key`,
+      "keys are dotted paths such as api.replicas or monitoring.alerts.webhookUrl; see `stevie-stack config show`",
+    );
   return key.split(".");
 };
 
 function valueAt(config: unknown, path: string[]): unknown {
-  return path.reduce<unknown>((v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined), config);
+  return path.reduce<unknown>(
+    (v, k) => (v && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+    config,
+  );
 }
 
 /** `config set KEY VALUE...`: VALUE is YAML (4, true, [a, b], "text"); every pair is validated before anything applies. */
@@ -81,7 +117,10 @@ export async function setConfig(dir: string, pairs: [string, string][], log: (l:
     try {
       v = parse(value);
     } catch (err) {
-      throw new UserError(`the value for ${key} is not valid YAML: ${(err as Error).message.split("\n")[0]}`, 'quote text values: config set domain "api.example.com"');
+      throw new UserError(
+        `the value for ${key} is not valid YAML: ${(err as Error).message.split("\n")[0]}`,
+        'quote text values: config set domain "api.example.com"',
+      );
     }
     return { key, path: keyPath(key), value: v };
   });
@@ -94,9 +133,16 @@ export async function setConfig(dir: string, pairs: [string, string][], log: (l:
     log,
     reason,
   );
-  const changes = parsed.map((p) => ({ key: p.key, from: valueAt(r.before, p.path), to: valueAt(r.after, p.path) })).filter((c) => JSON.stringify(c.from) !== JSON.stringify(c.to));
+  const changes = parsed
+    .map((p) => ({ key: p.key, from: valueAt(r.before, p.path), to: valueAt(r.after, p.path) }))
+    .filter((c) => JSON.stringify(c.from) !== JSON.stringify(c.to));
   const shown = changes.map((c) => ({ key: c.key, from: redactValue(c.key, c.from), to: redactValue(c.key, c.to) }));
-  if (r.changed) await recordAudit(r.paths, r.after.projectName, { action: "config-set", target: "stevie.yaml", details: { changes: shown } });
+  if (r.changed)
+    await recordAudit(r.paths, r.after.projectName, {
+      action: "config-set",
+      target: "stevie.yaml",
+      details: { changes: shown },
+    });
   return { changed: r.changed, changes: shown };
 }
 

@@ -52,14 +52,21 @@ describe("stevie-stack dev", () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as { status: string; checks: Record<string, { state: string }> };
     expect(body.status).toBe("degraded");
-    expect(body.checks).toMatchObject({ database: { state: "up" }, embeddings: { state: "up" }, redis: { state: "down" } });
+    expect(body.checks).toMatchObject({
+      database: { state: "up" },
+      embeddings: { state: "up" },
+      redis: { state: "down" },
+    });
   });
 
   it("answers recommend and programs.list over tRPC", async () => {
-    const client = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: `${dev.url}/api/trpc`, methodOverride: "POST" })] });
+    const client = createTRPCClient<AppRouter>({
+      links: [httpBatchLink({ url: `${dev.url}/api/trpc`, methodOverride: "POST" })],
+    });
     const [rec, programs] = await Promise.all([
       client.recommend.query({
-        description: "Our mobile banking app lets small businesses in Kenya get paid by card and mobile money, and get working-capital loans in minutes.",
+        description:
+          "Our mobile banking app lets small businesses in Kenya get paid by card and mobile money, and get working-capital loans in minutes.",
         profile: { nomineeType: "product", country: "KE" },
         topK: 5,
       }),
@@ -76,7 +83,14 @@ describe("stevie-stack dev", () => {
 
   it("lets a page on any origin call it (CORS, no credentials), as a web app in development does", async () => {
     const page = "http://localhost:5173";
-    const preflight = await fetch(`${dev.url}/api/trpc/recommend?batch=1`, { method: "OPTIONS", headers: { origin: page, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    const preflight = await fetch(`${dev.url}/api/trpc/recommend?batch=1`, {
+      method: "OPTIONS",
+      headers: {
+        origin: page,
+        "access-control-request-method": "POST",
+        "access-control-request-headers": "content-type",
+      },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-headers")).toContain("content-type");

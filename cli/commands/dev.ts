@@ -59,10 +59,15 @@ export interface DevServer {
 
 function defaultPaths(): { migrationsDir: string; catalogFile: string | undefined } {
   const root = packageRoot();
-  const migrationsDir = [join(root, "prisma", "migrations"), join(root, "dist", "server-bundle", "migrations")].find((d) => existsSync(d));
+  const migrationsDir = [join(root, "prisma", "migrations"), join(root, "dist", "server-bundle", "migrations")].find(
+    (d) => existsSync(d),
+  );
   if (!migrationsDir) throw new UserError(`no migrations found under ${root}`, "reinstall stevie-stack");
   // From sources loadCatalog() finds the file itself; from dist/ the catalogue sits in the server bundle.
-  const catalogFile = [join(root, "server", "catalog", "data", "catalog.json"), join(root, "dist", "server-bundle", "catalog.json")].find((f) => existsSync(f));
+  const catalogFile = [
+    join(root, "server", "catalog", "data", "catalog.json"),
+    join(root, "dist", "server-bundle", "catalog.json"),
+  ].find((f) => existsSync(f));
   return { migrationsDir, catalogFile };
 }
 
@@ -70,7 +75,11 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException) => {
       server.off("listening", onListening);
-      reject(err.code === "EADDRINUSE" ? new UserError(`port ${port} on ${host} is already in use`, "pick another with --port") : err);
+      reject(
+        err.code === "EADDRINUSE"
+          ? new UserError(`port ${port} on ${host} is already in use`, "pick another with --port")
+          : err,
+      );
     };
     const onListening = () => {
       server.off("error", onError);
@@ -89,7 +98,12 @@ function listen(server: Server, port: number, host: string): Promise<AddressInfo
 export const DEV_PORT = 8790;
 
 /** Listen on the port asked for (taken: an error), else on DEV_PORT, else (taken) on a free one. */
-export async function listenDev(server: Server, host: string, port: number | undefined, log: Pick<Logger, "warn">): Promise<AddressInfo> {
+export async function listenDev(
+  server: Server,
+  host: string,
+  port: number | undefined,
+  log: Pick<Logger, "warn">,
+): Promise<AddressInfo> {
   if (port !== undefined) return listen(server, port, host);
   return listen(server, DEV_PORT, host).catch((err: unknown) => {
     if (!(err instanceof UserError)) throw err;
@@ -102,7 +116,9 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const started = performance.now();
   const host = opts.host ?? "127.0.0.1";
   const log = opts.log ?? createLogger(process.env.LOG_LEVEL ?? "info", { env: "dev" });
-  const paths = opts.migrationsDir ? { migrationsDir: opts.migrationsDir, catalogFile: opts.catalogFile } : { ...defaultPaths(), ...(opts.catalogFile ? { catalogFile: opts.catalogFile } : {}) };
+  const paths = opts.migrationsDir
+    ? { migrationsDir: opts.migrationsDir, catalogFile: opts.catalogFile }
+    : { ...defaultPaths(), ...(opts.catalogFile ? { catalogFile: opts.catalogFile } : {}) };
 
   const embedder = createOfflineEmbedder({ modelDir: opts.modelDir });
   // Load the model while the database starts; readiness waits on this, as in main.ts.
@@ -132,9 +148,27 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const metrics = createMetrics();
   // Without Redis the caches compute every answer, rate limits let everything through and sessions answer 503.
   const redisDeps = createRedisDeps({ redis, db: pool, embedder, log, registry: metrics.registry });
-  const chat = createChatDeps({ pool, embedder, programs, embedQuery: redisDeps.embedQuery, log: log.child({ component: "chat" }) });
+  const chat = createChatDeps({
+    pool,
+    embedder,
+    programs,
+    embedQuery: redisDeps.embedQuery,
+    log: log.child({ component: "chat" }),
+  });
   const history = createHistoryWriter(pool, { log, registry: metrics.registry });
-  const deps: Deps = { ...redisDeps, db: pool, prisma, redis, embedder, chat, programs, history, log, version, now: () => new Date() };
+  const deps: Deps = {
+    ...redisDeps,
+    db: pool,
+    prisma,
+    redis,
+    embedder,
+    chat,
+    programs,
+    history,
+    log,
+    version,
+    now: () => new Date(),
+  };
   const api = createApiServer(deps, metrics, () => warm, { corsOrigins: opts.corsOrigins ?? [ANY_ORIGIN] });
 
   const release = async () => {
@@ -155,7 +189,17 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const urlHost = address.family === "IPv6" ? `[${address.address}]` : address.address;
   const url = `http://${urlHost}:${address.port}`;
   const totalMs = Math.round(performance.now() - started);
-  log.info({ component: "dev", url, model: embedder.model, redis: redis.status === "end" ? "none" : "configured", startupMs: totalMs, ...prepared.timings }, `stevie API (dev) listening on ${url}`);
+  log.info(
+    {
+      component: "dev",
+      url,
+      model: embedder.model,
+      redis: redis.status === "end" ? "none" : "configured",
+      startupMs: totalMs,
+      ...prepared.timings,
+    },
+    `stevie API (dev) listening on ${url}`,
+  );
 
   let closing: Promise<void> | undefined;
   return {
@@ -184,15 +228,24 @@ export interface DevFlags {
  * The command's action: start, print where, run until SIGINT/SIGTERM, stop cleanly. Resolves once stopped.
  * `out` prints a human line (the logger prints JSON).
  */
-export async function devCommand(flags: DevFlags, out: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): Promise<void> {
+export async function devCommand(
+  flags: DevFlags,
+  out: (line: string) => void = (l) => process.stdout.write(`${l}\n`),
+): Promise<void> {
   const corsOrigins = flags.corsOrigin?.length ? flags.corsOrigin : [ANY_ORIGIN];
   const dev = await runDev({ port: flags.port, host: flags.host, dataDir: flags.dataDir, corsOrigins });
   out(`\nStevie API (dev) is up: ${dev.url}  (${(dev.startup.totalMs / 1000).toFixed(1)} s)`);
   out(`  health:  curl ${dev.url}/api/health/ready`);
   out(`  try:     curl -s -X POST '${dev.url}/api/trpc/recommend?batch=1' -H 'content-type: application/json' \\`);
   out(`             -d '{"0":{"description":"Our app helps small farms sell directly to restaurants"}}'`);
-  out(`  CORS:    ${corsOrigins.includes(ANY_ORIGIN) ? "pages on any origin may call it (--cors-origin ORIGIN to allow only some)" : corsOrigins.join(", ")}`);
-  out(flags.dataDir ? `  data:    ${flags.dataDir} (kept)` : "  data:    in memory (pass --data-dir to keep it and skip re-embedding next time)");
+  out(
+    `  CORS:    ${corsOrigins.includes(ANY_ORIGIN) ? "pages on any origin may call it (--cors-origin ORIGIN to allow only some)" : corsOrigins.join(", ")}`,
+  );
+  out(
+    flags.dataDir
+      ? `  data:    ${flags.dataDir} (kept)`
+      : "  data:    in memory (pass --data-dir to keep it and skip re-embedding next time)",
+  );
   out("Press Ctrl+C to stop.\n");
   await new Promise<void>((resolve) => {
     const stop = () => {

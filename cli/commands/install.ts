@@ -59,25 +59,37 @@ function merge(base: Record<string, unknown>, over: Record<string, unknown>): Re
   for (const [k, v] of Object.entries(over)) {
     if (v === undefined) continue;
     const cur = out[k];
-    out[k] = v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object" ? merge(cur as Record<string, unknown>, v as Record<string, unknown>) : v;
+    out[k] =
+      v && typeof v === "object" && !Array.isArray(v) && cur && typeof cur === "object"
+        ? merge(cur as Record<string, unknown>, v as Record<string, unknown>)
+        : v;
   }
   return out;
 }
 
 /** The config to install: --config, else the stack's own stevie.yaml (a re-run), else defaults; then flags on top. */
-export async function resolveConfig(opts: Pick<InstallOptions, "configFile" | "overrides">, paths: StackPaths): Promise<{ config: StevieConfig; text: string }> {
+export async function resolveConfig(
+  opts: Pick<InstallOptions, "configFile" | "overrides">,
+  paths: StackPaths,
+): Promise<{ config: StevieConfig; text: string }> {
   const source = opts.configFile ?? (existsSync(paths.config) ? paths.config : undefined);
   let fileText: string | undefined;
   let base: StevieConfig | undefined;
   if (source) {
     fileText = await readFile(source, "utf8").catch((err: NodeJS.ErrnoException) => {
-      throw new UserError(`cannot read config file ${source} (${err.code ?? err.message})`, "check the path given to --config");
+      throw new UserError(
+        `cannot read config file ${source} (${err.code ?? err.message})`,
+        "check the path given to --config",
+      );
     });
     base = parseConfigText(fileText, source);
   }
   const hasOverrides = JSON.stringify(opts.overrides) !== "{}";
   if (!hasOverrides && fileText !== undefined && base) return { config: base, text: fileText };
-  const config = parseConfig(merge((base ?? {}) as Record<string, unknown>, opts.overrides as Record<string, unknown>), "the configuration (file and flags)");
+  const config = parseConfig(
+    merge((base ?? {}) as Record<string, unknown>, opts.overrides as Record<string, unknown>),
+    "the configuration (file and flags)",
+  );
   return { config, text: renderConfigYaml(config) };
 }
 
@@ -90,14 +102,37 @@ export interface InstallPlan {
 }
 
 /** Whether anything must happen. Pure: unchanged files, kept images and a healthy stack mean "nothing to do". */
-export function hasChanges(files: Record<string, FileOutcome>, images: { action: string }[], stackHealthy: boolean, secretsOrTlsChanged: boolean): boolean {
-  return secretsOrTlsChanged || !stackHealthy || images.some((i) => i.action === "build") || Object.values(files).some((o) => o === "created" || o === "updated");
+export function hasChanges(
+  files: Record<string, FileOutcome>,
+  images: { action: string }[],
+  stackHealthy: boolean,
+  secretsOrTlsChanged: boolean,
+): boolean {
+  return (
+    secretsOrTlsChanged ||
+    !stackHealthy ||
+    images.some((i) => i.action === "build") ||
+    Object.values(files).some((o) => o === "created" || o === "updated")
+  );
 }
 
-async function runPreflight(config: StevieConfig, paths: StackPaths, opts: InstallOptions, deps: InstallDeps): Promise<CheckResult[]> {
-  const probe = () => probeHost({ dir: paths.dir, ports: [config.network.httpPort, config.network.httpsPort], bindAddress: config.network.bindAddress, projectName: config.projectName });
+async function runPreflight(
+  config: StevieConfig,
+  paths: StackPaths,
+  opts: InstallOptions,
+  deps: InstallDeps,
+): Promise<CheckResult[]> {
+  const probe = () =>
+    probeHost({
+      dir: paths.dir,
+      ports: [config.network.httpPort, config.network.httpsPort],
+      bindAddress: config.network.bindAddress,
+      projectName: config.projectName,
+    });
   let checks = evaluatePreflight(await probe());
-  const dockerMissing = checks.some((c) => ["docker cli", "docker engine", "docker compose", "openssl"].includes(c.name) && c.status === "fail");
+  const dockerMissing = checks.some(
+    (c) => ["docker cli", "docker engine", "docker compose", "openssl"].includes(c.name) && c.status === "fail",
+  );
   if (dockerMissing && !opts.dryRun && (opts.yes || opts.interactive)) {
     // The same host preparation `stevie-stack host prepare` runs: engine, compose plugin, daemon, base image.
     await prepareHost({ yes: opts.yes, confirm: deps.confirm, log: deps.log });
@@ -115,7 +150,8 @@ async function runPreflight(config: StevieConfig, paths: StackPaths, opts: Insta
 }
 
 /** The image each service runs, by image name: the content tags. */
-export const imageRefs = (images: Pick<ImagePlan, "name" | "contentRef">[]) => Object.fromEntries(images.map((i) => [i.name, i.contentRef]));
+export const imageRefs = (images: Pick<ImagePlan, "name" | "contentRef">[]) =>
+  Object.fromEntries(images.map((i) => [i.name, i.contentRef]));
 
 export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promise<InstallPlan> {
   const paths = stackPaths(opts.dir);
@@ -133,7 +169,13 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   const serving = runningHealthy(observed);
 
   if (opts.dryRun) {
-    const plan: InstallPlan = { preflight, files: {}, images: images.map(({ name, ref, action }) => ({ name, ref, action })), stackRunning, changes: true };
+    const plan: InstallPlan = {
+      preflight,
+      files: {},
+      images: images.map(({ name, ref, action }) => ({ name, ref, action })),
+      stackRunning,
+      changes: true,
+    };
     return plan;
   }
 
@@ -145,7 +187,10 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   // Changed alert rules or thresholds (stack.yml follows api.replicas): Prometheus re-reads them on SIGHUP.
   const signalPrometheus = async () => {
     if (Object.entries(files).some(([f, o]) => f.startsWith("monitoring/rules/") && o === "updated")) {
-      await compose(paths, config.projectName, ["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
+      await compose(paths, config.projectName, ["kill", "-s", "SIGHUP", "prometheus"], {
+        reject: false,
+        timeoutMs: 30_000,
+      });
     }
   };
   const tasks = new Listr(
@@ -154,8 +199,13 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         title: "Generate secrets, certificates and configuration",
         task: async () => {
           const s = await ensureSecrets(paths.secrets);
-          const provided = config.tls.mode === "files" ? { certFile: resolve(paths.dir, config.tls.certFile!), keyFile: resolve(paths.dir, config.tls.keyFile!) } : undefined;
-          const tls = provided ? await installProvidedTls(paths.tls, provided, config.domain) : await ensureSelfSignedTls(paths.tls, config.domain);
+          const provided =
+            config.tls.mode === "files"
+              ? { certFile: resolve(paths.dir, config.tls.certFile!), keyFile: resolve(paths.dir, config.tls.keyFile!) }
+              : undefined;
+          const tls = provided
+            ? await installProvidedTls(paths.tls, provided, config.domain)
+            : await ensureSelfSignedTls(paths.tls, config.domain);
           // acme: nginx starts on the local CA's certificate; the CA's own arrives after the stack is up (below).
           const acme = config.tls.mode === "acme" ? await prepareAcme(paths, config) : { changed: false };
           const subnet = await chooseDataSubnet(config);
@@ -163,10 +213,26 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...dataTier.postgres]);
           const edgeTls = await syncEdgeTls(paths.tls, config);
           const s3 = await ensureS3Access(paths, config.backup.s3);
-          const openai = await ensureOpenAIKey(paths, opts.openaiKey ? { [OPENAI_KEY_ENV]: opts.openaiKey } : process.env);
-          secretsOrTlsChanged = s.created.length > 0 || tls.changed || acme.changed || pgTls.changed || edgeTls || s3.changed || openai.changed;
-          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images), { s3: s3.hash, openai: openai.hash });
-          previous = await snapshotFiles(paths, generated.map((f) => f.path));
+          const openai = await ensureOpenAIKey(
+            paths,
+            opts.openaiKey ? { [OPENAI_KEY_ENV]: opts.openaiKey } : process.env,
+          );
+          secretsOrTlsChanged =
+            s.created.length > 0 ||
+            tls.changed ||
+            acme.changed ||
+            pgTls.changed ||
+            edgeTls ||
+            s3.changed ||
+            openai.changed;
+          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images), {
+            s3: s3.hash,
+            openai: openai.hash,
+          });
+          previous = await snapshotFiles(
+            paths,
+            generated.map((f) => f.path),
+          );
           files = await applyFiles(paths, generated);
           // nginx reaches the API by its service name; a rollout that stopped half-way may have left addresses here.
           await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM));
@@ -194,20 +260,37 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
       },
       {
         title: "Start the stack",
-        skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "already running with this configuration",
+        skip: () =>
+          !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "already running with this configuration",
         task: async (_ctx, task) => {
           // A healthy stack changes without dropping a request: the API replica by replica, then only what changed.
           const before = previous?.content.get(paths.compose);
           if (serving && previous && before !== undefined) {
-            const c = await convergeRunning(paths, config.projectName, { previousCompose: before, restore: previous.restore, timeoutMs: 150_000, log: (l) => (task.output = l) });
-            if (c.rolledBack) throw new UserError(`${c.rolledBack}; the previous configuration is back in place and serving`, "see `stevie-stack logs api`, fix the cause and run install again");
+            const c = await convergeRunning(paths, config.projectName, {
+              previousCompose: before,
+              restore: previous.restore,
+              timeoutMs: 150_000,
+              log: (l) => (task.output = l),
+            });
+            if (c.rolledBack)
+              throw new UserError(
+                `${c.rolledBack}; the previous configuration is back in place and serving`,
+                "see `stevie-stack logs api`, fix the cause and run install again",
+              );
             await signalPrometheus();
             return;
           }
           const r = await compose(paths, config.projectName, ["up", "-d", "--remove-orphans"], { reject: false });
           if (r.exitCode !== 0) {
-            const why = (r.stderr || r.stdout).split("\n").filter((l) => /error|failed|unhealthy|denied|address/i.test(l)).slice(-3).join("; ");
-            throw new UserError(`starting the stack failed: ${why || `docker compose exited with ${r.exitCode}`}`, `see the container logs printed above (or \`stevie-stack status --dir ${paths.dir}\`), fix the cause and run install again`);
+            const why = (r.stderr || r.stdout)
+              .split("\n")
+              .filter((l) => /error|failed|unhealthy|denied|address/i.test(l))
+              .slice(-3)
+              .join("; ");
+            throw new UserError(
+              `starting the stack failed: ${why || `docker compose exited with ${r.exitCode}`}`,
+              `see the container logs printed above (or \`stevie-stack status --dir ${paths.dir}\`), fix the cause and run install again`,
+            );
           }
           await signalPrometheus();
         },
@@ -225,18 +308,24 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           });
           // nginx resolves the \`api\` upstream when it loads its config: now that every replica is healthy, a reload
           // makes it look them up again (in-flight requests finish on the old workers).
-          await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
+          await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], {
+            reject: false,
+            timeoutMs: 30_000,
+          });
         },
       },
       {
         title: "TLS certificate from the ACME CA",
         enabled: () => config.tls.mode === "acme",
-        skip: async () => !(await needsIssue(paths, config.domain)) && "issued; the renewal loop in nginx keeps it current",
+        skip: async () =>
+          !(await needsIssue(paths, config.domain)) && "issued; the renewal loop in nginx keeps it current",
         task: async (_ctx, task) => {
           const acme = config.tls.acme!;
           const port = config.network.httpPort;
-          if (port !== 80 && !acme.directoryUrl) task.output = `Let's Encrypt checks on port 80: forward it to this host's port ${port}`;
-          if (acme.preflight) await acmePreflight({ domain: config.domain, port, webroot: join(paths.acme, "webroot") });
+          if (port !== 80 && !acme.directoryUrl)
+            task.output = `Let's Encrypt checks on port 80: forward it to this host's port ${port}`;
+          if (acme.preflight)
+            await acmePreflight({ domain: config.domain, port, webroot: join(paths.acme, "webroot") });
           await issueCertificate(paths, config);
         },
       },
@@ -255,7 +344,10 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "nothing to do",
         task: async () => {
           await applyDcsSettings(paths, config.projectName, dataTier).catch((err: Error) => {
-            throw new UserError(`Patroni's settings could not be applied: ${err.message}`, "check `stevie-stack status` (is there a leader?) and run install again");
+            throw new UserError(
+              `Patroni's settings could not be applied: ${err.message}`,
+              "check `stevie-stack status` (is there a leader?) and run install again",
+            );
           });
         },
       },
@@ -269,19 +361,38 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
     if (report) deps.log(`\nContainers that are not healthy:\n${report}`);
     throw err;
   }
-  await commitStack(paths.dir, opts.reason ?? `install ${version}`).catch((err: Error) => deps.log(`Warning: could not record this change in the stack directory's history (${err.message}).`));
-  const kept = Object.entries(files).filter(([, o]) => o === "kept-edited").map(([f]) => f);
+  await commitStack(paths.dir, opts.reason ?? `install ${version}`).catch((err: Error) =>
+    deps.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
+  );
+  const kept = Object.entries(files)
+    .filter(([, o]) => o === "kept-edited")
+    .map(([f]) => f);
   for (const f of kept) deps.log(`Kept your edited ${f}; the newly generated version is in ${f}.new`);
   const changes = hasChanges(files, images, stackRunning, secretsOrTlsChanged);
-  const changedFiles = Object.entries(files).filter(([, o]) => o === "created" || o === "updated").map(([f]) => f);
+  const changedFiles = Object.entries(files)
+    .filter(([, o]) => o === "created" || o === "updated")
+    .map(([f]) => f);
   const built = images.filter((i) => i.action === "build").map((i) => i.ref);
-  if (!(await recordAudit(paths, config.projectName, { action: "install", target: paths.dir, details: { version, changes, changedFiles, built } }))) {
+  if (
+    !(await recordAudit(paths, config.projectName, {
+      action: "install",
+      target: paths.dir,
+      details: { version, changes, changedFiles, built },
+    }))
+  ) {
     deps.log("Warning: could not write the audit log entry for this install (the stack itself is fine).");
   }
-  return { preflight, files, images: images.map(({ name, ref, action }) => ({ name, ref, action })), stackRunning, changes };
+  return {
+    preflight,
+    files,
+    images: images.map(({ name, ref, action }) => ({ name, ref, action })),
+    stackRunning,
+    changes,
+  };
 }
 
-const publicHost = (config: StevieConfig) => (config.network.bindAddress === "0.0.0.0" ? config.domain : config.network.bindAddress);
+const publicHost = (config: StevieConfig) =>
+  config.network.bindAddress === "0.0.0.0" ? config.domain : config.network.bindAddress;
 
 export function apiUrl(config: StevieConfig): string {
   return `https://${publicHost(config)}${config.network.httpsPort === 443 ? "" : `:${config.network.httpsPort}`}/api/`;

@@ -17,9 +17,14 @@ import { loadStack } from "./status.js";
 
 export function parseScaleSpec(spec: string | undefined): number {
   const m = /^api=(\d+)$/.exec(spec ?? "");
-  if (!m) throw new UserError(`cannot scale "${spec ?? ""}": only the API scales, as api=N`, "for example: stevie-stack scale api=4");
+  if (!m)
+    throw new UserError(
+      `cannot scale "${spec ?? ""}": only the API scales, as api=N`,
+      "for example: stevie-stack scale api=4",
+    );
   const n = Number(m[1]);
-  if (n < SPEC_POLICY.min || n > SPEC_POLICY.max) throw new UserError(`api=${n} is out of range: between ${SPEC_POLICY.min} and ${SPEC_POLICY.max} replicas`);
+  if (n < SPEC_POLICY.min || n > SPEC_POLICY.max)
+    throw new UserError(`api=${n} is out of range: between ${SPEC_POLICY.min} and ${SPEC_POLICY.max} replicas`);
   return n;
 }
 
@@ -30,43 +35,105 @@ async function readState(paths: StackPaths): Promise<{ lastChangeAt?: number }> 
   return text ? (JSON.parse(text) as { lastChangeAt?: number }) : {};
 }
 
-export async function scaleApi(dir: string, to: number, log: (l: string) => void, actor: "cli" | "autoscaler" = "cli", reason?: string): Promise<{ from: number; to: number; changed: boolean }> {
-  const r = await applyConfigEdit(dir, (doc) => doc.setIn(["api", "replicas"], to), log, `${actor === "cli" ? "scale" : "autoscale"} api=${to}${reason ? `: ${reason}` : ""}`);
+export async function scaleApi(
+  dir: string,
+  to: number,
+  log: (l: string) => void,
+  actor: "cli" | "autoscaler" = "cli",
+  reason?: string,
+): Promise<{ from: number; to: number; changed: boolean }> {
+  const r = await applyConfigEdit(
+    dir,
+    (doc) => doc.setIn(["api", "replicas"], to),
+    log,
+    `${actor === "cli" ? "scale" : "autoscale"} api=${to}${reason ? `: ${reason}` : ""}`,
+  );
   const from = r.before.api.replicas;
   if (!r.changed) return { from, to, changed: false };
   await writeAtomic(statePath(r.paths), `${JSON.stringify({ lastChangeAt: Date.now() })}\n`);
-  await recordAudit(r.paths, r.after.projectName, { action: actor === "cli" ? "scale" : "autoscale", target: "api", details: { from, to, ...(reason ? { reason } : {}) } });
+  await recordAudit(r.paths, r.after.projectName, {
+    action: actor === "cli" ? "scale" : "autoscale",
+    target: "api",
+    details: { from, to, ...(reason ? { reason } : {}) },
+  });
   return { from, to, changed: true };
 }
 
 /** One PromQL range query in the stack's Prometheus, ending at `end` (Unix seconds): the values of the first series, by time. */
-async function range(paths: StackPaths, project: string, expr: string, end: number, minutes: number): Promise<Map<number, number>> {
-  const body = await prometheusGet(paths, project, `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - minutes * 60}&end=${end}&step=15`);
-  const data = (JSON.parse(body) as { data: { result: { values: [number, string][] }[] } }).data.result[0]?.values ?? [];
+async function range(
+  paths: StackPaths,
+  project: string,
+  expr: string,
+  end: number,
+  minutes: number,
+): Promise<Map<number, number>> {
+  const body = await prometheusGet(
+    paths,
+    project,
+    `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - minutes * 60}&end=${end}&step=15`,
+  );
+  const data =
+    (JSON.parse(body) as { data: { result: { values: [number, string][] }[] } }).data.result[0]?.values ?? [];
   return new Map(data.map(([t, v]) => [t * 1000, Number(v)]));
 }
 
 /** The load of the API replicas over the last `minutes`, every 15 s, from Prometheus. */
-export async function loadSamples(paths: StackPaths, project: string, limits: { cpus: number; memoryMb: number }, minutes = 6): Promise<LoadSample[]> {
+export async function loadSamples(
+  paths: StackPaths,
+  project: string,
+  limits: { cpus: number; memoryMb: number },
+  minutes = 6,
+): Promise<LoadSample[]> {
   // One end for the four queries, so their 15 s grids line up.
   const end = Math.floor(Date.now() / 1000);
   const [cpu, mem, rpm, p95] = await Promise.all([
     range(paths, project, `avg(rate(process_cpu_seconds_total{job="api"}[1m])) / ${limits.cpus}`, end, minutes),
-    range(paths, project, `avg(process_resident_memory_bytes{job="api"}) / ${limits.memoryMb * 1024 * 1024}`, end, minutes),
-    range(paths, project, `sum(rate(stevie_http_requests_total{job="api", route="trpc"}[1m])) * 60 / count(up{job="api"} == 1)`, end, minutes),
-    range(paths, project, `histogram_quantile(0.95, sum by (le) (rate(stevie_trpc_procedure_duration_seconds_bucket{job="api", procedure!~"chat\\\\..*"}[1m])))`, end, minutes),
+    range(
+      paths,
+      project,
+      `avg(process_resident_memory_bytes{job="api"}) / ${limits.memoryMb * 1024 * 1024}`,
+      end,
+      minutes,
+    ),
+    range(
+      paths,
+      project,
+      `sum(rate(stevie_http_requests_total{job="api", route="trpc"}[1m])) * 60 / count(up{job="api"} == 1)`,
+      end,
+      minutes,
+    ),
+    range(
+      paths,
+      project,
+      `histogram_quantile(0.95, sum by (le) (rate(stevie_trpc_procedure_duration_seconds_bucket{job="api", procedure!~"chat\\\\..*"}[1m])))`,
+      end,
+      minutes,
+    ),
   ]);
   // A moment without a CPU, memory or request figure (a replica not scraped yet) is no sample; no latency is (no traffic).
   return [...cpu.keys()]
     .filter((at) => mem.has(at) && rpm.has(at))
     .sort((a, b) => a - b)
-    .map((at) => ({ at, cpu: cpu.get(at)!, memory: mem.get(at)!, rpmPerReplica: rpm.get(at)!, p95Seconds: p95.get(at) ?? Number.NaN }));
+    .map((at) => ({
+      at,
+      cpu: cpu.get(at)!,
+      memory: mem.get(at)!,
+      rpmPerReplica: rpm.get(at)!,
+      p95Seconds: p95.get(at) ?? Number.NaN,
+    }));
 }
 
 /** One round of the autoscaler: read the load, decide, and (unless dryRun) scale. */
-export async function autoscaleOnce(dir: string, opts: { dryRun: boolean; log: (l: string) => void }): Promise<Decision & { applied: boolean; samples: number; last?: LoadSample }> {
+export async function autoscaleOnce(
+  dir: string,
+  opts: { dryRun: boolean; log: (l: string) => void },
+): Promise<Decision & { applied: boolean; samples: number; last?: LoadSample }> {
   const { paths, config } = await loadStack(dir);
-  if (!config.monitoring.enabled) throw new UserError("autoscaling reads Prometheus, and monitoring is off", "set monitoring.enabled: true and run `stevie-stack install`");
+  if (!config.monitoring.enabled)
+    throw new UserError(
+      "autoscaling reads Prometheus, and monitoring is off",
+      "set monitoring.enabled: true and run `stevie-stack install`",
+    );
   const samples = await loadSamples(paths, config.projectName, hostSizing(config).api);
   const state: AutoscaleState = { replicas: config.api.replicas, ...(await readState(paths)) };
   const d = decide(samples, state, Date.now());

@@ -3,7 +3,10 @@ import { leaderOf, patroniMembers, switchover } from "../stack/cluster.js";
 import { loadStack, stackTopology } from "./status.js";
 
 /** `stevie-stack switchover`: Patroni hands the leadership over, waits for the new leader, and we record it. */
-export async function runSwitchover(opts: { dir: string; to?: string }): Promise<{ from: string; to: string; leader?: string; replicasReady: boolean }> {
+export async function runSwitchover(opts: {
+  dir: string;
+  to?: string;
+}): Promise<{ from: string; to: string; leader?: string; replicasReady: boolean }> {
   const { paths, config } = await loadStack(opts.dir);
   const topo = await stackTopology(config);
   const r = await switchover(paths, config.projectName, topo, opts.to);
@@ -18,10 +21,19 @@ export async function runSwitchover(opts: { dir: string; to?: string }): Promise
   // leave the cluster without one. Return once every replica streams and (if synchronous) one is that standby.
   let protectedAgain = false;
   for (let i = 0; i < 60 && !protectedAgain; i++) {
-    const replicas = (await patroniMembers(paths, config.projectName, topo).catch(() => [])).filter((m) => m.role !== "leader");
-    protectedAgain = replicas.length === topo.postgres.length - 1 && replicas.every((m) => m.state === "streaming") && (!topo.synchronous || replicas.some((m) => m.role === "sync-standby"));
+    const replicas = (await patroniMembers(paths, config.projectName, topo).catch(() => [])).filter(
+      (m) => m.role !== "leader",
+    );
+    protectedAgain =
+      replicas.length === topo.postgres.length - 1 &&
+      replicas.every((m) => m.state === "streaming") &&
+      (!topo.synchronous || replicas.some((m) => m.role === "sync-standby"));
     if (!protectedAgain) await new Promise((res) => setTimeout(res, 1_000));
   }
-  await recordAudit(paths, config.projectName, { action: "switchover", target: r.to, details: { from: r.from, to: r.to, replicasReady: protectedAgain } });
+  await recordAudit(paths, config.projectName, {
+    action: "switchover",
+    target: r.to,
+    details: { from: r.from, to: r.to, replicasReady: protectedAgain },
+  });
   return { ...r, leader, replicasReady: protectedAgain };
 }

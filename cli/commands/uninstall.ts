@@ -29,7 +29,10 @@ export async function removeProjectResources(project: string, purgeData: boolean
   return { containers: containers.length, volumes, networks: networks.map((n) => n.name), removedDir: false };
 }
 
-export async function runUninstall(opts: UninstallOptions, confirm: (q: string) => Promise<boolean>): Promise<UninstallResult> {
+export async function runUninstall(
+  opts: UninstallOptions,
+  confirm: (q: string) => Promise<boolean>,
+): Promise<UninstallResult> {
   const { paths, config } = await loadStack(opts.dir);
   const what = opts.purgeData
     ? `This removes project ${config.projectName} AND ITS DATA (database, cache volumes, secrets in ${paths.dir}).`
@@ -38,14 +41,27 @@ export async function runUninstall(opts: UninstallOptions, confirm: (q: string) 
     throw new UserError("uninstall cancelled; nothing was changed", "pass --yes to skip the question");
   }
   // Recorded while the database still runs; --purge-data then removes it, audit log included.
-  await recordAudit(paths, config.projectName, { action: opts.purgeData ? "uninstall.purge-data" : "uninstall", target: paths.dir });
+  await recordAudit(paths, config.projectName, {
+    action: opts.purgeData ? "uninstall.purge-data" : "uninstall",
+    target: paths.dir,
+  });
   const before = await docker.listContainers(docker.PROJECT_LABEL, config.projectName);
   const networksBefore = await docker.listNetworks(docker.PROJECT_LABEL, config.projectName);
   const volumesBefore = await docker.listVolumes(docker.PROJECT_LABEL, config.projectName);
-  await compose(paths, config.projectName, ["down", "--remove-orphans", "--timeout", "30", ...(opts.purgeData ? ["--volumes"] : [])], { reject: false });
+  await compose(
+    paths,
+    config.projectName,
+    ["down", "--remove-orphans", "--timeout", "30", ...(opts.purgeData ? ["--volumes"] : [])],
+    { reject: false },
+  );
   const leftovers = await removeProjectResources(config.projectName, opts.purgeData);
   const volumes = opts.purgeData ? [...new Set([...leftovers.volumes, ...volumesBefore])] : [];
-  const result: UninstallResult = { containers: before.length, networks: networksBefore.map((n) => n.name), volumes, removedDir: false };
+  const result: UninstallResult = {
+    containers: before.length,
+    networks: networksBefore.map((n) => n.name),
+    volumes,
+    removedDir: false,
+  };
   if (opts.purgeData) {
     await rm(paths.dir, { recursive: true, force: true });
     result.removedDir = true;

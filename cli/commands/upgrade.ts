@@ -60,7 +60,9 @@ export interface UpgradeResult {
 }
 
 async function dataMajor(paths: StackPaths, project: string): Promise<number | undefined> {
-  const r = await inLeader(paths, project, ["sh", "-c", 'cat "$PGDATA/PG_VERSION"'], { timeoutMs: 30_000 }).catch(() => undefined);
+  const r = await inLeader(paths, project, ["sh", "-c", 'cat "$PGDATA/PG_VERSION"'], { timeoutMs: 30_000 }).catch(
+    () => undefined,
+  );
   const n = Number(r?.stdout.trim());
   return r?.exitCode === 0 && Number.isInteger(n) ? n : undefined;
 }
@@ -70,7 +72,12 @@ async function previewFiles(paths: StackPaths, files: GeneratedFile[]) {
   const plans = await planFiles(paths, files);
   return {
     changed: plans.filter((p) => p.outcome === "created" || p.outcome === "updated").map((p) => p.key),
-    edited: plans.filter((p) => p.outcome === "kept-edited").map((p) => ({ file: p.key, diff: createTwoFilesPatch(`${p.key} (yours)`, `${p.key}.new`, p.current ?? "", p.file.content) })),
+    edited: plans
+      .filter((p) => p.outcome === "kept-edited")
+      .map((p) => ({
+        file: p.key,
+        diff: createTwoFilesPatch(`${p.key} (yours)`, `${p.key}.new`, p.current ?? "", p.file.content),
+      })),
   };
 }
 
@@ -78,7 +85,11 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const { paths, config } = await loadStack(opts.dir);
   const project = config.projectName;
   const to = packageVersion();
-  if (opts.to && opts.to !== to) throw new UserError(`this stevie-stack is version ${to}, not ${opts.to}`, `run the upgrade with that version's CLI: npx stevie-stack@${opts.to} upgrade --dir ${paths.dir}`);
+  if (opts.to && opts.to !== to)
+    throw new UserError(
+      `this stevie-stack is version ${to}, not ${opts.to}`,
+      `run the upgrade with that version's CLI: npx stevie-stack@${opts.to} upgrade --dir ${paths.dir}`,
+    );
   const from = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : undefined;
   const verdict = upgradeVerdict(from, to, await dataMajor(paths, project));
   if (verdict.kind === "refused") throw new UserError(`cannot upgrade: ${verdict.why}`, verdict.fix);
@@ -91,19 +102,46 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   // The S3 credentials and OpenAI key as installed (the environment is not read here: an upgrade changes no credentials).
   const s3 = await ensureS3Access(paths, config.backup.s3, {});
   const openai = await ensureOpenAIKey(paths, {});
-  const files = renderStackFiles(paths, config, sizing, to, configText, await chooseDataSubnet(config), imageRefs(images), { s3: s3.hash, openai: openai.hash });
+  const files = renderStackFiles(
+    paths,
+    config,
+    sizing,
+    to,
+    configText,
+    await chooseDataSubnet(config),
+    imageRefs(images),
+    { s3: s3.hash, openai: openai.hash },
+  );
   const preview = await previewFiles(paths, files);
-  const result: UpgradeResult = { ...base, status: "dry-run", files: preview.changed, edited: preview.edited, images: images.map((i) => ({ ref: i.ref, action: i.action })) };
+  const result: UpgradeResult = {
+    ...base,
+    status: "dry-run",
+    files: preview.changed,
+    edited: preview.edited,
+    images: images.map((i) => ({ ref: i.ref, action: i.action })),
+  };
   if (opts.dryRun) return result;
 
   // A rollout keeps the stack serving only if it serves now.
-  const observed = summarise(await docker.listContainers(docker.PROJECT_LABEL, project), expectedContainers(config, sizing));
+  const observed = summarise(
+    await docker.listContainers(docker.PROJECT_LABEL, project),
+    expectedContainers(config, sizing),
+  );
   if (!runningHealthy(observed)) {
-    const bad = observed.filter((x) => !runningHealthy([x])).map((x) => `${x.service} ${x.healthy}/${x.expected} healthy`);
-    throw new UserError(`cannot upgrade: the stack is not healthy (${bad.join(", ")})`, "fix it first (`stevie-stack doctor`, `stevie-stack status`); nothing was changed");
+    const bad = observed
+      .filter((x) => !runningHealthy([x]))
+      .map((x) => `${x.service} ${x.healthy}/${x.expected} healthy`);
+    throw new UserError(
+      `cannot upgrade: the stack is not healthy (${bad.join(", ")})`,
+      "fix it first (`stevie-stack doctor`, `stevie-stack status`); nothing was changed",
+    );
   }
   for (const b of base.breaking) opts.log(`Breaking change in ${b.version}: ${b.what}. What to do: ${b.action}`);
-  if (base.breaking.length && !opts.yes && !(await opts.confirm(`Upgrade ${from ?? "(unknown)"} -> ${to} with the breaking changes above?`))) {
+  if (
+    base.breaking.length &&
+    !opts.yes &&
+    !(await opts.confirm(`Upgrade ${from ?? "(unknown)"} -> ${to} with the breaking changes above?`))
+  ) {
     throw new UserError("upgrade cancelled; nothing was changed");
   }
 
@@ -118,29 +156,60 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   opts.log("backing up the database (incremental) and checking the backup");
   const backup = await backupWithSnapshot(paths, config, "incr", undefined, ["local"]);
   const label = backup.set?.label;
-  if (!label) throw new UserError("the backup before the upgrade produced no backup set", "run `stevie-stack backup` and look at its output; nothing was changed");
-  const verify = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"], { timeoutMs: 30 * 60_000 });
-  if (verify.exitCode !== 0) throw new UserError(`the backup ${label} did not verify: ${(verify.stderr || verify.stdout).trim().split("\n").at(-1)}`, "nothing was changed; see docs/runbooks/restore.md and run `stevie-stack backup --type full`");
+  if (!label)
+    throw new UserError(
+      "the backup before the upgrade produced no backup set",
+      "run `stevie-stack backup` and look at its output; nothing was changed",
+    );
+  const verify = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"], {
+    timeoutMs: 30 * 60_000,
+  });
+  if (verify.exitCode !== 0)
+    throw new UserError(
+      `the backup ${label} did not verify: ${(verify.stderr || verify.stdout).trim().split("\n").at(-1)}`,
+      "nothing was changed; see docs/runbooks/restore.md and run `stevie-stack backup --type full`",
+    );
 
   // 3. The new files (the old ones kept for a rollback), then migrations, the API replica by replica, and whatever
   // else changed. Migrations run while the old replicas serve: a release's migrations only add (expand); removals
   // ship a release later (contract).
-  const before = await snapshotFiles(paths, files.map((f) => f.path));
+  const before = await snapshotFiles(
+    paths,
+    files.map((f) => f.path),
+  );
   await ensureSecrets(paths.secrets); // a new version may bring a service with a secret of its own
   await applyFiles(paths, files);
-  for (const e of preview.edited) opts.log(`Kept your edited ${e.file}; the new version is in ${e.file}.new:\n${e.diff}`);
-  const c = await convergeRunning(paths, project, { previousCompose: before.content.get(paths.compose), restore: before.restore, timeoutMs: opts.replicaTimeoutMs, log: opts.log });
-  const commit = (message: string) => commitStack(paths.dir, message).catch((err: Error) => opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`));
+  for (const e of preview.edited)
+    opts.log(`Kept your edited ${e.file}; the new version is in ${e.file}.new:\n${e.diff}`);
+  const c = await convergeRunning(paths, project, {
+    previousCompose: before.content.get(paths.compose),
+    restore: before.restore,
+    timeoutMs: opts.replicaTimeoutMs,
+    log: opts.log,
+  });
+  const commit = (message: string) =>
+    commitStack(paths.dir, message).catch((err: Error) =>
+      opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
+    );
   if (c.rolledBack) {
     await commit(`upgrade ${from ?? "(unknown)"} -> ${to} rolled back: ${c.rolledBack.slice(0, 300)}`);
-    await recordAudit(paths, project, { action: "upgrade", target: to, details: { from, to, status: "rolled-back", why: c.rolledBack, backup: label } });
+    await recordAudit(paths, project, {
+      action: "upgrade",
+      target: to,
+      details: { from, to, status: "rolled-back", why: c.rolledBack, backup: label },
+    });
     return { ...result, status: "rolled-back", backup: label, why: c.rolledBack };
   }
-  if (preview.changed.some((f) => f.startsWith("monitoring/rules/"))) await compose(paths, project, ["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
+  if (preview.changed.some((f) => f.startsWith("monitoring/rules/")))
+    await compose(paths, project, ["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
   await waitForHealthy(project, expectedContainers(config, sizing), { timeoutMs: 10 * 60_000 });
   await writeAtomic(paths.versionStamp, `${to}\n`);
   await commit(`upgrade ${from ?? "(unknown)"} -> ${to} (backup ${label} before)`);
-  await recordAudit(paths, project, { action: "upgrade", target: to, details: { from, to, status: "upgraded", backup: label, replaced: c.replaced, files: preview.changed } });
+  await recordAudit(paths, project, {
+    action: "upgrade",
+    target: to,
+    details: { from, to, status: "upgraded", backup: label, replaced: c.replaced, files: preview.changed },
+  });
   return { ...result, status: "upgraded", backup: label, replaced: c.replaced };
 }
 
@@ -157,7 +226,8 @@ export function renderUpgrade(r: UpgradeResult): string {
     const work = r.images.filter((i) => i.action !== "keep");
     lines.push(`  images: ${work.length ? work.map((i) => `${i.ref} (${i.action})`).join(", ") : "all up to date"}`);
     lines.push(`  files that change: ${r.files.length ? r.files.join(", ") : "none"}`);
-    for (const e of r.edited) lines.push(`  your edited ${e.file} is kept; the new version would go to ${e.file}.new:\n${e.diff}`);
+    for (const e of r.edited)
+      lines.push(`  your edited ${e.file} is kept; the new version would go to ${e.file}.new:\n${e.diff}`);
   }
   return lines.join("\n");
 }

@@ -24,7 +24,12 @@ function buildMap(node: JsonSchemaNode, doc: Document): YAMLMap {
       // An optional section's own keys, commented out beneath it (indented), with their defaults where they have one.
       for (const [k, c] of child.type === "object" ? Object.entries(child.properties ?? {}) : []) {
         const shown = c.default === undefined ? "" : ` ${JSON.stringify(c.default)}`;
-        pending.push(...[c.description, c.enum ? `one of: ${c.enum.join(", ")}` : undefined].filter((n): n is string => Boolean(n)).map((n) => `   ${n}`), `   ${k}:${shown}`);
+        pending.push(
+          ...[c.description, c.enum ? `one of: ${c.enum.join(", ")}` : undefined]
+            .filter((n): n is string => Boolean(n))
+            .map((n) => `   ${n}`),
+          `   ${k}:${shown}`,
+        );
       }
       continue;
     }

@@ -6,7 +6,13 @@ export const SCHEMA_FILE = "stevie.schema.json";
 /** The first line of a generated stevie.yaml: editors with the YAML language server then complete and check keys. */
 export const SCHEMA_HEADER = `yaml-language-server: $schema=./${SCHEMA_FILE}`;
 
-type Node = Record<string, unknown> & { properties?: Record<string, Node>; type?: unknown; enum?: unknown[]; anyOf?: Node[]; items?: Node };
+type Node = Record<string, unknown> & {
+  properties?: Record<string, Node>;
+  type?: unknown;
+  enum?: unknown[];
+  anyOf?: Node[];
+  items?: Node;
+};
 
 /** A key left empty in YAML (`postgres:`) is null, which means "the default" (parseConfig drops it): allowed here too. */
 function allowEmpty(node: Node): Node {
@@ -20,7 +26,9 @@ function allowEmpty(node: Node): Node {
 
 function walk(node: Node): Node {
   if (!node.properties) return node;
-  const properties = Object.fromEntries(Object.entries(node.properties).map(([k, child]) => [k, allowEmpty(walk(child))]));
+  const properties = Object.fromEntries(
+    Object.entries(node.properties).map(([k, child]) => [k, allowEmpty(walk(child))]),
+  );
   return { ...node, properties };
 }
 

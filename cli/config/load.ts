@@ -19,7 +19,11 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
 /** A key left empty in YAML (`postgres:`, `logLevel:`) is null: it means "not set", so the default applies. */
 function withoutEmptyKeys(value: unknown): unknown {
   if (value === null || typeof value !== "object" || Array.isArray(value)) return value;
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, withoutEmptyKeys(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([, v]) => v !== null)
+      .map(([k, v]) => [k, withoutEmptyKeys(v)]),
+  );
 }
 
 export function parseConfig(raw: unknown, source: string): StevieConfig {
@@ -42,7 +46,10 @@ export function parseConfigText(text: string, source: string): StevieConfig {
   }
   const value: unknown = doc.toJS();
   if (value !== null && value !== undefined && !isMap(doc.contents)) {
-    throw new UserError(`${source} must be a YAML mapping (key: value lines), found ${typeof value}`, "see `stevie-stack config example`");
+    throw new UserError(
+      `${source} must be a YAML mapping (key: value lines), found ${typeof value}`,
+      "see `stevie-stack config example`",
+    );
   }
   return parseConfig(value, source);
 }

@@ -43,7 +43,13 @@ describe("preflight", () => {
   });
 
   it("names what holds a port, and accepts ports held by this very stack", () => {
-    const f = { ...good, ports: [{ port: 443, free: false, holder: "apache2 (pid 42)" }, { port: 80, free: false, holder: "container stevie-nginx-1", ownStack: true }] };
+    const f = {
+      ...good,
+      ports: [
+        { port: 443, free: false, holder: "apache2 (pid 42)" },
+        { port: 80, free: false, holder: "container stevie-nginx-1", ownStack: true },
+      ],
+    };
     expect(verdict(f, "port 443")).toMatchObject({ status: "fail", found: "in use by apache2 (pid 42)" });
     expect(verdict(f, "port 80")?.status).toBe("ok");
   });

@@ -50,7 +50,9 @@ export async function readOsRelease(): Promise<HostFacts["os"]> {
 }
 
 export async function composeVersion(): Promise<string | undefined> {
-  const r = await run("docker", ["compose", "version", "--short"], { reject: false, timeoutMs: 30_000 }).catch(() => undefined);
+  const r = await run("docker", ["compose", "version", "--short"], { reject: false, timeoutMs: 30_000 }).catch(
+    () => undefined,
+  );
   if (!r || r.exitCode !== 0) return undefined;
   return r.stdout.trim().replace(/^v/, "");
 }
@@ -61,7 +63,12 @@ async function nearestExisting(path: string): Promise<string> {
   return p;
 }
 
-export async function probeHost(opts: { dir: string; ports: number[]; bindAddress: string; projectName?: string }): Promise<HostFacts> {
+export async function probeHost(opts: {
+  dir: string;
+  ports: number[];
+  bindAddress: string;
+  projectName?: string;
+}): Promise<HostFacts> {
   const dockerCli = await which("docker");
   const reachable = await docker.ping();
   const engine: HostFacts["engine"] = { reachable };
@@ -106,7 +113,8 @@ const gib = (n: number) => `${(n / GiB).toFixed(1)} GiB`;
 /** Judge the host. Pure: every verdict says what was expected, what was found, and the fix. */
 export function evaluatePreflight(f: HostFacts): CheckResult[] {
   const out: CheckResult[] = [];
-  const installHint = "run `stevie-stack host prepare --yes` as root on Debian/Ubuntu, or install Docker Engine and its compose plugin";
+  const installHint =
+    "run `stevie-stack host prepare --yes` as root on Debian/Ubuntu, or install Docker Engine and its compose plugin";
   out.push(
     f.dockerCli
       ? { name: "docker cli", status: "ok", expected: "docker on PATH", found: "found" }
@@ -118,7 +126,9 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
       status: "fail",
       expected: `Docker Engine ${MIN_ENGINE.join(".")} or newer, reachable at /var/run/docker.sock`,
       found: "no engine answered",
-      fix: f.dockerCli ? "start the daemon (`systemctl start docker`, or `stevie-stack host prepare --yes`)" : installHint,
+      fix: f.dockerCli
+        ? "start the daemon (`systemctl start docker`, or `stevie-stack host prepare --yes`)"
+        : installHint,
     });
   } else {
     const v = parseVersion(f.engine.version ?? "");
@@ -147,7 +157,9 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
       status: good ? "ok" : "fail",
       expected: `${MIN_COMPOSE.join(".")} or newer`,
       found: f.compose.version,
-      ...(good ? {} : { fix: `install Docker Compose ${MIN_COMPOSE.join(".")} or newer as the \`docker compose\` plugin` }),
+      ...(good
+        ? {}
+        : { fix: `install Docker Compose ${MIN_COMPOSE.join(".")} or newer as the \`docker compose\` plugin` }),
     });
   }
   out.push({
@@ -163,7 +175,11 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
     status: memStatus,
     expected: "4 GiB or more (2 GiB minimum, with the small profile)",
     found: gib(f.memBytes),
-    ...(memStatus === "ok" ? {} : { fix: memStatus === "fail" ? "give the VM at least 2 GiB of RAM" : "set resources.profile: small, or add RAM" }),
+    ...(memStatus === "ok"
+      ? {}
+      : {
+          fix: memStatus === "fail" ? "give the VM at least 2 GiB of RAM" : "set resources.profile: small, or add RAM",
+        }),
   });
   const diskStatus: CheckStatus = f.disk.freeBytes < 5 * GiB ? "fail" : f.disk.freeBytes < 20 * GiB ? "warn" : "ok";
   out.push({
@@ -171,11 +187,18 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
     status: diskStatus,
     expected: `20 GiB free at ${f.disk.path} (5 GiB minimum)`,
     found: `${gib(f.disk.freeBytes)} free`,
-    ...(diskStatus === "ok" ? {} : { fix: "free space or grow the disk holding the stack directory and /var/lib/docker" }),
+    ...(diskStatus === "ok"
+      ? {}
+      : { fix: "free space or grow the disk holding the stack directory and /var/lib/docker" }),
   });
   for (const p of f.ports) {
     if (p.free || p.ownStack) {
-      out.push({ name: `port ${p.port}`, status: "ok", expected: "free", found: p.free ? "free" : `held by this stack (${p.holder})` });
+      out.push({
+        name: `port ${p.port}`,
+        status: "ok",
+        expected: "free",
+        found: p.free ? "free" : `held by this stack (${p.holder})`,
+      });
     } else {
       out.push({
         name: `port ${p.port}`,
@@ -189,7 +212,13 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
   out.push(
     f.openssl
       ? { name: "openssl", status: "ok", expected: "openssl on PATH", found: "found" }
-      : { name: "openssl", status: "fail", expected: "openssl on PATH (for the certificates)", found: "not found", fix: "apt-get install openssl" },
+      : {
+          name: "openssl",
+          status: "fail",
+          expected: "openssl on PATH (for the certificates)",
+          found: "not found",
+          fix: "apt-get install openssl",
+        },
   );
   return out;
 }

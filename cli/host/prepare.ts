@@ -39,7 +39,10 @@ async function requireDebianRoot(what: string): Promise<void> {
   const os = await readOsRelease();
   const debianLike = os.id === "debian" || os.id === "ubuntu" || os.like.includes("debian");
   if (!debianLike) {
-    throw new UserError(`${what} is only automated on Debian and Ubuntu (found ${os.id || "unknown OS"})`, "install Docker Engine and the compose v2 plugin by hand");
+    throw new UserError(
+      `${what} is only automated on Debian and Ubuntu (found ${os.id || "unknown OS"})`,
+      "install Docker Engine and the compose v2 plugin by hand",
+    );
   }
   if (process.getuid?.() !== 0) throw new UserError(`${what} needs root`, "run the command again as root (sudo)");
 }
@@ -57,7 +60,10 @@ async function aptInstall(packages: string[], opts: PrepareOptions): Promise<voi
   const env = APT_ENV;
   await aptUpdate(opts);
   opts.log(`apt-get install ${packages.join(" ")}`);
-  await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], { env, timeoutMs: 15 * 60_000 });
+  await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], {
+    env,
+    timeoutMs: 15 * 60_000,
+  });
 }
 
 async function aptCandidate(pkg: string): Promise<string | undefined> {
@@ -86,7 +92,10 @@ export async function ensureCompose(opts: PrepareOptions, report: PrepareReport)
   const v = current ? parseVersion(current) : undefined;
   if (v && versionAtLeast(v, MIN_COMPOSE)) return;
   await requireDebianRoot("Installing the Docker Compose v2 plugin");
-  await mayChange(opts, `Docker Compose v2 is ${current ? `too old (${current})` : "missing"}; stevie-stack will install it`);
+  await mayChange(
+    opts,
+    `Docker Compose v2 is ${current ? `too old (${current})` : "missing"}; stevie-stack will install it`,
+  );
   await aptUpdate(opts).catch(() => undefined); // apt-cache needs current lists
   for (const pkg of ["docker-compose-plugin", "docker-compose-v2", "docker-compose"]) {
     const cand = await aptCandidate(pkg);
@@ -98,7 +107,11 @@ export async function ensureCompose(opts: PrepareOptions, report: PrepareReport)
     }
   }
   const os = await readOsRelease();
-  if (os.id !== "debian") throw new UserError("no Docker Compose v2 package is available from apt", "install the compose plugin from Docker's repository");
+  if (os.id !== "debian")
+    throw new UserError(
+      "no Docker Compose v2 package is available from apt",
+      "install the compose plugin from Docker's repository",
+    );
   const list = "/etc/apt/sources.list.d/stevie-stack-trixie.list";
   const dir = await mkdtemp(join(tmpdir(), "stevie-compose-"));
   const { writeFile } = await import("node:fs/promises");
@@ -113,7 +126,8 @@ export async function ensureCompose(opts: PrepareOptions, report: PrepareReport)
   }
   const { readdir } = await import("node:fs/promises");
   const deb = (await readdir(dir)).find((f) => f.endsWith(".deb"));
-  if (!deb) throw new UserError("could not download docker-compose from Debian trixie", "install the compose plugin by hand");
+  if (!deb)
+    throw new UserError("could not download docker-compose from Debian trixie", "install the compose plugin by hand");
   await run("dpkg", ["-i", join(dir, deb)]);
   await rm(dir, { recursive: true, force: true });
   report.actions.push("installed docker-compose from trixie");
@@ -122,7 +136,10 @@ export async function ensureCompose(opts: PrepareOptions, report: PrepareReport)
 export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport): Promise<void> {
   if (await docker.ping()) return;
   if (process.getuid?.() !== 0) {
-    throw new UserError("the Docker daemon is not running (or /var/run/docker.sock is not accessible to you)", "start it (`sudo systemctl start docker`) or add yourself to the docker group");
+    throw new UserError(
+      "the Docker daemon is not running (or /var/run/docker.sock is not accessible to you)",
+      "start it (`sudo systemctl start docker`) or add yourself to the docker group",
+    );
   }
   await mayChange(opts, "The Docker daemon is not running; stevie-stack will start it");
   if (existsSync("/run/systemd/system")) {
@@ -137,7 +154,10 @@ export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport):
   const deadline = Date.now() + 90_000;
   while (!(await docker.ping())) {
     if (Date.now() > deadline) {
-      throw new UserError("the Docker daemon did not start within 90 s", "read /var/log/stevie-stack-dockerd.log (or `journalctl -u docker`)");
+      throw new UserError(
+        "the Docker daemon did not start within 90 s",
+        "read /var/log/stevie-stack-dockerd.log (or `journalctl -u docker`)",
+      );
     }
     await new Promise((r) => setTimeout(r, 500));
   }
@@ -173,7 +193,12 @@ export async function ensureBaseImage(opts: PrepareOptions, report: PrepareRepor
 }
 
 /** `command`, from Debian's package `pkg` when it is missing (root on Debian or Ubuntu; asks first unless `yes`). */
-export async function ensureCommand(command: string, pkg: string, opts: PrepareOptions, report: PrepareReport): Promise<void> {
+export async function ensureCommand(
+  command: string,
+  pkg: string,
+  opts: PrepareOptions,
+  report: PrepareReport,
+): Promise<void> {
   if (await which(command)) return;
   await requireDebianRoot(`Installing ${pkg}`);
   await mayChange(opts, `${command} is missing; stevie-stack will install it`);

@@ -100,7 +100,12 @@ describe("tls.mode acme against Pebble", () => {
   beforeAll(async () => {
     await ensureCommand("pebble", "pebble", { yes: true, log: () => {} }, { actions: [] });
     dir = await mkdtemp(join(tmpdir(), "stevie-acme-"));
-    [httpPort, httpsPort, dnsPort, challMgmt] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    [httpPort, httpsPort, dnsPort, challMgmt] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const pebblePort = await freePort();
     const pebbleMgmtPort = await freePort();
 
@@ -111,21 +116,59 @@ describe("tls.mode acme against Pebble", () => {
     const { crt, key } = await issue("pebble", `IP:${gateway},IP:127.0.0.1`);
     await writeFile(
       join(dir, "pebble.json"),
-      JSON.stringify({ pebble: { listenAddress: `${gateway}:${pebblePort}`, managementListenAddress: `127.0.0.1:${pebbleMgmtPort}`, certificate: crt, privateKey: key, httpPort, tlsPort: 5001, ocspResponderURL: "", externalAccountBindingRequired: false } }),
+      JSON.stringify({
+        pebble: {
+          listenAddress: `${gateway}:${pebblePort}`,
+          managementListenAddress: `127.0.0.1:${pebbleMgmtPort}`,
+          certificate: crt,
+          privateKey: key,
+          httpPort,
+          tlsPort: 5001,
+          ocspResponderURL: "",
+          externalAccountBindingRequired: false,
+        },
+      }),
     );
     pebbleMgmt = `https://127.0.0.1:${pebbleMgmtPort}`;
-    start("pebble-challtestsrv", ["-defaultIPv4", "127.0.0.1", "-defaultIPv6", "", "-dns01", `127.0.0.1:${dnsPort}`, "-http01", "", "-https01", "", "-tlsalpn01", "", "-management", `127.0.0.1:${challMgmt}`]);
+    start("pebble-challtestsrv", [
+      "-defaultIPv4",
+      "127.0.0.1",
+      "-defaultIPv6",
+      "",
+      "-dns01",
+      `127.0.0.1:${dnsPort}`,
+      "-http01",
+      "",
+      "-https01",
+      "",
+      "-tlsalpn01",
+      "",
+      "-management",
+      `127.0.0.1:${challMgmt}`,
+    ]);
     // No sleep before validating, no nonce rejected on purpose, and every authorisation validated again (no reuse).
-    start("pebble", ["-config", join(dir, "pebble.json"), "-dnsserver", `127.0.0.1:${dnsPort}`], { PEBBLE_VA_NOSLEEP: "1", PEBBLE_WFE_NONCEREJECT: "0", PEBBLE_AUTHZREUSE: "0" });
-    await waitUntil("Pebble", 60_000, async () => ((await httpsText(`${pebbleMgmt}/roots/0`, pebbleCa)).includes("BEGIN CERTIFICATE") ? true : undefined));
+    start("pebble", ["-config", join(dir, "pebble.json"), "-dnsserver", `127.0.0.1:${dnsPort}`], {
+      PEBBLE_VA_NOSLEEP: "1",
+      PEBBLE_WFE_NONCEREJECT: "0",
+      PEBBLE_AUTHZREUSE: "0",
+    });
+    await waitUntil("Pebble", 60_000, async () =>
+      (await httpsText(`${pebbleMgmt}/roots/0`, pebbleCa)).includes("BEGIN CERTIFICATE") ? true : undefined,
+    );
 
     paths = stackPaths(join(dir, "stack"));
-    config = parseConfig({
-      projectName: project,
-      domain,
-      network: { bindAddress: "127.0.0.1", httpPort, httpsPort },
-      tls: { mode: "acme", acme: { email: "ops@stevie-acme.test", directoryUrl: `https://${gateway}:${pebblePort}/dir`, caFile: ca } },
-    }, "acme test config");
+    config = parseConfig(
+      {
+        projectName: project,
+        domain,
+        network: { bindAddress: "127.0.0.1", httpPort, httpsPort },
+        tls: {
+          mode: "acme",
+          acme: { email: "ops@stevie-acme.test", directoryUrl: `https://${gateway}:${pebblePort}/dir`, caFile: ca },
+        },
+      },
+      "acme test config",
+    );
     // What install's first step writes for nginx: the bootstrap certificate, ./acme, nginx.conf and its upstream.
     await ensureSelfSignedTls(paths.tls, domain);
     await prepareAcme(paths, config);
@@ -137,7 +180,12 @@ describe("tls.mode acme against Pebble", () => {
 
     // The nginx service exactly as the CLI generates it, alone (no API behind it: the edge is what is tested).
     const sizing = hostSizing(config);
-    const service = nginxService({ config, sizing, version: packageVersion(), topology: topology(config, sizing, "10.213.99.0/24") });
+    const service = nginxService({
+      config,
+      sizing,
+      version: packageVersion(),
+      topology: topology(config, sizing, "10.213.99.0/24"),
+    });
     delete service.depends_on;
     service.environment = { ...service.environment, ACME_CHECK_INTERVAL: "3", ACME_RENEW_DAYS: "3650" };
     await writeFile(paths.compose, stringify({ name: project, services: { nginx: service }, networks: { edge: {} } }));
@@ -163,41 +211,57 @@ describe("tls.mode acme against Pebble", () => {
     const nowhere = async () => {
       throw Object.assign(new Error("queryA ENOTFOUND"), { code: "ENOTFOUND" });
     };
-    await expect(acmePreflight({ domain, port: httpPort, webroot, lookup: nowhere })).rejects.toThrow(/does not resolve \(ENOTFOUND\); no certificate was requested/);
+    await expect(acmePreflight({ domain, port: httpPort, webroot, lookup: nowhere })).rejects.toThrow(
+      /does not resolve \(ENOTFOUND\); no certificate was requested/,
+    );
     // Another web server at the address the name points to (a stale DNS record, say).
     const other = createServer((_req, res) => res.writeHead(404).end("not here"));
     const otherPort = await freePort();
     await new Promise<void>((r) => other.listen(otherPort, "127.0.0.1", r));
     try {
-      const err = await acmePreflight({ domain, port: otherPort, webroot, lookup: testLookup }).catch((e: unknown) => e);
+      const err = await acmePreflight({ domain, port: otherPort, webroot, lookup: testLookup }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(UserError);
-      expect((err as Error).message).toMatch(/resolves to 127\.0\.0\.1, but .* does not reach this stack's nginx \(127\.0\.0\.1: HTTP 404\)/);
+      expect((err as Error).message).toMatch(
+        /resolves to 127\.0\.0\.1, but .* does not reach this stack's nginx \(127\.0\.0\.1: HTTP 404\)/,
+      );
     } finally {
       other.close();
     }
     expect(await needsIssue(paths, domain)).toBe(true);
     // Through the test DNS to the published port: the file put in the webroot comes back.
-    expect(await acmePreflight({ domain, port: httpPort, webroot, lookup: testLookup })).toEqual({ addresses: ["127.0.0.1"] });
+    expect(await acmePreflight({ domain, port: httpPort, webroot, lookup: testLookup })).toEqual({
+      addresses: ["127.0.0.1"],
+    });
   });
 
-  it("keeps serving the certificate it has when the CA cannot validate, and says why", { timeout: 120_000 }, async () => {
-    // The name points somewhere nginx does not listen (a DNS record gone wrong after the preflight): Pebble's
-    // validation fails. Before the first certificate, so the renewal loop (which waits for one) stays out of it.
-    await challtestsrv("/set-default-ipv4", { ip: "127.0.0.2" });
-    try {
-      const before = await served();
-      const err = await issueCertificate(paths, config).catch((e: unknown) => e);
-      const logs = (await run("docker", ["logs", "--tail", "30", `${project}-nginx-1`], { reject: false })).stderr;
-      expect(err, logs).toBeInstanceOf(UserError);
-      expect((err as Error).message).toMatch(/did not issue a certificate for stevie-acme\.test: .*error.*127\.0\.0\.2:\d+: connect: connection refused/);
-      expect((await served()).serialNumber).toBe(before.serialNumber);
-      expect(before.issuer).toContain("stevie-stack local CA");
-      expect(await needsIssue(paths, domain)).toBe(true);
-      expect(await readFile(join(paths.dir, TEXTFILE_DIR, "acme.prom"), "utf8")).toMatch(/^stevie_acme_last_check_success 0$/m);
-    } finally {
-      await challtestsrv("/set-default-ipv4", { ip: "127.0.0.1" });
-    }
-  });
+  it(
+    "keeps serving the certificate it has when the CA cannot validate, and says why",
+    { timeout: 120_000 },
+    async () => {
+      // The name points somewhere nginx does not listen (a DNS record gone wrong after the preflight): Pebble's
+      // validation fails. Before the first certificate, so the renewal loop (which waits for one) stays out of it.
+      await challtestsrv("/set-default-ipv4", { ip: "127.0.0.2" });
+      try {
+        const before = await served();
+        const err = await issueCertificate(paths, config).catch((e: unknown) => e);
+        const logs = (await run("docker", ["logs", "--tail", "30", `${project}-nginx-1`], { reject: false })).stderr;
+        expect(err, logs).toBeInstanceOf(UserError);
+        expect((err as Error).message).toMatch(
+          /did not issue a certificate for stevie-acme\.test: .*error.*127\.0\.0\.2:\d+: connect: connection refused/,
+        );
+        expect((await served()).serialNumber).toBe(before.serialNumber);
+        expect(before.issuer).toContain("stevie-stack local CA");
+        expect(await needsIssue(paths, domain)).toBe(true);
+        expect(await readFile(join(paths.dir, TEXTFILE_DIR, "acme.prom"), "utf8")).toMatch(
+          /^stevie_acme_last_check_success 0$/m,
+        );
+      } finally {
+        await challtestsrv("/set-default-ipv4", { ip: "127.0.0.1" });
+      }
+    },
+  );
 
   it("obtains the certificate over HTTP-01, puts it live with a 0600 key and reloads nginx", async () => {
     await issueCertificate(paths, config);
@@ -217,21 +281,31 @@ describe("tls.mode acme against Pebble", () => {
     expect(await needsIssue(paths, domain)).toBe(false);
   });
 
-  it("renews in the background and reloads nginx without a restart; reports the expiry for Prometheus", { timeout: 120_000 }, async () => {
-    const before = await served();
-    const started = (await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", `${project}-nginx-1`])).stdout.trim();
-    const renewed = await waitUntil("a renewed certificate", 90_000, async () => {
-      const c = await served();
-      return c.serialNumber !== before.serialNumber ? c : undefined;
-    });
-    expect(renewed.issuer).toMatch(/Pebble Intermediate CA/);
-    expect((await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", `${project}-nginx-1`])).stdout.trim()).toBe(started);
-    const prom = await waitUntil("acme.prom", 60_000, async () => {
-      const text = await readFile(join(paths.dir, TEXTFILE_DIR, "acme.prom"), "utf8");
-      const live = new X509Certificate(await readFile(liveCertificate(paths)));
-      const end = Math.floor(Date.parse(live.validTo) / 1000);
-      return text.includes(`stevie_tls_certificate_expiry_timestamp_seconds{certificate="server"} ${end}`) ? text : undefined;
-    });
-    expect(prom).toMatch(/^stevie_acme_last_check_success 1$/m);
-  });
+  it(
+    "renews in the background and reloads nginx without a restart; reports the expiry for Prometheus",
+    { timeout: 120_000 },
+    async () => {
+      const before = await served();
+      const started = (
+        await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", `${project}-nginx-1`])
+      ).stdout.trim();
+      const renewed = await waitUntil("a renewed certificate", 90_000, async () => {
+        const c = await served();
+        return c.serialNumber !== before.serialNumber ? c : undefined;
+      });
+      expect(renewed.issuer).toMatch(/Pebble Intermediate CA/);
+      expect((await run("docker", ["inspect", "-f", "{{.State.StartedAt}}", `${project}-nginx-1`])).stdout.trim()).toBe(
+        started,
+      );
+      const prom = await waitUntil("acme.prom", 60_000, async () => {
+        const text = await readFile(join(paths.dir, TEXTFILE_DIR, "acme.prom"), "utf8");
+        const live = new X509Certificate(await readFile(liveCertificate(paths)));
+        const end = Math.floor(Date.parse(live.validTo) / 1000);
+        return text.includes(`stevie_tls_certificate_expiry_timestamp_seconds{certificate="server"} ${end}`)
+          ? text
+          : undefined;
+      });
+      expect(prom).toMatch(/^stevie_acme_last_check_success 1$/m);
+    },
+  );
 });

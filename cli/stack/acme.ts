@@ -31,7 +31,8 @@ export function acmeServer(acme: AcmeSettings): string {
 export const liveCertificate = (paths: StackPaths) => join(paths.acme, "live", "server.crt");
 
 /** lego's certificate for the domain (lego names its files after it). */
-const issuedCertificate = (paths: StackPaths, domain: string) => join(paths.acme, "lego", "certificates", `${domain}.crt`);
+const issuedCertificate = (paths: StackPaths, domain: string) =>
+  join(paths.acme, "lego", "certificates", `${domain}.crt`);
 
 /**
  * The directories of ./acme, the ACME server's CA copied into tls/, and, until a certificate is issued, the local CA's
@@ -50,9 +51,13 @@ export async function prepareAcme(paths: StackPaths, config: StevieConfig): Prom
   if (!acme.caFile) return { changed: false };
   const from = resolve(paths.dir, acme.caFile);
   const pem = await readFile(from, "utf8").catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(`tls.acme.caFile ${from} cannot be read (${err.code ?? err.message})`, "check the path in stevie.yaml");
+    throw new UserError(
+      `tls.acme.caFile ${from} cannot be read (${err.code ?? err.message})`,
+      "check the path in stevie.yaml",
+    );
   });
-  if (!pem.includes("-----BEGIN CERTIFICATE-----")) throw new UserError(`tls.acme.caFile ${from} holds no PEM certificate`);
+  if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw new UserError(`tls.acme.caFile ${from} holds no PEM certificate`);
   const to = join(paths.tls, ACME_CA_FILE);
   const same = (await readFile(to, "utf8").catch(() => "")) === pem;
   if (!same) await writeAtomic(to, pem);
@@ -69,7 +74,13 @@ export type Lookup = (host: string) => Promise<string[]>;
 const systemLookup: Lookup = async (host) => (await dnsLookup(host, { all: true })).map((a) => a.address);
 
 /** GET the path from one address with the domain as Host: the body on 200, else why not. */
-function fetchFrom(address: string, port: number, domain: string, path: string, timeoutMs: number): Promise<{ body?: string; why?: string }> {
+function fetchFrom(
+  address: string,
+  port: number,
+  domain: string,
+  path: string,
+  timeoutMs: number,
+): Promise<{ body?: string; why?: string }> {
   return new Promise((done) => {
     const req = request({ host: address, port, path, headers: { host: domain }, timeout: timeoutMs }, (res) => {
       let body = "";
@@ -88,15 +99,28 @@ function fetchFrom(address: string, port: number, domain: string, path: string, 
  * every address it resolves to, a file put in this stack's challenge webroot comes back over plain HTTP, as the CA
  * will fetch it. `lookup` is the system resolver unless a test gives its own.
  */
-export async function acmePreflight(o: { domain: string; port: number; webroot: string; lookup?: Lookup; timeoutMs?: number }): Promise<{ addresses: string[] }> {
+export async function acmePreflight(o: {
+  domain: string;
+  port: number;
+  webroot: string;
+  lookup?: Lookup;
+  timeoutMs?: number;
+}): Promise<{ addresses: string[] }> {
   let addresses: string[];
   try {
     addresses = await (o.lookup ?? systemLookup)(o.domain);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new UserError(`tls mode acme: ${o.domain} does not resolve (${code}); no certificate was requested`, `point an A (or AAAA) record for ${o.domain} at this host's public address, wait until it resolves, and run install again`);
+    throw new UserError(
+      `tls mode acme: ${o.domain} does not resolve (${code}); no certificate was requested`,
+      `point an A (or AAAA) record for ${o.domain} at this host's public address, wait until it resolves, and run install again`,
+    );
   }
-  if (!addresses.length) throw new UserError(`tls mode acme: ${o.domain} has no address; no certificate was requested`, `point an A (or AAAA) record for ${o.domain} at this host`);
+  if (!addresses.length)
+    throw new UserError(
+      `tls mode acme: ${o.domain} has no address; no certificate was requested`,
+      `point an A (or AAAA) record for ${o.domain} at this host`,
+    );
   const token = randomBytes(16).toString("hex");
   const dir = join(o.webroot, ".well-known", "acme-challenge");
   await mkdir(dir, { recursive: true, mode: 0o755 });
@@ -105,7 +129,13 @@ export async function acmePreflight(o: { domain: string; port: number; webroot: 
   try {
     const failed: string[] = [];
     for (const address of addresses) {
-      const r = await fetchFrom(address, o.port, o.domain, `/.well-known/acme-challenge/stevie-preflight-${token}`, o.timeoutMs ?? 5000);
+      const r = await fetchFrom(
+        address,
+        o.port,
+        o.domain,
+        `/.well-known/acme-challenge/stevie-preflight-${token}`,
+        o.timeoutMs ?? 5000,
+      );
       if (r.body?.trim() !== token) failed.push(`${address}: ${r.why ?? "answered, but not with this stack's file"}`);
     }
     if (failed.length) {
@@ -122,7 +152,10 @@ export async function acmePreflight(o: { domain: string; port: number; webroot: 
 
 /** Obtain (or renew when due) the certificate in the nginx container and put it live; lego's own words on failure. */
 export async function issueCertificate(paths: StackPaths, config: StevieConfig): Promise<void> {
-  const r = await compose(paths, config.projectName, ["exec", "-T", "nginx", "stevie-acme", "issue"], { reject: false, timeoutMs: 300_000 });
+  const r = await compose(paths, config.projectName, ["exec", "-T", "nginx", "stevie-acme", "issue"], {
+    reject: false,
+    timeoutMs: 300_000,
+  });
   if (r.exitCode === 0) return;
   // lego logs every step; its error lines say what went wrong (the CA's problem document, with the URL it tried).
   const lines = `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => l.trim());

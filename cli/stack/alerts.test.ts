@@ -5,8 +5,18 @@ const body = JSON.stringify({
   status: "success",
   data: {
     alerts: [
-      { labels: { alertname: "HighMemory", severity: "warning", job: "node" }, annotations: { summary: "Host memory above 80 % for 10 minutes" }, state: "pending", activeAt: "2026-11-30T10:00:00Z" },
-      { labels: { alertname: "APIReplicaDown", severity: "critical" }, annotations: { summary: "Fewer API replicas answer than the config asks for" }, state: "firing", activeAt: "2026-11-30T10:05:00Z" },
+      {
+        labels: { alertname: "HighMemory", severity: "warning", job: "node" },
+        annotations: { summary: "Host memory above 80 % for 10 minutes" },
+        state: "pending",
+        activeAt: "2026-11-30T10:00:00Z",
+      },
+      {
+        labels: { alertname: "APIReplicaDown", severity: "critical" },
+        annotations: { summary: "Fewer API replicas answer than the config asks for" },
+        state: "firing",
+        activeAt: "2026-11-30T10:05:00Z",
+      },
     ],
   },
 });

@@ -28,15 +28,31 @@ export function parseAlerts(body: string): StackAlert[] {
   return doc.data.alerts
     .map((a) => {
       const { alertname = "?", severity = "none", ...labels } = a.labels;
-      return { name: alertname, severity, state: a.state === "firing" ? "firing" : "pending", since: a.activeAt, summary: a.annotations.summary ?? "", labels } as StackAlert;
+      return {
+        name: alertname,
+        severity,
+        state: a.state === "firing" ? "firing" : "pending",
+        since: a.activeAt,
+        summary: a.annotations.summary ?? "",
+        labels,
+      } as StackAlert;
     })
     .sort((a, b) => rank(a) - rank(b) || a.since.localeCompare(b.since));
 }
 
 /** A GET on the stack's Prometheus HTTP API, from inside its container (it publishes no port); the raw body. */
 export async function prometheusGet(paths: StackPaths, project: string, path: string): Promise<string> {
-  const r = await compose(paths, project, ["exec", "-T", "prometheus", "curl", "-fsS", "--max-time", "20", `http://127.0.0.1:${PROMETHEUS_PORT}${path}`], { reject: false, timeoutMs: 40_000 });
-  if (r.exitCode !== 0) throw new UserError(`Prometheus did not answer: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "check `stevie-stack status`: is the prometheus container running?");
+  const r = await compose(
+    paths,
+    project,
+    ["exec", "-T", "prometheus", "curl", "-fsS", "--max-time", "20", `http://127.0.0.1:${PROMETHEUS_PORT}${path}`],
+    { reject: false, timeoutMs: 40_000 },
+  );
+  if (r.exitCode !== 0)
+    throw new UserError(
+      `Prometheus did not answer: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`,
+      "check `stevie-stack status`: is the prometheus container running?",
+    );
   return r.stdout;
 }
 
@@ -48,7 +64,12 @@ export async function activeAlerts(paths: StackPaths, project: string): Promise<
 export function renderAlerts(alerts: StackAlert[] | { error: string }): string {
   if ("error" in alerts) return `Alerts: unknown (${alerts.error})`;
   if (!alerts.length) return "Alerts: none";
-  const lines = [`Alerts (${alerts.filter((a) => a.state === "firing").length} firing, ${alerts.filter((a) => a.state === "pending").length} pending):`];
-  for (const a of alerts) lines.push(`  ${a.state.toUpperCase().padEnd(8)} ${a.severity.padEnd(9)} ${a.name}: ${a.summary} (since ${a.since.slice(0, 19)}Z)`);
+  const lines = [
+    `Alerts (${alerts.filter((a) => a.state === "firing").length} firing, ${alerts.filter((a) => a.state === "pending").length} pending):`,
+  ];
+  for (const a of alerts)
+    lines.push(
+      `  ${a.state.toUpperCase().padEnd(8)} ${a.severity.padEnd(9)} ${a.name}: ${a.summary} (since ${a.since.slice(0, 19)}Z)`,
+    );
   return lines.join("\n");
 }

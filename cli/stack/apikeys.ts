@@ -41,19 +41,64 @@ const REVOKE_SQL = `WITH r AS (
 SELECT prefix FROM r;
 `;
 
-async function leaderSql(paths: StackPaths, project: string, sql: string, vars: Record<string, string>): Promise<{ ok: boolean; out: string; error: string }> {
-  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "stevie", "-XAtq", "-v", "ON_ERROR_STOP=1", ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`])], { input: sql, timeoutMs: 60_000 });
+async function leaderSql(
+  paths: StackPaths,
+  project: string,
+  sql: string,
+  vars: Record<string, string>,
+): Promise<{ ok: boolean; out: string; error: string }> {
+  const r = await inLeader(
+    paths,
+    project,
+    [
+      "psql",
+      "-h",
+      "/run/postgresql",
+      "-d",
+      "stevie",
+      "-XAtq",
+      "-v",
+      "ON_ERROR_STOP=1",
+      ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`]),
+    ],
+    { input: sql, timeoutMs: 60_000 },
+  );
   const lines = (r.stderr || r.stdout).trim().split("\n");
-  return { ok: r.exitCode === 0, out: r.stdout.trim(), error: (lines.find((l) => l.includes("ERROR:")) ?? lines.at(-1) ?? "").replace(/^.*?ERROR:\s*/, "") };
+  return {
+    ok: r.exitCode === 0,
+    out: r.stdout.trim(),
+    error: (lines.find((l) => l.includes("ERROR:")) ?? lines.at(-1) ?? "").replace(/^.*?ERROR:\s*/, ""),
+  };
 }
 
-export async function createApiKey(paths: StackPaths, project: string, opts: { name: string; rateLimitPerHour?: number }): Promise<ApiKeyRecord & { key: string }> {
-  if (!API_KEY_NAME.test(opts.name)) throw new UserError(`"${opts.name}" is not a usable key name`, "use lower-case letters, digits, dots, dashes or underscores, e.g. webapp-prod");
+export async function createApiKey(
+  paths: StackPaths,
+  project: string,
+  opts: { name: string; rateLimitPerHour?: number },
+): Promise<ApiKeyRecord & { key: string }> {
+  if (!API_KEY_NAME.test(opts.name))
+    throw new UserError(
+      `"${opts.name}" is not a usable key name`,
+      "use lower-case letters, digits, dots, dashes or underscores, e.g. webapp-prod",
+    );
   const { key, prefix, hash } = newApiKey();
-  const r = await leaderSql(paths, project, CREATE_SQL, { name: opts.name, prefix, hash, limit: opts.rateLimitPerHour ? String(opts.rateLimitPerHour) : "", actor: cliActor() });
+  const r = await leaderSql(paths, project, CREATE_SQL, {
+    name: opts.name,
+    prefix,
+    hash,
+    limit: opts.rateLimitPerHour ? String(opts.rateLimitPerHour) : "",
+    actor: cliActor(),
+  });
   if (!r.ok) {
-    if (/api_keys_live_name_idx/.test(r.error)) throw new UserError(`an API key named ${opts.name} exists already`, `revoke it first (stevie-stack apikey revoke ${opts.name}) or choose another name`);
-    throw new UserError(`creating the API key failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
+    if (/api_keys_live_name_idx/.test(r.error))
+      throw new UserError(
+        `an API key named ${opts.name} exists already`,
+        `revoke it first (stevie-stack apikey revoke ${opts.name}) or choose another name`,
+      );
+    throw new UserError(
+      `creating the API key failed: ${r.error}`,
+      "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again",
+    );
   }
   const { createdAt } = JSON.parse(r.out) as { createdAt: string };
   return { key, name: opts.name, prefix, rateLimitPerHour: opts.rateLimitPerHour ?? null, createdAt, revokedAt: null };
@@ -66,13 +111,25 @@ export async function listApiKeys(paths: StackPaths, project: string): Promise<A
     `SELECT coalesce(json_agg(json_build_object('name', name, 'prefix', prefix, 'rateLimitPerHour', rate_limit_per_hour, 'createdAt', created_at, 'revokedAt', revoked_at) ORDER BY id), '[]') FROM api_keys;\n`,
     {},
   );
-  if (!r.ok) throw new UserError(`reading the API keys failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
+  if (!r.ok)
+    throw new UserError(
+      `reading the API keys failed: ${r.error}`,
+      "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again",
+    );
   return JSON.parse(r.out) as ApiKeyRecord[];
 }
 
-export async function revokeApiKey(paths: StackPaths, project: string, name: string): Promise<{ name: string; prefix: string }> {
+export async function revokeApiKey(
+  paths: StackPaths,
+  project: string,
+  name: string,
+): Promise<{ name: string; prefix: string }> {
   const r = await leaderSql(paths, project, REVOKE_SQL, { name, actor: cliActor() });
-  if (!r.ok) throw new UserError(`revoking the API key failed: ${r.error}`, "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again");
+  if (!r.ok)
+    throw new UserError(
+      `revoking the API key failed: ${r.error}`,
+      "check `stevie-stack status` (is there a PostgreSQL leader?) and run the command again",
+    );
   if (!r.out) throw new UserError(`no live API key is named ${name}`, "see the keys with `stevie-stack apikey list`");
   return { name, prefix: r.out };
 }

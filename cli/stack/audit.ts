@@ -28,13 +28,34 @@ export function cliActor(): string {
 export async function recordAudit(paths: StackPaths, project: string, entry: AuditEntry): Promise<boolean> {
   const leader = await leaderService(paths, project).catch(() => undefined);
   if (!leader) return false;
-  const vars = { actor: cliActor(), action: entry.action, target: entry.target ?? "", details: JSON.stringify(entry.details ?? {}) };
+  const vars = {
+    actor: cliActor(),
+    action: entry.action,
+    target: entry.target ?? "",
+    details: JSON.stringify(entry.details ?? {}),
+  };
   const r = await compose(
     paths,
     project,
-    ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-q", ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`])],
+    [
+      "exec",
+      "-T",
+      "-u",
+      "postgres",
+      leader,
+      "psql",
+      "-h",
+      "/run/postgresql",
+      "-d",
+      "stevie",
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-q",
+      ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`]),
+    ],
     {
-      input: "INSERT INTO audit_log (actor, action, target, details) VALUES (:'actor', :'action', NULLIF(:'target', ''), :'details'::jsonb);\n",
+      input:
+        "INSERT INTO audit_log (actor, action, target, details) VALUES (:'actor', :'action', NULLIF(:'target', ''), :'details'::jsonb);\n",
       reject: false,
       timeoutMs: 30_000,
     },
@@ -48,11 +69,41 @@ export interface AuditRecord extends Required<AuditEntry> {
 }
 
 /** The newest `limit` entries (of one action, if given), newest first. Read through the leader's local socket. */
-export async function readAudit(paths: StackPaths, project: string, opts: { limit: number; action?: string }): Promise<AuditRecord[]> {
+export async function readAudit(
+  paths: StackPaths,
+  project: string,
+  opts: { limit: number; action?: string },
+): Promise<AuditRecord[]> {
   const leader = await leaderService(paths, project);
-  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
+  if (!leader)
+    throw new UserError(
+      "the Postgres cluster has no leader right now",
+      "wait a few seconds (Patroni elects one) and check `stevie-stack status`",
+    );
   const sql = `SELECT coalesce(json_agg(r ORDER BY r.id DESC), '[]') FROM (SELECT id, at, actor, action, coalesce(target, '') AS target, details FROM audit_log WHERE :'action' = '' OR action = :'action' ORDER BY id DESC LIMIT ${opts.limit}) r;\n`;
-  const r = await compose(paths, project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-XAtq", "-v", "ON_ERROR_STOP=1", "-v", `action=${opts.action ?? ""}`], { input: sql, reject: false, timeoutMs: 60_000 });
-  if (r.exitCode !== 0) throw new UserError(`reading the audit log failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`);
+  const r = await compose(
+    paths,
+    project,
+    [
+      "exec",
+      "-T",
+      "-u",
+      "postgres",
+      leader,
+      "psql",
+      "-h",
+      "/run/postgresql",
+      "-d",
+      "stevie",
+      "-XAtq",
+      "-v",
+      "ON_ERROR_STOP=1",
+      "-v",
+      `action=${opts.action ?? ""}`,
+    ],
+    { input: sql, reject: false, timeoutMs: 60_000 },
+  );
+  if (r.exitCode !== 0)
+    throw new UserError(`reading the audit log failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`);
   return (JSON.parse(r.stdout.trim()) as (AuditRecord & { id: number })[]).map(({ id: _id, ...rest }) => rest);
 }

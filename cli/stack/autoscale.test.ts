@@ -14,51 +14,171 @@ function series(minutes: number, f: (ago: number) => Partial<LoadSample>): LoadS
 
 describe("autoscaling policy (spec §1, §5, §10)", () => {
   it("scales up by 1 after 2 minutes above a threshold, whichever it is", () => {
-    expect(decide(series(10, (ago) => (ago <= 2 ? { cpu: 0.75 } : {})), { replicas: 2 }, now)).toMatchObject({ action: "up", to: 3, reason: expect.stringMatching(/CPU 75 % > 70 %/) });
-    expect(decide(series(10, (ago) => (ago <= 2 ? { memory: 0.85 } : {})), { replicas: 4 }, now)).toMatchObject({ action: "up", to: 5 });
-    expect(decide(series(10, (ago) => (ago <= 2 ? { rpmPerReplica: 1100 } : {})), { replicas: 2 }, now)).toMatchObject({ action: "up", to: 3, reason: expect.stringMatching(/1100 req\/min/) });
-    expect(decide(series(10, (ago) => (ago <= 2 ? { p95Seconds: 0.6 } : {})), { replicas: 2 }, now)).toMatchObject({ action: "up", to: 3, reason: expect.stringMatching(/p95 600 ms/) });
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 2 ? { cpu: 0.75 } : {})),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 3, reason: expect.stringMatching(/CPU 75 % > 70 %/) });
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 2 ? { memory: 0.85 } : {})),
+        { replicas: 4 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 5 });
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 2 ? { rpmPerReplica: 1100 } : {})),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 3, reason: expect.stringMatching(/1100 req\/min/) });
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 2 ? { p95Seconds: 0.6 } : {})),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 3, reason: expect.stringMatching(/p95 600 ms/) });
     // Different thresholds in turn still count as sustained load.
-    expect(decide(series(10, (ago) => (ago <= 1 ? { cpu: 0.8 } : ago <= 2 ? { p95Seconds: 0.7 } : {})), { replicas: 2 }, now).action).toBe("up");
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 1 ? { cpu: 0.8 } : ago <= 2 ? { p95Seconds: 0.7 } : {})),
+        { replicas: 2 },
+        now,
+      ).action,
+    ).toBe("up");
   });
 
   it("scales up by 2 when the load is far past the line the whole time", () => {
-    expect(decide(series(5, () => ({ rpmPerReplica: 1600 })), { replicas: 2 }, now)).toMatchObject({ action: "up", to: 4 });
-    expect(decide(series(5, () => ({ p95Seconds: 0.8 })), { replicas: 2 }, now)).toMatchObject({ action: "up", to: 4 });
-    expect(decide(series(5, () => ({ rpmPerReplica: 1400 })), { replicas: 2 }, now)).toMatchObject({ action: "up", to: 3 });
+    expect(
+      decide(
+        series(5, () => ({ rpmPerReplica: 1600 })),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 4 });
+    expect(
+      decide(
+        series(5, () => ({ p95Seconds: 0.8 })),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 4 });
+    expect(
+      decide(
+        series(5, () => ({ rpmPerReplica: 1400 })),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 3 });
   });
 
   it("ignores short spikes: 1 minute, or 1 m 45 s, of load does nothing", () => {
-    expect(decide(series(10, (ago) => (ago <= 1 ? { cpu: 0.95 } : {})), { replicas: 2 }, now).action).toBe("hold");
-    expect(decide(series(10, (ago) => (ago <= 1.75 ? { cpu: 0.95 } : {})), { replicas: 2 }, now).action).toBe("hold");
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 1 ? { cpu: 0.95 } : {})),
+        { replicas: 2 },
+        now,
+      ).action,
+    ).toBe("hold");
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 1.75 ? { cpu: 0.95 } : {})),
+        { replicas: 2 },
+        now,
+      ).action,
+    ).toBe("hold");
     // A dip in the middle of the window breaks "sustained".
-    expect(decide(series(10, (ago) => (ago <= 2 && Math.abs(ago - 1) > 0.1 ? { cpu: 0.9 } : {})), { replicas: 2 }, now).action).toBe("hold");
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 2 && Math.abs(ago - 1) > 0.1 ? { cpu: 0.9 } : {})),
+        { replicas: 2 },
+        now,
+      ).action,
+    ).toBe("hold");
     // NaN p95 (no traffic) is not a breach.
-    expect(decide(series(5, () => ({ p95Seconds: Number.NaN })), { replicas: 3 }, now).action).toBe("hold");
+    expect(
+      decide(
+        series(5, () => ({ p95Seconds: Number.NaN })),
+        { replicas: 3 },
+        now,
+      ).action,
+    ).toBe("hold");
   });
 
   it("respects the cooldowns: 3 minutes before another scale-up, 10 before a scale-down", () => {
     const loaded = series(5, () => ({ cpu: 0.8 }));
-    expect(decide(loaded, { replicas: 3, lastChangeAt: now - 2 * MIN }, now)).toMatchObject({ action: "hold", reason: expect.stringMatching(/3-minute cooldown/) });
+    expect(decide(loaded, { replicas: 3, lastChangeAt: now - 2 * MIN }, now)).toMatchObject({
+      action: "hold",
+      reason: expect.stringMatching(/3-minute cooldown/),
+    });
     expect(decide(loaded, { replicas: 3, lastChangeAt: now - 3 * MIN }, now)).toMatchObject({ action: "up", to: 4 });
     const idle = series(12, () => ({ cpu: 0.1, memory: 0.2 }));
-    expect(decide(idle, { replicas: 4, lastChangeAt: now - 9 * MIN }, now)).toMatchObject({ action: "hold", reason: expect.stringMatching(/10-minute cooldown/) });
+    expect(decide(idle, { replicas: 4, lastChangeAt: now - 9 * MIN }, now)).toMatchObject({
+      action: "hold",
+      reason: expect.stringMatching(/10-minute cooldown/),
+    });
     expect(decide(idle, { replicas: 4, lastChangeAt: now - 10 * MIN }, now)).toMatchObject({ action: "down", to: 3 });
   });
 
   it("scales down by 1 only after 5 quiet minutes with both CPU and memory low", () => {
-    expect(decide(series(10, () => ({ cpu: 0.2, memory: 0.3 })), { replicas: 5 }, now)).toMatchObject({ action: "down", to: 4, reason: expect.stringMatching(/CPU 20 % < 30 % and memory 30 % < 40 %/) });
-    expect(decide(series(10, (ago) => (ago <= 4 ? { cpu: 0.2, memory: 0.3 } : {})), { replicas: 5 }, now).action).toBe("hold");
-    expect(decide(series(10, () => ({ cpu: 0.2, memory: 0.5 })), { replicas: 5 }, now).action).toBe("hold");
+    expect(
+      decide(
+        series(10, () => ({ cpu: 0.2, memory: 0.3 })),
+        { replicas: 5 },
+        now,
+      ),
+    ).toMatchObject({ action: "down", to: 4, reason: expect.stringMatching(/CPU 20 % < 30 % and memory 30 % < 40 %/) });
+    expect(
+      decide(
+        series(10, (ago) => (ago <= 4 ? { cpu: 0.2, memory: 0.3 } : {})),
+        { replicas: 5 },
+        now,
+      ).action,
+    ).toBe("hold");
+    expect(
+      decide(
+        series(10, () => ({ cpu: 0.2, memory: 0.5 })),
+        { replicas: 5 },
+        now,
+      ).action,
+    ).toBe("hold");
   });
 
   it("stays within 2..20, and brings an out-of-bounds count back at once", () => {
-    expect(decide(series(5, () => ({ rpmPerReplica: 5000 })), { replicas: 20 }, now)).toMatchObject({ action: "hold", reason: expect.stringMatching(/maximum of 20/) });
-    expect(decide(series(5, () => ({ rpmPerReplica: 5000 })), { replicas: 19 }, now)).toMatchObject({ action: "up", to: 20 });
-    expect(decide(series(10, () => ({ cpu: 0.05, memory: 0.1 })), { replicas: 2 }, now)).toMatchObject({ action: "hold", reason: expect.stringMatching(/minimum of 2/) });
+    expect(
+      decide(
+        series(5, () => ({ rpmPerReplica: 5000 })),
+        { replicas: 20 },
+        now,
+      ),
+    ).toMatchObject({ action: "hold", reason: expect.stringMatching(/maximum of 20/) });
+    expect(
+      decide(
+        series(5, () => ({ rpmPerReplica: 5000 })),
+        { replicas: 19 },
+        now,
+      ),
+    ).toMatchObject({ action: "up", to: 20 });
+    expect(
+      decide(
+        series(10, () => ({ cpu: 0.05, memory: 0.1 })),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "hold", reason: expect.stringMatching(/minimum of 2/) });
     expect(decide([], { replicas: 1 }, now)).toMatchObject({ action: "up", to: 2 });
     expect(decide([], { replicas: 25 }, now)).toMatchObject({ action: "down", to: 20 });
-    expect(decide(series(1, () => ({ cpu: 0.9 })), { replicas: 2 }, now)).toMatchObject({ action: "hold", reason: "not enough history yet" });
+    expect(
+      decide(
+        series(1, () => ({ cpu: 0.9 })),
+        { replicas: 2 },
+        now,
+      ),
+    ).toMatchObject({ action: "hold", reason: "not enough history yet" });
   });
 
   it("replays a day: load that rises and falls is followed, never faster than the cooldowns allow", () => {
@@ -82,7 +202,9 @@ describe("autoscaling policy (spec §1, §5, §10)", () => {
     expect(state.replicas).toBe(2);
     for (let i = 1; i < changes.length; i++) {
       const gap = changes[i]!.at - changes[i - 1]!.at;
-      expect(gap).toBeGreaterThanOrEqual(changes[i]!.to > changes[i]!.from ? SPEC_POLICY.upCooldownMs : SPEC_POLICY.downCooldownMs);
+      expect(gap).toBeGreaterThanOrEqual(
+        changes[i]!.to > changes[i]!.from ? SPEC_POLICY.upCooldownMs : SPEC_POLICY.downCooldownMs,
+      );
     }
     for (const c of changes) expect(Math.abs(c.to - c.from)).toBeLessThanOrEqual(c.to > c.from ? 2 : 1);
   });

@@ -72,8 +72,16 @@ function pressure(s: LoadSample, p: AutoscalePolicy): { reasons: string[]; worst
   const checks: [boolean, string, number][] = [
     [s.cpu > p.upCpu, `CPU ${(s.cpu * 100).toFixed(0)} % > ${p.upCpu * 100} %`, s.cpu / p.upCpu],
     [s.memory > p.upMemory, `memory ${(s.memory * 100).toFixed(0)} % > ${p.upMemory * 100} %`, s.memory / p.upMemory],
-    [s.rpmPerReplica > p.upRpm, `${s.rpmPerReplica.toFixed(0)} req/min per replica > ${p.upRpm}`, s.rpmPerReplica / p.upRpm],
-    [Number.isFinite(s.p95Seconds) && s.p95Seconds > p.upP95Seconds, `p95 ${(s.p95Seconds * 1000).toFixed(0)} ms > ${p.upP95Seconds * 1000} ms`, s.p95Seconds / p.upP95Seconds],
+    [
+      s.rpmPerReplica > p.upRpm,
+      `${s.rpmPerReplica.toFixed(0)} req/min per replica > ${p.upRpm}`,
+      s.rpmPerReplica / p.upRpm,
+    ],
+    [
+      Number.isFinite(s.p95Seconds) && s.p95Seconds > p.upP95Seconds,
+      `p95 ${(s.p95Seconds * 1000).toFixed(0)} ms > ${p.upP95Seconds * 1000} ms`,
+      s.p95Seconds / p.upP95Seconds,
+    ],
   ];
   const hit = checks.filter(([on]) => on);
   return { reasons: hit.map(([, r]) => r), worst: Math.max(0, ...hit.map(([, , f]) => f)) };
@@ -93,7 +101,12 @@ function window(samples: LoadSample[], now: number, ms: number): LoadSample[] | 
   return inside[0]!.at <= now - ms + step ? inside : undefined;
 }
 
-export function decide(samples: LoadSample[], state: AutoscaleState, now: number, p: AutoscalePolicy = SPEC_POLICY): Decision {
+export function decide(
+  samples: LoadSample[],
+  state: AutoscaleState,
+  now: number,
+  p: AutoscalePolicy = SPEC_POLICY,
+): Decision {
   const from = state.replicas;
   const hold = (reason: string): Decision => ({ action: "hold", from, to: from, reason });
   const since = state.lastChangeAt === undefined ? Infinity : now - state.lastChangeAt;
@@ -106,8 +119,10 @@ export function decide(samples: LoadSample[], state: AutoscaleState, now: number
     const each = up.map((s) => pressure(s, p));
     if (each.every((x) => x.reasons.length > 0)) {
       const latest = each.at(-1)!;
-      if (from >= p.max) return hold(`under load (${latest.reasons.join(", ")}) but already at the maximum of ${p.max}`);
-      if (since < p.upCooldownMs) return hold(`under load, in the ${p.upCooldownMs / 60_000}-minute cooldown after the last change`);
+      if (from >= p.max)
+        return hold(`under load (${latest.reasons.join(", ")}) but already at the maximum of ${p.max}`);
+      if (since < p.upCooldownMs)
+        return hold(`under load, in the ${p.upCooldownMs / 60_000}-minute cooldown after the last change`);
       const step = Math.min(...each.map((x) => x.worst)) >= p.farFactor ? 2 : 1;
       const to = Math.min(p.max, from + step);
       return { action: "up", from, to, reason: `${latest.reasons.join(", ")} for ${p.upSustainMs / 60_000} minutes` };
@@ -117,9 +132,15 @@ export function decide(samples: LoadSample[], state: AutoscaleState, now: number
   const down = window(samples, now, p.downSustainMs);
   if (down && down.every((s) => quiet(s, p))) {
     if (from <= p.min) return hold(`quiet, already at the minimum of ${p.min}`);
-    if (since < p.downCooldownMs) return hold(`quiet, in the ${p.downCooldownMs / 60_000}-minute cooldown after the last change`);
+    if (since < p.downCooldownMs)
+      return hold(`quiet, in the ${p.downCooldownMs / 60_000}-minute cooldown after the last change`);
     const last = down.at(-1)!;
-    return { action: "down", from, to: from - 1, reason: `CPU ${(last.cpu * 100).toFixed(0)} % < ${p.downCpu * 100} % and memory ${(last.memory * 100).toFixed(0)} % < ${p.downMemory * 100} % for ${p.downSustainMs / 60_000} minutes` };
+    return {
+      action: "down",
+      from,
+      to: from - 1,
+      reason: `CPU ${(last.cpu * 100).toFixed(0)} % < ${p.downCpu * 100} % and memory ${(last.memory * 100).toFixed(0)} % < ${p.downMemory * 100} % for ${p.downSustainMs / 60_000} minutes`,
+    };
   }
   return hold(up || down ? "load within the thresholds" : "not enough history yet");
 }

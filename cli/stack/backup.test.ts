@@ -1,15 +1,45 @@
 import { describe, expect, it } from "vitest";
-import { backupFailure, checkTarget, compareFacts, judgeScheduled, parseDf, parseInfo, type DbFacts } from "./backup.js";
+import {
+  backupFailure,
+  checkTarget,
+  compareFacts,
+  judgeScheduled,
+  parseDf,
+  parseInfo,
+  type DbFacts,
+} from "./backup.js";
 
 const info = JSON.stringify([
   {
     name: "stevie",
     status: { code: 0, message: "ok" },
     backup: [
-      { label: "20261130-152322F", type: "full", timestamp: { start: 1796052200, stop: 1796052229 }, info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } }, archive: { start: "000000010000000000000004", stop: "000000010000000000000004" }, database: { id: 1, "repo-key": 1 }, error: false },
-      { label: "20261130-152322F_20261201-010000D", type: "diff", timestamp: { start: 1796090000, stop: 1796090010 }, info: { size: 43_100_000, repository: { delta: 200_000, size: 9_800_000 } }, archive: { start: "000000010000000000000009", stop: "000000010000000000000009" }, database: { id: 1, "repo-key": 1 } },
+      {
+        label: "20261130-152322F",
+        type: "full",
+        timestamp: { start: 1796052200, stop: 1796052229 },
+        info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } },
+        archive: { start: "000000010000000000000004", stop: "000000010000000000000004" },
+        database: { id: 1, "repo-key": 1 },
+        error: false,
+      },
+      {
+        label: "20261130-152322F_20261201-010000D",
+        type: "diff",
+        timestamp: { start: 1796090000, stop: 1796090010 },
+        info: { size: 43_100_000, repository: { delta: 200_000, size: 9_800_000 } },
+        archive: { start: "000000010000000000000009", stop: "000000010000000000000009" },
+        database: { id: 1, "repo-key": 1 },
+      },
       // pgBackRest lists the S3 repository's sets after the local one's: the list is ordered by time over both.
-      { label: "20261130-160000F", type: "full", timestamp: { start: 1796054400, stop: 1796054460 }, info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } }, archive: { start: "000000010000000000000006", stop: "000000010000000000000006" }, database: { id: 1, "repo-key": 2 } },
+      {
+        label: "20261130-160000F",
+        type: "full",
+        timestamp: { start: 1796054400, stop: 1796054460 },
+        info: { size: 43_000_000, repository: { delta: 9_700_000, size: 9_700_000 } },
+        archive: { start: "000000010000000000000006", stop: "000000010000000000000006" },
+        database: { id: 1, "repo-key": 2 },
+      },
     ],
   },
 ]);
@@ -17,7 +47,11 @@ const info = JSON.stringify([
 describe("backup list", () => {
   it("reads pgBackRest's info with sizes, WAL range and drill verification", () => {
     const sets = parseInfo(info, { "20261130-152322F": "2026-11-30T16:00:00.000Z" });
-    expect(sets.map((b) => `${b.repo}:${b.label}`)).toEqual(["local:20261130-152322F", "s3:20261130-160000F", "local:20261130-152322F_20261201-010000D"]);
+    expect(sets.map((b) => `${b.repo}:${b.label}`)).toEqual([
+      "local:20261130-152322F",
+      "s3:20261130-160000F",
+      "local:20261130-152322F_20261201-010000D",
+    ]);
     expect(sets[0]).toEqual({
       label: "20261130-152322F",
       repo: "local",
@@ -51,11 +85,19 @@ describe("drill verification", () => {
 
   it("passes an identical copy, and one whose growing tables are behind production", () => {
     expect(compareFacts(prod, prod, false)).toEqual([]);
-    expect(compareFacts(prod, { ...prod, counts: { ...prod.counts, audit_log: 11, recommendations: 38 } }, false)).toEqual([]);
+    expect(
+      compareFacts(prod, { ...prod, counts: { ...prod.counts, audit_log: 11, recommendations: 38 } }, false),
+    ).toEqual([]);
   });
 
   it("names every difference that matters", () => {
-    const bad: DbFacts = { ...prod, vector: "0.7.0", invalidIndexes: ["category_embeddings_hnsw_512"], counts: { ...prod.counts, categories: 1300 }, topk: { "ABA-CORP-001": [1, 9, 7] } };
+    const bad: DbFacts = {
+      ...prod,
+      vector: "0.7.0",
+      invalidIndexes: ["category_embeddings_hnsw_512"],
+      counts: { ...prod.counts, categories: 1300 },
+      topk: { "ABA-CORP-001": [1, 9, 7] },
+    };
     const f = compareFacts(prod, bad, false);
     expect(f).toHaveLength(4);
     expect(f.join("\n")).toMatch(/pgvector 0\.7\.0 restored/);
@@ -74,7 +116,9 @@ describe("drill verification", () => {
       "pgvector missing restored, production has 0.8.0",
       "the restored copy has no migrations: it is not a stevie-stack database",
     ]);
-    expect(compareFacts(prod, { ...prod, counts: withoutAudit }, false)).toEqual(["table audit_log is missing from the restored copy"]);
+    expect(compareFacts(prod, { ...prod, counts: withoutAudit }, false)).toEqual([
+      "table audit_log is missing from the restored copy",
+    ]);
   });
 });
 
@@ -119,26 +163,62 @@ describe("scheduled drills", () => {
   };
 
   it("passes a copy that matches the replica, with RPO 0 when nothing is missing", () => {
-    const d = judgeScheduled({ at: "2026-11-30T19:00:00Z", set: "20261130-152322F", rtoSeconds: 31, source: facts, restored: facts });
-    expect(d).toEqual({ at: "2026-11-30T19:00:00Z", set: "20261130-152322F", scheduled: true, pass: true, rtoSeconds: 31, rpoSeconds: 0, failures: [] });
+    const d = judgeScheduled({
+      at: "2026-11-30T19:00:00Z",
+      set: "20261130-152322F",
+      rtoSeconds: 31,
+      source: facts,
+      restored: facts,
+    });
+    expect(d).toEqual({
+      at: "2026-11-30T19:00:00Z",
+      set: "20261130-152322F",
+      scheduled: true,
+      pass: true,
+      rtoSeconds: 31,
+      rpoSeconds: 0,
+      failures: [],
+    });
   });
 
   it("fails with the image's error, or with the same differences the CLI's drill reports", () => {
-    expect(judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: facts, restored: null, error: "restore failed: checksum mismatch" })).toMatchObject({ pass: false, failures: ["restore failed: checksum mismatch"] });
-    const broken = { ...facts, invalidIndexes: ["category_embeddings_hnsw"], counts: { ...facts.counts, categories: 1000 } };
+    expect(
+      judgeScheduled({
+        at: "t",
+        set: "s",
+        rtoSeconds: 5,
+        source: facts,
+        restored: null,
+        error: "restore failed: checksum mismatch",
+      }),
+    ).toMatchObject({ pass: false, failures: ["restore failed: checksum mismatch"] });
+    const broken = {
+      ...facts,
+      invalidIndexes: ["category_embeddings_hnsw"],
+      counts: { ...facts.counts, categories: 1000 },
+    };
     const d = judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: facts, restored: broken });
     expect(d.pass).toBe(false);
     expect(d.failures.join(" ")).toMatch(/invalid indexes.*category_embeddings_hnsw/);
     expect(d.failures.join(" ")).toMatch(/categories: 1000 rows restored, production has 1348/);
-    expect(judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: null, restored: facts }).failures[0]).toMatch(/facts could not be read/);
-    const behind = judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: facts, restored: { ...facts, newest: "2026-11-30T17:59:15Z" } });
+    expect(judgeScheduled({ at: "t", set: "s", rtoSeconds: 5, source: null, restored: facts }).failures[0]).toMatch(
+      /facts could not be read/,
+    );
+    const behind = judgeScheduled({
+      at: "t",
+      set: "s",
+      rtoSeconds: 5,
+      source: facts,
+      restored: { ...facts, newest: "2026-11-30T17:59:15Z" },
+    });
     expect(behind).toMatchObject({ pass: true, rpoSeconds: 45 });
   });
 });
 
 describe("a failed backup, explained", () => {
   const timeout = "WAL segment 000000010000000000000003 was not archived before the 60000ms timeout";
-  const df = "Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/vda1        263174212 41000000     20480     100% /var/lib/pgbackrest\n";
+  const df =
+    "Filesystem     1024-blocks    Used Available Capacity Mounted on\n/dev/vda1        263174212 41000000     20480     100% /var/lib/pgbackrest\n";
 
   it("reads the volume's space from df", () => {
     expect(parseDf(df)).toEqual({ totalKb: 263174212, freeKb: 20480 });
@@ -146,10 +226,20 @@ describe("a failed backup, explained", () => {
   });
 
   it("calls a nearly full local volume full, whatever pgBackRest's words; otherwise passes them on", () => {
-    expect(backupFailure(timeout, "local", "", parseDf(df)).message).toMatch(/the backup volume is full \(20 MB free of 257006 MB\); pgBackRest said: WAL segment/);
-    expect(backupFailure("unable to write: [28] No space left on device", "local", "").message).toMatch(/volume is full; pgBackRest said/);
-    expect(backupFailure(timeout, "local", "", { freeKb: 50 * 1024 * 1024, totalKb: 100 * 1024 * 1024 })).toEqual({ full: false, message: `backup failed: ${timeout}`, hint: expect.stringMatching(/untouched/) });
+    expect(backupFailure(timeout, "local", "", parseDf(df)).message).toMatch(
+      /the backup volume is full \(20 MB free of 257006 MB\); pgBackRest said: WAL segment/,
+    );
+    expect(backupFailure("unable to write: [28] No space left on device", "local", "").message).toMatch(
+      /volume is full; pgBackRest said/,
+    );
+    expect(backupFailure(timeout, "local", "", { freeKb: 50 * 1024 * 1024, totalKb: 100 * 1024 * 1024 })).toEqual({
+      full: false,
+      message: `backup failed: ${timeout}`,
+      hint: expect.stringMatching(/untouched/),
+    });
     // The S3 repository is not on that volume.
-    expect(backupFailure("HTTP 403 AccessDenied", "s3", " (s3 repository)", parseDf(df)).message).toBe("backup failed (s3 repository): HTTP 403 AccessDenied");
+    expect(backupFailure("HTTP 403 AccessDenied", "s3", " (s3 repository)", parseDf(df)).message).toBe(
+      "backup failed (s3 repository): HTTP 403 AccessDenied",
+    );
   });
 });

@@ -32,7 +32,10 @@ export interface DataTierStatus {
   redis: { nodes: RedisNode[]; master?: string; quorum: string; error?: string };
 }
 
-async function firstAnswer(services: string[], run: (service: string) => Promise<{ exitCode?: number; stdout: string; stderr: string }>): Promise<string> {
+async function firstAnswer(
+  services: string[],
+  run: (service: string) => Promise<{ exitCode?: number; stdout: string; stderr: string }>,
+): Promise<string> {
   const errors: string[] = [];
   for (const s of services) {
     const r = await run(s).catch((e: Error) => ({ exitCode: 1, stdout: "", stderr: e.message }));
@@ -44,7 +47,8 @@ async function firstAnswer(services: string[], run: (service: string) => Promise
 
 export function parsePatroniList(json: string): PatroniMember[] {
   const rows = JSON.parse(json) as Record<string, unknown>[];
-  const role = (r: string) => ({ Leader: "leader", "Sync Standby": "sync-standby", Replica: "replica" })[r] ?? r.toLowerCase();
+  const role = (r: string) =>
+    ({ Leader: "leader", "Sync Standby": "sync-standby", Replica: "replica" })[r] ?? r.toLowerCase();
   return rows.map((r) => ({
     member: String(r.Member),
     role: role(String(r.Role)),
@@ -54,8 +58,19 @@ export function parsePatroniList(json: string): PatroniMember[] {
   }));
 }
 
-export async function patroniMembers(paths: StackPaths, project: string, topo: Pick<Topology, "postgres">): Promise<PatroniMember[]> {
-  const out = await firstAnswer(topo.postgres, (s) => compose(paths, project, ["exec", "-T", "-u", "postgres", s, "patronictl", "-c", PATRONI_CONFIG, "list", "-f", "json"], { reject: false, timeoutMs: 30_000 }));
+export async function patroniMembers(
+  paths: StackPaths,
+  project: string,
+  topo: Pick<Topology, "postgres">,
+): Promise<PatroniMember[]> {
+  const out = await firstAnswer(topo.postgres, (s) =>
+    compose(
+      paths,
+      project,
+      ["exec", "-T", "-u", "postgres", s, "patronictl", "-c", PATRONI_CONFIG, "list", "-f", "json"],
+      { reject: false, timeoutMs: 30_000 },
+    ),
+  );
   return parsePatroniList(out);
 }
 
@@ -68,73 +83,181 @@ export function dcsSettings(topo: Pick<Topology, "synchronous">): string[] {
   return ["failsafe_mode=true", "loop_wait=1", `synchronous_mode=${topo.synchronous}`];
 }
 
-export async function applyDcsSettings(paths: StackPaths, project: string, topo: Pick<Topology, "postgres" | "synchronous">): Promise<void> {
-  await firstAnswer(topo.postgres, (s) => compose(paths, project, ["exec", "-T", "-u", "postgres", s, "patronictl", "-c", PATRONI_CONFIG, "edit-config", ...dcsSettings(topo).flatMap((x) => ["--set", x]), "--force", "--quiet"], { reject: false, timeoutMs: 30_000 }));
+export async function applyDcsSettings(
+  paths: StackPaths,
+  project: string,
+  topo: Pick<Topology, "postgres" | "synchronous">,
+): Promise<void> {
+  await firstAnswer(topo.postgres, (s) =>
+    compose(
+      paths,
+      project,
+      [
+        "exec",
+        "-T",
+        "-u",
+        "postgres",
+        s,
+        "patronictl",
+        "-c",
+        PATRONI_CONFIG,
+        "edit-config",
+        ...dcsSettings(topo).flatMap((x) => ["--set", x]),
+        "--force",
+        "--quiet",
+      ],
+      { reject: false, timeoutMs: 30_000 },
+    ),
+  );
 }
 
-export async function leaderOf(paths: StackPaths, project: string, topo: Pick<Topology, "postgres">): Promise<string | undefined> {
+export async function leaderOf(
+  paths: StackPaths,
+  project: string,
+  topo: Pick<Topology, "postgres">,
+): Promise<string | undefined> {
   return (await patroniMembers(paths, project, topo)).find((m) => m.role === "leader")?.member;
 }
 
 /** The leader's service, asking the project's running Postgres members (no config needed: for the audit trail). */
 export async function leaderService(paths: StackPaths, project: string): Promise<string | undefined> {
-  const running = (await docker.listContainers(docker.PROJECT_LABEL, project)).filter((c) => c.state === "running" && /^postgres-\d+$/.test(c.service));
+  const running = (await docker.listContainers(docker.PROJECT_LABEL, project)).filter(
+    (c) => c.state === "running" && /^postgres-\d+$/.test(c.service),
+  );
   return leaderOf(paths, project, { postgres: [...new Set(running.map((c) => c.service))].sort() });
 }
 
 /** A command in the Patroni leader's container, as postgres (`leader`: already looked up, which takes a second). */
-export async function inLeader(paths: StackPaths, project: string, args: string[], opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string; leader?: string } = {}) {
+export async function inLeader(
+  paths: StackPaths,
+  project: string,
+  args: string[],
+  opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string; leader?: string } = {},
+) {
   const leader = opts.leader ?? (await leaderService(paths, project));
-  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds (Patroni elects one) and check `stevie-stack status`");
-  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], { reject: false, timeoutMs: opts.timeoutMs ?? 60 * 60_000, onLine: opts.onLine, input: opts.input });
+  if (!leader)
+    throw new UserError(
+      "the Postgres cluster has no leader right now",
+      "wait a few seconds (Patroni elects one) and check `stevie-stack status`",
+    );
+  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], {
+    reject: false,
+    timeoutMs: opts.timeoutMs ?? 60 * 60_000,
+    onLine: opts.onLine,
+    input: opts.input,
+  });
 }
 
 /** Move the Patroni leader on purpose (maintenance): to `candidate`, or to the healthiest replica. */
-export async function switchover(paths: StackPaths, project: string, topo: Topology, candidate?: string): Promise<{ from: string; to: string }> {
+export async function switchover(
+  paths: StackPaths,
+  project: string,
+  topo: Topology,
+  candidate?: string,
+): Promise<{ from: string; to: string }> {
   const members = await patroniMembers(paths, project, topo);
   const leader = members.find((m) => m.role === "leader");
-  if (!leader) throw new UserError("the Postgres cluster has no leader right now", "wait a few seconds and check `stevie-stack status`; Patroni elects one on its own");
+  if (!leader)
+    throw new UserError(
+      "the Postgres cluster has no leader right now",
+      "wait a few seconds and check `stevie-stack status`; Patroni elects one on its own",
+    );
   const replicas = members.filter((m) => m.role !== "leader" && /streaming|running/.test(m.state));
-  if (candidate && !members.some((m) => m.member === candidate)) throw new UserError(`${candidate} is not a member of the cluster`, `members: ${members.map((m) => m.member).join(", ")}`);
+  if (candidate && !members.some((m) => m.member === candidate))
+    throw new UserError(
+      `${candidate} is not a member of the cluster`,
+      `members: ${members.map((m) => m.member).join(", ")}`,
+    );
   if (candidate === leader.member) throw new UserError(`${candidate} is already the leader`);
   const target = candidate ?? (replicas.find((m) => m.role === "sync-standby") ?? replicas[0])?.member;
-  if (!target) throw new UserError("no healthy replica to hand the leadership to", "check `stevie-stack status`: every replica must be streaming");
+  if (!target)
+    throw new UserError(
+      "no healthy replica to hand the leadership to",
+      "check `stevie-stack status`: every replica must be streaming",
+    );
   const r = await compose(
     paths,
     project,
-    ["exec", "-T", "-u", "postgres", leader.member, "patronictl", "-c", PATRONI_CONFIG, "switchover", "--leader", leader.member, "--candidate", target, "--force"],
+    [
+      "exec",
+      "-T",
+      "-u",
+      "postgres",
+      leader.member,
+      "patronictl",
+      "-c",
+      PATRONI_CONFIG,
+      "switchover",
+      "--leader",
+      leader.member,
+      "--candidate",
+      target,
+      "--force",
+    ],
     { reject: false, timeoutMs: 120_000 },
   );
-  if (r.exitCode !== 0) throw new UserError(`switchover failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-2).join(" ")}`);
+  if (r.exitCode !== 0)
+    throw new UserError(`switchover failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-2).join(" ")}`);
   return { from: leader.member, to: target };
 }
 
 function redisCli(paths: StackPaths, project: string, service: string, port: number, args: string[]) {
   const script = `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") exec redis-cli -3 --json --no-auth-warning -p ${port} "$@"`;
-  return compose(paths, project, ["exec", "-T", service, "sh", "-c", script, "sh", ...args], { reject: false, timeoutMs: 30_000 });
+  return compose(paths, project, ["exec", "-T", service, "sh", "-c", script, "sh", ...args], {
+    reject: false,
+    timeoutMs: 30_000,
+  });
 }
 
 /** INFO replication of a master: each replica's address, state, and how far behind it is. Pure. */
-export function parseReplicationInfo(info: string): { masterOffset: number; replicas: { ip: string; state: string; offset: number; lagSeconds: number }[] } {
+export function parseReplicationInfo(info: string): {
+  masterOffset: number;
+  replicas: { ip: string; state: string; offset: number; lagSeconds: number }[];
+} {
   const text = info.startsWith('"') ? (JSON.parse(info) as string) : info;
   const masterOffset = Number(/master_repl_offset:(\d+)/.exec(text)?.[1] ?? 0);
   const replicas = [...text.matchAll(/^slave\d+:(.*)$/gm)].map((m) => {
-    const kv = Object.fromEntries(m[1]!.trim().split(",").map((p) => p.split("=") as [string, string]));
+    const kv = Object.fromEntries(
+      m[1]!
+        .trim()
+        .split(",")
+        .map((p) => p.split("=") as [string, string]),
+    );
     return { ip: kv.ip ?? "", state: kv.state ?? "", offset: Number(kv.offset ?? 0), lagSeconds: Number(kv.lag ?? 0) };
   });
   return { masterOffset, replicas };
 }
 
-export async function redisTopology(paths: StackPaths, project: string, topo: Topology): Promise<DataTierStatus["redis"]> {
+export async function redisTopology(
+  paths: StackPaths,
+  project: string,
+  topo: Topology,
+): Promise<DataTierStatus["redis"]> {
   const sentinels = topo.sentinels.map((s) => s.service);
   const serviceOf = (ip: string) => topo.redis.find((r) => r.ip === ip)?.service ?? ip;
-  const master = JSON.parse(await firstAnswer(sentinels, (s) => redisCli(paths, project, s, 26379, ["sentinel", "master", REDIS_MASTER_NAME]))) as Record<string, string>;
-  const quorum = (JSON.parse(await firstAnswer(sentinels, (s) => redisCli(paths, project, s, 26379, ["sentinel", "ckquorum", REDIS_MASTER_NAME]))) as string).trim();
+  const master = JSON.parse(
+    await firstAnswer(sentinels, (s) => redisCli(paths, project, s, 26379, ["sentinel", "master", REDIS_MASTER_NAME])),
+  ) as Record<string, string>;
+  const quorum = (
+    JSON.parse(
+      await firstAnswer(sentinels, (s) =>
+        redisCli(paths, project, s, 26379, ["sentinel", "ckquorum", REDIS_MASTER_NAME]),
+      ),
+    ) as string
+  ).trim();
   const masterService = serviceOf(master.ip!);
-  const info = parseReplicationInfo(await firstAnswer([masterService], (s) => redisCli(paths, project, s, 6379, ["info", "replication"])));
+  const info = parseReplicationInfo(
+    await firstAnswer([masterService], (s) => redisCli(paths, project, s, 6379, ["info", "replication"])),
+  );
   const nodes: RedisNode[] = [
     { service: masterService, ip: master.ip!, role: "master", flags: master.flags ?? "" },
-    ...info.replicas.map((r) => ({ service: serviceOf(r.ip), ip: r.ip, role: "replica" as const, flags: r.state, lagBytes: Math.max(0, info.masterOffset - r.offset) })),
+    ...info.replicas.map((r) => ({
+      service: serviceOf(r.ip),
+      ip: r.ip,
+      role: "replica" as const,
+      flags: r.state,
+      lagBytes: Math.max(0, info.masterOffset - r.offset),
+    })),
   ];
   return { nodes, master: masterService, quorum };
 }

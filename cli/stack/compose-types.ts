@@ -41,7 +41,15 @@ export interface ComposeService {
 export interface ComposeFile {
   name: string;
   services: Record<string, ComposeService>;
-  networks: Record<string, { internal?: boolean; labels: Record<string, string>; driver?: string; ipam?: { config: { subnet: string; ip_range?: string }[] } }>;
+  networks: Record<
+    string,
+    {
+      internal?: boolean;
+      labels: Record<string, string>;
+      driver?: string;
+      ipam?: { config: { subnet: string; ip_range?: string }[] };
+    }
+  >;
   volumes: Record<string, { labels: Record<string, string> }>;
   secrets: Record<string, { file: string }>;
 }

@@ -35,7 +35,12 @@ export function buildCompose(ctx: StackContext): ComposeFile {
   Object.assign(services, monitoringServices(ctx), logServices(ctx));
   const grafana = grafanaService(ctx);
   if (grafana) services.grafana = grafana;
-  const volumes = [...topo.postgres, ...ETCD_MEMBERS, ...topo.redis.map((r) => r.service), ...topo.sentinels.map((s) => s.service)];
+  const volumes = [
+    ...topo.postgres,
+    ...ETCD_MEMBERS,
+    ...topo.redis.map((r) => r.service),
+    ...topo.sentinels.map((s) => s.service),
+  ];
   if (ctx.config.monitoring.enabled) volumes.push("prometheus", "alertmanager");
   if (grafana) volumes.push("grafana");
   if (services.loki) volumes.push("loki", "alloy");
@@ -44,13 +49,30 @@ export function buildCompose(ctx: StackContext): ComposeFile {
     services,
     networks: {
       edge: { labels: project },
-      data: { internal: true, labels: project, ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] } },
+      data: {
+        internal: true,
+        labels: project,
+        ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] },
+      },
       consensus: { internal: true, labels: project },
       ...(s3 || openaiEnabled(ctx) ? { [EGRESS_NETWORK]: { labels: project } } : {}),
     },
-    volumes: { ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])), [BACKUP_VOLUME]: { labels: project } },
+    volumes: {
+      ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])),
+      [BACKUP_VOLUME]: { labels: project },
+    },
     secrets: {
-      ...Object.fromEntries([...new Set([...POSTGRES_SECRETS, "postgres_user", "redis_password", "session_key", ...(grafana ? ["grafana_admin_password"] : [])])].map((s) => [s, { file: `./secrets/${s}` }])),
+      ...Object.fromEntries(
+        [
+          ...new Set([
+            ...POSTGRES_SECRETS,
+            "postgres_user",
+            "redis_password",
+            "session_key",
+            ...(grafana ? ["grafana_admin_password"] : []),
+          ]),
+        ].map((s) => [s, { file: `./secrets/${s}` }]),
+      ),
       // PostgreSQL's certificate and key, and the local CA the API checks it against (see tls.ts).
       postgres_tls_cert: { file: "./tls/postgres.crt" },
       postgres_tls_key: { file: "./tls/postgres.key" },

@@ -32,7 +32,11 @@ export async function ensureAppRole(secretsDir: string): Promise<AppRole> {
     await writeAtomic(file, "stevie\n", 0o600);
     return "stevie";
   }
-  if (!(APP_ROLES as readonly string[]).includes(text)) throw new UserError(`${file} names "${text}", which is not one of the API's roles (${APP_ROLES.join(", ")})`, 'write "stevie" into it and run install again');
+  if (!(APP_ROLES as readonly string[]).includes(text))
+    throw new UserError(
+      `${file} names "${text}", which is not one of the API's roles (${APP_ROLES.join(", ")})`,
+      'write "stevie" into it and run install again',
+    );
   return text as AppRole;
 }
 
@@ -53,7 +57,11 @@ export async function rewriteSecretFile(secretsDir: string, name: string, value:
 }
 
 const hex = (v: string, what: string) => {
-  if (!/^[0-9a-f]{16,}$/.test(v)) throw new UserError(`${what} is not the hex the installer generates`, `put a new value in place with \`stevie-stack rotate-secrets db\``);
+  if (!/^[0-9a-f]{16,}$/.test(v))
+    throw new UserError(
+      `${what} is not the hex the installer generates`,
+      `put a new value in place with \`stevie-stack rotate-secrets db\``,
+    );
   return v;
 };
 
@@ -82,8 +90,15 @@ export function dbRolesScript(r: DbRoles): string {
     "ALTER ROLE stevie_alt SET role = 'stevie';",
     `SELECT format('ALTER ROLE %I LOGIN PASSWORD %L', '${r.active}', :'pw') \\gexec`,
   ];
-  if (r.other === "force") lines.push(`ALTER ROLE ${other} PASSWORD NULL;`, `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '${other}';`);
-  if (r.other === "if-idle") lines.push(`SELECT format('ALTER ROLE %I PASSWORD NULL', '${other}') WHERE NOT EXISTS (SELECT FROM pg_stat_activity WHERE usename = '${other}') \\gexec`);
+  if (r.other === "force")
+    lines.push(
+      `ALTER ROLE ${other} PASSWORD NULL;`,
+      `SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = '${other}';`,
+    );
+  if (r.other === "if-idle")
+    lines.push(
+      `SELECT format('ALTER ROLE %I PASSWORD NULL', '${other}') WHERE NOT EXISTS (SELECT FROM pg_stat_activity WHERE usename = '${other}') \\gexec`,
+    );
   if (r.monitorPassword !== undefined) {
     lines.push(
       `\\set mpw '${hex(r.monitorPassword, "secrets/postgres_monitor_password")}'`,
@@ -115,13 +130,22 @@ export function clusterRolesScript(superuser: string, replication: string): stri
  * passwords in it never reach a command line or a log. Undefined when it ran; otherwise the error's last line.
  */
 export async function leaderScript(paths: StackPaths, project: string, script: string): Promise<string | undefined> {
-  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"], { input: script, timeoutMs: 60_000 }).catch((err: Error) => ({ exitCode: 1, stdout: "", stderr: err.message }));
+  const r = await inLeader(
+    paths,
+    project,
+    ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"],
+    { input: script, timeoutMs: 60_000 },
+  ).catch((err: Error) => ({ exitCode: 1, stdout: "", stderr: err.message }));
   return r.exitCode === 0 ? undefined : ((r.stderr || r.stdout).trim().split("\n").at(-1) ?? "");
 }
 
 export async function applyDbRoles(paths: StackPaths, project: string, roles: DbRoles): Promise<void> {
   const error = await leaderScript(paths, project, dbRolesScript(roles));
-  if (error !== undefined) throw new UserError(`setting the database roles failed: ${error}`, "check `stevie-stack status` (is there a leader?) and run the command again");
+  if (error !== undefined)
+    throw new UserError(
+      `setting the database roles failed: ${error}`,
+      "check `stevie-stack status` (is there a leader?) and run the command again",
+    );
 }
 
 /** The roles as the secret files say now; `other` as the caller needs (see DbRoles). */
@@ -136,8 +160,27 @@ export async function syncDbRoles(paths: StackPaths, project: string, other: DbR
 
 /** Sessions per login role right now (the rotation waits on these). */
 export async function sessionsByRole(paths: StackPaths, project: string): Promise<Record<string, number>> {
-  const r = await inLeader(paths, project, ["psql", "-h", "/run/postgresql", "-d", "postgres", "-XAtq", "-F", " ", "-c", "SELECT usename, count(*) FROM pg_stat_activity WHERE usename IS NOT NULL GROUP BY 1"], { timeoutMs: 30_000 });
-  if (r.exitCode !== 0) throw new UserError(`reading the database sessions failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`);
+  const r = await inLeader(
+    paths,
+    project,
+    [
+      "psql",
+      "-h",
+      "/run/postgresql",
+      "-d",
+      "postgres",
+      "-XAtq",
+      "-F",
+      " ",
+      "-c",
+      "SELECT usename, count(*) FROM pg_stat_activity WHERE usename IS NOT NULL GROUP BY 1",
+    ],
+    { timeoutMs: 30_000 },
+  );
+  if (r.exitCode !== 0)
+    throw new UserError(
+      `reading the database sessions failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`,
+    );
   return Object.fromEntries(
     r.stdout
       .trim()

@@ -15,7 +15,10 @@ export async function writeAtomic(path: string, content: string | Buffer, mode =
 }
 
 /** The current content of these files (and the manifest), and a function that puts it back: for rollbacks. */
-export async function snapshotFiles(paths: StackPaths, files: string[]): Promise<{ content: Map<string, string | undefined>; restore: () => Promise<void> }> {
+export async function snapshotFiles(
+  paths: StackPaths,
+  files: string[],
+): Promise<{ content: Map<string, string | undefined>; restore: () => Promise<void> }> {
   const content = new Map<string, string | undefined>();
   for (const f of [...files, paths.manifest]) content.set(f, await readIfExists(f));
   return {
@@ -55,7 +58,11 @@ export interface GeneratedFile {
  * same content -> unchanged; missing -> created; operator edited it since we wrote it -> keep theirs
  * (our version goes to FILE.new); otherwise -> updated.
  */
-export function planFile(current: string | undefined, desired: string, lastWrittenHash: string | undefined): FileOutcome {
+export function planFile(
+  current: string | undefined,
+  desired: string,
+  lastWrittenHash: string | undefined,
+): FileOutcome {
   if (current === undefined) return "created";
   if (current === desired) return "unchanged";
   if (lastWrittenHash !== undefined && sha256(current) !== lastWrittenHash) return "kept-edited";
@@ -63,7 +70,10 @@ export function planFile(current: string | undefined, desired: string, lastWritt
 }
 
 /** What applyFiles would do with each file (nothing is written): its key, current content and outcome. */
-export async function planFiles(paths: StackPaths, files: GeneratedFile[]): Promise<{ file: GeneratedFile; key: string; current: string | undefined; outcome: FileOutcome }[]> {
+export async function planFiles(
+  paths: StackPaths,
+  files: GeneratedFile[],
+): Promise<{ file: GeneratedFile; key: string; current: string | undefined; outcome: FileOutcome }[]> {
   const manifest = await readManifest(paths);
   const plans = [];
   for (const file of files) {

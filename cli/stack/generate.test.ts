@@ -13,13 +13,25 @@ import { sizeStack } from "./sizing.js";
  */
 const paths = stackPaths("/opt/stevie-stack");
 const host = { cpus: 4, memBytes: 16 * 1024 ** 3 };
-const SKIP = /^(nginx\/nginx\.conf|stevie\.schema\.json|stevie\.yaml|monitoring\/rules\/alerts\.yml|monitoring\/grafana\/dashboards\/.*)$/;
+const SKIP =
+  /^(nginx\/nginx\.conf|stevie\.schema\.json|stevie\.yaml|monitoring\/rules\/alerts\.yml|monitoring\/grafana\/dashboards\/.*)$/;
 
 /** `access`: hashes of the S3 credentials and the OpenAI key, when the stack has them. */
 function rendered(raw: Record<string, unknown>, access: { s3?: string; openai?: string } = {}): Record<string, string> {
   const config = parseConfig(raw, "stevie");
-  const files = renderStackFiles(paths, config, sizeStack(host, config.resources.profile), "1.2.3", "# stevie.yaml as written\n", "10.213.7.0/24", undefined, access);
-  return Object.fromEntries(files.map((f) => [relative(paths.dir, f.path), String(f.content)]).filter(([name]) => !SKIP.test(name!)));
+  const files = renderStackFiles(
+    paths,
+    config,
+    sizeStack(host, config.resources.profile),
+    "1.2.3",
+    "# stevie.yaml as written\n",
+    "10.213.7.0/24",
+    undefined,
+    access,
+  );
+  return Object.fromEntries(
+    files.map((f) => [relative(paths.dir, f.path), String(f.content)]).filter(([name]) => !SKIP.test(name!)),
+  );
 }
 
 describe("generated stack files keep their shape", () => {
@@ -28,16 +40,22 @@ describe("generated stack files keep their shape", () => {
   });
 
   it("with three members, S3, OpenAI, Grafana and Loki, and alert receivers", () => {
-    const files = rendered({
-      postgres: { nodes: 3 },
-      backup: { s3: { endpoint: "s3.example.com", bucket: "stevie-backups", region: "eu-west-1" } },
-      openai: { chatModel: "gpt-4o-mini" },
-      monitoring: {
-        grafana: { enabled: true },
-        logs: { enabled: true },
-        alerts: { webhookUrl: "https://hooks.example.com/stevie", email: { to: "ops@example.com", from: "stevie@example.com", smarthost: "smtp.example.com:587" } },
+    const files = rendered(
+      {
+        postgres: { nodes: 3 },
+        backup: { s3: { endpoint: "s3.example.com", bucket: "stevie-backups", region: "eu-west-1" } },
+        openai: { chatModel: "gpt-4o-mini" },
+        monitoring: {
+          grafana: { enabled: true },
+          logs: { enabled: true },
+          alerts: {
+            webhookUrl: "https://hooks.example.com/stevie",
+            email: { to: "ops@example.com", from: "stevie@example.com", smarthost: "smtp.example.com:587" },
+          },
+        },
       },
-    }, { s3: "s3hash", openai: "openaihash" });
+      { s3: "s3hash", openai: "openaihash" },
+    );
     for (const [name, content] of Object.entries(files)) expect(content).toMatchSnapshot(name);
   });
 });

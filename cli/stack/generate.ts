@@ -11,17 +11,47 @@ import { API_PORT } from "./services/api.js";
 import type { StackContext } from "./services/common.js";
 import type { Sizing } from "./sizing.js";
 import { renderHaproxyConf } from "./services/postgres.js";
-import { alertRules, grafanaFiles, MONITORING_DIR, renderAlloyConfig, renderLokiConfig, renderLogsRules, MONITORING_SERVICES, renderAlertmanagerConfig, renderPrometheusConfig, renderStackRules, stackRuleValues } from "./services/monitoring.js";
+import {
+  alertRules,
+  grafanaFiles,
+  MONITORING_DIR,
+  renderAlloyConfig,
+  renderLokiConfig,
+  renderLogsRules,
+  MONITORING_SERVICES,
+  renderAlertmanagerConfig,
+  renderPrometheusConfig,
+  renderStackRules,
+  stackRuleValues,
+} from "./services/monitoring.js";
 import { ETCD_MEMBERS, topology } from "./topology.js";
 
 /** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
 export function renderEdgeConf(config: StevieConfig): string {
   const tls = config.tls.mode;
-  return renderNginxConf({ domain: config.domain, httpsPort: config.network.httpsPort, upstream: { host: "api", port: API_PORT }, ...config.edge, corsOrigins: config.api.corsOrigins, ocspStapling: tls === "files", caDownload: tls === "self-signed", ...(tls === "acme" ? { certDir: `${ACME_DIR}/live` } : {}) });
+  return renderNginxConf({
+    domain: config.domain,
+    httpsPort: config.network.httpsPort,
+    upstream: { host: "api", port: API_PORT },
+    ...config.edge,
+    corsOrigins: config.api.corsOrigins,
+    ocspStapling: tls === "files",
+    caDownload: tls === "self-signed",
+    ...(tls === "acme" ? { certDir: `${ACME_DIR}/live` } : {}),
+  });
 }
 
 /** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */
-export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing: Sizing, version: string, configText: string, dataSubnet: string, images?: Partial<Record<string, string>>, accessHashes: { s3?: string; openai?: string } = {}): GeneratedFile[] {
+export function renderStackFiles(
+  paths: StackPaths,
+  config: StevieConfig,
+  sizing: Sizing,
+  version: string,
+  configText: string,
+  dataSubnet: string,
+  images?: Partial<Record<string, string>>,
+  accessHashes: { s3?: string; openai?: string } = {},
+): GeneratedFile[] {
   const topo = topology(config, sizing, dataSubnet);
   const nginxConf = renderEdgeConf(config);
   const haproxyConf = renderHaproxyConf(topo);
@@ -34,7 +64,9 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
         { path: join(mon, "rules", "stack.yml"), content: renderStackRules(stackRuleValues(config)) },
         { path: join(mon, "rules", "logs.yml"), content: renderLogsRules(config) },
         { path: join(mon, "alertmanager.yml"), content: renderAlertmanagerConfig(config) },
-        ...(config.monitoring.grafana.enabled ? grafanaFiles(config).map((f) => ({ path: join(paths.dir, f.path), content: f.content })) : []),
+        ...(config.monitoring.grafana.enabled
+          ? grafanaFiles(config).map((f) => ({ path: join(paths.dir, f.path), content: f.content }))
+          : []),
         ...(config.monitoring.logs.enabled
           ? [
               { path: join(mon, "loki.yml"), content: renderLokiConfig(config) },
@@ -44,7 +76,8 @@ export function renderStackFiles(paths: StackPaths, config: StevieConfig, sizing
       ]
     : [];
   const hash = (...texts: string[]) => sha256(texts.join("\0")).slice(0, 16);
-  const hashOf = (pick: (path: string) => boolean) => hash(...monitoring.filter((f) => pick(f.path)).map((f) => f.content));
+  const hashOf = (pick: (path: string) => boolean) =>
+    hash(...monitoring.filter((f) => pick(f.path)).map((f) => f.content));
   const ctx: StackContext = {
     ...base,
     // A changed file mounted into a container recreates that container. prometheus.yml is mounted as a file (a
@@ -99,6 +132,12 @@ export function expectedContainers(config: StevieConfig, sizing: Sizing): Record
     ...one([...ETCD_MEMBERS]),
     ...one(topo.redis.map((r) => r.service)),
     ...one(topo.sentinels.map((s) => s.service)),
-    ...(config.monitoring.enabled ? one([...MONITORING_SERVICES, ...(config.monitoring.grafana.enabled ? ["grafana"] : []), ...(config.monitoring.logs.enabled ? ["loki", "alloy"] : [])]) : {}),
+    ...(config.monitoring.enabled
+      ? one([
+          ...MONITORING_SERVICES,
+          ...(config.monitoring.grafana.enabled ? ["grafana"] : []),
+          ...(config.monitoring.logs.enabled ? ["loki", "alloy"] : []),
+        ])
+      : {}),
   };
 }

@@ -26,7 +26,10 @@ export function summarise(containers: docker.ContainerState[], expected: Record<
 export const allHealthy = (s: ServiceHealth[]) => s.every((x) => x.healthy >= x.expected && x.running === x.expected);
 
 /** Healthy as it runs now: every service complete, except that the API may run another number of replicas (all healthy). */
-export const runningHealthy = (s: ServiceHealth[]) => s.every((x) => (x.service === "api" ? x.running > 0 && x.healthy >= x.running : x.healthy >= x.expected && x.running === x.expected));
+export const runningHealthy = (s: ServiceHealth[]) =>
+  s.every((x) =>
+    x.service === "api" ? x.running > 0 && x.healthy >= x.running : x.healthy >= x.expected && x.running === x.expected,
+  );
 
 /** Poll the engine until every service has its expected number of healthy containers. */
 export async function waitForHealthy(
@@ -40,8 +43,13 @@ export async function waitForHealthy(
     opts.onProgress?.(s);
     if (allHealthy(s)) return s;
     if (Date.now() > deadline) {
-      const bad = s.filter((x) => x.healthy < x.expected).map((x) => `${x.service} (${x.healthy}/${x.expected} healthy)`);
-      throw new UserError(`services did not become healthy within ${Math.round(opts.timeoutMs / 1000)} s: ${bad.join(", ")}`, `see \`stevie-stack logs SERVICE\` or \`docker compose -p ${project} ps\`, fix the cause, then run install again`);
+      const bad = s
+        .filter((x) => x.healthy < x.expected)
+        .map((x) => `${x.service} (${x.healthy}/${x.expected} healthy)`);
+      throw new UserError(
+        `services did not become healthy within ${Math.round(opts.timeoutMs / 1000)} s: ${bad.join(", ")}`,
+        `see \`stevie-stack logs SERVICE\` or \`docker compose -p ${project} ps\`, fix the cause, then run install again`,
+      );
     }
     await new Promise((r) => setTimeout(r, 1_000));
   }

@@ -32,7 +32,9 @@ export async function commitStack(dir: string, message: string): Promise<string 
   if (!fs.existsSync(join(dir, ".git"))) await git.init({ fs, dir, defaultBranch: "main" });
   if ((await readIfExists(join(dir, ".gitignore"))) !== IGNORED) await writeAtomic(join(dir, ".gitignore"), IGNORED);
   // [file, HEAD, workdir, stage]: 1/1/1 is unchanged; workdir 0 is deleted.
-  const changed = (await git.statusMatrix({ fs, dir })).filter(([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1));
+  const changed = (await git.statusMatrix({ fs, dir })).filter(
+    ([, head, work, stage]) => !(head === 1 && work === 1 && stage === 1),
+  );
   if (!changed.length) return undefined;
   for (const [file, , work] of changed) {
     if (work === 0) await git.remove({ fs, dir, filepath: file });
@@ -45,5 +47,9 @@ export async function commitStack(dir: string, message: string): Promise<string 
 export async function stackHistory(dir: string, depth = 50): Promise<{ id: string; at: string; message: string }[]> {
   if (!fs.existsSync(join(dir, ".git"))) return [];
   const log = await git.log({ fs, dir, depth });
-  return log.map((c) => ({ id: c.oid.slice(0, 12), at: new Date(c.commit.author.timestamp * 1000).toISOString(), message: c.commit.message.trim() }));
+  return log.map((c) => ({
+    id: c.oid.slice(0, 12),
+    at: new Date(c.commit.author.timestamp * 1000).toISOString(),
+    message: c.commit.message.trim(),
+  }));
 }

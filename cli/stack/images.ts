@@ -47,9 +47,17 @@ async function nodeBinary(log: (l: string) => void): Promise<string> {
   if (existsSync(bin)) return bin;
   await mkdir(dir, { recursive: true });
   log(`fetching Node ${API_NODE_VERSION} (${arch}) for the API image`);
-  const r = await run("npm", ["pack", `node-linux-${arch}@${API_NODE_VERSION}`, "--pack-destination", dir, "--silent"], { timeoutMs: 10 * 60_000 });
+  const r = await run(
+    "npm",
+    ["pack", `node-linux-${arch}@${API_NODE_VERSION}`, "--pack-destination", dir, "--silent"],
+    { timeoutMs: 10 * 60_000 },
+  );
   const tgz = r.stdout.trim().split("\n").pop() ?? "";
-  if (!tgz.endsWith(".tgz")) throw new UserError(`could not download node-linux-${arch}@${API_NODE_VERSION} from the npm registry`, "check that this host reaches the npm registry");
+  if (!tgz.endsWith(".tgz"))
+    throw new UserError(
+      `could not download node-linux-${arch}@${API_NODE_VERSION} from the npm registry`,
+      "check that this host reaches the npm registry",
+    );
   await run("tar", ["-xzf", join(dir, tgz), "-C", dir, "package/bin/node"]);
   await rm(join(dir, tgz), { force: true });
   return bin;
@@ -61,7 +69,10 @@ export async function prepareContext(name: ImageName, log: (l: string) => void):
   if (name !== "api") return src;
   const bundle = join(packageRoot(), "dist", "server-bundle");
   if (!existsSync(join(bundle, "main.mjs"))) {
-    throw new UserError("the API bundle (dist/server-bundle) is missing", "run `npm run build` in the stevie-stack checkout");
+    throw new UserError(
+      "the API bundle (dist/server-bundle) is missing",
+      "run `npm run build` in the stevie-stack checkout",
+    );
   }
   const ctx = join(cacheDir(), "context-api");
   await rm(ctx, { recursive: true, force: true });
@@ -104,7 +115,10 @@ export async function planImages(version: string, log: (l: string) => void): Pro
   return plans;
 }
 
-const splitRef = (ref: string) => ({ repo: ref.slice(0, ref.lastIndexOf(":")), tag: ref.slice(ref.lastIndexOf(":") + 1) });
+const splitRef = (ref: string) => ({
+  repo: ref.slice(0, ref.lastIndexOf(":")),
+  tag: ref.slice(ref.lastIndexOf(":") + 1),
+});
 
 /** Give an image that exists under one of its tags the other one. */
 export async function tagPlannedImage(plan: ImagePlan): Promise<void> {
@@ -117,10 +131,19 @@ export async function tagPlannedImage(plan: ImagePlan): Promise<void> {
 
 export async function buildPlannedImage(plan: ImagePlan, onLine: (l: string) => void): Promise<void> {
   try {
-    await docker.buildImage({ context: plan.context, files: plan.files, tag: plan.ref, labels: { [HASH_LABEL]: plan.hash, "io.stevie-stack.image": plan.name }, onLine });
+    await docker.buildImage({
+      context: plan.context,
+      files: plan.files,
+      tag: plan.ref,
+      labels: { [HASH_LABEL]: plan.hash, "io.stevie-stack.image": plan.name },
+      onLine,
+    });
     const { repo, tag } = splitRef(plan.contentRef);
     await docker.tagImage(plan.ref, repo, tag);
   } catch (err) {
-    throw new UserError(`building image ${plan.ref} failed: ${(err as Error).message}`, "fix the cause above and run `stevie-stack install` again; finished steps are not repeated");
+    throw new UserError(
+      `building image ${plan.ref} failed: ${(err as Error).message}`,
+      "fix the cause above and run `stevie-stack install` again; finished steps are not repeated",
+    );
   }
 }

@@ -35,7 +35,10 @@ describe("the OpenAI key", () => {
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     // A re-run without the variable keeps the key; the same key again is no change.
     expect(await ensureOpenAIKey(paths, {})).toEqual({ changed: false, hash: first.hash });
-    expect(await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: firstKey })).toEqual({ changed: false, hash: first.hash });
+    expect(await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: firstKey })).toEqual({
+      changed: false,
+      hash: first.hash,
+    });
     // An empty variable does not remove it (only `config set openai.apiKey ""` does).
     expect((await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: "" })).hash).toBe(first.hash);
     const second = await ensureOpenAIKey(paths, { STEVIE_OPENAI_API_KEY: secondKey });
@@ -57,7 +60,12 @@ describe("the OpenAI key", () => {
     const key = madeUpKey();
     expect(checkOpenAIKey(`  ${key}  `)).toBe(key);
     expect(checkOpenAIKey("")).toBe("");
-    for (const bad of ["with spaces in it", "short", "k-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9", "a".repeat(600)]) {
+    for (const bad of [
+      "with spaces in it",
+      "short",
+      "k-\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9\u00e9",
+      "a".repeat(600),
+    ]) {
       let message = "";
       try {
         checkOpenAIKey(bad);

@@ -17,7 +17,11 @@ export const OPENAI_SECRET = "openai_api_key";
 /** A key as OpenAI and compatible services issue them: printable, no spaces. Empty means "no key". */
 export function checkOpenAIKey(value: string): string {
   const key = value.trim();
-  if (key && !/^[\x21-\x7e]{8,512}$/.test(key)) throw new UserError("that is not an API key: it must be 8 to 512 printable characters without spaces", "paste the key alone, e.g. `printf %s \"$KEY\" | stevie-stack config set openai.apiKey -`");
+  if (key && !/^[\x21-\x7e]{8,512}$/.test(key))
+    throw new UserError(
+      "that is not an API key: it must be 8 to 512 printable characters without spaces",
+      'paste the key alone, e.g. `printf %s "$KEY" | stevie-stack config set openai.apiKey -`',
+    );
   return key;
 }
 
@@ -40,7 +44,10 @@ export async function writeOpenAIKey(paths: StackPaths, key: string): Promise<st
  * At install: take a key from the environment when one is given, then report the one in effect as a short hash (what
  * the API and migration containers are labelled with, so a new key replaces them; the value stays in secrets/).
  */
-export async function ensureOpenAIKey(paths: StackPaths, env: NodeJS.ProcessEnv = process.env): Promise<{ changed: boolean; hash?: string }> {
+export async function ensureOpenAIKey(
+  paths: StackPaths,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ changed: boolean; hash?: string }> {
   const given = env[OPENAI_KEY_ENV] === undefined ? undefined : checkOpenAIKey(env[OPENAI_KEY_ENV]);
   let changed = false;
   if (given) changed = (await writeOpenAIKey(paths, given)) !== given;

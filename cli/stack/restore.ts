@@ -4,7 +4,19 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
-import { STANZA, checkTarget, compareFacts, copyFacts, lastError, listBackups, productionFacts, psqlIn, startRestoredCopy, type DbFacts, type RestoreTarget } from "./backup.js";
+import {
+  STANZA,
+  checkTarget,
+  compareFacts,
+  copyFacts,
+  lastError,
+  listBackups,
+  productionFacts,
+  psqlIn,
+  startRestoredCopy,
+  type DbFacts,
+  type RestoreTarget,
+} from "./backup.js";
 import { leaderOf, patroniMembers } from "./cluster.js";
 import { compose } from "./compose-cli.js";
 import { readIfExists, writeAtomic } from "./files.js";
@@ -67,8 +79,27 @@ export async function readRestoreState(paths: StackPaths): Promise<RestoreState 
 
 /** A shell script run as root in a one-off container holding one member's data volume at /data (no network). */
 async function onVolume(project: string, member: string, version: string, script: string): Promise<void> {
-  const r = await run("docker", ["run", "--rm", "--network", "none", "-v", `${project}_${member}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-euc", script], { reject: false, timeoutMs: 30 * 60_000 });
-  if (r.exitCode !== 0) throw new UserError(`could not rearrange the data of ${member}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
+  const r = await run(
+    "docker",
+    [
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${project}_${member}-data:/data`,
+      "--entrypoint",
+      "sh",
+      imageRef("postgres", version),
+      "-euc",
+      script,
+    ],
+    { reject: false, timeoutMs: 30 * 60_000 },
+  );
+  if (r.exitCode !== 0)
+    throw new UserError(
+      `could not rearrange the data of ${member}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`,
+    );
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,7 +109,11 @@ async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T 
   for (;;) {
     const v = await probe().catch(() => undefined);
     if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new UserError(`${what} did not happen within ${seconds} s`, "see `stevie-stack status` and `stevie-stack logs postgres-1`");
+    if (Date.now() > deadline)
+      throw new UserError(
+        `${what} did not happen within ${seconds} s`,
+        "see `stevie-stack status` and `stevie-stack logs postgres-1`",
+      );
     await wait(2_000);
   }
 }
@@ -87,11 +122,19 @@ async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T 
 async function clearDcs(paths: StackPaths, project: string): Promise<void> {
   const errors: string[] = [];
   for (const m of ETCD_MEMBERS) {
-    const r = await compose(paths, project, ["exec", "-T", m, "etcdctl", "--endpoints=http://127.0.0.1:2379", "del", "--prefix", DCS_PREFIX], { reject: false, timeoutMs: 30_000 });
+    const r = await compose(
+      paths,
+      project,
+      ["exec", "-T", m, "etcdctl", "--endpoints=http://127.0.0.1:2379", "del", "--prefix", DCS_PREFIX],
+      { reject: false, timeoutMs: 30_000 },
+    );
     if (r.exitCode === 0) return;
     errors.push(`${m}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
   }
-  throw new UserError(`could not clear the cluster state in etcd: ${errors.join("; ")}`, "etcd needs a quorum (2 of 3 members): `stevie-stack status`");
+  throw new UserError(
+    `could not clear the cluster state in etcd: ${errors.join("; ")}`,
+    "etcd needs a quorum (2 of 3 members): `stevie-stack status`",
+  );
 }
 
 /**
@@ -100,19 +143,34 @@ async function clearDcs(paths: StackPaths, project: string): Promise<void> {
  * `first`, wait until Patroni made it the leader, and start the rest (they clone from it). Returns the seconds until
  * a leader, and a warning when the replicas have not caught up yet (they keep cloning on their own).
  */
-async function switchData(paths: StackPaths, project: string, version: string, members: string[], first: string, scripts: Record<string, string>, log: (l: string) => void, leader?: string): Promise<{ seconds: number; warning?: string }> {
+async function switchData(
+  paths: StackPaths,
+  project: string,
+  version: string,
+  members: string[],
+  first: string,
+  scripts: Record<string, string>,
+  log: (l: string) => void,
+  leader?: string,
+): Promise<{ seconds: number; warning?: string }> {
   const started = Date.now();
   const order = [...members.filter((m) => m !== leader), ...(leader ? [leader] : [])];
   log(`stopping ${order.join(", ")}`);
   for (const m of order) {
     const stop = await compose(paths, project, ["stop", "-t", "60", m], { reject: false });
-    if (stop.exitCode !== 0) throw new UserError(`could not stop ${m}: ${stop.stderr.trim().split("\n").pop()}`, "nothing was moved yet; `stevie-stack restore rollback` starts the old cluster again");
+    if (stop.exitCode !== 0)
+      throw new UserError(
+        `could not stop ${m}: ${stop.stderr.trim().split("\n").pop()}`,
+        "nothing was moved yet; `stevie-stack restore rollback` starts the old cluster again",
+      );
   }
   await clearDcs(paths, project);
   for (const m of members) if (scripts[m]) await onVolume(project, m, version, scripts[m]!);
   log(`starting ${first}`);
   await compose(paths, project, ["start", first]);
-  await waitFor(`${first} becoming the leader`, 300, async () => ((await leaderOf(paths, project, { postgres: [first] })) === first ? true : undefined));
+  await waitFor(`${first} becoming the leader`, 300, async () =>
+    (await leaderOf(paths, project, { postgres: [first] })) === first ? true : undefined,
+  );
   const seconds = (Date.now() - started) / 1000;
   const rest = members.filter((m) => m !== first);
   if (!rest.length) return { seconds };
@@ -120,23 +178,74 @@ async function switchData(paths: StackPaths, project: string, version: string, m
   await compose(paths, project, ["start", ...rest]);
   const streaming = await waitFor("every replica streaming", 600, async () => {
     const list = await patroniMembers(paths, project, { postgres: members });
-    return list.length === members.length && list.every((m) => m.role === "leader" || m.state === "streaming") ? true : undefined;
+    return list.length === members.length && list.every((m) => m.role === "leader" || m.state === "streaming")
+      ? true
+      : undefined;
   }).catch(() => false);
-  return { seconds, ...(streaming ? {} : { warning: "the replicas were still cloning after 10 minutes; they go on by themselves: watch `stevie-stack status`" }) };
+  return {
+    seconds,
+    ...(streaming
+      ? {}
+      : {
+          warning:
+            "the replicas were still cloning after 10 minutes; they go on by themselves: watch `stevie-stack status`",
+        }),
+  };
 }
 
 /** The timeline production runs on: a restore follows it (not an abandoned branch, not the backup's old one). */
-async function liveTimeline(paths: StackPaths, project: string, members: string[], version: string): Promise<number | undefined> {
+async function liveTimeline(
+  paths: StackPaths,
+  project: string,
+  members: string[],
+  version: string,
+): Promise<number | undefined> {
   const leader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
   if (leader) {
-    const r = await compose(paths, project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int"], { reject: false, timeoutMs: 30_000 });
+    const r = await compose(
+      paths,
+      project,
+      [
+        "exec",
+        "-T",
+        "-u",
+        "postgres",
+        leader,
+        "psql",
+        "-h",
+        "/run/postgresql",
+        "-d",
+        "postgres",
+        "-Atc",
+        "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int",
+      ],
+      { reject: false, timeoutMs: 30_000 },
+    );
     const n = Number(r.stdout.trim());
     if (r.exitCode === 0 && n > 0) return n;
   }
   // No leader: the newest checkpoint's timeline among the members' data directories.
   let best: number | undefined;
   for (const m of members) {
-    const r = await run("docker", ["run", "--rm", "--network", "none", "-u", "postgres", "-v", `${project}_${m}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-c", `pg_controldata /data/${DATA} 2>/dev/null | sed -n "s/^Latest checkpoint's TimeLineID: *//p"`], { reject: false, timeoutMs: 60_000 });
+    const r = await run(
+      "docker",
+      [
+        "run",
+        "--rm",
+        "--network",
+        "none",
+        "-u",
+        "postgres",
+        "-v",
+        `${project}_${m}-data:/data`,
+        "--entrypoint",
+        "sh",
+        imageRef("postgres", version),
+        "-c",
+        `pg_controldata /data/${DATA} 2>/dev/null | sed -n "s/^Latest checkpoint's TimeLineID: *//p"`,
+      ],
+      { reject: false, timeoutMs: 60_000 },
+    );
     const n = Number(r.stdout.trim());
     if (n > 0 && (best === undefined || n > best)) best = n;
   }
@@ -145,13 +254,35 @@ async function liveTimeline(paths: StackPaths, project: string, members: string[
 
 /** Kilobytes free on the host filesystem that holds a member's volume. */
 async function freeKb(project: string, member: string, version: string): Promise<number> {
-  const r = await run("docker", ["run", "--rm", "--network", "none", "-v", `${project}_${member}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-c", "df -Pk /data | awk 'NR==2 {print $4}'"], { reject: false, timeoutMs: 60_000 });
+  const r = await run(
+    "docker",
+    [
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${project}_${member}-data:/data`,
+      "--entrypoint",
+      "sh",
+      imageRef("postgres", version),
+      "-c",
+      "df -Pk /data | awk 'NR==2 {print $4}'",
+    ],
+    { reject: false, timeoutMs: 60_000 },
+  );
   return Number(r.stdout.trim()) || 0;
 }
 
 /** Switch the archive to a new WAL segment on the leader and wait (up to a minute) until it is in the repository. */
 async function flushArchive(paths: StackPaths, project: string, leader: string): Promise<boolean> {
-  const psql = (sql: string) => compose(paths, project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", sql], { reject: false, timeoutMs: 30_000 });
+  const psql = (sql: string) =>
+    compose(
+      paths,
+      project,
+      ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", sql],
+      { reject: false, timeoutMs: 30_000 },
+    );
   const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
   if (!wal) return false;
   for (let i = 0; i < 60; i++) {
@@ -166,26 +297,58 @@ async function flushArchive(paths: StackPaths, project: string, leader: string):
  * archive's timelines stay contiguous and a later promotion (Patroni's, or a failover's) picks one never used before.
  * An abandoned copy archives nothing.
  */
-async function finishCopy(paths: StackPaths, project: string, version: string, container: string, member: string, dir: string, s3?: S3Config): Promise<void> {
+async function finishCopy(
+  paths: StackPaths,
+  project: string,
+  version: string,
+  container: string,
+  member: string,
+  dir: string,
+  s3?: S3Config,
+): Promise<void> {
   // Recovery settings must not follow the data into the cluster (a replica would stop at the target).
   const reset = await psqlIn(container, "ALTER SYSTEM RESET ALL; CHECKPOINT;");
   if (reset.code !== 0) throw new UserError(`could not prepare the restored copy: ${lastError(reset.out)}`);
   // SIGTERM: PostgreSQL (the container's first process) shuts down cleanly, with a checkpoint, and exits 0.
   await run("docker", ["stop", "-t", "300", container], { reject: false, timeoutMs: 330_000 });
   const exit = await run("docker", ["inspect", "-f", "{{.State.ExitCode}}", container], { reject: false });
-  if (exit.stdout.trim() !== "0") throw new UserError(`the restored copy did not shut down cleanly (exit ${exit.stdout.trim()}); production is untouched`);
+  if (exit.stdout.trim() !== "0")
+    throw new UserError(
+      `the restored copy did not shut down cleanly (exit ${exit.stdout.trim()}); production is untouched`,
+    );
   // Into every repository: a later recovery from S3 must be able to follow the new timeline too.
-  const push = await run("docker", [
-    "run", "--rm", ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]), "--tmpfs", "/tmp",
-    "-v", `${project}_${member}-data:${MOUNT}`, "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest`,
-    "-v", `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
-    "-e", "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher", "-e", `PGDATA=${MOUNT}/${dir}`,
-    "--entrypoint", "sh", imageRef("postgres", version), "-euc",
-    `stevie-pgbackrest-conf; mkdir -p /tmp/pgbackrest; chown postgres /tmp/pgbackrest
+  const push = await run(
+    "docker",
+    [
+      "run",
+      "--rm",
+      ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]),
+      "--tmpfs",
+      "/tmp",
+      "-v",
+      `${project}_${member}-data:${MOUNT}`,
+      "-v",
+      `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest`,
+      "-v",
+      `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
+      "-e",
+      "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
+      "-e",
+      `PGDATA=${MOUNT}/${dir}`,
+      "--entrypoint",
+      "sh",
+      imageRef("postgres", version),
+      "-euc",
+      `stevie-pgbackrest-conf; mkdir -p /tmp/pgbackrest; chown postgres /tmp/pgbackrest
      h=$(ls "$PGDATA"/pg_wal/*.history | sort | tail -1)
      setpriv --reuid=postgres --regid=postgres --init-groups -- pgbackrest --stanza=${STANZA} archive-push "$h"`,
-  ], { reject: false, timeoutMs: 120_000 });
-  if (push.exitCode !== 0) throw new UserError(`could not archive the restored copy's timeline: ${lastError(`${push.stdout}\n${push.stderr}`) || `exit ${push.exitCode}`}; production is untouched`);
+    ],
+    { reject: false, timeoutMs: 120_000 },
+  );
+  if (push.exitCode !== 0)
+    throw new UserError(
+      `could not archive the restored copy's timeline: ${lastError(`${push.stdout}\n${push.stderr}`) || `exit ${push.exitCode}`}; production is untouched`,
+    );
 }
 
 /** Takes a backup and returns its label (the command layer adds the stack snapshot). */
@@ -209,15 +372,27 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   const warnings: string[] = [];
   const pending = await readRestoreState(paths);
   if (pending?.phase === "switched") {
-    throw new UserError(`the data from before the restore of ${pending.at} is still kept`, "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first");
+    throw new UserError(
+      `the data from before the restore of ${pending.at} is still kept`,
+      "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first",
+    );
   }
   if (pending?.phase === "switching") {
-    throw new UserError(`the restore of ${pending.at} was interrupted while switching`, "run `stevie-stack restore rollback`: it brings the cluster from before back");
+    throw new UserError(
+      `the restore of ${pending.at} was interrupted while switching`,
+      "run `stevie-stack restore rollback`: it brings the cluster from before back",
+    );
   }
   checkTargetCount(opts);
-  if (opts.fromS3 && !opts.s3) throw new UserError("--repo s3: this stack has no S3 repository", "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install");
+  if (opts.fromS3 && !opts.s3)
+    throw new UserError(
+      "--repo s3: this stack has no S3 repository",
+      "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install",
+    );
   const fromS3 = opts.fromS3 ? opts.s3 : undefined;
-  const sets = (await listBackups(paths, project, opts.version, opts.s3)).filter((b) => b.repo === (fromS3 ? "s3" : "local"));
+  const sets = (await listBackups(paths, project, opts.version, opts.s3)).filter(
+    (b) => b.repo === (fromS3 ? "s3" : "local"),
+  );
   checkTarget(sets, opts);
   const members = opts.members;
   const first = members[0]!;
@@ -226,7 +401,11 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   // Room for the restored copy beside production (which must never run out of disk for its WAL).
   const needKb = Math.ceil((sets.at(-1)!.sizeBytes * 1.3) / 1024) + 512 * 1024;
   const haveKb = await freeKb(project, first, opts.version);
-  if (haveKb < needKb) throw new UserError(`not enough disk for the restored copy: ${(haveKb / 1024).toFixed(0)} MB free, about ${(needKb / 1024).toFixed(0)} MB needed`, "free space on the host (the old data is also kept until `restore confirm`)");
+  if (haveKb < needKb)
+    throw new UserError(
+      `not enough disk for the restored copy: ${(haveKb / 1024).toFixed(0)} MB free, about ${(needKb / 1024).toFixed(0)} MB needed`,
+      "free space on the host (the old data is also kept until `restore confirm`)",
+    );
 
   // 1. The snapshot of what is about to be replaced, and everything committed so far into the repository.
   let snapshot: string | undefined;
@@ -234,7 +413,10 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   if (leaderNow) {
     log("taking a snapshot of the current cluster (incremental backup) first");
     snapshot = await opts.backup("incr");
-    if (!(await flushArchive(paths, project, leaderNow))) warnings.push("the newest WAL did not reach the repository within a minute: the last moments before the restore may be only in the kept data");
+    if (!(await flushArchive(paths, project, leaderNow)))
+      warnings.push(
+        "the newest WAL did not reach the repository within a minute: the last moments before the restore may be only in the kept data",
+      );
     source = await productionFacts(paths, project).catch((e: Error) => {
       warnings.push(`production could not be read for the comparison (${e.message}); the copy was checked on its own`);
       return undefined;
@@ -245,16 +427,34 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   // 2. The new cluster, beside production.
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
   const dir = `restore-${stamp}`;
-  const state: RestoreState = { stamp, at: new Date().toISOString(), target: { ...(opts.latest ? { latest: true } : {}), ...(opts.set ? { set: opts.set } : {}), ...(opts.time ? { time: opts.time } : {}) }, members, phase: "preparing" };
+  const state: RestoreState = {
+    stamp,
+    at: new Date().toISOString(),
+    target: {
+      ...(opts.latest ? { latest: true } : {}),
+      ...(opts.set ? { set: opts.set } : {}),
+      ...(opts.time ? { time: opts.time } : {}),
+    },
+    members,
+    phase: "preparing",
+  };
   await writeAtomic(statePath(paths), `${JSON.stringify(state, null, 2)}\n`);
   const container = `${project}-restore-${stamp}`;
-  log(`restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} from the ${fromS3 ? "S3" : "local"} repository into ${first}:${dir} (${fromS3 ? "on the egress network, no local repository" : "no network"}${timeline ? `, timeline ${timeline}` : ""})`);
+  log(
+    `restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} from the ${fromS3 ? "S3" : "local"} repository into ${first}:${dir} (${fromS3 ? "on the egress network, no local repository" : "no network"}${timeline ? `, timeline ${timeline}` : ""})`,
+  );
   let restored: DbFacts | undefined;
   try {
     const failures = await startRestoredCopy(project, paths, {
-      container, version: opts.version, ...(fromS3 ? { s3: fromS3 } : {}),
-      set: opts.set, time: opts.time, immediate: Boolean(opts.set), ...(timeline && !opts.set ? { timeline } : {}),
-      mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${dir}` },
+      container,
+      version: opts.version,
+      ...(fromS3 ? { s3: fromS3 } : {}),
+      set: opts.set,
+      time: opts.time,
+      immediate: Boolean(opts.set),
+      ...(timeline && !opts.set ? { timeline } : {}),
+      mounts: [`${project}_${first}-data:${MOUNT}`],
+      env: { PGDATA: `${MOUNT}/${dir}` },
     });
     if (!failures.length) {
       const q = await copyFacts(container);
@@ -265,7 +465,8 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
         failures.push(...compareFacts(source ?? restored, restored, !opts.latest || !source));
       }
     }
-    if (failures.length) throw new UserError(`the restored copy failed its checks; production is untouched:\n  ${failures.join("\n  ")}`);
+    if (failures.length)
+      throw new UserError(`the restored copy failed its checks; production is untouched:\n  ${failures.join("\n  ")}`);
     await finishCopy(paths, project, opts.version, container, first, dir, opts.s3);
   } catch (err) {
     await run("docker", ["rm", "-f", "-v", container], { reject: false });
@@ -278,15 +479,30 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   // 3. The switch. From here on the old data is kept aside in every member's volume under pre-restore-<stamp>.
   const aside = `pre-restore-${stamp}`;
   const previousLeader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
-  await writeAtomic(statePath(paths), `${JSON.stringify({ ...state, phase: "switching", ...(previousLeader ? { previousLeader } : {}) }, null, 2)}\n`);
+  await writeAtomic(
+    statePath(paths),
+    `${JSON.stringify({ ...state, phase: "switching", ...(previousLeader ? { previousLeader } : {}) }, null, 2)}\n`,
+  );
   const keep = `[ -e /data/${aside} ] || { if [ -e /data/${DATA} ]; then mv /data/${DATA} /data/${aside}; else mkdir /data/${aside}; fi; }`;
-  const scripts = Object.fromEntries(members.map((m) => [m, m === first ? `${keep}; if [ -e /data/${dir} ]; then rm -rf /data/${DATA}; mv /data/${dir} /data/${DATA}; fi` : `${keep}; rm -rf /data/${DATA}`]));
+  const scripts = Object.fromEntries(
+    members.map((m) => [
+      m,
+      m === first
+        ? `${keep}; if [ -e /data/${dir} ]; then rm -rf /data/${DATA}; mv /data/${dir} /data/${DATA}; fi`
+        : `${keep}; rm -rf /data/${DATA}`,
+    ]),
+  );
   const sw = await switchData(paths, project, opts.version, members, first, scripts, log, previousLeader);
   if (sw.warning) warnings.push(sw.warning);
-  await writeAtomic(statePath(paths), `${JSON.stringify({ ...state, phase: "switched", ...(previousLeader ? { previousLeader } : {}), switchedAt: new Date().toISOString() }, null, 2)}\n`);
+  await writeAtomic(
+    statePath(paths),
+    `${JSON.stringify({ ...state, phase: "switched", ...(previousLeader ? { previousLeader } : {}), switchedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
   log(`the restored cluster leads, ${sw.seconds.toFixed(1)} s after the switch began`);
   // Data from before a rotate-secrets knows the old passwords: the roles take the current ones (and an old one stops working).
-  await syncDbRoles(paths, project, "if-idle").catch((e: Error) => warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`));
+  await syncDbRoles(paths, project, "if-idle").catch((e: Error) =>
+    warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`),
+  );
 
   // 4. A full backup on the new timeline.
   let postBackup: string | undefined;
@@ -295,12 +511,23 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   } catch (e) {
     warnings.push(`the backup after the restore failed: ${(e as Error).message}; run \`stevie-stack backup\``);
   }
-  return { stamp, ...(snapshot ? { snapshot } : {}), target: state.target, restored: restored!, leader: first, downtimeSeconds: sw.seconds, totalSeconds: (Date.now() - began) / 1000, ...(postBackup ? { postBackup } : {}), warnings };
+  return {
+    stamp,
+    ...(snapshot ? { snapshot } : {}),
+    target: state.target,
+    restored: restored!,
+    leader: first,
+    downtimeSeconds: sw.seconds,
+    totalSeconds: (Date.now() - began) / 1000,
+    ...(postBackup ? { postBackup } : {}),
+    warnings,
+  };
 }
 
 /** Exactly one of --latest, --set, --time. */
 export function checkTargetCount(t: RestoreTarget & { latest?: boolean }): void {
-  if ([t.latest, t.set, t.time].filter(Boolean).length !== 1) throw new UserError("say what to restore: exactly one of --latest, --set ID or --time ISO8601");
+  if ([t.latest, t.set, t.time].filter(Boolean).length !== 1)
+    throw new UserError("say what to restore: exactly one of --latest, --set ID or --time ISO8601");
 }
 
 async function pendingRestore(paths: StackPaths): Promise<RestoreState> {
@@ -312,7 +539,11 @@ async function pendingRestore(paths: StackPaths): Promise<RestoreState> {
 /** Delete the data kept from before the restore. */
 export async function confirmRestore(paths: StackPaths, project: string, version: string): Promise<RestoreState> {
   const s = await pendingRestore(paths);
-  if (s.phase !== "switched") throw new UserError("the restore was interrupted while switching: there is nothing to confirm", "run `stevie-stack restore rollback`");
+  if (s.phase !== "switched")
+    throw new UserError(
+      "the restore was interrupted while switching: there is nothing to confirm",
+      "run `stevie-stack restore rollback`",
+    );
   for (const m of s.members) await onVolume(project, m, version, `rm -rf /data/pre-restore-${s.stamp}`);
   await rm(statePath(paths), { force: true });
   return s;
@@ -323,7 +554,13 @@ export async function confirmRestore(paths: StackPaths, project: string, version
  * the other members clone it again. Writes to the restored cluster since are dropped, after a snapshot of them
  * (refused when that snapshot fails while the restored cluster runs). Also finishes a restore interrupted mid-switch.
  */
-export async function rollbackRestore(paths: StackPaths, project: string, version: string, backup: TakeBackup, log: (l: string) => void = () => undefined): Promise<{ state: RestoreState; snapshot?: string; leader: string; warnings: string[] }> {
+export async function rollbackRestore(
+  paths: StackPaths,
+  project: string,
+  version: string,
+  backup: TakeBackup,
+  log: (l: string) => void = () => undefined,
+): Promise<{ state: RestoreState; snapshot?: string; leader: string; warnings: string[] }> {
   const s = await pendingRestore(paths);
   const warnings: string[] = [];
   const first = s.previousLeader ?? s.members[0]!;
@@ -331,12 +568,31 @@ export async function rollbackRestore(paths: StackPaths, project: string, versio
   let snapshot: string | undefined;
   if (running) {
     snapshot = await backup("incr").catch((e: Error) => {
-      throw new UserError(`the snapshot of the restored cluster failed, so nothing was rolled back: ${e.message}`, "fix the backup (see `stevie-stack backup`) and run `restore rollback` again");
+      throw new UserError(
+        `the snapshot of the restored cluster failed, so nothing was rolled back: ${e.message}`,
+        "fix the backup (see `stevie-stack backup`) and run `restore rollback` again",
+      );
     });
   }
   const aside = `pre-restore-${s.stamp}`;
   // Interrupted before the data moved: the previous leader's data is still its pgdata.
-  const has = await run("docker", ["run", "--rm", "--network", "none", "-v", `${project}_${first}-data:/data`, "--entrypoint", "sh", imageRef("postgres", version), "-c", `[ -e /data/${aside} ] && echo kept || echo in-place`], { reject: false });
+  const has = await run(
+    "docker",
+    [
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${project}_${first}-data:/data`,
+      "--entrypoint",
+      "sh",
+      imageRef("postgres", version),
+      "-c",
+      `[ -e /data/${aside} ] && echo kept || echo in-place`,
+    ],
+    { reject: false },
+  );
   const kept = has.stdout.trim() === "kept" ? aside : DATA;
   // The kept data is promoted once on its own, beside production, so it starts a timeline the archive never had.
   const container = `${project}-rollback-${s.stamp}`;
@@ -346,19 +602,39 @@ export async function rollbackRestore(paths: StackPaths, project: string, versio
     await compose(paths, project, ["stop", "-t", "60", ...s.members], { reject: false });
   }
   try {
-    const failures = await startRestoredCopy(project, paths, { container, version, mounts: [`${project}_${first}-data:${MOUNT}`], env: { PGDATA: `${MOUNT}/${kept}`, PROMOTE_EXISTING: "1" } });
-    if (failures.length) throw new UserError(`the kept data does not start: ${failures.join("; ")}`, running ? "the restored cluster keeps running" : "the kept data is untouched; see `stevie-stack logs`");
+    const failures = await startRestoredCopy(project, paths, {
+      container,
+      version,
+      mounts: [`${project}_${first}-data:${MOUNT}`],
+      env: { PGDATA: `${MOUNT}/${kept}`, PROMOTE_EXISTING: "1" },
+    });
+    if (failures.length)
+      throw new UserError(
+        `the kept data does not start: ${failures.join("; ")}`,
+        running ? "the restored cluster keeps running" : "the kept data is untouched; see `stevie-stack logs`",
+      );
     await finishCopy(paths, project, version, container, first, kept);
   } finally {
     await run("docker", ["rm", "-f", "-v", container], { reject: false });
   }
   await writeAtomic(statePath(paths), `${JSON.stringify({ ...s, phase: "switching" }, null, 2)}\n`);
-  const scripts = Object.fromEntries(s.members.map((m) => [m, m === first ? `if [ -e /data/${aside} ]; then rm -rf /data/${DATA}; mv /data/${aside} /data/${DATA}; fi` : `rm -rf /data/${DATA} /data/${aside}`]));
+  const scripts = Object.fromEntries(
+    s.members.map((m) => [
+      m,
+      m === first
+        ? `if [ -e /data/${aside} ]; then rm -rf /data/${DATA}; mv /data/${aside} /data/${DATA}; fi`
+        : `rm -rf /data/${DATA} /data/${aside}`,
+    ]),
+  );
   const sw = await switchData(paths, project, version, s.members, first, scripts, log, running);
   if (sw.warning) warnings.push(sw.warning);
   await rm(statePath(paths), { force: true });
-  await syncDbRoles(paths, project, "if-idle").catch((e: Error) => warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`));
+  await syncDbRoles(paths, project, "if-idle").catch((e: Error) =>
+    warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`),
+  );
   // A full backup on the timeline the stack now runs on.
-  await backup("full").catch((e: Error) => warnings.push(`the backup after the rollback failed: ${e.message}; run \`stevie-stack backup\``));
+  await backup("full").catch((e: Error) =>
+    warnings.push(`the backup after the rollback failed: ${e.message}; run \`stevie-stack backup\``),
+  );
   return { state: s, ...(snapshot ? { snapshot } : {}), leader: first, warnings };
 }

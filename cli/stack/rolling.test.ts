@@ -3,13 +3,18 @@ import { stringify } from "yaml";
 import { changedServices, desiredReplicas } from "./rolling.js";
 
 describe("changedServices", () => {
-  const v1 = { services: { api: { image: "a:1", environment: { V: "1" } }, nginx: { image: "n:1" }, redis: { image: "r:1" } } };
+  const v1 = {
+    services: { api: { image: "a:1", environment: { V: "1" } }, nginx: { image: "n:1" }, redis: { image: "r:1" } },
+  };
   it("names the services whose definition differs, and the added ones", () => {
-    const v2 = { services: { ...v1.services, api: { image: "a:2", environment: { V: "2" } }, grafana: { image: "g" } } };
+    const v2 = {
+      services: { ...v1.services, api: { image: "a:2", environment: { V: "2" } }, grafana: { image: "g" } },
+    };
     expect(changedServices(stringify(v1), stringify(v2))).toEqual(["api", "grafana"]);
   });
   it("does not count a new number of replicas as a change of definition", () => {
-    const scaled = (n: number) => stringify({ services: { api: { image: "a:1", deploy: { replicas: n, resources: { limits: { cpus: "1" } } } } } });
+    const scaled = (n: number) =>
+      stringify({ services: { api: { image: "a:1", deploy: { replicas: n, resources: { limits: { cpus: "1" } } } } } });
     expect(changedServices(scaled(2), scaled(4))).toEqual([]);
     expect(changedServices(scaled(2), scaled(4).replace('cpus: "1"', 'cpus: "2"'))).toEqual(["api"]);
   });

@@ -29,11 +29,21 @@ export class ReplicaFailed extends Error {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const apiReplicas = async (project: string) => (await docker.listContainers(docker.PROJECT_LABEL, project)).filter((c) => c.service === "api" && c.state !== "exited" && c.state !== "dead");
+export const apiReplicas = async (project: string) =>
+  (await docker.listContainers(docker.PROJECT_LABEL, project)).filter(
+    (c) => c.service === "api" && c.state !== "exited" && c.state !== "dead",
+  );
 
 export async function reloadNginx(paths: StackPaths, project: string): Promise<void> {
-  const r = await compose(paths, project, ["exec", "-T", "nginx", "nginx", "-s", "reload"], { reject: false, timeoutMs: 30_000 });
-  if (r.exitCode !== 0) throw new UserError(`nginx did not reload: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, "check `stevie-stack logs nginx`");
+  const r = await compose(paths, project, ["exec", "-T", "nginx", "nginx", "-s", "reload"], {
+    reject: false,
+    timeoutMs: 30_000,
+  });
+  if (r.exitCode !== 0)
+    throw new UserError(
+      `nginx did not reload: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`,
+      "check `stevie-stack logs nginx`",
+    );
   // The old workers finish what they have; new requests go to the new list. A moment for the new workers to start.
   await sleep(1_000);
 }
@@ -43,19 +53,35 @@ export async function reloadNginx(paths: StackPaths, project: string): Promise<v
  * already lists, as Docker's check runs only every 5 s), or why not (unhealthy, exited, or still starting at the
  * deadline).
  */
-export async function waitHealthy(id: string, timeoutMs: number, ready?: () => Promise<boolean>): Promise<string | undefined> {
+export async function waitHealthy(
+  id: string,
+  timeoutMs: number,
+  ready?: () => Promise<boolean>,
+): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const c = (await docker.listContainers(docker.PROJECT_LABEL)).find((x) => x.id === id);
     if (!c) return "the container disappeared";
-    if (c.state === "running" && (c.health === "healthy" || (c.health !== "unhealthy" && (await ready?.())))) return undefined;
+    if (c.state === "running" && (c.health === "healthy" || (c.health !== "unhealthy" && (await ready?.()))))
+      return undefined;
     const stoppedOrBad = c.state !== "running" || c.health === "unhealthy";
     if (stoppedOrBad || Date.now() > deadline) {
       const info = await docker.inspectContainer(id).catch(() => undefined);
       const probe = info?.healthLog.at(-1);
       const lastLog = (await docker.containerLogs(id, 5).catch(() => "")).trim().split("\n").at(-1);
-      const state = c.state !== "running" ? `it ${c.state} (exit code ${info?.exitCode ?? "?"})` : c.health === "unhealthy" ? "its health check failed" : `not healthy after ${Math.round(timeoutMs / 1000)} s`;
-      return [state, probe ? `last probe: ${probe.slice(0, 200)}` : "", lastLog ? `last log line: ${lastLog.slice(0, 300)}` : ""].filter(Boolean).join("; ");
+      const state =
+        c.state !== "running"
+          ? `it ${c.state} (exit code ${info?.exitCode ?? "?"})`
+          : c.health === "unhealthy"
+            ? "its health check failed"
+            : `not healthy after ${Math.round(timeoutMs / 1000)} s`;
+      return [
+        state,
+        probe ? `last probe: ${probe.slice(0, 200)}` : "",
+        lastLog ? `last log line: ${lastLog.slice(0, 300)}` : "",
+      ]
+        .filter(Boolean)
+        .join("; ");
     }
     await sleep(ready ? 500 : 1_000);
   }
@@ -65,7 +91,10 @@ export const API_UPSTREAM = { host: "api", port: API_PORT };
 
 /** The addresses in nginx's follow loop's list (compose/images/nginx/follow.sh); undefined from an nginx without it. */
 async function followList(paths: StackPaths, project: string): Promise<string[] | undefined> {
-  const r = await compose(paths, project, ["exec", "-T", "nginx", "cat", FOLLOW_FILE], { reject: false, timeoutMs: 15_000 });
+  const r = await compose(paths, project, ["exec", "-T", "nginx", "cat", FOLLOW_FILE], {
+    reject: false,
+    timeoutMs: 15_000,
+  });
   return r.exitCode === 0 ? upstreamAddresses(r.stdout) : undefined;
 }
 
@@ -119,8 +148,16 @@ async function follow(paths: StackPaths, project: string, reload = false): Promi
   const want = (await servingAddresses(paths, project)).sort().join(" ");
   const listed = async () => (await followList(paths, project))?.sort().join(" ");
   let seen = await listed();
-  for (const deadline = Date.now() + 60_000; seen !== undefined && seen !== want && Date.now() < deadline; seen = await listed()) await sleep(500);
-  const text = seen === undefined ? renderApiUpstream(API_UPSTREAM, want.split(" ").filter(Boolean)) : renderApiUpstream(API_UPSTREAM);
+  for (
+    const deadline = Date.now() + 60_000;
+    seen !== undefined && seen !== want && Date.now() < deadline;
+    seen = await listed()
+  )
+    await sleep(500);
+  const text =
+    seen === undefined
+      ? renderApiUpstream(API_UPSTREAM, want.split(" ").filter(Boolean))
+      : renderApiUpstream(API_UPSTREAM);
   const current = await readFile(paths.nginxUpstream, "utf8").catch(() => "");
   if (text === current && !reload) {
     await sleep(1_000); // the loop's reload: a moment for the new workers
@@ -134,15 +171,28 @@ async function follow(paths: StackPaths, project: string, reload = false): Promi
  * Replace each of `old` (container ids) by a replica built from the compose file on disk, one at a time.
  * Throws ReplicaFailed (after removing the failed replica) when a new one does not become healthy.
  */
-export async function rollApi(paths: StackPaths, project: string, old: string[], opts: { timeoutMs: number; log: (l: string) => void }): Promise<string[]> {
+export async function rollApi(
+  paths: StackPaths,
+  project: string,
+  old: string[],
+  opts: { timeoutMs: number; log: (l: string) => void },
+): Promise<string[]> {
   const started: string[] = [];
   for (const [i, id] of old.entries()) {
     const before = await apiReplicas(project);
-    const r = await compose(paths, project, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${before.length + 1}`, "api"], { reject: false, timeoutMs: 5 * 60_000 });
+    const r = await compose(
+      paths,
+      project,
+      ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${before.length + 1}`, "api"],
+      { reject: false, timeoutMs: 5 * 60_000 },
+    );
     const fresh = (await apiReplicas(project)).filter((c) => !before.some((b) => b.id === c.id));
     if (r.exitCode !== 0 || fresh.length !== 1) {
       for (const f of fresh) await docker.removeContainer(f.id).catch(() => undefined);
-      throw new ReplicaFailed("(none started)", (r.stderr || r.stdout).trim().split("\n").at(-1) ?? `docker compose exited with ${r.exitCode}`);
+      throw new ReplicaFailed(
+        "(none started)",
+        (r.stderr || r.stdout).trim().split("\n").at(-1) ?? `docker compose exited with ${r.exitCode}`,
+      );
     }
     const next = fresh[0]!;
     opts.log(`replica ${i + 1}/${old.length}: started ${next.name}, waiting for /api/health/ready`);
@@ -166,15 +216,18 @@ export async function rollApi(paths: StackPaths, project: string, old: string[],
  * counting the number of replicas (setReplicaCount's business, no reason to replace any). Pure.
  */
 export function changedServices(before: string | undefined, after: string): string[] {
-  const services = (text: string | undefined) => ((text ? parse(text) : {}) as { services?: Record<string, { deploy?: Record<string, unknown> }> }).services ?? {};
-  const definition = (s: { deploy?: Record<string, unknown> } | undefined) => JSON.stringify(s && { ...s, deploy: { ...s.deploy, replicas: undefined } });
+  const services = (text: string | undefined) =>
+    ((text ? parse(text) : {}) as { services?: Record<string, { deploy?: Record<string, unknown> }> }).services ?? {};
+  const definition = (s: { deploy?: Record<string, unknown> } | undefined) =>
+    JSON.stringify(s && { ...s, deploy: { ...s.deploy, replicas: undefined } });
   const [a, b] = [services(before), services(after)];
   return Object.keys(b).filter((name) => definition(a[name]) !== definition(b[name]));
 }
 
 /** api's deploy.replicas in a compose file. Pure. */
 export function desiredReplicas(composeText: string): number {
-  const n = (parse(composeText) as { services?: { api?: { deploy?: { replicas?: number } } } }).services?.api?.deploy?.replicas;
+  const n = (parse(composeText) as { services?: { api?: { deploy?: { replicas?: number } } } }).services?.api?.deploy
+    ?.replicas;
   if (!Number.isInteger(n)) throw new Error("compose.yaml has no api.deploy.replicas");
   return n!;
 }
@@ -183,16 +236,34 @@ export function desiredReplicas(composeText: string): number {
  * Add or remove API replicas: new ones take traffic once healthy (see follow); each removed one leaves nginx's list
  * before it stops (see retire).
  */
-export async function setReplicaCount(paths: StackPaths, project: string, want: number, opts: { timeoutMs: number; log: (l: string) => void }): Promise<boolean> {
+export async function setReplicaCount(
+  paths: StackPaths,
+  project: string,
+  want: number,
+  opts: { timeoutMs: number; log: (l: string) => void },
+): Promise<boolean> {
   let have = await apiReplicas(project);
   const added = have.length < want;
   if (added) {
     opts.log(`starting ${want - have.length} API replica(s)`);
-    const r = await compose(paths, project, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${want}`, "api"], { reject: false, timeoutMs: 5 * 60_000 });
-    if (r.exitCode !== 0) throw new UserError(`starting API replicas failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`, "see `stevie-stack logs api`; the running replicas serve on");
+    const r = await compose(
+      paths,
+      project,
+      ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${want}`, "api"],
+      { reject: false, timeoutMs: 5 * 60_000 },
+    );
+    if (r.exitCode !== 0)
+      throw new UserError(
+        `starting API replicas failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`,
+        "see `stevie-stack logs api`; the running replicas serve on",
+      );
     for (const c of (await apiReplicas(project)).filter((x) => !have.some((h) => h.id === x.id))) {
       const why = await waitHealthy(c.id, opts.timeoutMs, inNginx(paths, project, c.id));
-      if (why) throw new UserError(`the new API replica ${c.name} did not become healthy: ${why}`, "see `stevie-stack logs api`; the other replicas serve on");
+      if (why)
+        throw new UserError(
+          `the new API replica ${c.name} did not become healthy: ${why}`,
+          "see `stevie-stack logs api`; the other replicas serve on",
+        );
     }
     await follow(paths, project);
   }
@@ -210,8 +281,15 @@ export async function setReplicaCount(paths: StackPaths, project: string, want: 
 
 /** The one-shot migration job of the compose file on disk, run beside the serving replicas; throws if it fails. */
 export async function runMigrations(paths: StackPaths, project: string): Promise<void> {
-  const up = await compose(paths, project, ["up", "-d", "--no-deps", "migrate"], { reject: false, timeoutMs: 5 * 60_000 });
-  if (up.exitCode !== 0) throw new UserError(`starting the migrations failed: ${(up.stderr || up.stdout).trim().split("\n").at(-1)}`, "no API replica was replaced; fix the cause and run the command again");
+  const up = await compose(paths, project, ["up", "-d", "--no-deps", "migrate"], {
+    reject: false,
+    timeoutMs: 5 * 60_000,
+  });
+  if (up.exitCode !== 0)
+    throw new UserError(
+      `starting the migrations failed: ${(up.stderr || up.stdout).trim().split("\n").at(-1)}`,
+      "no API replica was replaced; fix the cause and run the command again",
+    );
   const deadline = Date.now() + 15 * 60_000;
   for (;;) {
     const job = (await docker.listContainers(docker.PROJECT_LABEL, project)).find((c) => c.service === "migrate");
@@ -219,9 +297,16 @@ export async function runMigrations(paths: StackPaths, project: string): Promise
       const { exitCode } = await docker.inspectContainer(job.id);
       if (exitCode === 0) return;
       const last = (await docker.containerLogs(job.id, 5)).trim().split("\n").at(-1) ?? "";
-      throw new UserError(`the database migrations failed (exit code ${exitCode}): ${last.slice(0, 300)}`, "the API replicas serve on unchanged (migrations run in a transaction); see `stevie-stack logs migrate`");
+      throw new UserError(
+        `the database migrations failed (exit code ${exitCode}): ${last.slice(0, 300)}`,
+        "the API replicas serve on unchanged (migrations run in a transaction); see `stevie-stack logs migrate`",
+      );
     }
-    if (Date.now() > deadline) throw new UserError("the database migrations did not finish within 15 minutes", "see `stevie-stack logs migrate`");
+    if (Date.now() > deadline)
+      throw new UserError(
+        "the database migrations did not finish within 15 minutes",
+        "see `stevie-stack logs migrate`",
+      );
     await sleep(1_000);
   }
 }
@@ -229,10 +314,28 @@ export async function runMigrations(paths: StackPaths, project: string): Promise
 const DATA_TIER = /^(postgres|etcd|haproxy|redis|sentinel)(-\d+)?$/;
 
 /** Recreate these services as compose.yaml now says, --no-deps (compose would otherwise recreate nginx for its dependency on the API). */
-async function upNoDeps(paths: StackPaths, project: string, services: string[], log: (l: string) => void): Promise<void> {
+async function upNoDeps(
+  paths: StackPaths,
+  project: string,
+  services: string[],
+  log: (l: string) => void,
+): Promise<void> {
   log(`recreating what changed besides the API: ${services.join(", ")}`);
-  const up = await compose(paths, project, ["up", "-d", "--no-deps", "--remove-orphans", ...services], { reject: false });
-  if (up.exitCode !== 0) throw new UserError(`docker compose up failed: ${(up.stderr || up.stdout).trim().split("\n").filter((l) => /error|failed|denied|address/i.test(l)).slice(-3).join("; ") || `exit code ${up.exitCode}`}`, "fix the cause and run the command again");
+  const up = await compose(paths, project, ["up", "-d", "--no-deps", "--remove-orphans", ...services], {
+    reject: false,
+  });
+  if (up.exitCode !== 0)
+    throw new UserError(
+      `docker compose up failed: ${
+        (up.stderr || up.stdout)
+          .trim()
+          .split("\n")
+          .filter((l) => /error|failed|denied|address/i.test(l))
+          .slice(-3)
+          .join("; ") || `exit code ${up.exitCode}`
+      }`,
+      "fix the cause and run the command again",
+    );
 }
 
 export interface ConvergeResult {
@@ -250,16 +353,31 @@ export interface ConvergeResult {
  * compose does not recreate nginx for its dependency on the API), and the replica count. If a new replica fails,
  * `restore` puts the previous files back and the replicas already replaced are replaced again by the previous kind.
  */
-export async function convergeRunning(paths: StackPaths, project: string, opts: { previousCompose: string | undefined; restore: () => Promise<void>; timeoutMs: number; log: (l: string) => void }): Promise<ConvergeResult> {
+export async function convergeRunning(
+  paths: StackPaths,
+  project: string,
+  opts: {
+    previousCompose: string | undefined;
+    restore: () => Promise<void>;
+    timeoutMs: number;
+    log: (l: string) => void;
+  },
+): Promise<ConvergeResult> {
   const changed = changedServices(opts.previousCompose, await readFile(paths.compose, "utf8"));
   // What the API stands on comes first: new replicas may need it (TLS to PostgreSQL came this way), old ones keep
   // working with it. Recreating a database member still pauses writes (rolling them is not done yet).
   const dataTier = changed.filter((s) => DATA_TIER.test(s));
   if (dataTier.length) {
     await upNoDeps(paths, project, dataTier, opts.log);
-    for (const c of (await docker.listContainers(docker.PROJECT_LABEL, project)).filter((x) => dataTier.includes(x.service))) {
+    for (const c of (await docker.listContainers(docker.PROJECT_LABEL, project)).filter((x) =>
+      dataTier.includes(x.service),
+    )) {
       const why = await waitHealthy(c.id, 5 * 60_000);
-      if (why) throw new UserError(`${c.name} did not become healthy after it was recreated: ${why}`, "check `stevie-stack status` and `stevie-stack logs`; no API replica was replaced");
+      if (why)
+        throw new UserError(
+          `${c.name} did not become healthy after it was recreated: ${why}`,
+          "check `stevie-stack status` and `stevie-stack logs`; no API replica was replaced",
+        );
     }
     // Patroni elects a leader within its TTL; migrations need one.
     for (let i = 0; i < 60 && !(await leaderService(paths, project).catch(() => undefined)); i++) await sleep(1_000);

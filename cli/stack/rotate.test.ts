@@ -17,7 +17,9 @@ describe("clusterRolesScript", () => {
     expect(s).toContain(`\\set rep '${mpw}'`);
     expect(s).toContain("'ALTER ROLE %I PASSWORD %L', 'postgres', :'su'");
     expect(s).toContain("'ALTER ROLE %I PASSWORD %L', 'replicator', :'rep'");
-    expect(() => clusterRolesScript(pw, "x'; DROP ROLE replicator; --")).toThrow(/secrets\/postgres_replication_password is not the hex/);
+    expect(() => clusterRolesScript(pw, "x'; DROP ROLE replicator; --")).toThrow(
+      /secrets\/postgres_replication_password is not the hex/,
+    );
   });
 });
 
@@ -37,7 +39,9 @@ describe("dbRolesScript", () => {
     expect(force).toContain("ALTER ROLE stevie_alt PASSWORD NULL;");
     expect(force).toContain("count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE usename = 'stevie_alt'");
     const idle = dbRolesScript({ active: "stevie", password: pw, other: "if-idle" });
-    expect(idle).toContain("'ALTER ROLE %I PASSWORD NULL', 'stevie_alt') WHERE NOT EXISTS (SELECT FROM pg_stat_activity WHERE usename = 'stevie_alt')");
+    expect(idle).toContain(
+      "'ALTER ROLE %I PASSWORD NULL', 'stevie_alt') WHERE NOT EXISTS (SELECT FROM pg_stat_activity WHERE usename = 'stevie_alt')",
+    );
     expect(idle).not.toContain("pg_terminate_backend");
   });
 
@@ -48,7 +52,9 @@ describe("dbRolesScript", () => {
   });
 
   it("refuses a value that is not the generated hex (it would be SQL), without showing it", () => {
-    expect(() => dbRolesScript({ active: "stevie", password: "x'; DROP ROLE stevie; --", other: "keep" })).toThrow(/secrets\/postgres_password is not the hex the installer generates/);
+    expect(() => dbRolesScript({ active: "stevie", password: "x'; DROP ROLE stevie; --", other: "keep" })).toThrow(
+      /secrets\/postgres_password is not the hex the installer generates/,
+    );
     try {
       dbRolesScript({ active: "stevie", password: "secret'value-here", other: "keep" });
     } catch (err) {

@@ -3,7 +3,17 @@ import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { compose } from "./compose-cli.js";
-import { applyDbRoles, clusterRolesScript, ensureAppRole, leaderScript, newSecretValue, otherRole, readSecretFile, rewriteSecretFile, sessionsByRole } from "./credentials.js";
+import {
+  applyDbRoles,
+  clusterRolesScript,
+  ensureAppRole,
+  leaderScript,
+  newSecretValue,
+  otherRole,
+  readSecretFile,
+  rewriteSecretFile,
+  sessionsByRole,
+} from "./credentials.js";
 import type { StackPaths } from "./paths.js";
 import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
 import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
@@ -24,8 +34,16 @@ export function rotationTargets(arg: string | undefined, config: StevieConfig): 
   const what = arg ?? "all";
   const grafana = config.monitoring.enabled && config.monitoring.grafana.enabled;
   if (what === "all") return grafana ? [...ROTATION_TARGETS] : ["db", "redis"];
-  if (!(ROTATION_TARGETS as readonly string[]).includes(what)) throw new UserError(`cannot rotate "${what}"`, "choose db, redis, grafana or all (or openai, which reads a new key from stdin)");
-  if (what === "grafana" && !grafana) throw new UserError("Grafana is not enabled in this stack", "enable it with `stevie-stack config set monitoring.grafana.enabled true`");
+  if (!(ROTATION_TARGETS as readonly string[]).includes(what))
+    throw new UserError(
+      `cannot rotate "${what}"`,
+      "choose db, redis, grafana or all (or openai, which reads a new key from stdin)",
+    );
+  if (what === "grafana" && !grafana)
+    throw new UserError(
+      "Grafana is not enabled in this stack",
+      "enable it with `stevie-stack config set monitoring.grafana.enabled true`",
+    );
   return [what as RotationTarget];
 }
 
@@ -45,8 +63,15 @@ async function renewApi(paths: StackPaths, project: string, o: RotateOptions): P
 }
 
 async function recreate(paths: StackPaths, project: string, service: string): Promise<void> {
-  const r = await compose(paths, project, ["up", "-d", "--no-deps", "--force-recreate", service], { reject: false, timeoutMs: 5 * 60_000 });
-  if (r.exitCode !== 0) throw new UserError(`recreating ${service} failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`, `the new password is in place; run \`docker compose up -d ${service}\` in the stack directory`);
+  const r = await compose(paths, project, ["up", "-d", "--no-deps", "--force-recreate", service], {
+    reject: false,
+    timeoutMs: 5 * 60_000,
+  });
+  if (r.exitCode !== 0)
+    throw new UserError(
+      `recreating ${service} failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`,
+      `the new password is in place; run \`docker compose up -d ${service}\` in the stack directory`,
+    );
 }
 
 /** Put a file back when a step after it fails; rethrows. */
@@ -55,7 +80,12 @@ async function undoing<T>(step: () => Promise<T>, undo: () => Promise<void>): Pr
     return await step();
   } catch (err) {
     await undo();
-    throw err instanceof ReplicaFailed ? new UserError(`${err.message}; the previous password stays in use`, "the replicas already replaced use the new one, which keeps working; fix the cause and run rotate-secrets again") : err;
+    throw err instanceof ReplicaFailed
+      ? new UserError(
+          `${err.message}; the previous password stays in use`,
+          "the replicas already replaced use the new one, which keeps working; fix the cause and run rotate-secrets again",
+        )
+      : err;
   }
 }
 
@@ -68,11 +98,19 @@ export async function rotateDb(paths: StackPaths, project: string, o: RotateOpti
     o.log(`some replicas still log in as ${next} (an earlier rotation did not finish): replacing them first`);
     await renewApi(paths, project, o);
   }
-  const previous = { password: await readSecretFile(paths.secrets, "postgres_password"), monitor: await readSecretFile(paths.secrets, "postgres_monitor_password") };
+  const previous = {
+    password: await readSecretFile(paths.secrets, "postgres_password"),
+    monitor: await readSecretFile(paths.secrets, "postgres_monitor_password"),
+  };
   const password = newSecretValue();
   const monitorPassword = newSecretValue();
   o.log(`database: ${next} gets a new password; the replicas use ${active} meanwhile`);
-  await applyDbRoles(paths, project, { active: next, password, ...(monitoring ? { monitorPassword } : {}), other: "keep" });
+  await applyDbRoles(paths, project, {
+    active: next,
+    password,
+    ...(monitoring ? { monitorPassword } : {}),
+    other: "keep",
+  });
   const writeFiles = async (role: string, pw: string, mpw: string) => {
     await rewriteSecretFile(paths.secrets, "postgres_password", pw);
     await rewriteSecretFile(paths.secrets, "postgres_monitor_password", mpw);
@@ -84,7 +122,15 @@ export async function rotateDb(paths: StackPaths, project: string, o: RotateOpti
       if (monitoring) await recreate(paths, project, "postgres-exporter");
       await renewApi(paths, project, o);
     },
-    () => writeFiles(active, previous.password, previous.monitor).then(() => applyDbRoles(paths, project, { active, password: previous.password, ...(monitoring ? { monitorPassword: previous.monitor } : {}), other: "keep" })),
+    () =>
+      writeFiles(active, previous.password, previous.monitor).then(() =>
+        applyDbRoles(paths, project, {
+          active,
+          password: previous.password,
+          ...(monitoring ? { monitorPassword: previous.monitor } : {}),
+          other: "keep",
+        }),
+      ),
   );
   o.log(`database: ${active} can no longer log in; its sessions are ended`);
   await applyDbRoles(paths, project, { active: next, password, other: "force" });
@@ -111,10 +157,25 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
   const error = await leaderScript(paths, project, clusterRolesScript(next[0]!, next[1]!));
   if (error !== undefined) {
     await writeFiles(previous);
-    throw new UserError(`setting the superuser and replication passwords failed: ${error}`, "the old ones stay in use; check `stevie-stack status` and run `stevie-stack rotate-secrets db` again");
+    throw new UserError(
+      `setting the superuser and replication passwords failed: ${error}`,
+      "the old ones stay in use; check `stevie-stack status` and run `stevie-stack rotate-secrets db` again",
+    );
   }
   for (const member of o.topology.postgres) {
-    const reload = await compose(paths, project, ["exec", "-T", member, "sh", "-c", 'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force'], { reject: false, timeoutMs: 60_000 });
+    const reload = await compose(
+      paths,
+      project,
+      [
+        "exec",
+        "-T",
+        member,
+        "sh",
+        "-c",
+        'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force',
+      ],
+      { reject: false, timeoutMs: 60_000 },
+    );
     if (reload.exitCode !== 0) {
       throw new UserError(
         `${member} did not reload Patroni's configuration with the new passwords: ${(reload.stderr || reload.stdout).trim().split("\n").at(-1) ?? ""}`,
@@ -122,16 +183,32 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
       );
     }
   }
-  o.log(`database: ${o.topology.postgres.length} members reloaded; the previous superuser and replication passwords no longer work`);
+  o.log(
+    `database: ${o.topology.postgres.length} members reloaded; the previous superuser and replication passwords no longer work`,
+  );
 }
 
 /** Commands for one Redis server or Sentinel, sent on stdin after AUTH (no password on a command line). */
-async function redisCommands(paths: StackPaths, project: string, service: string, port: number, password: string, commands: string[]): Promise<void> {
-  const r = await compose(paths, project, ["exec", "-T", service, "redis-cli", "-p", String(port)], { input: `AUTH ${password}\n${commands.join("\n")}\n`, reject: false, timeoutMs: 30_000 });
+async function redisCommands(
+  paths: StackPaths,
+  project: string,
+  service: string,
+  port: number,
+  password: string,
+  commands: string[],
+): Promise<void> {
+  const r = await compose(paths, project, ["exec", "-T", service, "redis-cli", "-p", String(port)], {
+    input: `AUTH ${password}\n${commands.join("\n")}\n`,
+    reject: false,
+    timeoutMs: 30_000,
+  });
   const replies = r.stdout.trim().split("\n");
   const bad = replies.find((l) => l.trim() !== "OK");
   if (r.exitCode !== 0 || bad !== undefined || replies.length !== commands.length + 1) {
-    throw new UserError(`${service} refused a password change: ${(bad ?? r.stderr.trim()) || `exit code ${r.exitCode}`}`, "check `stevie-stack status`; running rotate-secrets redis again is safe");
+    throw new UserError(
+      `${service} refused a password change: ${(bad ?? r.stderr.trim()) || `exit code ${r.exitCode}`}`,
+      "check `stevie-stack status`; running rotate-secrets redis again is safe",
+    );
   }
 }
 
@@ -140,13 +217,17 @@ export async function rotateRedis(paths: StackPaths, project: string, o: RotateO
   const pw = newSecretValue();
   const servers = o.topology.redis.map((r) => r.service);
   const sentinels = o.topology.sentinels.map((s) => s.service);
-  const each = (list: string[], port: number, auth: string, commands: string[]) => Promise.all(list.map((s) => redisCommands(paths, project, s, port, auth, commands)));
+  const each = (list: string[], port: number, auth: string, commands: string[]) =>
+    Promise.all(list.map((s) => redisCommands(paths, project, s, port, auth, commands)));
   o.log("redis: every server and Sentinel accepts the new password beside the old one");
   await each(servers, 6379, old, [`ACL SETUSER default >${pw}`]);
   await each(sentinels, 26379, old, [`ACL SETUSER default >${pw}`]);
   // From here on they present the new one to each other: replicas to their master, Sentinels to both.
   await each(servers, 6379, old, [`CONFIG SET masterauth ${pw}`]);
-  await each(sentinels, 26379, old, [`SENTINEL SET ${REDIS_MASTER_NAME} auth-pass ${pw}`, `SENTINEL CONFIG SET sentinel-pass ${pw}`]);
+  await each(sentinels, 26379, old, [
+    `SENTINEL SET ${REDIS_MASTER_NAME} auth-pass ${pw}`,
+    `SENTINEL CONFIG SET sentinel-pass ${pw}`,
+  ]);
   await rewriteSecretFile(paths.secrets, "redis_password", pw);
   await undoing(
     async () => {
@@ -166,12 +247,22 @@ export async function rotateGrafana(paths: StackPaths, o: RotateOptions): Promis
   const pw = newSecretValue();
   const res = await fetch(`http://127.0.0.1:${o.config.monitoring.grafana.port}/api/user/password`, {
     method: "PUT",
-    headers: { authorization: `Basic ${Buffer.from(`admin:${old}`).toString("base64")}`, "content-type": "application/json" },
+    headers: {
+      authorization: `Basic ${Buffer.from(`admin:${old}`).toString("base64")}`,
+      "content-type": "application/json",
+    },
     body: JSON.stringify({ oldPassword: old, newPassword: pw, confirmNew: pw }),
   }).catch((err: Error) => {
-    throw new UserError(`Grafana cannot be reached on 127.0.0.1:${o.config.monitoring.grafana.port}: ${err.message}`, "check `stevie-stack status`");
+    throw new UserError(
+      `Grafana cannot be reached on 127.0.0.1:${o.config.monitoring.grafana.port}: ${err.message}`,
+      "check `stevie-stack status`",
+    );
   });
-  if (!res.ok) throw new UserError(`Grafana refused the new admin password (HTTP ${res.status})`, "if the admin password was changed in Grafana itself, put it in secrets/grafana_admin_password first");
+  if (!res.ok)
+    throw new UserError(
+      `Grafana refused the new admin password (HTTP ${res.status})`,
+      "if the admin password was changed in Grafana itself, put it in secrets/grafana_admin_password first",
+    );
   await rewriteSecretFile(paths.secrets, "grafana_admin_password", pw);
   o.log("grafana: new admin password in secrets/grafana_admin_password");
 }

@@ -17,9 +17,15 @@ describe("backup.s3 in stevie.yaml", () => {
   it("fills defaults and refuses what pgBackRest could not use, saying which key", () => {
     const c = parseConfig({ backup: { s3: s3Section } }, "test");
     expect(c.backup.s3).toEqual({ ...s3Section, port: 443, region: "us-east-1", path: "/stevie" });
-    expect(() => parseConfig({ backup: { s3: { ...s3Section, endpoint: "https://s3.example.net" } } }, "test")).toThrow(/backup\.s3\.endpoint.*without scheme/s);
-    expect(() => parseConfig({ backup: { s3: { ...s3Section, bucket: "No_Such" } } }, "test")).toThrow(/backup\.s3\.bucket/);
-    expect(() => parseConfig({ backup: { s3: { ...s3Section, path: "relative" } } }, "test")).toThrow(/backup\.s3\.path/);
+    expect(() => parseConfig({ backup: { s3: { ...s3Section, endpoint: "https://s3.example.net" } } }, "test")).toThrow(
+      /backup\.s3\.endpoint.*without scheme/s,
+    );
+    expect(() => parseConfig({ backup: { s3: { ...s3Section, bucket: "No_Such" } } }, "test")).toThrow(
+      /backup\.s3\.bucket/,
+    );
+    expect(() => parseConfig({ backup: { s3: { ...s3Section, path: "relative" } } }, "test")).toThrow(
+      /backup\.s3\.path/,
+    );
     expect(() => parseConfig({ backup: { s3: { ...s3Section, secretKey: "x" } } }, "test")).toThrow(/secretKey/);
   });
 
@@ -43,7 +49,13 @@ describe("compose with an S3 repository", () => {
   const sizing = sizeStack({ cpus: 2, memBytes: 8 * 1024 ** 3 }, "auto");
   const build = (s3?: object, hash?: string) => {
     const config = parseConfig({ projectName: "demo", ...(s3 ? { backup: { s3 } } : {}) }, "test");
-    return buildCompose({ config, sizing, version: "1.2.3", topology: topology(config, sizing, "10.213.7.0/24"), ...(hash ? { fileHashes: { s3: hash } } : {}) });
+    return buildCompose({
+      config,
+      sizing,
+      version: "1.2.3",
+      topology: topology(config, sizing, "10.213.7.0/24"),
+      ...(hash ? { fileHashes: { s3: hash } } : {}),
+    });
   };
 
   it("gives the members, and nothing else, a way out; none without backup.s3", () => {
@@ -57,7 +69,13 @@ describe("compose with an S3 repository", () => {
     }
     const member = file.services["postgres-1"]!;
     expect(member.secrets).toEqual(expect.arrayContaining(["s3_access_key", "s3_secret_key", "s3_ca"]));
-    expect(member.environment).toMatchObject({ BACKUP_S3_ENDPOINT: "s3.example.net", BACKUP_S3_BUCKET: "stevie-backups", BACKUP_S3_URI_STYLE: "path", BACKUP_S3_KEY_FILE: "/run/secrets/s3_access_key", BACKUP_S3_CA_FILE: "/run/secrets/s3_ca" });
+    expect(member.environment).toMatchObject({
+      BACKUP_S3_ENDPOINT: "s3.example.net",
+      BACKUP_S3_BUCKET: "stevie-backups",
+      BACKUP_S3_URI_STYLE: "path",
+      BACKUP_S3_KEY_FILE: "/run/secrets/s3_access_key",
+      BACKUP_S3_CA_FILE: "/run/secrets/s3_ca",
+    });
     // Changed credentials change this label, so install recreates the members with them.
     expect(Object.values(member.labels ?? {})).toContain("abc123");
     expect(file.secrets.s3_secret_key).toEqual({ file: "./secrets/s3_secret_key" });
@@ -79,7 +97,8 @@ describe("S3 credentials", () => {
     const paths = await fresh();
     const first = await ensureS3Access(paths, s3, env);
     expect(first.changed).toBe(true);
-    for (const f of ["s3_access_key", "s3_secret_key"]) expect((await stat(join(paths.secrets, f))).mode & 0o777).toBe(0o600);
+    for (const f of ["s3_access_key", "s3_secret_key"])
+      expect((await stat(join(paths.secrets, f))).mode & 0o777).toBe(0o600);
     expect(await readFile(join(paths.secrets, "s3_secret_key"), "utf8")).toBe(`${env.STEVIE_S3_SECRET_ACCESS_KEY}\n`);
     // A later install without the variables uses the kept ones; new ones change the hash.
     const again = await ensureS3Access(paths, s3, {});
@@ -89,7 +108,9 @@ describe("S3 credentials", () => {
     expect(rotated.hash).not.toBe(first.hash);
     const sizing = sizeStack({ cpus: 2, memBytes: 8 * 1024 ** 3 }, "auto");
     const config = parseConfig({ projectName: "demo", backup: { s3: s3Section } }, "test");
-    const text = renderCompose(buildCompose({ config, sizing, version: "1", topology: topology(config, sizing, "10.213.7.0/24") }));
+    const text = renderCompose(
+      buildCompose({ config, sizing, version: "1", topology: topology(config, sizing, "10.213.7.0/24") }),
+    );
     expect(text).not.toContain("another-secret");
     expect(s3RunArgs(paths, "demo", s3, true).join(" ")).not.toContain("another-secret");
   });
@@ -97,7 +118,9 @@ describe("S3 credentials", () => {
   it("refuses a missing or half-given pair, and a CA that is not a certificate", async () => {
     const paths = await fresh();
     await expect(ensureS3Access(paths, s3, {})).rejects.toThrow(/no S3 credentials/);
-    await expect(ensureS3Access(paths, s3, { STEVIE_S3_ACCESS_KEY_ID: "AKIA" })).rejects.toThrow(/STEVIE_S3_SECRET_ACCESS_KEY is not set/);
+    await expect(ensureS3Access(paths, s3, { STEVIE_S3_ACCESS_KEY_ID: "AKIA" })).rejects.toThrow(
+      /STEVIE_S3_SECRET_ACCESS_KEY is not set/,
+    );
     await writeFile(join(paths.dir, "ca.pem"), "not a certificate\n");
     await expect(ensureS3Access(paths, { ...s3, caFile: "ca.pem" }, env)).rejects.toThrow(/not a PEM certificate/);
     await expect(ensureS3Access(paths, { ...s3, caFile: "missing.pem" }, env)).rejects.toThrow(/cannot be read/);
@@ -106,10 +129,35 @@ describe("S3 credentials", () => {
   it("copies a private CA into tls/ for the members", async () => {
     const paths = await fresh();
     const key = join(paths.dir, "ca.key");
-    await run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", key, "-out", join(paths.dir, "ca.pem"), "-days", "2", "-subj", "/CN=test S3 CA"]);
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      key,
+      "-out",
+      join(paths.dir, "ca.pem"),
+      "-days",
+      "2",
+      "-subj",
+      "/CN=test S3 CA",
+    ]);
     const r = await ensureS3Access(paths, { ...s3, caFile: "ca.pem" }, env);
     expect(r.changed).toBe(true);
-    expect(await readFile(join(paths.tls, "s3-ca.crt"), "utf8")).toBe(await readFile(join(paths.dir, "ca.pem"), "utf8"));
-    expect(s3RunArgs(paths, "demo", { ...s3, caFile: "ca.pem" }, true)).toEqual(expect.arrayContaining(["--network", "demo_egress", "BACKUP_LOCAL_REPO=off", `${join(paths.tls, "s3-ca.crt")}:/run/secrets/s3_ca:ro`]));
+    expect(await readFile(join(paths.tls, "s3-ca.crt"), "utf8")).toBe(
+      await readFile(join(paths.dir, "ca.pem"), "utf8"),
+    );
+    expect(s3RunArgs(paths, "demo", { ...s3, caFile: "ca.pem" }, true)).toEqual(
+      expect.arrayContaining([
+        "--network",
+        "demo_egress",
+        "BACKUP_LOCAL_REPO=off",
+        `${join(paths.tls, "s3-ca.crt")}:/run/secrets/s3_ca:ro`,
+      ]),
+    );
   });
 });

@@ -28,13 +28,24 @@ export const EGRESS_NETWORK = "egress";
  * Write the credentials given in the environment to secrets/ (0600) and the private CA to tls/, or check that
  * earlier ones are there. Returns a short hash of what the members use, so a change recreates them.
  */
-export async function ensureS3Access(paths: StackPaths, s3: S3Config | undefined, env: NodeJS.ProcessEnv = process.env): Promise<{ changed: boolean; hash?: string }> {
+export async function ensureS3Access(
+  paths: StackPaths,
+  s3: S3Config | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ changed: boolean; hash?: string }> {
   if (!s3) return { changed: false };
   const given = { keyId: env[S3_ENV.keyId]?.trim(), secret: env[S3_ENV.secret]?.trim() };
-  if (Boolean(given.keyId) !== Boolean(given.secret)) throw new UserError(`${given.keyId ? S3_ENV.secret : S3_ENV.keyId} is not set`, `backup.s3 needs both ${S3_ENV.keyId} and ${S3_ENV.secret}`);
+  if (Boolean(given.keyId) !== Boolean(given.secret))
+    throw new UserError(
+      `${given.keyId ? S3_ENV.secret : S3_ENV.keyId} is not set`,
+      `backup.s3 needs both ${S3_ENV.keyId} and ${S3_ENV.secret}`,
+    );
   let changed = false;
   const values: string[] = [];
-  for (const [name, value] of [["s3_access_key", given.keyId], ["s3_secret_key", given.secret]] as const) {
+  for (const [name, value] of [
+    ["s3_access_key", given.keyId],
+    ["s3_secret_key", given.secret],
+  ] as const) {
     const file = join(paths.secrets, name);
     const old = (await readIfExists(file))?.trim();
     if (value && value !== old) {
@@ -44,19 +55,29 @@ export async function ensureS3Access(paths: StackPaths, s3: S3Config | undefined
       changed = true;
     }
     const now = value ?? old;
-    if (!now) throw new UserError(`backup.s3 is set but there are no S3 credentials (${file} is missing)`, `run install with ${S3_ENV.keyId} and ${S3_ENV.secret} set in the environment; they are kept in ${paths.secrets} (0600)`);
+    if (!now)
+      throw new UserError(
+        `backup.s3 is set but there are no S3 credentials (${file} is missing)`,
+        `run install with ${S3_ENV.keyId} and ${S3_ENV.secret} set in the environment; they are kept in ${paths.secrets} (0600)`,
+      );
     registerSecret(now);
     values.push(now);
   }
   if (s3.caFile) {
     const from = resolve(paths.dir, s3.caFile);
     const pem = await readFile(from, "utf8").catch((err: NodeJS.ErrnoException) => {
-      throw new UserError(`backup.s3.caFile ${from} cannot be read (${err.code ?? err.message})`, "check the path in stevie.yaml");
+      throw new UserError(
+        `backup.s3.caFile ${from} cannot be read (${err.code ?? err.message})`,
+        "check the path in stevie.yaml",
+      );
     });
     try {
       new X509Certificate(pem);
     } catch {
-      throw new UserError(`backup.s3.caFile ${from} is not a PEM certificate`, "give the CA certificate that signs the S3 service's certificate, in PEM");
+      throw new UserError(
+        `backup.s3.caFile ${from} is not a PEM certificate`,
+        "give the CA certificate that signs the S3 service's certificate, in PEM",
+      );
     }
     const to = join(paths.tls, S3_CA_FILE);
     if ((await readIfExists(to)) !== pem) {
@@ -93,7 +114,8 @@ export function s3RunArgs(paths: StackPaths, project: string, s3: S3Config, only
   // No retention: these containers read the repository or archive into it; only the leader's backups expire sets.
   const env = { ...s3Environment(s3), ...(only ? { BACKUP_LOCAL_REPO: "off" } : {}) };
   return [
-    "--network", `${project}_${EGRESS_NETWORK}`,
+    "--network",
+    `${project}_${EGRESS_NETWORK}`,
     ...S3_SECRETS.flatMap((s) => ["-v", `${join(paths.secrets, s)}:/run/secrets/${s}:ro`]),
     ...(s3.caFile ? ["-v", `${join(paths.tls, S3_CA_FILE)}:/run/secrets/s3_ca:ro`] : []),
     ...Object.entries(env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),

@@ -6,10 +6,22 @@ import { ensureAppRole, newSecretValue } from "./credentials.js";
 import { writeAtomic } from "./files.js";
 
 /** The secrets of one stack. Each is a file of hex, 0600, in a 0700 directory, generated once and never again. */
-export const SECRET_NAMES = ["postgres_password", "postgres_monitor_password", "postgres_superuser_password", "postgres_replication_password", "patroni_api_password", "pgbackrest_cipher", "redis_password", "session_key", "grafana_admin_password"] as const;
+export const SECRET_NAMES = [
+  "postgres_password",
+  "postgres_monitor_password",
+  "postgres_superuser_password",
+  "postgres_replication_password",
+  "patroni_api_password",
+  "pgbackrest_cipher",
+  "redis_password",
+  "session_key",
+  "grafana_admin_password",
+] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
-export async function ensureSecrets(secretsDir: string): Promise<{ secrets: Record<SecretName, Secret>; created: SecretName[] }> {
+export async function ensureSecrets(
+  secretsDir: string,
+): Promise<{ secrets: Record<SecretName, Secret>; created: SecretName[] }> {
   await mkdir(secretsDir, { recursive: true, mode: 0o700 });
   await chmod(secretsDir, 0o700);
   const created: SecretName[] = [];

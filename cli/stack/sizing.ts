@@ -32,7 +32,12 @@ export function chooseProfile(requested: "auto" | "small" | "standard", memBytes
   return memBytes < 6 * 1024 * MiB ? "small" : "standard";
 }
 
-const small = { etcd: { cpus: 0.5, memoryMb: 128 }, haproxy: { cpus: 0.5, memoryMb: 128 }, sentinel: { cpus: 0.25, memoryMb: 64 }, exporter: { cpus: 0.25, memoryMb: 64 } };
+const small = {
+  etcd: { cpus: 0.5, memoryMb: 128 },
+  haproxy: { cpus: 0.5, memoryMb: 128 },
+  sentinel: { cpus: 0.25, memoryMb: 64 },
+  exporter: { cpus: 0.25, memoryMb: 64 },
+};
 
 const clamp = (n: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, n));
 const round64 = (mb: number) => Math.max(64, Math.round(mb / 64) * 64);
@@ -59,7 +64,12 @@ export function sizeStack(host: { cpus: number; memBytes: number }, requested: "
   return {
     profile,
     api: { cpus: Math.min(2, cpus), memoryMb: round64(clamp(memMb * 0.1, 2048, 4096)) },
-    postgres: { cpus: Math.min(4, cpus), memoryMb: pgMem, sharedBuffersMb: round64(pgMem * 0.25), effectiveCacheMb: round64(pgMem * 0.6) },
+    postgres: {
+      cpus: Math.min(4, cpus),
+      memoryMb: pgMem,
+      sharedBuffersMb: round64(pgMem * 0.25),
+      effectiveCacheMb: round64(pgMem * 0.6),
+    },
     redis: { cpus: 1, memoryMb: round64(redisMax * 1.25 + 64), maxmemoryMb: redisMax },
     nginx: { cpus: Math.min(2, cpus), memoryMb: 256 },
     ...small,

@@ -18,6 +18,8 @@ describe("stack snapshot encryption", () => {
     const altered = Buffer.from(sealed);
     altered[altered.length - 5]! ^= 0xff;
     expect(() => decryptSnapshot(altered, "correct horse")).toThrow(/wrong key, or the file was altered/);
-    expect(() => decryptSnapshot(Buffer.from("PK\u0003\u0004 a zip file"), "correct horse")).toThrow(/not a stevie-stack snapshot/);
+    expect(() => decryptSnapshot(Buffer.from("PK\u0003\u0004 a zip file"), "correct horse")).toThrow(
+      /not a stevie-stack snapshot/,
+    );
   });
 });

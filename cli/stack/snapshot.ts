@@ -31,7 +31,8 @@ export function encryptSnapshot(plain: Buffer, passphrase: string): Buffer {
 }
 
 export function decryptSnapshot(data: Buffer, passphrase: string): Buffer {
-  if (!data.subarray(0, MAGIC.length).equals(MAGIC)) throw new UserError("this is not a stevie-stack snapshot (or it is damaged)");
+  if (!data.subarray(0, MAGIC.length).equals(MAGIC))
+    throw new UserError("this is not a stevie-stack snapshot (or it is damaged)");
   let at = MAGIC.length;
   const take = (n: number) => data.subarray(at, (at += n));
   const salt = take(16);
@@ -42,38 +43,84 @@ export function decryptSnapshot(data: Buffer, passphrase: string): Buffer {
   try {
     return Buffer.concat([decipher.update(data.subarray(at)), decipher.final()]);
   } catch {
-    throw new UserError("the snapshot does not open with this key: wrong key, or the file was altered", "use the pgbackrest_cipher of the stack that took it");
+    throw new UserError(
+      "the snapshot does not open with this key: wrong key, or the file was altered",
+      "use the pgbackrest_cipher of the stack that took it",
+    );
   }
 }
 
 /** A shell script in a one-off container with the repository at /var/lib/pgbackrest and `hostDir` (if any) at /x. */
-async function repoRun(project: string, version: string, script: string, opts: { writable?: boolean; hostDir?: string; args?: string[] } = {}) {
+async function repoRun(
+  project: string,
+  version: string,
+  script: string,
+  opts: { writable?: boolean; hostDir?: string; args?: string[] } = {},
+) {
   const volume = `${project}_${BACKUP_VOLUME}`;
   // `docker run -v` would quietly create an empty volume for a mistyped project.
   const exists = await run("docker", ["volume", "inspect", volume], { reject: false });
-  if (exists.exitCode !== 0) throw new UserError(`there is no backup volume ${volume}`, "check the project name (`docker volume ls`)");
+  if (exists.exitCode !== 0)
+    throw new UserError(`there is no backup volume ${volume}`, "check the project name (`docker volume ls`)");
   return run(
     "docker",
-    ["run", "--rm", "--network", "none", "-v", `${volume}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`, ...(opts.hostDir ? ["-v", `${opts.hostDir}:/x`] : []), "--entrypoint", "sh", imageRef("postgres", version), "-euc", script, "sh", ...(opts.args ?? [])],
+    [
+      "run",
+      "--rm",
+      "--network",
+      "none",
+      "-v",
+      `${volume}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`,
+      ...(opts.hostDir ? ["-v", `${opts.hostDir}:/x`] : []),
+      "--entrypoint",
+      "sh",
+      imageRef("postgres", version),
+      "-euc",
+      script,
+      "sh",
+      ...(opts.args ?? []),
+    ],
     { reject: false, timeoutMs: 10 * 60_000 },
   );
 }
 
-const why = (r: { stdout: string; stderr: string; exitCode: number }) => (r.stderr || r.stdout).trim().split("\n").pop() || `exit ${r.exitCode}`;
+const why = (r: { stdout: string; stderr: string; exitCode: number }) =>
+  (r.stderr || r.stdout).trim().split("\n").pop() || `exit ${r.exitCode}`;
 
 /**
  * Take the snapshot for backup set `label` and drop the ones whose set is gone. `redisMaster`: the service to dump
  * (left out when Redis cannot be reached: the snapshot then says so by missing the dump).
  */
-export async function snapshotStack(paths: StackPaths, project: string, version: string, label: string, keep: string[], redisMaster?: string): Promise<{ bytes: number; redis: boolean }> {
+export async function snapshotStack(
+  paths: StackPaths,
+  project: string,
+  version: string,
+  label: string,
+  keep: string[],
+  redisMaster?: string,
+): Promise<{ bytes: number; redis: boolean }> {
   const tmp = await mkdtemp(join(tmpdir(), "stevie-snapshot-"));
   try {
     let redis = false;
     if (redisMaster) {
       const dumpIn = "/tmp/stevie-snapshot.rdb";
-      const dump = await compose(paths, project, ["exec", "-T", redisMaster, "sh", "-c", `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") redis-cli --no-auth-warning --rdb ${dumpIn} >/dev/null`], { reject: false, timeoutMs: 5 * 60_000 });
+      const dump = await compose(
+        paths,
+        project,
+        [
+          "exec",
+          "-T",
+          redisMaster,
+          "sh",
+          "-c",
+          `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") redis-cli --no-auth-warning --rdb ${dumpIn} >/dev/null`,
+        ],
+        { reject: false, timeoutMs: 5 * 60_000 },
+      );
       if (dump.exitCode === 0) {
-        const cp = await compose(paths, project, ["cp", `${redisMaster}:${dumpIn}`, join(tmp, REDIS_DUMP)], { reject: false });
+        const cp = await compose(paths, project, ["cp", `${redisMaster}:${dumpIn}`, join(tmp, REDIS_DUMP)], {
+          reject: false,
+        });
         redis = cp.exitCode === 0;
         await compose(paths, project, ["exec", "-T", redisMaster, "rm", "-f", dumpIn], { reject: false });
       }
@@ -91,7 +138,11 @@ export async function snapshotStack(paths: StackPaths, project: string, version:
        shift; for f in ${DIR}/*.enc; do n=$(basename "$f" .enc); case " $* " in *" $n "*) ;; *) rm -f "$f";; esac; done`,
       { writable: true, hostDir: tmp, args: [label, ...keep] },
     );
-    if (w.exitCode !== 0) throw new UserError(`could not store the stack snapshot: ${why(w)}`, /space/i.test(w.stderr) ? "the backup volume is full" : undefined);
+    if (w.exitCode !== 0)
+      throw new UserError(
+        `could not store the stack snapshot: ${why(w)}`,
+        /space/i.test(w.stderr) ? "the backup volume is full" : undefined,
+      );
     return { bytes: sealed.length, redis };
   } finally {
     await rm(tmp, { recursive: true, force: true });
@@ -101,17 +152,31 @@ export async function snapshotStack(paths: StackPaths, project: string, version:
 /** Labels of the sets that have a snapshot. */
 export async function listSnapshots(project: string, version: string): Promise<string[]> {
   const r = await repoRun(project, version, `ls ${DIR} 2>/dev/null || true`).catch(() => ({ stdout: "" }));
-  return r.stdout.split("\n").filter((l) => l.endsWith(".enc")).map((l) => l.slice(0, -4));
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.endsWith(".enc"))
+    .map((l) => l.slice(0, -4));
 }
 
 /** Decrypt set `label`'s snapshot into `to` (which must not exist or be empty), with the key in `keyFile`. */
-export async function exportSnapshot(project: string, version: string, label: string, keyFile: string, to: string): Promise<{ files: number; redis: boolean }> {
+export async function exportSnapshot(
+  project: string,
+  version: string,
+  label: string,
+  keyFile: string,
+  to: string,
+): Promise<{ files: number; redis: boolean }> {
   const existing = await run("sh", ["-c", 'ls -A "$1" 2>/dev/null | head -1', "sh", to]);
   if (existing.stdout.trim()) throw new UserError(`${to} is not empty`, "export into a new directory");
   const passphrase = (await readFile(keyFile, "utf8")).trim();
   const tmp = await mkdtemp(join(tmpdir(), "stevie-export-"));
   try {
-    const r = await repoRun(project, version, `f=${DIR}/$1.enc; [ -f "$f" ] || { echo "no stack snapshot for backup set $1" >&2; exit 3; }; cp "$f" /x/snapshot.enc`, { hostDir: tmp, args: [label] });
+    const r = await repoRun(
+      project,
+      version,
+      `f=${DIR}/$1.enc; [ -f "$f" ] || { echo "no stack snapshot for backup set $1" >&2; exit 3; }; cp "$f" /x/snapshot.enc`,
+      { hostDir: tmp, args: [label] },
+    );
     if (r.exitCode !== 0) throw new UserError(why(r), "`stevie-stack backup list` shows which sets have one");
     const plain = decryptSnapshot(await readFile(join(tmp, "snapshot.enc")), passphrase);
     await run("mkdir", ["-p", to]);

@@ -17,7 +17,9 @@ describe("CLI metrics for Prometheus", () => {
     expect(text).toContain('stevie_tls_certificate_expiry_timestamp_seconds{certificate="server"} 1827619200');
     expect(text).toContain('stevie_drill_last_pass{runner="cli"} 0');
     expect(text).toContain('stevie_drill_last_rto_seconds{runner="cli"} 12.5');
-    expect(text).toContain(`stevie_drill_last_success_timestamp_seconds{runner="cli"} ${Date.parse("2026-11-01T10:00:00Z") / 1000}`);
+    expect(text).toContain(
+      `stevie_drill_last_success_timestamp_seconds{runner="cli"} ${Date.parse("2026-11-01T10:00:00Z") / 1000}`,
+    );
     expect(text).toMatch(/# TYPE stevie_drill_last_pass gauge/);
   });
 
@@ -29,7 +31,10 @@ describe("CLI metrics for Prometheus", () => {
     const paths = stackPaths(await mkdtemp(join(tmpdir(), "stevie-metrics-")));
     const dir = join(paths.dir, TEXTFILE_DIR);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, "acme.prom"), 'stevie_tls_certificate_expiry_timestamp_seconds{certificate="server"} 1\n');
+    await writeFile(
+      join(dir, "acme.prom"),
+      'stevie_tls_certificate_expiry_timestamp_seconds{certificate="server"} 1\n',
+    );
     await writeCliMetrics(paths, "acme");
     expect(existsSync(join(dir, "acme.prom"))).toBe(true);
     expect(await readFile(join(dir, "cli.prom"), "utf8")).not.toContain("stevie_tls_certificate_expiry");

@@ -14,19 +14,37 @@ import { TEXTFILE_DIR } from "./services/monitoring.js";
  */
 export function renderCliMetrics(certNotAfter: Date | undefined, drills: DrillRecord[]): string {
   const lines: string[] = [];
-  const gauge = (name: string, help: string, value: number, labels = "") => lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${labels} ${value}`);
-  if (certNotAfter) gauge("stevie_tls_certificate_expiry_timestamp_seconds", "When the server certificate nginx serves expires (Unix time)", Math.floor(certNotAfter.getTime() / 1000), '{certificate="server"}');
+  const gauge = (name: string, help: string, value: number, labels = "") =>
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} gauge`, `${name}${labels} ${value}`);
+  if (certNotAfter)
+    gauge(
+      "stevie_tls_certificate_expiry_timestamp_seconds",
+      "When the server certificate nginx serves expires (Unix time)",
+      Math.floor(certNotAfter.getTime() / 1000),
+      '{certificate="server"}',
+    );
   const mine = drills.filter((d) => !d.scheduled);
   const last = mine.at(-1);
   const lastGood = mine.filter((d) => d.pass).at(-1);
   const at = (d: DrillRecord) => Math.floor(Date.parse(d.at) / 1000);
   const cli = '{runner="cli"}';
   if (last) {
-    gauge("stevie_drill_last_timestamp_seconds", "When the newest restore drill ran (Unix time), by who ran it", at(last), cli);
+    gauge(
+      "stevie_drill_last_timestamp_seconds",
+      "When the newest restore drill ran (Unix time), by who ran it",
+      at(last),
+      cli,
+    );
     gauge("stevie_drill_last_pass", "1 when the newest restore drill passed", last.pass ? 1 : 0, cli);
     gauge("stevie_drill_last_rto_seconds", "Recovery time of the newest restore drill", last.rtoSeconds, cli);
   }
-  if (lastGood) gauge("stevie_drill_last_success_timestamp_seconds", "When the newest passing restore drill ran (Unix time)", at(lastGood), cli);
+  if (lastGood)
+    gauge(
+      "stevie_drill_last_success_timestamp_seconds",
+      "When the newest passing restore drill ran (Unix time)",
+      at(lastGood),
+      cli,
+    );
   return `${lines.join("\n")}\n`;
 }
 

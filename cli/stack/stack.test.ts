@@ -36,37 +36,73 @@ describe("compose file", () => {
     expect(file.networks.consensus?.internal).toBe(true);
     expect(file.services.nginx?.networks).toEqual(["edge"]);
     expect(file.services.haproxy?.networks).toEqual(["data"]);
-    for (const m of ["postgres-1", "postgres-2"]) expect(Object.keys(file.services[m]?.networks ?? {})).toEqual(["data", "consensus"]);
+    for (const m of ["postgres-1", "postgres-2"])
+      expect(Object.keys(file.services[m]?.networks ?? {})).toEqual(["data", "consensus"]);
     for (const m of ["etcd-1", "etcd-2", "etcd-3"]) expect(file.services[m]?.networks).toEqual(["consensus"]);
     expect(file.services.api?.networks).toEqual(["edge", "data"]);
   });
 
   it("runs two Patroni members (each its own volume), three etcd, HAProxy, Redis 1+2 and three Sentinels", () => {
     expect(Object.keys(file.services).sort()).toEqual(
-      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "migrate", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3", ...MONITORING_SERVICES].sort(),
+      [
+        "api",
+        "etcd-1",
+        "etcd-2",
+        "etcd-3",
+        "haproxy",
+        "migrate",
+        "nginx",
+        "postgres-1",
+        "postgres-2",
+        "redis-1",
+        "redis-2",
+        "redis-3",
+        "sentinel-1",
+        "sentinel-2",
+        "sentinel-3",
+        ...MONITORING_SERVICES,
+      ].sort(),
     );
     const without = buildCompose({ ...ctx, config: parseConfig({ monitoring: { enabled: false } }, "t") });
     for (const m of MONITORING_SERVICES) expect(without.services[m]).toBeUndefined();
     expect(without.volumes["prometheus-data"]).toBeUndefined();
-    expect(file.services["postgres-1"]?.volumes).toEqual(["postgres-1-data:/var/lib/postgresql/data", "backups:/var/lib/pgbackrest"]);
+    expect(file.services["postgres-1"]?.volumes).toEqual([
+      "postgres-1-data:/var/lib/postgresql/data",
+      "backups:/var/lib/pgbackrest",
+    ]);
     // Synchronous by default at two members too: a crashed leader loses no acknowledged write (issue 23).
     expect(file.services["postgres-1"]?.environment?.PG_SYNCHRONOUS).toBe("true");
     expect(dcsSettings(ctx.topology)).toEqual(["failsafe_mode=true", "loop_wait=1", "synchronous_mode=true"]);
     const three = topology(parseConfig({ postgres: { nodes: 3 } }, "t"), sizing, "10.213.7.0/24");
     expect(three.postgres).toEqual(["postgres-1", "postgres-2", "postgres-3"]);
     expect(three.synchronous).toBe(true);
-    expect(topology(parseConfig({ postgres: { nodes: 3, synchronous: false } }, "t"), sizing, "10.213.7.0/24").synchronous).toBe(false);
+    expect(
+      topology(parseConfig({ postgres: { nodes: 3, synchronous: false } }, "t"), sizing, "10.213.7.0/24").synchronous,
+    ).toBe(false);
   });
 
   it("gives Redis, the Sentinels and the Patroni members fixed addresses outside Docker's automatic range, and the API only the Sentinels", () => {
     expect(file.networks.data?.ipam?.config).toEqual([{ subnet: "10.213.7.0/24", ip_range: "10.213.7.128/25" }]);
-    const fixed = Object.values(file.services).flatMap((svc) => (svc.networks && !Array.isArray(svc.networks) ? [svc.networks.data?.ipv4_address] : []));
-    expect(fixed.sort()).toEqual(["10.213.7.11", "10.213.7.12", "10.213.7.13", "10.213.7.21", "10.213.7.22", "10.213.7.23", "10.213.7.31", "10.213.7.32"]);
+    const fixed = Object.values(file.services).flatMap((svc) =>
+      svc.networks && !Array.isArray(svc.networks) ? [svc.networks.data?.ipv4_address] : [],
+    );
+    expect(fixed.sort()).toEqual([
+      "10.213.7.11",
+      "10.213.7.12",
+      "10.213.7.13",
+      "10.213.7.21",
+      "10.213.7.22",
+      "10.213.7.23",
+      "10.213.7.31",
+      "10.213.7.32",
+    ]);
     // Patroni announces the member by that address (its REST API and PostgreSQL), and the member keeps its other networks.
     expect(file.services["postgres-2"]?.environment?.PATRONI_ADDRESS).toBe("10.213.7.32");
     expect(file.services["postgres-2"]?.networks).toEqual({ data: { ipv4_address: "10.213.7.32" }, consensus: {} });
     for (const ip of fixed) expect(overlaps(`${ip}/32`, "10.213.7.128/25")).toBe(false);
-    expect(file.services.api?.environment?.REDIS_SENTINELS).toBe("10.213.7.21:26379,10.213.7.22:26379,10.213.7.23:26379");
+    expect(file.services.api?.environment?.REDIS_SENTINELS).toBe(
+      "10.213.7.21:26379,10.213.7.22:26379,10.213.7.23:26379",
+    );
     expect(file.services.api?.environment?.REDIS_HOST).toBeUndefined();
   });
 
@@ -123,17 +159,29 @@ describe("compose file", () => {
 
   it("gives the API and the migration job an OpenAI key only when one is installed, as a file, with the configured models", () => {
     for (const s of ["api", "migrate"]) {
-      expect(Object.keys(file.services[s]?.environment ?? {}).filter((k) => k.startsWith("OPENAI_")), s).toEqual([]);
+      expect(
+        Object.keys(file.services[s]?.environment ?? {}).filter((k) => k.startsWith("OPENAI_")),
+        s,
+      ).toEqual([]);
       expect(file.services[s]?.secrets, s).not.toContain("openai_api_key");
     }
     expect(file.services.migrate?.networks).toEqual(["data"]);
     expect(file.networks.egress).toBeUndefined();
 
-    const cfg = parseConfig({ openai: { embeddingModel: "text-embedding-3-large", baseUrl: "https://llm.example/v1" } }, "t");
+    const cfg = parseConfig(
+      { openai: { embeddingModel: "text-embedding-3-large", baseUrl: "https://llm.example/v1" } },
+      "t",
+    );
     const keyed = buildCompose({ ...ctx, config: cfg, fileHashes: { openai: "hash-of-the-key" } });
     for (const s of ["api", "migrate"]) {
       const svc = keyed.services[s]!;
-      expect(svc.environment).toMatchObject({ OPENAI_API_KEY_FILE: "/run/secrets/openai_api_key", OPENAI_EMBEDDING_MODEL: "text-embedding-3-large", OPENAI_EMBEDDING_DIMENSIONS: "1536", OPENAI_CHAT_MODEL: "gpt-4o-mini", OPENAI_BASE_URL: "https://llm.example/v1" });
+      expect(svc.environment).toMatchObject({
+        OPENAI_API_KEY_FILE: "/run/secrets/openai_api_key",
+        OPENAI_EMBEDDING_MODEL: "text-embedding-3-large",
+        OPENAI_EMBEDDING_DIMENSIONS: "1536",
+        OPENAI_CHAT_MODEL: "gpt-4o-mini",
+        OPENAI_BASE_URL: "https://llm.example/v1",
+      });
       expect(svc.secrets, s).toContain("openai_api_key");
       // A new key (a new hash) changes the label, so install replaces these containers.
       expect(svc.labels["io.stevie-stack.config-hash"], s).toBe("hash-of-the-key");
@@ -161,7 +209,9 @@ describe("data subnet", () => {
 
 describe("data tier status parsing", () => {
   it("reads patronictl's member list", () => {
-    const m = parsePatroniList('[{"Cluster":"stevie","Member":"postgres-1","Host":"postgres-1","Role":"Sync Standby","State":"streaming","TL":2,"Lag in MB":0},{"Member":"postgres-2","Role":"Leader","State":"running","TL":2}]');
+    const m = parsePatroniList(
+      '[{"Cluster":"stevie","Member":"postgres-1","Host":"postgres-1","Role":"Sync Standby","State":"streaming","TL":2,"Lag in MB":0},{"Member":"postgres-2","Role":"Leader","State":"running","TL":2}]',
+    );
     expect(m).toEqual([
       { member: "postgres-1", role: "sync-standby", state: "streaming", timeline: 2, lagMb: 0 },
       { member: "postgres-2", role: "leader", state: "running", timeline: 2, lagMb: undefined },
@@ -169,7 +219,9 @@ describe("data tier status parsing", () => {
   });
 
   it("reads a Redis master's replicas and their offsets", () => {
-    const info = JSON.stringify("# Replication\r\nrole:master\r\nconnected_slaves:2\r\nslave0:ip=10.213.7.12,port=6379,state=online,offset=900,lag=0\r\nslave1:ip=10.213.7.13,port=6379,state=wait_bgsave,offset=0,lag=1\r\nmaster_repl_offset:1000\r\n");
+    const info = JSON.stringify(
+      "# Replication\r\nrole:master\r\nconnected_slaves:2\r\nslave0:ip=10.213.7.12,port=6379,state=online,offset=900,lag=0\r\nslave1:ip=10.213.7.13,port=6379,state=wait_bgsave,offset=0,lag=1\r\nmaster_repl_offset:1000\r\n",
+    );
     const r = parseReplicationInfo(info);
     expect(r.masterOffset).toBe(1000);
     expect(r.replicas).toEqual([
@@ -195,7 +247,14 @@ describe("sizing", () => {
     expect(s.profile).toBe("small");
     expect(s.postgresNodes).toBe(2);
     // Ceilings of the whole default topology (2 API, 2 Postgres, 3 Redis, 3 Sentinels, 3 etcd, HAProxy, nginx).
-    const total = 2 * s.api.memoryMb + 2 * s.postgres.memoryMb + 3 * s.redis.memoryMb + 3 * s.sentinel.memoryMb + 3 * s.etcd.memoryMb + s.haproxy.memoryMb + s.nginx.memoryMb;
+    const total =
+      2 * s.api.memoryMb +
+      2 * s.postgres.memoryMb +
+      3 * s.redis.memoryMb +
+      3 * s.sentinel.memoryMb +
+      3 * s.etcd.memoryMb +
+      s.haproxy.memoryMb +
+      s.nginx.memoryMb;
     expect(total).toBeLessThan(4 * 1024);
   });
 
@@ -234,15 +293,33 @@ describe("re-running install", () => {
   });
 
   it("counts a service healthy only with all its replicas running and healthy", () => {
-    const c = (service: string, health: ContainerState["health"], state = "running"): ContainerState => ({ id: service + health, name: service, service, state, health, image: "", ports: [] });
+    const c = (service: string, health: ContainerState["health"], state = "running"): ContainerState => ({
+      id: service + health,
+      name: service,
+      service,
+      state,
+      health,
+      image: "",
+      ports: [],
+    });
     const s = summarise([c("api", "healthy"), c("api", "starting"), c("nginx", "healthy")], { api: 2, nginx: 1 });
     expect(s.find((x) => x.service === "api")).toMatchObject({ running: 2, healthy: 1 });
     expect(allHealthy(s)).toBe(false);
-    expect(allHealthy(summarise([c("api", "healthy"), c("api", "healthy"), c("nginx", "healthy")], { api: 2, nginx: 1 }))).toBe(true);
+    expect(
+      allHealthy(summarise([c("api", "healthy"), c("api", "healthy"), c("nginx", "healthy")], { api: 2, nginx: 1 })),
+    ).toBe(true);
   });
 
   it("counts a stack as serving when only its API replica count differs from the config (a scale in progress)", () => {
-    const c = (service: string, health: ContainerState["health"], n = 0): ContainerState => ({ id: `${service}${n}`, name: service, service, state: "running", health, image: "", ports: [] });
+    const c = (service: string, health: ContainerState["health"], n = 0): ContainerState => ({
+      id: `${service}${n}`,
+      name: service,
+      service,
+      state: "running",
+      health,
+      image: "",
+      ports: [],
+    });
     const two = [c("api", "healthy", 1), c("api", "healthy", 2), c("nginx", "healthy")];
     expect(runningHealthy(summarise(two, { api: 4, nginx: 1 }))).toBe(true);
     expect(allHealthy(summarise(two, { api: 4, nginx: 1 }))).toBe(false);

@@ -46,10 +46,18 @@ export async function chooseDataSubnet(config: StevieConfig): Promise<string> {
   const taken = [...networks.flatMap((n) => n.subnets), ...hostAddresses()];
   if (config.network.dataSubnet) {
     const clash = taken.find((t) => overlaps(t, config.network.dataSubnet!));
-    if (clash) throw new UserError(`network.dataSubnet ${config.network.dataSubnet} overlaps ${clash}, already used on this host`, "pick another /24 in stevie.yaml, or remove the setting to let the installer choose");
+    if (clash)
+      throw new UserError(
+        `network.dataSubnet ${config.network.dataSubnet} overlaps ${clash}, already used on this host`,
+        "pick another /24 in stevie.yaml, or remove the setting to let the installer choose",
+      );
     return config.network.dataSubnet;
   }
   const picked = pickSubnet(config.projectName, taken);
-  if (!picked) throw new UserError("no free /24 in 10.213.0.0/16 for the data network", "set network.dataSubnet in stevie.yaml to a free private /24");
+  if (!picked)
+    throw new UserError(
+      "no free /24 in 10.213.0.0/16 for the data network",
+      "set network.dataSubnet in stevie.yaml to a free private /24",
+    );
   return picked;
 }

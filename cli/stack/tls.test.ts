@@ -5,7 +5,15 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { run } from "../exec.js";
 import type { StevieConfig } from "../config/schema.js";
-import { ACME_CA_FILE, checkProvidedTls, EDGE_TLS_SUBDIR, ensurePostgresTls, ensureSelfSignedTls, installProvidedTls, syncEdgeTls } from "./tls.js";
+import {
+  ACME_CA_FILE,
+  checkProvidedTls,
+  EDGE_TLS_SUBDIR,
+  ensurePostgresTls,
+  ensureSelfSignedTls,
+  installProvidedTls,
+  syncEdgeTls,
+} from "./tls.js";
 
 /** A CA, a server certificate it issued for api.example.com (naming an OCSP responder), an unrelated CA and key. */
 let dir: string;
@@ -14,18 +22,63 @@ const pem = async (name: string) => readFile(join(dir, name), "utf8");
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "stevie-tls-"));
   const ssl = (args: string[]) => run("openssl", args, { cwd: dir });
-  for (const k of ["ca.key", "other-ca.key", "server.key", "stranger.key"]) await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", k]);
-  for (const [k, crt, cn] of [["ca.key", "ca.crt", "Test CA"], ["other-ca.key", "other-ca.crt", "Other CA"]]) {
-    await ssl(["req", "-x509", "-new", "-key", k!, "-sha256", "-days", "30", "-subj", `/CN=${cn}`, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", crt!]);
+  for (const k of ["ca.key", "other-ca.key", "server.key", "stranger.key"])
+    await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", k]);
+  for (const [k, crt, cn] of [
+    ["ca.key", "ca.crt", "Test CA"],
+    ["other-ca.key", "other-ca.crt", "Other CA"],
+  ]) {
+    await ssl([
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      k!,
+      "-sha256",
+      "-days",
+      "30",
+      "-subj",
+      `/CN=${cn}`,
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+      "-out",
+      crt!,
+    ]);
   }
   await ssl(["req", "-new", "-key", "server.key", "-subj", "/CN=api.example.com", "-out", "server.csr"]);
-  await writeFile(join(dir, "server.ext"), "subjectAltName=DNS:api.example.com\nbasicConstraints=CA:FALSE\nauthorityInfoAccess=OCSP;URI:http://ocsp.example.com\n");
-  await ssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "20", "-sha256", "-extfile", "server.ext", "-out", "server.crt"]);
+  await writeFile(
+    join(dir, "server.ext"),
+    "subjectAltName=DNS:api.example.com\nbasicConstraints=CA:FALSE\nauthorityInfoAccess=OCSP;URI:http://ocsp.example.com\n",
+  );
+  await ssl([
+    "x509",
+    "-req",
+    "-in",
+    "server.csr",
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-CAcreateserial",
+    "-days",
+    "20",
+    "-sha256",
+    "-extfile",
+    "server.ext",
+    "-out",
+    "server.crt",
+  ]);
 });
 
 describe("a certificate the operator brings", () => {
   it("is accepted with its chain and key; an OCSP responder in it is seen", async () => {
-    const r = checkProvidedTls(`${await pem("server.crt")}${await pem("ca.crt")}`, await pem("server.key"), "api.example.com");
+    const r = checkProvidedTls(
+      `${await pem("server.crt")}${await pem("ca.crt")}`,
+      await pem("server.key"),
+      "api.example.com",
+    );
     expect(r.leaf.subject).toContain("api.example.com");
     expect(r.ocsp).toBe(true);
   });
@@ -33,13 +86,21 @@ describe("a certificate the operator brings", () => {
   it("is refused, with the reason, when it does not fit", async () => {
     const chain = `${await pem("server.crt")}${await pem("ca.crt")}`;
     const key = await pem("server.key");
-    expect(() => checkProvidedTls(chain, key, "other.example.com")).toThrow(/does not cover other\.example\.com \(DNS:api\.example\.com\)/);
-    expect(() => checkProvidedTls(chain, key, "api.example.com", new Date(Date.now() + 40 * 86_400_000))).toThrow(/expired on/);
-    expect(() => checkProvidedTls(chain, key, "api.example.com", new Date(Date.now() - 86_400_000))).toThrow(/not valid before/);
+    expect(() => checkProvidedTls(chain, key, "other.example.com")).toThrow(
+      /does not cover other\.example\.com \(DNS:api\.example\.com\)/,
+    );
+    expect(() => checkProvidedTls(chain, key, "api.example.com", new Date(Date.now() + 40 * 86_400_000))).toThrow(
+      /expired on/,
+    );
+    expect(() => checkProvidedTls(chain, key, "api.example.com", new Date(Date.now() - 86_400_000))).toThrow(
+      /not valid before/,
+    );
     const stranger = await pem("stranger.key");
     const otherChain = `${await pem("server.crt")}${await pem("other-ca.crt")}`;
     expect(() => checkProvidedTls(chain, stranger, "api.example.com")).toThrow(/does not belong to the certificate/);
-    expect(() => checkProvidedTls(otherChain, key, "api.example.com")).toThrow(/certificate 2 did not issue certificate 1/);
+    expect(() => checkProvidedTls(otherChain, key, "api.example.com")).toThrow(
+      /certificate 2 did not issue certificate 1/,
+    );
     expect(() => checkProvidedTls("not a certificate", key, "api.example.com")).toThrow(/holds no PEM certificate/);
     expect(() => checkProvidedTls(chain, "not a key", "api.example.com")).toThrow(/no readable private key/);
   });
@@ -54,7 +115,9 @@ describe("a certificate the operator brings", () => {
     expect((await stat(join(tlsDir, "server.key"))).mode & 0o777).toBe(0o600);
     expect(await readFile(join(tlsDir, "server.crt"), "utf8")).toBe(await readFile(chainFile, "utf8"));
     expect((await installProvidedTls(tlsDir, files, "api.example.com")).changed).toBe(false);
-    await expect(installProvidedTls(tlsDir, { ...files, keyFile: join(dir, "nope.key") }, "api.example.com")).rejects.toThrow(/tls\.keyFile .*nope\.key cannot be read \(ENOENT\)/);
+    await expect(
+      installProvidedTls(tlsDir, { ...files, keyFile: join(dir, "nope.key") }, "api.example.com"),
+    ).rejects.toThrow(/tls\.keyFile .*nope\.key cannot be read \(ENOENT\)/);
   });
 });
 
@@ -72,7 +135,9 @@ describe("PostgreSQL's certificate", () => {
     expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"])).changed).toBe(false);
     // A third member: a new certificate that names it.
     expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2", "postgres-3"])).changed).toBe(true);
-    expect(new X509Certificate(await readFile(join(tlsDir, "postgres.crt"))).checkHost("postgres-3")).toBe("postgres-3");
+    expect(new X509Certificate(await readFile(join(tlsDir, "postgres.crt"))).checkHost("postgres-3")).toBe(
+      "postgres-3",
+    );
   });
 });
 

@@ -30,7 +30,24 @@ async function ensureLocalCa(tlsDir: string): Promise<boolean> {
   const caCrt = join(tlsDir, "ca.crt");
   if (existsSync(caKey) && existsSync(caCrt)) return false;
   await writeKey(caKey);
-  await run("openssl", ["req", "-x509", "-new", "-key", caKey, "-sha256", "-days", "3650", "-subj", "/CN=stevie-stack local CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign", "-out", caCrt]);
+  await run("openssl", [
+    "req",
+    "-x509",
+    "-new",
+    "-key",
+    caKey,
+    "-sha256",
+    "-days",
+    "3650",
+    "-subj",
+    "/CN=stevie-stack local CA",
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign,cRLSign",
+    "-out",
+    caCrt,
+  ]);
   return true;
 }
 
@@ -48,8 +65,28 @@ async function ensureIssued(tlsDir: string, name: string, cn: string, san: strin
   const ext = join(tlsDir, `${name}.ext`);
   await writeKey(key);
   await run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${cn}`, "-out", csr]);
-  await writeAtomic(ext, `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`);
-  await run("openssl", ["x509", "-req", "-in", csr, "-CA", join(tlsDir, "ca.crt"), "-CAkey", join(tlsDir, "ca.key"), "-CAcreateserial", "-days", "397", "-sha256", "-extfile", ext, "-out", crt]);
+  await writeAtomic(
+    ext,
+    `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`,
+  );
+  await run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    join(tlsDir, "ca.crt"),
+    "-CAkey",
+    join(tlsDir, "ca.key"),
+    "-CAcreateserial",
+    "-days",
+    "397",
+    "-sha256",
+    "-extfile",
+    ext,
+    "-out",
+    crt,
+  ]);
   await writeAtomic(sanFile, `${san}\n`);
   return true;
 }
@@ -66,7 +103,13 @@ export async function ensureSelfSignedTls(tlsDir: string, domain: string): Promi
  */
 export async function ensurePostgresTls(tlsDir: string, names: string[]): Promise<{ changed: boolean }> {
   const caNew = await ensureLocalCa(tlsDir);
-  const issued = await ensureIssued(tlsDir, "postgres", names[0]!, [...names, "localhost"].map((n) => `DNS:${n}`).join(","), caNew);
+  const issued = await ensureIssued(
+    tlsDir,
+    "postgres",
+    names[0]!,
+    [...names, "localhost"].map((n) => `DNS:${n}`).join(","),
+    caNew,
+  );
   return { changed: caNew || issued };
 }
 
@@ -81,7 +124,12 @@ export const ACME_CA_FILE = "acme-ca.crt";
  * file was written or removed (nginx must then be reloaded or recreated).
  */
 export async function syncEdgeTls(tlsDir: string, config: Pick<StevieConfig, "tls">): Promise<boolean> {
-  const files = ["server.crt", "server.key", "ca.crt", ...(config.tls.mode === "acme" && config.tls.acme?.caFile ? [ACME_CA_FILE] : [])];
+  const files = [
+    "server.crt",
+    "server.key",
+    "ca.crt",
+    ...(config.tls.mode === "acme" && config.tls.acme?.caFile ? [ACME_CA_FILE] : []),
+  ];
   const edge = join(tlsDir, EDGE_TLS_SUBDIR);
   await mkdir(edge, { recursive: true, mode: 0o755 });
   let changed = false;
@@ -118,9 +166,18 @@ const PEM_CERT = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g
  * server certificate first, then each issuer; the key must be the certificate's; it must be valid now and cover the
  * domain. Returns the server certificate and whether it names an OCSP responder (nginx staples its answer).
  */
-export function checkProvidedTls(chainPem: string, keyPem: string, domain: string, now = new Date()): { leaf: X509Certificate; ocsp: boolean } {
+export function checkProvidedTls(
+  chainPem: string,
+  keyPem: string,
+  domain: string,
+  now = new Date(),
+): { leaf: X509Certificate; ocsp: boolean } {
   const blocks = chainPem.match(PEM_CERT) ?? [];
-  if (!blocks.length) throw new UserError("tls.certFile holds no PEM certificate", "give the full chain in PEM: the server certificate first, then the intermediates");
+  if (!blocks.length)
+    throw new UserError(
+      "tls.certFile holds no PEM certificate",
+      "give the full chain in PEM: the server certificate first, then the intermediates",
+    );
   let certs: X509Certificate[];
   try {
     certs = blocks.map((b) => new X509Certificate(b));
@@ -132,31 +189,62 @@ export function checkProvidedTls(chainPem: string, keyPem: string, domain: strin
   try {
     key = createPrivateKey(keyPem);
   } catch {
-    throw new UserError("tls.keyFile holds no readable private key (PEM, unencrypted)", "nginx cannot ask for a passphrase: give the key without one");
+    throw new UserError(
+      "tls.keyFile holds no readable private key (PEM, unencrypted)",
+      "nginx cannot ask for a passphrase: give the key without one",
+    );
   }
-  if (!leaf.checkPrivateKey(key)) throw new UserError("the key in tls.keyFile does not belong to the certificate in tls.certFile", "give the key the certificate was issued for");
+  if (!leaf.checkPrivateKey(key))
+    throw new UserError(
+      "the key in tls.keyFile does not belong to the certificate in tls.certFile",
+      "give the key the certificate was issued for",
+    );
   for (let i = 0; i + 1 < certs.length; i++) {
-    if (!certs[i]!.checkIssued(certs[i + 1]!)) throw new UserError(`tls.certFile: certificate ${i + 2} did not issue certificate ${i + 1}`, "order the chain as the server certificate first, then each issuer");
+    if (!certs[i]!.checkIssued(certs[i + 1]!))
+      throw new UserError(
+        `tls.certFile: certificate ${i + 2} did not issue certificate ${i + 1}`,
+        "order the chain as the server certificate first, then each issuer",
+      );
   }
-  if (now > new Date(leaf.validTo)) throw new UserError(`the certificate in tls.certFile expired on ${new Date(leaf.validTo).toISOString()}`, "renew it and run install again");
-  if (now < new Date(leaf.validFrom)) throw new UserError(`the certificate in tls.certFile is not valid before ${new Date(leaf.validFrom).toISOString()}`);
+  if (now > new Date(leaf.validTo))
+    throw new UserError(
+      `the certificate in tls.certFile expired on ${new Date(leaf.validTo).toISOString()}`,
+      "renew it and run install again",
+    );
+  if (now < new Date(leaf.validFrom))
+    throw new UserError(
+      `the certificate in tls.certFile is not valid before ${new Date(leaf.validFrom).toISOString()}`,
+    );
   const covered = isIP(domain) ? leaf.checkIP(domain) : leaf.checkHost(domain);
-  if (!covered) throw new UserError(`the certificate in tls.certFile does not cover ${domain} (${leaf.subjectAltName ?? leaf.subject})`, "use a certificate issued for the stack's domain, or set domain to a name it covers");
+  if (!covered)
+    throw new UserError(
+      `the certificate in tls.certFile does not cover ${domain} (${leaf.subjectAltName ?? leaf.subject})`,
+      "use a certificate issued for the stack's domain, or set domain to a name it covers",
+    );
   return { leaf, ocsp: /OCSP - URI:/.test(leaf.infoAccess ?? "") };
 }
 
 /** Copy a checked certificate chain and key to where nginx reads them (key 0600); changed when the content differs. */
-export async function installProvidedTls(tlsDir: string, files: { certFile: string; keyFile: string }, domain: string): Promise<{ changed: boolean; expires: Date; ocsp: boolean }> {
+export async function installProvidedTls(
+  tlsDir: string,
+  files: { certFile: string; keyFile: string },
+  domain: string,
+): Promise<{ changed: boolean; expires: Date; ocsp: boolean }> {
   const read = async (path: string, what: string) =>
     readFile(path, "utf8").catch((err: NodeJS.ErrnoException) => {
-      throw new UserError(`${what} ${path} cannot be read (${err.code ?? err.message})`, `check the path in stevie.yaml (${what})`);
+      throw new UserError(
+        `${what} ${path} cannot be read (${err.code ?? err.message})`,
+        `check the path in stevie.yaml (${what})`,
+      );
     });
   const [chain, key] = [await read(files.certFile, "tls.certFile"), await read(files.keyFile, "tls.keyFile")];
   const { leaf, ocsp } = checkProvidedTls(chain, key, domain);
   await mkdir(tlsDir, { recursive: true, mode: 0o755 });
   const crt = join(tlsDir, "server.crt");
   const keyPath = join(tlsDir, "server.key");
-  const same = (await readFile(crt, "utf8").catch(() => "")) === chain && (await readFile(keyPath, "utf8").catch(() => "")) === key;
+  const same =
+    (await readFile(crt, "utf8").catch(() => "")) === chain &&
+    (await readFile(keyPath, "utf8").catch(() => "")) === key;
   if (!same) {
     await writeAtomic(keyPath, key, 0o600);
     await writeAtomic(crt, chain);

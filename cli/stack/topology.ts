@@ -42,7 +42,10 @@ export function topology(config: StevieConfig, sizing: Sizing, subnet: string): 
     // Synchronous (Patroni's non-strict mode) at every size: a crashed leader loses no acknowledged write, and a lone
     // leader whose replica is gone keeps writing once Patroni drops the replica from synchronous_standby_names.
     synchronous: config.postgres.synchronous ?? true,
-    redis: Array.from({ length: config.redis.replicas + 1 }, (_, i) => ({ service: `redis-${i + 1}`, ip: `${net}.${11 + i}` })),
+    redis: Array.from({ length: config.redis.replicas + 1 }, (_, i) => ({
+      service: `redis-${i + 1}`,
+      ip: `${net}.${11 + i}`,
+    })),
     sentinels: Array.from({ length: SENTINELS }, (_, i) => ({ service: `sentinel-${i + 1}`, ip: `${net}.${21 + i}` })),
     quorum: 2,
   };

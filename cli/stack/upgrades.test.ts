@@ -12,9 +12,15 @@ const changes: BreakingChange[] = [
 
 describe("upgradeVerdict", () => {
   it("lists the breaking changes after the stack's version up to this one", () => {
-    expect(upgradeVerdict("0.2.0", "0.4.1", POSTGRES_MAJOR, changes)).toEqual({ kind: "upgrade", breaking: changes.slice(0, 2) });
+    expect(upgradeVerdict("0.2.0", "0.4.1", POSTGRES_MAJOR, changes)).toEqual({
+      kind: "upgrade",
+      breaking: changes.slice(0, 2),
+    });
     expect(upgradeVerdict("0.3.0", "0.3.5", POSTGRES_MAJOR, changes)).toEqual({ kind: "upgrade", breaking: [] });
-    expect(upgradeVerdict("0.3.5", "1.0.0", POSTGRES_MAJOR, changes)).toEqual({ kind: "upgrade", breaking: changes.slice(1) });
+    expect(upgradeVerdict("0.3.5", "1.0.0", POSTGRES_MAJOR, changes)).toEqual({
+      kind: "upgrade",
+      breaking: changes.slice(1),
+    });
   });
 
   it("treats a stack without a stamp as older than every change", () => {
@@ -24,7 +30,10 @@ describe("upgradeVerdict", () => {
   it("does nothing for the same version and refuses a downgrade", () => {
     expect(upgradeVerdict("0.4.0", "0.4.0", POSTGRES_MAJOR, changes)).toEqual({ kind: "same" });
     const down = upgradeVerdict("0.5.0", "0.4.0", POSTGRES_MAJOR, changes);
-    expect(down).toMatchObject({ kind: "refused", why: expect.stringMatching(/newer than this CLI.*downgrades are not supported/) });
+    expect(down).toMatchObject({
+      kind: "refused",
+      why: expect.stringMatching(/newer than this CLI.*downgrades are not supported/),
+    });
   });
 
   it("never changes the PostgreSQL major version silently", () => {

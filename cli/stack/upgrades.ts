@@ -17,12 +17,14 @@ export const BREAKING_CHANGES: BreakingChange[] = [
   {
     version: "0.2.0",
     what: "images are tagged by the hash of their build context (stevie-stack/NAME:c-HASH) besides the version; the first upgrade recreates every container once",
-    action: "none: the upgrade replaces the API replicas one at a time, the other services are recreated once (a few seconds each)",
+    action:
+      "none: the upgrade replaces the API replicas one at a time, the other services are recreated once (a few seconds each)",
   },
   {
     version: "0.3.0",
     what: "the API talks TLS to PostgreSQL (verify-full against tls/ca.crt) and logs in as one of two roles (rotate-secrets); the PostgreSQL members are recreated with their certificate and a fixed address on the data network before the API replicas are replaced; replication becomes synchronous at two members as well (postgres.synchronous: false keeps it asynchronous)",
-    action: "plan for a pause of database writes of up to half a minute while both members restart (reads from the cache go on); nothing to configure",
+    action:
+      "plan for a pause of database writes of up to half a minute while both members restart (reads from the cache go on); nothing to configure",
   },
 ];
 
@@ -30,21 +32,44 @@ export const BREAKING_CHANGES: BreakingChange[] = [
 export const POSTGRES_MAJOR = 17;
 
 export type UpgradeVerdict =
-  | { kind: "upgrade"; breaking: BreakingChange[] }
-  | { kind: "same" }
-  | { kind: "refused"; why: string; fix: string };
+  { kind: "upgrade"; breaking: BreakingChange[] } | { kind: "same" } | { kind: "refused"; why: string; fix: string };
 
 /** Whether `from` (the stack's stamp; undefined for stacks older than the stamp) may go to `to` (this CLI). */
-export function upgradeVerdict(from: string | undefined, to: string, dataMajor?: number, changes: BreakingChange[] = BREAKING_CHANGES): UpgradeVerdict {
-  if (!semver.valid(to)) return { kind: "refused", why: `this CLI's version ${to} is not a version number`, fix: "install a released stevie-stack" };
-  if (from !== undefined && !semver.valid(from)) return { kind: "refused", why: `the stack's version stamp "${from}" is not a version number`, fix: "put the version that installed the stack into .stevie/version" };
+export function upgradeVerdict(
+  from: string | undefined,
+  to: string,
+  dataMajor?: number,
+  changes: BreakingChange[] = BREAKING_CHANGES,
+): UpgradeVerdict {
+  if (!semver.valid(to))
+    return {
+      kind: "refused",
+      why: `this CLI's version ${to} is not a version number`,
+      fix: "install a released stevie-stack",
+    };
+  if (from !== undefined && !semver.valid(from))
+    return {
+      kind: "refused",
+      why: `the stack's version stamp "${from}" is not a version number`,
+      fix: "put the version that installed the stack into .stevie/version",
+    };
   if (dataMajor !== undefined && dataMajor !== POSTGRES_MAJOR) {
-    return { kind: "refused", why: `the database files are PostgreSQL ${dataMajor} and this version runs PostgreSQL ${POSTGRES_MAJOR}; a major version change needs pg_upgrade and is never done silently`, fix: "see docs/runbooks/upgrade.md, section \"PostgreSQL major version\"" };
+    return {
+      kind: "refused",
+      why: `the database files are PostgreSQL ${dataMajor} and this version runs PostgreSQL ${POSTGRES_MAJOR}; a major version change needs pg_upgrade and is never done silently`,
+      fix: 'see docs/runbooks/upgrade.md, section "PostgreSQL major version"',
+    };
   }
   if (from !== undefined && semver.eq(from, to)) return { kind: "same" };
   if (from !== undefined && semver.lt(to, from)) {
-    return { kind: "refused", why: `the stack runs ${from}, newer than this CLI (${to}); downgrades are not supported`, fix: `use stevie-stack ${from} (npx stevie-stack@${from}), or restore the backup taken before the upgrade` };
+    return {
+      kind: "refused",
+      why: `the stack runs ${from}, newer than this CLI (${to}); downgrades are not supported`,
+      fix: `use stevie-stack ${from} (npx stevie-stack@${from}), or restore the backup taken before the upgrade`,
+    };
   }
-  const breaking = changes.filter((c) => (from === undefined || semver.gt(c.version, from)) && semver.lte(c.version, to));
+  const breaking = changes.filter(
+    (c) => (from === undefined || semver.gt(c.version, from)) && semver.lte(c.version, to),
+  );
   return { kind: "upgrade", breaking };
 }

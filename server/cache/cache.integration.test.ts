@@ -35,7 +35,9 @@ afterAll(async () => {
 
 async function counts(cache: string): Promise<Record<string, number>> {
   const m = await metrics.requests.get();
-  return Object.fromEntries(m.values.filter((v) => v.labels.cache === cache).map((v) => [String(v.labels.result), v.value]));
+  return Object.fromEntries(
+    m.values.filter((v) => v.labels.cache === cache).map((v) => [String(v.labels.result), v.value]),
+  );
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -78,9 +80,15 @@ describe("cache core (real Redis)", () => {
   it("stores a computed value only when the caller's store predicate agrees", async () => {
     const cache = createCache(redis, { name: `t${run}-core` });
     const degraded = { model: "use-lite-512", results: [1] };
-    expect(await cache.getOrCompute("veto", 60, async () => degraded, { store: (v) => v.model === "text-embedding-3-small" })).toEqual(degraded);
+    expect(
+      await cache.getOrCompute("veto", 60, async () => degraded, {
+        store: (v) => v.model === "text-embedding-3-small",
+      }),
+    ).toEqual(degraded);
     expect(await raw.exists(`stevie:${cache.keyOf("veto")}`)).toBe(0);
-    await cache.getOrCompute("veto", 60, async () => ({ ...degraded, model: "text-embedding-3-small" }), { store: (v) => v.model === "text-embedding-3-small" });
+    await cache.getOrCompute("veto", 60, async () => ({ ...degraded, model: "text-embedding-3-small" }), {
+      store: (v) => v.model === "text-embedding-3-small",
+    });
     expect(await cache.get("veto")).toEqual({ ...degraded, model: "text-embedding-3-small" });
   });
 
@@ -112,7 +120,9 @@ describe("cache core (real Redis)", () => {
       throw new Error("embedding service down");
     };
     const settled = await Promise.allSettled(Array.from({ length: 10 }, () => cache.getOrCompute("fails", 60, boom)));
-    expect(settled.every((r) => r.status === "rejected" && (r.reason as Error).message === "embedding service down")).toBe(true);
+    expect(
+      settled.every((r) => r.status === "rejected" && (r.reason as Error).message === "embedding service down"),
+    ).toBe(true);
     expect(failing).toBe(1);
     expect(await raw.exists(`stevie:${cache.keyOf("fails")}`)).toBe(0);
     expect(await cache.getOrCompute("fails", 60, async () => "recovered")).toBe("recovered");
@@ -209,7 +219,9 @@ describe("response cache and catalogue generation", () => {
     expect(await responses.wrap("categories.list", { description: "x", topK: 5 }, answer)).toEqual({ results: ["r3"] });
 
     // An import (or an embedding run) on another process writes catalog_state.
-    await pool.query(`INSERT INTO catalog_state (key, value) VALUES ('catalog_changed_at', now()::text) ON CONFLICT (key) DO UPDATE SET value = now()::text, updated_at = now()`);
+    await pool.query(
+      `INSERT INTO catalog_state (key, value) VALUES ('catalog_changed_at', now()::text) ON CONFLICT (key) DO UPDATE SET value = now()::text, updated_at = now()`,
+    );
     expect(await generation.current()).toBe(g1); // within refreshMs the generation is not read again
     await sleep(250);
     const g2 = await generation.current();
@@ -217,7 +229,10 @@ describe("response cache and catalogue generation", () => {
     expect(await responses.wrap("recommend", { description: "x", topK: 5 }, answer)).toEqual({ results: ["r4"] });
     expect(await responses.wrap("recommend", { description: "x", topK: 5 }, answer)).toEqual({ results: ["r4"] });
 
-    await pool.query(`INSERT INTO catalog_state (key, value) VALUES ($1, now()::text) ON CONFLICT (key) DO UPDATE SET value = now()::text, updated_at = now()`, [`embedded:test-${run}`]);
+    await pool.query(
+      `INSERT INTO catalog_state (key, value) VALUES ($1, now()::text) ON CONFLICT (key) DO UPDATE SET value = now()::text, updated_at = now()`,
+      [`embedded:test-${run}`],
+    );
     await sleep(250);
     expect(await generation.current()).not.toBe(g2);
     expect(await responses.wrap("recommend", { description: "x", topK: 5 }, answer)).toEqual({ results: ["r5"] });
@@ -252,7 +267,9 @@ describe("response cache and catalogue generation", () => {
     await expect(never.current()).rejects.toThrow();
     const cache = createCache(redis, { name: `t${run}-response` });
     // No generation, no safe key: the response cache answers uncached rather than failing.
-    expect(await createResponseCache({ cache, generation: never }).wrap("recommend", {}, async () => "uncached")).toBe("uncached");
+    expect(await createResponseCache({ cache, generation: never }).wrap("recommend", {}, async () => "uncached")).toBe(
+      "uncached",
+    );
     await dead.end();
   });
 });
@@ -262,7 +279,9 @@ describe("cache latency against the real Redis (printed, not asserted)", () => {
     const cache = createCache(redis, { name: `t${run}-bench` });
     const values = {
       small: { code: "ABA-MGMT-012", score: 0.87 },
-      response: { results: Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, code: `ABA-MGMT-${i}`, why: "x".repeat(1_000) })) }, // ~12 KB
+      response: {
+        results: Array.from({ length: 10 }, (_, i) => ({ rank: i + 1, code: `ABA-MGMT-${i}`, why: "x".repeat(1_000) })),
+      }, // ~12 KB
     };
     const measure = async (label: string, op: () => Promise<unknown>) => {
       for (let i = 0; i < 200; i++) await op(); // warm-up: JIT, connection
@@ -274,7 +293,9 @@ describe("cache latency against the real Redis (printed, not asserted)", () => {
       }
       samples.sort((a, b) => a - b);
       const q = (p: number) => samples[Math.min(samples.length - 1, Math.floor(p * samples.length))]!.toFixed(3);
-      process.stdout.write(`[bench] ${label}, ${samples.length} sequential ops: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms, max ${samples.at(-1)!.toFixed(3)} ms\n`);
+      process.stdout.write(
+        `[bench] ${label}, ${samples.length} sequential ops: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms, max ${samples.at(-1)!.toFixed(3)} ms\n`,
+      );
       expect(samples).toHaveLength(2_000);
     };
     await measure("baseline: bare PING on the same client", () => redis.ping());
@@ -293,7 +314,11 @@ describe("createRedisDeps (what main.ts calls)", () => {
     expect(d.responses.ttlSeconds).toBe(600);
     expect(d.rateLimiter).toMatchObject({ name: "api", limit: 1000, windowSeconds: 3600 });
     const names = (await reg.getMetricsAsJSON()).map((m) => m.name).sort();
-    expect(names).toEqual(["stevie_cache_operation_duration_seconds", "stevie_cache_requests_total", "stevie_ratelimit_decisions_total"]);
+    expect(names).toEqual([
+      "stevie_cache_operation_duration_seconds",
+      "stevie_cache_requests_total",
+      "stevie_ratelimit_decisions_total",
+    ]);
     const q = await d.embedQuery(`createRedisDeps ${run}`);
     expect(q.model).toBe(embedder.model);
     expect(q.vector).toHaveLength(embedder.dimension);

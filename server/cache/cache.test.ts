@@ -23,10 +23,16 @@ describe("cache values and TTLs", () => {
 
 describe("query-embedding cache keys and values", () => {
   it("keys by model and the text as embedded: whitespace and Unicode form always normalised, case only if asked", () => {
-    expect(embeddingCacheKey("use-lite-512", "  Apple\tPay\u00a0 ")).toBe(embeddingCacheKey("use-lite-512", "Apple Pay"));
+    expect(embeddingCacheKey("use-lite-512", "  Apple\tPay\u00a0 ")).toBe(
+      embeddingCacheKey("use-lite-512", "Apple Pay"),
+    );
     expect(embeddingCacheKey("use-lite-512", "Apple Pay")).not.toBe(embeddingCacheKey("use-lite-512", "apple pay"));
-    expect(embeddingCacheKey("use-lite-512", "Apple Pay", { foldCase: true })).toBe(embeddingCacheKey("use-lite-512", "apple pay", { foldCase: true }));
-    expect(embeddingCacheKey("use-lite-512", "apple pay")).not.toBe(embeddingCacheKey("text-embedding-3-small", "apple pay"));
+    expect(embeddingCacheKey("use-lite-512", "Apple Pay", { foldCase: true })).toBe(
+      embeddingCacheKey("use-lite-512", "apple pay", { foldCase: true }),
+    );
+    expect(embeddingCacheKey("use-lite-512", "apple pay")).not.toBe(
+      embeddingCacheKey("text-embedding-3-small", "apple pay"),
+    );
     expect(embeddingCacheKey("m", "x")).toMatch(/^m:[A-Za-z0-9_-]{43}$/);
     expect(queryTextFor(" ﬁne\n\n Print ")).toBe("fine Print"); // NFKC folds the ligature
     expect(queryTextFor(" ﬁne\n\n Print ", { foldCase: true })).toBe("fine print");
@@ -45,13 +51,31 @@ describe("query-embedding cache keys and values", () => {
 
 describe("response-cache keys", () => {
   it("ignores key order and depends on procedure, input and generation", () => {
-    const a = responseCacheKey("recommend", { description: "x", topK: 5, profile: { country: "us", programs: ["ABA"] } }, "g1");
-    const b = responseCacheKey("recommend", { profile: { programs: ["ABA"], country: "us" }, topK: 5, description: "x" }, "g1");
+    const a = responseCacheKey(
+      "recommend",
+      { description: "x", topK: 5, profile: { country: "us", programs: ["ABA"] } },
+      "g1",
+    );
+    const b = responseCacheKey(
+      "recommend",
+      { profile: { programs: ["ABA"], country: "us" }, topK: 5, description: "x" },
+      "g1",
+    );
     expect(a).toBe(b);
     expect(a).toMatch(/^recommend:[A-Za-z0-9_-]{43}$/);
-    expect(responseCacheKey("recommend", { description: "x", topK: 5, profile: { country: "us", programs: ["ABA"] } }, "g2")).not.toBe(a);
-    expect(responseCacheKey("categories.list", { description: "x", topK: 5, profile: { country: "us", programs: ["ABA"] } }, "g1")).not.toBe(a);
-    expect(responseCacheKey("recommend", { description: "x", topK: 6, profile: { country: "us", programs: ["ABA"] } }, "g1")).not.toBe(a);
+    expect(
+      responseCacheKey("recommend", { description: "x", topK: 5, profile: { country: "us", programs: ["ABA"] } }, "g2"),
+    ).not.toBe(a);
+    expect(
+      responseCacheKey(
+        "categories.list",
+        { description: "x", topK: 5, profile: { country: "us", programs: ["ABA"] } },
+        "g1",
+      ),
+    ).not.toBe(a);
+    expect(
+      responseCacheKey("recommend", { description: "x", topK: 6, profile: { country: "us", programs: ["ABA"] } }, "g1"),
+    ).not.toBe(a);
     expect(responseCacheKey("programs.list", undefined, "g1")).toBe(responseCacheKey("programs.list", null, "g1"));
   });
 

@@ -24,7 +24,12 @@ export interface Cache {
    * Values must survive JSON: a Date, Map or Set is refused (returned but not cached). `opts.store` may veto storing
    * a value (e.g. an answer computed in a degraded mode).
    */
-  getOrCompute<T>(key: string, ttlSeconds: number, compute: () => Promise<T>, opts?: GetOrComputeOptions<T>): Promise<T>;
+  getOrCompute<T>(
+    key: string,
+    ttlSeconds: number,
+    compute: () => Promise<T>,
+    opts?: GetOrComputeOptions<T>,
+  ): Promise<T>;
 }
 
 export interface GetOrComputeOptions<T> {
@@ -45,7 +50,8 @@ export interface CacheOptions {
 
 /** Seconds → whole milliseconds, refusing anything that would write a key without (or with a nonsensical) TTL. */
 export function ttlMillis(ttlSeconds: number): number {
-  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0) throw new RangeError(`a cache TTL must be a positive number of seconds, got ${ttlSeconds}`);
+  if (!Number.isFinite(ttlSeconds) || ttlSeconds <= 0)
+    throw new RangeError(`a cache TTL must be a positive number of seconds, got ${ttlSeconds}`);
   return Math.max(1, Math.round(ttlSeconds * 1000));
 }
 
@@ -54,7 +60,9 @@ export function toCacheJson(value: unknown): string | undefined {
   return JSON.stringify(value, function (this: Record<string, unknown>, key: string, v: unknown) {
     const original = this[key];
     if (original instanceof Date || original instanceof Map || original instanceof Set) {
-      throw new TypeError(`${key ? `"${key}"` : "the value"} is a ${original.constructor.name}, which does not survive JSON`);
+      throw new TypeError(
+        `${key ? `"${key}"` : "the value"} is a ${original.constructor.name}, which does not survive JSON`,
+      );
     }
     return v;
   });
@@ -129,9 +137,16 @@ export function createCache(redis: Redis, opts: CacheOptions): Cache {
       return store(key, value, ttlMillis(ttlSeconds));
     },
     async delete(key) {
-      await timebox(redis.del(keyOf(key)), timeoutMs, `cache ${name} del`).catch((err: unknown) => warn(err, "cache unavailable; key not deleted"));
+      await timebox(redis.del(keyOf(key)), timeoutMs, `cache ${name} del`).catch((err: unknown) =>
+        warn(err, "cache unavailable; key not deleted"),
+      );
     },
-    async getOrCompute<T>(key: string, ttlSeconds: number, compute: () => Promise<T>, o: GetOrComputeOptions<T> = {}): Promise<T> {
+    async getOrCompute<T>(
+      key: string,
+      ttlSeconds: number,
+      compute: () => Promise<T>,
+      o: GetOrComputeOptions<T> = {},
+    ): Promise<T> {
       const ttlMs = ttlMillis(ttlSeconds);
       const running = inflight.get(key);
       if (running) return running as Promise<T>;

@@ -63,14 +63,29 @@ export function createRedisDeps(o: RedisDepsOptions): RedisDeps {
   const cachedFor = (e: Embedder) => cachedEmbedQuery(e, embeddingCache);
   const plain = cachedFor(o.embedder);
   return {
-    embedQuery: o.resilient ? o.resilient.wrapQueries(cachedFor) : async (text) => ({ model: o.embedder.model, vector: await plain(text) }),
+    embedQuery: o.resilient
+      ? o.resilient.wrapQueries(cachedFor)
+      : async (text) => ({ model: o.embedder.model, vector: await plain(text) }),
     responses: createResponseCache({
       cache: createCache(o.redis, { name: "response", ...common }),
       generation: createCatalogGeneration(o.db, { refreshMs: o.generationRefreshMs }),
       ttlSeconds: o.responseTtlSeconds,
     }),
     sessions: createSessionStore(o.redis),
-    rateLimiter: createRateLimiter(o.redis, { name: "api", limit: o.rateLimit ?? 1000, windowSeconds: o.rateLimitWindowSeconds, metrics: rlMetrics, log }),
-    creationLimiter: createRateLimiter(o.redis, { name: "create", unit: "new sessions", limit: o.creationLimit ?? 60, windowSeconds: o.rateLimitWindowSeconds, metrics: rlMetrics, log }),
+    rateLimiter: createRateLimiter(o.redis, {
+      name: "api",
+      limit: o.rateLimit ?? 1000,
+      windowSeconds: o.rateLimitWindowSeconds,
+      metrics: rlMetrics,
+      log,
+    }),
+    creationLimiter: createRateLimiter(o.redis, {
+      name: "create",
+      unit: "new sessions",
+      limit: o.creationLimit ?? 60,
+      windowSeconds: o.rateLimitWindowSeconds,
+      metrics: rlMetrics,
+      log,
+    }),
   };
 }

@@ -40,14 +40,19 @@ export function embeddingCacheKey(model: string, text: string, opts: { foldCase?
  * is hashed from (queryTextFor), so two texts that share a key also share a vector: the cache is exact. An
  * embedding failure is passed on; a cache failure only costs the embedding.
  */
-export function cachedEmbedQuery(embedder: Embedder, cache: Cache, opts: { ttlSeconds?: number; foldCase?: boolean } = {}): (text: string) => Promise<number[]> {
+export function cachedEmbedQuery(
+  embedder: Embedder,
+  cache: Cache,
+  opts: { ttlSeconds?: number; foldCase?: boolean } = {},
+): (text: string) => Promise<number[]> {
   const ttl = opts.ttlSeconds ?? EMBEDDING_TTL_SECONDS;
   return async (text) => {
     const model = embedder.model;
     const key = embeddingCacheKey(model, text, opts);
     const embed = async () => {
       const [vector] = await embedder.embed([queryTextFor(text, opts)]);
-      if (!vector || vector.length !== embedder.dimension) throw new Error(`embedder ${model} returned no ${embedder.dimension}-dimension vector`);
+      if (!vector || vector.length !== embedder.dimension)
+        throw new Error(`embedder ${model} returned no ${embedder.dimension}-dimension vector`);
       return encodeVector(vector);
     };
     const encoded = await cache.getOrCompute(key, ttl, embed);

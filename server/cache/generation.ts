@@ -22,7 +22,10 @@ export function generationOf(rows: readonly { key: string; value: string }[]): s
   return h.digest("base64url").slice(0, 16);
 }
 
-export function createCatalogGeneration(pool: Pick<pg.Pool, "query">, opts: { refreshMs?: number; now?: () => number } = {}): CatalogGeneration {
+export function createCatalogGeneration(
+  pool: Pick<pg.Pool, "query">,
+  opts: { refreshMs?: number; now?: () => number } = {},
+): CatalogGeneration {
   const refreshMs = opts.refreshMs ?? 5_000;
   const now = opts.now ?? Date.now;
   let known: { value: string; at: number } | undefined;

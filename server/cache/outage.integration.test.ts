@@ -39,7 +39,13 @@ async function ensureRedisUp(timeoutMs = 60_000): Promise<void> {
   if (!(await isRunning())) await run("docker", ["start", container]);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const probe = new Redis({ ...s.redis, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+    const probe = new Redis({
+      ...s.redis,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+      connectTimeout: 1_000,
+    });
     probe.on("error", () => undefined);
     try {
       await probe.connect();
@@ -80,7 +86,12 @@ describe("Redis stopped mid-test", () => {
   it("keeps answering without Redis, then uses it again after it restarts", async () => {
     const cache = createCache(redis, { name: `t${tag}-outage`, metrics: cacheMetrics });
     const responses = createResponseCache({ cache, generation: createCatalogGeneration(pool, { refreshMs: 1_000 }) });
-    const limiter = createRateLimiter(redis, { name: `t${tag}-outage`, limit: 2, windowSeconds: 3600, metrics: rlMetrics });
+    const limiter = createRateLimiter(redis, {
+      name: `t${tag}-outage`,
+      limit: 2,
+      windowSeconds: 3600,
+      metrics: rlMetrics,
+    });
     const sessions = createSessionStore(redis);
 
     expect(await cache.getOrCompute("warm", 600, async () => "from compute")).toBe("from compute");
@@ -104,15 +115,21 @@ describe("Redis stopped mid-test", () => {
       }
       expect(Math.max(...times)).toBeLessThan(500);
       times.sort((a, b) => a - b);
-      process.stdout.write(`[bench] Redis down: cache + response-cache call pair, 20 calls: median ${times[10]!.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms\n`);
+      process.stdout.write(
+        `[bench] Redis down: cache + response-cache call pair, 20 calls: median ${times[10]!.toFixed(2)} ms, max ${times.at(-1)!.toFixed(2)} ms\n`,
+      );
       expect(await cache.get("warm")).toBeUndefined();
-      expect(await metric("stevie_cache_requests_total", { cache: `t${tag}-outage`, result: "error" })).toBeGreaterThanOrEqual(40);
+      expect(
+        await metric("stevie_cache_requests_total", { cache: `t${tag}-outage`, result: "error" }),
+      ).toBeGreaterThanOrEqual(40);
 
       // Rate limiter: fails open (the client over its limit gets in), and says so in the metric.
       const d = await limiter.enforce("client");
       expect(d).toMatchObject({ allowed: true, failedOpen: true });
       for (let i = 0; i < 5; i++) await limiter.enforce("client");
-      expect(await metric("stevie_ratelimit_decisions_total", { limiter: `t${tag}-outage`, result: "failed_open" })).toBe(6);
+      expect(
+        await metric("stevie_ratelimit_decisions_total", { limiter: `t${tag}-outage`, result: "failed_open" }),
+      ).toBe(6);
 
       // Sessions need Redis: a typed SERVICE_UNAVAILABLE, not a hang or a 500.
       const t0 = performance.now();
@@ -130,7 +147,9 @@ describe("Redis stopped mid-test", () => {
     expect(await cache.getOrCompute("after", 600, async () => "stored again")).toBe("stored again");
     expect(await cache.getOrCompute("after", 600, async () => "not called")).toBe("stored again");
     expect(await redis.pttl(cache.keyOf("after"))).toBeGreaterThan(590_000);
-    expect(await metric("stevie_cache_requests_total", { cache: `t${tag}-outage`, result: "hit" })).toBeGreaterThanOrEqual(2);
+    expect(
+      await metric("stevie_cache_requests_total", { cache: `t${tag}-outage`, result: "hit" }),
+    ).toBeGreaterThanOrEqual(2);
     const after = await limiter.check(`fresh-${tag}`);
     expect(after).toMatchObject({ allowed: true, failedOpen: false });
   });

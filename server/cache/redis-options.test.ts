@@ -5,7 +5,15 @@ import { parseSentinels, redisConfigFrom, redisOptionsFrom } from "../redis.js";
 describe("redisOptionsFrom", () => {
   it("builds a single-node client from REDIS_HOST/PORT/PASSWORD, failing fast", () => {
     const o = redisOptionsFrom({ REDIS_HOST: "redis", REDIS_PORT: 6380, REDIS_PASSWORD: "pw" });
-    expect(o).toMatchObject({ host: "redis", port: 6380, password: "pw", keyPrefix: "stevie:", lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
+    expect(o).toMatchObject({
+      host: "redis",
+      port: 6380,
+      password: "pw",
+      keyPrefix: "stevie:",
+      lazyConnect: true,
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+    });
     expect(o.connectTimeout).toBeLessThanOrEqual(2_000);
     expect(o.commandTimeout).toBeGreaterThan(0);
     expect(o.sentinels).toBeUndefined();
@@ -14,12 +22,22 @@ describe("redisOptionsFrom", () => {
   });
 
   it("defaults to 127.0.0.1:6379 and treats an empty password as none", () => {
-    expect(redisOptionsFrom({ REDIS_PASSWORD: "" })).toMatchObject({ host: "127.0.0.1", port: 6379, password: undefined });
+    expect(redisOptionsFrom({ REDIS_PASSWORD: "" })).toMatchObject({
+      host: "127.0.0.1",
+      port: 6379,
+      password: undefined,
+    });
     expect(redisOptionsFrom({ REDIS_PORT: "6390" }).port).toBe(6390);
   });
 
   it("uses Sentinel when REDIS_SENTINELS is set, with the same fail-fast options", () => {
-    const o = redisOptionsFrom({ REDIS_HOST: "ignored", REDIS_SENTINELS: "s1:26379, s2:26380,s3", REDIS_MASTER_NAME: "stevie", REDIS_PASSWORD: "pw", REDIS_SENTINEL_PASSWORD: "spw" });
+    const o = redisOptionsFrom({
+      REDIS_HOST: "ignored",
+      REDIS_SENTINELS: "s1:26379, s2:26380,s3",
+      REDIS_MASTER_NAME: "stevie",
+      REDIS_PASSWORD: "pw",
+      REDIS_SENTINEL_PASSWORD: "spw",
+    });
     expect(o).toMatchObject({
       sentinels: [
         { host: "s1", port: 26379 },
@@ -42,7 +60,9 @@ describe("redisOptionsFrom", () => {
 
   it("says what is wrong with a Sentinel configuration", () => {
     expect(() => redisOptionsFrom({ REDIS_SENTINELS: "s1:26379" })).toThrow(/REDIS_MASTER_NAME is required/);
-    expect(() => redisOptionsFrom({ REDIS_SENTINELS: "s1:port", REDIS_MASTER_NAME: "m" })).toThrow(/"s1:port" is not host:port/);
+    expect(() => redisOptionsFrom({ REDIS_SENTINELS: "s1:port", REDIS_MASTER_NAME: "m" })).toThrow(
+      /"s1:port" is not host:port/,
+    );
     expect(() => redisOptionsFrom({ REDIS_SENTINELS: "s1:70000", REDIS_MASTER_NAME: "m" })).toThrow(/not host:port/);
     expect(() => parseSentinels(" , ")).toThrow(/empty/);
     expect(() => redisConfigFrom({ REDIS_PORT: "abc" })).toThrow(/REDIS_PORT must be a port number/);

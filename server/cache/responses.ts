@@ -8,7 +8,9 @@ export const RESPONSE_TTL_SECONDS = { min: 300, default: 600, max: 900 } as cons
 export function stableJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== "object" || Array.isArray(v)) return v;
-    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    return Object.fromEntries(
+      Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+    );
   });
 }
 
@@ -19,7 +21,9 @@ export function stableJson(value: unknown): string {
  * on in `procedure` (e.g. `recommend@use-lite-512`).
  */
 export function responseCacheKey(procedure: string, input: unknown, generation: string): string {
-  const hash = createHash("sha256").update(stableJson([procedure, input ?? null, generation])).digest("base64url");
+  const hash = createHash("sha256")
+    .update(stableJson([procedure, input ?? null, generation]))
+    .digest("base64url");
   return `${procedure}:${hash}`;
 }
 
@@ -32,10 +36,16 @@ export interface ResponseCache {
   wrap<T>(procedure: string, input: unknown, fn: () => Promise<T>, opts?: GetOrComputeOptions<T>): Promise<T>;
 }
 
-export function createResponseCache(opts: { cache: Cache; generation: CatalogGeneration; ttlSeconds?: number }): ResponseCache {
+export function createResponseCache(opts: {
+  cache: Cache;
+  generation: CatalogGeneration;
+  ttlSeconds?: number;
+}): ResponseCache {
   const ttlSeconds = opts.ttlSeconds ?? RESPONSE_TTL_SECONDS.default;
   if (!(ttlSeconds >= RESPONSE_TTL_SECONDS.min && ttlSeconds <= RESPONSE_TTL_SECONDS.max)) {
-    throw new RangeError(`the response-cache TTL must be ${RESPONSE_TTL_SECONDS.min}–${RESPONSE_TTL_SECONDS.max} s, got ${ttlSeconds}`);
+    throw new RangeError(
+      `the response-cache TTL must be ${RESPONSE_TTL_SECONDS.min}–${RESPONSE_TTL_SECONDS.max} s, got ${ttlSeconds}`,
+    );
   }
   return {
     ttlSeconds,

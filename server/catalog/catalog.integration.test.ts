@@ -21,7 +21,13 @@ describe("catalogue seed and embeddings", () => {
     changed.version = "2099.1";
     changed.categories[0]!.description += " Updated wording for this year.";
     const removed = changed.categories.pop()!;
-    changed.categories.push({ ...structuredClone(removed), code: "ABA-NEW-001", groupCode: removed.groupCode, programCode: removed.programCode, name: "A brand-new category" });
+    changed.categories.push({
+      ...structuredClone(removed),
+      code: "ABA-NEW-001",
+      groupCode: removed.groupCode,
+      programCode: removed.programCode,
+      name: "A brand-new category",
+    });
     const r = await seedCatalog(pool, changed, { dryRun: true });
     expect(r.added).toEqual(["ABA-NEW-001"]);
     expect(r.updated).toEqual([catalog.categories[0]!.code]);
@@ -33,14 +39,20 @@ describe("catalogue seed and embeddings", () => {
   });
 
   it("stores model and dimension with every vector, and re-embeds only what is missing", async () => {
-    const dims = await pool.query("select model, dimension, count(*)::int n, bool_and(vector_dims(embedding) = dimension) ok from category_embeddings group by 1, 2");
+    const dims = await pool.query(
+      "select model, dimension, count(*)::int n, bool_and(vector_dims(embedding) = dimension) ok from category_embeddings group by 1, 2",
+    );
     expect(dims.rows).toEqual([{ model: "use-lite-512", dimension: 512, n: catalog.categories.length, ok: true }]);
-    await pool.query("delete from category_embeddings where category_id in (select id from categories order by id limit 7)");
+    await pool.query(
+      "delete from category_embeddings where category_id in (select id from categories order by id limit 7)",
+    );
     const embedder = createOfflineEmbedder();
     const p = await embedCatalog(pool, embedder);
     await embedder.close?.();
     expect(p).toEqual({ done: 7, total: 7 });
-    expect((await pool.query("select count(*)::int n from category_embeddings")).rows[0].n).toBe(catalog.categories.length);
+    expect((await pool.query("select count(*)::int n from category_embeddings")).rows[0].n).toBe(
+      catalog.categories.length,
+    );
   });
 
   it("uses the HNSW index for a top-10 vector search, and every index is valid", async () => {
@@ -65,13 +77,23 @@ describe("audit log", () => {
   });
 
   it("keeps a year: only rows older than that can be deleted (what the scheduler's purge does), none changed", async () => {
-    const old = await pool.query<{ id: string }>("insert into audit_log (at, actor, action) values (now() - interval '400 days', 'test', 'test.old') returning id");
-    const young = await pool.query<{ id: string }>("insert into audit_log (at, actor, action) values (now() - interval '360 days', 'test', 'test.young') returning id");
-    await expect(pool.query("update audit_log set actor = 'mallory' where id = $1", [old.rows[0]!.id])).rejects.toThrow(/append-only: UPDATE/);
-    await expect(pool.query("delete from audit_log where id = $1", [young.rows[0]!.id])).rejects.toThrow(/append-only: DELETE/);
+    const old = await pool.query<{ id: string }>(
+      "insert into audit_log (at, actor, action) values (now() - interval '400 days', 'test', 'test.old') returning id",
+    );
+    const young = await pool.query<{ id: string }>(
+      "insert into audit_log (at, actor, action) values (now() - interval '360 days', 'test', 'test.young') returning id",
+    );
+    await expect(pool.query("update audit_log set actor = 'mallory' where id = $1", [old.rows[0]!.id])).rejects.toThrow(
+      /append-only: UPDATE/,
+    );
+    await expect(pool.query("delete from audit_log where id = $1", [young.rows[0]!.id])).rejects.toThrow(
+      /append-only: DELETE/,
+    );
     const purged = await pool.query("delete from audit_log where at < now() - interval '1 year'");
     expect(purged.rowCount).toBe(1);
-    const left = await pool.query("select action from audit_log where id = any($1::bigint[])", [[old.rows[0]!.id, young.rows[0]!.id]]);
+    const left = await pool.query("select action from audit_log where id = any($1::bigint[])", [
+      [old.rows[0]!.id, young.rows[0]!.id],
+    ]);
     expect(left.rows).toEqual([{ action: "test.young" }]);
   });
 });

@@ -27,7 +27,10 @@ describe("catalog.json", () => {
       ["ABA", "APAC", "EMPLOYERS", "GERMAN", "IBA", "MENA", "SALES", "SAWIB", "TECH"].sort(),
     );
     for (const program of catalog.programs) {
-      expect(catalog.categories.some((c) => c.programCode === program.code), program.code).toBe(true);
+      expect(
+        catalog.categories.some((c) => c.programCode === program.code),
+        program.code,
+      ).toBe(true);
     }
   });
 
@@ -91,7 +94,9 @@ describe("validateCatalog", () => {
     const broken = clone();
     broken.categories[0]!.programCode = "NOPE";
     const messages = validateCatalog(broken).map((p) => `${p.path}: ${p.message}`);
-    expect(messages.some((m) => m.startsWith("categories[0].programCode:") && m.includes('unknown program "NOPE"'))).toBe(true);
+    expect(
+      messages.some((m) => m.startsWith("categories[0].programCode:") && m.includes('unknown program "NOPE"')),
+    ).toBe(true);
   });
 
   it("reports a group that belongs to a different programme", () => {
@@ -99,7 +104,9 @@ describe("validateCatalog", () => {
     const ibaGroup = broken.groups.find((g) => g.programCode === "IBA")!;
     broken.categories[0]!.groupCode = ibaGroup.code;
     const problems = validateCatalog(broken);
-    expect(problems.some((p) => p.path === "categories[0].groupCode" && p.message.includes(`belongs to program "IBA"`))).toBe(true);
+    expect(
+      problems.some((p) => p.path === "categories[0].groupCode" && p.message.includes(`belongs to program "IBA"`)),
+    ).toBe(true);
   });
 
   it("reports a duplicate category code", () => {

@@ -113,11 +113,7 @@ export function formatProblems(problems: readonly CatalogProblem[]): string {
   return problems.map((p) => `${p.path}: ${p.message}`).join("\n");
 }
 
-function duplicates<T extends { code: string }>(
-  items: readonly T[],
-  section: string,
-  label: string,
-): CatalogProblem[] {
+function duplicates<T extends { code: string }>(items: readonly T[], section: string, label: string): CatalogProblem[] {
   const firstSeen = new Map<string, number>();
   const problems: CatalogProblem[] = [];
   items.forEach((item, i) => {
@@ -198,7 +194,9 @@ export function validateCatalog(data: unknown): CatalogProblem[] {
 export class CatalogValidationError extends Error {
   readonly problems: readonly CatalogProblem[];
   constructor(problems: readonly CatalogProblem[]) {
-    super(`Invalid category catalogue (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${formatProblems(problems)}`);
+    super(
+      `Invalid category catalogue (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n${formatProblems(problems)}`,
+    );
     this.name = "CatalogValidationError";
     this.problems = problems;
   }

@@ -12,21 +12,43 @@ export interface SeedReport {
   unchanged: number;
 }
 
-const categoryHash = (c: Category) => createHash("sha256").update(JSON.stringify([c.programCode, c.groupCode, c.name, c.description, c.keywords, c.eligibility, c.provenance])).digest("hex");
+const categoryHash = (c: Category) =>
+  createHash("sha256")
+    .update(
+      JSON.stringify([c.programCode, c.groupCode, c.name, c.description, c.keywords, c.eligibility, c.provenance]),
+    )
+    .digest("hex");
 
 /**
  * Load a catalogue into the database in one transaction: programs, groups and categories are upserted by code,
  * categories no longer in the file are removed (with their embeddings). Idempotent: the same file twice changes
  * nothing the second time. `dryRun` computes the report and rolls back.
  */
-export async function seedCatalog(pool: pg.Pool, catalog: Catalog, opts: { dryRun?: boolean } = {}): Promise<SeedReport> {
+export async function seedCatalog(
+  pool: pg.Pool,
+  catalog: Catalog,
+  opts: { dryRun?: boolean } = {},
+): Promise<SeedReport> {
   const client = await pool.connect();
   try {
     await client.query("BEGIN");
     await client.query("LOCK TABLE categories IN SHARE ROW EXCLUSIVE MODE");
     const prev = await client.query<{ value: string }>("SELECT value FROM catalog_state WHERE key = 'catalog_version'");
     const existing = new Map<string, string>();
-    const rows = await client.query<{ code: string; program: string; grp: string; name: string; description: string; keywords: string[]; nominee_types: string[]; organization_types: string[]; organization_sizes: string[]; regions: string[]; entry_formats: string[]; provenance: Category["provenance"] }>(
+    const rows = await client.query<{
+      code: string;
+      program: string;
+      grp: string;
+      name: string;
+      description: string;
+      keywords: string[];
+      nominee_types: string[];
+      organization_types: string[];
+      organization_sizes: string[];
+      regions: string[];
+      entry_formats: string[];
+      provenance: Category["provenance"];
+    }>(
       `SELECT c.code, p.code AS program, g.code AS grp, c.name, c.description, c.keywords, c.nominee_types, c.organization_types,
               c.organization_sizes, c.regions, c.entry_formats, c.provenance
          FROM categories c JOIN programs p ON p.id = c.program_id JOIN category_groups g ON g.id = c.group_id`,
@@ -41,7 +63,13 @@ export async function seedCatalog(pool: pg.Pool, catalog: Catalog, opts: { dryRu
           name: r.name,
           description: r.description,
           keywords: r.keywords,
-          eligibility: { nomineeTypes: r.nominee_types as Category["eligibility"]["nomineeTypes"], organizationTypes: r.organization_types as Category["eligibility"]["organizationTypes"], organizationSizes: r.organization_sizes as Category["eligibility"]["organizationSizes"], regions: r.regions, entryFormats: r.entry_formats as Category["eligibility"]["entryFormats"] },
+          eligibility: {
+            nomineeTypes: r.nominee_types as Category["eligibility"]["nomineeTypes"],
+            organizationTypes: r.organization_types as Category["eligibility"]["organizationTypes"],
+            organizationSizes: r.organization_sizes as Category["eligibility"]["organizationSizes"],
+            regions: r.regions,
+            entryFormats: r.entry_formats as Category["eligibility"]["entryFormats"],
+          },
           provenance: r.provenance,
         }),
       );
@@ -62,7 +90,14 @@ export async function seedCatalog(pool: pg.Pool, catalog: Catalog, opts: { dryRu
         [g.code, g.programCode, g.name],
       );
     }
-    const report: SeedReport = { version: catalog.version, previousVersion: prev.rows[0]?.value ?? null, added: [], updated: [], removed: [], unchanged: 0 };
+    const report: SeedReport = {
+      version: catalog.version,
+      previousVersion: prev.rows[0]?.value ?? null,
+      added: [],
+      updated: [],
+      removed: [],
+      unchanged: 0,
+    };
     const wanted = new Set<string>();
     for (const c of catalog.categories) {
       wanted.add(c.code);
@@ -83,12 +118,28 @@ export async function seedCatalog(pool: pg.Pool, catalog: Catalog, opts: { dryRu
            description = EXCLUDED.description, keywords = EXCLUDED.keywords, nominee_types = EXCLUDED.nominee_types,
            organization_types = EXCLUDED.organization_types, organization_sizes = EXCLUDED.organization_sizes,
            regions = EXCLUDED.regions, entry_formats = EXCLUDED.entry_formats, provenance = EXCLUDED.provenance, updated_at = now()`,
-        [c.code, c.programCode, c.groupCode, c.name, c.description, c.keywords, e.nomineeTypes, e.organizationTypes, e.organizationSizes, e.regions, e.entryFormats, c.provenance],
+        [
+          c.code,
+          c.programCode,
+          c.groupCode,
+          c.name,
+          c.description,
+          c.keywords,
+          e.nomineeTypes,
+          e.organizationTypes,
+          e.organizationSizes,
+          e.regions,
+          e.entryFormats,
+          c.provenance,
+        ],
       );
     }
     report.removed = [...existing.keys()].filter((code) => !wanted.has(code)).sort();
     if (report.removed.length) await client.query("DELETE FROM categories WHERE code = ANY($1)", [report.removed]);
-    await client.query("DELETE FROM category_groups g WHERE NOT EXISTS (SELECT 1 FROM categories c WHERE c.group_id = g.id) AND g.code <> ALL($1)", [catalog.groups.map((g) => g.code)]);
+    await client.query(
+      "DELETE FROM category_groups g WHERE NOT EXISTS (SELECT 1 FROM categories c WHERE c.group_id = g.id) AND g.code <> ALL($1)",
+      [catalog.groups.map((g) => g.code)],
+    );
     await client.query(
       `INSERT INTO catalog_state (key, value) VALUES ('catalog_version', $1)
        ON CONFLICT (key) DO UPDATE SET value = $1, updated_at = now() WHERE catalog_state.value <> $1`,
@@ -96,7 +147,9 @@ export async function seedCatalog(pool: pg.Pool, catalog: Catalog, opts: { dryRu
     );
     const changed = report.added.length + report.updated.length + report.removed.length > 0;
     if (changed && !opts.dryRun) {
-      await client.query(`INSERT INTO catalog_state (key, value) VALUES ('catalog_changed_at', now()::text) ON CONFLICT (key) DO UPDATE SET value = now()::text, updated_at = now()`);
+      await client.query(
+        `INSERT INTO catalog_state (key, value) VALUES ('catalog_changed_at', now()::text) ON CONFLICT (key) DO UPDATE SET value = now()::text, updated_at = now()`,
+      );
     }
     await client.query(opts.dryRun ? "ROLLBACK" : "COMMIT");
     return report;

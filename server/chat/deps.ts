@@ -28,7 +28,8 @@ export function createChatDeps(o: {
   return {
     store: o.redis ? createRedisChatStore(o.redis) : createMemoryChatStore(),
     openai: o.openai,
-    recommend: (input) => recommend({ pool: o.pool, embedder: o.embedder, programs: o.programs, embedQuery: o.embedQuery }, input),
+    recommend: (input) =>
+      recommend({ pool: o.pool, embedder: o.embedder, programs: o.programs, embedQuery: o.embedQuery }, input),
     log: o.log,
     ...(o.registry ? { metrics: registerChatMetrics(o.registry, o.openaiMetrics) } : {}),
   };

@@ -10,7 +10,12 @@ export interface ChatMetrics {
 
 /** `stevie_chat_turns_total{outcome}`; a fallback answer also counts in stevie_openai_fallbacks_total{operation="chat"}. */
 export function registerChatMetrics(registry: Registry, openai?: OpenAIObserver): ChatMetrics {
-  const turns = new Counter({ name: "stevie_chat_turns_total", help: "Chat messages answered, by outcome", labelNames: ["outcome"], registers: [registry] });
+  const turns = new Counter({
+    name: "stevie_chat_turns_total",
+    help: "Chat messages answered, by outcome",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
   return {
     turn(outcome) {
       turns.inc({ outcome });

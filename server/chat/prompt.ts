@@ -24,14 +24,26 @@ const clip = (s: string, n: number) => (s.length <= n ? s : `${s.slice(0, n - 1)
 export function catalogueBlock(categories: Recommendation[]): string {
   if (categories.length === 0) return "Catalogue categories: none matched this message.";
   const lines = categories.map(
-    (r) => `[${r.category.code}] ${r.category.name} (${r.program.name}; group: ${r.category.group}). ${clip(r.category.description, 400)} Eligibility: ${r.eligibility.notes.join("; ")}.`,
+    (r) =>
+      `[${r.category.code}] ${r.category.name} (${r.program.name}; group: ${r.category.group}). ${clip(r.category.description, 400)} Eligibility: ${r.eligibility.notes.join("; ")}.`,
   );
   return `Catalogue categories relevant to the latest message, best match first:\n${lines.join("\n")}`;
 }
 
 /** System prompt (rules, summary of older turns, retrieved categories), the kept turns, then the new message. */
-export function buildMessages(o: { summary: string | null; history: ChatTurn[]; categories: Recommendation[]; message: string }): ChatMessage[] {
-  const system = [SYSTEM, o.summary ? `Summary of the earlier conversation:\n${o.summary}` : "", catalogueBlock(o.categories)].filter(Boolean).join("\n\n");
+export function buildMessages(o: {
+  summary: string | null;
+  history: ChatTurn[];
+  categories: Recommendation[];
+  message: string;
+}): ChatMessage[] {
+  const system = [
+    SYSTEM,
+    o.summary ? `Summary of the earlier conversation:\n${o.summary}` : "",
+    catalogueBlock(o.categories),
+  ]
+    .filter(Boolean)
+    .join("\n\n");
   return [
     { role: "system", content: system },
     ...o.history.filter((t) => t.status === "complete").map((t): ChatMessage => ({ role: t.role, content: t.text })),
@@ -61,13 +73,19 @@ export function fallbackAnswer(categories: Recommendation[], retrievalFailed = f
   if (categories.length === 0) {
     return `${FALLBACK_NOTICE} No category matched your message; try describing the nominee and its achievements in more detail.`;
   }
-  const items = categories.map((r, i) => `${i + 1}. [${r.category.code}] ${r.category.name} (${r.program.name}): ${clip(r.category.description, 200)}`);
+  const items = categories.map(
+    (r, i) =>
+      `${i + 1}. [${r.category.code}] ${r.category.name} (${r.program.name}): ${clip(r.category.description, 200)}`,
+  );
   return `${FALLBACK_NOTICE}\n\n${items.join("\n")}`;
 }
 
 /** What to search the catalogue for: the new message, after the user's two previous messages for context. */
 export function retrievalText(history: ChatTurn[], message: string): string {
-  const previous = history.filter((t) => t.role === "user").slice(-2).map((t) => t.text);
+  const previous = history
+    .filter((t) => t.role === "user")
+    .slice(-2)
+    .map((t) => t.text);
   return [...previous, message].join("\n").slice(-8_000);
 }
 

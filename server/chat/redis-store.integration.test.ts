@@ -5,7 +5,13 @@ import { createRedisChatStore } from "./redis-store.js";
 import { SESSION_TTL_MS, SessionGoneError } from "./store.js";
 import type { ChatTurn } from "./types.js";
 
-const turn = (id: string): ChatTurn => ({ id, role: "user", text: `text ${id}`, at: "2025-01-01T00:00:00.000Z", status: "complete" });
+const turn = (id: string): ChatTurn => ({
+  id,
+  role: "user",
+  text: `text ${id}`,
+  at: "2025-01-01T00:00:00.000Z",
+  status: "complete",
+});
 
 // Real Redis from the integration services, with the API's key prefix.
 describe("Redis chat store", () => {
@@ -24,7 +30,11 @@ describe("Redis chat store", () => {
     const raw = new Redis({ ...inject("services").redis, maxRetriesPerRequest: 1 });
     try {
       const keys = await raw.keys(`stevie:chat:{${id}}:*`);
-      expect(keys.sort()).toEqual([`stevie:chat:{${id}}:lock`, `stevie:chat:{${id}}:meta`, `stevie:chat:{${id}}:turns`]);
+      expect(keys.sort()).toEqual([
+        `stevie:chat:{${id}}:lock`,
+        `stevie:chat:{${id}}:meta`,
+        `stevie:chat:{${id}}:turns`,
+      ]);
       for (const k of keys) {
         const ttl = await raw.pttl(k);
         expect(ttl).toBeGreaterThan(0);

@@ -35,7 +35,11 @@ return 0`;
 export function createRedisChatStore(redis: Redis, opts: { prefix?: string; ttlMs?: number } = {}): ChatStore {
   const prefix = opts.prefix ?? "chat:";
   const ttl = opts.ttlMs ?? SESSION_TTL_MS;
-  const keys = (id: string) => ({ meta: `${prefix}{${id}}:meta`, turns: `${prefix}{${id}}:turns`, lock: `${prefix}{${id}}:lock` });
+  const keys = (id: string) => ({
+    meta: `${prefix}{${id}}:meta`,
+    turns: `${prefix}{${id}}:turns`,
+    lock: `${prefix}{${id}}:lock`,
+  });
 
   return {
     async create({ id, createdAt }) {

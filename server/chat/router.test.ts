@@ -21,7 +21,14 @@ const rec = (code: string, name: string, program: [string, string]): Recommendat
   category: { id: 1, code, name, description: `${name}.`, group: "Companies" },
   program: { code: program[0], name: program[1] },
   why: { summary: "Recommended.", similarity: 0.8, textRank: 1, matchedTerms: [] },
-  eligibility: { nomineeTypes: ["organization"], organizationTypes: ["any"], organizationSizes: ["any"], regions: ["worldwide"], entryFormats: ["written"], notes: [] },
+  eligibility: {
+    nomineeTypes: ["organization"],
+    organizationTypes: ["any"],
+    organizationSizes: ["any"],
+    regions: ["worldwide"],
+    entryFormats: ["written"],
+    notes: [],
+  },
 });
 const CATEGORIES = [rec("ABA-TECH-001", "Technology Startup of the Year", ["ABA", "The American Business Awards"])];
 
@@ -48,7 +55,13 @@ describe("chat router over HTTP", () => {
     chat = {
       store: createMemoryChatStore(),
       openai: createOpenAIChat({ apiKey: "sk-test", baseURL: fake.baseURL, timeoutMs: 2_000, maxRetries: 0, breaker }),
-      recommend: async (input): Promise<RecommendResult> => ({ model: "use-lite-512", mode: input.mode, filters: [], results: CATEGORIES, timings: { embedMs: 0, searchMs: 0 } }),
+      recommend: async (input): Promise<RecommendResult> => ({
+        model: "use-lite-512",
+        mode: input.mode,
+        filters: [],
+        results: CATEGORIES,
+        timings: { embedMs: 0, searchMs: 0 },
+      }),
       log: createLogger("silent"),
     };
     // Only ctx.chat is used by these procedures; the rest of the API's context is not needed here.
@@ -78,7 +91,10 @@ describe("chat router over HTTP", () => {
   });
 
   /** Subscribe to chat.send; resolves with the events when the server ends the stream. */
-  const subscribe = (input: { sessionId: string; message: string; messageId?: string }, onEvent?: (e: ChatEvent, stop: () => void) => void) =>
+  const subscribe = (
+    input: { sessionId: string; message: string; messageId?: string },
+    onEvent?: (e: ChatEvent, stop: () => void) => void,
+  ) =>
     new Promise<ChatEvent[]>((resolve, reject) => {
       const events: ChatEvent[] = [];
       const sub = client.send.subscribe(input, {
@@ -96,7 +112,11 @@ describe("chat router over HTTP", () => {
 
   it("streams an answer over SSE, then serves it in the history", async () => {
     const { sessionId } = await client.start.mutate();
-    const events = await subscribe({ sessionId, message: "We are a fintech startup with 40 staff", messageId: "web-1" });
+    const events = await subscribe({
+      sessionId,
+      message: "We are a fintech startup with 40 staff",
+      messageId: "web-1",
+    });
     const deltas = events.filter((e) => e.type === "delta");
     const done = events.at(-1) as { type: "done"; answer: ChatAnswer };
     expect(deltas.length).toBeGreaterThan(3);
@@ -145,7 +165,9 @@ describe("chat router over HTTP", () => {
   });
 
   it("reports errors with their codes: unknown session, invalid input", async () => {
-    const missing = await subscribe({ sessionId: "7d0c8f7e-7a43-4c1e-9a0e-2b7f2d1c9e11", message: "hi" }).catch((e: unknown) => e);
+    const missing = await subscribe({ sessionId: "7d0c8f7e-7a43-4c1e-9a0e-2b7f2d1c9e11", message: "hi" }).catch(
+      (e: unknown) => e,
+    );
     expect((missing as TRPCClientError<ChatRouter>).data?.code).toBe("NOT_FOUND");
     const { sessionId } = await client.start.mutate();
     const tooLong = await client.sendAndWait.mutate({ sessionId, message: "x".repeat(2_001) }).catch((e: unknown) => e);
@@ -159,7 +181,13 @@ describe("chat router through createCaller", () => {
   it("the subscription is an async generator of events ending with the answer; no key means a fallback answer", async () => {
     const chat: ChatDeps = {
       store: createMemoryChatStore(),
-      recommend: async (input) => ({ model: "use-lite-512", mode: input.mode, filters: [], results: CATEGORIES, timings: { embedMs: 0, searchMs: 0 } }),
+      recommend: async (input) => ({
+        model: "use-lite-512",
+        mode: input.mode,
+        filters: [],
+        results: CATEGORIES,
+        timings: { embedMs: 0, searchMs: 0 },
+      }),
       log: createLogger("silent"),
     };
     const caller = createCallerFactory(chatRouter)({ chat } as unknown as Context);

@@ -20,8 +20,14 @@ const sessionId = z.uuid("a session id from chat.start");
 const sendInput = z
   .object({
     sessionId,
-    message: clientText().trim().min(1, "the message is empty").max(MAX_MESSAGE_CHARS, `a message may be at most ${MAX_MESSAGE_CHARS} characters`),
-    messageId: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, - or _").optional(),
+    message: clientText()
+      .trim()
+      .min(1, "the message is empty")
+      .max(MAX_MESSAGE_CHARS, `a message may be at most ${MAX_MESSAGE_CHARS} characters`),
+    messageId: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,64}$/, "1-64 letters, digits, - or _")
+      .optional(),
   })
   .strict();
 
@@ -30,7 +36,11 @@ type ChatContext = Context & { chat?: ChatDeps };
 function withChat<T extends typeof publicProcedure>(base: T) {
   return base.use(({ ctx, next }) => {
     const chat = (ctx as ChatContext).chat;
-    if (!chat) throw new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: "ctx.chat is not set: the chat dependencies are missing from the context" });
+    if (!chat)
+      throw new TRPCError({
+        code: "INTERNAL_SERVER_ERROR",
+        message: "ctx.chat is not set: the chat dependencies are missing from the context",
+      });
     return next({ ctx: { chat } });
   });
 }
@@ -73,7 +83,11 @@ export const chatRouter = router({
     .mutation(({ ctx }) => startSession(ctx.chat)),
 
   // No .output(): tRPC would check the stream object, not each event. The events are typed by the chatEvent schema.
-  send: chatProcedure.input(sendInput).subscription(async function* ({ ctx, input, signal }): AsyncGenerator<ChatEvent> {
+  send: chatProcedure.input(sendInput).subscription(async function* ({
+    ctx,
+    input,
+    signal,
+  }): AsyncGenerator<ChatEvent> {
     const events = channel<ChatEvent>();
     const turn = sendMessage(ctx.chat, input, { signal, onEvent: (e) => events.push(e) }).then(
       () => events.end(),

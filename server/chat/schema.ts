@@ -28,15 +28,24 @@ export const chatTurn = z.object({
   status: turnStatus,
   messageId: z.string().optional().describe("user turns: the client's idempotency key, when it sent one"),
   replyTo: z.string().optional().describe("assistant turns: the user turn answered"),
-  fallback: z.boolean().optional().describe("assistant turns built without the model (it is unavailable or not configured)"),
+  fallback: z
+    .boolean()
+    .optional()
+    .describe("assistant turns built without the model (it is unavailable or not configured)"),
   citations: z.array(citation).optional(),
-  error: z.string().optional().describe('why the model was not used or failed (an OpenAIErrorKind, "not_configured", "retrieval_failed")'),
+  error: z
+    .string()
+    .optional()
+    .describe('why the model was not used or failed (an OpenAIErrorKind, "not_configured", "retrieval_failed")'),
 });
 
 export const chatSession = z.object({
   id: z.string(),
   createdAt: z.string(),
-  summary: z.string().nullable().describe("summary of the turns folded away to keep the history short; null until the first fold"),
+  summary: z
+    .string()
+    .nullable()
+    .describe("summary of the turns folded away to keep the history short; null until the first fold"),
   summarisedTurns: z.number().int().describe("how many turns the summary replaced"),
   turns: z.array(chatTurn).describe("the kept turns, oldest first"),
 });
@@ -48,13 +57,22 @@ export const chatAnswer = z.object({
   replyTo: z.string(),
   text: z.string(),
   citations: z.array(citation),
-  fallback: z.boolean().describe("true: the assistant (model) was unavailable and this answer was built from the catalogue search alone"),
-  interrupted: z.boolean().describe("true: the model's answer broke off part-way; the streamed text was discarded (kept in history as failed)"),
+  fallback: z
+    .boolean()
+    .describe("true: the assistant (model) was unavailable and this answer was built from the catalogue search alone"),
+  interrupted: z
+    .boolean()
+    .describe(
+      "true: the model's answer broke off part-way; the streamed text was discarded (kept in history as failed)",
+    ),
   model: z.string().nullable().describe("the chat model that wrote the answer; null for a fallback answer"),
 });
 
 /** What chat.send streams: text as the model writes it, then the answer. */
-export const chatEvent = z.discriminatedUnion("type", [z.object({ type: z.literal("delta"), text: z.string() }), z.object({ type: z.literal("done"), answer: chatAnswer })]);
+export const chatEvent = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("delta"), text: z.string() }),
+  z.object({ type: z.literal("done"), answer: chatAnswer }),
+]);
 
 export const chatStart = z.object({ sessionId: z.string(), createdAt: z.string() });
 

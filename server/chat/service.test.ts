@@ -15,10 +15,23 @@ function rec(code: string, name: string, program: [string, string]): Recommendat
   return {
     rank: 1,
     score: 1,
-    category: { id: code.length, code, name, description: `${name}: honours outstanding achievements.`, group: "New Product & Service" },
+    category: {
+      id: code.length,
+      code,
+      name,
+      description: `${name}: honours outstanding achievements.`,
+      group: "New Product & Service",
+    },
     program: { code: program[0], name: program[1] },
     why: { summary: "Recommended.", similarity: 0.8, textRank: 1, matchedTerms: [] },
-    eligibility: { nomineeTypes: ["organization"], organizationTypes: ["any"], organizationSizes: ["any"], regions: ["worldwide"], entryFormats: ["written"], notes: ["Open to organizations worldwide"] },
+    eligibility: {
+      nomineeTypes: ["organization"],
+      organizationTypes: ["any"],
+      organizationSizes: ["any"],
+      regions: ["worldwide"],
+      entryFormats: ["written"],
+      notes: ["Open to organizations worldwide"],
+    },
   };
 }
 const CATEGORIES = [
@@ -62,35 +75,80 @@ describe("chat service (memory store, fake OpenAI)", () => {
     breaker = createOpenAIBreaker({ failureThreshold: 5, resetTimeoutMs: 60_000 });
   });
 
-  const deps = (o: { openai?: Partial<OpenAIChatOptions> | false; config?: ChatDeps["config"]; recommend?: ChatDeps["recommend"] } = {}): ChatDeps => ({
+  const deps = (
+    o: {
+      openai?: Partial<OpenAIChatOptions> | false;
+      config?: ChatDeps["config"];
+      recommend?: ChatDeps["recommend"];
+    } = {},
+  ): ChatDeps => ({
     store: createMemoryChatStore(),
-    openai: o.openai === false ? undefined : createOpenAIChat({ apiKey: "sk-test", baseURL: fake.baseURL, timeoutMs: 2_000, maxRetries: 0, breaker, ...o.openai }),
+    openai:
+      o.openai === false
+        ? undefined
+        : createOpenAIChat({
+            apiKey: "sk-test",
+            baseURL: fake.baseURL,
+            timeoutMs: 2_000,
+            maxRetries: 0,
+            breaker,
+            ...o.openai,
+          }),
     recommend:
       o.recommend ??
       (async (input): Promise<RecommendResult> => {
         retrievals.push(input);
-        return { model: "use-lite-512", mode: input.mode, filters: [], results: CATEGORIES, timings: { embedMs: 1, searchMs: 1 } };
+        return {
+          model: "use-lite-512",
+          mode: input.mode,
+          filters: [],
+          results: CATEGORIES,
+          timings: { embedMs: 1, searchMs: 1 },
+        };
       }),
     log: createLogger("silent"),
     config: o.config,
   });
-  const send = async (d: ChatDeps, sessionId: string, message: string, o: { signal?: AbortSignal; messageId?: string; onEvent?: (e: ChatEvent) => void } = {}) => {
+  const send = async (
+    d: ChatDeps,
+    sessionId: string,
+    message: string,
+    o: { signal?: AbortSignal; messageId?: string; onEvent?: (e: ChatEvent) => void } = {},
+  ) => {
     const events: ChatEvent[] = [];
-    const answer = await sendMessage(d, { sessionId, message, messageId: o.messageId }, { signal: o.signal, onEvent: (e) => (events.push(e), o.onEvent?.(e)) });
+    const answer = await sendMessage(
+      d,
+      { sessionId, message, messageId: o.messageId },
+      { signal: o.signal, onEvent: (e) => (events.push(e), o.onEvent?.(e)) },
+    );
     return { answer, events, deltas: events.flatMap((e) => (e.type === "delta" ? [e.text] : [])) };
   };
 
   it("answers with the model, streaming, and cites the retrieved categories it mentions", async () => {
     const d = deps();
     const { sessionId } = await startSession(d);
-    const { answer, events, deltas } = await send(d, sessionId, "We built a SaaS invoicing platform for small businesses.");
+    const { answer, events, deltas } = await send(
+      d,
+      sessionId,
+      "We built a SaaS invoicing platform for small businesses.",
+    );
     expect(deltas.length).toBeGreaterThan(3);
     expect(deltas.join("")).toBe(answer.text);
     expect(events.at(-1)).toEqual({ type: "done", answer });
     expect(answer).toMatchObject({ fallback: false, interrupted: false, model: "gpt-4o-mini" });
     expect(answer.citations).toEqual([
-      { code: "ABA-TECH-001", name: "Technology Startup of the Year", program: "ABA", programName: "The American Business Awards" },
-      { code: "TECH-SAAS-004", name: "Best SaaS Product", program: "TECH", programName: "The Stevie Awards for Technology Excellence" },
+      {
+        code: "ABA-TECH-001",
+        name: "Technology Startup of the Year",
+        program: "ABA",
+        programName: "The American Business Awards",
+      },
+      {
+        code: "TECH-SAAS-004",
+        name: "Best SaaS Product",
+        program: "TECH",
+        programName: "The Stevie Awards for Technology Excellence",
+      },
     ]);
     expect(retrievals[0]!.description).toContain("SaaS invoicing platform");
     const sent = fake.requests[0]!.body.messages as Array<{ role: string; content: string }>;
@@ -98,14 +156,19 @@ describe("chat service (memory store, fake OpenAI)", () => {
     expect(sent.at(-1)).toEqual({ role: "user", content: "We built a SaaS invoicing platform for small businesses." });
 
     const h = await getHistory(d, sessionId);
-    expect(h.turns.map((t) => [t.role, t.status])).toEqual([["user", "complete"], ["assistant", "complete"]]);
+    expect(h.turns.map((t) => [t.role, t.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "complete"],
+    ]);
     expect(h.turns[1]!.replyTo).toBe(h.turns[0]!.id);
 
     // the next message carries the conversation
     await send(d, sessionId, "Any category for the founders?");
     const second = fake.requests[1]!.body.messages as Array<{ role: string; content: string }>;
     expect(second.map((m) => m.role)).toEqual(["system", "user", "assistant", "user"]);
-    expect(retrievals[1]!.description).toBe("We built a SaaS invoicing platform for small businesses.\nAny category for the founders?");
+    expect(retrievals[1]!.description).toBe(
+      "We built a SaaS invoicing platform for small businesses.\nAny category for the founders?",
+    );
   });
 
   it("without an OpenAI key, answers deterministically from the retrieved categories, marked as fallback", async () => {
@@ -133,7 +196,14 @@ describe("chat service (memory store, fake OpenAI)", () => {
     }
     expect(fake.requestCount).toBe(5);
     const h = await getHistory(d, sessionId);
-    expect(h.turns.filter((t) => t.role === "assistant").map((t) => t.error)).toEqual(["server", "server", "server", "server", "server", "circuit_open"]);
+    expect(h.turns.filter((t) => t.role === "assistant").map((t) => t.error)).toEqual([
+      "server",
+      "server",
+      "server",
+      "server",
+      "server",
+      "circuit_open",
+    ]);
   });
 
   it("loses nothing when the model breaks off mid-answer: the partial answer is kept as failed, and the fallback answers", async () => {
@@ -188,7 +258,10 @@ describe("chat service (memory store, fake OpenAI)", () => {
     fake.setMode({ kind: "normal" });
     await send(d, other.sessionId, "elsewhere");
     await send(d, sessionId, "second message");
-    expect((await getHistory(d, sessionId)).turns.filter((t) => t.role === "user").map((t) => t.text)).toEqual(["first message", "second message"]);
+    expect((await getHistory(d, sessionId)).turns.filter((t) => t.role === "user").map((t) => t.text)).toEqual([
+      "first message",
+      "second message",
+    ]);
   });
 
   it("never answers the same messageId twice (an EventSource reconnect re-runs the subscription)", async () => {
@@ -209,14 +282,22 @@ describe("chat service (memory store, fake OpenAI)", () => {
     const { sessionId } = await startSession(d);
     const ac = new AbortController();
     let n = 0;
-    const dropped = send(d, sessionId, "hello again", { messageId: "m-2", signal: ac.signal, onEvent: () => ++n === 2 && ac.abort(new Error("connection lost")) });
+    const dropped = send(d, sessionId, "hello again", {
+      messageId: "m-2",
+      signal: ac.signal,
+      onEvent: () => ++n === 2 && ac.abort(new Error("connection lost")),
+    });
     await waitFor(() => n >= 1);
     const resent = send(d, sessionId, "hello again", { messageId: "m-2" }); // the EventSource reconnect
     await expect(dropped).rejects.toThrow("connection lost");
     const { answer } = await resent;
     expect(answer.fallback).toBe(false);
     const h = await getHistory(d, sessionId);
-    expect(h.turns.map((t) => [t.role, t.status])).toEqual([["user", "complete"], ["assistant", "aborted"], ["assistant", "complete"]]);
+    expect(h.turns.map((t) => [t.role, t.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "aborted"],
+      ["assistant", "complete"],
+    ]);
   });
 
   it("stops the model when the client goes away, keeping the partial answer as aborted", async () => {
@@ -225,11 +306,17 @@ describe("chat service (memory store, fake OpenAI)", () => {
     const { sessionId } = await startSession(d);
     const ac = new AbortController();
     let n = 0;
-    const p = send(d, sessionId, "tell me everything", { signal: ac.signal, onEvent: () => ++n === 2 && ac.abort(new Error("client left")) });
+    const p = send(d, sessionId, "tell me everything", {
+      signal: ac.signal,
+      onEvent: () => ++n === 2 && ac.abort(new Error("client left")),
+    });
     await expect(p).rejects.toThrow("client left");
     await waitFor(() => fake.streams[0]?.clientClosed === true);
     const h = await getHistory(d, sessionId);
-    expect(h.turns.map((t) => [t.role, t.status])).toEqual([["user", "complete"], ["assistant", "aborted"]]);
+    expect(h.turns.map((t) => [t.role, t.status])).toEqual([
+      ["user", "complete"],
+      ["assistant", "aborted"],
+    ]);
     expect(h.turns[1]!.text.length).toBeGreaterThan(0);
   });
 
@@ -252,7 +339,9 @@ describe("chat service (memory store, fake OpenAI)", () => {
     const h = await getHistory(d, sessionId);
     expect(h.summarisedTurns).toBe(3);
     const summaryRequest = fake.requests.find((r) => r.body.stream !== true)!;
-    expect(String((summaryRequest.body.messages as Array<{ content: string }>)[0]!.content)).toMatch(/^Summarise this conversation/);
+    expect(String((summaryRequest.body.messages as Array<{ content: string }>)[0]!.content)).toMatch(
+      /^Summarise this conversation/,
+    );
     expect(h.summary).toMatch(/Fake reply/);
     const last = fake.requests.at(-1)!.body.messages as Array<{ role: string; content: string }>;
     expect(last[0]!.content).toContain(`Summary of the earlier conversation:\n${h.summary}`);
@@ -273,6 +362,8 @@ describe("chat service (memory store, fake OpenAI)", () => {
   });
 
   it("rejects an unknown or expired session with NOT_FOUND", async () => {
-    await expect(send(deps(), "7d0c8f7e-7a43-4c1e-9a0e-2b7f2d1c9e11", "hi")).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(send(deps(), "7d0c8f7e-7a43-4c1e-9a0e-2b7f2d1c9e11", "hi")).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
   });
 });

@@ -3,7 +3,15 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { TRPCError } from "@trpc/server";
 import { classifyError } from "../openai/retry.js";
 import type { Recommendation } from "../recommend/engine.js";
-import { buildMessages, citationOf, extractCitations, fallbackAnswer, retrievalText, summaryMessages, truncationNote } from "./prompt.js";
+import {
+  buildMessages,
+  citationOf,
+  extractCitations,
+  fallbackAnswer,
+  retrievalText,
+  summaryMessages,
+  truncationNote,
+} from "./prompt.js";
 import { SessionGoneError } from "./store.js";
 import type { ChatAnswer, ChatConfig, ChatDeps, ChatEvent, ChatSession, ChatTurn } from "./types.js";
 
@@ -36,10 +44,23 @@ export async function getHistory(deps: ChatDeps, sessionId: string): Promise<Cha
   return s;
 }
 
-const notFound = (id: string) => new TRPCError({ code: "NOT_FOUND", message: `chat session ${id} does not exist or has expired (sessions last 24 hours); start a new one with chat.start` });
+const notFound = (id: string) =>
+  new TRPCError({
+    code: "NOT_FOUND",
+    message: `chat session ${id} does not exist or has expired (sessions last 24 hours); start a new one with chat.start`,
+  });
 
 function answerOf(sessionId: string, t: ChatTurn, interrupted: boolean, model: string | null): ChatAnswer {
-  return { sessionId, turnId: t.id, replyTo: t.replyTo ?? "", text: t.text, citations: t.citations ?? [], fallback: t.fallback ?? false, interrupted, model };
+  return {
+    sessionId,
+    turnId: t.id,
+    replyTo: t.replyTo ?? "",
+    text: t.text,
+    citations: t.citations ?? [],
+    fallback: t.fallback ?? false,
+    interrupted,
+    model,
+  };
 }
 
 export interface SendInput {
@@ -57,7 +78,11 @@ export interface SendInput {
  *
  * One message at a time per session: a second send while one is being answered gets CONFLICT at once (see report).
  */
-export async function sendMessage(deps: ChatDeps, input: SendInput, opts: { signal?: AbortSignal; onEvent?: (e: ChatEvent) => void } = {}): Promise<ChatAnswer> {
+export async function sendMessage(
+  deps: ChatDeps,
+  input: SendInput,
+  opts: { signal?: AbortSignal; onEvent?: (e: ChatEvent) => void } = {},
+): Promise<ChatAnswer> {
   const cfg = config(deps);
   const { store, log } = deps;
   const { sessionId, message } = input;
@@ -68,18 +93,23 @@ export async function sendMessage(deps: ChatDeps, input: SendInput, opts: { sign
   // A resend of a stored message (an EventSource reconnect) may arrive while the dropped connection's turn is still
   // winding down: wait briefly for it rather than answer CONFLICT.
   const resend = input.messageId !== undefined && current.turns.some((t) => t.messageId === input.messageId);
-  for (const until = Date.now() + RESEND_WAIT_MS; !lock && resend && Date.now() < until; ) {
+  for (const until = Date.now() + RESEND_WAIT_MS; !lock && resend && Date.now() < until;) {
     await sleep(100, undefined, opts.signal ? { signal: opts.signal } : {});
     lock = await store.lock(sessionId, cfg.turnTimeoutMs + LOCK_MARGIN_MS);
   }
   if (!lock) {
-    throw new TRPCError({ code: "CONFLICT", message: "this session is still answering the previous message; send the next one when that answer is done" });
+    throw new TRPCError({
+      code: "CONFLICT",
+      message: "this session is still answering the previous message; send the next one when that answer is done",
+    });
   }
   try {
     const session = await store.get(sessionId); // again, under the lock
     if (!session) throw notFound(sessionId);
 
-    let userTurn = input.messageId ? session.turns.find((t) => t.role === "user" && t.messageId === input.messageId) : undefined;
+    let userTurn = input.messageId
+      ? session.turns.find((t) => t.role === "user" && t.messageId === input.messageId)
+      : undefined;
     if (userTurn) {
       const replyTo = userTurn.id;
       const reply = session.turns.findLast((t) => t.replyTo === replyTo && t.status === "complete");
@@ -89,7 +119,14 @@ export async function sendMessage(deps: ChatDeps, input: SendInput, opts: { sign
         return answer;
       }
     } else {
-      userTurn = { id: randomUUID(), role: "user", text: message, at: nowIso(deps), status: "complete", ...(input.messageId ? { messageId: input.messageId } : {}) };
+      userTurn = {
+        id: randomUUID(),
+        role: "user",
+        text: message,
+        at: nowIso(deps),
+        status: "complete",
+        ...(input.messageId ? { messageId: input.messageId } : {}),
+      };
       await store.append(sessionId, userTurn);
       session.turns.push(userTurn);
     }
@@ -116,15 +153,22 @@ export async function sendMessage(deps: ChatDeps, input: SendInput, opts: { sign
     let failure = deps.openai ? undefined : "not_configured";
     if (deps.openai) {
       try {
-        const done = await deps.openai.stream(buildMessages({ summary, history, categories: retrieval.categories, message: userTurn.text }), {
-          signal,
-          maxTokens: cfg.maxAnswerTokens,
-          onDelta: (text) => {
-            partial += text;
-            emit({ type: "delta", text });
+        const done = await deps.openai.stream(
+          buildMessages({ summary, history, categories: retrieval.categories, message: userTurn.text }),
+          {
+            signal,
+            maxTokens: cfg.maxAnswerTokens,
+            onDelta: (text) => {
+              partial += text;
+              emit({ type: "delta", text });
+            },
           },
+        );
+        const turn = await store1({
+          text: done.text,
+          status: "complete",
+          citations: extractCitations(done.text, retrieval.categories),
         });
-        const turn = await store1({ text: done.text, status: "complete", citations: extractCitations(done.text, retrieval.categories) });
         deps.metrics?.turn("answered");
         const answer = answerOf(sessionId, turn, false, done.model);
         emit({ type: "done", answer });
@@ -132,18 +176,29 @@ export async function sendMessage(deps: ChatDeps, input: SendInput, opts: { sign
       } catch (err) {
         if (opts.signal?.aborted) {
           // The client went away: keep what was written, marked as not an answer, and stop.
-          await store1({ text: partial, status: "aborted", error: "aborted" }).catch((e: Error) => log.warn({ sessionId, err: e.message }, "could not record aborted chat turn"));
+          await store1({ text: partial, status: "aborted", error: "aborted" }).catch((e: Error) =>
+            log.warn({ sessionId, err: e.message }, "could not record aborted chat turn"),
+          );
           deps.metrics?.turn("aborted");
           throw opts.signal.reason ?? err;
         }
         failure = deadline.aborted ? "timeout" : classifyError(err).kind;
-        log.warn({ sessionId, kind: failure, streamedChars: partial.length, err: (err as Error).message }, "chat model failed; answering with the fallback");
+        log.warn(
+          { sessionId, kind: failure, streamedChars: partial.length, err: (err as Error).message },
+          "chat model failed; answering with the fallback",
+        );
         if (partial) await store1({ text: partial, status: "failed", error: failure });
       }
     }
 
     const text = fallbackAnswer(retrieval.categories, retrieval.failed);
-    const turn = await store1({ text, status: "complete", fallback: true, citations: retrieval.categories.map(citationOf), error: retrieval.failed ? "retrieval_failed" : failure });
+    const turn = await store1({
+      text,
+      status: "complete",
+      fallback: true,
+      citations: retrieval.categories.map(citationOf),
+      error: retrieval.failed ? "retrieval_failed" : failure,
+    });
     deps.metrics?.turn("fallback");
     const answer = answerOf(sessionId, turn, partial.length > 0, null);
     emit({ type: "done", answer });
@@ -153,11 +208,19 @@ export async function sendMessage(deps: ChatDeps, input: SendInput, opts: { sign
     if (!(err instanceof TRPCError) && !opts.signal?.aborted) deps.metrics?.turn("failed");
     throw err;
   } finally {
-    await lock.release().catch((e: Error) => log.warn({ sessionId, err: e.message }, "could not release chat session lock (it expires by itself)"));
+    await lock
+      .release()
+      .catch((e: Error) =>
+        log.warn({ sessionId, err: e.message }, "could not release chat session lock (it expires by itself)"),
+      );
   }
 }
 
-async function retrieve(deps: ChatDeps, text: string, topK: number): Promise<{ categories: Recommendation[]; failed: boolean }> {
+async function retrieve(
+  deps: ChatDeps,
+  text: string,
+  topK: number,
+): Promise<{ categories: Recommendation[]; failed: boolean }> {
   try {
     const r = await deps.recommend({ description: text, topK, mode: "hybrid" });
     return { categories: r.results, failed: false };
@@ -172,17 +235,28 @@ async function retrieve(deps: ChatDeps, text: string, topK: number): Promise<{ c
  * The model writes the summary when it can; otherwise (or if it fails or is slow) a deterministic note does.
  * Returns the summary to use for this turn and how many of the oldest turns it replaced.
  */
-async function compactIfLong(deps: ChatDeps, session: ChatSession, cfg: ChatConfig, signal: AbortSignal): Promise<{ summary: string | null; folded: number }> {
+async function compactIfLong(
+  deps: ChatDeps,
+  session: ChatSession,
+  cfg: ChatConfig,
+  signal: AbortSignal,
+): Promise<{ summary: string | null; folded: number }> {
   if (session.turns.length <= cfg.compactAfter) return { summary: session.summary, folded: 0 };
   const count = session.turns.length - cfg.keepTurns;
   const folded = session.turns.slice(0, count);
   let summary: string | undefined;
   if (deps.openai) {
     try {
-      const r = await deps.openai.complete(summaryMessages(session.summary, folded), { signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.summaryTimeoutMs)]), maxTokens: 300 });
+      const r = await deps.openai.complete(summaryMessages(session.summary, folded), {
+        signal: AbortSignal.any([signal, AbortSignal.timeout(cfg.summaryTimeoutMs)]),
+        maxTokens: 300,
+      });
       summary = r.text.trim();
     } catch (err) {
-      deps.log.warn({ sessionId: session.id, err: (err as Error).message }, "could not summarise the chat history with the model; using a truncation note");
+      deps.log.warn(
+        { sessionId: session.id, err: (err as Error).message },
+        "could not summarise the chat history with the model; using a truncation note",
+      );
     }
   }
   summary ||= truncationNote(session.summary, folded);

@@ -2,7 +2,13 @@ import { describe, expect, it } from "vitest";
 import { createMemoryChatStore, SESSION_TTL_MS, SessionGoneError } from "./store.js";
 import type { ChatTurn } from "./types.js";
 
-const turn = (id: string, role: ChatTurn["role"] = "user"): ChatTurn => ({ id, role, text: `text ${id}`, at: "2025-01-01T00:00:00.000Z", status: "complete" });
+const turn = (id: string, role: ChatTurn["role"] = "user"): ChatTurn => ({
+  id,
+  role,
+  text: `text ${id}`,
+  at: "2025-01-01T00:00:00.000Z",
+  status: "complete",
+});
 
 describe("memory chat store", () => {
   it("keeps turns in order, and a copy: callers cannot change what is stored", async () => {

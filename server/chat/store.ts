@@ -36,7 +36,9 @@ interface Entry {
 }
 
 /** In-process store with the Redis store's semantics (expiry, lock TTL). For tests and single-process dev. */
-export function createMemoryChatStore(opts: { ttlMs?: number; now?: () => number } = {}): ChatStore & { readonly size: number } {
+export function createMemoryChatStore(
+  opts: { ttlMs?: number; now?: () => number } = {},
+): ChatStore & { readonly size: number } {
   const ttl = opts.ttlMs ?? SESSION_TTL_MS;
   const now = opts.now ?? Date.now;
   const sessions = new Map<string, Entry>();
@@ -52,7 +54,10 @@ export function createMemoryChatStore(opts: { ttlMs?: number; now?: () => number
       return sessions.size;
     },
     async create({ id, createdAt }) {
-      sessions.set(id, { session: { id, createdAt, summary: null, summarisedTurns: 0, turns: [] }, expiresAt: now() + ttl });
+      sessions.set(id, {
+        session: { id, createdAt, summary: null, summarisedTurns: 0, turns: [] },
+        expiresAt: now() + ttl,
+      });
     },
     async get(id) {
       const e = live(id);

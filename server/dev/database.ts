@@ -72,14 +72,28 @@ export async function startDevDatabase(opts: DevDatabaseOptions): Promise<DevDat
     unlock();
     throw new Error(`pglite-socket did not report its port (${server.getServerConn()})`);
   }
-  opts.log.info({ component: "dev-db", port, dataDir: dataDir ?? "memory", ms: Math.round(performance.now() - started) }, "dev database (PGlite) listening");
+  opts.log.info(
+    { component: "dev-db", port, dataDir: dataDir ?? "memory", ms: Math.round(performance.now() - started) },
+    "dev database (PGlite) listening",
+  );
 
   let closing: Promise<void> | undefined;
   return {
-    connection: { host: "127.0.0.1", port, user: "postgres", database: "postgres", password: "postgres", application_name: "stevie-dev" },
+    connection: {
+      host: "127.0.0.1",
+      port,
+      user: "postgres",
+      database: "postgres",
+      password: "postgres",
+      application_name: "stevie-dev",
+    },
     close() {
       closing ??= (async () => {
-        await server.stop().catch((err: unknown) => opts.log.warn({ component: "dev-db", err: String(err) }, "stopping the socket server failed"));
+        await server
+          .stop()
+          .catch((err: unknown) =>
+            opts.log.warn({ component: "dev-db", err: String(err) }, "stopping the socket server failed"),
+          );
         try {
           await db.close();
         } finally {
@@ -106,7 +120,9 @@ function lockDataDir(dir: string): () => void {
       if ((err as NodeJS.ErrnoException).code !== "EEXIST" || attempt > 0) throw err;
       const pid = Number(readFileSync(file, "utf8").trim());
       if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
-        throw new Error(`the dev database in ${dir} is in use by process ${pid}; stop it first, or use another --data-dir`);
+        throw new Error(
+          `the dev database in ${dir} is in use by process ${pid}; stop it first, or use another --data-dir`,
+        );
       }
       rmSync(file, { force: true }); // stale: its process is gone
     }

@@ -42,13 +42,23 @@ export async function prepareDevDatabase(opts: PrepareOptions): Promise<Prepared
     const t1 = performance.now();
     // Migrations use a connection of their own: run them before the pool opens its one connection.
     const migrations = await runMigrations(database.connection, opts.migrationsDir, log);
-    log.info({ component: "dev", applied: migrations }, migrations.length ? `applied ${migrations.length} migration(s)` : "database schema is current");
+    log.info(
+      { component: "dev", applied: migrations },
+      migrations.length ? `applied ${migrations.length} migration(s)` : "database schema is current",
+    );
     const t2 = performance.now();
     pool = createDevPool(database.connection);
     const catalog = opts.catalogFile ? loadCatalog(opts.catalogFile) : loadCatalog();
     const seed = await seedCatalog(pool, catalog);
     log.info(
-      { component: "dev", version: seed.version, added: seed.added.length, updated: seed.updated.length, removed: seed.removed.length, unchanged: seed.unchanged },
+      {
+        component: "dev",
+        version: seed.version,
+        added: seed.added.length,
+        updated: seed.updated.length,
+        removed: seed.removed.length,
+        unchanged: seed.unchanged,
+      },
       `catalogue ${seed.version}: ${catalog.categories.length} categories (${seed.added.length} added, ${seed.updated.length} updated, ${seed.removed.length} removed)`,
     );
     const t3 = performance.now();
@@ -57,18 +67,32 @@ export async function prepareDevDatabase(opts: PrepareOptions): Promise<Prepared
       signal: opts.signal,
       precomputed: loadPrecomputed(opts.precomputedFile, opts.embedder.model, opts.embedder.dimension),
       onProgress: (p) => {
-        if (p.total === 0) return log.info({ component: "dev", model: opts.embedder.model }, "category embeddings are current (nothing to embed)");
+        if (p.total === 0)
+          return log.info(
+            { component: "dev", model: opts.embedder.model },
+            "category embeddings are current (nothing to embed)",
+          );
         const now = performance.now();
         if (p.done === 0 || p.done === p.total || now - lastLogged > 3_000) {
           lastLogged = now;
-          log.info({ component: "dev", model: opts.embedder.model, done: p.done, total: p.total }, `embedding categories: ${p.done}/${p.total}`);
+          log.info(
+            { component: "dev", model: opts.embedder.model, done: p.done, total: p.total },
+            `embedding categories: ${p.done}/${p.total}`,
+          );
         }
       },
     });
     opts.signal?.throwIfAborted();
     const t4 = performance.now();
     const ms = (a: number, b: number) => Math.round(b - a);
-    return { database, pool, migrations, seed, embedded, timings: { database: ms(t0, t1), migrate: ms(t1, t2), seed: ms(t2, t3), embed: ms(t3, t4) } };
+    return {
+      database,
+      pool,
+      migrations,
+      seed,
+      embedded,
+      timings: { database: ms(t0, t1), migrate: ms(t1, t2), seed: ms(t2, t3), embed: ms(t3, t4) },
+    };
   } catch (err) {
     await pool?.end().catch(() => undefined);
     await database.close().catch(() => undefined);

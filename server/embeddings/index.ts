@@ -23,7 +23,14 @@ export interface EmbedderConfig {
 /** OpenAI when an API key is configured, the bundled offline model otherwise. Nothing loads until the first embed. */
 export function createEmbedder(cfg: EmbedderConfig): Embedder {
   if (cfg.openaiApiKey) {
-    return createOpenAIEmbedder({ apiKey: cfg.openaiApiKey, baseURL: cfg.openaiBaseUrl, model: cfg.openaiModel, dimension: cfg.openaiDimension, logger: cfg.logger, onUsage: cfg.onUsage });
+    return createOpenAIEmbedder({
+      apiKey: cfg.openaiApiKey,
+      baseURL: cfg.openaiBaseUrl,
+      model: cfg.openaiModel,
+      dimension: cfg.openaiDimension,
+      logger: cfg.logger,
+      onUsage: cfg.onUsage,
+    });
   }
   return createOfflineEmbedder({ modelDir: cfg.modelDir });
 }

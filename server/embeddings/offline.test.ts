@@ -14,7 +14,10 @@ describe("offline embedder (USE lite)", { timeout: 60_000 }, () => {
   it("returns 512-d unit vectors, the same for the same text", async () => {
     expect(e.model).toBe("use-lite-512");
     expect(e.dimension).toBe(512);
-    const [a, b] = await Promise.all([e.embed(["Best new product of the year"]), e.embed(["Best new product of the year"])]); // one shared load
+    const [a, b] = await Promise.all([
+      e.embed(["Best new product of the year"]),
+      e.embed(["Best new product of the year"]),
+    ]); // one shared load
     expect(a[0]).toHaveLength(512);
     expect(Math.hypot(...a[0]!)).toBeCloseTo(1, 5);
     expect(a[0]).toEqual(b[0]);
@@ -30,7 +33,13 @@ describe("offline embedder (USE lite)", { timeout: 60_000 }, () => {
   });
 
   it("gives the same vectors in a batch as one by one, in input order", async () => {
-    const texts = ["short", "a rather longer sentence about customer service excellence", "", "  Mixed\tCase   text  ", "Innovation in healthcare"];
+    const texts = [
+      "short",
+      "a rather longer sentence about customer service excellence",
+      "",
+      "  Mixed\tCase   text  ",
+      "Innovation in healthcare",
+    ];
     const batch = await e.embed(texts);
     expect(batch).toHaveLength(texts.length);
     for (const [i, t] of texts.entries()) {
@@ -47,7 +56,10 @@ describe("offline embedder (USE lite)", { timeout: 60_000 }, () => {
   });
 
   it("releases the loaded weight file and still gives the library's own vectors", async () => {
-    const texts = ["Customer service team of the year", "A regional credit union that grew deposits 22 % and launched a mobile app"];
+    const texts = [
+      "Customer service team of the year",
+      "A regional credit union that grew deposits 22 % and launched a mobile app",
+    ];
     const ours = await e.embed(texts);
     // The weight file alone is 27 MB of ArrayBuffer; with it released, far less is left.
     expect(process.memoryUsage().arrayBuffers).toBeLessThan(16 * 2 ** 20);

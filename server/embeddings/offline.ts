@@ -135,9 +135,7 @@ export async function loadModel(modelDir: string): Promise<Loaded> {
     await t.ready();
     return [t, cjs<EmbeddingsLib>(emb)] as const;
   })().catch((err: unknown) => {
-    throw new Error(
-      `TensorFlow.js WASM backend failed to start: ${errorMessage(err)} (${WASM_HINT})`,
-    );
+    throw new Error(`TensorFlow.js WASM backend failed to start: ${errorMessage(err)} (${WASM_HINT})`);
   });
   if (!tf.findBackend("wasm")) throw new Error(`TensorFlow.js WASM backend did not initialise (${WASM_HINT})`);
   const [graph, vocabulary] = await Promise.all([
@@ -177,7 +175,8 @@ export function prepareForModel(text: string): string {
 
 export function createOfflineEmbedder(opts: OfflineEmbedderOptions = {}): Embedder {
   const batchSize = opts.batchSize ?? DEFAULT_BATCH_SIZE;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batchSize must be a positive integer, got ${batchSize}`);
   let loading: Promise<Loaded> | undefined;
   let closed = false;
   // tfjs keeps global engine state (scopes); run one model call at a time. Calls are CPU-bound on the main thread
@@ -202,7 +201,8 @@ export function createOfflineEmbedder(opts: OfflineEmbedderOptions = {}): Embedd
     m.tf.engine().startScope();
     try {
       const rows = await m.use.embed(texts);
-      if (rows.length !== texts.length) throw new Error(`model returned ${rows.length} vectors for ${texts.length} texts`);
+      if (rows.length !== texts.length)
+        throw new Error(`model returned ${rows.length} vectors for ${texts.length} texts`);
       return rows.map((r) => l2normalise(r));
     } finally {
       m.tf.engine().endScope();
@@ -218,12 +218,19 @@ export function createOfflineEmbedder(opts: OfflineEmbedderOptions = {}): Embedd
       const m = await load();
       const prepared = texts.map(prepareForModel);
       // A batch is padded to its longest text, so batch texts of similar length together, then restore input order.
-      const order = prepared.map((_, i) => i).sort((a, b) => (prepared[a] as string).length - (prepared[b] as string).length);
+      const order = prepared
+        .map((_, i) => i)
+        .sort((a, b) => (prepared[a] as string).length - (prepared[b] as string).length);
       const out = new Array<number[]>(texts.length);
       const batches = chunk(order, batchSize);
       for (const [n, batch] of batches.entries()) {
         signal?.throwIfAborted();
-        const turn = queue.then(() => runBatch(m, batch.map((i) => prepared[i] as string)));
+        const turn = queue.then(() =>
+          runBatch(
+            m,
+            batch.map((i) => prepared[i] as string),
+          ),
+        );
         queue = turn.catch(() => undefined);
         const rows = await turn;
         batch.forEach((i, k) => (out[i] = rows[k] as number[]));

@@ -6,7 +6,8 @@ const API_KEY = "sk-fake-key-42";
 
 describe("OpenAI embedder (against the fake server)", () => {
   const fake = useFakeOpenAI();
-  const make = (o: Partial<OpenAIEmbedderOptions> = {}) => createOpenAIEmbedder({ apiKey: API_KEY, baseURL: fake.baseURL, timeoutMs: 2_000, ...o });
+  const make = (o: Partial<OpenAIEmbedderOptions> = {}) =>
+    createOpenAIEmbedder({ apiKey: API_KEY, baseURL: fake.baseURL, timeoutMs: 2_000, ...o });
 
   it("returns normalised vectors in input order, batching requests and reporting usage", async () => {
     const usage: number[] = [];
@@ -24,7 +25,11 @@ describe("OpenAI embedder (against the fake server)", () => {
     expect(vectors[2]![7]).toBeCloseTo(fakeVector("gamma", 1536)[7]!, 5);
     expect(vectors[3]![0]).toBeCloseTo(fakeVector(" ", 1536)[0]!, 5); // empty text sent as " "
     expect(fake.requestCount).toBe(3);
-    expect(fake.requests[0]!.body).toMatchObject({ model: "text-embedding-3-small", dimensions: 1536, input: ["alpha", "beta"] });
+    expect(fake.requests[0]!.body).toMatchObject({
+      model: "text-embedding-3-small",
+      dimensions: 1536,
+      input: ["alpha", "beta"],
+    });
     expect(fake.requests[0]!.authorization).toBe(`Bearer ${API_KEY}`);
     expect(usage).toEqual([3, 3, 2]);
     expect(await e.embed([])).toEqual([]);
@@ -59,7 +64,9 @@ describe("OpenAI embedder (against the fake server)", () => {
 
   it("gives up after maxRetries without leaking the API key", async () => {
     fake.setMode({ kind: "status", status: 503, retryAfterS: 0.01 });
-    const err = await make({ maxRetries: 2 }).embed(["a"]).catch((e: unknown) => e);
+    const err = await make({ maxRetries: 2 })
+      .embed(["a"])
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(EmbeddingRequestError);
     expect(fake.requestCount).toBe(3);
     expect((err as EmbeddingRequestError).status).toBe(503);
@@ -69,7 +76,9 @@ describe("OpenAI embedder (against the fake server)", () => {
 
   it("does not retry a 401, and scrubs the key the server echoed", async () => {
     fake.setMode({ kind: "status", status: 401 });
-    const err = (await make().embed(["a"]).catch((e: unknown) => e)) as EmbeddingRequestError;
+    const err = (await make()
+      .embed(["a"])
+      .catch((e: unknown) => e)) as EmbeddingRequestError;
     expect(err.status).toBe(401);
     expect(fake.requestCount).toBe(1);
     expect(err.message).toContain("Incorrect API key provided: [redacted]");

@@ -34,7 +34,13 @@ export interface OpenAIEmbedderOptions {
 
 /** An embedding request that failed. The message never contains the API key. */
 export class EmbeddingRequestError extends OpenAIRequestError {
-  constructor(message: string, status: number | undefined, attempts: number, requestId?: string, kind: OpenAIErrorKind = "invalid_response") {
+  constructor(
+    message: string,
+    status: number | undefined,
+    attempts: number,
+    requestId?: string,
+    kind: OpenAIErrorKind = "invalid_response",
+  ) {
     super(message, { kind, status, attempts, requestId });
     this.name = "EmbeddingRequestError";
   }
@@ -71,16 +77,29 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
     try {
       return await withRetry(
         async (attempt) => {
-          const res = await client.embeddings.create({ model, input, ...(sendDimensions ? { dimensions: dimension } : {}) }, signal ? { signal } : {});
-          if (res.data.length !== input.length) throw new EmbeddingRequestError(`OpenAI returned ${res.data.length} embeddings for ${input.length} inputs`, undefined, attempt);
+          const res = await client.embeddings.create(
+            { model, input, ...(sendDimensions ? { dimensions: dimension } : {}) },
+            signal ? { signal } : {},
+          );
+          if (res.data.length !== input.length)
+            throw new EmbeddingRequestError(
+              `OpenAI returned ${res.data.length} embeddings for ${input.length} inputs`,
+              undefined,
+              attempt,
+            );
           const out = new Array<number[]>(input.length);
           for (const d of res.data) {
             if (d.embedding.length !== dimension) {
-              throw new EmbeddingRequestError(`model ${model} returned ${d.embedding.length}-d vectors, expected ${dimension}`, undefined, attempt);
+              throw new EmbeddingRequestError(
+                `model ${model} returned ${d.embedding.length}-d vectors, expected ${dimension}`,
+                undefined,
+                attempt,
+              );
             }
             out[d.index] = l2normalise(d.embedding);
           }
-          if (out.some((v) => v === undefined)) throw new EmbeddingRequestError("OpenAI response is missing some input indexes", undefined, attempt);
+          if (out.some((v) => v === undefined))
+            throw new EmbeddingRequestError("OpenAI response is missing some input indexes", undefined, attempt);
           const tokens = res.usage?.total_tokens ?? res.usage?.prompt_tokens ?? 0;
           onUsage?.(tokens);
           observer.tokens("embedding", model, tokens);
@@ -95,7 +114,10 @@ export function createOpenAIEmbedder(opts: OpenAIEmbedderOptions): Embedder {
           onAttempt: ({ ms, error }) => observer.attempt("embeddings", ms / 1000, error?.kind),
           onRetry: ({ attempt, delayMs, error, message }) => {
             observer.retry("embeddings", error.kind);
-            logger?.warn({ status: error.status, attempt, delayMs: Math.round(delayMs), err: message }, "openai embeddings request failed; retrying");
+            logger?.warn(
+              { status: error.status, attempt, delayMs: Math.round(delayMs), err: message },
+              "openai embeddings request failed; retrying",
+            );
           },
         },
       );

@@ -30,7 +30,13 @@ describe("resilient embedder", { timeout: 60_000 }, () => {
     metrics = registerOpenAIMetrics(registry);
     breaker?.shutdown();
     breaker = createOpenAIBreaker({ failureThreshold: 5, resetTimeoutMs: 300, observer: metrics });
-    const primary = createOpenAIEmbedder({ apiKey: "sk-test", baseURL: fake.baseURL, timeoutMs: 1_000, maxRetries: 0, observer: metrics });
+    const primary = createOpenAIEmbedder({
+      apiKey: "sk-test",
+      baseURL: fake.baseURL,
+      timeoutMs: 1_000,
+      maxRetries: 0,
+      observer: metrics,
+    });
     e = createResilientEmbedder(primary, offline, breaker, { observer: metrics });
   });
 
@@ -39,7 +45,9 @@ describe("resilient embedder", { timeout: 60_000 }, () => {
     expect(q.model).toBe("text-embedding-3-small");
     expect(q.vector).toHaveLength(1536);
     expect(e.model).toBe("text-embedding-3-small");
-    expect(await registry.getSingleMetricAsString("stevie_openai_tokens_total")).toMatch(/kind="embedding",model="text-embedding-3-small"} \d+/);
+    expect(await registry.getSingleMetricAsString("stevie_openai_tokens_total")).toMatch(
+      /kind="embedding",model="text-embedding-3-small"} \d+/,
+    );
   });
 
   it("falls back to the offline model when OpenAI fails, recording which model made the vector, and stops calling OpenAI once the circuit opens", async () => {
@@ -53,7 +61,9 @@ describe("resilient embedder", { timeout: 60_000 }, () => {
     expect(breaker.state).toBe("open");
     const same = await offline.embed(["query 6"]);
     expect((await e.embedWithModel(["query 6"])).vectors[0]).toEqual(same[0]);
-    expect(await registry.getSingleMetricAsString("stevie_openai_fallbacks_total")).toContain('operation="embeddings"} 8');
+    expect(await registry.getSingleMetricAsString("stevie_openai_fallbacks_total")).toContain(
+      'operation="embeddings"} 8',
+    );
 
     // The plain Embedder contract never mixes models: embed() refuses instead of falling back.
     await expect(e.embed(["catalogue text"])).rejects.toMatchObject({ kind: "circuit_open" });

@@ -24,7 +24,9 @@ export interface ResilientEmbedder extends Embedder {
    * goes through the breaker, and a cached primary vector is still served while the circuit is open), `wrap(fallback)`
    * for the fallback. Cache keys must contain the model, as embeddingCacheKey's do.
    */
-  wrapQueries(wrap: (embedder: Embedder) => EmbedQueryFn): (text: string) => Promise<{ model: string; vector: number[] }>;
+  wrapQueries(
+    wrap: (embedder: Embedder) => EmbedQueryFn,
+  ): (text: string) => Promise<{ model: string; vector: number[] }>;
 }
 
 /** A query embedder for one model, e.g. the Redis-cached `cachedEmbedQuery(embedder, cache)`. */
@@ -40,13 +42,26 @@ export interface ResilientEmbedderOptions {
  * under `model`) never falls back: it is the primary through the breaker, so the catalogue is never embedded with a
  * mix of models. Only `embedWithModel` / `embedQuery`, which say which model answered, fall back.
  */
-export function createResilientEmbedder(primary: Embedder, fallback: Embedder, breaker: OpenAIBreaker, opts: ResilientEmbedderOptions = {}): ResilientEmbedder {
+export function createResilientEmbedder(
+  primary: Embedder,
+  fallback: Embedder,
+  breaker: OpenAIBreaker,
+  opts: ResilientEmbedderOptions = {},
+): ResilientEmbedder {
   const observer = opts.observer ?? noopObserver;
 
   async function viaFallback(texts: string[], signal: AbortSignal | undefined, reason: string): Promise<ModelVectors> {
     observer.fallback("embeddings");
-    opts.log?.warn({ model: primary.model, fallbackModel: fallback.model, reason }, "embedding with the fallback model");
-    return { model: fallback.model, dimension: fallback.dimension, vectors: await fallback.embed(texts, { signal }), fallback: true };
+    opts.log?.warn(
+      { model: primary.model, fallbackModel: fallback.model, reason },
+      "embedding with the fallback model",
+    );
+    return {
+      model: fallback.model,
+      dimension: fallback.dimension,
+      vectors: await fallback.embed(texts, { signal }),
+      fallback: true,
+    };
   }
 
   async function embedWithModel(texts: string[], { signal }: { signal?: AbortSignal } = {}): Promise<ModelVectors> {
@@ -79,7 +94,10 @@ export function createResilientEmbedder(primary: Embedder, fallback: Embedder, b
           return { model: primary.model, vector: await viaPrimary(text) };
         } catch (err) {
           observer.fallback("embeddings");
-          opts.log?.warn({ model: primary.model, fallbackModel: fallback.model, reason: classifyError(err).kind }, "embedding with the fallback model");
+          opts.log?.warn(
+            { model: primary.model, fallbackModel: fallback.model, reason: classifyError(err).kind },
+            "embedding with the fallback model",
+          );
           return { model: fallback.model, vector: await viaFallback(text) };
         }
       };

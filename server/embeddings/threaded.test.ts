@@ -20,11 +20,14 @@ describe("offline model in a worker thread", { timeout: 120_000 }, () => {
     const texts = ["Best new product of the year", "", "A hospital network that cut waiting times by half"];
     const [a, b] = await Promise.all([threaded.embed(texts), inline.embed(texts)]);
     expect(a).toHaveLength(3);
-    for (const [i, row] of a.entries()) for (let j = 0; j < 512; j++) expect(Math.abs(row[j]! - b[i]![j]!)).toBeLessThan(1e-6);
+    for (const [i, row] of a.entries())
+      for (let j = 0; j < 512; j++) expect(Math.abs(row[j]! - b[i]![j]!)).toBeLessThan(1e-6);
   });
 
   it("leaves the event loop free while it embeds", async () => {
-    const texts = Array.from({ length: 48 }, (_, i) => `Entry ${i}: a regional bank that rebuilt its customer service around one app. `.repeat(4));
+    const texts = Array.from({ length: 48 }, (_, i) =>
+      `Entry ${i}: a regional bank that rebuilt its customer service around one app. `.repeat(4),
+    );
     let last = performance.now();
     let longest = 0;
     const tick = setInterval(() => {
@@ -39,7 +42,10 @@ describe("offline model in a worker thread", { timeout: 120_000 }, () => {
     expect(rows).toHaveLength(48);
     // 48 long texts are over a second of model work; on the main thread the loop would stop for each batch of 8 (a tenth of the whole or more).
     expect(took).toBeGreaterThan(500);
-    expect(longest, `longest gap between 5-ms ticks ${longest.toFixed(0)} ms in ${took.toFixed(0)} ms of embedding`).toBeLessThan(took / 10);
+    expect(
+      longest,
+      `longest gap between 5-ms ticks ${longest.toFixed(0)} ms in ${took.toFixed(0)} ms of embedding`,
+    ).toBeLessThan(took / 10);
   });
 
   it("refuses a call whose signal is already aborted, and keeps serving", async () => {

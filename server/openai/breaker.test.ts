@@ -27,7 +27,14 @@ describe("OpenAI circuit breaker (against the fake server)", () => {
   const setup = (resetTimeoutMs = 300) => {
     const metrics = registerOpenAIMetrics(registry);
     breaker = createOpenAIBreaker({ failureThreshold: 5, resetTimeoutMs, observer: metrics });
-    const chat = createOpenAIChat({ apiKey: "sk-test", baseURL: fake.baseURL, timeoutMs: 2_000, maxRetries: 0, breaker, observer: metrics });
+    const chat = createOpenAIChat({
+      apiKey: "sk-test",
+      baseURL: fake.baseURL,
+      timeoutMs: 2_000,
+      maxRetries: 0,
+      breaker,
+      observer: metrics,
+    });
     return { chat, ask: () => chat.complete([{ role: "user", content: "hi" }]) };
   };
   const gauge = async () => (await registry.getSingleMetric("stevie_openai_circuit_state")!.get()).values[0]?.value;

@@ -85,7 +85,10 @@ export function createOpenAIBreaker(opts: BreakerOptions = {}): OpenAIBreaker {
       } catch (err) {
         if (CircuitBreaker.isOurError(err as Error)) {
           if (op) observer.rejected(op);
-          throw new OpenAIRequestError(`OpenAI circuit is ${state}: calls are refused for now`, { kind: "circuit_open", attempts: 0 });
+          throw new OpenAIRequestError(`OpenAI circuit is ${state}: calls are refused for now`, {
+            kind: "circuit_open",
+            attempts: 0,
+          });
         }
         throw err;
       }

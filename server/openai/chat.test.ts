@@ -19,7 +19,14 @@ describe("OpenAI chat streaming (against the fake server)", () => {
     fake.streams.length = 0;
   });
   const make = (o: Partial<OpenAIChatOptions> = {}) =>
-    createOpenAIChat({ apiKey: "sk-test", baseURL: fake.baseURL, timeoutMs: 2_000, baseDelayMs: 50, breaker: createOpenAIBreaker({ failureThreshold: 100 }), ...o });
+    createOpenAIChat({
+      apiKey: "sk-test",
+      baseURL: fake.baseURL,
+      timeoutMs: 2_000,
+      baseDelayMs: 50,
+      breaker: createOpenAIBreaker({ failureThreshold: 100 }),
+      ...o,
+    });
   const messages: ChatMessage[] = [
     { role: "system", content: "You are helpful." },
     { role: "user", content: "Which category fits a SaaS startup?" },
@@ -34,13 +41,22 @@ describe("OpenAI chat streaming (against the fake server)", () => {
     expect(pieces.join("")).toBe(fakeChatReply(messages));
     expect(r.text).toBe(pieces.join(""));
     expect(r.usage.estimated).toBe(false);
-    expect(fake.requests[0]!.body).toMatchObject({ model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true } });
+    expect(fake.requests[0]!.body).toMatchObject({
+      model: "gpt-4o-mini",
+      stream: true,
+      stream_options: { include_usage: true },
+    });
     const tokens = await registry.getSingleMetricAsString("stevie_openai_tokens_total");
     expect(tokens).toContain(`kind="prompt",model="gpt-4o-mini"} ${r.usage.promptTokens}`);
     expect(tokens).toContain(`kind="completion",model="gpt-4o-mini"} ${r.usage.completionTokens}`);
     const usage = metrics.usage();
-    expect(usage.day.costUsd["gpt-4o-mini"]).toBeCloseTo((r.usage.promptTokens * 0.15 + r.usage.completionTokens * 0.6) / 1e6, 12);
-    expect(await registry.getSingleMetricAsString("stevie_openai_request_duration_seconds")).toContain('operation="chat",outcome="ok"');
+    expect(usage.day.costUsd["gpt-4o-mini"]).toBeCloseTo(
+      (r.usage.promptTokens * 0.15 + r.usage.completionTokens * 0.6) / 1e6,
+      12,
+    );
+    expect(await registry.getSingleMetricAsString("stevie_openai_request_duration_seconds")).toContain(
+      'operation="chat",outcome="ok"',
+    );
   });
 
   it("retries a stream that broke off before sending any text", async () => {
@@ -55,7 +71,9 @@ describe("OpenAI chat streaming (against the fake server)", () => {
   it("does not retry a stream that broke off after sending text: the caller gets the error and keeps the partial text", async () => {
     fake.setMode({ kind: "stream-break", afterChunks: 3, then: "drop" });
     const pieces: string[] = [];
-    const err = await make().stream(messages, { onDelta: (t) => pieces.push(t) }).catch((e: unknown) => e);
+    const err = await make()
+      .stream(messages, { onDelta: (t) => pieces.push(t) })
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: "OpenAIRequestError", kind: "connection" });
     expect(pieces).toHaveLength(3);
     expect(fake.requestCount).toBe(1);
@@ -64,7 +82,9 @@ describe("OpenAI chat streaming (against the fake server)", () => {
   it("abandons a stream that stalls (idle timeout), without hanging", async () => {
     fake.setMode({ kind: "stream-break", afterChunks: 2, then: "hang" });
     const t0 = Date.now();
-    const err = await make({ idleTimeoutMs: 300 }).stream(messages, { onDelta: () => {} }).catch((e: unknown) => e);
+    const err = await make({ idleTimeoutMs: 300 })
+      .stream(messages, { onDelta: () => {} })
+      .catch((e: unknown) => e);
     const elapsed = Date.now() - t0;
     expect(err).toMatchObject({ kind: "timeout" });
     expect(elapsed).toBeGreaterThanOrEqual(280);
@@ -74,7 +94,9 @@ describe("OpenAI chat streaming (against the fake server)", () => {
   it("times out a request that never answers", async () => {
     fake.setMode({ kind: "hang" });
     const t0 = Date.now();
-    await expect(make({ timeoutMs: 300, maxRetries: 0 }).stream(messages, { onDelta: () => {} })).rejects.toMatchObject({ kind: "timeout" });
+    await expect(make({ timeoutMs: 300, maxRetries: 0 }).stream(messages, { onDelta: () => {} })).rejects.toMatchObject(
+      { kind: "timeout" },
+    );
     expect(Date.now() - t0).toBeLessThan(1_500);
   });
 

@@ -23,7 +23,10 @@ export interface OpenAIChat {
    * Stream a completion, calling `onDelta` with each piece of text. Resolves when the model finished; once any text
    * was delivered a failure is not retried (the caller already showed it), it is thrown for the caller to record.
    */
-  stream(messages: ChatMessage[], opts: { signal?: AbortSignal; onDelta: (text: string) => void; maxTokens?: number }): Promise<ChatCompletion>;
+  stream(
+    messages: ChatMessage[],
+    opts: { signal?: AbortSignal; onDelta: (text: string) => void; maxTokens?: number },
+  ): Promise<ChatCompletion>;
   /** A short non-streamed completion (conversation summaries). */
   complete(messages: ChatMessage[], opts?: { signal?: AbortSignal; maxTokens?: number }): Promise<ChatCompletion>;
 }
@@ -59,10 +62,24 @@ export function createOpenAIChat(opts: OpenAIChatOptions): OpenAIChat {
     signal,
     scrub,
     what: `OpenAI ${op} request`,
-    onAttempt: ({ ms, error }: { ms: number; error?: { kind: OpenAIRequestError["kind"] } }) => observer.attempt(op, ms / 1000, error?.kind),
-    onRetry: ({ attempt, delayMs, error, message }: { attempt: number; delayMs: number; error: { kind: OpenAIRequestError["kind"]; status: number | undefined }; message: string }) => {
+    onAttempt: ({ ms, error }: { ms: number; error?: { kind: OpenAIRequestError["kind"] } }) =>
+      observer.attempt(op, ms / 1000, error?.kind),
+    onRetry: ({
+      attempt,
+      delayMs,
+      error,
+      message,
+    }: {
+      attempt: number;
+      delayMs: number;
+      error: { kind: OpenAIRequestError["kind"]; status: number | undefined };
+      message: string;
+    }) => {
       observer.retry(op, error.kind);
-      logger?.warn({ op, status: error.status, attempt, delayMs: Math.round(delayMs), err: message }, "openai request failed; retrying");
+      logger?.warn(
+        { op, status: error.status, attempt, delayMs: Math.round(delayMs), err: message },
+        "openai request failed; retrying",
+      );
     },
   });
 
@@ -75,68 +92,95 @@ export function createOpenAIChat(opts: OpenAIChatOptions): OpenAIChat {
     model,
     stream(messages, { signal, onDelta, maxTokens }) {
       let delivered = false;
-      return breaker.run(() =>
-        withRetry(
-          async () => {
-            const idle = new AbortController();
-            const combined = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
-            let timer: NodeJS.Timeout | undefined;
-            const arm = () => {
-              clearTimeout(timer);
-              timer = setTimeout(() => idle.abort(new StreamError(`OpenAI stream sent nothing for ${idleTimeoutMs} ms`, "timeout")), idleTimeoutMs);
-            };
-            let started = false;
-            let text = "";
-            let usage: { promptTokens: number; completionTokens: number } | undefined;
-            try {
-              const stream = await client.chat.completions.create(
-                { model, messages, stream: true, stream_options: { include_usage: true }, ...(maxTokens ? { max_completion_tokens: maxTokens } : {}) },
-                { signal: combined },
-              );
-              started = true;
-              arm();
-              let finish: string | null = null;
-              for await (const chunk of stream) {
+      return breaker.run(
+        () =>
+          withRetry(
+            async () => {
+              const idle = new AbortController();
+              const combined = signal ? AbortSignal.any([signal, idle.signal]) : idle.signal;
+              let timer: NodeJS.Timeout | undefined;
+              const arm = () => {
+                clearTimeout(timer);
+                timer = setTimeout(
+                  () => idle.abort(new StreamError(`OpenAI stream sent nothing for ${idleTimeoutMs} ms`, "timeout")),
+                  idleTimeoutMs,
+                );
+              };
+              let started = false;
+              let text = "";
+              let usage: { promptTokens: number; completionTokens: number } | undefined;
+              try {
+                const stream = await client.chat.completions.create(
+                  {
+                    model,
+                    messages,
+                    stream: true,
+                    stream_options: { include_usage: true },
+                    ...(maxTokens ? { max_completion_tokens: maxTokens } : {}),
+                  },
+                  { signal: combined },
+                );
+                started = true;
                 arm();
-                const choice = chunk.choices[0];
-                const piece = choice?.delta?.content;
-                if (piece) {
-                  text += piece;
-                  delivered = true;
-                  onDelta(piece);
+                let finish: string | null = null;
+                for await (const chunk of stream) {
+                  arm();
+                  const choice = chunk.choices[0];
+                  const piece = choice?.delta?.content;
+                  if (piece) {
+                    text += piece;
+                    delivered = true;
+                    onDelta(piece);
+                  }
+                  if (choice?.finish_reason) finish = choice.finish_reason;
+                  if (chunk.usage)
+                    usage = {
+                      promptTokens: chunk.usage.prompt_tokens,
+                      completionTokens: chunk.usage.completion_tokens,
+                    };
                 }
-                if (choice?.finish_reason) finish = choice.finish_reason;
-                if (chunk.usage) usage = { promptTokens: chunk.usage.prompt_tokens, completionTokens: chunk.usage.completion_tokens };
+                // The SDK ends the iteration quietly when its signal aborts: find out why it stopped.
+                if (idle.signal.aborted) throw idle.signal.reason;
+                signal?.throwIfAborted();
+                if (!finish)
+                  throw new StreamError("OpenAI stream ended before the answer finished", "stream_interrupted");
+                const u = usage ?? {
+                  promptTokens: estimateTokens(messages.map((m) => m.content).join("")),
+                  completionTokens: estimateTokens(text),
+                };
+                return { text, model, usage: { ...u, estimated: !usage } };
+              } finally {
+                clearTimeout(timer);
+                // A stream that started is billed even if it broke off: count it (estimated when the usage chunk never came).
+                if (usage) recordUsage(usage.promptTokens, usage.completionTokens);
+                else if (started)
+                  recordUsage(estimateTokens(messages.map((m) => m.content).join("")), estimateTokens(text));
               }
-              // The SDK ends the iteration quietly when its signal aborts: find out why it stopped.
-              if (idle.signal.aborted) throw idle.signal.reason;
-              signal?.throwIfAborted();
-              if (!finish) throw new StreamError("OpenAI stream ended before the answer finished", "stream_interrupted");
-              const u = usage ?? { promptTokens: estimateTokens(messages.map((m) => m.content).join("")), completionTokens: estimateTokens(text) };
-              return { text, model, usage: { ...u, estimated: !usage } };
-            } finally {
-              clearTimeout(timer);
-              // A stream that started is billed even if it broke off: count it (estimated when the usage chunk never came).
-              if (usage) recordUsage(usage.promptTokens, usage.completionTokens);
-              else if (started) recordUsage(estimateTokens(messages.map((m) => m.content).join("")), estimateTokens(text));
-            }
-          },
-          { ...retryOptions("chat", signal), shouldRetry: () => !delivered },
-        ),
+            },
+            { ...retryOptions("chat", signal), shouldRetry: () => !delivered },
+          ),
         "chat",
       );
     },
     complete(messages, { signal, maxTokens = 400 } = {}) {
-      return breaker.run(() =>
-        withRetry(async () => {
-          const res = await client.chat.completions.create({ model, messages, max_completion_tokens: maxTokens }, signal ? { signal } : {});
-          const text = res.choices[0]?.message?.content ?? "";
-          const promptTokens = res.usage?.prompt_tokens ?? estimateTokens(messages.map((m) => m.content).join(""));
-          const completionTokens = res.usage?.completion_tokens ?? estimateTokens(text);
-          recordUsage(promptTokens, completionTokens);
-          if (!text.trim()) throw new OpenAIRequestError("OpenAI returned an empty completion", { kind: "invalid_response" });
-          return { text, model, usage: { promptTokens, completionTokens, estimated: !res.usage } };
-        }, retryOptions("summary", signal)),
+      return breaker.run(
+        () =>
+          withRetry(
+            async () => {
+              const res = await client.chat.completions.create(
+                { model, messages, max_completion_tokens: maxTokens },
+                signal ? { signal } : {},
+              );
+              const text = res.choices[0]?.message?.content ?? "";
+              const promptTokens = res.usage?.prompt_tokens ?? estimateTokens(messages.map((m) => m.content).join(""));
+              const completionTokens = res.usage?.completion_tokens ?? estimateTokens(text);
+              recordUsage(promptTokens, completionTokens);
+              if (!text.trim())
+                throw new OpenAIRequestError("OpenAI returned an empty completion", { kind: "invalid_response" });
+              return { text, model, usage: { promptTokens, completionTokens, estimated: !res.usage } };
+            },
+            retryOptions("summary", signal),
+          ),
         "summary",
       );
     },

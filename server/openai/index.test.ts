@@ -5,7 +5,11 @@ import type { Embedder } from "../embeddings/types.js";
 import { createOpenAIServices } from "./index.js";
 
 // The offline model is exercised in embeddings/*.test.ts; here a stand-in with its name and size is enough.
-const offline: Embedder = { model: "use-lite-512", dimension: 512, embed: async (texts) => texts.map(() => new Array<number>(512).fill(1 / Math.sqrt(512))) };
+const offline: Embedder = {
+  model: "use-lite-512",
+  dimension: 512,
+  embed: async (texts) => texts.map(() => new Array<number>(512).fill(1 / Math.sqrt(512))),
+};
 
 describe("createOpenAIServices", () => {
   let fake: FakeOpenAI;
@@ -18,7 +22,14 @@ describe("createOpenAIServices", () => {
 
   it("with a key: chat and OpenAI query embeddings behind one breaker, falling back to the offline model", async () => {
     const registry = new Registry();
-    const s = createOpenAIServices({ apiKey: "sk-test", baseURL: fake.baseURL, offline, registry, failureThreshold: 1, resetTimeoutMs: 60_000 });
+    const s = createOpenAIServices({
+      apiKey: "sk-test",
+      baseURL: fake.baseURL,
+      offline,
+      registry,
+      failureThreshold: 1,
+      resetTimeoutMs: 60_000,
+    });
     expect(s.chat?.model).toBe("gpt-4o-mini");
     expect((await s.embedQuery("hello")).model).toBe("text-embedding-3-small");
     fake.setMode({ kind: "status", status: 401 });

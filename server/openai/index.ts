@@ -8,7 +8,13 @@ import { registerOpenAIMetrics, type OpenAIMetrics, type PriceTable } from "./me
 
 export { createOpenAIBreaker, type OpenAIBreaker } from "./breaker.js";
 export { createOpenAIChat, DEFAULT_CHAT_MODEL, type ChatMessage, type OpenAIChat } from "./chat.js";
-export { DEFAULT_PRICES, parsePriceTable, registerOpenAIMetrics, type OpenAIMetrics, type PriceTable } from "./metrics.js";
+export {
+  DEFAULT_PRICES,
+  parsePriceTable,
+  registerOpenAIMetrics,
+  type OpenAIMetrics,
+  type PriceTable,
+} from "./metrics.js";
 export { OpenAIRequestError, parseRetryAfter, withRetry, type OpenAIErrorKind } from "./retry.js";
 
 export interface OpenAIServicesConfig {
@@ -45,8 +51,15 @@ export interface OpenAIServices {
 
 /** Everything OpenAI-related, built once per process: one breaker shared by embeddings and chat, one set of metrics. */
 export function createOpenAIServices(cfg: OpenAIServicesConfig): OpenAIServices {
-  const metrics = registerOpenAIMetrics(cfg.registry, { prices: cfg.prices, models: [cfg.chatModel ?? DEFAULT_CHAT_MODEL, cfg.embeddingModel ?? OPENAI_EMBEDDING_MODEL] });
-  const breaker = createOpenAIBreaker({ failureThreshold: cfg.failureThreshold, resetTimeoutMs: cfg.resetTimeoutMs, observer: metrics });
+  const metrics = registerOpenAIMetrics(cfg.registry, {
+    prices: cfg.prices,
+    models: [cfg.chatModel ?? DEFAULT_CHAT_MODEL, cfg.embeddingModel ?? OPENAI_EMBEDDING_MODEL],
+  });
+  const breaker = createOpenAIBreaker({
+    failureThreshold: cfg.failureThreshold,
+    resetTimeoutMs: cfg.resetTimeoutMs,
+    observer: metrics,
+  });
   if (!cfg.apiKey) {
     return {
       metrics,
@@ -55,8 +68,19 @@ export function createOpenAIServices(cfg: OpenAIServicesConfig): OpenAIServices 
       close: async () => breaker.shutdown(),
     };
   }
-  const common = { apiKey: cfg.apiKey, baseURL: cfg.baseURL, timeoutMs: cfg.timeoutMs, observer: metrics, logger: cfg.log };
-  const primary = createOpenAIEmbedder({ ...common, model: cfg.embeddingModel, dimension: cfg.embeddingDimensions, logger: cfg.log ? { warn: cfg.log.warn.bind(cfg.log), debug: () => {} } : undefined });
+  const common = {
+    apiKey: cfg.apiKey,
+    baseURL: cfg.baseURL,
+    timeoutMs: cfg.timeoutMs,
+    observer: metrics,
+    logger: cfg.log,
+  };
+  const primary = createOpenAIEmbedder({
+    ...common,
+    model: cfg.embeddingModel,
+    dimension: cfg.embeddingDimensions,
+    logger: cfg.log ? { warn: cfg.log.warn.bind(cfg.log), debug: () => {} } : undefined,
+  });
   const resilient = createResilientEmbedder(primary, cfg.offline, breaker, { observer: metrics, log: cfg.log });
   const chat = createOpenAIChat({ ...common, model: cfg.chatModel ?? DEFAULT_CHAT_MODEL, breaker });
   return {

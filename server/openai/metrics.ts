@@ -46,7 +46,13 @@ export const DEFAULT_PRICES: PriceTable = {
 
 const priceSchema = z.record(
   z.string().min(1),
-  z.object({ prompt: z.number().min(0).optional(), completion: z.number().min(0).optional(), embedding: z.number().min(0).optional() }).strict(),
+  z
+    .object({
+      prompt: z.number().min(0).optional(),
+      completion: z.number().min(0).optional(),
+      embedding: z.number().min(0).optional(),
+    })
+    .strict(),
 );
 
 /** The defaults with the models in `json` (e.g. OPENAI_PRICES='{"gpt-4o-mini":{"prompt":0.15,"completion":0.6}}') replaced. */
@@ -56,10 +62,15 @@ export function parsePriceTable(json: string | undefined): PriceTable {
   try {
     raw = JSON.parse(json);
   } catch {
-    throw new Error('OPENAI_PRICES must be JSON such as {"gpt-4o-mini":{"prompt":0.15,"completion":0.6}} (USD per 1M tokens)');
+    throw new Error(
+      'OPENAI_PRICES must be JSON such as {"gpt-4o-mini":{"prompt":0.15,"completion":0.6}} (USD per 1M tokens)',
+    );
   }
   const r = priceSchema.safeParse(raw);
-  if (!r.success) throw new Error(`OPENAI_PRICES: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`);
+  if (!r.success)
+    throw new Error(
+      `OPENAI_PRICES: ${r.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}`,
+    );
   return { ...DEFAULT_PRICES, ...r.data };
 }
 
@@ -110,7 +121,10 @@ const STATE_VALUE: Record<BreakerState, number> = { closed: 0, "half-open": 1, o
  * `models`: the models this process may bill; their spend and token counters start at 0 (and the rate-limit error
  * counters and the latency histograms too), so the alerts and the dashboards have a series before the first call.
  */
-export function registerOpenAIMetrics(registry: Registry, opts: { prices?: PriceTable; now?: () => Date; models?: string[] } = {}): OpenAIMetrics {
+export function registerOpenAIMetrics(
+  registry: Registry,
+  opts: { prices?: PriceTable; now?: () => Date; models?: string[] } = {},
+): OpenAIMetrics {
   const prices = opts.prices ?? DEFAULT_PRICES;
   const now = opts.now ?? (() => new Date());
   const dayKey = () => now().toISOString().slice(0, 10);
@@ -136,17 +150,43 @@ export function registerOpenAIMetrics(registry: Registry, opts: { prices?: Price
     labelNames: ["operation", "kind"],
     registers,
   });
-  const retries = new Counter({ name: "stevie_openai_retries_total", help: "OpenAI attempts retried, by operation and the error that caused it", labelNames: ["operation", "kind"], registers });
-  const fallbacks = new Counter({ name: "stevie_openai_fallbacks_total", help: "Answers served by the fallback (offline embeddings, deterministic chat answer)", labelNames: ["operation"], registers });
-  const breaker = new Gauge({ name: "stevie_openai_circuit_state", help: "OpenAI circuit breaker: 0 closed, 1 half-open, 2 open", labelNames: ["breaker"], registers });
-  const tokens = new Counter({ name: "stevie_openai_tokens_total", help: "OpenAI tokens used, by kind (prompt, completion, embedding) and model", labelNames: ["kind", "model"], registers });
-  const cost = new Counter({ name: "stevie_openai_cost_usd_total", help: "Estimated OpenAI spend in USD (price table × tokens), by model", labelNames: ["model"], registers });
+  const retries = new Counter({
+    name: "stevie_openai_retries_total",
+    help: "OpenAI attempts retried, by operation and the error that caused it",
+    labelNames: ["operation", "kind"],
+    registers,
+  });
+  const fallbacks = new Counter({
+    name: "stevie_openai_fallbacks_total",
+    help: "Answers served by the fallback (offline embeddings, deterministic chat answer)",
+    labelNames: ["operation"],
+    registers,
+  });
+  const breaker = new Gauge({
+    name: "stevie_openai_circuit_state",
+    help: "OpenAI circuit breaker: 0 closed, 1 half-open, 2 open",
+    labelNames: ["breaker"],
+    registers,
+  });
+  const tokens = new Counter({
+    name: "stevie_openai_tokens_total",
+    help: "OpenAI tokens used, by kind (prompt, completion, embedding) and model",
+    labelNames: ["kind", "model"],
+    registers,
+  });
+  const cost = new Counter({
+    name: "stevie_openai_cost_usd_total",
+    help: "Estimated OpenAI spend in USD (price table × tokens), by model",
+    labelNames: ["model"],
+    registers,
+  });
   for (const model of opts.models ?? []) cost.inc({ model }, 0);
   for (const operation of ["embeddings", "chat", "summary"] satisfies OpenAIOperation[]) {
     errors.inc({ operation, kind: "rate_limit" }, 0);
     duration.zero({ operation, outcome: "ok" });
   }
-  for (const model of opts.models ?? []) for (const kind of ["prompt", "completion", "embedding"] satisfies TokenKind[]) tokens.inc({ kind, model }, 0);
+  for (const model of opts.models ?? [])
+    for (const kind of ["prompt", "completion", "embedding"] satisfies TokenKind[]) tokens.inc({ kind, model }, 0);
 
   const periodGauges = (p: () => Period, which: "today" | "month") => {
     new Gauge({

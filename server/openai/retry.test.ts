@@ -13,7 +13,9 @@ describe("retry policy", () => {
     expect(c).toMatchObject({ kind: "connection", retryable: true });
     const noJitter = () => 0;
     const fullJitter = () => 1;
-    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelay(err, c, a, DEFAULT_RETRY, noJitter))).toEqual([500, 1000, 2000, 4000, 8000, 8000]);
+    expect([1, 2, 3, 4, 5, 6].map((a) => retryDelay(err, c, a, DEFAULT_RETRY, noJitter))).toEqual([
+      500, 1000, 2000, 4000, 8000, 8000,
+    ]);
     expect(retryDelay(err, c, 1, DEFAULT_RETRY, fullJitter)).toBe(375);
     expect(retryDelay(new Error("x"), classifyError(new Error("x")), 1, DEFAULT_RETRY)).toBeUndefined();
   });
@@ -40,7 +42,14 @@ describe("retry policy", () => {
 describe("OpenAI chat retries (against the fake server)", () => {
   const fake = useFakeOpenAI();
   const make = (o: Partial<OpenAIChatOptions> = {}) =>
-    createOpenAIChat({ apiKey: API_KEY, baseURL: fake.baseURL, timeoutMs: 2_000, baseDelayMs: 100, breaker: createOpenAIBreaker({ failureThreshold: 100 }), ...o });
+    createOpenAIChat({
+      apiKey: API_KEY,
+      baseURL: fake.baseURL,
+      timeoutMs: 2_000,
+      baseDelayMs: 100,
+      breaker: createOpenAIBreaker({ failureThreshold: 100 }),
+      ...o,
+    });
   const ask = [{ role: "user" as const, content: "hello" }];
 
   it("retries 500s with growing delays, then succeeds", async () => {
@@ -57,7 +66,9 @@ describe("OpenAI chat retries (against the fake server)", () => {
 
   it("gives up after maxRetries (3 by default): 4 requests in all", async () => {
     fake.setMode({ kind: "status", status: 503 });
-    const err = (await make().complete(ask).catch((e: unknown) => e)) as OpenAIRequestError;
+    const err = (await make()
+      .complete(ask)
+      .catch((e: unknown) => e)) as OpenAIRequestError;
     expect(err).toBeInstanceOf(OpenAIRequestError);
     expect(err).toMatchObject({ kind: "server", status: 503, attempts: 4 });
     expect(fake.requestCount).toBe(4);
@@ -76,7 +87,9 @@ describe("OpenAI chat retries (against the fake server)", () => {
     fake.setMode({ kind: "status", status: 400 });
     await expect(make().complete(ask)).rejects.toMatchObject({ kind: "bad_request", attempts: 1 });
     fake.setMode({ kind: "status", status: 401 });
-    const err = (await make().complete(ask).catch((e: unknown) => e)) as OpenAIRequestError;
+    const err = (await make()
+      .complete(ask)
+      .catch((e: unknown) => e)) as OpenAIRequestError;
     expect(err.kind).toBe("auth");
     expect(err.message).not.toContain(API_KEY);
     expect(fake.requestCount).toBe(2);
@@ -85,7 +98,10 @@ describe("OpenAI chat retries (against the fake server)", () => {
   it("times out each attempt of a request that never answers", async () => {
     fake.setMode({ kind: "hang" });
     const t0 = Date.now();
-    await expect(make({ timeoutMs: 300, maxRetries: 1 }).complete(ask)).rejects.toMatchObject({ kind: "timeout", attempts: 2 });
+    await expect(make({ timeoutMs: 300, maxRetries: 1 }).complete(ask)).rejects.toMatchObject({
+      kind: "timeout",
+      attempts: 2,
+    });
     const elapsed = Date.now() - t0;
     expect(elapsed).toBeGreaterThanOrEqual(600);
     expect(elapsed).toBeLessThan(2_500);

@@ -77,7 +77,8 @@ export function classifyError(err: unknown): ErrorClass {
   if (err instanceof TypeError && /terminated|fetch failed|socket/i.test(`${err.message} ${String(err.cause ?? "")}`)) {
     return { kind: "connection", status: undefined, retryable: true };
   }
-  if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError")) return { kind: "aborted", status: undefined, retryable: false };
+  if (err instanceof Error && (err.name === "AbortError" || err.name === "TimeoutError"))
+    return { kind: "aborted", status: undefined, retryable: false };
   return { kind: "other", status: undefined, retryable: false };
 }
 
@@ -117,10 +118,21 @@ export interface RetryOptions extends RetryPolicy {
   random?: () => number;
 }
 
-export const DEFAULT_RETRY: Required<RetryPolicy> = { maxRetries: 3, baseDelayMs: 500, maxDelayMs: 8_000, maxRetryAfterMs: 60_000 };
+export const DEFAULT_RETRY: Required<RetryPolicy> = {
+  maxRetries: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  maxRetryAfterMs: 60_000,
+};
 
 /** How long to wait before attempt `attempt + 1`, or undefined when the error is not worth retrying. */
-export function retryDelay(err: unknown, c: ErrorClass, attempt: number, policy: Required<RetryPolicy>, random: () => number = Math.random): number | undefined {
+export function retryDelay(
+  err: unknown,
+  c: ErrorClass,
+  attempt: number,
+  policy: Required<RetryPolicy>,
+  random: () => number = Math.random,
+): number | undefined {
   if (!c.retryable) return undefined;
   const backoff = Math.min(policy.baseDelayMs * 2 ** (attempt - 1), policy.maxDelayMs) * (1 - random() * 0.25);
   const retryAfter = err instanceof APIError ? parseRetryAfter(err.headers) : undefined;
@@ -133,7 +145,10 @@ export function retryDelay(err: unknown, c: ErrorClass, attempt: number, policy:
  * OpenAIRequestError (kind, status, attempts, request id; message scrubbed); an abort by the caller rethrows the
  * signal's reason.
  */
-export async function withRetry<T>(fn: (attempt: number, signal: AbortSignal | undefined) => Promise<T>, opts: RetryOptions = {}): Promise<T> {
+export async function withRetry<T>(
+  fn: (attempt: number, signal: AbortSignal | undefined) => Promise<T>,
+  opts: RetryOptions = {},
+): Promise<T> {
   const policy: Required<RetryPolicy> = {
     maxRetries: opts.maxRetries ?? DEFAULT_RETRY.maxRetries,
     baseDelayMs: opts.baseDelayMs ?? DEFAULT_RETRY.baseDelayMs,
@@ -150,7 +165,11 @@ export async function withRetry<T>(fn: (attempt: number, signal: AbortSignal | u
       return out;
     } catch (err) {
       if (signal?.aborted) {
-        opts.onAttempt?.({ attempt, ms: performance.now() - t0, error: { kind: "aborted", status: undefined, retryable: false } });
+        opts.onAttempt?.({
+          attempt,
+          ms: performance.now() - t0,
+          error: { kind: "aborted", status: undefined, retryable: false },
+        });
         throw signal.reason ?? err;
       }
       const c = classifyError(err);
@@ -161,7 +180,12 @@ export async function withRetry<T>(fn: (attempt: number, signal: AbortSignal | u
       const delay = allowed ? retryDelay(err, c, attempt, policy, opts.random) : undefined;
       if (attempt > policy.maxRetries || delay === undefined) {
         const requestId = err instanceof APIError ? (err.requestID ?? undefined) : undefined;
-        throw new OpenAIRequestError(`${what} failed after ${attempt} attempt(s): ${message}`, { kind: c.kind, status: c.status, attempts: attempt, requestId });
+        throw new OpenAIRequestError(`${what} failed after ${attempt} attempt(s): ${message}`, {
+          kind: c.kind,
+          status: c.status,
+          attempts: attempt,
+          requestId,
+        });
       }
       opts.onRetry?.({ attempt, delayMs: delay, error: c, message });
       await sleep(delay, undefined, signal ? { signal } : {}).catch((e: unknown) => {

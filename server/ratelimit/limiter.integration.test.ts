@@ -66,7 +66,9 @@ describe("sliding-window rate limit (real Redis)", () => {
     expect((await limiter.check("key-A")).allowed).toBe(false);
 
     const m = await metrics.decisions.get();
-    const by = Object.fromEntries(m.values.filter((v) => v.labels.limiter === `t${run}-api`).map((v) => [String(v.labels.result), v.value]));
+    const by = Object.fromEntries(
+      m.values.filter((v) => v.labels.limiter === `t${run}-api`).map((v) => [String(v.labels.result), v.value]),
+    );
     expect(by).toEqual({ allowed: 6, limited: 2 });
   });
 
@@ -142,11 +144,19 @@ describe("tRPC middleware and the HTTP Retry-After header", () => {
     // As the app wires it: the limiter is built at start-up and reaches the middleware through the context.
     type Ctx = { apiKey?: string; rateLimiter: RateLimiter };
     const t = initTRPC.context<Ctx>().create();
-    const limited = t.procedure.use(rateLimitMiddleware((ctx: Ctx) => ctx.rateLimiter, (ctx: Ctx) => (ctx.apiKey ? { key: ctx.apiKey } : undefined)));
+    const limited = t.procedure.use(
+      rateLimitMiddleware(
+        (ctx: Ctx) => ctx.rateLimiter,
+        (ctx: Ctx) => (ctx.apiKey ? { key: ctx.apiKey } : undefined),
+      ),
+    );
     const appRouter = t.router({ hello: limited.query(() => "hi") });
     const server = createHTTPServer({
       router: appRouter,
-      createContext: ({ req }) => ({ rateLimiter: limiter, apiKey: typeof req.headers["x-api-key"] === "string" ? req.headers["x-api-key"] : undefined }),
+      createContext: ({ req }) => ({
+        rateLimiter: limiter,
+        apiKey: typeof req.headers["x-api-key"] === "string" ? req.headers["x-api-key"] : undefined,
+      }),
       responseMeta: rateLimitResponseMeta,
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -172,7 +182,9 @@ describe("tRPC middleware and the HTTP Retry-After header", () => {
 
   it("attaches to the app's own publicProcedure (typed against Context)", async () => {
     const limiter = createRateLimiter(redis, { name: `t${run}-app`, limit: 1, windowSeconds: 3600 });
-    const limitedProcedure = publicProcedure.use(rateLimitMiddleware(limiter, (ctx: Context) => (ctx.requestId ? { key: ctx.requestId } : undefined)));
+    const limitedProcedure = publicProcedure.use(
+      rateLimitMiddleware(limiter, (ctx: Context) => (ctx.requestId ? { key: ctx.requestId } : undefined)),
+    );
     const r = router({ ping: limitedProcedure.query(({ ctx }) => `pong ${ctx.requestId}`) });
     // No rateLimiter in this context: the app's own per-call limit is left out, only this one counts.
     const caller = createCallerFactory(r)({ requestId: `client-${run}` } as Context);

@@ -69,8 +69,15 @@ export interface RateLimitDecision {
 export class RateLimitError extends TRPCError {
   readonly retryAfterSeconds: number;
   readonly limit: number;
-  constructor(decision: Pick<RateLimitDecision, "retryAfterSeconds" | "limit">, windowSeconds: number, unit = "requests") {
-    super({ code: "TOO_MANY_REQUESTS", message: `rate limit of ${decision.limit} ${unit} per ${describeWindow(windowSeconds)} reached; retry in ${decision.retryAfterSeconds} s` });
+  constructor(
+    decision: Pick<RateLimitDecision, "retryAfterSeconds" | "limit">,
+    windowSeconds: number,
+    unit = "requests",
+  ) {
+    super({
+      code: "TOO_MANY_REQUESTS",
+      message: `rate limit of ${decision.limit} ${unit} per ${describeWindow(windowSeconds)} reached; retry in ${decision.retryAfterSeconds} s`,
+    });
     this.retryAfterSeconds = decision.retryAfterSeconds;
     this.limit = decision.limit;
   }
@@ -128,14 +135,25 @@ export interface RateLimiter {
   enforce(clientKey: string, limit?: number): Promise<RateLimitDecision>;
 }
 
-type Scripted = Redis & { stevieSlidingWindow(key: string, limit: number, windowMs: number, cost: number, client: string): Promise<[number, number, number]> };
+type Scripted = Redis & {
+  stevieSlidingWindow(
+    key: string,
+    limit: number,
+    windowMs: number,
+    cost: number,
+    client: string,
+  ): Promise<[number, number, number]>;
+};
 
 export function createRateLimiter(redis: Redis, opts: RateLimiterOptions): RateLimiter {
   const { name, limit, unit, windowSeconds = 3600, timeoutMs = 100, metrics, log } = opts;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`rate limit "${name}": limit must be a positive integer, got ${limit}`);
-  if (!Number.isInteger(windowSeconds) || windowSeconds < 1) throw new RangeError(`rate limit "${name}": windowSeconds must be a positive integer, got ${windowSeconds}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`rate limit "${name}": limit must be a positive integer, got ${limit}`);
+  if (!Number.isInteger(windowSeconds) || windowSeconds < 1)
+    throw new RangeError(`rate limit "${name}": windowSeconds must be a positive integer, got ${windowSeconds}`);
   // defineCommand: EVALSHA with a fallback to EVAL, and ioredis applies the "stevie:" key prefix to KEYS.
-  if (!("stevieSlidingWindow" in redis)) redis.defineCommand("stevieSlidingWindow", { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
+  if (!("stevieSlidingWindow" in redis))
+    redis.defineCommand("stevieSlidingWindow", { numberOfKeys: 1, lua: SLIDING_WINDOW_LUA });
   const scripted = redis as Scripted;
   const warn = throttledWarn(log);
   const key = `ratelimit:${name}`;
@@ -143,9 +161,19 @@ export function createRateLimiter(redis: Redis, opts: RateLimiterOptions): RateL
 
   async function check(clientKey: string, limitFor = limit): Promise<RateLimitDecision> {
     try {
-      const [allowed, remaining, retryMs] = await timebox(scripted.stevieSlidingWindow(key, limitFor, windowSeconds * 1000, 1, fieldOf(clientKey)), timeoutMs, `rate limit ${name}`);
+      const [allowed, remaining, retryMs] = await timebox(
+        scripted.stevieSlidingWindow(key, limitFor, windowSeconds * 1000, 1, fieldOf(clientKey)),
+        timeoutMs,
+        `rate limit ${name}`,
+      );
       metrics?.decisions.inc({ limiter: name, result: allowed ? "allowed" : "limited" });
-      return { allowed: allowed === 1, limit: limitFor, remaining, retryAfterSeconds: Math.ceil(retryMs / 1000), failedOpen: false };
+      return {
+        allowed: allowed === 1,
+        limit: limitFor,
+        remaining,
+        retryAfterSeconds: Math.ceil(retryMs / 1000),
+        failedOpen: false,
+      };
     } catch (err) {
       // Fail open: nginx's per-IP limit still stands, and refusing every request because Redis is down is worse.
       metrics?.decisions.inc({ limiter: name, result: "failed_open" });

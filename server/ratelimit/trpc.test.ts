@@ -17,7 +17,13 @@ describe("Retry-After for rate-limited responses", () => {
     const other = new TRPCError({ code: "BAD_REQUEST" });
     expect(rateLimitResponseMeta({ errors: [] })).toEqual({});
     expect(rateLimitResponseMeta({ errors: [other] })).toEqual({});
-    const meta = rateLimitResponseMeta({ errors: [other, new RateLimitError({ retryAfterSeconds: 12, limit: 5 }, 3600), new RateLimitError({ retryAfterSeconds: 40, limit: 5 }, 3600)] });
+    const meta = rateLimitResponseMeta({
+      errors: [
+        other,
+        new RateLimitError({ retryAfterSeconds: 12, limit: 5 }, 3600),
+        new RateLimitError({ retryAfterSeconds: 40, limit: 5 }, 3600),
+      ],
+    });
     expect(meta).toEqual({ headers: { "retry-after": "40" } });
   });
 

@@ -14,7 +14,10 @@ export interface RateLimitClient {
  * its calls cost. A call with no client (undefined) is not limited here: nginx's per-IP limit covers it. The limiter
  * may be given directly or read from the context (it is built at start-up with the rest of Deps).
  */
-export function rateLimitMiddleware<TCtx>(limiter: RateLimiter | ((ctx: TCtx) => RateLimiter | undefined), clientOf: (ctx: TCtx) => RateLimitClient | undefined) {
+export function rateLimitMiddleware<TCtx>(
+  limiter: RateLimiter | ((ctx: TCtx) => RateLimiter | undefined),
+  clientOf: (ctx: TCtx) => RateLimitClient | undefined,
+) {
   return async function rateLimit<R>(opts: { ctx: TCtx; next: () => Promise<R> }): Promise<R> {
     const client = clientOf(opts.ctx);
     const l = typeof limiter === "function" ? limiter(opts.ctx) : limiter;

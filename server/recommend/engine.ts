@@ -33,7 +33,11 @@ interface Filter {
 }
 
 /** Eligibility as SQL conditions on `c` (categories). Pure; unit-tested. */
-export function eligibilityFilter(profile: Profile | undefined, programs: Map<string, ProgramRef>, firstParam: number): Filter {
+export function eligibilityFilter(
+  profile: Profile | undefined,
+  programs: Map<string, ProgramRef>,
+  firstParam: number,
+): Filter {
   const f: Filter = { sql: [], params: [], described: [] };
   const p = (v: unknown) => {
     f.params.push(v);
@@ -43,7 +47,10 @@ export function eligibilityFilter(profile: Profile | undefined, programs: Map<st
   if (profile.programs?.length) {
     const unknown = profile.programs.filter((code) => !programs.has(code));
     if (unknown.length) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: `unknown program code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}; known: ${[...programs.keys()].join(", ")}` });
+      throw new TRPCError({
+        code: "BAD_REQUEST",
+        message: `unknown program code${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}; known: ${[...programs.keys()].join(", ")}`,
+      });
     }
     f.sql.push(`c.program_id = ANY(${p(profile.programs.map((code) => programs.get(code)!.id))}::smallint[])`);
     f.described.push(`programs: ${profile.programs.join(", ")}`);
@@ -53,7 +60,8 @@ export function eligibilityFilter(profile: Profile | undefined, programs: Map<st
     f.described.push(`nominee type: ${profile.nomineeType}`);
   }
   if (profile.organizationType) {
-    const types = profile.organizationType === "startup" ? ["startup", "company", "any"] : [profile.organizationType, "any"];
+    const types =
+      profile.organizationType === "startup" ? ["startup", "company", "any"] : [profile.organizationType, "any"];
     f.sql.push(`c.organization_types && ${p(types)}::text[]`);
     f.described.push(`organization type: ${profile.organizationType}`);
   }
@@ -71,7 +79,11 @@ export function eligibilityFilter(profile: Profile | undefined, programs: Map<st
   return f;
 }
 
-const ORG_HINTS: Record<string, string> = { startup: "A startup.", nonprofit: "A non-profit organization.", government: "A government or public-sector organization." };
+const ORG_HINTS: Record<string, string> = {
+  startup: "A startup.",
+  nonprofit: "A non-profit organization.",
+  government: "A government or public-sector organization.",
+};
 
 /** Plain-language facts from the profile that retrieval can match on ("A startup. Based in Kenya."). */
 export function profileHint(profile: Profile | undefined): string {
@@ -91,16 +103,30 @@ export function orQuery(text: string): string {
   return words.join(" or ");
 }
 
-export function eligibilityNotes(c: { nominee_types: string[]; organization_sizes: string[]; regions: string[]; entry_formats: string[]; organization_types: string[] }): string[] {
+export function eligibilityNotes(c: {
+  nominee_types: string[];
+  organization_sizes: string[];
+  regions: string[];
+  entry_formats: string[];
+  organization_types: string[];
+}): string[] {
   const notes: string[] = [];
   notes.push(`Nominee: ${c.nominee_types.join(", ")}`);
   if (!c.organization_sizes.includes("any")) {
-    const label: Record<string, string> = { small: "up to 100 employees", medium: "101 to 2,500 employees", large: "more than 2,500 employees" };
+    const label: Record<string, string> = {
+      small: "up to 100 employees",
+      medium: "101 to 2,500 employees",
+      large: "more than 2,500 employees",
+    };
     notes.push(`Organization size: ${c.organization_sizes.map((s) => label[s] ?? s).join(" or ")}`);
   }
   if (!c.organization_types.includes("any")) notes.push(`Organization type: ${c.organization_types.join(", ")}`);
   notes.push(c.regions.includes("worldwide") ? "Open to organizations worldwide" : `Region: ${c.regions.join(", ")}`);
-  const fmt: Record<string, string> = { written: "written entry", video: "video entry", "written-or-video": "written or video entry" };
+  const fmt: Record<string, string> = {
+    written: "written entry",
+    video: "video entry",
+    "written-or-video": "written or video entry",
+  };
   notes.push(`Entry format: ${c.entry_formats.map((e) => fmt[e] ?? e).join(" or ")}`);
   return notes;
 }
@@ -146,7 +172,11 @@ function fusedScore(vectorRank: number | undefined, textRank: number | undefined
  * Sends a query at once, on a client of its own, and returns its rows to await later. `pool.query` would only write
  * the query on a later tick, after a CPU-bound embedding that follows it has finished.
  */
-async function sendNow<T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, params: unknown[]): Promise<{ rows: Promise<T[]> }> {
+async function sendNow<T extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  sql: string,
+  params: unknown[],
+): Promise<{ rows: Promise<T[]> }> {
   const client = await pool.connect();
   const rows = client.query<T>(sql, params).then(
     (r) => {
@@ -169,13 +199,20 @@ async function sendNow<T extends pg.QueryResultRow>(pool: pg.Pool, sql: string, 
  */
 export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendResult> {
   const programs = await deps.programs();
-  const text = [input.description, ...(input.profile?.achievements ?? []), profileHint(input.profile)].filter(Boolean).join("\n");
+  const text = [input.description, ...(input.profile?.achievements ?? []), profileHint(input.profile)]
+    .filter(Boolean)
+    .join("\n");
   const useVector = input.mode !== "fulltext";
   const useText = input.mode !== "vector";
   let model = deps.embedder.model;
 
   const t0 = performance.now();
-  const textSearch = useText ? await sendNow<{ id: number }>(deps.pool, fullTextSql(input.profile, programs), [orQuery(text), ...eligibilityFilter(input.profile, programs, 2).params]) : undefined;
+  const textSearch = useText
+    ? await sendNow<{ id: number }>(deps.pool, fullTextSql(input.profile, programs), [
+        orQuery(text),
+        ...eligibilityFilter(input.profile, programs, 2).params,
+      ])
+    : undefined;
   let vector: number[] | undefined;
   if (useVector) {
     if (deps.embedQuery) ({ model, vector } = await deps.embedQuery(text));
@@ -186,7 +223,9 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
 
   const params: unknown[] = [textIds, text, input.topK];
   const p = (v: unknown) => `$${params.push(v)}`;
-  const candidates = [`SELECT id, NULL::bigint AS vector_rank, NULL::float8 AS similarity, rank AS text_rank FROM unnest($1::int[]) WITH ORDINALITY AS t(id, rank)`];
+  const candidates = [
+    `SELECT id, NULL::bigint AS vector_rank, NULL::float8 AS similarity, rank AS text_rank FROM unnest($1::int[]) WITH ORDINALITY AS t(id, rank)`,
+  ];
   if (useVector && vector) {
     const vectorParam = p(toVectorLiteral(vector));
     const f = eligibilityFilter(input.profile, programs, params.length + 1);
@@ -234,7 +273,8 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
   const results: Recommendation[] = ranked.map(({ r, vectorRank, textRank, score }, i) => {
     const similarity = r.similarity === null ? null : Number(r.similarity);
     const reasons: string[] = [];
-    if (vectorRank !== undefined && similarity !== null) reasons.push(`close in meaning (similarity ${similarity.toFixed(2)}, #${vectorRank} by meaning)`);
+    if (vectorRank !== undefined && similarity !== null)
+      reasons.push(`close in meaning (similarity ${similarity.toFixed(2)}, #${vectorRank} by meaning)`);
     if (r.matched.length) reasons.push(`shares the terms ${r.matched.map((m) => `"${m}"`).join(", ")}`);
     if (filters.length) reasons.push(`fits your profile (${filters.join("; ")})`);
     return {
@@ -242,12 +282,30 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
       score: Math.round((score / maxScore) * 1000) / 1000,
       category: { id: r.id, code: r.code, name: r.name, description: r.description, group: r.group_name },
       program: { code: r.program_code, name: r.program_name },
-      why: { summary: `${reasons.length ? `Recommended: ${reasons.join("; ")}` : "Recommended"}.`, similarity: similarity === null ? null : Math.round(similarity * 1000) / 1000, textRank: textRank ?? null, matchedTerms: r.matched },
-      eligibility: { nomineeTypes: r.nominee_types, organizationTypes: r.organization_types, organizationSizes: r.organization_sizes, regions: r.regions, entryFormats: r.entry_formats, notes: eligibilityNotes(r) },
+      why: {
+        summary: `${reasons.length ? `Recommended: ${reasons.join("; ")}` : "Recommended"}.`,
+        similarity: similarity === null ? null : Math.round(similarity * 1000) / 1000,
+        textRank: textRank ?? null,
+        matchedTerms: r.matched,
+      },
+      eligibility: {
+        nomineeTypes: r.nominee_types,
+        organizationTypes: r.organization_types,
+        organizationSizes: r.organization_sizes,
+        regions: r.regions,
+        entryFormats: r.entry_formats,
+        notes: eligibilityNotes(r),
+      },
     };
   });
   const t2 = performance.now();
-  return { model, mode: input.mode, filters, results, timings: { embedMs: Math.round((t1 - t0) * 100) / 100, searchMs: Math.round((t2 - t1) * 100) / 100 } };
+  return {
+    model,
+    mode: input.mode,
+    filters,
+    results,
+    timings: { embedMs: Math.round((t1 - t0) * 100) / 100, searchMs: Math.round((t2 - t1) * 100) / 100 },
+  };
 }
 
 /** Full-text candidates, best first; parameter $1 is the query (see orQuery), the eligibility filter follows. */

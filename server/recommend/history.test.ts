@@ -3,7 +3,15 @@ import { describe, expect, it } from "vitest";
 import type { Db } from "../db.js";
 import { createHistoryWriter, type HistoryRow } from "./history.js";
 
-const row = (i: number): HistoryRow => ({ requestId: `r${i}`, descriptionHash: "h", profile: {}, model: "m", mode: "hybrid", results: [], latencyMs: i });
+const row = (i: number): HistoryRow => ({
+  requestId: `r${i}`,
+  descriptionHash: "h",
+  profile: {},
+  model: "m",
+  mode: "hybrid",
+  results: [],
+  latencyMs: i,
+});
 
 /** Records the batches it is asked to insert (the request ids of each); `fail` makes the next statement fail. */
 function recordingDb() {

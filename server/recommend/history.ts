@@ -42,7 +42,12 @@ export interface HistoryOptions {
 export function createHistoryWriter(db: Db, opts: HistoryOptions = {}): HistoryWriter {
   const { log, flushMs = 250, maxBatch = 500, maxQueued = 20_000 } = opts;
   const lost = opts.registry
-    ? new Counter({ name: "stevie_history_rows_dropped_total", help: "Recommendation history rows not written (database unavailable or queue full)", labelNames: ["reason"], registers: [opts.registry] })
+    ? new Counter({
+        name: "stevie_history_rows_dropped_total",
+        help: "Recommendation history rows not written (database unavailable or queue full)",
+        labelNames: ["reason"],
+        registers: [opts.registry],
+      })
     : undefined;
   const queue: HistoryRow[] = [];
   let running: Promise<void> | undefined;

@@ -9,7 +9,10 @@ export const profileSchema = z
   .object({
     nomineeType: z.enum(NOMINEE_TYPES).optional(),
     organizationType: z.enum(["company", "nonprofit", "government", "startup"]).optional(),
-    organizationSize: z.enum(["small", "medium", "large"]).optional().describe("small: up to 100 employees; medium: 101-2,500; large: more"),
+    organizationSize: z
+      .enum(["small", "medium", "large"])
+      .optional()
+      .describe("small: up to 100 employees; medium: 101-2,500; large: more"),
     country: z
       .string()
       .regex(/^[A-Za-z]{2}$/, "an ISO 3166-1 alpha-2 country code such as US or DE")

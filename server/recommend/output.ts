@@ -8,12 +8,25 @@ import { RETRIEVAL_MODES } from "./input.js";
 export const recommendation = z.object({
   rank: z.number().int().min(1),
   score: z.number().describe("fused relevance from 0 to 1: 1 is the best any result could score in this mode"),
-  category: z.object({ id: z.number().int(), code: z.string().describe("e.g. ABA-MGMT-012"), name: z.string(), description: z.string(), group: z.string() }),
+  category: z.object({
+    id: z.number().int(),
+    code: z.string().describe("e.g. ABA-MGMT-012"),
+    name: z.string(),
+    description: z.string(),
+    group: z.string(),
+  }),
   program: z.object({ code: z.string(), name: z.string() }),
   why: z.object({
     summary: z.string(),
-    similarity: z.number().nullable().describe("cosine similarity to the description; null when the vector search did not find it"),
-    textRank: z.number().int().nullable().describe("its place in the full-text results; null when the text search did not find it"),
+    similarity: z
+      .number()
+      .nullable()
+      .describe("cosine similarity to the description; null when the vector search did not find it"),
+    textRank: z
+      .number()
+      .int()
+      .nullable()
+      .describe("its place in the full-text results; null when the text search did not find it"),
     matchedTerms: z.array(z.string()),
   }),
   eligibility: z.object({

@@ -34,23 +34,33 @@ const category = z.object({
   organizationSizes: z.array(z.string()),
   regions: z.array(z.string()),
   entryFormats: z.array(z.string()),
-  provenance: z.string().describe("sourced: from the program's published list; synthesised: written for this catalogue"),
+  provenance: z
+    .string()
+    .describe("sourced: from the program's published list; synthesised: written for this catalogue"),
   program: z.object({ code: z.string(), name: z.string() }),
   group: z.object({ code: z.string(), name: z.string() }),
 });
 
 export const categoriesRouter = router({
-  get: publicProcedure.input(z.object({ code }).strict()).output(category).query(async ({ ctx, input }) => {
-    const c = await ctx.responses.wrap("categories.get", input, () => ctx.prisma.category.findUnique({ where: { code: input.code }, select: categorySelect }));
-    if (!c) throw new TRPCError({ code: "NOT_FOUND", message: `no category with code ${input.code}` });
-    return c;
-  }),
+  get: publicProcedure
+    .input(z.object({ code }).strict())
+    .output(category)
+    .query(async ({ ctx, input }) => {
+      const c = await ctx.responses.wrap("categories.get", input, () =>
+        ctx.prisma.category.findUnique({ where: { code: input.code }, select: categorySelect }),
+      );
+      if (!c) throw new TRPCError({ code: "NOT_FOUND", message: `no category with code ${input.code}` });
+      return c;
+    }),
 
   list: publicProcedure
     .input(
       z
         .object({
-          program: z.string().regex(/^[A-Z0-9-]{2,20}$/).optional(),
+          program: z
+            .string()
+            .regex(/^[A-Z0-9-]{2,20}$/)
+            .optional(),
           group: code.optional(),
           cursor: z.number().int().min(0).max(INT4_MAX).optional(),
           limit: z.number().int().min(1).max(200).default(50),
@@ -58,9 +68,17 @@ export const categoriesRouter = router({
         .strict()
         .default({ limit: 50 }),
     )
-    .output(z.object({ items: z.array(category), nextCursor: z.number().int().nullable().describe("the cursor for the next page; null on the last") }))
+    .output(
+      z.object({
+        items: z.array(category),
+        nextCursor: z.number().int().nullable().describe("the cursor for the next page; null on the last"),
+      }),
+    )
     .query(async ({ ctx, input }) => {
-      const where = { ...(input.program ? { program: { code: input.program } } : {}), ...(input.group ? { group: { code: input.group } } : {}) };
+      const where = {
+        ...(input.program ? { program: { code: input.program } } : {}),
+        ...(input.group ? { group: { code: input.group } } : {}),
+      };
       return ctx.responses.wrap("categories.list", input, async () => {
         const items = await ctx.prisma.category.findMany({
           where,
@@ -75,7 +93,18 @@ export const categoriesRouter = router({
     }),
 
   search: publicProcedure
-    .input(z.object({ query: clientText().trim().min(2).max(500), program: z.string().regex(/^[A-Z0-9-]{2,20}$/).optional(), limit: z.number().int().min(1).max(50).default(10) }).strict())
+    .input(
+      z
+        .object({
+          query: clientText().trim().min(2).max(500),
+          program: z
+            .string()
+            .regex(/^[A-Z0-9-]{2,20}$/)
+            .optional(),
+          limit: z.number().int().min(1).max(50).default(10),
+        })
+        .strict(),
+    )
     .output(z.array(z.object({ code: z.string(), name: z.string(), program: z.string(), rank: z.number() })))
     .query(async ({ ctx, input }) => {
       const r = await ctx.db.query<{ code: string; name: string; program: string; rank: number }>(
@@ -106,7 +135,10 @@ export const programsRouter = router({
     )
     .query(({ ctx }) =>
       ctx.responses.wrap("programs.list", null, async () => {
-        const rows = await ctx.prisma.program.findMany({ orderBy: { id: "asc" }, include: { _count: { select: { categories: true } } } });
+        const rows = await ctx.prisma.program.findMany({
+          orderBy: { id: "asc" },
+          include: { _count: { select: { categories: true } } },
+        });
         return rows.map(({ _count, id: _id, updatedAt: _u, ...p }) => ({ ...p, categoryCount: _count.categories }));
       }),
     ),

@@ -28,7 +28,11 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
   });
 
   it("applies hard eligibility filters from the profile", async () => {
-    const r = await api.recommend({ description: saas, topK: 20, profile: { programs: ["TECH"], nomineeType: "product", organizationSize: "small", country: "us" } });
+    const r = await api.recommend({
+      description: saas,
+      topK: 20,
+      profile: { programs: ["TECH"], nomineeType: "product", organizationSize: "small", country: "us" },
+    });
     expect(r.results.length).toBeGreaterThan(0);
     expect(r.filters).toContain("programs: TECH");
     for (const x of r.results) {
@@ -40,7 +44,11 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
   });
 
   it("offers each retrieval mode, and hybrid fuses both", async () => {
-    const [v, f, h] = await Promise.all(["vector", "fulltext", "hybrid"].map((mode) => api.recommend({ description: saas, topK: 10, mode: mode as "vector" })));
+    const [v, f, h] = await Promise.all(
+      ["vector", "fulltext", "hybrid"].map((mode) =>
+        api.recommend({ description: saas, topK: 10, mode: mode as "vector" }),
+      ),
+    );
     expect(v!.results[0]!.why.similarity).not.toBeNull();
     expect(f!.results[0]!.why.similarity).toBeNull();
     expect(f!.results[0]!.why.textRank).toBe(1);
@@ -54,11 +62,16 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
     expect(await trpcCodeOf(api.recommend({ description: saas, topK: 0 }))).toBe("BAD_REQUEST");
     expect(await trpcCodeOf(api.recommend({ description: 42 as unknown as string }))).toBe("BAD_REQUEST");
     expect(await trpcCodeOf(api.recommend({ description: saas, extra: 1 } as never))).toBe("BAD_REQUEST");
-    await expect(api.recommend({ description: saas, profile: { programs: ["NOPE", "ALSO"] } })).rejects.toThrow(/unknown program codes: NOPE, ALSO; known: ABA/);
+    await expect(api.recommend({ description: saas, profile: { programs: ["NOPE", "ALSO"] } })).rejects.toThrow(
+      /unknown program codes: NOPE, ALSO; known: ABA/,
+    );
   });
 
   it("treats SQL-looking text as text", async () => {
-    const r = await api.recommend({ description: "'; DROP TABLE categories; -- our customer service team answers 24/7 in 12 languages", topK: 3 });
+    const r = await api.recommend({
+      description: "'; DROP TABLE categories; -- our customer service team answers 24/7 in 12 languages",
+      topK: 3,
+    });
     expect(r.results).toHaveLength(3);
     const n = await deps.db.query("select count(*)::int as n from categories");
     expect(n.rows[0].n).toBeGreaterThan(1300);
@@ -70,7 +83,8 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
     const deadline = Date.now() + 5_000;
     let rows: { model: string; results: { code: string }[] }[] = [];
     while (rows.length === 0 && Date.now() < deadline) {
-      rows = (await deps.db.query("select model, results from recommendations where request_id = $1", [requestId])).rows;
+      rows = (await deps.db.query("select model, results from recommendations where request_id = $1", [requestId]))
+        .rows;
       if (!rows.length) await new Promise((res) => setTimeout(res, 50));
     }
     expect(rows).toHaveLength(1);
@@ -82,7 +96,17 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
 describe("catalogue procedures", () => {
   it("lists the nine programs with their category counts", async () => {
     const programs = await api.programs.list();
-    expect(programs.map((p) => p.code)).toEqual(["ABA", "IBA", "SAWIB", "SALES", "EMPLOYERS", "TECH", "APAC", "MENA", "GERMAN"]);
+    expect(programs.map((p) => p.code)).toEqual([
+      "ABA",
+      "IBA",
+      "SAWIB",
+      "SALES",
+      "EMPLOYERS",
+      "TECH",
+      "APAC",
+      "MENA",
+      "GERMAN",
+    ]);
     const total = programs.reduce((n, p) => n + p.categoryCount, 0);
     expect(total).toBeGreaterThanOrEqual(1300);
     expect(total).toBeLessThanOrEqual(1400);
@@ -123,19 +147,57 @@ describe("results against their .output() schemas", () => {
     expect(await api.session.end({ id: s.id })).toEqual({ ended: true });
 
     const { sessionId } = await api.chat.start();
-    const answer = await api.chat.sendAndWait({ sessionId, message: "We are a nonprofit food bank in Ohio; what should we enter?", messageId: "m-1" });
-    expect(Object.keys(answer).sort()).toEqual(["citations", "fallback", "interrupted", "model", "replyTo", "sessionId", "text", "turnId"]);
+    const answer = await api.chat.sendAndWait({
+      sessionId,
+      message: "We are a nonprofit food bank in Ohio; what should we enter?",
+      messageId: "m-1",
+    });
+    expect(Object.keys(answer).sort()).toEqual([
+      "citations",
+      "fallback",
+      "interrupted",
+      "model",
+      "replyTo",
+      "sessionId",
+      "text",
+      "turnId",
+    ]);
     const { turns } = await api.chat.history({ sessionId });
     expect(Object.keys(turns[0]!).sort()).toEqual(["at", "id", "messageId", "role", "status", "text"]);
-    expect(turns[1]).toMatchObject({ id: answer.turnId, replyTo: answer.replyTo, citations: answer.citations, fallback: true });
+    expect(turns[1]).toMatchObject({
+      id: answer.turnId,
+      replyTo: answer.replyTo,
+      citations: answer.citations,
+      fallback: true,
+    });
   });
 
   it("keeps every field of the catalogue answers, cached or not", async () => {
     const first = await api.categories.list({ program: "ABA", limit: 2 });
-    expect(Object.keys(first.items[0]!).sort()).toEqual(
-      ["code", "description", "entryFormats", "group", "id", "keywords", "name", "nomineeTypes", "organizationSizes", "organizationTypes", "program", "provenance", "regions"],
-    );
+    expect(Object.keys(first.items[0]!).sort()).toEqual([
+      "code",
+      "description",
+      "entryFormats",
+      "group",
+      "id",
+      "keywords",
+      "name",
+      "nomineeTypes",
+      "organizationSizes",
+      "organizationTypes",
+      "program",
+      "provenance",
+      "regions",
+    ]);
     expect(await api.categories.list({ program: "ABA", limit: 2 })).toEqual(first);
-    expect(Object.keys((await api.programs.list())[0]!).sort()).toEqual(["categoryCount", "code", "description", "geography", "name", "season", "url"]);
+    expect(Object.keys((await api.programs.list())[0]!).sort()).toEqual([
+      "categoryCount",
+      "code",
+      "description",
+      "geography",
+      "name",
+      "season",
+      "url",
+    ]);
   });
 });

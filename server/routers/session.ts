@@ -17,16 +17,26 @@ const session = z.object({
 });
 
 export const sessionRouter = router({
-  start: creatingProcedure.input(z.object({ data: data.optional() }).strict().optional()).output(session).mutation(async ({ ctx, input }) => {
-    const s = await ctx.sessions.create(input?.data ?? {});
-    return s;
-  }),
-  get: publicProcedure.input(z.object({ id }).strict()).output(session).query(async ({ ctx, input }) => {
-    const s = await ctx.sessions.get(input.id);
-    if (!s) throw new TRPCError({ code: "NOT_FOUND", message: "no such session (they expire 24 h after their last use)" });
-    return s;
-  }),
-  update: publicProcedure.input(z.object({ id, data }).strict()).output(session).mutation(({ ctx, input }) => ctx.sessions.update(input.id, input.data)),
+  start: creatingProcedure
+    .input(z.object({ data: data.optional() }).strict().optional())
+    .output(session)
+    .mutation(async ({ ctx, input }) => {
+      const s = await ctx.sessions.create(input?.data ?? {});
+      return s;
+    }),
+  get: publicProcedure
+    .input(z.object({ id }).strict())
+    .output(session)
+    .query(async ({ ctx, input }) => {
+      const s = await ctx.sessions.get(input.id);
+      if (!s)
+        throw new TRPCError({ code: "NOT_FOUND", message: "no such session (they expire 24 h after their last use)" });
+      return s;
+    }),
+  update: publicProcedure
+    .input(z.object({ id, data }).strict())
+    .output(session)
+    .mutation(({ ctx, input }) => ctx.sessions.update(input.id, input.data)),
   end: publicProcedure
     .input(z.object({ id }).strict())
     .output(z.object({ ended: z.boolean().describe("false: there was no such session") }))

@@ -9,7 +9,8 @@ describe("session ids", () => {
       expect(isSessionId(id)).toBe(true);
       expect(Buffer.from(id, "base64url")).toHaveLength(16);
     }
-    for (const bad of ["", "short", "x".repeat(23), "a+b/cdefghijklmnopqrstu", 42, null]) expect(isSessionId(bad)).toBe(false);
+    for (const bad of ["", "short", "x".repeat(23), "a+b/cdefghijklmnopqrstu", 42, null])
+      expect(isSessionId(bad)).toBe(false);
   });
 });
 
@@ -31,7 +32,8 @@ describe("session values", () => {
   });
 
   it("refuse data that is not a plain JSON object", () => {
-    for (const bad of [null, [1], "x", 3]) expect(() => encodeSession(bad, "a", "a", 5120)).toThrow(/must be a JSON object/);
+    for (const bad of [null, [1], "x", 3])
+      expect(() => encodeSession(bad, "a", "a", 5120)).toThrow(/must be a JSON object/);
     expect(() => encodeSession({ n: 1n }, "a", "a", 5120)).toThrow(/plain JSON/);
   });
 });

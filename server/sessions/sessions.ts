@@ -69,7 +69,8 @@ interface Stored {
 
 /** The stored JSON for a session, or a SessionError when the data is not a JSON object or is too big (pure). */
 export function encodeSession(data: unknown, createdAt: string, updatedAt: string, maxBytes: number): string {
-  if (data === null || typeof data !== "object" || Array.isArray(data)) throw new SessionError("BAD_REQUEST", "session data must be a JSON object");
+  if (data === null || typeof data !== "object" || Array.isArray(data))
+    throw new SessionError("BAD_REQUEST", "session data must be a JSON object");
   let json: string;
   try {
     json = JSON.stringify({ c: createdAt, u: updatedAt, d: data as SessionData } satisfies Stored);
@@ -77,13 +78,18 @@ export function encodeSession(data: unknown, createdAt: string, updatedAt: strin
     throw new SessionError("BAD_REQUEST", "session data must be plain JSON", err);
   }
   const bytes = Buffer.byteLength(json);
-  if (bytes > maxBytes) throw new SessionError("PAYLOAD_TOO_LARGE", `session data is ${bytes.toLocaleString("en")} bytes; the limit is ${maxBytes.toLocaleString("en")}`);
+  if (bytes > maxBytes)
+    throw new SessionError(
+      "PAYLOAD_TOO_LARGE",
+      `session data is ${bytes.toLocaleString("en")} bytes; the limit is ${maxBytes.toLocaleString("en")}`,
+    );
   return json;
 }
 
 export function createSessionStore(redis: Redis, opts: SessionStoreOptions = {}): SessionStore {
   const { ttlSeconds = 24 * 60 * 60, maxBytes = 5 * 1024, timeoutMs = 250 } = opts;
-  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1) throw new RangeError(`session TTL must be a positive whole number of seconds, got ${ttlSeconds}`);
+  if (!Number.isInteger(ttlSeconds) || ttlSeconds < 1)
+    throw new RangeError(`session TTL must be a positive whole number of seconds, got ${ttlSeconds}`);
   const ttlMs = ttlSeconds * 1000;
   const keyOf = (id: string) => `session:${createHash("sha256").update(id).digest("base64url")}`;
 

@@ -70,20 +70,24 @@ afterAll(async () => {
 });
 
 describe("the example web app in headless Chromium", () => {
-  it("gets recommendations and a streamed chat answer from `stevie-stack dev`, which allows any origin", { timeout: 300_000 }, async () => {
-    const dev: DevServer = await runDev({ port: 0, log: createLogger("warn") });
-    const web = await serveDirectory(site);
-    try {
-      const r = await visit(web.origin, `${dev.url}/api/trpc`);
-      expect(r.state, r.error).toBe("done");
-      expect(r.codes).toHaveLength(5);
-      expect(r.chat.length).toBeGreaterThan(20);
-      expect(r.citations).toBeGreaterThan(0);
-    } finally {
-      await web.close();
-      await dev.close();
-    }
-  });
+  it(
+    "gets recommendations and a streamed chat answer from `stevie-stack dev`, which allows any origin",
+    { timeout: 300_000 },
+    async () => {
+      const dev: DevServer = await runDev({ port: 0, log: createLogger("warn") });
+      const web = await serveDirectory(site);
+      try {
+        const r = await visit(web.origin, `${dev.url}/api/trpc`);
+        expect(r.state, r.error).toBe("done");
+        expect(r.codes).toHaveLength(5);
+        expect(r.chat.length).toBeGreaterThan(20);
+        expect(r.citations).toBeGreaterThan(0);
+      } finally {
+        await web.close();
+        await dev.close();
+      }
+    },
+  );
 
   it("gets the same from the installed stack over TLS, from an origin in api.corsOrigins", async () => {
     const web = await serveDirectory(site, Number(new URL(TEST_WEB_ORIGIN).port));

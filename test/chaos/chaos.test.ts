@@ -55,7 +55,17 @@ async function inflict(fault: Fault, target: Target, service: string): Promise<v
   await run("docker", ["network", "disconnect", "--force", network, c.id]);
   await sleep(HOLD_S * 1000);
   const ip = target.ip?.(service);
-  await run("docker", ["network", "connect", ...(ip ? ["--ip", ip] : []), "--alias", service, "--alias", c.name, network, c.id]);
+  await run("docker", [
+    "network",
+    "connect",
+    ...(ip ? ["--ip", ip] : []),
+    "--alias",
+    service,
+    "--alias",
+    c.name,
+    network,
+    c.id,
+  ]);
 }
 
 beforeAll(async () => {
@@ -72,7 +82,8 @@ describe.sequential("the data tier under abrupt loss", () => {
     await drop?.();
   });
 
-  const leader = async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+  const leader = async () =>
+    (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
   const targets: Target[] = [
     {
       name: "postgres leader",
@@ -81,7 +92,11 @@ describe.sequential("the data tier under abrupt loss", () => {
       ip: (s) => topo.postgresIp[s],
       whole: async () => {
         const members = await patroniMembers(paths, stack.project, topo);
-        return members.length === topo.postgres.length && members.some((m) => m.role === "leader") && members.every((m) => m.role === "leader" || m.state === "streaming");
+        return (
+          members.length === topo.postgres.length &&
+          members.some((m) => m.role === "leader") &&
+          members.every((m) => m.role === "leader" || m.state === "streaming")
+        );
       },
     },
     {
@@ -98,7 +113,8 @@ describe.sequential("the data tier under abrupt loss", () => {
       name: "etcd member",
       service: async () => "etcd-1",
       network: "consensus",
-      whole: async () => (await serviceContainer(stack.project, "etcd-1")).health === "healthy" && Boolean(await leader()),
+      whole: async () =>
+        (await serviceContainer(stack.project, "etcd-1")).health === "healthy" && Boolean(await leader()),
     },
     {
       name: "haproxy",
@@ -111,48 +127,62 @@ describe.sequential("the data tier under abrupt loss", () => {
 
   for (const target of targets) {
     for (const fault of ["crash", "freeze", "cut"] as const) {
-      it(`${target.name}, ${fault}: the stack comes back by itself, no acknowledged write is lost, no client hangs`, { timeout: 600_000 }, async () => {
-        await waitUntil(`${target.name} whole before the case`, 180_000, target.whole);
-        const service = await target.service();
-        const api = trpcClient(stack);
-        const signal = () => AbortSignal.timeout(5_000);
-        const reads = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }, { signal: signal() }), 100, 2);
-        const sessions = steady(() => api.session.start.mutate({ data: { chaos: true } }, { signal: signal() }), 200);
-        seq += 1_000_000;
-        const writes = await psqlCanary(stack, "chaos_probe", seq, 5);
-        const patient = await psqlCanary(stack, "chaos_probe", seq + 500_000);
-        await sleep(3_000);
-        const t0 = Date.now();
-        await inflict(fault, target, service);
-        const healed = Date.now();
-        // Back: writes, reads and sessions each succeed again after the fault was taken away.
-        const okSince = (calls: { ok: boolean; start: number }[]) => calls.some((c) => c.ok && c.start > healed && c.start > Date.now() - 2_000);
-        await waitUntil("reads and sessions to work again", 120_000, async () => (okSince(reads.calls) && okSince(sessions.calls)) || undefined);
-        const w = await waitUntil("writes to work again", 120_000, async () => {
-          const r = await writes.peek();
-          return r.calls.some((c) => c.ok && c.start > healed) ? r : undefined;
-        });
-        await sleep(3_000);
-        await Promise.all([reads.stop(), sessions.stop()]);
-        const written = await writes.stop();
-        const waited = await patient.stop();
-        const stored = new Set((await pool.query<{ seq: number }>("SELECT seq FROM chaos_probe WHERE seq > $1", [seq])).rows.map((r) => r.seq));
-        const lost = [...written.acked, ...waited.acked].filter((s) => !stored.has(s));
-        const failedReads = reads.calls.filter((c) => !c.ok && c.start >= t0);
-        const failedSessions = sessions.calls.filter((c) => !c.ok && c.start >= t0);
-        const gap = (calls: { end: number; ok: boolean }[]) => (longestGap(calls, t0) / 1000).toFixed(1);
-        report(
-          `${target.name} (${service}) ${fault}${fault === "crash" ? "" : ` ${HOLD_S} s`}: writes unavailable ${gap(w.calls)} s, ${written.acked.length + waited.acked.length} acknowledged, ${lost.length} lost; ` +
-            `reads unavailable ${gap(reads.calls)} s (${failedReads.length}/${reads.calls.filter((c) => c.start >= t0).length} failed); ` +
-            `sessions unavailable ${gap(sessions.calls)} s (${failedSessions.length}/${sessions.calls.filter((c) => c.start >= t0).length} failed); ` +
-            `psql without timeouts: longest call ${(waited.longestMs / 1000).toFixed(1)} s (from ${((waited.longestStart - t0) / 1000).toFixed(1)} s), ${waited.failed} failed; back ${((Date.now() - healed) / 1000).toFixed(0)} s after the fault ended`,
-        );
-        expect(lost).toEqual([]);
-        // Nobody waits longer than the fault lasted plus a failover: 30 s hold + Patroni's 20-s key + HAProxy's checks.
-        expect(waited.longestMs).toBeLessThan((HOLD_S + 40) * 1000);
-        await waitUntil(`${target.name} whole again`, 240_000, target.whole);
-        for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project)) expect(c.state, c.name).not.toBe("paused");
-      });
+      it(
+        `${target.name}, ${fault}: the stack comes back by itself, no acknowledged write is lost, no client hangs`,
+        { timeout: 600_000 },
+        async () => {
+          await waitUntil(`${target.name} whole before the case`, 180_000, target.whole);
+          const service = await target.service();
+          const api = trpcClient(stack);
+          const signal = () => AbortSignal.timeout(5_000);
+          const reads = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }, { signal: signal() }), 100, 2);
+          const sessions = steady(() => api.session.start.mutate({ data: { chaos: true } }, { signal: signal() }), 200);
+          seq += 1_000_000;
+          const writes = await psqlCanary(stack, "chaos_probe", seq, 5);
+          const patient = await psqlCanary(stack, "chaos_probe", seq + 500_000);
+          await sleep(3_000);
+          const t0 = Date.now();
+          await inflict(fault, target, service);
+          const healed = Date.now();
+          // Back: writes, reads and sessions each succeed again after the fault was taken away.
+          const okSince = (calls: { ok: boolean; start: number }[]) =>
+            calls.some((c) => c.ok && c.start > healed && c.start > Date.now() - 2_000);
+          await waitUntil(
+            "reads and sessions to work again",
+            120_000,
+            async () => (okSince(reads.calls) && okSince(sessions.calls)) || undefined,
+          );
+          const w = await waitUntil("writes to work again", 120_000, async () => {
+            const r = await writes.peek();
+            return r.calls.some((c) => c.ok && c.start > healed) ? r : undefined;
+          });
+          await sleep(3_000);
+          await Promise.all([reads.stop(), sessions.stop()]);
+          const written = await writes.stop();
+          const waited = await patient.stop();
+          const stored = new Set(
+            (await pool.query<{ seq: number }>("SELECT seq FROM chaos_probe WHERE seq > $1", [seq])).rows.map(
+              (r) => r.seq,
+            ),
+          );
+          const lost = [...written.acked, ...waited.acked].filter((s) => !stored.has(s));
+          const failedReads = reads.calls.filter((c) => !c.ok && c.start >= t0);
+          const failedSessions = sessions.calls.filter((c) => !c.ok && c.start >= t0);
+          const gap = (calls: { end: number; ok: boolean }[]) => (longestGap(calls, t0) / 1000).toFixed(1);
+          report(
+            `${target.name} (${service}) ${fault}${fault === "crash" ? "" : ` ${HOLD_S} s`}: writes unavailable ${gap(w.calls)} s, ${written.acked.length + waited.acked.length} acknowledged, ${lost.length} lost; ` +
+              `reads unavailable ${gap(reads.calls)} s (${failedReads.length}/${reads.calls.filter((c) => c.start >= t0).length} failed); ` +
+              `sessions unavailable ${gap(sessions.calls)} s (${failedSessions.length}/${sessions.calls.filter((c) => c.start >= t0).length} failed); ` +
+              `psql without timeouts: longest call ${(waited.longestMs / 1000).toFixed(1)} s (from ${((waited.longestStart - t0) / 1000).toFixed(1)} s), ${waited.failed} failed; back ${((Date.now() - healed) / 1000).toFixed(0)} s after the fault ended`,
+          );
+          expect(lost).toEqual([]);
+          // Nobody waits longer than the fault lasted plus a failover: 30 s hold + Patroni's 20-s key + HAProxy's checks.
+          expect(waited.longestMs).toBeLessThan((HOLD_S + 40) * 1000);
+          await waitUntil(`${target.name} whole again`, 240_000, target.whole);
+          for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project))
+            expect(c.state, c.name).not.toBe("paused");
+        },
+      );
     }
   }
 });

@@ -52,7 +52,9 @@ describe("install refuses bad input with one clear message and writes nothing", 
     const taken = await freePort();
     server = createServer();
     await new Promise<void>((resolve) => server!.listen(taken, "127.0.0.1", resolve));
-    const cfg = await s.cfg(`projectName: stevietest-port\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${await freePort()}\n  httpsPort: ${taken}\n`);
+    const cfg = await s.cfg(
+      `projectName: stevietest-port\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${await freePort()}\n  httpsPort: ${taken}\n`,
+    );
     const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", s.dir]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`port ${taken}: expected free, found in use by`);
@@ -63,7 +65,9 @@ describe("install refuses bad input with one clear message and writes nothing", 
 
   it("explains a Docker daemon that does not answer", async () => {
     const s = await scratch();
-    const cfg = await s.cfg(`projectName: stevietest-nodaemon\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${await freePort()}\n  httpsPort: ${await freePort()}\n`);
+    const cfg = await s.cfg(
+      `projectName: stevietest-nodaemon\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${await freePort()}\n  httpsPort: ${await freePort()}\n`,
+    );
     const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", s.dir], {
       env: { DOCKER_SOCKET: "/nonexistent/docker.sock", DOCKER_HOST: "unix:///nonexistent/docker.sock" },
     });

@@ -20,42 +20,56 @@ const api = createTRPCClient<AppRouter>({
     splitLink({
       condition: (op) => op.type === "subscription",
       true: httpSubscriptionLink({ url, EventSource: TrustingEventSource as unknown as typeof globalThis.EventSource }),
-      false: httpBatchLink({ url, methodOverride: "POST", fetch: ((u: string, init: object) => undiciFetch(u, { ...init, dispatcher })) as unknown as typeof fetch }),
+      false: httpBatchLink({
+        url,
+        methodOverride: "POST",
+        fetch: ((u: string, init: object) => undiciFetch(u, { ...init, dispatcher })) as unknown as typeof fetch,
+      }),
     }),
   ],
 });
 
 describe("chat assistant through nginx (no OpenAI key: catalogue-built answers)", () => {
-  it("streams an answer over SSE that cites catalogue categories, and keeps the history", { timeout: 120_000 }, async () => {
-    const { sessionId } = await api.chat.start.mutate();
-    const events: ChatEvent[] = [];
-    await new Promise<void>((resolve, reject) => {
-      const sub = api.chat.send.subscribe(
-        { sessionId, message: "Which categories fit our hospital's new patient-triage app that cut emergency waits by 40%?" },
-        {
-          onData: (e) => {
-            events.push(e as ChatEvent);
-            if ((e as ChatEvent).type === "done") {
-              sub.unsubscribe();
-              resolve();
-            }
+  it(
+    "streams an answer over SSE that cites catalogue categories, and keeps the history",
+    { timeout: 120_000 },
+    async () => {
+      const { sessionId } = await api.chat.start.mutate();
+      const events: ChatEvent[] = [];
+      await new Promise<void>((resolve, reject) => {
+        const sub = api.chat.send.subscribe(
+          {
+            sessionId,
+            message: "Which categories fit our hospital's new patient-triage app that cut emergency waits by 40%?",
           },
-          onError: reject,
-        },
-      );
-    });
-    const done = events.find((e): e is Extract<ChatEvent, { type: "done" }> => e.type === "done")!;
-    expect(done.answer.fallback).toBe(true);
-    expect(done.answer.citations.length).toBeGreaterThan(0);
-    for (const c of done.answer.citations) expect(done.answer.text).toContain(c.code);
+          {
+            onData: (e) => {
+              events.push(e as ChatEvent);
+              if ((e as ChatEvent).type === "done") {
+                sub.unsubscribe();
+                resolve();
+              }
+            },
+            onError: reject,
+          },
+        );
+      });
+      const done = events.find((e): e is Extract<ChatEvent, { type: "done" }> => e.type === "done")!;
+      expect(done.answer.fallback).toBe(true);
+      expect(done.answer.citations.length).toBeGreaterThan(0);
+      for (const c of done.answer.citations) expect(done.answer.text).toContain(c.code);
 
-    const history = await api.chat.history.query({ sessionId });
-    expect(history.turns.map((t) => t.role)).toEqual(["user", "assistant"]);
-  });
+      const history = await api.chat.history.query({ sessionId });
+      expect(history.turns.map((t) => t.role)).toEqual(["user", "assistant"]);
+    },
+  );
 
   it("answers the long-poll fallback too", { timeout: 120_000 }, async () => {
     const { sessionId } = await api.chat.start.mutate();
-    const answer = await api.chat.sendAndWait.mutate({ sessionId, message: "We are a nonprofit food bank in Ohio; what should we enter?" });
+    const answer = await api.chat.sendAndWait.mutate({
+      sessionId,
+      message: "We are a nonprofit food bank in Ohio; what should we enter?",
+    });
     expect(answer.fallback).toBe(true);
     expect(answer.citations.length).toBeGreaterThan(0);
   });

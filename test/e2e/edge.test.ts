@@ -18,12 +18,36 @@ const edgeNetwork = `${stack.project}_edge`;
 /** Run a shell snippet in a throwaway container (the nginx image has curl) on a network of our choosing: a client with its own IP. */
 async function fromContainer(network: string, script: string): Promise<string> {
   // The script's own deadline: a killed `docker run` client would leave its container running.
-  const r = await run("docker", ["run", "--rm", "--label", `${docker.PROJECT_LABEL}=${stack.project}`, "--network", network, "--entrypoint", "timeout", imageRef("nginx", packageVersion()), "-s", "KILL", "170", "sh", "-c", script], { reject: false, timeoutMs: 180_000 });
+  const r = await run(
+    "docker",
+    [
+      "run",
+      "--rm",
+      "--label",
+      `${docker.PROJECT_LABEL}=${stack.project}`,
+      "--network",
+      network,
+      "--entrypoint",
+      "timeout",
+      imageRef("nginx", packageVersion()),
+      "-s",
+      "KILL",
+      "170",
+      "sh",
+      "-c",
+      script,
+    ],
+    { reject: false, timeoutMs: 180_000 },
+  );
   return `${r.stdout}\n${r.stderr}`;
 }
 
 async function handshake(...flags: string[]): Promise<{ ok: boolean; out: string }> {
-  const r = await run("openssl", ["s_client", "-connect", `127.0.0.1:${stack.httpsPort}`, ...flags, "-cipher", "DEFAULT:@SECLEVEL=0", "-brief"], { input: "", reject: false, timeoutMs: 20_000 });
+  const r = await run(
+    "openssl",
+    ["s_client", "-connect", `127.0.0.1:${stack.httpsPort}`, ...flags, "-cipher", "DEFAULT:@SECLEVEL=0", "-brief"],
+    { input: "", reject: false, timeoutMs: 20_000 },
+  );
   const out = `${r.stdout}\n${r.stderr}`;
   return { ok: r.exitCode === 0 && /Protocol version: TLSv1\.[23]/.test(out), out };
 }
@@ -70,10 +94,28 @@ describe("edge (nginx) against real clients", () => {
     // The second client starts first and stays up, so it holds another address on the edge network (a container
     // started after the burst may be given the address the burst's client just released).
     const other = `stevietest-second-client-${process.pid}`;
-    await run("docker", ["run", "-d", "--rm", "--name", other, "--label", `${docker.PROJECT_LABEL}=${stack.project}`, "--network", edgeNetwork, "--entrypoint", "sleep", imageRef("nginx", packageVersion()), "300"]);
+    await run("docker", [
+      "run",
+      "-d",
+      "--rm",
+      "--name",
+      other,
+      "--label",
+      `${docker.PROJECT_LABEL}=${stack.project}`,
+      "--network",
+      edgeNetwork,
+      "--entrypoint",
+      "sleep",
+      imageRef("nginx", packageVersion()),
+      "300",
+    ]);
     try {
       await rateLimitedBurst();
-      const second = await run("docker", ["exec", other, "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://nginx:8443/api/health/live"], { reject: false });
+      const second = await run(
+        "docker",
+        ["exec", other, "curl", "-sk", "-o", "/dev/null", "-w", "%{http_code}", "https://nginx:8443/api/health/live"],
+        { reject: false },
+      );
       expect(second.stdout.trim()).toBe("200");
     } finally {
       await run("docker", ["rm", "-f", other], { reject: false });
@@ -104,15 +146,27 @@ describe("edge (nginx) against real clients", () => {
 
   it("keeps the database and cache unreachable from outside the internal data network", async () => {
     const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-    const ip = async (service: string) => Object.values(await docker.containerAddresses(all.find((c) => c.service === service)!.id))[0]!;
+    const ip = async (service: string) =>
+      Object.values(await docker.containerAddresses(all.find((c) => c.service === service)!.id))[0]!;
     // Every address of a member, its egress one (the way out to the S3 backup repository) included.
-    const member = Object.values(await docker.containerAddresses(all.find((c) => c.service === "postgres-1")!.id)).map((a) => `${a}:5432`);
+    const member = Object.values(await docker.containerAddresses(all.find((c) => c.service === "postgres-1")!.id)).map(
+      (a) => `${a}:5432`,
+    );
     expect(member.length).toBeGreaterThanOrEqual(3);
-    const targets = [...member, `${await ip("haproxy")}:5432`, `${await ip("redis-1")}:6379`, `${await ip("sentinel-1")}:26379`, `${await ip("etcd-1")}:2379`];
+    const targets = [
+      ...member,
+      `${await ip("haproxy")}:5432`,
+      `${await ip("redis-1")}:6379`,
+      `${await ip("sentinel-1")}:26379`,
+      `${await ip("etcd-1")}:2379`,
+    ];
     // From the edge network (where nginx lives) and from Docker's default bridge: no route to any of them. The
     // attempts run side by side: each unreachable one takes its whole 3-s timeout.
     for (const network of [edgeNetwork, "bridge"]) {
-      const out = await fromContainer(network, `for t in ${targets.join(" ")}; do (curl -s --connect-timeout 3 -o /dev/null telnet://$t </dev/null; echo "$t exit=$?") & done; wait`);
+      const out = await fromContainer(
+        network,
+        `for t in ${targets.join(" ")}; do (curl -s --connect-timeout 3 -o /dev/null telnet://$t </dev/null; echo "$t exit=$?") & done; wait`,
+      );
       for (const t of targets) expect(out, out).toMatch(new RegExp(`${t.replace(/\./g, "\\.")} exit=(7|28)`));
     }
   });
@@ -134,15 +188,27 @@ describe("edge limits a client cannot get around (issue 22)", () => {
     // escaped comma and dot; a slash it keeps in the first name): the chat zone lets its burst (10) and a little
     // refill through and refuses the rest, where the general zone (burst 100) would have let all 30 pass.
     const spellings = ["session.start,chat.start", "session.start%2Cchat%2Estart", "session.start%2F,chat.start"];
-    const urls = Array.from({ length: 30 }, (_, i) => `-o /dev/null 'https://nginx:8443/api/trpc/${spellings[i % 3]}?batch=1'`);
-    const out = await fromContainer(edgeNetwork, `curl -sk --parallel --parallel-max 30 -X POST -H content-type:application/json -d '{"0":{},"1":{}}' -w '%{http_code} %header{retry-after} %{url}\\n' ${urls.join(" ")}`);
-    const answers = [...out.matchAll(/^(\d{3}) (\S*) https:\/\/nginx:8443\/api\/trpc\/(\S+)\?batch=1$/gm)].map(([, code = "", retryAfter = "", path = ""]) => ({ code, retryAfter, path }));
+    const urls = Array.from(
+      { length: 30 },
+      (_, i) => `-o /dev/null 'https://nginx:8443/api/trpc/${spellings[i % 3]}?batch=1'`,
+    );
+    const out = await fromContainer(
+      edgeNetwork,
+      `curl -sk --parallel --parallel-max 30 -X POST -H content-type:application/json -d '{"0":{},"1":{}}' -w '%{http_code} %header{retry-after} %{url}\\n' ${urls.join(" ")}`,
+    );
+    const answers = [...out.matchAll(/^(\d{3}) (\S*) https:\/\/nginx:8443\/api\/trpc\/(\S+)\?batch=1$/gm)].map(
+      ([, code = "", retryAfter = "", path = ""]) => ({ code, retryAfter, path }),
+    );
     expect(answers, out).toHaveLength(30);
     const limited = answers.filter((a) => a.code === "429");
     expect(limited.length, out).toBeGreaterThanOrEqual(15);
     // Refused by the chat zone (Retry-After 3 s at 20/min; the general zone says 1), in every spelling.
     expect(new Set(limited.map((a) => a.retryAfter)), out).toEqual(new Set(["3"]));
-    for (const spelling of spellings) expect(limited.some((a) => a.path === spelling), spelling).toBe(true);
+    for (const spelling of spellings)
+      expect(
+        limited.some((a) => a.path === spelling),
+        spelling,
+      ).toBe(true);
     // tRPC answers a batch 207 (a status per call): the burst itself reached the API.
     expect(answers.filter((a) => a.code.startsWith("2")).length, out).toBeGreaterThan(0);
   });
@@ -167,15 +233,32 @@ describe("edge limits a client cannot get around (issue 22)", () => {
     const out = await fromContainer(edgeNetwork, script);
     const lines = (prefix: string) => [...out.matchAll(new RegExp(`^${prefix} (\\d{3})$`, "gm"))].map((m) => m[1]);
     expect(lines("slow"), out).toHaveLength(100);
-    expect(lines("slow").filter((c) => c === "429"), out).toEqual([]);
+    expect(
+      lines("slow").filter((c) => c === "429"),
+      out,
+    ).toEqual([]);
     expect(lines("extra"), out).toEqual(["429", "429", "429", "429", "429"]);
     expect(lines("after"), out).toEqual(["200"]);
   });
 
   it("redirects HTTP only to its own names: a foreign Host goes to the configured domain", async () => {
-    const http = (path: string, host: string) => run("curl", ["-s", "-o", "/dev/null", "-w", "%{http_code} %{redirect_url}", "-H", `Host: ${host}`, `http://127.0.0.1:${stack.httpPort}${path}`]);
-    expect((await http("/api/health/live?x=1", "evil.example")).stdout).toBe(`301 https://localhost:${stack.httpsPort}/api/health/live?x=1`);
-    expect((await http("/api/health/live", "127.0.0.1")).stdout).toBe(`301 https://127.0.0.1:${stack.httpsPort}/api/health/live`);
+    const http = (path: string, host: string) =>
+      run("curl", [
+        "-s",
+        "-o",
+        "/dev/null",
+        "-w",
+        "%{http_code} %{redirect_url}",
+        "-H",
+        `Host: ${host}`,
+        `http://127.0.0.1:${stack.httpPort}${path}`,
+      ]);
+    expect((await http("/api/health/live?x=1", "evil.example")).stdout).toBe(
+      `301 https://localhost:${stack.httpsPort}/api/health/live?x=1`,
+    );
+    expect((await http("/api/health/live", "127.0.0.1")).stdout).toBe(
+      `301 https://127.0.0.1:${stack.httpsPort}/api/health/live`,
+    );
     // What plain HTTP serves itself is served whatever the Host (a client fetches the CA before it can trust a name).
     expect((await http("/ca.crt", "evil.example")).stdout).toBe("200 ");
   });
@@ -191,22 +274,43 @@ describe("edge limits a client cannot get around (issue 22)", () => {
     const ca = ["--cacert", stack.caFile];
     for (const sni of [[], ["--resolve", `localhost:${stack.httpsPort}:127.0.0.1`]]) {
       const base = sni.length ? `https://localhost:${stack.httpsPort}` : stack.baseUrl;
-      const host = await run("curl", ["-s", ...ca, ...sni, "-D", "-", "-H", "Host: evil.example", `${base}/api/health/live`]);
+      const host = await run("curl", [
+        "-s",
+        ...ca,
+        ...sni,
+        "-D",
+        "-",
+        "-H",
+        "Host: evil.example",
+        `${base}/api/health/live`,
+      ]);
       expect(host.stdout, base).toMatch(/^HTTP\/[\d.]+ 421/);
       expect(host.stdout).toContain('"data":{"code":"MISDIRECTED_REQUEST","httpStatus":421}');
-      for (const h of ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"]) expect(host.stdout.toLowerCase(), `421 ${h}`).toContain(`${h}: `);
-      expect((await run("curl", ["-s", ...ca, ...sni, "-o", "/dev/null", "-w", "%{http_code}", `${base}/api/health/live`])).stdout, base).toBe("200");
+      for (const h of ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"])
+        expect(host.stdout.toLowerCase(), `421 ${h}`).toContain(`${h}: `);
+      expect(
+        (await run("curl", ["-s", ...ca, ...sni, "-o", "/dev/null", "-w", "%{http_code}", `${base}/api/health/live`]))
+          .stdout,
+        base,
+      ).toBe("200");
     }
   });
 
   it("sends the security headers with nginx's own refusals (429, 413, 403)", async () => {
     const f = stackFetch(stack);
     const answers = [
-      await f(`${stack.baseUrl}/api/trpc/recommend`, { method: "POST", headers: { "content-type": "application/json" }, body: "x".repeat(2 * 1024 * 1024) }),
+      await f(`${stack.baseUrl}/api/trpc/recommend`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: "x".repeat(2 * 1024 * 1024),
+      }),
       await f(`${stack.baseUrl}/wp-login.php`),
     ];
     expect(answers.map((r) => r.status)).toEqual([413, 403]);
-    const limited = await fromContainer(edgeNetwork, `curl -sk --parallel --parallel-max 20 -D - $(for i in $(seq 130); do printf -- '-o /dev/null https://nginx:8443/api/health/live '; done) | tr -d '\\r'`);
+    const limited = await fromContainer(
+      edgeNetwork,
+      `curl -sk --parallel --parallel-max 20 -D - $(for i in $(seq 130); do printf -- '-o /dev/null https://nginx:8443/api/health/live '; done) | tr -d '\\r'`,
+    );
     const refusal = limited.split("\n\n").find((h) => /^HTTP\/\S+ 429/m.test(h)) ?? "";
     expect(refusal, limited.slice(0, 2000)).toMatch(/retry-after: /i);
     for (const h of ["strict-transport-security", "x-content-type-options", "x-frame-options", "referrer-policy"]) {
@@ -221,7 +325,10 @@ describe("browser pages on another origin (CORS, issue 24)", () => {
   const page = TEST_WEB_ORIGIN;
   const f = stackFetch(stack);
   const preflight = (path: string, origin: string) =>
-    f(`${stack.baseUrl}${path}`, { method: "OPTIONS", headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" } });
+    f(`${stack.baseUrl}${path}`, {
+      method: "OPTIONS",
+      headers: { origin, "access-control-request-method": "POST", "access-control-request-headers": "content-type" },
+    });
 
   it("answers a preflight itself: 204 with what the tRPC client may send for a listed origin, no Allow-Origin for another", async () => {
     for (const path of ["/api/trpc/recommend?batch=1", "/api/trpc/session.start,chat.start?batch=1"]) {
@@ -245,8 +352,15 @@ describe("browser pages on another origin (CORS, issue 24)", () => {
   });
 
   it("names the listed origin, once, on the API's answers, a chat stream's included; never another origin", async () => {
-    const body = JSON.stringify({ 0: { description: "A 40-person software startup in Austin whose platform books clinic patients online", topK: 3 } });
-    const post = (origin: string) => f(`${stack.baseUrl}/api/trpc/recommend?batch=1`, { method: "POST", headers: { origin, "content-type": "application/json" }, body });
+    const body = JSON.stringify({
+      0: { description: "A 40-person software startup in Austin whose platform books clinic patients online", topK: 3 },
+    });
+    const post = (origin: string) =>
+      f(`${stack.baseUrl}/api/trpc/recommend?batch=1`, {
+        method: "POST",
+        headers: { origin, "content-type": "application/json" },
+        body,
+      });
     const r = await post(page);
     expect(r.status).toBe(200);
     // Headers.get joins repeated headers with ", ": exactly the origin means one header.
@@ -259,19 +373,31 @@ describe("browser pages on another origin (CORS, issue 24)", () => {
     expect(other.headers.get("access-control-allow-origin")).toBeNull();
     await other.arrayBuffer();
     // The chat location (SSE): an EventSource's GET, here for a session that does not exist (its error is in the stream).
-    const input = encodeURIComponent(JSON.stringify({ sessionId: "00000000-0000-4000-8000-000000000000", message: "hello" }));
-    const stream = await f(`${stack.baseUrl}/api/trpc/chat.send?input=${input}`, { headers: { origin: page, accept: "text/event-stream" }, signal: AbortSignal.timeout(20_000) });
+    const input = encodeURIComponent(
+      JSON.stringify({ sessionId: "00000000-0000-4000-8000-000000000000", message: "hello" }),
+    );
+    const stream = await f(`${stack.baseUrl}/api/trpc/chat.send?input=${input}`, {
+      headers: { origin: page, accept: "text/event-stream" },
+      signal: AbortSignal.timeout(20_000),
+    });
     expect(stream.headers.get("content-type")).toMatch(/^text\/event-stream/);
     expect(stream.headers.get("access-control-allow-origin")).toBe(page);
     await stream.body?.cancel();
   });
 
   it("names it on nginx's own refusals too (413, 429), so a page's script sees them rather than a network error", async () => {
-    const tooLarge = await f(`${stack.baseUrl}/api/trpc/recommend`, { method: "POST", headers: { origin: page, "content-type": "application/json" }, body: "x".repeat(2 * 1024 * 1024) });
+    const tooLarge = await f(`${stack.baseUrl}/api/trpc/recommend`, {
+      method: "POST",
+      headers: { origin: page, "content-type": "application/json" },
+      body: "x".repeat(2 * 1024 * 1024),
+    });
     expect(tooLarge.status).toBe(413);
     expect(tooLarge.headers.get("access-control-allow-origin")).toBe(page);
     // A client of its own (the chat zone lets a burst of 10 through): 15 calls at once, some refused.
-    const out = await fromContainer(edgeNetwork, `curl -sk --parallel --parallel-max 15 -D - -H 'Origin: ${page}' $(for i in $(seq 15); do printf -- '-o /dev/null https://nginx:8443/api/trpc/chat.history '; done) | tr -d '\\r'`);
+    const out = await fromContainer(
+      edgeNetwork,
+      `curl -sk --parallel --parallel-max 15 -D - -H 'Origin: ${page}' $(for i in $(seq 15); do printf -- '-o /dev/null https://nginx:8443/api/trpc/chat.history '; done) | tr -d '\\r'`,
+    );
     const refusal = out.split("\n\n").find((h) => /^HTTP\/\S+ 429/m.test(h)) ?? "";
     expect(refusal, out.slice(0, 2000)).toMatch(/^access-control-allow-origin: http:\/\/127\.0\.0\.1:5999$/im);
     expect(refusal.match(/^access-control-allow-origin:/gim)).toHaveLength(1);
@@ -290,40 +416,112 @@ describe("a certificate the operator brings (tls.mode files)", () => {
       s.on("error", (e) => done(`refused: ${e.message}`));
     });
 
-  it("is checked, served after `config set`, and the local CA's certificate comes back with self-signed", { timeout: 600_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "stevie-byo-"));
-    const ssl = (args: string[]) => run("openssl", args, { cwd: dir });
-    await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key"]);
-    await ssl(["req", "-x509", "-new", "-key", "ca.key", "-days", "30", "-subj", "/CN=Operator CA", "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign", "-out", "ca.crt"]);
-    await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "server.key"]);
-    await ssl(["req", "-new", "-key", "server.key", "-subj", "/CN=localhost", "-out", "server.csr"]);
-    await writeFile(join(dir, "ext"), "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n");
-    await ssl(["x509", "-req", "-in", "server.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "20", "-extfile", "ext", "-out", "server.crt"]);
-    await writeFile(join(dir, "chain.pem"), `${await readFile(join(dir, "server.crt"), "utf8")}${await readFile(join(dir, "ca.crt"), "utf8")}`);
-    const operatorCa = await readFile(join(dir, "ca.crt"), "utf8");
-    const stackCa = await readFile(stack.caFile, "utf8");
-    const config = join(stack.dir, "stevie.yaml");
-    const before = await readFile(config, "utf8");
+  it(
+    "is checked, served after `config set`, and the local CA's certificate comes back with self-signed",
+    { timeout: 600_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), "stevie-byo-"));
+      const ssl = (args: string[]) => run("openssl", args, { cwd: dir });
+      await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "ca.key"]);
+      await ssl([
+        "req",
+        "-x509",
+        "-new",
+        "-key",
+        "ca.key",
+        "-days",
+        "30",
+        "-subj",
+        "/CN=Operator CA",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE",
+        "-addext",
+        "keyUsage=critical,keyCertSign",
+        "-out",
+        "ca.crt",
+      ]);
+      await ssl(["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "server.key"]);
+      await ssl(["req", "-new", "-key", "server.key", "-subj", "/CN=localhost", "-out", "server.csr"]);
+      await writeFile(
+        join(dir, "ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+      );
+      await ssl([
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-days",
+        "20",
+        "-extfile",
+        "ext",
+        "-out",
+        "server.crt",
+      ]);
+      await writeFile(
+        join(dir, "chain.pem"),
+        `${await readFile(join(dir, "server.crt"), "utf8")}${await readFile(join(dir, "ca.crt"), "utf8")}`,
+      );
+      const operatorCa = await readFile(join(dir, "ca.crt"), "utf8");
+      const stackCa = await readFile(stack.caFile, "utf8");
+      const config = join(stack.dir, "stevie.yaml");
+      const before = await readFile(config, "utf8");
 
-    // A key that is not the certificate's: refused before nginx sees it, stevie.yaml as it was, still served.
-    const wrong = await runCli(["config", "set", "tls.mode", "files", "tls.certFile", join(dir, "chain.pem"), "tls.keyFile", join(dir, "ca.key"), "--dir", stack.dir], { timeoutMs: 600_000 });
-    expect(wrong.code).toBe(1);
-    expect(wrong.stderr).toMatch(/the key in tls\.keyFile does not belong to the certificate/);
-    expect(await readFile(config, "utf8")).toBe(before);
-    expect(await presented(stackCa)).not.toMatch(/^refused/);
+      // A key that is not the certificate's: refused before nginx sees it, stevie.yaml as it was, still served.
+      const wrong = await runCli(
+        [
+          "config",
+          "set",
+          "tls.mode",
+          "files",
+          "tls.certFile",
+          join(dir, "chain.pem"),
+          "tls.keyFile",
+          join(dir, "ca.key"),
+          "--dir",
+          stack.dir,
+        ],
+        { timeoutMs: 600_000 },
+      );
+      expect(wrong.code).toBe(1);
+      expect(wrong.stderr).toMatch(/the key in tls\.keyFile does not belong to the certificate/);
+      expect(await readFile(config, "utf8")).toBe(before);
+      expect(await presented(stackCa)).not.toMatch(/^refused/);
 
-    const set = await runCli(["config", "set", "tls.mode", "files", "tls.certFile", join(dir, "chain.pem"), "tls.keyFile", join(dir, "server.key"), "--dir", stack.dir], { timeoutMs: 600_000 });
-    expect(set.code, set.stderr).toBe(0);
-    const fingerprint = new X509Certificate(await readFile(join(dir, "server.crt"))).fingerprint256;
-    expect(await presented(operatorCa)).toBe(fingerprint);
-    expect(await presented(stackCa)).toMatch(/^refused/);
-    expect(await readFile(join(stack.dir, "nginx", "nginx.conf"), "utf8")).toContain("ssl_stapling on;");
+      const set = await runCli(
+        [
+          "config",
+          "set",
+          "tls.mode",
+          "files",
+          "tls.certFile",
+          join(dir, "chain.pem"),
+          "tls.keyFile",
+          join(dir, "server.key"),
+          "--dir",
+          stack.dir,
+        ],
+        { timeoutMs: 600_000 },
+      );
+      expect(set.code, set.stderr).toBe(0);
+      const fingerprint = new X509Certificate(await readFile(join(dir, "server.crt"))).fingerprint256;
+      expect(await presented(operatorCa)).toBe(fingerprint);
+      expect(await presented(stackCa)).toMatch(/^refused/);
+      expect(await readFile(join(stack.dir, "nginx", "nginx.conf"), "utf8")).toContain("ssl_stapling on;");
 
-    const back = await runCli(["config", "set", "tls.mode", "self-signed", "--dir", stack.dir], { timeoutMs: 600_000 });
-    expect(back.code, back.stderr).toBe(0);
-    expect(await presented(stackCa)).not.toMatch(/^refused/);
-    expect(await presented(operatorCa)).toMatch(/^refused/);
-    const health = await stackFetch(stack)(`${stack.baseUrl}/api/health/live`);
-    expect(health.status).toBe(200);
-  });
+      const back = await runCli(["config", "set", "tls.mode", "self-signed", "--dir", stack.dir], {
+        timeoutMs: 600_000,
+      });
+      expect(back.code, back.stderr).toBe(0);
+      expect(await presented(stackCa)).not.toMatch(/^refused/);
+      expect(await presented(operatorCa)).toMatch(/^refused/);
+      const health = await stackFetch(stack)(`${stack.baseUrl}/api/health/live`);
+      expect(health.status).toBe(200);
+    },
+  );
 });

@@ -32,8 +32,12 @@ async function inService(service: string, args: string[]) {
   return compose(paths, stack.project, ["exec", "-T", service, ...args], { reject: false, timeoutMs: 60_000 });
 }
 
-const prom = async <T>(path: string): Promise<T> => (JSON.parse(await prometheusGet(paths, stack.project, path)) as { data: T }).data;
-const instant = (q: string) => prom<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(`/api/v1/query?query=${encodeURIComponent(q)}`).then((d) => d.result);
+const prom = async <T>(path: string): Promise<T> =>
+  (JSON.parse(await prometheusGet(paths, stack.project, path)) as { data: T }).data;
+const instant = (q: string) =>
+  prom<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
+    `/api/v1/query?query=${encodeURIComponent(q)}`,
+  ).then((d) => d.result);
 
 describe.sequential("monitoring in the live stack", () => {
   it("promtool and amtool accept the generated configuration and rules", async () => {
@@ -45,122 +49,171 @@ describe.sequential("monitoring in the live stack", () => {
     expect(am.stdout).toMatch(/SUCCESS/);
   });
 
-  it("promtool's unit tests: every alert fires just above its threshold and stays silent just below", { timeout: 120_000 }, async () => {
-    const dir = await mkdtemp(join(tmpdir(), "stevie-promtool-"));
-    try {
-      const rules = await readFile(join(paths.dir, "monitoring", "rules", "alerts.yml"), "utf8");
-      await writeFile(join(dir, "alerts.yml"), rules);
-      await writeFile(join(dir, "stack.yml"), renderStackRules(STACK_VALUES));
-      await writeFile(join(dir, "tests.yml"), promtoolTests(rules, ["alerts.yml", "stack.yml"]));
-      // The log store's rule, as written when monitoring.logs is on (this stack runs without it).
-      const logsRules = renderLogsRules(parseConfig({ monitoring: { logs: { enabled: true } } }, "test"));
-      await writeFile(join(dir, "logs.yml"), logsRules);
-      await writeFile(join(dir, "logs-tests.yml"), promtoolTests(logsRules, ["logs.yml"], LOGS_ALERT_CASES));
-      const r = await run("docker", ["run", "--rm", "-v", `${dir}:/t:ro`, "-w", "/t", imageRef("monitoring", packageVersion()), "promtool", "test", "rules", "tests.yml", "logs-tests.yml"], { reject: false, timeoutMs: 100_000 });
-      expect(r.exitCode, r.stdout + r.stderr).toBe(0);
-      expect(r.stdout).toMatch(/SUCCESS/);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
+  it(
+    "promtool's unit tests: every alert fires just above its threshold and stays silent just below",
+    { timeout: 120_000 },
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), "stevie-promtool-"));
+      try {
+        const rules = await readFile(join(paths.dir, "monitoring", "rules", "alerts.yml"), "utf8");
+        await writeFile(join(dir, "alerts.yml"), rules);
+        await writeFile(join(dir, "stack.yml"), renderStackRules(STACK_VALUES));
+        await writeFile(join(dir, "tests.yml"), promtoolTests(rules, ["alerts.yml", "stack.yml"]));
+        // The log store's rule, as written when monitoring.logs is on (this stack runs without it).
+        const logsRules = renderLogsRules(parseConfig({ monitoring: { logs: { enabled: true } } }, "test"));
+        await writeFile(join(dir, "logs.yml"), logsRules);
+        await writeFile(join(dir, "logs-tests.yml"), promtoolTests(logsRules, ["logs.yml"], LOGS_ALERT_CASES));
+        const r = await run(
+          "docker",
+          [
+            "run",
+            "--rm",
+            "-v",
+            `${dir}:/t:ro`,
+            "-w",
+            "/t",
+            imageRef("monitoring", packageVersion()),
+            "promtool",
+            "test",
+            "rules",
+            "tests.yml",
+            "logs-tests.yml",
+          ],
+          { reject: false, timeoutMs: 100_000 },
+        );
+        expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+        expect(r.stdout).toMatch(/SUCCESS/);
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  );
 
-  it("scrapes every target of the stack; every metric the alert rules read and every dashboard query has a series", { timeout: 480_000 }, async () => {
-    // Traffic first, so the API's request, procedure and cache series exist since its last restart.
-    const client = trpcClient(stack);
-    for (let i = 0; i < 3; i++) await client.recommend.query({ description: "A regional bank that rebuilt its mobile app around accessibility for blind customers.", topK: 3 });
-    // Drill figures exist once a drill ran (the backup suite runs several before this one; alone, run one here).
-    if (!(await instant("count(stevie_drill_last_pass)")).length) {
-      const d = await runCli(["drill", "--dir", stack.dir], { timeoutMs: 300_000 });
-      expect(d.code, d.stderr).toBe(0);
-    }
+  it(
+    "scrapes every target of the stack; every metric the alert rules read and every dashboard query has a series",
+    { timeout: 480_000 },
+    async () => {
+      // Traffic first, so the API's request, procedure and cache series exist since its last restart.
+      const client = trpcClient(stack);
+      for (let i = 0; i < 3; i++)
+        await client.recommend.query({
+          description: "A regional bank that rebuilt its mobile app around accessibility for blind customers.",
+          topK: 3,
+        });
+      // Drill figures exist once a drill ran (the backup suite runs several before this one; alone, run one here).
+      if (!(await instant("count(stevie_drill_last_pass)")).length) {
+        const d = await runCli(["drill", "--dir", stack.dir], { timeoutMs: 300_000 });
+        expect(d.code, d.stderr).toBe(0);
+      }
 
-    type Target = { labels: { job: string; instance: string }; health: string; lastError: string };
-    let down: Target[] = [];
-    const deadline = Date.now() + 120_000;
-    let targets: Target[] = [];
-    do {
-      targets = (await prom<{ activeTargets: Target[] }>("/api/v1/targets?state=active")).activeTargets;
-      down = targets.filter((t) => t.health !== "up");
-      if (!down.length) break;
-      await sleep(5_000);
-    } while (Date.now() < deadline);
-    expect(down.map((t) => `${t.labels.job} ${t.labels.instance}: ${t.lastError}`)).toEqual([]);
-    const jobs = [...new Set(targets.map((t) => t.labels.job))].sort();
-    expect(jobs).toEqual(["alertmanager", "api", "haproxy", "nginx", "node", "patroni", "postgres", "prometheus", "redis", "sentinel"]);
-    expect(targets.filter((t) => t.labels.job === "api")).toHaveLength(2);
-    report(`${targets.length} targets up: ${jobs.join(", ")}`);
+      type Target = { labels: { job: string; instance: string }; health: string; lastError: string };
+      let down: Target[] = [];
+      const deadline = Date.now() + 120_000;
+      let targets: Target[] = [];
+      do {
+        targets = (await prom<{ activeTargets: Target[] }>("/api/v1/targets?state=active")).activeTargets;
+        down = targets.filter((t) => t.health !== "up");
+        if (!down.length) break;
+        await sleep(5_000);
+      } while (Date.now() < deadline);
+      expect(down.map((t) => `${t.labels.job} ${t.labels.instance}: ${t.lastError}`)).toEqual([]);
+      const jobs = [...new Set(targets.map((t) => t.labels.job))].sort();
+      expect(jobs).toEqual([
+        "alertmanager",
+        "api",
+        "haproxy",
+        "nginx",
+        "node",
+        "patroni",
+        "postgres",
+        "prometheus",
+        "redis",
+        "sentinel",
+      ]);
+      expect(targets.filter((t) => t.labels.job === "api")).toHaveLength(2);
+      report(`${targets.length} targets up: ${jobs.join(", ")}`);
 
-    // Every metric an alert or recording rule reads (after a rule evaluation or two, for the recording rules).
-    type RuleGroup = { rules: { name: string; query: string; type: string }[] };
-    const groups = (await prom<{ groups: RuleGroup[] }>("/api/v1/rules")).groups;
-    const rules = groups.flatMap((g) => g.rules);
-    expect(rules.filter((r) => r.type === "alerting").length).toBeGreaterThanOrEqual(25);
-    const names = [...new Set(rules.flatMap((r) => metricNames(r.query)))].sort();
-    let missing: string[] = [];
-    for (let attempt = 0; attempt < 12; attempt++) {
-      missing = [];
-      for (const n of names) if (!(await instant(`count({__name__="${n}"})`)).length) missing.push(n);
-      if (!missing.length) break;
-      await sleep(10_000);
-    }
-    expect(missing).toEqual([]);
-    report(`${names.length} metrics read by ${rules.length} rules: every one has a series`);
+      // Every metric an alert or recording rule reads (after a rule evaluation or two, for the recording rules).
+      type RuleGroup = { rules: { name: string; query: string; type: string }[] };
+      const groups = (await prom<{ groups: RuleGroup[] }>("/api/v1/rules")).groups;
+      const rules = groups.flatMap((g) => g.rules);
+      expect(rules.filter((r) => r.type === "alerting").length).toBeGreaterThanOrEqual(25);
+      const names = [...new Set(rules.flatMap((r) => metricNames(r.query)))].sort();
+      let missing: string[] = [];
+      for (let attempt = 0; attempt < 12; attempt++) {
+        missing = [];
+        for (const n of names) if (!(await instant(`count({__name__="${n}"})`)).length) missing.push(n);
+        if (!missing.length) break;
+        await sleep(10_000);
+      }
+      expect(missing).toEqual([]);
+      report(`${names.length} metrics read by ${rules.length} rules: every one has a series`);
 
-    // Every expression of every Grafana dashboard answers with at least one series.
-    // A rate needs two scrapes of a series: an API replica replaced just before this test (by an earlier file) has
-    // its counters from the traffic above after one scrape only.
-    let empty: string[] = [];
-    for (let attempt = 0; attempt < 12; attempt++) {
-      empty = [];
-      for (const e of dashboardExpressions()) if (!(await instant(e.expr)).length) empty.push(`${e.dashboard} / ${e.panel}: ${e.expr}`);
-      if (!empty.length) break;
-      await sleep(10_000);
-    }
-    expect(empty).toEqual([]);
-    report(`${dashboardExpressions().length} dashboard queries: every one returns a series`);
+      // Every expression of every Grafana dashboard answers with at least one series.
+      // A rate needs two scrapes of a series: an API replica replaced just before this test (by an earlier file) has
+      // its counters from the traffic above after one scrape only.
+      let empty: string[] = [];
+      for (let attempt = 0; attempt < 12; attempt++) {
+        empty = [];
+        for (const e of dashboardExpressions())
+          if (!(await instant(e.expr)).length) empty.push(`${e.dashboard} / ${e.panel}: ${e.expr}`);
+        if (!empty.length) break;
+        await sleep(10_000);
+      }
+      expect(empty).toEqual([]);
+      report(`${dashboardExpressions().length} dashboard queries: every one returns a series`);
 
-    // A few figures that show the exporters read the real thing.
-    expect(Number((await instant("sum(patroni_primary)"))[0]?.value[1])).toBe(1);
-    expect(Number((await instant('count(redis_instance_info{job="redis", role="master"})'))[0]?.value[1])).toBe(1);
-    expect(Number((await instant("max(stevie_backup_sets)"))[0]?.value[1])).toBeGreaterThan(0);
-    expect(Number((await instant("min(stevie_tls_certificate_expiry_timestamp_seconds) - time()"))[0]?.value[1])).toBeGreaterThan(300 * 86400);
-  });
+      // A few figures that show the exporters read the real thing.
+      expect(Number((await instant("sum(patroni_primary)"))[0]?.value[1])).toBe(1);
+      expect(Number((await instant('count(redis_instance_info{job="redis", role="master"})'))[0]?.value[1])).toBe(1);
+      expect(Number((await instant("max(stevie_backup_sets)"))[0]?.value[1])).toBeGreaterThan(0);
+      expect(
+        Number((await instant("min(stevie_tls_certificate_expiry_timestamp_seconds) - time()"))[0]?.value[1]),
+      ).toBeGreaterThan(300 * 86400);
+    },
+  );
 
-  it("an API replica that stops makes APIReplicaDown fire within its 1-minute window; status lists it; it resolves", { timeout: 420_000 }, async () => {
-    const replicas = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter((c) => c.service === "api" && c.state === "running");
-    expect(replicas.length).toBe(2);
-    const victim = replicas[0]!;
-    const stopped = Date.now();
-    await run("docker", ["stop", victim.id]);
-    try {
-      let firingAfter: number | undefined;
-      while (Date.now() - stopped < 240_000) {
-        const alerts = await activeAlerts(paths, stack.project);
-        if (alerts.some((a) => a.name === "APIReplicaDown" && a.state === "firing")) {
-          firingAfter = (Date.now() - stopped) / 1000;
+  it(
+    "an API replica that stops makes APIReplicaDown fire within its 1-minute window; status lists it; it resolves",
+    { timeout: 420_000 },
+    async () => {
+      const replicas = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter(
+        (c) => c.service === "api" && c.state === "running",
+      );
+      expect(replicas.length).toBe(2);
+      const victim = replicas[0]!;
+      const stopped = Date.now();
+      await run("docker", ["stop", victim.id]);
+      try {
+        let firingAfter: number | undefined;
+        while (Date.now() - stopped < 240_000) {
+          const alerts = await activeAlerts(paths, stack.project);
+          if (alerts.some((a) => a.name === "APIReplicaDown" && a.state === "firing")) {
+            firingAfter = (Date.now() - stopped) / 1000;
+            break;
+          }
+          await sleep(2_000);
+        }
+        expect(firingAfter, "APIReplicaDown never fired").toBeDefined();
+        // 1 minute of `for`, plus DNS refresh (10 s), a scrape and a rule evaluation (15 s each).
+        expect(firingAfter!).toBeLessThan(60 + 10 + 15 + 15 + 30);
+        report(`APIReplicaDown firing ${firingAfter!.toFixed(0)} s after an API replica stopped (for: 1m)`);
+        const status = await runCli(["status", "--dir", stack.dir]);
+        expect(status.stdout).toMatch(/FIRING\s+critical\s+APIReplicaDown/);
+      } finally {
+        await run("docker", ["start", victim.id]);
+      }
+      const back = Date.now();
+      let resolved = false;
+      while (Date.now() - back < 150_000) {
+        if (!(await activeAlerts(paths, stack.project)).some((a) => a.name === "APIReplicaDown")) {
+          resolved = true;
           break;
         }
-        await sleep(2_000);
+        await sleep(3_000);
       }
-      expect(firingAfter, "APIReplicaDown never fired").toBeDefined();
-      // 1 minute of `for`, plus DNS refresh (10 s), a scrape and a rule evaluation (15 s each).
-      expect(firingAfter!).toBeLessThan(60 + 10 + 15 + 15 + 30);
-      report(`APIReplicaDown firing ${firingAfter!.toFixed(0)} s after an API replica stopped (for: 1m)`);
-      const status = await runCli(["status", "--dir", stack.dir]);
-      expect(status.stdout).toMatch(/FIRING\s+critical\s+APIReplicaDown/);
-    } finally {
-      await run("docker", ["start", victim.id]);
-    }
-    const back = Date.now();
-    let resolved = false;
-    while (Date.now() - back < 150_000) {
-      if (!(await activeAlerts(paths, stack.project)).some((a) => a.name === "APIReplicaDown")) {
-        resolved = true;
-        break;
-      }
-      await sleep(3_000);
-    }
-    expect(resolved).toBe(true);
-    report(`APIReplicaDown resolved ${((Date.now() - back) / 1000).toFixed(0)} s after the replica started again`);
-  });
+      expect(resolved).toBe(true);
+      report(`APIReplicaDown resolved ${((Date.now() - back) / 1000).toFixed(0)} s after the replica started again`);
+    },
+  );
 });

@@ -12,7 +12,8 @@ const api = trpcClient(stack);
 describe("recommendation API over HTTPS through nginx", () => {
   it("recommends categories for a nominee with the typed client", async () => {
     const r = await api.recommend.query({
-      description: "Our nonprofit runs free coding bootcamps for women returning to work in Chicago; 300 graduates found tech jobs this year.",
+      description:
+        "Our nonprofit runs free coding bootcamps for women returning to work in Chicago; 300 graduates found tech jobs this year.",
       profile: { organizationType: "nonprofit", country: "US" },
       topK: 5,
     });
@@ -35,14 +36,18 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect((err as TRPCClientError<AppRouter>).data?.code).toBe("BAD_REQUEST");
     const big = await api.recommend.query({ description: "a ".repeat(50_000) }).catch((e: unknown) => e);
     expect((big as TRPCClientError<AppRouter>).data?.code).toBe("BAD_REQUEST");
-    const unknown = await api.recommend.query({ description: "A long enough description of a nominee.", profile: { programs: ["XYZ"] } }).catch((e: unknown) => e);
+    const unknown = await api.recommend
+      .query({ description: "A long enough description of a nominee.", profile: { programs: ["XYZ"] } })
+      .catch((e: unknown) => e);
     expect((unknown as TRPCClientError<AppRouter>).message).toMatch(/unknown program code: XYZ/);
   });
 
   it("logs a failed call at info with nginx's request id; an answered one only at debug (nginx's access log has it)", async () => {
     const f = stackFetch(stack);
     const call = async (input: unknown) => {
-      const res = await f(`${stack.baseUrl}/api/trpc/categories.get?input=${encodeURIComponent(JSON.stringify(input))}`);
+      const res = await f(
+        `${stack.baseUrl}/api/trpc/categories.get?input=${encodeURIComponent(JSON.stringify(input))}`,
+      );
       await res.text();
       return { status: res.status, id: res.headers.get("x-request-id") ?? "" };
     };
@@ -51,7 +56,10 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect([ok.status, bad.status]).toEqual([200, 400]);
     expect(ok.id).toMatch(/^[0-9a-f]{32}$/); // nginx's $request_id, passed to the API and back
     const logs = async (service: string) => {
-      const r = await compose(stackPaths(stack.dir), stack.project, ["logs", "--no-color", "--since", "2m", service], { reject: false, timeoutMs: 60_000 });
+      const r = await compose(stackPaths(stack.dir), stack.project, ["logs", "--no-color", "--since", "2m", service], {
+        reject: false,
+        timeoutMs: 60_000,
+      });
       return r.stdout;
     };
     // nginx's access log is buffered for up to a second.
@@ -60,7 +68,9 @@ describe("recommendation API over HTTPS through nginx", () => {
       return nginx.includes(bad.id) && nginx.includes(ok.id);
     });
     const api = (await logs("api")).split("\n");
-    expect(api.filter((l) => l.includes(bad.id) && l.includes('"msg":"request"')).map((l) => /"level":(\d+)/.exec(l)?.[1])).toEqual(["30"]);
+    expect(
+      api.filter((l) => l.includes(bad.id) && l.includes('"msg":"request"')).map((l) => /"level":(\d+)/.exec(l)?.[1]),
+    ).toEqual(["30"]);
     // Absent at info (production's default); this stack logs debug, so it is there at that level.
     expect(api.filter((l) => l.includes(ok.id)).map((l) => /"level":(\d+)/.exec(l)?.[1])).not.toContain("30");
   });
@@ -88,7 +98,9 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect((await api.session.get.query({ id: s.id })).data).toEqual({ draft: "nominee text" });
     await api.session.update.mutate({ id: s.id, data: { draft: "changed" } });
     expect((await api.session.get.query({ id: s.id })).data).toEqual({ draft: "changed" });
-    const big = await api.session.update.mutate({ id: s.id, data: { blob: "x".repeat(6_000) } }).catch((e: unknown) => e);
+    const big = await api.session.update
+      .mutate({ id: s.id, data: { blob: "x".repeat(6_000) } })
+      .catch((e: unknown) => e);
     expect((big as TRPCClientError<AppRouter>).data?.code).toBe("PAYLOAD_TOO_LARGE");
     expect(await api.session.end.mutate({ id: s.id })).toEqual({ ended: true });
     const gone = await api.session.get.query({ id: s.id }).catch((e: unknown) => e);
@@ -96,16 +108,36 @@ describe("recommendation API over HTTPS through nginx", () => {
   });
 
   it("exposes RED, cache, OpenAI and rate-limit metrics on each replica's internal /metrics", async () => {
-    await api.recommend.query({ description: "A metrics probe: our bakery chain doubled its stores in two years.", topK: 3 });
-    await api.recommend.query({ description: "A metrics probe: our bakery chain doubled its stores in two years.", topK: 3 });
+    await api.recommend.query({
+      description: "A metrics probe: our bakery chain doubled its stores in two years.",
+      topK: 3,
+    });
+    await api.recommend.query({
+      description: "A metrics probe: our bakery chain doubled its stores in two years.",
+      topK: 3,
+    });
     const r = await compose(stackPaths(stack.dir), stack.project, [
-      "exec", "-T", "api", "node", "-e",
+      "exec",
+      "-T",
+      "api",
+      "node",
+      "-e",
       "fetch('http://127.0.0.1:3000/metrics').then(r => r.text()).then(t => process.stdout.write(t))",
     ]);
-    for (const name of ["stevie_http_requests_total", "stevie_trpc_procedure_duration_seconds", "stevie_cache_requests_total", "stevie_cache_operation_duration_seconds", "stevie_openai_circuit_state", "stevie_ratelimit_decisions_total", "process_resident_memory_bytes"]) {
+    for (const name of [
+      "stevie_http_requests_total",
+      "stevie_trpc_procedure_duration_seconds",
+      "stevie_cache_requests_total",
+      "stevie_cache_operation_duration_seconds",
+      "stevie_openai_circuit_state",
+      "stevie_ratelimit_decisions_total",
+      "process_resident_memory_bytes",
+    ]) {
       expect(r.stdout, name).toContain(`# TYPE ${name}`);
     }
-    expect(r.stdout).toMatch(/stevie_trpc_procedure_duration_seconds_count\{procedure="recommend",type="(query|post)",status="200"\} [1-9]/);
+    expect(r.stdout).toMatch(
+      /stevie_trpc_procedure_duration_seconds_count\{procedure="recommend",type="(query|post)",status="200"\} [1-9]/,
+    );
     expect(r.stdout).toMatch(/stevie_cache_requests_total\{cache="(response|embedding)",result="(hit|miss)"\} [1-9]/);
   });
 

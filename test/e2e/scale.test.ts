@@ -27,7 +27,10 @@ const paths = stackPaths(stack.dir);
 const report = (line: string) => process.stderr.write(`[scale] ${line}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-const apiContainers = async () => (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter((c) => c.service === "api" && c.state === "running");
+const apiContainers = async () =>
+  (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter(
+    (c) => c.service === "api" && c.state === "running",
+  );
 
 /**
  * Workers calling a cheap procedure through nginx until stopped. Like a browser, the client sends a request again
@@ -35,7 +38,10 @@ const apiContainers = async () => (await docker.listContainers(docker.PROJECT_LA
  */
 const load = (concurrency: number, pauseMs: number) => {
   const { client, resent } = resendingClient(stack);
-  return Object.assign(steady(() => client.categories.get.query({ code: "ABA-CORP-001" }), pauseMs, concurrency), { resent });
+  return Object.assign(
+    steady(() => client.categories.get.query({ code: "ABA-CORP-001" }), pauseMs, concurrency),
+    { resent },
+  );
 };
 
 async function promValue(expr: string): Promise<number | undefined> {
@@ -46,14 +52,39 @@ async function promValue(expr: string): Promise<number | undefined> {
 
 /** When requests failed: what nginx said about its upstreams meanwhile (the client only sees nginx's error page). */
 async function nginxErrors(sinceMs: number): Promise<string> {
-  const r = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(sinceMs).toISOString(), "nginx"], { reject: false, timeoutMs: 60_000 });
-  return `${r.stdout}\n${r.stderr}`.split("\n").filter((l) => /\[(error|warn|crit)\]|" 50[0-9] /.test(l)).slice(-15).join("\n");
+  const r = await compose(
+    paths,
+    stack.project,
+    ["logs", "--no-color", "--since", new Date(sinceMs).toISOString(), "nginx"],
+    { reject: false, timeoutMs: 60_000 },
+  );
+  return `${r.stdout}\n${r.stderr}`
+    .split("\n")
+    .filter((l) => /\[(error|warn|crit)\]|" 50[0-9] /.test(l))
+    .slice(-15)
+    .join("\n");
 }
 
 beforeAll(async () => {
-  const gateway = (await run("docker", ["network", "inspect", "-f", "{{range .IPAM.Config}}{{.Gateway}}{{end}}", `${stack.project}_edge`])).stdout.trim();
-  const cfg = await writeTestConfig(stack.dir, stack.project, stack.httpPort, stack.httpsPort, `edge:\n  exempt: ["${gateway}"]\n`);
-  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
+  const gateway = (
+    await run("docker", [
+      "network",
+      "inspect",
+      "-f",
+      "{{range .IPAM.Config}}{{.Gateway}}{{end}}",
+      `${stack.project}_edge`,
+    ])
+  ).stdout.trim();
+  const cfg = await writeTestConfig(
+    stack.dir,
+    stack.project,
+    stack.httpPort,
+    stack.httpsPort,
+    `edge:\n  exempt: ["${gateway}"]\n`,
+  );
+  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", stack.dir], {
+    timeoutMs: 10 * 60_000,
+  });
   expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
 }, 15 * 60_000);
 
@@ -88,7 +119,10 @@ describe.sequential("scaling the API", () => {
     expect((await apiContainers()).length).toBe(4);
     // Prometheus follows: the new replicas are scraped (Docker DNS) and the expected count is 4 (rules re-read, no restart).
     await waitUntil("Prometheus to see 4 replicas up and 4 expected", 90_000, async () => {
-      const [up, expected] = await Promise.all([promValue('count(up{job="api"} == 1)'), promValue("stevie:api_replicas_expected")]);
+      const [up, expected] = await Promise.all([
+        promValue('count(up{job="api"} == 1)'),
+        promValue("stevie:api_replicas_expected"),
+      ]);
       return up === 4 && expected === 4;
     });
     const t1 = Date.now();
@@ -99,75 +133,138 @@ describe.sequential("scaling the API", () => {
     await l.stop();
     expect((await apiContainers()).length).toBe(2);
     const failed = l.calls.filter((c) => !c.ok);
-    report(`scale 2 -> 4 in ${upSeconds.toFixed(0)} s, 4 -> 2 in ${downSeconds.toFixed(0)} s, under load: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent on a connection nginx closed`);
-    if (failed.length) report(`failed at ${failed.map((c) => `${((c.start - t0) / 1000).toFixed(1)} s`).join(", ")} (down from ${((t1 - t0) / 1000).toFixed(1)} s): ${failed.map((c) => c.error).join(" | ")}; nginx:\n${await nginxErrors(t0)}`);
+    report(
+      `scale 2 -> 4 in ${upSeconds.toFixed(0)} s, 4 -> 2 in ${downSeconds.toFixed(0)} s, under load: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent on a connection nginx closed`,
+    );
+    if (failed.length)
+      report(
+        `failed at ${failed.map((c) => `${((c.start - t0) / 1000).toFixed(1)} s`).join(", ")} (down from ${((t1 - t0) / 1000).toFixed(1)} s): ${failed.map((c) => c.error).join(" | ")}; nginx:\n${await nginxErrors(t0)}`,
+      );
     expect(failed.map((c) => c.error)).toEqual([]);
     expect(l.calls.length).toBeGreaterThan(1000);
     const again = await runCli(["scale", "api=2", "--dir", stack.dir]);
     expect(again.stdout).toMatch(/already runs 2 replicas/);
   });
 
-  it("the autoscaler reads the replicas' load from Prometheus and decides (dry run)", { timeout: 300_000 }, async () => {
-    const l = load(4, 5);
-    // Two or three of Prometheus' 15-s scrapes of the load, enough for the rates the autoscaler reads.
-    await sleep(35_000);
-    const r = await runCli(["autoscale", "--once", "--dry-run", "--json", "--dir", stack.dir], { timeoutMs: 120_000 });
-    await l.stop();
-    expect(r.code, r.stderr).toBe(0);
-    const d = JSON.parse(r.stdout) as { action: string; from: number; to: number; reason: string; applied: boolean; samples: number; last?: { cpu: number; memory: number; rpmPerReplica: number; p95Seconds: number } };
-    expect(["hold", "up", "down"]).toContain(d.action);
-    expect(d.applied).toBe(false);
-    expect(d.from).toBe(2);
-    // The window is 6 minutes at 15 s; the replicas may be younger than that (recreated by this file's setup).
-    expect(d.samples).toBeGreaterThanOrEqual(8);
-    expect(d.last!.rpmPerReplica, r.stdout).toBeGreaterThan(100);
-    expect(d.last!.cpu).toBeGreaterThan(0);
-    expect(d.last!.memory).toBeGreaterThan(0);
-    report(`autoscaler (dry run): ${d.action} (${d.reason}); last sample: CPU ${(d.last!.cpu * 100).toFixed(0)} %, memory ${(d.last!.memory * 100).toFixed(0)} %, ${d.last!.rpmPerReplica.toFixed(0)} req/min per replica, p95 ${(d.last!.p95Seconds * 1000).toFixed(1)} ms`);
-  });
+  it(
+    "the autoscaler reads the replicas' load from Prometheus and decides (dry run)",
+    { timeout: 300_000 },
+    async () => {
+      const l = load(4, 5);
+      // Two or three of Prometheus' 15-s scrapes of the load, enough for the rates the autoscaler reads.
+      await sleep(35_000);
+      const r = await runCli(["autoscale", "--once", "--dry-run", "--json", "--dir", stack.dir], {
+        timeoutMs: 120_000,
+      });
+      await l.stop();
+      expect(r.code, r.stderr).toBe(0);
+      const d = JSON.parse(r.stdout) as {
+        action: string;
+        from: number;
+        to: number;
+        reason: string;
+        applied: boolean;
+        samples: number;
+        last?: { cpu: number; memory: number; rpmPerReplica: number; p95Seconds: number };
+      };
+      expect(["hold", "up", "down"]).toContain(d.action);
+      expect(d.applied).toBe(false);
+      expect(d.from).toBe(2);
+      // The window is 6 minutes at 15 s; the replicas may be younger than that (recreated by this file's setup).
+      expect(d.samples).toBeGreaterThanOrEqual(8);
+      expect(d.last!.rpmPerReplica, r.stdout).toBeGreaterThan(100);
+      expect(d.last!.cpu).toBeGreaterThan(0);
+      expect(d.last!.memory).toBeGreaterThan(0);
+      report(
+        `autoscaler (dry run): ${d.action} (${d.reason}); last sample: CPU ${(d.last!.cpu * 100).toFixed(0)} %, memory ${(d.last!.memory * 100).toFixed(0)} %, ${d.last!.rpmPerReplica.toFixed(0)} req/min per replica, p95 ${(d.last!.p95Seconds * 1000).toFixed(1)} ms`,
+      );
+    },
+  );
 
-  it("a replica that Docker stops gets SIGTERM through its init process, drains and exits 0", { timeout: 300_000 }, async () => {
-    // One replica more, outside nginx's list (nginx resolves `api` only when it reloads): no client meets it.
-    const before = await apiContainers();
-    const up = await compose(paths, stack.project, ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${before.length + 1}`, "api"], { reject: false, timeoutMs: 5 * 60_000 });
-    expect(up.exitCode, up.stderr).toBe(0);
-    const extra = (await apiContainers()).find((c) => !before.some((b) => b.id === c.id));
-    expect(extra).toBeDefined();
-    try {
-      await waitUntil("the extra replica to be healthy", 120_000, async () => (await apiContainers()).find((c) => c.id === extra!.id && c.health === "healthy"));
-      const stop = await run("docker", ["stop", "-t", "30", extra!.id], { reject: false, timeoutMs: 60_000 });
-      expect(stop.exitCode, stop.stderr).toBe(0);
-      const logs = await docker.containerLogs(extra!.id, 20);
-      expect(logs, logs).not.toMatch(/tini.*(FATAL|Operation not permitted)/);
-      expect(logs, logs).toMatch(/"signal":"SIGTERM","msg":"draining"/);
-      expect(logs, logs).toMatch(/"msg":"stopped"/);
-      expect((await docker.inspectContainer(extra!.id)).exitCode).toBe(0);
-    } finally {
-      await docker.removeContainer(extra!.id);
-    }
-  });
+  it(
+    "a replica that Docker stops gets SIGTERM through its init process, drains and exits 0",
+    { timeout: 300_000 },
+    async () => {
+      // One replica more, outside nginx's list (nginx resolves `api` only when it reloads): no client meets it.
+      const before = await apiContainers();
+      const up = await compose(
+        paths,
+        stack.project,
+        ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${before.length + 1}`, "api"],
+        { reject: false, timeoutMs: 5 * 60_000 },
+      );
+      expect(up.exitCode, up.stderr).toBe(0);
+      const extra = (await apiContainers()).find((c) => !before.some((b) => b.id === c.id));
+      expect(extra).toBeDefined();
+      try {
+        await waitUntil("the extra replica to be healthy", 120_000, async () =>
+          (await apiContainers()).find((c) => c.id === extra!.id && c.health === "healthy"),
+        );
+        const stop = await run("docker", ["stop", "-t", "30", extra!.id], { reject: false, timeoutMs: 60_000 });
+        expect(stop.exitCode, stop.stderr).toBe(0);
+        const logs = await docker.containerLogs(extra!.id, 20);
+        expect(logs, logs).not.toMatch(/tini.*(FATAL|Operation not permitted)/);
+        expect(logs, logs).toMatch(/"signal":"SIGTERM","msg":"draining"/);
+        expect(logs, logs).toMatch(/"msg":"stopped"/);
+        expect((await docker.inspectContainer(extra!.id)).exitCode).toBe(0);
+      } finally {
+        await docker.removeContainer(extra!.id);
+      }
+    },
+  );
 });
 
 describe.sequential("config show and config set", () => {
   it("shows the configuration in effect and changes one key, applying only that", { timeout: 600_000 }, async () => {
     const show = await runCli(["config", "show", "--json", "--dir", stack.dir]);
     expect(show.code, show.stderr).toBe(0);
-    const cfg = JSON.parse(show.stdout) as { projectName: string; monitoring: { openaiMonthlyBudgetUsd: number; retentionDays: number } };
+    const cfg = JSON.parse(show.stdout) as {
+      projectName: string;
+      monitoring: { openaiMonthlyBudgetUsd: number; retentionDays: number };
+    };
     expect(cfg.projectName).toBe(stack.project);
     // A default the test config never sets is shown too.
     expect(cfg.monitoring.retentionDays).toBe(31);
 
     const before = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     const budget = cfg.monitoring.openaiMonthlyBudgetUsd + 50;
-    const set = await runCli(["config", "set", "monitoring.openaiMonthlyBudgetUsd", String(budget), "--dir", stack.dir], { timeoutMs: 600_000 });
+    const set = await runCli(
+      ["config", "set", "monitoring.openaiMonthlyBudgetUsd", String(budget), "--dir", stack.dir],
+      { timeoutMs: 600_000 },
+    );
     expect(set.code, set.stderr).toBe(0);
-    expect(set.stdout).toContain(`monitoring.openaiMonthlyBudgetUsd: ${cfg.monitoring.openaiMonthlyBudgetUsd} -> ${budget}`);
-    expect(await readFile(join(stack.dir, "stevie.yaml"), "utf8")).toMatch(new RegExp(`openaiMonthlyBudgetUsd: ${budget}`));
+    expect(set.stdout).toContain(
+      `monitoring.openaiMonthlyBudgetUsd: ${cfg.monitoring.openaiMonthlyBudgetUsd} -> ${budget}`,
+    );
+    expect(await readFile(join(stack.dir, "stevie.yaml"), "utf8")).toMatch(
+      new RegExp(`openaiMonthlyBudgetUsd: ${budget}`),
+    );
     // A threshold lives in Prometheus's rules: re-read on SIGHUP, no container recreated.
-    await waitUntil("Prometheus to read the new budget", 60_000, async () => (await promValue("stevie:openai_budget_usd")) === budget);
+    await waitUntil(
+      "Prometheus to read the new budget",
+      60_000,
+      async () => (await promValue("stevie:openai_budget_usd")) === budget,
+    );
     const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-    expect(after.filter((c) => c.state === "running").map((c) => c.id).sort()).toEqual(before.filter((c) => c.state === "running").map((c) => c.id).sort());
-    const same = await runCli(["config", "set", "monitoring.openaiMonthlyBudgetUsd", String(budget), "--dir", stack.dir]);
+    expect(
+      after
+        .filter((c) => c.state === "running")
+        .map((c) => c.id)
+        .sort(),
+    ).toEqual(
+      before
+        .filter((c) => c.state === "running")
+        .map((c) => c.id)
+        .sort(),
+    );
+    const same = await runCli([
+      "config",
+      "set",
+      "monitoring.openaiMonthlyBudgetUsd",
+      String(budget),
+      "--dir",
+      stack.dir,
+    ]);
     expect(same.stdout).toMatch(/No change/);
   });
 
@@ -207,70 +304,110 @@ async function newerPackage(version: string, patch: (bundleMain: string) => stri
   return join(root, "dist", "cli", "bin.js");
 }
 
-const liveVersion = async () => ((await (await stackFetch(stack)(`${stack.baseUrl}/api/health/live`)).json()) as { version: string }).version;
+const liveVersion = async () =>
+  ((await (await stackFetch(stack)(`${stack.baseUrl}/api/health/live`)).json()) as { version: string }).version;
 
 describe.sequential("upgrading under load", () => {
   const current = packageVersion();
   const next = semver.inc(current, "patch")!;
   const broken = semver.inc(next, "patch")!;
 
-  it("upgrade to a newer build: a backup first, replicas replaced one at a time, every request answered", { timeout: 900_000 }, async () => {
-    // A build of its own each run (images outlive a run on a developer's machine).
-    const bin = await newerPackage(next, (m) => `// ${next}, built at ${Date.now()}\n${m}`);
-    const dry = await runCli(["upgrade", "--dry-run", "--json", "--dir", stack.dir], { bin, timeoutMs: 300_000 });
-    expect(dry.code, dry.stderr).toBe(0);
-    const plan = JSON.parse(dry.stdout) as { from: string; to: string; status: string; files: string[]; images: { ref: string; action: string }[] };
-    expect(plan).toMatchObject({ from: current, to: next, status: "dry-run" });
-    // Only the API's build context changed: every other image is re-tagged, not rebuilt.
-    expect(plan.images.filter((i) => i.action === "build").map((i) => i.ref)).toEqual([`stevie-stack/api:${next}`]);
-    expect(plan.files).toContain("compose.yaml");
-    const wrongTo = await runCli(["upgrade", "--to", "9.9.9", "--dir", stack.dir], { bin });
-    expect(wrongTo.code).toBe(1);
-    expect(wrongTo.stderr).toMatch(new RegExp(`this stevie-stack is version ${next.replaceAll(".", "\\.")}, not 9\\.9\\.9`));
+  it(
+    "upgrade to a newer build: a backup first, replicas replaced one at a time, every request answered",
+    { timeout: 900_000 },
+    async () => {
+      // A build of its own each run (images outlive a run on a developer's machine).
+      const bin = await newerPackage(next, (m) => `// ${next}, built at ${Date.now()}\n${m}`);
+      const dry = await runCli(["upgrade", "--dry-run", "--json", "--dir", stack.dir], { bin, timeoutMs: 300_000 });
+      expect(dry.code, dry.stderr).toBe(0);
+      const plan = JSON.parse(dry.stdout) as {
+        from: string;
+        to: string;
+        status: string;
+        files: string[];
+        images: { ref: string; action: string }[];
+      };
+      expect(plan).toMatchObject({ from: current, to: next, status: "dry-run" });
+      // Only the API's build context changed: every other image is re-tagged, not rebuilt.
+      expect(plan.images.filter((i) => i.action === "build").map((i) => i.ref)).toEqual([`stevie-stack/api:${next}`]);
+      expect(plan.files).toContain("compose.yaml");
+      const wrongTo = await runCli(["upgrade", "--to", "9.9.9", "--dir", stack.dir], { bin });
+      expect(wrongTo.code).toBe(1);
+      expect(wrongTo.stderr).toMatch(
+        new RegExp(`this stevie-stack is version ${next.replaceAll(".", "\\.")}, not 9\\.9\\.9`),
+      );
 
-    const others = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter((c) => c.service !== "api" && c.service !== "migrate" && c.state === "running");
-    const l = load(6, 5);
-    await sleep(3_000);
-    const t0 = Date.now();
-    const r = await runCli(["upgrade", "--yes", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
-    const seconds = (Date.now() - t0) / 1000;
-    await sleep(3_000);
-    await l.stop();
-    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`Upgraded ${current.replaceAll(".", "\\.")} -> ${next.replaceAll(".", "\\.")}: 2 API replicas replaced`));
-    expect(await liveVersion()).toBe(next);
-    expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
-    const failed = l.calls.filter((c) => !c.ok);
-    const rate = l.calls.length / ((l.calls.at(-1)!.end - l.calls[0]!.start) / 1000);
-    report(`upgrade ${current} -> ${next} in ${seconds.toFixed(0)} s under ${rate.toFixed(0)} req/s: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent on a connection nginx closed`);
-    if (failed.length) report(`failed at ${failed.map((c) => `${((c.start - t0) / 1000).toFixed(1)} s`).join(", ")}: ${failed.map((c) => c.error).join(" | ")}; upgrade output:\n${r.stdout}\nnginx:\n${await nginxErrors(t0)}`);
-    expect(failed.map((c) => c.error)).toEqual([]);
-    expect(rate).toBeGreaterThan(50);
-    expect((await apiContainers()).length).toBe(2);
-    // Nothing but the API (and its migration job) was recreated: the same containers, still running.
-    const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-    for (const o of others) expect(after.find((c) => c.id === o.id)?.state, o.name).toBe("running");
-  });
+      const others = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter(
+        (c) => c.service !== "api" && c.service !== "migrate" && c.state === "running",
+      );
+      const l = load(6, 5);
+      await sleep(3_000);
+      const t0 = Date.now();
+      const r = await runCli(["upgrade", "--yes", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
+      const seconds = (Date.now() - t0) / 1000;
+      await sleep(3_000);
+      await l.stop();
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `Upgraded ${current.replaceAll(".", "\\.")} -> ${next.replaceAll(".", "\\.")}: 2 API replicas replaced`,
+        ),
+      );
+      expect(await liveVersion()).toBe(next);
+      expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
+      const failed = l.calls.filter((c) => !c.ok);
+      const rate = l.calls.length / ((l.calls.at(-1)!.end - l.calls[0]!.start) / 1000);
+      report(
+        `upgrade ${current} -> ${next} in ${seconds.toFixed(0)} s under ${rate.toFixed(0)} req/s: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent on a connection nginx closed`,
+      );
+      if (failed.length)
+        report(
+          `failed at ${failed.map((c) => `${((c.start - t0) / 1000).toFixed(1)} s`).join(", ")}: ${failed.map((c) => c.error).join(" | ")}; upgrade output:\n${r.stdout}\nnginx:\n${await nginxErrors(t0)}`,
+        );
+      expect(failed.map((c) => c.error)).toEqual([]);
+      expect(rate).toBeGreaterThan(50);
+      expect((await apiContainers()).length).toBe(2);
+      // Nothing but the API (and its migration job) was recreated: the same containers, still running.
+      const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+      for (const o of others) expect(after.find((c) => c.id === o.id)?.state, o.name).toBe("running");
+    },
+  );
 
-  it("an upgrade whose new replica never becomes healthy rolls back by itself, every request answered", { timeout: 900_000 }, async () => {
-    // The API of this build looks for its database where there is none: it starts, but is never ready.
-    const bin = await newerPackage(broken, (m) => `// built at ${Date.now()}\nprocess.env.PGHOST = "127.0.0.1"; process.env.PGPORT = "9";\n${m}`);
-    const before = (await apiContainers()).map((c) => c.id).sort();
-    const l = load(6, 5);
-    await sleep(3_000);
-    const r = await runCli(["upgrade", "--yes", "--replica-timeout", "15", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
-    await sleep(3_000);
-    await l.stop();
-    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(4);
-    expect(r.stdout).toMatch(new RegExp(`upgrade to ${broken.replaceAll(".", "\\.")} was rolled back: the new API replica \\S+ did not become healthy`));
-    expect(await liveVersion()).toBe(next);
-    expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
-    // No replica of the broken build ever took traffic, so the old ones are still the ones serving.
-    expect((await apiContainers()).map((c) => c.id).sort()).toEqual(before);
-    const failed = l.calls.filter((c) => !c.ok);
-    report(`rolled-back upgrade to ${broken}: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent; ${r.stdout.split("\n").find((x) => x.includes("rolled back"))}`);
-    expect(failed.map((c) => c.error)).toEqual([]);
-  });
+  it(
+    "an upgrade whose new replica never becomes healthy rolls back by itself, every request answered",
+    { timeout: 900_000 },
+    async () => {
+      // The API of this build looks for its database where there is none: it starts, but is never ready.
+      const bin = await newerPackage(
+        broken,
+        (m) => `// built at ${Date.now()}\nprocess.env.PGHOST = "127.0.0.1"; process.env.PGPORT = "9";\n${m}`,
+      );
+      const before = (await apiContainers()).map((c) => c.id).sort();
+      const l = load(6, 5);
+      await sleep(3_000);
+      const r = await runCli(["upgrade", "--yes", "--replica-timeout", "15", "--dir", stack.dir], {
+        bin,
+        timeoutMs: 15 * 60_000,
+      });
+      await sleep(3_000);
+      await l.stop();
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(4);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `upgrade to ${broken.replaceAll(".", "\\.")} was rolled back: the new API replica \\S+ did not become healthy`,
+        ),
+      );
+      expect(await liveVersion()).toBe(next);
+      expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
+      // No replica of the broken build ever took traffic, so the old ones are still the ones serving.
+      expect((await apiContainers()).map((c) => c.id).sort()).toEqual(before);
+      const failed = l.calls.filter((c) => !c.ok);
+      report(
+        `rolled-back upgrade to ${broken}: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent; ${r.stdout.split("\n").find((x) => x.includes("rolled back"))}`,
+      );
+      expect(failed.map((c) => c.error)).toEqual([]);
+    },
+  );
 });
 
 describe.sequential("rotating secrets under load", () => {
@@ -279,82 +416,147 @@ describe.sequential("rotating secrets under load", () => {
   const pgLogin = (user: string, password: string) => loginAndAsk(stack, { user, password }, "SELECT current_user");
   /** AUTH then PING on a Redis server or Sentinel, the password on stdin: both replies. */
   const redisLogin = async (service: string, port: number, password: string) => {
-    const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli", "-p", String(port)], { input: `AUTH ${password}\nPING\n`, reject: false, timeoutMs: 30_000 });
+    const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli", "-p", String(port)], {
+      input: `AUTH ${password}\nPING\n`,
+      reject: false,
+      timeoutMs: 30_000,
+    });
     return r.stdout.trim();
   };
 
-  it("rotate-secrets all: every request answered (reads and database writes), the old passwords refused, exporters back", { timeout: 1_200_000 }, async () => {
-    const before = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password"), superuser: await secret("postgres_superuser_password"), replication: await secret("postgres_replication_password") };
-    expect(before.user).toBe("stevie");
-    const streaming = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'";
-    const replicasStreaming = await loginAndAsk(stack, { user: "postgres", password: before.superuser }, streaming);
-    expect(Number(replicasStreaming)).toBeGreaterThan(0);
-    const reads = load(4, 10);
-    // Each recommendation is new text: not in the cache, so it reads the catalogue and writes its history row.
-    const { client } = resendingClient(stack);
-    const writes = steady((i) => client.recommend.query({ description: `A regional courier (${i}) that moved its fleet to electric vans and cut emissions by a third`, topK: 3 }), 100, 1);
-    await sleep(3_000);
-    const t0 = Date.now();
-    const r = await runCli(["rotate-secrets", "all", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
-    const seconds = (Date.now() - t0) / 1000;
-    await sleep(3_000);
-    await Promise.all([reads.stop(), writes.stop()]);
-    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-    expect(r.stdout).toMatch(/Rotated db, redis in \d+ s/);
-    const failed = [...reads.calls, ...writes.calls].filter((c) => !c.ok);
-    report(`rotate-secrets all in ${seconds.toFixed(0)} s under load: ${reads.calls.length} reads and ${writes.calls.length} recommendations, ${failed.length} failed, ${reads.resent()} resent`);
-    if (failed.length) report(`failed: ${failed.map((c) => c.error).join(" | ")}; output:\n${r.stdout}\nnginx:\n${await nginxErrors(t0)}`);
-    expect(failed.map((c) => c.error)).toEqual([]);
-    expect(writes.calls.length).toBeGreaterThan(20);
+  it(
+    "rotate-secrets all: every request answered (reads and database writes), the old passwords refused, exporters back",
+    { timeout: 1_200_000 },
+    async () => {
+      const before = {
+        user: await secret("postgres_user"),
+        db: await secret("postgres_password"),
+        monitor: await secret("postgres_monitor_password"),
+        redis: await secret("redis_password"),
+        superuser: await secret("postgres_superuser_password"),
+        replication: await secret("postgres_replication_password"),
+      };
+      expect(before.user).toBe("stevie");
+      const streaming = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'";
+      const replicasStreaming = await loginAndAsk(stack, { user: "postgres", password: before.superuser }, streaming);
+      expect(Number(replicasStreaming)).toBeGreaterThan(0);
+      const reads = load(4, 10);
+      // Each recommendation is new text: not in the cache, so it reads the catalogue and writes its history row.
+      const { client } = resendingClient(stack);
+      const writes = steady(
+        (i) =>
+          client.recommend.query({
+            description: `A regional courier (${i}) that moved its fleet to electric vans and cut emissions by a third`,
+            topK: 3,
+          }),
+        100,
+        1,
+      );
+      await sleep(3_000);
+      const t0 = Date.now();
+      const r = await runCli(["rotate-secrets", "all", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
+      const seconds = (Date.now() - t0) / 1000;
+      await sleep(3_000);
+      await Promise.all([reads.stop(), writes.stop()]);
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(/Rotated db, redis in \d+ s/);
+      const failed = [...reads.calls, ...writes.calls].filter((c) => !c.ok);
+      report(
+        `rotate-secrets all in ${seconds.toFixed(0)} s under load: ${reads.calls.length} reads and ${writes.calls.length} recommendations, ${failed.length} failed, ${reads.resent()} resent`,
+      );
+      if (failed.length)
+        report(
+          `failed: ${failed.map((c) => c.error).join(" | ")}; output:\n${r.stdout}\nnginx:\n${await nginxErrors(t0)}`,
+        );
+      expect(failed.map((c) => c.error)).toEqual([]);
+      expect(writes.calls.length).toBeGreaterThan(20);
 
-    const after = { user: await secret("postgres_user"), db: await secret("postgres_password"), monitor: await secret("postgres_monitor_password"), redis: await secret("redis_password"), superuser: await secret("postgres_superuser_password"), replication: await secret("postgres_replication_password") };
-    expect(after.user).toBe("stevie_alt");
-    for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const) expect(after[k], k).not.toBe(before[k]);
-    for (const n of ["postgres_user", "postgres_password", "postgres_monitor_password", "redis_password", "postgres_superuser_password", "postgres_replication_password"]) expect((await stat(join(paths.secrets, n))).mode & 0o777, n).toBe(0o600);
-    // The superuser's password changed on the server; the replicas, whose streaming connections are cut, come back
-    // with the new replication password (the old one no longer works, so that is the one Patroni reloaded).
-    expect(await loginAndAsk(stack, { user: "postgres", password: before.superuser }, "SELECT 1")).toMatch(/refused: password authentication failed/);
-    const asSuperuser = (sql: string) => loginAndAsk(stack, { user: "postgres", password: after.superuser }, sql);
-    expect(Number(await asSuperuser("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_replication"))).toBe(Number(replicasStreaming));
-    await waitUntil("the replicas to stream again", 60_000, async () => (await asSuperuser(streaming)) === replicasStreaming);
-    // The second role acts as the owner; the first no longer logs in, with either password.
-    expect(await pgLogin("stevie_alt", after.db)).toBe("stevie");
-    expect(await pgLogin("stevie", before.db)).toMatch(/refused: password authentication failed/);
-    expect(await pgLogin("stevie", after.db)).toMatch(/refused: password authentication failed/);
-    expect(await pgLogin("stevie_monitor", before.monitor)).toMatch(/refused: password authentication failed/);
-    for (const [service, port] of [["redis-1", 6379], ["redis-2", 6379], ["sentinel-1", 26379], ["sentinel-3", 26379]] as const) {
-      expect(await redisLogin(service, port, before.redis), service).toMatch(/WRONGPASS/);
-      expect(await redisLogin(service, port, after.redis), service).toBe("OK\nPONG");
-    }
-    // The exporters log in with the new passwords; Sentinel still agrees on a master.
-    await waitUntil("the exporters to log in again", 90_000, async () => (await promValue("min(pg_up)")) === 1 && (await promValue("min(redis_up)")) === 1);
-    // The recreated exporters report healthy after their first probe (up to one interval after they started).
-    let status = "";
-    await waitUntil("status to report the stack healthy", 60_000, async () => {
-      status = (await runCli(["status", "--json", "--dir", stack.dir])).stdout;
-      return (JSON.parse(status) as { healthy: boolean }).healthy;
-    }).catch((e: Error) => {
-      throw new Error(`${e.message}; last status: ${status}`);
-    });
-    // No new value in any container's log.
-    const logs = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(t0).toISOString()], { reject: false, timeoutMs: 120_000 });
-    for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const) expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
+      const after = {
+        user: await secret("postgres_user"),
+        db: await secret("postgres_password"),
+        monitor: await secret("postgres_monitor_password"),
+        redis: await secret("redis_password"),
+        superuser: await secret("postgres_superuser_password"),
+        replication: await secret("postgres_replication_password"),
+      };
+      expect(after.user).toBe("stevie_alt");
+      for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const)
+        expect(after[k], k).not.toBe(before[k]);
+      for (const n of [
+        "postgres_user",
+        "postgres_password",
+        "postgres_monitor_password",
+        "redis_password",
+        "postgres_superuser_password",
+        "postgres_replication_password",
+      ])
+        expect((await stat(join(paths.secrets, n))).mode & 0o777, n).toBe(0o600);
+      // The superuser's password changed on the server; the replicas, whose streaming connections are cut, come back
+      // with the new replication password (the old one no longer works, so that is the one Patroni reloaded).
+      expect(await loginAndAsk(stack, { user: "postgres", password: before.superuser }, "SELECT 1")).toMatch(
+        /refused: password authentication failed/,
+      );
+      const asSuperuser = (sql: string) => loginAndAsk(stack, { user: "postgres", password: after.superuser }, sql);
+      expect(Number(await asSuperuser("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_replication"))).toBe(
+        Number(replicasStreaming),
+      );
+      await waitUntil(
+        "the replicas to stream again",
+        60_000,
+        async () => (await asSuperuser(streaming)) === replicasStreaming,
+      );
+      // The second role acts as the owner; the first no longer logs in, with either password.
+      expect(await pgLogin("stevie_alt", after.db)).toBe("stevie");
+      expect(await pgLogin("stevie", before.db)).toMatch(/refused: password authentication failed/);
+      expect(await pgLogin("stevie", after.db)).toMatch(/refused: password authentication failed/);
+      expect(await pgLogin("stevie_monitor", before.monitor)).toMatch(/refused: password authentication failed/);
+      for (const [service, port] of [
+        ["redis-1", 6379],
+        ["redis-2", 6379],
+        ["sentinel-1", 26379],
+        ["sentinel-3", 26379],
+      ] as const) {
+        expect(await redisLogin(service, port, before.redis), service).toMatch(/WRONGPASS/);
+        expect(await redisLogin(service, port, after.redis), service).toBe("OK\nPONG");
+      }
+      // The exporters log in with the new passwords; Sentinel still agrees on a master.
+      await waitUntil(
+        "the exporters to log in again",
+        90_000,
+        async () => (await promValue("min(pg_up)")) === 1 && (await promValue("min(redis_up)")) === 1,
+      );
+      // The recreated exporters report healthy after their first probe (up to one interval after they started).
+      let status = "";
+      await waitUntil("status to report the stack healthy", 60_000, async () => {
+        status = (await runCli(["status", "--json", "--dir", stack.dir])).stdout;
+        return (JSON.parse(status) as { healthy: boolean }).healthy;
+      }).catch((e: Error) => {
+        throw new Error(`${e.message}; last status: ${status}`);
+      });
+      // No new value in any container's log.
+      const logs = await compose(paths, stack.project, ["logs", "--no-color", "--since", new Date(t0).toISOString()], {
+        reject: false,
+        timeoutMs: 120_000,
+      });
+      for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const)
+        expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
 
-    // A second rotation goes back to the first role.
-    const again = await runCli(["rotate-secrets", "db", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
-    expect(again.code, again.stderr).toBe(0);
-    expect(await secret("postgres_user")).toBe("stevie");
-    expect(await pgLogin("stevie", await secret("postgres_password"))).toBe("stevie");
-    expect(await pgLogin("stevie_alt", after.db)).toMatch(/refused: password authentication failed/);
-    const audit = await runCli(["audit", "--action", "rotate-secrets", "--json", "--dir", stack.dir]);
-    expect(audit.code, audit.stderr).toBe(0);
-    const entries = JSON.parse(audit.stdout) as { action: string; target: string; details: { rotated: string[] } }[];
-    expect(entries.slice(0, 2).map((e) => [e.target, e.details.rotated])).toEqual([
-      ["db", ["db"]],
-      ["db,redis", ["db", "redis"]],
-    ]);
-    const bad = await runCli(["rotate-secrets", "everything", "--dir", stack.dir]);
-    expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/cannot rotate "everything"/);
-  });
+      // A second rotation goes back to the first role.
+      const again = await runCli(["rotate-secrets", "db", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
+      expect(again.code, again.stderr).toBe(0);
+      expect(await secret("postgres_user")).toBe("stevie");
+      expect(await pgLogin("stevie", await secret("postgres_password"))).toBe("stevie");
+      expect(await pgLogin("stevie_alt", after.db)).toMatch(/refused: password authentication failed/);
+      const audit = await runCli(["audit", "--action", "rotate-secrets", "--json", "--dir", stack.dir]);
+      expect(audit.code, audit.stderr).toBe(0);
+      const entries = JSON.parse(audit.stdout) as { action: string; target: string; details: { rotated: string[] } }[];
+      expect(entries.slice(0, 2).map((e) => [e.target, e.details.rotated])).toEqual([
+        ["db", ["db"]],
+        ["db,redis", ["db", "redis"]],
+      ]);
+      const bad = await runCli(["rotate-secrets", "everything", "--dir", stack.dir]);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toMatch(/cannot rotate "everything"/);
+    },
+  );
 });

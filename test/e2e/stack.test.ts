@@ -33,7 +33,20 @@ describe("installed stack", () => {
     expect(Object.keys(info).sort()).toEqual(["apiVersion", "databaseTime"]);
     expect(Date.parse(info.databaseTime)).toBeGreaterThan(Date.parse("2025-01-01"));
     const leader = (await leaderService(paths, stack.project))!;
-    const q = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "stevie", "-Atc", "SELECT current_setting('server_version'), (SELECT extversion FROM pg_extension WHERE extname = 'vector')"]);
+    const q = await compose(paths, stack.project, [
+      "exec",
+      "-T",
+      "-u",
+      "postgres",
+      leader,
+      "psql",
+      "-h",
+      "/run/postgresql",
+      "-d",
+      "stevie",
+      "-Atc",
+      "SELECT current_setting('server_version'), (SELECT extversion FROM pg_extension WHERE extname = 'vector')",
+    ]);
     const [postgres, pgvector] = q.stdout.trim().split("|");
     expect(postgres).toMatch(/^17\./);
     expect(pgvector).toMatch(/^0\.\d+/);
@@ -41,7 +54,20 @@ describe("installed stack", () => {
 
   it("talks TLS to PostgreSQL: every API connection encrypted, the certificate checked against the stack's CA and name", async () => {
     const leader = (await leaderService(paths, stack.project))!;
-    const q = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", "SELECT count(*), count(*) FILTER (WHERE s.ssl), min(s.version) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = 'stevie-api'"]);
+    const q = await compose(paths, stack.project, [
+      "exec",
+      "-T",
+      "-u",
+      "postgres",
+      leader,
+      "psql",
+      "-h",
+      "/run/postgresql",
+      "-d",
+      "postgres",
+      "-Atc",
+      "SELECT count(*), count(*) FILTER (WHERE s.ssl), min(s.version) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = 'stevie-api'",
+    ]);
     const [all, encrypted, version] = q.stdout.trim().split("|");
     expect(Number(all), q.stdout).toBeGreaterThan(0);
     expect(encrypted).toBe(all);
@@ -49,7 +75,16 @@ describe("installed stack", () => {
     // verify-full from here: the CA in tls/ca.crt and the name HAProxy is reached by; another name is refused.
     const ca = await readFile(join(paths.tls, "ca.crt"), "utf8");
     const secret = async (name: string) => (await readFile(join(paths.secrets, name), "utf8")).trim();
-    const login = async (servername: string) => loginAndAsk(stack, { user: await secret("postgres_user"), password: await secret("postgres_password"), ssl: { ca, servername, rejectUnauthorized: true } }, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()");
+    const login = async (servername: string) =>
+      loginAndAsk(
+        stack,
+        {
+          user: await secret("postgres_user"),
+          password: await secret("postgres_password"),
+          ssl: { ca, servername, rejectUnauthorized: true },
+        },
+        "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()",
+      );
     expect(await login("haproxy")).toBe("true");
     expect(await login("db.example.com")).toMatch(/refused: Hostname\/IP does not match certificate's altnames/);
   });
@@ -57,7 +92,10 @@ describe("installed stack", () => {
   it("lets Redis evict only keys with a TTL (cached answers), never the rate-limit counters, on every member", async () => {
     const password = (await readFile(join(paths.secrets, "redis_password"), "utf8")).trim();
     for (const service of ["redis-1", "redis-2", "redis-3"]) {
-      const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli"], { input: `AUTH ${password}\nCONFIG GET maxmemory-policy\n`, timeoutMs: 30_000 });
+      const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli"], {
+        input: `AUTH ${password}\nCONFIG GET maxmemory-policy\n`,
+        timeoutMs: 30_000,
+      });
       expect(r.stdout, service).toMatch(/maxmemory-policy\s+volatile-lru/);
     }
   });
@@ -94,7 +132,23 @@ describe("installed stack", () => {
     const s = JSON.parse(r.stdout) as StackStatus;
     expect(s.healthy).toBe(true);
     expect(s.services.map((x) => x.service).sort()).toEqual(
-      ["api", "etcd-1", "etcd-2", "etcd-3", "haproxy", "nginx", "postgres-1", "postgres-2", "redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3", ...MONITORING_SERVICES].sort(),
+      [
+        "api",
+        "etcd-1",
+        "etcd-2",
+        "etcd-3",
+        "haproxy",
+        "nginx",
+        "postgres-1",
+        "postgres-2",
+        "redis-1",
+        "redis-2",
+        "redis-3",
+        "sentinel-1",
+        "sentinel-2",
+        "sentinel-3",
+        ...MONITORING_SERVICES,
+      ].sort(),
     );
     // The data tier as Patroni and Sentinel see it: one leader and a synchronous standby; a master, two replicas, quorum.
     expect(s.dataTier.postgres.members.map((m) => m.role).sort()).toEqual(["leader", "sync-standby"]);
@@ -132,30 +186,61 @@ describe("installed stack", () => {
     }
   });
 
-  it("shows a port scan of the host's addresses and the stack's bridges nothing of the stack but nginx's two ports", { timeout: 300_000 }, async () => {
-    // The host's own addresses and this stack's bridges. Other bridges (other stacks, the suite's services) add
-    // nothing: a port published on every address shows on these too, and this stack publishes on no other bridge.
-    const own = new Set((await run("docker", ["network", "ls", "-q", "--no-trunc", "--filter", `label=${docker.PROJECT_LABEL}=${stack.project}`])).stdout.split("\n").filter(Boolean).map((id) => `br-${id.slice(0, 12)}`));
-    const interfaces = Object.entries(networkInterfaces()).filter(([name]) => !/^(br-|docker|veth)/.test(name) || own.has(name));
-    const addresses = ["127.0.0.1", ...interfaces.flatMap(([, list]) => (list ?? []).filter((a) => a.family === "IPv4" && !a.internal).map((a) => a.address))];
-    expect(addresses.length).toBeGreaterThanOrEqual(3); // loopback, the host's address, at least the edge bridge
-    const forwards = dockerForwards((await run("ps", ["-eo", "args"])).stdout);
-    const serviceAt = new Map<string, string>();
-    for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project)) for (const a of Object.values(await docker.containerAddresses(c.id))) serviceAt.set(a, c.service);
-    const intoStack: string[] = [];
-    for (const address of addresses) {
-      const open = await openPorts(address);
-      // The data tier's own ports answer on no address of the host (nothing else here listens on them either).
-      expect(open.filter((p) => [2379, 2380, 3000, 5432, 5433, 6379, 8008, 9090, 9093, 26379].includes(p)), address).toEqual([]);
-      for (const port of open) {
-        const f = forwards.find((x) => x.hostPort === port && (x.hostIp === address || x.hostIp === "0.0.0.0"));
-        const service = f && serviceAt.get(f.containerIp);
-        if (service) intoStack.push(`${address}:${port} ${service}`);
+  it(
+    "shows a port scan of the host's addresses and the stack's bridges nothing of the stack but nginx's two ports",
+    { timeout: 300_000 },
+    async () => {
+      // The host's own addresses and this stack's bridges. Other bridges (other stacks, the suite's services) add
+      // nothing: a port published on every address shows on these too, and this stack publishes on no other bridge.
+      const own = new Set(
+        (
+          await run("docker", [
+            "network",
+            "ls",
+            "-q",
+            "--no-trunc",
+            "--filter",
+            `label=${docker.PROJECT_LABEL}=${stack.project}`,
+          ])
+        ).stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((id) => `br-${id.slice(0, 12)}`),
+      );
+      const interfaces = Object.entries(networkInterfaces()).filter(
+        ([name]) => !/^(br-|docker|veth)/.test(name) || own.has(name),
+      );
+      const addresses = [
+        "127.0.0.1",
+        ...interfaces.flatMap(([, list]) =>
+          (list ?? []).filter((a) => a.family === "IPv4" && !a.internal).map((a) => a.address),
+        ),
+      ];
+      expect(addresses.length).toBeGreaterThanOrEqual(3); // loopback, the host's address, at least the edge bridge
+      const forwards = dockerForwards((await run("ps", ["-eo", "args"])).stdout);
+      const serviceAt = new Map<string, string>();
+      for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project))
+        for (const a of Object.values(await docker.containerAddresses(c.id))) serviceAt.set(a, c.service);
+      const intoStack: string[] = [];
+      for (const address of addresses) {
+        const open = await openPorts(address);
+        // The data tier's own ports answer on no address of the host (nothing else here listens on them either).
+        expect(
+          open.filter((p) => [2379, 2380, 3000, 5432, 5433, 6379, 8008, 9090, 9093, 26379].includes(p)),
+          address,
+        ).toEqual([]);
+        for (const port of open) {
+          const f = forwards.find((x) => x.hostPort === port && (x.hostIp === address || x.hostIp === "0.0.0.0"));
+          const service = f && serviceAt.get(f.containerIp);
+          if (service) intoStack.push(`${address}:${port} ${service}`);
+        }
       }
-    }
-    // Of everything open on the host, what leads into this stack: nginx's two ports, on the configured address only.
-    expect(intoStack.sort()).toEqual([`127.0.0.1:${stack.httpPort} nginx`, `127.0.0.1:${stack.httpsPort} nginx`].sort());
-  });
+      // Of everything open on the host, what leads into this stack: nginx's two ports, on the configured address only.
+      expect(intoStack.sort()).toEqual(
+        [`127.0.0.1:${stack.httpPort} nginx`, `127.0.0.1:${stack.httpsPort} nginx`].sort(),
+      );
+    },
+  );
 
   it("keeps generated secrets 0600 and the real nginx accepts its config", async () => {
     for (const name of ["postgres_password", "postgres_monitor_password", "redis_password", "session_key"]) {
@@ -169,7 +254,11 @@ describe("installed stack", () => {
   });
 
   it("never shows a secret in docker inspect or in any container's logs", async () => {
-    const secrets = await Promise.all(["postgres_password", "postgres_monitor_password", "redis_password", "session_key"].map(async (n) => (await readFile(join(paths.secrets, n), "utf8")).trim()));
+    const secrets = await Promise.all(
+      ["postgres_password", "postgres_monitor_password", "redis_password", "session_key"].map(async (n) =>
+        (await readFile(join(paths.secrets, n), "utf8")).trim(),
+      ),
+    );
     expect(secrets.every((s) => /^[0-9a-f]{64}$/.test(s))).toBe(true);
     for (const c of await docker.listContainers(docker.PROJECT_LABEL, stack.project)) {
       const { env, cmd } = await docker.containerConfig(c.id);
@@ -215,13 +304,26 @@ describe("installed stack", () => {
     const b = JSON.parse(r.stdout) as { file: string; entries: string[]; redactions: number };
     expect(b.file).toBe(out);
     expect((await stat(out)).mode & 0o777).toBe(0o600);
-    for (const e of ["doctor.json", "status.json", "config.yaml", "containers.txt", "host.txt", "stack/compose.yaml", "stack/nginx/nginx.conf"]) expect(b.entries).toContain(e);
+    for (const e of [
+      "doctor.json",
+      "status.json",
+      "config.yaml",
+      "containers.txt",
+      "host.txt",
+      "stack/compose.yaml",
+      "stack/nginx/nginx.conf",
+    ])
+      expect(b.entries).toContain(e);
     expect(b.entries.filter((e) => e.startsWith("logs/")).length).toBeGreaterThan(10);
     const listing = await run("tar", ["-xzf", out, "-C", dirname(out)]);
     expect(listing.exitCode).toBe(0);
     const unpacked = join(dirname(out), `stevie-support-${stack.project}`);
     // postgres_user names the database role in use ("stevie"), which is no secret.
-    const secrets = await Promise.all((await readdir(paths.secrets)).filter((n) => n !== "postgres_user").map(async (n) => (await readFile(join(paths.secrets, n), "utf8")).trim()));
+    const secrets = await Promise.all(
+      (await readdir(paths.secrets))
+        .filter((n) => n !== "postgres_user")
+        .map(async (n) => (await readFile(join(paths.secrets, n), "utf8")).trim()),
+    );
     const all = (await run("sh", ["-c", `cat $(find "${unpacked}" -type f)`])).stdout;
     expect(all.length).toBeGreaterThan(10_000);
     for (const s of secrets) expect(all.includes(s)).toBe(false);

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { mean, percentile, recallAtK, reciprocalRank, renderTable, summarise, worstFirst, type NomineeRun } from "./eval.js";
+import {
+  mean,
+  percentile,
+  recallAtK,
+  reciprocalRank,
+  renderTable,
+  summarise,
+  worstFirst,
+  type NomineeRun,
+} from "./eval.js";
 
 describe("eval metrics", () => {
   it("recall@k is the share of expected codes in the top k", () => {
@@ -52,8 +61,12 @@ describe("eval metrics", () => {
   });
 
   it("renders an aligned table", () => {
-    expect(renderTable([["mode", "MRR"], ["vector", "0.5"], ["fulltext", "0.25"]])).toBe(
-      ["mode      MRR", "--------  ----", "vector     0.5", "fulltext  0.25"].join("\n"),
-    );
+    expect(
+      renderTable([
+        ["mode", "MRR"],
+        ["vector", "0.5"],
+        ["fulltext", "0.25"],
+      ]),
+    ).toBe(["mode      MRR", "--------  ----", "vector     0.5", "fulltext  0.25"].join("\n"));
   });
 });

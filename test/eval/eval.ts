@@ -60,8 +60,14 @@ export function summarise(mode: string, runs: readonly NomineeRun[]): ModeSummar
     recallAt10: mean(runs.map((r) => recallAtK(r.expected, r.got, 10))),
     mrr: mean(runs.map((r) => reciprocalRank(r.expected, r.got, 10))),
     misses: runs.filter((r) => reciprocalRank(r.expected, r.got, 10) === 0).length,
-    p50Ms: percentile(runs.map((r) => r.latencyMs), 50),
-    p95Ms: percentile(runs.map((r) => r.latencyMs), 95),
+    p50Ms: percentile(
+      runs.map((r) => r.latencyMs),
+      50,
+    ),
+    p95Ms: percentile(
+      runs.map((r) => r.latencyMs),
+      95,
+    ),
   };
 }
 
@@ -80,8 +86,15 @@ export function renderTable(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? "").length))) ?? [];
   const numeric = (s: string) => /^[\d.,%-]+( ms)?$/.test(s);
   const line = (r: readonly string[], header: boolean) =>
-    r.map((cell, i) => (!header && numeric(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
-  return [line(rows[0] ?? [], true), widths.map((w) => "-".repeat(w)).join("  "), ...rows.slice(1).map((r) => line(r, false))].join("\n");
+    r
+      .map((cell, i) => (!header && numeric(cell) ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
+  return [
+    line(rows[0] ?? [], true),
+    widths.map((w) => "-".repeat(w)).join("  "),
+    ...rows.slice(1).map((r) => line(r, false)),
+  ].join("\n");
 }
 
 export function summaryTable(summaries: readonly ModeSummary[]): string {
@@ -89,6 +102,15 @@ export function summaryTable(summaries: readonly ModeSummary[]): string {
   const ms = (x: number) => `${x.toFixed(1)} ms`;
   return renderTable([
     ["mode", "n", "recall@5", "recall@10", "MRR", "misses@10", "p50", "p95"],
-    ...summaries.map((s) => [s.mode, String(s.n), f3(s.recallAt5), f3(s.recallAt10), f3(s.mrr), String(s.misses), ms(s.p50Ms), ms(s.p95Ms)]),
+    ...summaries.map((s) => [
+      s.mode,
+      String(s.n),
+      f3(s.recallAt5),
+      f3(s.recallAt10),
+      f3(s.mrr),
+      String(s.misses),
+      ms(s.p50Ms),
+      ms(s.p95Ms),
+    ]),
   ]);
 }

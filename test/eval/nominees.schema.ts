@@ -11,7 +11,10 @@ export const EvalNomineeSchema = z.strictObject({
       organizationType: OrganizationTypeSchema.optional(),
       organizationSize: OrganizationSizeSchema.optional(),
       /** ISO 3166-1 alpha-2 country code. */
-      country: z.string().regex(/^[A-Z]{2}$/).optional(),
+      country: z
+        .string()
+        .regex(/^[A-Z]{2}$/)
+        .optional(),
       programs: z.array(z.string().min(1)).min(1).optional(),
     })
     .optional(),

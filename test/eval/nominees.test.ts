@@ -21,7 +21,9 @@ describe("eval nominees", () => {
   });
 
   it("only expects category codes that exist in catalog.json", () => {
-    const unknown = nominees.flatMap((n) => n.expected.filter((code) => !categories.has(code)).map((code) => `${n.id}: ${code}`));
+    const unknown = nominees.flatMap((n) =>
+      n.expected.filter((code) => !categories.has(code)).map((code) => `${n.id}: ${code}`),
+    );
     expect(unknown).toEqual([]);
   });
 

@@ -34,7 +34,8 @@ function parseCli() {
     },
   });
   const modes = values.modes.split(",").map((m) => m.trim());
-  for (const m of modes) if (!(MODES as readonly string[]).includes(m)) throw new Error(`unknown mode ${m}; use ${MODES.join(", ")}`);
+  for (const m of modes)
+    if (!(MODES as readonly string[]).includes(m)) throw new Error(`unknown mode ${m}; use ${MODES.join(", ")}`);
   const worst = Number(values.worst);
   if (!Number.isInteger(worst) || worst < 0) throw new Error("--worst must be a whole number");
   return { dataDir: values["data-dir"], modes: modes as Mode[], worst, json: values.json };
@@ -49,7 +50,9 @@ async function main(): Promise<void> {
   const log = createLogger(process.env.LOG_LEVEL ?? "warn");
   const nominees = EvalSetSchema.parse(JSON.parse(readFileSync(new URL("./nominees.json", import.meta.url), "utf8")));
   const embedder = createOfflineEmbedder();
-  process.stderr.write(`preparing the database (${opts.dataDir ?? "in memory"}) and embedding the catalogue with ${embedder.model}…\n`);
+  process.stderr.write(
+    `preparing the database (${opts.dataDir ?? "in memory"}) and embedding the catalogue with ${embedder.model}…\n`,
+  );
   const t0 = performance.now();
   const prepared = await prepareDevDatabase({
     dataDir: opts.dataDir,
@@ -60,12 +63,17 @@ async function main(): Promise<void> {
   });
   const { pool, database } = prepared;
   const prisma = createPrisma(pool);
-  process.stderr.write(`ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${JSON.stringify(prepared.timings)}, embedded ${prepared.embedded.done})\n`);
+  process.stderr.write(
+    `ready in ${((performance.now() - t0) / 1000).toFixed(1)} s (${JSON.stringify(prepared.timings)}, embedded ${prepared.embedded.done})\n`,
+  );
 
   try {
     const deps: RecommendDeps = { pool, embedder, programs: programCache(prisma) };
     const categories = new Map(
-      (await pool.query<{ code: string; name: string }>("SELECT code, name FROM categories")).rows.map((r) => [r.code, r.name]),
+      (await pool.query<{ code: string; name: string }>("SELECT code, name FROM categories")).rows.map((r) => [
+        r.code,
+        r.name,
+      ]),
     );
     // Warm up: the first call loads the program cache and compiles the model's graph for a new input shape.
     await recommend(deps, inputFor(nominees[0]!, "hybrid"));
@@ -76,14 +84,21 @@ async function main(): Promise<void> {
       for (const n of nominees) {
         const started = performance.now();
         const r = await recommend(deps, inputFor(n, mode));
-        list.push({ id: n.id, expected: n.expected, got: r.results.map((x) => x.category.code), latencyMs: performance.now() - started });
+        list.push({
+          id: n.id,
+          expected: n.expected,
+          got: r.results.map((x) => x.category.code),
+          latencyMs: performance.now() - started,
+        });
       }
       runs.set(mode, list);
       process.stderr.write(`  ${mode}: done\n`);
     }
 
     const summaries = opts.modes.map((m) => summarise(m, runs.get(m)!));
-    process.stdout.write(`\nRetrieval quality on ${nominees.length} labelled nominees (model ${embedder.model}; latency = recommend() wall time, in process)\n\n`);
+    process.stdout.write(
+      `\nRetrieval quality on ${nominees.length} labelled nominees (model ${embedder.model}; latency = recommend() wall time, in process)\n\n`,
+    );
     process.stdout.write(`${summaryTable(summaries)}\n`);
 
     // Expected codes the profile filters exclude can never be found: a labelling or eligibility-data problem.
@@ -92,11 +107,17 @@ async function main(): Promise<void> {
     for (const n of nominees) {
       const input = inputFor(n, "hybrid");
       const f = eligibilityFilter(input.profile, programs, 2);
-      const ok = await pool.query<{ code: string }>(`SELECT c.code FROM categories c WHERE ${["c.code = ANY($1)", ...f.sql].join(" AND ")}`, [n.expected, ...f.params]);
+      const ok = await pool.query<{ code: string }>(
+        `SELECT c.code FROM categories c WHERE ${["c.code = ANY($1)", ...f.sql].join(" AND ")}`,
+        [n.expected, ...f.params],
+      );
       const found = new Set(ok.rows.map((r) => r.code));
-      for (const code of n.expected) if (!found.has(code)) excluded.push(`${n.id}: ${code}${categories.has(code) ? "" : " (not in the catalogue)"}`);
+      for (const code of n.expected)
+        if (!found.has(code)) excluded.push(`${n.id}: ${code}${categories.has(code) ? "" : " (not in the catalogue)"}`);
     }
-    process.stdout.write(`\nExpected codes the nominee's own profile filters out: ${excluded.length ? `\n  ${excluded.join("\n  ")}` : "none"}\n`);
+    process.stdout.write(
+      `\nExpected codes the nominee's own profile filters out: ${excluded.length ? `\n  ${excluded.join("\n  ")}` : "none"}\n`,
+    );
 
     if (opts.worst > 0) {
       for (const mode of opts.modes) {
@@ -105,15 +126,27 @@ async function main(): Promise<void> {
           const n = nominees.find((x) => x.id === r.id)!;
           // Where the expected codes do land, looking further down the list.
           const deep = (await recommend(deps, inputFor(n, mode, 50))).results.map((x) => x.category.code);
-          const expected = r.expected.map((c) => `${c} "${categories.get(c) ?? "?"}" (rank ${deep.includes(c) ? deep.indexOf(c) + 1 : ">50"})`);
-          process.stdout.write(`  ${r.id}  recall@5 ${recallAtK(r.expected, r.got, 5).toFixed(2)}  RR ${reciprocalRank(r.expected, r.got).toFixed(2)}\n`);
+          const expected = r.expected.map(
+            (c) => `${c} "${categories.get(c) ?? "?"}" (rank ${deep.includes(c) ? deep.indexOf(c) + 1 : ">50"})`,
+          );
+          process.stdout.write(
+            `  ${r.id}  recall@5 ${recallAtK(r.expected, r.got, 5).toFixed(2)}  RR ${reciprocalRank(r.expected, r.got).toFixed(2)}\n`,
+          );
           process.stdout.write(`    expected: ${expected.join("; ")}\n`);
-          process.stdout.write(`    got:      ${r.got.slice(0, 3).map((c) => `${c} "${categories.get(c) ?? "?"}"`).join("; ")}\n`);
+          process.stdout.write(
+            `    got:      ${r.got
+              .slice(0, 3)
+              .map((c) => `${c} "${categories.get(c) ?? "?"}"`)
+              .join("; ")}\n`,
+          );
         }
       }
     }
     if (opts.json) {
-      writeFileSync(opts.json, `${JSON.stringify({ model: embedder.model, summaries, runs: Object.fromEntries(runs) }, null, 2)}\n`);
+      writeFileSync(
+        opts.json,
+        `${JSON.stringify({ model: embedder.model, summaries, runs: Object.fromEntries(runs) }, null, 2)}\n`,
+      );
       process.stderr.write(`wrote ${opts.json}\n`);
     }
   } finally {

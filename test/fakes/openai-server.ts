@@ -112,15 +112,22 @@ export async function startFakeOpenAI(fakeOptions: FakeOpenAIOptions = {}): Prom
     }
     if (m.kind === "slow") await new Promise((r) => setTimeout(r, m.ms));
     if (m.kind === "status") {
-      const headers: Record<string, string> = m.retryAfterS !== undefined ? { "retry-after": String(m.retryAfterS) } : {};
-      const type = m.status === 429 ? "rate_limit_exceeded" : m.status >= 500 ? "server_error" : "invalid_request_error";
+      const headers: Record<string, string> =
+        m.retryAfterS !== undefined ? { "retry-after": String(m.retryAfterS) } : {};
+      const type =
+        m.status === 429 ? "rate_limit_exceeded" : m.status >= 500 ? "server_error" : "invalid_request_error";
       // Like OpenAI, a 401 echoes (part of) the key it was given: clients must not pass that on.
-      const message = m.status === 401 ? `Incorrect API key provided: ${req.headers.authorization?.replace(/^Bearer /, "")}` : `fake ${m.status}`;
+      const message =
+        m.status === 401
+          ? `Incorrect API key provided: ${req.headers.authorization?.replace(/^Bearer /, "")}`
+          : `fake ${m.status}`;
       json(res, m.status, { error: { message, type, code: type } }, headers);
       return;
     }
     if (!req.headers.authorization?.startsWith("Bearer ")) {
-      json(res, 401, { error: { message: "You didn't provide an API key.", type: "invalid_request_error", code: null } });
+      json(res, 401, {
+        error: { message: "You didn't provide an API key.", type: "invalid_request_error", code: null },
+      });
       return;
     }
 
@@ -146,16 +153,30 @@ export async function startFakeOpenAI(fakeOptions: FakeOpenAIOptions = {}): Prom
     json(res, 200, { object: "list", data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } });
   }
 
-  async function chat(body: Record<string, unknown>, req: IncomingMessage, res: ServerResponse, m: FakeMode): Promise<void> {
+  async function chat(
+    body: Record<string, unknown>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    m: FakeMode,
+  ): Promise<void> {
     const messages = (body.messages ?? []) as Array<{ role?: unknown; content?: unknown }>;
     const content = (fakeOptions.chatReply ?? fakeChatReply)(messages);
     const id = `chatcmpl-fake${requests.length}`;
     const created = 1_700_000_000;
     const model = body.model;
     const prompt = messages.reduce((n, msg) => n + fakeTokens(String(msg.content ?? "")), 0);
-    const usage = { prompt_tokens: prompt, completion_tokens: fakeTokens(content), total_tokens: prompt + fakeTokens(content) };
+    const usage = {
+      prompt_tokens: prompt,
+      completion_tokens: fakeTokens(content),
+      total_tokens: prompt + fakeTokens(content),
+    };
     if (body.stream !== true) {
-      const choice = { index: 0, message: { role: "assistant", content, refusal: null }, logprobs: null, finish_reason: "stop" };
+      const choice = {
+        index: 0,
+        message: { role: "assistant", content, refusal: null },
+        logprobs: null,
+        finish_reason: "stop",
+      };
       json(res, 200, { id, object: "chat.completion", created, model, choices: [choice], usage });
       return;
     }
@@ -167,7 +188,9 @@ export async function startFakeOpenAI(fakeOptions: FakeOpenAIOptions = {}): Prom
     });
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
     const chunk = (delta: object, finish: string | null, extra: object = {}) =>
-      res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`);
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }], ...extra })}\n\n`,
+      );
     chunk({ role: "assistant", content: "" }, null);
     const chunkMs = m.kind === "slow-stream" || m.kind === "stream-break" ? (m.chunkMs ?? 0) : 0;
     for (const piece of content.match(/\S+\s*/g) ?? []) {
@@ -184,7 +207,10 @@ export async function startFakeOpenAI(fakeOptions: FakeOpenAIOptions = {}): Prom
     }
     chunk({}, "stop");
     const opts = body.stream_options as { include_usage?: boolean } | undefined;
-    if (opts?.include_usage) res.write(`data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`);
+    if (opts?.include_usage)
+      res.write(
+        `data: ${JSON.stringify({ id, object: "chat.completion.chunk", created, model, choices: [], usage })}\n\n`,
+      );
     stream.completed = true;
     res.end("data: [DONE]\n\n");
   }

@@ -30,7 +30,9 @@ import { ensureFreshHostImage, FRESH_HOSTS, freshHostRunArgs, type FreshHost } f
  * each host as part of its baseline, and NODE_EXTRA_CA_CERTS points Node.js at the system store, as on the test
  * machine. A VM on the open internet needs neither.
  */
-const selected = (process.env.STEVIE_FRESH_VM ?? FRESH_HOSTS.map((h) => h.id).join(",")).split(",").map((s) => s.trim());
+const selected = (process.env.STEVIE_FRESH_VM ?? FRESH_HOSTS.map((h) => h.id).join(","))
+  .split(",")
+  .map((s) => s.trim());
 const hosts = FRESH_HOSTS.filter((h) => selected.includes(h.id));
 const HOST_CA_DIR = "/usr/local/share/ca-certificates";
 const STACK_DIR = "/opt/stevie-stack";
@@ -56,7 +58,10 @@ async function packTarball(): Promise<string> {
   if (process.env.STEVIE_FRESH_VM_TARBALL) return process.env.STEVIE_FRESH_VM_TARBALL;
   packDir = await mkdtemp(join(tmpdir(), "stevie-pack-"));
   const started = Date.now();
-  await run("npm", ["pack", "--pack-destination", packDir, "--loglevel=error"], { cwd: repoRoot, timeoutMs: 15 * 60_000 });
+  await run("npm", ["pack", "--pack-destination", packDir, "--loglevel=error"], {
+    cwd: repoRoot,
+    timeoutMs: 15 * 60_000,
+  });
   const tgz = (await readdir(packDir)).find((f) => f.endsWith(".tgz"));
   if (!tgz) throw new Error(`npm pack wrote no tarball into ${packDir}`);
   log(`npm pack (with its prepack build): ${seconds(started)} s`);
@@ -65,7 +70,9 @@ async function packTarball(): Promise<string> {
 
 /** Serve the tarball on the Docker bridge's gateway address, where the hosts (and only they) reach this machine. */
 async function serveTarball(file: string): Promise<void> {
-  const gateway = (await run("docker", ["network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
+  const gateway = (
+    await run("docker", ["network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}"])
+  ).stdout.trim();
   const name = basename(file);
   server = createServer((req, res) => {
     if (req.method !== "GET" || req.url !== `/${name}`) {
@@ -84,7 +91,11 @@ async function serveTarball(file: string): Promise<void> {
   tarballUrl = `${tarballBase}${name}`;
 }
 
-function exec(name: string, script: string, opts: { env?: Record<string, string>; timeoutMs: number }): Promise<RunResult> {
+function exec(
+  name: string,
+  script: string,
+  opts: { env?: Record<string, string>; timeoutMs: number },
+): Promise<RunResult> {
   const env = Object.entries(opts.env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]);
   return run("docker", ["exec", ...env, name, "sh", "-c", script], { reject: false, timeoutMs: opts.timeoutMs });
 }
@@ -93,8 +104,12 @@ function exec(name: string, script: string, opts: { env?: Record<string, string>
 async function expectOk(name: string, r: RunResult, what: string): Promise<string> {
   const output = `${r.stdout}\n${r.stderr}`;
   if (r.exitCode !== 0) {
-    const inside = await exec(name, "tail -n 30 /var/log/stevie-stack-dockerd.log; docker ps -a; stevie-stack status", { timeoutMs: 60_000 });
-    expect.fail(`${what} failed (exit code ${r.exitCode}):\n${output.split("\n").slice(-60).join("\n")}\n--- on the host ---\n${inside.stdout}\n${inside.stderr}`);
+    const inside = await exec(name, "tail -n 30 /var/log/stevie-stack-dockerd.log; docker ps -a; stevie-stack status", {
+      timeoutMs: 60_000,
+    });
+    expect.fail(
+      `${what} failed (exit code ${r.exitCode}):\n${output.split("\n").slice(-60).join("\n")}\n--- on the host ---\n${inside.stdout}\n${inside.stderr}`,
+    );
   }
   return output;
 }
@@ -113,51 +128,66 @@ afterAll(async () => {
   server?.close();
   if (packDir) await rm(packDir, { recursive: true, force: true });
   if (!process.env.STEVIE_FRESH_VM_KEEP) {
-    for (const name of containers) await run("docker", ["rm", "-f", "-v", name], { reject: false, timeoutMs: 5 * 60_000 });
+    for (const name of containers)
+      await run("docker", ["rm", "-f", "-v", name], { reject: false, timeoutMs: 5 * 60_000 });
   }
   if (timings.length) {
-    const rows = timings.map((t) => `  ${t.host.padEnd(22)} ${String(t.baselineS).padStart(8)} ${String(t.firstS ?? "-").padStart(10)} ${String(t.rerunS ?? "-").padStart(8)}`);
-    process.stdout.write(`\nFresh VM → healthy stack with the README's one-liner (seconds; budget: first ≤ 480, re-run ≤ 90)\n  ${"host".padEnd(22)} ${"baseline".padStart(8)} ${"one-liner".padStart(10)} ${"re-run".padStart(8)}\n${rows.join("\n")}\n`);
+    const rows = timings.map(
+      (t) =>
+        `  ${t.host.padEnd(22)} ${String(t.baselineS).padStart(8)} ${String(t.firstS ?? "-").padStart(10)} ${String(t.rerunS ?? "-").padStart(8)}`,
+    );
+    process.stdout.write(
+      `\nFresh VM → healthy stack with the README's one-liner (seconds; budget: first ≤ 480, re-run ≤ 90)\n  ${"host".padEnd(22)} ${"baseline".padStart(8)} ${"one-liner".padStart(10)} ${"re-run".padStart(8)}\n${rows.join("\n")}\n`,
+    );
   }
 }, 10 * 60_000);
 
-describe.each(hosts.map((h) => [h.label, h] as [string, FreshHost]))("a fresh %s VM, no Node.js, no Docker", (_label, host) => {
-  it("gets a healthy stack from the README's one-liner, and runs it again", { timeout: 45 * 60_000 }, async () => {
-    await ensureFreshHostImage(host);
-    const name = `stevietest-freshvm-${host.id}-${process.pid}`;
-    const caFiles = existsSync(HOST_CA_DIR) ? readdirSync(HOST_CA_DIR).filter((f) => f.endsWith(".crt")) : [];
-    await run("docker", ["rm", "-f", "-v", name], { reject: false });
-    containers.push(name);
-    await run("docker", freshHostRunArgs({
-      name,
-      label: `${docker.PROJECT_LABEL}=${name}`,
-      image: host.image,
-      mounts: caFiles.length ? [`${HOST_CA_DIR}:/run/host-ca:ro`] : [],
-      env: caFiles.length ? { NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt" } : {},
-    }));
-    const timing: Timing = { host: host.label, baselineS: 0 };
-    timings.push(timing);
-    try {
-      await installTwice(name, host, timing, caFiles.length > 0);
-    } finally {
-      // Each host's stack keeps both CPUs busy: gone before the next host starts (unless kept for a look).
-      if (!process.env.STEVIE_FRESH_VM_KEEP) await run("docker", ["rm", "-f", "-v", name], { reject: false, timeoutMs: 5 * 60_000 });
-    }
-  });
-});
+describe.each(hosts.map((h) => [h.label, h] as [string, FreshHost]))(
+  "a fresh %s VM, no Node.js, no Docker",
+  (_label, host) => {
+    it("gets a healthy stack from the README's one-liner, and runs it again", { timeout: 45 * 60_000 }, async () => {
+      await ensureFreshHostImage(host);
+      const name = `stevietest-freshvm-${host.id}-${process.pid}`;
+      const caFiles = existsSync(HOST_CA_DIR) ? readdirSync(HOST_CA_DIR).filter((f) => f.endsWith(".crt")) : [];
+      await run("docker", ["rm", "-f", "-v", name], { reject: false });
+      containers.push(name);
+      await run(
+        "docker",
+        freshHostRunArgs({
+          name,
+          label: `${docker.PROJECT_LABEL}=${name}`,
+          image: host.image,
+          mounts: caFiles.length ? [`${HOST_CA_DIR}:/run/host-ca:ro`] : [],
+          env: caFiles.length ? { NODE_EXTRA_CA_CERTS: "/etc/ssl/certs/ca-certificates.crt" } : {},
+        }),
+      );
+      const timing: Timing = { host: host.label, baselineS: 0 };
+      timings.push(timing);
+      try {
+        await installTwice(name, host, timing, caFiles.length > 0);
+      } finally {
+        // Each host's stack keeps both CPUs busy: gone before the next host starts (unless kept for a look).
+        if (!process.env.STEVIE_FRESH_VM_KEEP)
+          await run("docker", ["rm", "-f", "-v", name], { reject: false, timeoutMs: 5 * 60_000 });
+      }
+    });
+  },
+);
 
 /** On a running host: its baseline, the README's one-liner (timed), checks, the one-liner again (timed). */
 async function installTwice(name: string, host: FreshHost, timing: Timing, installCaFiles: boolean): Promise<void> {
   // What a cloud image has before anyone logs in; and no Node.js, no Docker.
   let started = Date.now();
-  const installCa = installCaFiles ? ["cp /run/host-ca/*.crt /usr/local/share/ca-certificates/", "update-ca-certificates >/dev/null 2>&1"] : [];
+  const installCa = installCaFiles
+    ? ["cp /run/host-ca/*.crt /usr/local/share/ca-certificates/", "update-ca-certificates >/dev/null 2>&1"]
+    : [];
   const baseline = [
     "set -e",
     ...host.baseline,
     ...installCa,
     "! command -v node >/dev/null || { echo 'node is already present'; exit 9; }",
     "! command -v docker >/dev/null || { echo 'docker is already present'; exit 9; }",
-    ". /etc/os-release && echo \"os=$PRETTY_NAME\"",
+    '. /etc/os-release && echo "os=$PRETTY_NAME"',
   ];
   await expectOk(name, await exec(name, baseline.join("\n"), { timeoutMs: 10 * 60_000 }), "the VM baseline");
   timing.baselineS = seconds(started);
@@ -170,7 +200,9 @@ async function installTwice(name: string, host: FreshHost, timing: Timing, insta
   const first = await expectOk(name, await exec(name, oneLiner, { env, timeoutMs: 40 * 60_000 }), "the one-liner");
   timing.firstS = seconds(started);
   log(`${host.id}: healthy stack after ${timing.firstS} s`);
-  expect(first).toMatch(/Node\.js 24\.\d+\.\d+ from the npm registry into \/usr\/local\/lib\/stevie-stack\/node \(this host has none\)/);
+  expect(first).toMatch(
+    /Node\.js 24\.\d+\.\d+ from the npm registry into \/usr\/local\/lib\/stevie-stack\/node \(this host has none\)/,
+  );
   // install --yes prepared the host itself: Docker from the distribution's archive, the base image by debootstrap.
   expect(first).toContain("apt-get install docker.io");
   expect(first).toMatch(/building debian:trixie-slim locally with debootstrap/);
@@ -182,7 +214,7 @@ async function installTwice(name: string, host: FreshHost, timing: Timing, insta
     health,
     "echo",
     "stevie-stack status --json >/tmp/status.json && echo status-ok",
-    "echo \"node=$(/usr/local/lib/stevie-stack/node/bin/node -v) cli=$(stevie-stack --version)\"",
+    'echo "node=$(/usr/local/lib/stevie-stack/node/bin/node -v) cli=$(stevie-stack --version)"',
     "! command -v node >/dev/null || echo 'node on PATH'",
   ];
   const after = await expectOk(name, await exec(name, checks.join("\n"), { timeoutMs: 120_000 }), "the health checks");
@@ -193,7 +225,11 @@ async function installTwice(name: string, host: FreshHost, timing: Timing, insta
   expect(after).not.toContain("node on PATH");
 
   started = Date.now();
-  const again = await expectOk(name, await exec(name, oneLiner, { env, timeoutMs: 20 * 60_000 }), "the one-liner, again");
+  const again = await expectOk(
+    name,
+    await exec(name, oneLiner, { env, timeoutMs: 20 * 60_000 }),
+    "the one-liner, again",
+  );
   timing.rerunS = seconds(started);
   log(`${host.id}: re-run took ${timing.rerunS} s`);
   expect(again).toMatch(/Node\.js 24\.\d+\.\d+: already installed/);

@@ -23,13 +23,15 @@ export interface FreshHost {
 
 const DEBIAN = "http://deb.debian.org/debian";
 const UBUNTU = "http://archive.ubuntu.com/ubuntu";
-const APT_INSTALL = "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl ca-certificates >/dev/null";
+const APT_INSTALL =
+  "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl ca-certificates >/dev/null";
 
 const debootstrap = (args: string[]) => run("debootstrap", ["--variant=minbase", ...args], { timeoutMs: 15 * 60_000 });
 
 /** Ubuntu's archive key, from Debian's ubuntu-keyring package (fetched through apt, so Debian's signatures vouch for it). */
 async function ubuntuKeyring(dir: string): Promise<string> {
-  const script = "apt-get update -qq && cd /tmp && apt-get download -qq ubuntu-keyring && dpkg-deb -x ubuntu-keyring_*.deb x && cp x/usr/share/keyrings/ubuntu-archive-keyring.gpg /out/";
+  const script =
+    "apt-get update -qq && cd /tmp && apt-get download -qq ubuntu-keyring && dpkg-deb -x ubuntu-keyring_*.deb x && cp x/usr/share/keyrings/ubuntu-archive-keyring.gpg /out/";
   await run("docker", ["run", "--rm", "-v", `${dir}:/out`, BASE_IMAGE, "sh", "-c", script], { timeoutMs: 5 * 60_000 });
   return join(dir, "ubuntu-archive-keyring.gpg");
 }
@@ -59,7 +61,14 @@ export const FRESH_HOSTS: FreshHost[] = [
       try {
         // The host's debootstrap may predate noble; Ubuntu's releases all use the gutsy script.
         const keyring = await ubuntuKeyring(keys);
-        await debootstrap(["--components=main,universe", `--keyring=${keyring}`, "noble", dir, UBUNTU, "/usr/share/debootstrap/scripts/gutsy"]);
+        await debootstrap([
+          "--components=main,universe",
+          `--keyring=${keyring}`,
+          "noble",
+          dir,
+          UBUNTU,
+          "/usr/share/debootstrap/scripts/gutsy",
+        ]);
       } finally {
         await rm(keys, { recursive: true, force: true });
       }
@@ -91,19 +100,46 @@ export async function ensureFreshHostImage(host: FreshHost): Promise<void> {
  * `docker run` arguments for a Docker-in-Docker host: MACHINES.md's flags, plus /proc/sys writable (below); its own
  * engine with its storage on an anonymous volume.
  */
-export function freshHostRunArgs(opts: { name: string; label: string; image: string; mounts: string[]; env: Record<string, string> }): string[] {
+export function freshHostRunArgs(opts: {
+  name: string;
+  label: string;
+  image: string;
+  mounts: string[];
+  env: Record<string, string>;
+}): string[] {
   return [
-    "run", "-d", "--name", opts.name, "--label", opts.label, "--hostname", opts.name.slice(0, 60),
-    "--cap-add", "ALL", "--cap-drop", "SYS_RESOURCE",
-    "--security-opt", "seccomp=unconfined", "--security-opt", "apparmor=unconfined",
+    "run",
+    "-d",
+    "--name",
+    opts.name,
+    "--label",
+    opts.label,
+    "--hostname",
+    opts.name.slice(0, 60),
+    "--cap-add",
+    "ALL",
+    "--cap-drop",
+    "SYS_RESOURCE",
+    "--security-opt",
+    "seccomp=unconfined",
+    "--security-opt",
+    "apparmor=unconfined",
     // /proc/sys writable, as on a VM: Docker 29 (Ubuntu 24.04's docker.io) sets disable_ipv6 in each container's
     // namespace and, with /proc/sys read-only, fails every build step even with DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE.
-    "--security-opt", "systempaths=unconfined",
-    "-v", "/sys/fs/cgroup:/sys/fs/cgroup:rw", "-v", "/var/lib/docker",
-    "-e", "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1",
+    "--security-opt",
+    "systempaths=unconfined",
+    "-v",
+    "/sys/fs/cgroup:/sys/fs/cgroup:rw",
+    "-v",
+    "/var/lib/docker",
+    "-e",
+    "DOCKER_ALLOW_IPV6_ON_IPV4_INTERFACE=1",
     ...Object.entries(opts.env).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
     ...opts.mounts.flatMap((m) => ["-v", m]),
     // tini as PID 1 reaps what the installer leaves running (dockerd and its children) when it exits.
-    "--init", opts.image, "sleep", "infinity",
+    "--init",
+    opts.image,
+    "sleep",
+    "infinity",
   ];
 }

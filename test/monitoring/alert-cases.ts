@@ -20,12 +20,23 @@ export interface AlertCase {
   silent: Series[];
 }
 
-export const STACK_VALUES: StackRuleValues = { apiReplicas: 2, openaiBudgetUsd: 100, backupMaxAgeSeconds: 26 * 3600, drillMaxAgeSeconds: 170 * 3600 };
+export const STACK_VALUES: StackRuleValues = {
+  apiReplicas: 2,
+  openaiBudgetUsd: 100,
+  backupMaxAgeSeconds: 26 * 3600,
+  drillMaxAgeSeconds: 170 * 3600,
+};
 
 const s = (series: string, values: string): Series => ({ series, values });
 const api = 'job="api", instance="10.0.0.5:3000"';
 const p2 = 'job="patroni", instance="postgres-2:8008", member="postgres-2", name="postgres-2", scope="stevie"';
-const p2Labels = { job: "patroni", instance: "postgres-2:8008", member: "postgres-2", name: "postgres-2", scope: "stevie" };
+const p2Labels = {
+  job: "patroni",
+  instance: "postgres-2:8008",
+  member: "postgres-2",
+  name: "postgres-2",
+  scope: "stevie",
+};
 const redis12 = 'job="redis", instance="redis://10.0.0.12:6379", service="redis-2"';
 const redis12Labels = { job: "redis", instance: "redis://10.0.0.12:6379", service: "redis-2" };
 const node = 'job="node", instance="node-exporter:9100"';
@@ -33,7 +44,8 @@ const node = 'job="node", instance="node-exporter:9100"';
 /** A 15 s series of `n + 1` samples starting at 0 and growing by `step` (a counter). */
 const counter = (step: number, n = 80) => `0+${step}x${n}`;
 /** A histogram's cumulative buckets, each a counter growing by its share of `per` requests per sample. */
-const buckets = (metric: string, labels: string, le: Record<string, number>) => Object.entries(le).map(([b, per]) => s(`${metric}_bucket{${labels}, le="${b}"}`, counter(per)));
+const buckets = (metric: string, labels: string, le: Record<string, number>) =>
+  Object.entries(le).map(([b, per]) => s(`${metric}_bucket{${labels}, le="${b}"}`, counter(per)));
 
 export const ALERT_CASES: AlertCase[] = [
   {
@@ -47,9 +59,15 @@ export const ALERT_CASES: AlertCase[] = [
     alert: "APIReplicaDown",
     at: "2m30s",
     // Two replicas; one leaves Docker's DNS after a minute (its series goes stale). Expected: 2.
-    fires: [s('up{job="api", instance="10.0.0.5:3000"}', "1x16"), s('up{job="api", instance="10.0.0.6:3000"}', "1x3 stale")],
+    fires: [
+      s('up{job="api", instance="10.0.0.5:3000"}', "1x16"),
+      s('up{job="api", instance="10.0.0.6:3000"}', "1x3 stale"),
+    ],
     expect: [{ severity: "critical" }],
-    silent: [s('up{job="api", instance="10.0.0.5:3000"}', "1x16"), s('up{job="api", instance="10.0.0.6:3000"}', "1x16")],
+    silent: [
+      s('up{job="api", instance="10.0.0.5:3000"}', "1x16"),
+      s('up{job="api", instance="10.0.0.6:3000"}', "1x16"),
+    ],
   },
   {
     alert: "RedisDown",
@@ -69,16 +87,31 @@ export const ALERT_CASES: AlertCase[] = [
     alert: "DatabaseConnectionFailures",
     at: "2m",
     // The exporter cannot connect, and the API counts failed connections.
-    fires: [s('pg_up{job="postgres", instance="postgres-exporter:9187"}', "0x8"), s(`stevie_db_connection_errors_total{${api}}`, counter(1, 8))],
-    expect: [{ severity: "critical", job: "postgres", instance: "postgres-exporter:9187" }, { severity: "critical", job: "api" }],
-    silent: [s('pg_up{job="postgres", instance="postgres-exporter:9187"}', "1x8"), s(`stevie_db_connection_errors_total{${api}}`, "3x8")],
+    fires: [
+      s('pg_up{job="postgres", instance="postgres-exporter:9187"}', "0x8"),
+      s(`stevie_db_connection_errors_total{${api}}`, counter(1, 8)),
+    ],
+    expect: [
+      { severity: "critical", job: "postgres", instance: "postgres-exporter:9187" },
+      { severity: "critical", job: "api" },
+    ],
+    silent: [
+      s('pg_up{job="postgres", instance="postgres-exporter:9187"}', "1x8"),
+      s(`stevie_db_connection_errors_total{${api}}`, "3x8"),
+    ],
   },
   {
     alert: "PatroniNoLeader",
     at: "1m",
-    fires: [s('patroni_primary{job="patroni", instance="postgres-1:8008", name="postgres-1"}', "0x6"), s('patroni_primary{job="patroni", instance="postgres-2:8008", name="postgres-2"}', "0x6")],
+    fires: [
+      s('patroni_primary{job="patroni", instance="postgres-1:8008", name="postgres-1"}', "0x6"),
+      s('patroni_primary{job="patroni", instance="postgres-2:8008", name="postgres-2"}', "0x6"),
+    ],
     expect: [{ severity: "critical" }],
-    silent: [s('patroni_primary{job="patroni", instance="postgres-1:8008", name="postgres-1"}', "0x6"), s('patroni_primary{job="patroni", instance="postgres-2:8008", name="postgres-2"}', "1x6")],
+    silent: [
+      s('patroni_primary{job="patroni", instance="postgres-1:8008", name="postgres-1"}', "0x6"),
+      s('patroni_primary{job="patroni", instance="postgres-2:8008", name="postgres-2"}', "1x6"),
+    ],
   },
   {
     alert: "EtcdUnreachable",
@@ -115,16 +148,28 @@ export const ALERT_CASES: AlertCase[] = [
     alert: "SlowQueries",
     at: "11m",
     // 1.1 % of queries over 500 ms fires; 0.9 % does not.
-    fires: [s(`stevie_db_query_duration_seconds_count{${api}, outcome="ok"}`, counter(1000)), s(`stevie_db_query_duration_seconds_bucket{${api}, outcome="ok", le="0.5"}`, counter(989))],
+    fires: [
+      s(`stevie_db_query_duration_seconds_count{${api}, outcome="ok"}`, counter(1000)),
+      s(`stevie_db_query_duration_seconds_bucket{${api}, outcome="ok", le="0.5"}`, counter(989)),
+    ],
     expect: [{ severity: "warning" }],
-    silent: [s(`stevie_db_query_duration_seconds_count{${api}, outcome="ok"}`, counter(1000)), s(`stevie_db_query_duration_seconds_bucket{${api}, outcome="ok", le="0.5"}`, counter(991))],
+    silent: [
+      s(`stevie_db_query_duration_seconds_count{${api}, outcome="ok"}`, counter(1000)),
+      s(`stevie_db_query_duration_seconds_bucket{${api}, outcome="ok", le="0.5"}`, counter(991)),
+    ],
   },
   {
     alert: "DatabaseConnectionsHigh",
     at: "6m",
-    fires: [s('pg_stat_activity_count{job="postgres", datname="stevie", state="idle"}', "81x30"), s('pg_settings_max_connections{job="postgres"}', "100x30")],
+    fires: [
+      s('pg_stat_activity_count{job="postgres", datname="stevie", state="idle"}', "81x30"),
+      s('pg_settings_max_connections{job="postgres"}', "100x30"),
+    ],
     expect: [{ severity: "warning" }],
-    silent: [s('pg_stat_activity_count{job="postgres", datname="stevie", state="idle"}', "79x30"), s('pg_settings_max_connections{job="postgres"}', "100x30")],
+    silent: [
+      s('pg_stat_activity_count{job="postgres", datname="stevie", state="idle"}', "79x30"),
+      s('pg_settings_max_connections{job="postgres"}', "100x30"),
+    ],
   },
   {
     alert: "HighErrorRate",
@@ -145,26 +190,48 @@ export const ALERT_CASES: AlertCase[] = [
     alert: "HighLatency",
     at: "11m",
     // 94 % within 1 s puts p95 above 1 s; 96 % keeps it below. Chat is left out (its answers stream for seconds).
-    fires: buckets("stevie_trpc_procedure_duration_seconds", `${api}, procedure="recommend.forNominee", type="post", status="ok"`, { "0.5": 90, "1": 94, "2.5": 100, "+Inf": 100 }),
+    fires: buckets(
+      "stevie_trpc_procedure_duration_seconds",
+      `${api}, procedure="recommend.forNominee", type="post", status="ok"`,
+      { "0.5": 90, "1": 94, "2.5": 100, "+Inf": 100 },
+    ),
     expect: [{ severity: "critical" }],
     silent: [
-      ...buckets("stevie_trpc_procedure_duration_seconds", `${api}, procedure="recommend.forNominee", type="post", status="ok"`, { "0.5": 90, "1": 96, "2.5": 100, "+Inf": 100 }),
-      ...buckets("stevie_trpc_procedure_duration_seconds", `${api}, procedure="chat.send", type="post", status="ok"`, { "0.5": 0, "1": 0, "2.5": 0, "+Inf": 100 }),
+      ...buckets(
+        "stevie_trpc_procedure_duration_seconds",
+        `${api}, procedure="recommend.forNominee", type="post", status="ok"`,
+        { "0.5": 90, "1": 96, "2.5": 100, "+Inf": 100 },
+      ),
+      ...buckets("stevie_trpc_procedure_duration_seconds", `${api}, procedure="chat.send", type="post", status="ok"`, {
+        "0.5": 0,
+        "1": 0,
+        "2.5": 0,
+        "+Inf": 100,
+      }),
     ],
   },
   {
     alert: "CacheEvictionHigh",
     at: "16m",
-    fires: [s(`redis_evicted_keys_total{${redis12}}`, counter(11)), s(`stevie_cache_requests_total{${api}, cache="recommend", result="hit"}`, counter(100))],
+    fires: [
+      s(`redis_evicted_keys_total{${redis12}}`, counter(11)),
+      s(`stevie_cache_requests_total{${api}, cache="recommend", result="hit"}`, counter(100)),
+    ],
     expect: [{ severity: "warning" }],
-    silent: [s(`redis_evicted_keys_total{${redis12}}`, counter(9)), s(`stevie_cache_requests_total{${api}, cache="recommend", result="hit"}`, counter(100))],
+    silent: [
+      s(`redis_evicted_keys_total{${redis12}}`, counter(9)),
+      s(`stevie_cache_requests_total{${api}, cache="recommend", result="hit"}`, counter(100)),
+    ],
   },
   {
     alert: "OpenAIRateLimited",
     at: "1m30s",
     fires: [s(`stevie_openai_errors_total{${api}, operation="chat", kind="rate_limit"}`, "0 0 0 1 1 1 1")],
     expect: [{ severity: "warning" }],
-    silent: [s(`stevie_openai_errors_total{${api}, operation="chat", kind="rate_limit"}`, "0x6"), s(`stevie_openai_errors_total{${api}, operation="chat", kind="timeout"}`, "0 0 0 1 1 1 1")],
+    silent: [
+      s(`stevie_openai_errors_total{${api}, operation="chat", kind="rate_limit"}`, "0x6"),
+      s(`stevie_openai_errors_total{${api}, operation="chat", kind="timeout"}`, "0 0 0 1 1 1 1"),
+    ],
   },
   {
     alert: "OpenAICircuitOpen",
@@ -191,8 +258,20 @@ export const ALERT_CASES: AlertCase[] = [
   {
     alert: "DiskAlmostFull",
     at: "6m",
-    fires: [s(`node_filesystem_avail_bytes{${node}, device="/dev/vda1", fstype="ext4", mountpoint="/"}`, "14x30"), s(`node_filesystem_size_bytes{${node}, device="/dev/vda1", fstype="ext4", mountpoint="/"}`, "100x30")],
-    expect: [{ severity: "warning", job: "node", instance: "node-exporter:9100", device: "/dev/vda1", fstype: "ext4", mountpoint: "/" }],
+    fires: [
+      s(`node_filesystem_avail_bytes{${node}, device="/dev/vda1", fstype="ext4", mountpoint="/"}`, "14x30"),
+      s(`node_filesystem_size_bytes{${node}, device="/dev/vda1", fstype="ext4", mountpoint="/"}`, "100x30"),
+    ],
+    expect: [
+      {
+        severity: "warning",
+        job: "node",
+        instance: "node-exporter:9100",
+        device: "/dev/vda1",
+        fstype: "ext4",
+        mountpoint: "/",
+      },
+    ],
     silent: [
       s(`node_filesystem_avail_bytes{${node}, device="/dev/vda1", fstype="ext4", mountpoint="/"}`, "16x30"),
       s(`node_filesystem_size_bytes{${node}, device="/dev/vda1", fstype="ext4", mountpoint="/"}`, "100x30"),
@@ -206,17 +285,31 @@ export const ALERT_CASES: AlertCase[] = [
     interval: "1m",
     at: "8m",
     // redis-2 was a replica for 6 minutes, then became the master; redis-1, master from the start, does not count.
-    fires: [s(`redis_instance_info{${redis12}, role="slave"}`, "1x5 stale"), s(`redis_instance_info{${redis12}, role="master"}`, "_x6 1x4")],
+    fires: [
+      s(`redis_instance_info{${redis12}, role="slave"}`, "1x5 stale"),
+      s(`redis_instance_info{${redis12}, role="master"}`, "_x6 1x4"),
+    ],
     expect: [{ severity: "warning", ...redis12Labels, role: "master" }],
-    silent: [s('redis_instance_info{job="redis", instance="redis://10.0.0.11:6379", service="redis-1", role="master"}', "1x10")],
+    silent: [
+      s(
+        'redis_instance_info{job="redis", instance="redis://10.0.0.11:6379", service="redis-1", role="master"}',
+        "1x10",
+      ),
+    ],
   },
   {
     alert: "BackupTooOld",
     at: "1m",
     // time() is 60 at 1m; the limit is 26 h = 93600 s. Judged per repository: a stale S3 copy fires beside a fresh local one.
-    fires: [s('stevie_backup_last_success_timestamp_seconds{job="node", repo="local", type="diff"}', "0x4"), s('stevie_backup_last_success_timestamp_seconds{job="node", repo="s3", type="diff"}', "-93541x4")],
+    fires: [
+      s('stevie_backup_last_success_timestamp_seconds{job="node", repo="local", type="diff"}', "0x4"),
+      s('stevie_backup_last_success_timestamp_seconds{job="node", repo="s3", type="diff"}', "-93541x4"),
+    ],
     expect: [{ severity: "warning", repo: "s3" }],
-    silent: [s('stevie_backup_last_success_timestamp_seconds{job="node", repo="local", type="diff"}', "0x4"), s('stevie_backup_last_success_timestamp_seconds{job="node", repo="s3", type="diff"}', "-93539x4")],
+    silent: [
+      s('stevie_backup_last_success_timestamp_seconds{job="node", repo="local", type="diff"}', "0x4"),
+      s('stevie_backup_last_success_timestamp_seconds{job="node", repo="s3", type="diff"}', "-93539x4"),
+    ],
   },
   {
     alert: "NoBackup",
@@ -224,7 +317,11 @@ export const ALERT_CASES: AlertCase[] = [
     at: "2h5m",
     fires: [s(`up{${node}}`, "1x130")],
     expect: [{ severity: "warning" }],
-    silent: [s(`up{${node}}`, "1x130"), s('stevie_backup_last_success_timestamp_seconds{job="node", type="full"}', "0x130"), s('stevie_backup_repository_ok{job="node"}', "1x130")],
+    silent: [
+      s(`up{${node}}`, "1x130"),
+      s('stevie_backup_last_success_timestamp_seconds{job="node", type="full"}', "0x130"),
+      s('stevie_backup_repository_ok{job="node"}', "1x130"),
+    ],
   },
   {
     alert: "DrillTooOld",
@@ -232,7 +329,10 @@ export const ALERT_CASES: AlertCase[] = [
     // The limit is 170 h = 612000 s; the newest of the CLI's and the stack's drills counts.
     fires: [s('stevie_drill_last_success_timestamp_seconds{job="node", runner="stack"}', "-611941x4")],
     expect: [{ severity: "warning" }],
-    silent: [s('stevie_drill_last_success_timestamp_seconds{job="node", runner="stack"}', "-700000x4"), s('stevie_drill_last_success_timestamp_seconds{job="node", runner="cli"}', "-611939x4")],
+    silent: [
+      s('stevie_drill_last_success_timestamp_seconds{job="node", runner="stack"}', "-700000x4"),
+      s('stevie_drill_last_success_timestamp_seconds{job="node", runner="cli"}', "-611939x4"),
+    ],
   },
   {
     alert: "DrillFailed",
@@ -245,23 +345,28 @@ export const ALERT_CASES: AlertCase[] = [
     alert: "CertificateExpiring",
     at: "1m",
     // 3 days less a second from now: both the warning (14 days) and the critical (3 days) fire.
-    fires: [s('stevie_tls_certificate_expiry_timestamp_seconds{job="node", certificate="server"}', `${60 + 3 * 86400 - 1}x4`)],
+    fires: [
+      s('stevie_tls_certificate_expiry_timestamp_seconds{job="node", certificate="server"}', `${60 + 3 * 86400 - 1}x4`),
+    ],
     expect: [
       { severity: "warning", job: "node", certificate: "server" },
       { severity: "critical", job: "node", certificate: "server" },
     ],
-    silent: [s('stevie_tls_certificate_expiry_timestamp_seconds{job="node", certificate="server"}', `${60 + 14 * 86400 + 1}x4`)],
+    silent: [
+      s(
+        'stevie_tls_certificate_expiry_timestamp_seconds{job="node", certificate="server"}',
+        `${60 + 14 * 86400 + 1}x4`,
+      ),
+    ],
   },
-  ...([50, 80, 100] as const).map(
-    (pct): AlertCase => ({
-      alert: `OpenAIBudget${pct}`,
-      at: "15s",
-      // Spend of the budget (100 USD) plus or minus 10 cents over the window.
-      fires: [s(`stevie_openai_cost_usd_total{${api}, model="gpt-4o-mini"}`, `0 ${pct + 0.1}`)],
-      expect: [{ severity: "warning", budget: `${pct}%` }],
-      silent: [s(`stevie_openai_cost_usd_total{${api}, model="gpt-4o-mini"}`, `0 ${pct - 0.1}`)],
-    }),
-  ),
+  ...([50, 80, 100] as const).map((pct): AlertCase => ({
+    alert: `OpenAIBudget${pct}`,
+    at: "15s",
+    // Spend of the budget (100 USD) plus or minus 10 cents over the window.
+    fires: [s(`stevie_openai_cost_usd_total{${api}, model="gpt-4o-mini"}`, `0 ${pct + 0.1}`)],
+    expect: [{ severity: "warning", budget: `${pct}%` }],
+    silent: [s(`stevie_openai_cost_usd_total{${api}, model="gpt-4o-mini"}`, `0 ${pct - 0.1}`)],
+  })),
 ];
 
 /** The log store's alert (rules/logs.yml, written with monitoring.logs.enabled): Loki refusing lines over its budget. */
@@ -269,9 +374,20 @@ export const LOGS_ALERT_CASES: AlertCase[] = [
   {
     alert: "LogsRefused",
     at: "10m",
-    fires: [s('loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}', counter(2000, 40))],
+    fires: [
+      s(
+        'loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}',
+        counter(2000, 40),
+      ),
+    ],
     expect: [{ severity: "warning" }],
     // Lines refused for another reason (too long, too old) are not a budget matter.
-    silent: [s('loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}', "0x40"), s('loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="line_too_long", tenant="fake"}', counter(2000, 40))],
+    silent: [
+      s('loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="rate_limited", tenant="fake"}', "0x40"),
+      s(
+        'loki_discarded_bytes_total{job="loki", instance="loki:3100", reason="line_too_long", tenant="fake"}',
+        counter(2000, 40),
+      ),
+    ],
   },
 ];

@@ -14,7 +14,10 @@ export const CHROMIUM = "/usr/bin/chromium";
 export async function ensureChromium(): Promise<void> {
   if (existsSync(CHROMIUM)) return;
   await run("apt-get", ["update", "-qq"], { timeoutMs: 300_000 });
-  await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], { timeoutMs: 900_000, env: { DEBIAN_FRONTEND: "noninteractive" } });
+  await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"], {
+    timeoutMs: 900_000,
+    env: { DEBIAN_FRONTEND: "noninteractive" },
+  });
 }
 
 /** The SHA-256 of a certificate's public key, as Chromium's --ignore-certificate-errors-spki-list takes it. */
@@ -29,11 +32,20 @@ export function launchBrowser(trustKeys: string[] = []): Promise<Browser> {
     executablePath: CHROMIUM,
     headless: true,
     // As root in a container: no sandbox. The key pins make the stack's self-signed certificate acceptable.
-    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", ...(trustKeys.length ? [`--ignore-certificate-errors-spki-list=${trustKeys.join(",")}`] : [])],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-dev-shm-usage",
+      ...(trustKeys.length ? [`--ignore-certificate-errors-spki-list=${trustKeys.join(",")}`] : []),
+    ],
   });
 }
 
-const TYPES: Record<string, string> = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
+};
 
 /** A static file server for one directory on 127.0.0.1 (the web app's own origin). */
 export async function serveDirectory(dir: string, port = 0): Promise<{ origin: string; close: () => Promise<void> }> {

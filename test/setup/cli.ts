@@ -12,9 +12,15 @@ export interface CliResult {
 }
 
 /** Run the built CLI the way an operator does, with no TTY (`bin`: another build of it, e.g. a newer version). */
-export function runCli(args: string[], opts: { env?: Record<string, string>; timeoutMs?: number; echo?: boolean; bin?: string; input?: string } = {}): Promise<CliResult> {
+export function runCli(
+  args: string[],
+  opts: { env?: Record<string, string>; timeoutMs?: number; echo?: boolean; bin?: string; input?: string } = {},
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [opts.bin ?? cliBin, ...args], { env: { ...process.env, ...opts.env }, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [opts.bin ?? cliBin, ...args], {
+      env: { ...process.env, ...opts.env },
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     child.stdin.end(opts.input ?? "");
     let stdout = "";
     let stderr = "";

@@ -18,7 +18,8 @@ export function stackFetch(stack: TestStack, opts: { resend?: boolean } = {}) {
       return await once(url, init);
     } catch (err) {
       const code = (err as { cause?: { code?: string } }).cause?.code;
-      if (!opts.resend || (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET")) throw code ? new Error(`fetch failed (${code})`, { cause: err }) : err;
+      if (!opts.resend || (code !== "UND_ERR_SOCKET" && code !== "ECONNRESET"))
+        throw code ? new Error(`fetch failed (${code})`, { cause: err }) : err;
       f.resent++;
       return once(url, init);
     }
@@ -35,7 +36,14 @@ export function trpcClient(stack: TestStack) {
 export function resendingClient(stack: TestStack, resend = true) {
   const f = stackFetch(stack, { resend });
   const client = createTRPCClient<AppRouter>({
-    links: [httpBatchLink({ url: `${stack.baseUrl}/api/trpc`, fetch: f as unknown as typeof fetch, methodOverride: "POST", maxItems: 10 })],
+    links: [
+      httpBatchLink({
+        url: `${stack.baseUrl}/api/trpc`,
+        fetch: f as unknown as typeof fetch,
+        methodOverride: "POST",
+        maxItems: 10,
+      }),
+    ],
   });
   return { client, resent: () => f.resent };
 }

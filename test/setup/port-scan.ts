@@ -29,5 +29,9 @@ export function dockerForwards(psArgs: string): { hostIp: string; hostPort: numb
   return psArgs
     .split("\n")
     .filter((l) => l.includes("docker-proxy"))
-    .map((l) => ({ hostIp: /-host-ip (\S+)/.exec(l)?.[1] ?? "", hostPort: Number(/-host-port (\d+)/.exec(l)?.[1]), containerIp: /-container-ip (\S+)/.exec(l)?.[1] ?? "" }));
+    .map((l) => ({
+      hostIp: /-host-ip (\S+)/.exec(l)?.[1] ?? "",
+      hostPort: Number(/-host-port (\d+)/.exec(l)?.[1]),
+      containerIp: /-container-ip (\S+)/.exec(l)?.[1] ?? "",
+    }));
 }

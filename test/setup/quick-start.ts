@@ -15,6 +15,7 @@ export function quickStartOneLiner(repoRoot: string): string {
 
 /** The one-liner with the registry's tarball URL pointed at another server that holds the same file names. */
 export function oneLinerFrom(oneLiner: string, base: string): string {
-  if (!oneLiner.includes(REGISTRY_TARBALL_BASE)) throw new Error(`the one-liner does not download from ${REGISTRY_TARBALL_BASE}: ${oneLiner}`);
+  if (!oneLiner.includes(REGISTRY_TARBALL_BASE))
+    throw new Error(`the one-liner does not download from ${REGISTRY_TARBALL_BASE}: ${oneLiner}`);
   return oneLiner.replaceAll(REGISTRY_TARBALL_BASE, base);
 }

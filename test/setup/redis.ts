@@ -33,12 +33,32 @@ async function fieldsAllExpire(redis: Redis, key: string): Promise<boolean> {
 }
 
 /** A Redis of the stack's own image in a throwaway container, with a small memory ceiling and the stack's eviction policy. */
-export async function startEvictingRedis(project: string): Promise<{ host: string; port: number; stop: () => Promise<void> }> {
+export async function startEvictingRedis(
+  project: string,
+): Promise<{ host: string; port: number; stop: () => Promise<void> }> {
   const name = `${project}-evict-${process.pid}`;
   await run("docker", ["rm", "-f", name], { reject: false });
   await run("docker", [
-    "run", "-d", "--rm", "--name", name, "--label", `${docker.PROJECT_LABEL}=${project}`, "--entrypoint", "redis-server",
-    imageRef("redis", packageVersion()), "--maxmemory", "20mb", "--maxmemory-policy", "volatile-lru", "--save", "", "--appendonly", "no", "--protected-mode", "no",
+    "run",
+    "-d",
+    "--rm",
+    "--name",
+    name,
+    "--label",
+    `${docker.PROJECT_LABEL}=${project}`,
+    "--entrypoint",
+    "redis-server",
+    imageRef("redis", packageVersion()),
+    "--maxmemory",
+    "20mb",
+    "--maxmemory-policy",
+    "volatile-lru",
+    "--save",
+    "",
+    "--appendonly",
+    "no",
+    "--protected-mode",
+    "no",
   ]);
   const id = (await run("docker", ["inspect", "-f", "{{.Id}}", name])).stdout.trim();
   const host = Object.values(await docker.containerAddresses(id))[0]!;

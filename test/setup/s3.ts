@@ -28,10 +28,27 @@ export async function startTestS3(base: string): Promise<{ s3: TestS3; stop: () 
   const { crt, key } = await issue("server", `IP:${endpoint}`);
   const port = await freePort();
   const bucket = "stevie-e2e";
-  const server = new S3rver({ address: endpoint, port, directory: join(dir, "data"), key: await readFile(key), cert: await readFile(crt), silent: true, vhostBuckets: false, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    address: endpoint,
+    port,
+    directory: join(dir, "data"),
+    key: await readFile(key),
+    cert: await readFile(crt),
+    silent: true,
+    vhostBuckets: false,
+    configureBuckets: [{ name: bucket }],
+  });
   await server.run();
   return {
-    s3: { endpoint, port, bucket, dataDir: join(dir, "data"), caFile: ca, accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+    s3: {
+      endpoint,
+      port,
+      bucket,
+      dataDir: join(dir, "data"),
+      caFile: ca,
+      accessKeyId: "S3RVER",
+      secretAccessKey: "S3RVER",
+    },
     stop: () => server.close(),
   };
 }

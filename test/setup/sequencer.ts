@@ -9,7 +9,14 @@ export default class DisruptiveLastSequencer extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
     const sorted = await super.sort(files);
     // scale changes the replica count and exempts this host from nginx's limit (as failover does): just before it.
-    const rank = (f: TestSpecification) => (/failover\.test\.ts$/.test(f.moduleId) ? 3 : /scale\.test\.ts$/.test(f.moduleId) ? 2 : /fuzz\.test\.ts$/.test(f.moduleId) ? 1 : 0);
+    const rank = (f: TestSpecification) =>
+      /failover\.test\.ts$/.test(f.moduleId)
+        ? 3
+        : /scale\.test\.ts$/.test(f.moduleId)
+          ? 2
+          : /fuzz\.test\.ts$/.test(f.moduleId)
+            ? 1
+            : 0;
     return [...sorted].sort((a, b) => rank(a) - rank(b));
   }
 }

@@ -41,8 +41,36 @@ export async function startTestServices(project: string, version: string): Promi
   const pgPort = await freePort();
   const redisPort = await freePort();
   const common = ["run", "-d", "--label", `${PROJECT_LABEL}=${project}`, "--restart", "no"];
-  await run("docker", [...common, "--name", `${project}-postgres`, "-p", `127.0.0.1:${pgPort}:5432`, "-v", `${dir}/pg:/run/secrets/pw:ro`, "-e", "POSTGRES_DB=stevie", "-e", "POSTGRES_USER=stevie", "-e", "POSTGRES_PASSWORD_FILE=/run/secrets/pw", "--shm-size", "256m", imageRef("postgres", version)]);
-  await run("docker", [...common, "--name", `${project}-redis`, "-p", `127.0.0.1:${redisPort}:6379`, "-v", `${dir}/redis:/run/secrets/pw:ro`, "-e", "REDIS_PASSWORD_FILE=/run/secrets/pw", imageRef("redis", version)]);
+  await run("docker", [
+    ...common,
+    "--name",
+    `${project}-postgres`,
+    "-p",
+    `127.0.0.1:${pgPort}:5432`,
+    "-v",
+    `${dir}/pg:/run/secrets/pw:ro`,
+    "-e",
+    "POSTGRES_DB=stevie",
+    "-e",
+    "POSTGRES_USER=stevie",
+    "-e",
+    "POSTGRES_PASSWORD_FILE=/run/secrets/pw",
+    "--shm-size",
+    "256m",
+    imageRef("postgres", version),
+  ]);
+  await run("docker", [
+    ...common,
+    "--name",
+    `${project}-redis`,
+    "-p",
+    `127.0.0.1:${redisPort}:6379`,
+    "-v",
+    `${dir}/redis:/run/secrets/pw:ro`,
+    "-e",
+    "REDIS_PASSWORD_FILE=/run/secrets/pw",
+    imageRef("redis", version),
+  ]);
   const services: TestServices = {
     project,
     pg: { host: "127.0.0.1", port: pgPort, user: "stevie", database: "stevie", password: pgPassword },
@@ -76,7 +104,11 @@ export async function prepareServicesData(s: TestServices): Promise<void> {
     const embedder = createOfflineEmbedder();
     // The vectors `npm run build` computed for the image, as the stack's migrate job uses them.
     const { loadPrecomputed } = await import("../../server/catalog/precomputed.js");
-    const precomputed = loadPrecomputed("dist/server-bundle/embeddings/use-lite-512.json", embedder.model, embedder.dimension);
+    const precomputed = loadPrecomputed(
+      "dist/server-bundle/embeddings/use-lite-512.json",
+      embedder.model,
+      embedder.dimension,
+    );
     await embedCatalog(pool, embedder, { precomputed });
     await embedder.close?.();
   } finally {

@@ -55,10 +55,15 @@ export async function removeTestLeftovers(): Promise<number> {
     const p = labels[docker.PROJECT_LABEL];
     if (p?.startsWith(TEST_PROJECT_PREFIX)) projects.add(p);
   }
-  for (const v of await docker.listVolumes(docker.PROJECT_LABEL)) if (v.includes(TEST_PROJECT_PREFIX)) projects.add(v.split("_")[0]!);
-  for (const n of await docker.listNetworks(docker.PROJECT_LABEL)) if (n.name.startsWith(TEST_PROJECT_PREFIX)) projects.add(n.name.split("_")[0]!);
+  for (const v of await docker.listVolumes(docker.PROJECT_LABEL))
+    if (v.includes(TEST_PROJECT_PREFIX)) projects.add(v.split("_")[0]!);
+  for (const n of await docker.listNetworks(docker.PROJECT_LABEL))
+    if (n.name.startsWith(TEST_PROJECT_PREFIX)) projects.add(n.name.split("_")[0]!);
   // A developer's kept stack (STEVIE_TEST_REUSE) is spared even by a run that does not reuse it.
-  const kept = await readFile(process.env.STEVIE_TEST_REUSE ?? "", "utf8").then((t) => (JSON.parse(t) as Reused).stack.project, () => "");
+  const kept = await readFile(process.env.STEVIE_TEST_REUSE ?? "", "utf8").then(
+    (t) => (JSON.parse(t) as Reused).stack.project,
+    () => "",
+  );
   const keptPid = kept.split("-").at(-1);
   const dead = [...projects].filter((p) => !(kept && p.endsWith(`-${keptPid}`)) && !ownerAlive(p));
   for (const p of dead) await removeProjectResources(p, true);
@@ -73,7 +78,13 @@ export const TEST_WEB_ORIGIN = "http://127.0.0.1:5999";
  * application limits per address are lifted here; the limits are shown by tests that bring their own (the HTTP
  * integration test, and API keys with small limits of their own through nginx).
  */
-export async function writeTestConfig(dir: string, project: string, httpPort: number, httpsPort: number, extra = ""): Promise<string> {
+export async function writeTestConfig(
+  dir: string,
+  project: string,
+  httpPort: number,
+  httpsPort: number,
+  extra = "",
+): Promise<string> {
   const file = join(dir, "..", `${project}.yaml`);
   await writeFile(
     file,
@@ -88,7 +99,9 @@ async function diagnostics(project: string, dir: string): Promise<void> {
     const ps = await compose(paths, project, ["ps", "--all"], { reject: false });
     process.stderr.write(`\n=== docker compose ps (${project}) ===\n${ps.stdout}\n${ps.stderr}\n`);
   }
-  process.stderr.write(`=== unhealthy services (last log lines) ===\n${await unhealthyReport(project, 40).catch((e: Error) => e.message)}\n`);
+  process.stderr.write(
+    `=== unhealthy services (last log lines) ===\n${await unhealthyReport(project, 40).catch((e: Error) => e.message)}\n`,
+  );
 }
 
 /**
@@ -142,7 +155,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const cfg = await writeTestConfig(dir, name, httpPort, httpsPort, s3Yaml);
   log(`installing ${name} into ${dir} (https port ${httpsPort}; S3 repository at ${s3.endpoint}:${s3.port})`);
   const s3Env = { STEVIE_S3_ACCESS_KEY_ID: s3.accessKeyId, STEVIE_S3_SECRET_ACCESS_KEY: s3.secretAccessKey };
-  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", dir], { env: s3Env, timeoutMs: 20 * 60_000, echo: Boolean(process.env.STEVIE_TEST_VERBOSE) });
+  const r = await runCli(["install", "--non-interactive", "--config", cfg, "--dir", dir], {
+    env: s3Env,
+    timeoutMs: 20 * 60_000,
+    echo: Boolean(process.env.STEVIE_TEST_VERBOSE),
+  });
   if (r.code !== 0) {
     process.stderr.write(`${r.stdout}\n${r.stderr}\n`);
     await diagnostics(name, dir);
@@ -161,7 +178,14 @@ export default async function setup(project: TestProject): Promise<() => Promise
   log(`integration services ready (migrated, seeded, embedded in ${((Date.now() - seeded) / 1000).toFixed(1)} s)`);
   project.provide("services", services);
 
-  const stack: TestStack = { dir, project: name, httpPort, httpsPort, caFile: join(dir, "tls", "ca.crt"), baseUrl: `https://127.0.0.1:${httpsPort}` };
+  const stack: TestStack = {
+    dir,
+    project: name,
+    httpPort,
+    httpsPort,
+    caFile: join(dir, "tls", "ca.crt"),
+    baseUrl: `https://127.0.0.1:${httpsPort}`,
+  };
   project.provide("stack", stack);
   project.provide("s3", s3);
   if (reuseFile) {

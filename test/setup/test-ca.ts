@@ -6,18 +6,58 @@ import { run } from "../../cli/exec.js";
  * A CA of the test's own (two days, EC P-256) and server certificates from it, for the stand-ins the stack's
  * containers reach over HTTPS (s3rver, Pebble): the stack trusts them only through the CA file it is given.
  */
-export async function testCa(dir: string, name: string): Promise<{ ca: string; issue: (file: string, subjectAltName: string) => Promise<{ crt: string; key: string }> }> {
+export async function testCa(
+  dir: string,
+  name: string,
+): Promise<{ ca: string; issue: (file: string, subjectAltName: string) => Promise<{ crt: string; key: string }> }> {
   const ca = join(dir, `${name}-ca.crt`);
   const caKey = join(dir, `${name}-ca.key`);
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
-  await run("openssl", ["req", "-x509", ...ec, "-keyout", caKey, "-out", ca, "-days", "2", "-subj", `/CN=stevie e2e ${name} CA`, "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign"]);
+  await run("openssl", [
+    "req",
+    "-x509",
+    ...ec,
+    "-keyout",
+    caKey,
+    "-out",
+    ca,
+    "-days",
+    "2",
+    "-subj",
+    `/CN=stevie e2e ${name} CA`,
+    "-addext",
+    "basicConstraints=critical,CA:TRUE",
+    "-addext",
+    "keyUsage=critical,keyCertSign",
+  ]);
   return {
     ca,
     issue: async (file, subjectAltName) => {
-      const [key, csr, crt, ext] = ["key", "csr", "crt", "ext"].map((x) => join(dir, `${file}.${x}`)) as [string, string, string, string];
+      const [key, csr, crt, ext] = ["key", "csr", "crt", "ext"].map((x) => join(dir, `${file}.${x}`)) as [
+        string,
+        string,
+        string,
+        string,
+      ];
       await run("openssl", ["req", ...ec, "-keyout", key, "-out", csr, "-subj", `/CN=${file}`]);
       await writeFile(ext, `subjectAltName=${subjectAltName}\n`);
-      await run("openssl", ["x509", "-req", "-in", csr, "-CA", ca, "-CAkey", caKey, "-CAcreateserial", "-out", crt, "-days", "2", "-extfile", ext]);
+      await run("openssl", [
+        "x509",
+        "-req",
+        "-in",
+        csr,
+        "-CA",
+        ca,
+        "-CAkey",
+        caKey,
+        "-CAcreateserial",
+        "-out",
+        crt,
+        "-days",
+        "2",
+        "-extfile",
+        ext,
+      ]);
       return { crt, key };
     },
   };
@@ -25,10 +65,14 @@ export async function testCa(dir: string, name: string): Promise<{ ca: string; i
 
 /** The Docker bridge's gateway: an address of this host that every container with a route out can reach. */
 export async function bridgeGateway(): Promise<string> {
-  const listed = (await run("docker", ["network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}"])).stdout.trim();
+  const listed = (
+    await run("docker", ["network", "inspect", "bridge", "-f", "{{(index .IPAM.Config 0).Gateway}}"])
+  ).stdout.trim();
   // A daemon started without a configured gateway lists none: the bridge interface has it (down while no container
   // is attached, so not in os.networkInterfaces()).
-  const own = /inet (\d+\.\d+\.\d+\.\d+)\//.exec((await run("ip", ["-4", "-o", "addr", "show", "docker0"], { reject: false })).stdout)?.[1];
+  const own = /inet (\d+\.\d+\.\d+\.\d+)\//.exec(
+    (await run("ip", ["-4", "-o", "addr", "show", "docker0"], { reject: false })).stdout,
+  )?.[1];
   const gateway = listed && listed !== "<no value>" ? listed : own;
   if (!gateway) throw new Error("no address for Docker's default bridge (docker0)");
   return gateway;

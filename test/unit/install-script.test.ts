@@ -65,7 +65,14 @@ describe("install.sh", () => {
       await fake(join(prefix, "node", "bin", "node"), `echo ${opts.ours}`);
       await fake(join(prefix, "node", "bin", "npm"), "echo 11.0.0");
     }
-    const env = { PATH: bin, HOME: root, STEVIE_STACK_PREFIX: prefix, STEVIE_STACK_BIN_DIR: join(root, "cmd"), STEVIE_STACK_INSTALLER_DRY_RUN: "1", ...opts.env };
+    const env = {
+      PATH: bin,
+      HOME: root,
+      STEVIE_STACK_PREFIX: prefix,
+      STEVIE_STACK_BIN_DIR: join(root, "cmd"),
+      STEVIE_STACK_INSTALLER_DRY_RUN: "1",
+      ...opts.env,
+    };
     const r = await execFileP("/bin/sh", [join(repoRoot, "install.sh"), "--yes"], { env }).then(
       (x) => ({ code: 0, out: x.stdout + x.stderr }),
       (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, out: e.stdout + e.stderr }),
@@ -75,11 +82,19 @@ describe("install.sh", () => {
 
   it.each([
     ["no node at all", {}, /Node\.js 24\.\d+\.\d+ from the npm registry into .*\/prefix\/node \(this host has none\)/],
-    ["Debian 12's and Ubuntu 24.04's Node 18", { node: "echo v18.19.0", npm: true }, /from the npm registry .*is v18\.19\.0, older than 20\.19\.0\)/],
+    [
+      "Debian 12's and Ubuntu 24.04's Node 18",
+      { node: "echo v18.19.0", npm: true },
+      /from the npm registry .*is v18\.19\.0, older than 20\.19\.0\)/,
+    ],
     ["Node 20 before 20.19", { node: "echo v20.18.3", npm: true }, /older than 20\.19\.0/],
     ["Node 12 (Ubuntu 22.04)", { node: "echo v12.22.9", npm: true }, /older than 20\.19\.0/],
     ["a node that does not run", { node: "exit 1", npm: true }, /does not run\)/],
-    ["Debian 13's Node 20.19 without its separate npm package", { node: "echo v20.19.2" }, /\(v20\.19\.2\) has no npm\)/],
+    [
+      "Debian 13's Node 20.19 without its separate npm package",
+      { node: "echo v20.19.2" },
+      /\(v20\.19\.2\) has no npm\)/,
+    ],
   ])("downloads Node.js when the host has %s", async (_what, opts, message) => {
     const r = await dryRun(opts);
     expect(r.code, r.out).toBe(0);
@@ -100,7 +115,12 @@ describe("install.sh", () => {
   });
 
   it("keeps the Node.js an earlier run installed, and says which package it installs where", async () => {
-    const r = await dryRun({ ours: `v${API_NODE_VERSION}`, node: "echo v18.19.0", npm: true, env: { STEVIE_STACK_PACKAGE: "/srv/stevie-stack-9.9.9.tgz" } });
+    const r = await dryRun({
+      ours: `v${API_NODE_VERSION}`,
+      node: "echo v18.19.0",
+      npm: true,
+      env: { STEVIE_STACK_PACKAGE: "/srv/stevie-stack-9.9.9.tgz" },
+    });
     expect(r.code, r.out).toBe(0);
     expect(r.out).toContain(`Node.js ${API_NODE_VERSION}: already installed in ${join(r.prefix, "node")}`);
     expect(r.out).toContain(`stevie-stack CLI: /srv/stevie-stack-9.9.9.tgz into ${join(r.prefix, "cli")}`);
@@ -134,7 +154,11 @@ describe("the npm package", () => {
     "holds everything `install` reads at run time and nothing that is only for development",
     { timeout: 60_000 },
     async () => {
-      const { stdout } = await execFileP("npm", ["pack", "--dry-run", "--json", "--ignore-scripts", "--loglevel=error"], { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 });
+      const { stdout } = await execFileP(
+        "npm",
+        ["pack", "--dry-run", "--json", "--ignore-scripts", "--loglevel=error"],
+        { cwd: repoRoot, maxBuffer: 64 * 1024 * 1024 },
+      );
       const [report] = JSON.parse(stdout) as { files: { path: string }[]; size: number; unpackedSize: number }[];
       const files = new Set(report!.files.map((f) => f.path));
       const bundle = "dist/server-bundle";
@@ -143,25 +167,54 @@ describe("the npm package", () => {
         "README.md",
         "install.sh",
         ...Object.values(pkg.bin),
-        ...Object.values(pkg.exports ?? {}).flatMap((e) => Object.values(e)).map((p) => relative(".", p)),
+        ...Object.values(pkg.exports ?? {})
+          .flatMap((e) => Object.values(e))
+          .map((p) => relative(".", p)),
         // The images' build contexts, the alert rules, the SQL the drills run.
         ...walk("compose"),
         ...IMAGE_NAMES.map((i) => `compose/images/${i}/Dockerfile`),
         ...walk("grafana/provisioning"),
         ...walk("grafana/dashboards").filter((f) => f.endsWith(".json")),
         // The API image's app/: server, tasks, worker, catalogue, embeddings, model, migrations, Piscina, WASM.
-        ...["main.mjs", "tasks.mjs", "embed-worker.mjs", "catalog.json", "embeddings/use-lite-512.json", "node_modules/piscina/package.json"].map((f) => `${bundle}/${f}`),
-        ...["model.json", "vocab.json", ...Array.from({ length: 7 }, (_, i) => `group1-shard${i + 1}of7`)].map((f) => `${bundle}/models/use-lite-512/${f}`),
+        ...[
+          "main.mjs",
+          "tasks.mjs",
+          "embed-worker.mjs",
+          "catalog.json",
+          "embeddings/use-lite-512.json",
+          "node_modules/piscina/package.json",
+        ].map((f) => `${bundle}/${f}`),
+        ...["model.json", "vocab.json", ...Array.from({ length: 7 }, (_, i) => `group1-shard${i + 1}of7`)].map(
+          (f) => `${bundle}/models/use-lite-512/${f}`,
+        ),
         ...walk("prisma/migrations").map((f) => `${bundle}/migrations/${relative("prisma/migrations", f)}`),
         ...["tfjs-backend-wasm.wasm", "tfjs-backend-wasm-simd.wasm"].map((f) => `${bundle}/chunks/${f}`),
       ];
-      expect(needed.filter((f) => !files.has(f)), "missing from the package").toEqual([]);
+      expect(
+        needed.filter((f) => !files.has(f)),
+        "missing from the package",
+      ).toEqual([]);
 
       const topLevel = new Set([...files].map((f) => f.split("/")[0]));
-      expect([...topLevel].filter((t) => !["dist", "compose", "grafana", "prisma", "install.sh", "README.md", "package.json", "LICENSE"].includes(t!)), "unexpected top-level entries").toEqual([]);
-      const devOnly = [...files].filter((f) => /(^|\/)(test|tests|__snapshots__|\.cache|fixtures)\//.test(f) || /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) || (/\.[cm]?tsx?$/.test(f) && !/\.d\.[cm]?ts$/.test(f)));
+      expect(
+        [...topLevel].filter(
+          (t) =>
+            !["dist", "compose", "grafana", "prisma", "install.sh", "README.md", "package.json", "LICENSE"].includes(
+              t!,
+            ),
+        ),
+        "unexpected top-level entries",
+      ).toEqual([]);
+      const devOnly = [...files].filter(
+        (f) =>
+          /(^|\/)(test|tests|__snapshots__|\.cache|fixtures)\//.test(f) ||
+          /\.(test|spec)\.[cm]?[jt]sx?$/.test(f) ||
+          (/\.[cm]?tsx?$/.test(f) && !/\.d\.[cm]?ts$/.test(f)),
+      );
       expect(devOnly, "development-only files in the package").toEqual([]);
-      process.stdout.write(`npm package: ${files.size} files, ${(report!.size / 1e6).toFixed(1)} MB packed, ${(report!.unpackedSize / 1e6).toFixed(1)} MB unpacked\n`);
+      process.stdout.write(
+        `npm package: ${files.size} files, ${(report!.size / 1e6).toFixed(1)} MB packed, ${(report!.unpackedSize / 1e6).toFixed(1)} MB unpacked\n`,
+      );
     },
   );
 });

@@ -74,7 +74,8 @@ function openaiEnvironment(ctx: StackContext): Record<string, string> {
 const APP_SECRETS = ["postgres_user", "postgres_password", "stack_ca", "redis_password", "session_key"];
 const appSecrets = (ctx: StackContext) => [...APP_SECRETS, ...(openaiEnabled(ctx) ? [OPENAI_SECRET] : [])];
 /** A new key replaces the containers that read it (the label carries a hash of it, never the key). */
-const openaiLabel = (ctx: StackContext, labels: Record<string, string> | undefined) => (openaiEnabled(ctx) ? { labels: { ...labels, ...fileHashLabel(ctx, "openai") } } : {});
+const openaiLabel = (ctx: StackContext, labels: Record<string, string> | undefined) =>
+  openaiEnabled(ctx) ? { labels: { ...labels, ...fileHashLabel(ctx, "openai") } } : {};
 
 /**
  * SETUID and SETGID let the entrypoint drop from root to the `stevie` user. KILL is for the init process (tini, root):
@@ -113,7 +114,13 @@ export function migrateService(ctx: StackContext): ComposeService {
 }
 
 export function apiService(ctx: StackContext): ComposeService {
-  const base = baseService(ctx, "api", "api", ctx.sizing.api, health(["CMD", "bash", "-c", readyProbe], { interval: "5s", start_period: "60s" }));
+  const base = baseService(
+    ctx,
+    "api",
+    "api",
+    ctx.sizing.api,
+    health(["CMD", "bash", "-c", readyProbe], { interval: "5s", start_period: "60s" }),
+  );
   return {
     ...base,
     ...openaiLabel(ctx, base.labels),

@@ -34,11 +34,21 @@ export const imageRef = (name: string, version: string) => `stevie-stack/${name}
 export const contentRef = (name: string, hash: string) => `stevie-stack/${name}:c-${hash.slice(0, 16)}`;
 
 export function labels(ctx: StackContext, service: string): Record<string, string> {
-  return { [PROJECT_LABEL]: ctx.config.projectName, "io.stevie-stack.service": service, "io.stevie-stack.environment": ctx.config.environment };
+  return {
+    [PROJECT_LABEL]: ctx.config.projectName,
+    "io.stevie-stack.service": service,
+    "io.stevie-stack.environment": ctx.config.environment,
+  };
 }
 
 /** Restart policy, resource ceiling, log rotation and labels: what every container of the stack has. */
-export function baseService(ctx: StackContext, service: string, image: string, limits: Limits, healthcheck?: HealthCheck): ComposeService {
+export function baseService(
+  ctx: StackContext,
+  service: string,
+  image: string,
+  limits: Limits,
+  healthcheck?: HealthCheck,
+): ComposeService {
   return {
     image: ctx.images?.[image] ?? imageRef(image, ctx.version),
     restart: "unless-stopped",

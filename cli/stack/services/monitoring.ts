@@ -17,7 +17,14 @@ import { BACKUP_VOLUME } from "./postgres.js";
 
 export const PROMETHEUS_PORT = 9090;
 export const ALERTMANAGER_PORT = 9093;
-export const MONITORING_SERVICES = ["prometheus", "alertmanager", "node-exporter", "postgres-exporter", "redis-exporter", "nginx-exporter"] as const;
+export const MONITORING_SERVICES = [
+  "prometheus",
+  "alertmanager",
+  "node-exporter",
+  "postgres-exporter",
+  "redis-exporter",
+  "nginx-exporter",
+] as const;
 
 /** Where the rendered files go in the stack directory, and where the containers see them. */
 export const MONITORING_DIR = "monitoring";
@@ -29,9 +36,23 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
   if (!ctx.config.monitoring.enabled) return {};
   const m = ctx.config.monitoring;
   const exp = ctx.sizing.exporter;
-  const readyCheck = (port: number) => health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/-/ready`], { interval: "10s", start_period: "30s" });
+  const readyCheck = (port: number) =>
+    health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/-/ready`], {
+      interval: "10s",
+      start_period: "30s",
+    });
   // An exporter is healthy when its landing page answers (cheap: no scrape of its target).
-  const exporter = (name: string, port: number) => baseService(ctx, name, "monitoring", exp, health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/`], { interval: "30s", start_period: "30s" }));
+  const exporter = (name: string, port: number) =>
+    baseService(
+      ctx,
+      name,
+      "monitoring",
+      exp,
+      health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/`], {
+        interval: "30s",
+        start_period: "30s",
+      }),
+    );
   const prometheus = baseService(ctx, "prometheus", "monitoring", ctx.sizing.prometheus, readyCheck(PROMETHEUS_PORT));
   const alertmanager = baseService(ctx, "alertmanager", "monitoring", exp, readyCheck(ALERTMANAGER_PORT));
   return {
@@ -47,7 +68,11 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
         `--storage.tsdb.retention.size=${m.retentionSizeMb}MB`,
         `--web.listen-address=:${PROMETHEUS_PORT}`,
       ],
-      volumes: ["prometheus-data:/prometheus", `./${MONITORING_DIR}/prometheus.yml:/etc/prometheus/prometheus.yml:ro`, `./${MONITORING_DIR}/rules:/etc/prometheus/rules:ro`],
+      volumes: [
+        "prometheus-data:/prometheus",
+        `./${MONITORING_DIR}/prometheus.yml:/etc/prometheus/prometheus.yml:ro`,
+        `./${MONITORING_DIR}/rules:/etc/prometheus/rules:ro`,
+      ],
       networks: ["data"],
       stop_grace_period: "30s",
       ...hardening,
@@ -56,8 +81,17 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       ...alertmanager,
       labels: { ...alertmanager.labels, ...fileHashLabel(ctx, "alertmanager") },
       user: "prometheus",
-      command: ["prometheus-alertmanager", "--config.file=/etc/alertmanager/alertmanager.yml", "--storage.path=/alertmanager", "--cluster.listen-address=", `--web.listen-address=:${ALERTMANAGER_PORT}`],
-      volumes: ["alertmanager-data:/alertmanager", `./${MONITORING_DIR}/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro`],
+      command: [
+        "prometheus-alertmanager",
+        "--config.file=/etc/alertmanager/alertmanager.yml",
+        "--storage.path=/alertmanager",
+        "--cluster.listen-address=",
+        `--web.listen-address=:${ALERTMANAGER_PORT}`,
+      ],
+      volumes: [
+        "alertmanager-data:/alertmanager",
+        `./${MONITORING_DIR}/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro`,
+      ],
       networks: ["data", "edge"],
       ...hardening,
     },
@@ -75,7 +109,13 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
         "--collector.textfile.directory=/textfile/backups/metrics",
       ],
       pid: "host",
-      volumes: ["/proc:/host/proc:ro", "/sys:/host/sys:ro", "/:/host/root:ro", `./${TEXTFILE_DIR}:/textfile/stack:ro`, `${BACKUP_VOLUME}:/textfile/backups:ro`],
+      volumes: [
+        "/proc:/host/proc:ro",
+        "/sys:/host/sys:ro",
+        "/:/host/root:ro",
+        `./${TEXTFILE_DIR}:/textfile/stack:ro`,
+        `${BACKUP_VOLUME}:/textfile/backups:ro`,
+      ],
       networks: ["data"],
       ...hardening,
       // Read-only access past file modes: the backup volume's metrics/ belongs to postgres (0700).
@@ -85,7 +125,11 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       ...exporter("postgres-exporter", 9187),
       command: ["prometheus-postgres-exporter", "--web.listen-address=:9187"],
       // Through HAProxy's write port: always the current leader. Its own role (pg_monitor), password from a secret.
-      environment: { DATA_SOURCE_URI: "haproxy:5432/stevie?sslmode=disable", DATA_SOURCE_USER: "stevie_monitor", DATA_SOURCE_PASS_FILE: "/run/secrets/postgres_monitor_password" },
+      environment: {
+        DATA_SOURCE_URI: "haproxy:5432/stevie?sslmode=disable",
+        DATA_SOURCE_USER: "stevie_monitor",
+        DATA_SOURCE_PASS_FILE: "/run/secrets/postgres_monitor_password",
+      },
       secrets: ["postgres_monitor_password"],
       networks: ["data"],
       depends_on: { haproxy: { condition: "service_healthy" } },
@@ -102,7 +146,11 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
     },
     "nginx-exporter": {
       ...exporter("nginx-exporter", 9113),
-      command: ["prometheus-nginx-exporter", "--nginx.scrape-uri=http://nginx:8081/stub_status", "--web.listen-address=:9113"],
+      command: [
+        "prometheus-nginx-exporter",
+        "--nginx.scrape-uri=http://nginx:8081/stub_status",
+        "--web.listen-address=:9113",
+      ],
       networks: ["edge", "data"],
       depends_on: { nginx: { condition: "service_started" } },
       ...hardening,
@@ -118,7 +166,16 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
 export function grafanaService(ctx: StackContext): ComposeService | undefined {
   const g = ctx.config.monitoring.grafana;
   if (!ctx.config.monitoring.enabled || !g.enabled) return undefined;
-  const base = baseService(ctx, "grafana", "monitoring", ctx.sizing.exporter, health(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/api/health"], { interval: "15s", start_period: "60s" }));
+  const base = baseService(
+    ctx,
+    "grafana",
+    "monitoring",
+    ctx.sizing.exporter,
+    health(["CMD", "wget", "-q", "-O", "/dev/null", "http://127.0.0.1:3000/api/health"], {
+      interval: "15s",
+      start_period: "60s",
+    }),
+  );
   return {
     ...base,
     image: g.image,
@@ -137,7 +194,11 @@ export function grafanaService(ctx: StackContext): ComposeService | undefined {
     user: "0",
     security_opt: ["no-new-privileges:true"],
     ports: [`127.0.0.1:${g.port}:3000`],
-    volumes: ["grafana-data:/var/lib/grafana", `./${MONITORING_DIR}/grafana/provisioning:/etc/grafana/provisioning:ro`, `./${MONITORING_DIR}/grafana/dashboards:/var/lib/grafana/dashboards:ro`],
+    volumes: [
+      "grafana-data:/var/lib/grafana",
+      `./${MONITORING_DIR}/grafana/provisioning:/etc/grafana/provisioning:ro`,
+      `./${MONITORING_DIR}/grafana/dashboards:/var/lib/grafana/dashboards:ro`,
+    ],
     networks: ["data", "edge"],
     depends_on: { prometheus: { condition: "service_healthy" } },
   };
@@ -149,11 +210,35 @@ export function grafanaService(ctx: StackContext): ComposeService | undefined {
  */
 export function grafanaFiles(config: StevieConfig): { path: string; content: string }[] {
   const root = join(packageRoot(), "grafana");
-  const files = [join("provisioning", "datasources", "prometheus.yml"), join("provisioning", "dashboards", "stevie.yml"), ...readdirSync(join(root, "dashboards")).filter((f) => f.endsWith(".json")).map((f) => join("dashboards", f))];
-  const out = files.map((f) => ({ path: join(MONITORING_DIR, "grafana", f), content: readFileSync(join(root, f), "utf8") }));
+  const files = [
+    join("provisioning", "datasources", "prometheus.yml"),
+    join("provisioning", "dashboards", "stevie.yml"),
+    ...readdirSync(join(root, "dashboards"))
+      .filter((f) => f.endsWith(".json"))
+      .map((f) => join("dashboards", f)),
+  ];
+  const out = files.map((f) => ({
+    path: join(MONITORING_DIR, "grafana", f),
+    content: readFileSync(join(root, f), "utf8"),
+  }));
   if (config.monitoring.logs.enabled) {
-    const loki = { apiVersion: 1, datasources: [{ name: "Loki", uid: "stevie-loki", type: "loki", access: "proxy", url: `http://loki:${LOKI_PORT}`, editable: false }] };
-    out.push({ path: join(MONITORING_DIR, "grafana", "provisioning", "datasources", "loki.yml"), content: `# Generated by stevie-stack: the stack's Loki.\n${stringify(loki)}` });
+    const loki = {
+      apiVersion: 1,
+      datasources: [
+        {
+          name: "Loki",
+          uid: "stevie-loki",
+          type: "loki",
+          access: "proxy",
+          url: `http://loki:${LOKI_PORT}`,
+          editable: false,
+        },
+      ],
+    };
+    out.push({
+      path: join(MONITORING_DIR, "grafana", "provisioning", "datasources", "loki.yml"),
+      content: `# Generated by stevie-stack: the stack's Loki.\n${stringify(loki)}`,
+    });
   }
   return out;
 }
@@ -161,7 +246,8 @@ export function grafanaFiles(config: StevieConfig): { path: string; content: str
 /** prometheus.yml: what is scraped, every 15 s. */
 export function renderPrometheusConfig(ctx: StackContext): string {
   const topo = ctx.topology;
-  const redisTargets = (port: number, nodes: { ip: string; service: string }[]) => nodes.map((n) => ({ targets: [`redis://${n.ip}:${port}`], labels: { service: n.service } }));
+  const redisTargets = (port: number, nodes: { ip: string; service: string }[]) =>
+    nodes.map((n) => ({ targets: [`redis://${n.ip}:${port}`], labels: { service: n.service } }));
   const viaRedisExporter = (job: string, groups: ReturnType<typeof redisTargets>) => ({
     job_name: job,
     metrics_path: "/scrape",
@@ -173,13 +259,21 @@ export function renderPrometheusConfig(ctx: StackContext): string {
     ],
   });
   const config = {
-    global: { scrape_interval: "15s", evaluation_interval: "15s", external_labels: { stack: ctx.config.projectName, environment: ctx.config.environment } },
+    global: {
+      scrape_interval: "15s",
+      evaluation_interval: "15s",
+      external_labels: { stack: ctx.config.projectName, environment: ctx.config.environment },
+    },
     rule_files: ["/etc/prometheus/rules/*.yml"],
     alerting: { alertmanagers: [{ static_configs: [{ targets: [`alertmanager:${ALERTMANAGER_PORT}`] }] }] },
     scrape_configs: [
       // API replicas come and go (scale, upgrade): Docker's DNS names every running one.
       { job_name: "api", dns_sd_configs: [{ names: ["api"], type: "A", port: API_PORT, refresh_interval: "10s" }] },
-      { job_name: "patroni", static_configs: [{ targets: topo.postgres.map((m) => `${m}:8008`) }], relabel_configs: [{ source_labels: ["__address__"], regex: "([^:]+):.*", target_label: "member" }] },
+      {
+        job_name: "patroni",
+        static_configs: [{ targets: topo.postgres.map((m) => `${m}:8008`) }],
+        relabel_configs: [{ source_labels: ["__address__"], regex: "([^:]+):.*", target_label: "member" }],
+      },
       { job_name: "postgres", static_configs: [{ targets: ["postgres-exporter:9187"] }] },
       viaRedisExporter("redis", redisTargets(6379, topo.redis)),
       viaRedisExporter("sentinel", redisTargets(26379, topo.sentinels)),
@@ -254,7 +348,8 @@ export function renderLogsRules(config: StevieConfig): string {
 }
 
 /** The alert rules shipped with stevie-stack (compose/monitoring/alerts.yml). */
-export const alertRules = (): string => readFileSync(join(packageRoot(), "compose", "monitoring", "alerts.yml"), "utf8");
+export const alertRules = (): string =>
+  readFileSync(join(packageRoot(), "compose", "monitoring", "alerts.yml"), "utf8");
 
 /**
  * alertmanager.yml: critical alerts go out at once and again every hour while they fire; warnings wait 5 minutes to be
@@ -264,7 +359,16 @@ export function renderAlertmanagerConfig(config: StevieConfig): string {
   const a = config.monitoring.alerts;
   const receiver: Record<string, unknown> = { name: "operator" };
   if (a.webhookUrl) receiver.webhook_configs = [{ url: a.webhookUrl, send_resolved: true }];
-  if (a.email) receiver.email_configs = [{ to: a.email.to, from: a.email.from, smarthost: a.email.smarthost, require_tls: a.email.requireTls, send_resolved: true }];
+  if (a.email)
+    receiver.email_configs = [
+      {
+        to: a.email.to,
+        from: a.email.from,
+        smarthost: a.email.smarthost,
+        require_tls: a.email.requireTls,
+        send_resolved: true,
+      },
+    ];
   const doc = {
     route: {
       receiver: "operator",
@@ -272,10 +376,20 @@ export function renderAlertmanagerConfig(config: StevieConfig): string {
       group_wait: "5m",
       group_interval: "10m",
       repeat_interval: "12h",
-      routes: [{ matchers: ['severity="critical"'], receiver: "operator", group_wait: "0s", group_interval: "1m", repeat_interval: "1h" }],
+      routes: [
+        {
+          matchers: ['severity="critical"'],
+          receiver: "operator",
+          group_wait: "0s",
+          group_interval: "1m",
+          repeat_interval: "1h",
+        },
+      ],
     },
     // A critical alert silences the warning of the same name (the certificate's 3-day alert, its 14-day one).
-    inhibit_rules: [{ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ["alertname"] }],
+    inhibit_rules: [
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ["alertname"] },
+    ],
     receivers: [receiver],
   };
   return `# Generated by stevie-stack from stevie.yaml (monitoring.alerts).\n${stringify(doc, { lineWidth: 0 })}`;
@@ -310,8 +424,17 @@ export function logServices(ctx: StackContext): Record<string, ComposeService> {
       ...alloy,
       image: l.alloyImage,
       labels: { ...alloy.labels, ...fileHashLabel(ctx, "alloy") },
-      command: ["run", "--storage.path=/var/lib/alloy/data", `--server.http.listen-addr=0.0.0.0:${ALLOY_PORT}`, "/etc/alloy/config.alloy"],
-      volumes: ["alloy-data:/var/lib/alloy/data", `./${MONITORING_DIR}/config.alloy:/etc/alloy/config.alloy:ro`, "/var/run/docker.sock:/var/run/docker.sock:ro"],
+      command: [
+        "run",
+        "--storage.path=/var/lib/alloy/data",
+        `--server.http.listen-addr=0.0.0.0:${ALLOY_PORT}`,
+        "/etc/alloy/config.alloy",
+      ],
+      volumes: [
+        "alloy-data:/var/lib/alloy/data",
+        `./${MONITORING_DIR}/config.alloy:/etc/alloy/config.alloy:ro`,
+        "/var/run/docker.sock:/var/run/docker.sock:ro",
+      ],
       networks: ["data"],
       depends_on: { loki: { condition: "service_started" } },
       security_opt: ["no-new-privileges:true"],
@@ -328,7 +451,11 @@ const LOKI_RETENTION_SLACK_S = 86_400;
  * far less). 90 % of `maxSizeMb` goes to chunks; the rest is for the index, the write-ahead log and the compactor's
  * scratch files. A burst of up to 5 % (at most 512 MB) lets a busy hour borrow ahead of the average.
  */
-export function lokiBudget(logs: StevieConfig["monitoring"]["logs"]): { rateMb: number; burstMb: number; boundMb: number } {
+export function lokiBudget(logs: StevieConfig["monitoring"]["logs"]): {
+  rateMb: number;
+  burstMb: number;
+  boundMb: number;
+} {
   const chunksMb = logs.maxSizeMb * 0.9;
   const burstMb = Math.min(512, Math.floor(chunksMb * 0.05));
   const windowS = logs.retentionDays * 86_400 + LOKI_RETENTION_SLACK_S;
@@ -350,7 +477,17 @@ export function renderLokiConfig(config: StevieConfig): string {
       ring: { kvstore: { store: "inmemory" } },
       storage: { filesystem: { chunks_directory: "/loki/chunks", rules_directory: "/loki/rules" } },
     },
-    schema_config: { configs: [{ from: "2024-01-01", store: "tsdb", object_store: "filesystem", schema: "v13", index: { prefix: "index_", period: "24h" } }] },
+    schema_config: {
+      configs: [
+        {
+          from: "2024-01-01",
+          store: "tsdb",
+          object_store: "filesystem",
+          schema: "v13",
+          index: { prefix: "index_", period: "24h" },
+        },
+      ],
+    },
     limits_config: {
       retention_period: `${hours}h`,
       ingestion_rate_strategy: "local",
@@ -361,7 +498,13 @@ export function renderLokiConfig(config: StevieConfig): string {
       reject_old_samples_max_age: "168h",
     },
     ingester: { max_chunk_age: "2h" },
-    compactor: { working_directory: "/loki/compactor", retention_enabled: true, delete_request_store: "filesystem", retention_delete_delay: "2h", compaction_interval: "10m" },
+    compactor: {
+      working_directory: "/loki/compactor",
+      retention_enabled: true,
+      delete_request_store: "filesystem",
+      retention_delete_delay: "2h",
+      compaction_interval: "10m",
+    },
     analytics: { reporting_enabled: false },
   };
   return `# Generated by stevie-stack from stevie.yaml (monitoring.logs).\n${stringify(doc, { lineWidth: 0 })}`;

@@ -9,7 +9,16 @@ import { ACME_CA_FILE, EDGE_TLS_SUBDIR } from "../tls.js";
 export function nginxService(ctx: StackContext): ComposeService {
   const n = ctx.config.network;
   const tls = ctx.config.tls;
-  const base = baseService(ctx, "nginx", "nginx", ctx.sizing.nginx, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8081/nginx-health"], { interval: "5s", start_period: "20s" }));
+  const base = baseService(
+    ctx,
+    "nginx",
+    "nginx",
+    ctx.sizing.nginx,
+    health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8081/nginx-health"], {
+      interval: "5s",
+      start_period: "20s",
+    }),
+  );
   // tls.mode acme: the renewal loop beside nginx (compose/images/nginx/acme.sh) keeps its state in ./acme and
   // reports each check to the node exporter's textfile directory.
   const acme = tls.mode === "acme" && tls.acme;
@@ -21,7 +30,9 @@ export function nginxService(ctx: StackContext): ComposeService {
       "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
       "./nginx/upstream:/etc/stevie/upstream:ro",
       `./tls/${EDGE_TLS_SUBDIR}:${TLS_DIR}:ro`,
-      ...(acme ? [`./acme:${ACME_DIR}`, ...(ctx.config.monitoring.enabled ? [`./${TEXTFILE_DIR}:/etc/stevie/textfile`] : [])] : []),
+      ...(acme
+        ? [`./acme:${ACME_DIR}`, ...(ctx.config.monitoring.enabled ? [`./${TEXTFILE_DIR}:/etc/stevie/textfile`] : [])]
+        : []),
     ],
     // The follow loop's list of API replicas (FOLLOW_FILE): rewritten every time a replica comes, goes or moves.
     tmpfs: [dirname(FOLLOW_FILE)],

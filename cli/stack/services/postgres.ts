@@ -4,7 +4,14 @@ import { EGRESS_NETWORK, S3_SECRETS, s3Environment } from "../s3.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
 
 /** Secrets a Patroni member reads: the application's password (created at bootstrap), its own three. */
-export const POSTGRES_SECRETS = ["postgres_password", "postgres_monitor_password", "postgres_superuser_password", "postgres_replication_password", "patroni_api_password", "pgbackrest_cipher"];
+export const POSTGRES_SECRETS = [
+  "postgres_password",
+  "postgres_monitor_password",
+  "postgres_superuser_password",
+  "postgres_replication_password",
+  "patroni_api_password",
+  "pgbackrest_cipher",
+];
 
 /** The pgBackRest repository: one volume shared by the members (only the leader writes to it). S3: see ../s3.ts. */
 export const BACKUP_VOLUME = "backups";
@@ -18,7 +25,16 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
   const pg = ctx.sizing.postgres;
   const topo = ctx.topology;
   const s3 = ctx.config.backup.s3;
-  const base = baseService(ctx, name, "postgres", pg, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8008/health"], { interval: "10s", start_period: "180s" }));
+  const base = baseService(
+    ctx,
+    name,
+    "postgres",
+    pg,
+    health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8008/health"], {
+      interval: "10s",
+      start_period: "180s",
+    }),
+  );
   return {
     ...base,
     // New S3 credentials or CA reach pgBackRest's config only when the member starts again.
@@ -49,8 +65,17 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
     },
     volumes: [`${name}-data:/var/lib/postgresql/data`, `${BACKUP_VOLUME}:/var/lib/pgbackrest`],
     // With backup.s3 the members (and nothing else) get a route out, to reach the S3 service.
-    networks: { data: { ipv4_address: topo.postgresIp[name]! }, consensus: {}, ...(s3 ? { [EGRESS_NETWORK]: {} } : {}) },
-    secrets: [...POSTGRES_SECRETS, "postgres_tls_cert", "postgres_tls_key", ...(s3 ? [...S3_SECRETS, ...(s3.caFile ? ["s3_ca"] : [])] : [])],
+    networks: {
+      data: { ipv4_address: topo.postgresIp[name]! },
+      consensus: {},
+      ...(s3 ? { [EGRESS_NETWORK]: {} } : {}),
+    },
+    secrets: [
+      ...POSTGRES_SECRETS,
+      "postgres_tls_cert",
+      "postgres_tls_key",
+      ...(s3 ? [...S3_SECRETS, ...(s3.caFile ? ["s3_ca"] : [])] : []),
+    ],
     depends_on: Object.fromEntries(ETCD_MEMBERS.map((m) => [m, { condition: "service_started" as const }])),
     init: true,
     shm_size: "256m",
@@ -61,7 +86,16 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
 
 export function etcdService(ctx: StackContext, name: string): ComposeService {
   return {
-    ...baseService(ctx, name, "etcd", ctx.sizing.etcd, health(["CMD", "etcdctl", "--endpoints=http://127.0.0.1:2379", "--command-timeout=3s", "endpoint", "health"], { interval: "10s", start_period: "30s" })),
+    ...baseService(
+      ctx,
+      name,
+      "etcd",
+      ctx.sizing.etcd,
+      health(["CMD", "etcdctl", "--endpoints=http://127.0.0.1:2379", "--command-timeout=3s", "endpoint", "health"], {
+        interval: "10s",
+        start_period: "30s",
+      }),
+    ),
     hostname: name,
     environment: {
       ETCD_NAME: name,
@@ -77,7 +111,17 @@ export function etcdService(ctx: StackContext, name: string): ComposeService {
 /** HAProxy: 5432 goes to the member Patroni calls primary, 5433 to the replicas; 8404 answers health and stats. */
 export function haproxyService(ctx: StackContext): ComposeService {
   const topo = ctx.topology;
-  const base = baseService(ctx, "haproxy", "haproxy", ctx.sizing.haproxy, health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8404/healthz"], { interval: "3s", start_period: "180s", retries: 2 }));
+  const base = baseService(
+    ctx,
+    "haproxy",
+    "haproxy",
+    ctx.sizing.haproxy,
+    health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8404/healthz"], {
+      interval: "3s",
+      start_period: "180s",
+      retries: 2,
+    }),
+  );
   return {
     ...base,
     labels: { ...base.labels, ...fileHashLabel(ctx, "haproxy.cfg") },

@@ -8,7 +8,13 @@ export function redisNodeService(ctx: StackContext, index: number): ComposeServi
   const topo = ctx.topology;
   const node = topo.redis[index]!;
   return {
-    ...baseService(ctx, node.service, "redis", r, health(["CMD", "stevie-redis-health"], { interval: "10s", start_period: "30s" })),
+    ...baseService(
+      ctx,
+      node.service,
+      "redis",
+      r,
+      health(["CMD", "stevie-redis-health"], { interval: "10s", start_period: "30s" }),
+    ),
     command: ["node"],
     environment: {
       REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
@@ -27,7 +33,13 @@ export function sentinelService(ctx: StackContext, index: number): ComposeServic
   const topo = ctx.topology;
   const s = topo.sentinels[index]!;
   return {
-    ...baseService(ctx, s.service, "redis", ctx.sizing.sentinel, health(["CMD", "stevie-redis-health", "sentinel"], { interval: "10s", start_period: "30s" })),
+    ...baseService(
+      ctx,
+      s.service,
+      "redis",
+      ctx.sizing.sentinel,
+      health(["CMD", "stevie-redis-health", "sentinel"], { interval: "10s", start_period: "30s" }),
+    ),
     command: ["sentinel"],
     environment: {
       REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
