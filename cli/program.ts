@@ -5,6 +5,7 @@ import { originListProblems } from "../server/cors.js";
 import { EXIT_CODES, UserError } from "./errors.js";
 import { packageVersion } from "./package-root.js";
 import { defaultStackDir } from "./stack/paths.js";
+import { sleep } from "./wait.js";
 
 /**
  * Every command, registered in one place. Actions only turn flags into a typed options object and call the
@@ -320,7 +321,7 @@ export function buildProgram(): Command {
             : `${new Date().toISOString()} ${d.action === "hold" ? "hold" : `${d.action} ${d.from} -> ${d.to}${d.applied ? "" : " (dry run)"}`}: ${d.reason}`,
         );
         if (f.once) return;
-        await new Promise((r) => setTimeout(r, every * 1000));
+        await sleep(every * 1000);
       }
     });
 

@@ -1,4 +1,5 @@
 import { recordAudit } from "../stack/audit.js";
+import { poll } from "../wait.js";
 import { leaderOf, patroniMembers, switchover } from "../stack/cluster.js";
 import { loadStack, stackTopology } from "./status.js";
 
@@ -12,24 +13,27 @@ export async function runSwitchover(opts: {
   const r = await switchover(paths, config.projectName, topo, opts.to);
   // Patroni returns once the switchover is scheduled and done; confirm who leads now.
   let leader: string | undefined;
-  for (let i = 0; i < 30 && leader !== r.to; i++) {
-    leader = await leaderOf(paths, config.projectName, topo).catch(() => undefined);
-    if (leader !== r.to) await new Promise((res) => setTimeout(res, 1_000));
-  }
+  await poll(
+    async () => {
+      leader = await leaderOf(paths, config.projectName, topo).catch(() => undefined);
+      return leader === r.to || undefined;
+    },
+    { timeoutMs: 30_000 },
+  );
   // The former leader rejoins as a replica. With synchronous replication Patroni fails over again only to the member
   // named as synchronous standby, which it names a moment after the switch: until then, losing the new leader would
   // leave the cluster without one. Return once every replica streams and (if synchronous) one is that standby.
-  let protectedAgain = false;
-  for (let i = 0; i < 60 && !protectedAgain; i++) {
+  const isProtected = async () => {
     const replicas = (await patroniMembers(paths, config.projectName, topo).catch(() => [])).filter(
       (m) => m.role !== "leader",
     );
-    protectedAgain =
+    const ok =
       replicas.length === topo.postgres.length - 1 &&
       replicas.every((m) => m.state === "streaming") &&
       (!topo.synchronous || replicas.some((m) => m.role === "sync-standby"));
-    if (!protectedAgain) await new Promise((res) => setTimeout(res, 1_000));
-  }
+    return ok || undefined;
+  };
+  const protectedAgain = (await poll(isProtected, { timeoutMs: 60_000 })) ?? false;
   await recordAudit(paths, config.projectName, {
     action: "switchover",
     target: r.to,

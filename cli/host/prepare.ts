@@ -5,6 +5,7 @@ import { join } from "node:path";
 import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { run, startDetached, which } from "../exec.js";
+import { waitFor } from "../wait.js";
 import { composeVersion, MIN_COMPOSE, readOsRelease } from "./preflight.js";
 import { parseVersion, versionAtLeast } from "./version.js";
 
@@ -151,16 +152,11 @@ export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport):
     opts.log("starting dockerd (log: /var/log/stevie-stack-dockerd.log)");
     await startDetached("dockerd", [], "/var/log/stevie-stack-dockerd.log");
   }
-  const deadline = Date.now() + 90_000;
-  while (!(await docker.ping())) {
-    if (Date.now() > deadline) {
-      throw new UserError(
-        "the Docker daemon did not start within 90 s",
-        "read /var/log/stevie-stack-dockerd.log (or `journalctl -u docker`)",
-      );
-    }
-    await new Promise((r) => setTimeout(r, 500));
-  }
+  await waitFor("the Docker daemon to start", async () => (await docker.ping()) || undefined, {
+    timeoutMs: 90_000,
+    everyMs: 500,
+    fix: "read /var/log/stevie-stack-dockerd.log (or `journalctl -u docker`)",
+  });
   report.actions.push("started the Docker daemon");
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
+import { poll, sleep } from "../wait.js";
 import { packageRoot } from "../package-root.js";
 import { inLeader, leaderService } from "./cluster.js";
 import { readIfExists, writeAtomic } from "./files.js";
@@ -226,12 +227,13 @@ async function leaderAfterFailure(
   project: string,
   leaderAtStart: string,
 ): Promise<string | undefined> {
-  const until = Date.now() + 30_000;
-  for (;;) {
-    const now = await leaderService(paths, project).catch(() => undefined);
-    if (now !== leaderAtStart || Date.now() > until) return now;
-    await new Promise((r) => setTimeout(r, 2_000));
-  }
+  let now: string | undefined;
+  const probe = async () => {
+    now = await leaderService(paths, project).catch(() => undefined);
+    return now !== leaderAtStart || undefined;
+  };
+  await poll(probe, { timeoutMs: 30_000, everyMs: 2_000 });
+  return now;
 }
 
 /** Free and total space of the local repository's volume, as the members see it. */
@@ -333,7 +335,7 @@ export async function backupNow(
       waited += 10
     ) {
       onLine?.("another backup is running; waiting for it to finish");
-      await new Promise((res) => setTimeout(res, 10_000));
+      await sleep(10_000);
       r = await inLeader(paths, project, args, { onLine, leader });
     }
     if (r.exitCode !== 0) {
@@ -556,8 +558,7 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
   ];
   const started = await run("docker", args, { reject: false, timeoutMs: 120_000 });
   if (started.exitCode !== 0) throw new UserError(`could not start the restore container: ${started.stderr.trim()}`);
-  const deadline = Date.now() + 30 * 60_000;
-  for (;;) {
+  const recovered = async (): Promise<string[] | undefined> => {
     const state = await run("docker", ["inspect", "-f", "{{.State.Running}}", spec.container], { reject: false });
     if (state.stdout.trim() !== "true") {
       const logs = await run("docker", ["logs", "--tail", "30", spec.container], { reject: false });
@@ -569,10 +570,13 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
       ];
     }
     const q = await psqlIn(spec.container, "SELECT pg_is_in_recovery();");
-    if (q.code === 0 && q.out.trim().startsWith("f")) return [];
-    if (Date.now() > deadline) return ["the restored copy did not finish recovery within 30 minutes"];
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+    return q.code === 0 && q.out.trim().startsWith("f") ? [] : undefined;
+  };
+  return (
+    (await poll(recovered, { timeoutMs: 30 * 60_000 })) ?? [
+      "the restored copy did not finish recovery within 30 minutes",
+    ]
+  );
 }
 
 /** Production's facts, read on the leader. */

@@ -1,5 +1,6 @@
 import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
+import { poll } from "../wait.js";
 
 export interface ServiceHealth {
   service: string;
@@ -37,22 +38,23 @@ export async function waitForHealthy(
   expected: Record<string, number>,
   opts: { timeoutMs: number; onProgress?: (s: ServiceHealth[]) => void },
 ): Promise<ServiceHealth[]> {
-  const deadline = Date.now() + opts.timeoutMs;
-  for (;;) {
-    const s = summarise(await docker.listContainers(docker.PROJECT_LABEL, project), expected);
-    opts.onProgress?.(s);
-    if (allHealthy(s)) return s;
-    if (Date.now() > deadline) {
-      const bad = s
-        .filter((x) => x.healthy < x.expected)
-        .map((x) => `${x.service} (${x.healthy}/${x.expected} healthy)`);
-      throw new UserError(
-        `services did not become healthy within ${Math.round(opts.timeoutMs / 1000)} s: ${bad.join(", ")}`,
-        `see \`stevie-stack logs SERVICE\` or \`docker compose -p ${project} ps\`, fix the cause, then run install again`,
-      );
-    }
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
+  let last: ServiceHealth[] = [];
+  const healthy = await poll(
+    async () => {
+      last = summarise(await docker.listContainers(docker.PROJECT_LABEL, project), expected);
+      opts.onProgress?.(last);
+      return allHealthy(last) ? last : undefined;
+    },
+    { timeoutMs: opts.timeoutMs },
+  );
+  if (healthy) return healthy;
+  const bad = last
+    .filter((x) => x.healthy < x.expected)
+    .map((x) => `${x.service} (${x.healthy}/${x.expected} healthy)`);
+  throw new UserError(
+    `services did not become healthy within ${Math.round(opts.timeoutMs / 1000)} s: ${bad.join(", ")}`,
+    `see \`stevie-stack logs SERVICE\` or \`docker compose -p ${project} ps\`, fix the cause, then run install again`,
+  );
 }
 
 /** The last log lines of every container that is not healthy: printed when something fails. */

@@ -4,6 +4,7 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
+import { poll, waitFor } from "../wait.js";
 import {
   STANZA,
   checkTarget,
@@ -102,21 +103,13 @@ async function onVolume(project: string, member: string, version: string, script
     );
 }
 
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline)
-      throw new UserError(
-        `${what} did not happen within ${seconds} s`,
-        "see `stevie-stack status` and `stevie-stack logs postgres-1`",
-      );
-    await wait(2_000);
-  }
-}
+/** Wait for a member's state during a restore, probing every 2 s; a probe that fails (a member restarting) is a "not yet". */
+const waitForMembers = <T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> =>
+  waitFor(what, () => probe().catch(() => undefined), {
+    timeoutMs: seconds * 1000,
+    everyMs: 2_000,
+    fix: "see `stevie-stack status` and `stevie-stack logs postgres-1`",
+  });
 
 /** Clear the cluster's keys in etcd, so the member that starts first takes the cluster over with its own data. */
 async function clearDcs(paths: StackPaths, project: string): Promise<void> {
@@ -168,7 +161,7 @@ async function switchData(
   for (const m of members) if (scripts[m]) await onVolume(project, m, version, scripts[m]!);
   log(`starting ${first}`);
   await compose(paths, project, ["start", first]);
-  await waitFor(`${first} becoming the leader`, 300, async () =>
+  await waitForMembers(`${first} to become the leader`, 300, async () =>
     (await leaderOf(paths, project, { postgres: [first] })) === first ? true : undefined,
   );
   const seconds = (Date.now() - started) / 1000;
@@ -176,7 +169,7 @@ async function switchData(
   if (!rest.length) return { seconds };
   log(`starting ${rest.join(", ")} (they clone the new leader)`);
   await compose(paths, project, ["start", ...rest]);
-  const streaming = await waitFor("every replica streaming", 600, async () => {
+  const streaming = await waitForMembers("every replica to stream", 600, async () => {
     const list = await patroniMembers(paths, project, { postgres: members });
     return list.length === members.length && list.every((m) => m.role === "leader" || m.state === "streaming")
       ? true
@@ -285,11 +278,9 @@ async function flushArchive(paths: StackPaths, project: string, leader: string):
     );
   const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
   if (!wal) return false;
-  for (let i = 0; i < 60; i++) {
-    if ((await psql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")).stdout.trim() >= wal) return true;
-    await wait(1_000);
-  }
-  return false;
+  const archived = async () =>
+    (await psql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")).stdout.trim() >= wal || undefined;
+  return (await poll(archived, { timeoutMs: 60_000 })) ?? false;
 }
 
 /**

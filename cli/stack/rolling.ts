@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
+import { poll, sleep, waitFor } from "../wait.js";
 import { leaderService } from "./cluster.js";
 import { compose } from "./compose-cli.js";
 import { FOLLOW_FILE, renderApiUpstream, upstreamAddresses } from "../../nginx/render.js";
@@ -26,8 +27,6 @@ export class ReplicaFailed extends Error {
     super(`the new API replica ${container} did not become healthy: ${why}`);
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const apiReplicas = async (project: string) =>
   (await docker.listContainers(docker.PROJECT_LABEL, project)).filter(
@@ -58,33 +57,33 @@ export async function waitHealthy(
   timeoutMs: number,
   ready?: () => Promise<boolean>,
 ): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const c = (await docker.listContainers(docker.PROJECT_LABEL)).find((x) => x.id === id);
-    if (!c) return "the container disappeared";
+  let c: docker.ContainerState | undefined;
+  const settle = async () => {
+    c = (await docker.listContainers(docker.PROJECT_LABEL)).find((x) => x.id === id);
+    if (!c) return "gone";
     if (c.state === "running" && (c.health === "healthy" || (c.health !== "unhealthy" && (await ready?.()))))
-      return undefined;
-    const stoppedOrBad = c.state !== "running" || c.health === "unhealthy";
-    if (stoppedOrBad || Date.now() > deadline) {
-      const info = await docker.inspectContainer(id).catch(() => undefined);
-      const probe = info?.healthLog.at(-1);
-      const lastLog = (await docker.containerLogs(id, 5).catch(() => "")).trim().split("\n").at(-1);
-      const state =
-        c.state !== "running"
-          ? `it ${c.state} (exit code ${info?.exitCode ?? "?"})`
-          : c.health === "unhealthy"
-            ? "its health check failed"
-            : `not healthy after ${Math.round(timeoutMs / 1000)} s`;
-      return [
-        state,
-        probe ? `last probe: ${probe.slice(0, 200)}` : "",
-        lastLog ? `last log line: ${lastLog.slice(0, 300)}` : "",
-      ]
-        .filter(Boolean)
-        .join("; ");
-    }
-    await sleep(ready ? 500 : 1_000);
-  }
+      return "healthy";
+    return c.state !== "running" || c.health === "unhealthy" ? "failed" : undefined;
+  };
+  const settled = await poll(settle, { timeoutMs, everyMs: ready ? 500 : 1_000 });
+  if (settled === "healthy") return undefined;
+  if (!c) return "the container disappeared";
+  const info = await docker.inspectContainer(id).catch(() => undefined);
+  const probe = info?.healthLog.at(-1);
+  const lastLog = (await docker.containerLogs(id, 5).catch(() => "")).trim().split("\n").at(-1);
+  const state =
+    c.state !== "running"
+      ? `it ${c.state} (exit code ${info?.exitCode ?? "?"})`
+      : c.health === "unhealthy"
+        ? "its health check failed"
+        : `not healthy after ${Math.round(timeoutMs / 1000)} s`;
+  return [
+    state,
+    probe ? `last probe: ${probe.slice(0, 200)}` : "",
+    lastLog ? `last log line: ${lastLog.slice(0, 300)}` : "",
+  ]
+    .filter(Boolean)
+    .join("; ");
 }
 
 export const API_UPSTREAM = { host: "api", port: API_PORT };
@@ -147,13 +146,12 @@ async function retire(paths: StackPaths, project: string, id: string): Promise<v
 async function follow(paths: StackPaths, project: string, reload = false): Promise<void> {
   const want = (await servingAddresses(paths, project)).sort().join(" ");
   const listed = async () => (await followList(paths, project))?.sort().join(" ");
-  let seen = await listed();
-  for (
-    const deadline = Date.now() + 60_000;
-    seen !== undefined && seen !== want && Date.now() < deadline;
-    seen = await listed()
-  )
-    await sleep(500);
+  let seen: string | undefined;
+  const caughtUp = async () => {
+    seen = await listed();
+    return seen === undefined || seen === want || undefined;
+  };
+  await poll(caughtUp, { timeoutMs: 60_000, everyMs: 500 });
   const text =
     seen === undefined
       ? renderApiUpstream(API_UPSTREAM, want.split(" ").filter(Boolean))
@@ -290,25 +288,21 @@ export async function runMigrations(paths: StackPaths, project: string): Promise
       `starting the migrations failed: ${(up.stderr || up.stdout).trim().split("\n").at(-1)}`,
       "no API replica was replaced; fix the cause and run the command again",
     );
-  const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
+  const finished = async () => {
     const job = (await docker.listContainers(docker.PROJECT_LABEL, project)).find((c) => c.service === "migrate");
-    if (job && job.state === "exited") {
-      const { exitCode } = await docker.inspectContainer(job.id);
-      if (exitCode === 0) return;
-      const last = (await docker.containerLogs(job.id, 5)).trim().split("\n").at(-1) ?? "";
-      throw new UserError(
-        `the database migrations failed (exit code ${exitCode}): ${last.slice(0, 300)}`,
-        "the API replicas serve on unchanged (migrations run in a transaction); see `stevie-stack logs migrate`",
-      );
-    }
-    if (Date.now() > deadline)
-      throw new UserError(
-        "the database migrations did not finish within 15 minutes",
-        "see `stevie-stack logs migrate`",
-      );
-    await sleep(1_000);
-  }
+    if (!job || job.state !== "exited") return undefined;
+    const { exitCode } = await docker.inspectContainer(job.id);
+    if (exitCode === 0) return true;
+    const last = (await docker.containerLogs(job.id, 5)).trim().split("\n").at(-1) ?? "";
+    throw new UserError(
+      `the database migrations failed (exit code ${exitCode}): ${last.slice(0, 300)}`,
+      "the API replicas serve on unchanged (migrations run in a transaction); see `stevie-stack logs migrate`",
+    );
+  };
+  await waitFor("the database migrations to finish", finished, {
+    timeoutMs: 15 * 60_000,
+    fix: "see `stevie-stack logs migrate`",
+  });
 }
 
 const DATA_TIER = /^(postgres|etcd|haproxy|redis|sentinel)(-\d+)?$/;
@@ -380,7 +374,7 @@ export async function convergeRunning(
         );
     }
     // Patroni elects a leader within its TTL; migrations need one.
-    for (let i = 0; i < 60 && !(await leaderService(paths, project).catch(() => undefined)); i++) await sleep(1_000);
+    await poll(() => leaderService(paths, project).catch(() => undefined), { timeoutMs: 60_000 });
   }
   let replaced = 0;
   if (changed.includes("api") || changed.includes("migrate")) {
