@@ -22,7 +22,7 @@ export interface ComposeService {
   depends_on?: Record<string, { condition: "service_started" | "service_healthy" | "service_completed_successfully" }>;
   healthcheck?: HealthCheck;
   restart: "unless-stopped" | "always" | "on-failure" | "no";
-  deploy?: { replicas?: number; resources: { limits: { cpus: string; memory: string } } };
+  deploy?: { replicas?: number; resources: { limits: { cpus: string; memory: string; pids?: number } } };
   logging: { driver: "json-file"; options: { "max-size": string; "max-file": string } };
   labels: Record<string, string>;
   dns_opt?: string[];

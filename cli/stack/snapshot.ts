@@ -103,7 +103,8 @@ export async function snapshotStack(
   try {
     let redis = false;
     if (redisMaster) {
-      const dumpIn = "/tmp/stevie-snapshot.rdb";
+      // On the volume: `docker cp` cannot read a tmpfs, and the root filesystem is read-only.
+      const dumpIn = "/data/stevie-snapshot.rdb";
       const dump = await compose(
         paths,
         project,

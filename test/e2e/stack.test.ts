@@ -170,6 +170,71 @@ describe("installed stack", () => {
     expect(bad.stderr).toMatch(/services: .*sentinel-1/);
   });
 
+  it("confines every container: no capability but the listed ones, read-only root, no new privileges, a pids limit, services not as root", async () => {
+    // The hardening table (docs/design.md): the capabilities each service adds back to none, and why (see
+    // cli/stack/services/). Every other service runs with none at all.
+    const dropsToUser = ["KILL", "SETGID", "SETUID"];
+    const capabilities: Record<string, string[]> = {
+      nginx: ["CHOWN", ...dropsToUser],
+      api: dropsToUser,
+      migrate: dropsToUser,
+      postgres: ["CHOWN", "DAC_OVERRIDE", "FOWNER", ...dropsToUser],
+      redis: ["CHOWN", "DAC_OVERRIDE", ...dropsToUser],
+      sentinel: ["CHOWN", "DAC_OVERRIDE", ...dropsToUser],
+      "node-exporter": ["DAC_READ_SEARCH"],
+    };
+    // The processes that do the work (not the init or the entrypoint that starts them) and must not be root.
+    const workers: Record<string, RegExp> = {
+      nginx: /^nginx$/, // the workers (the master stays root to reread the keys on a reload)
+      api: /^(node|MainThread)$/, // Node names its main thread
+      postgres: /^(postgres|patroni)$/,
+      redis: /^redis-server$/,
+      sentinel: /^redis-(server|sentinel)$/,
+      etcd: /^etcd$/,
+      haproxy: /^haproxy$/,
+      prometheus: /^prometheus$/,
+    };
+    const containers = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    expect(containers.length).toBeGreaterThan(20);
+    const seen = new Set<string>();
+    for (const c of containers) {
+      const kind = c.service.replace(/-\d+$/, "");
+      seen.add(kind);
+      const [info] = JSON.parse((await run("docker", ["inspect", c.id])).stdout) as {
+        HostConfig: {
+          CapDrop: string[] | null;
+          CapAdd: string[] | null;
+          ReadonlyRootfs: boolean;
+          SecurityOpt: string[] | null;
+          PidsLimit: number | null;
+        };
+      }[];
+      const h = info!.HostConfig;
+      expect(h.CapDrop, c.name).toEqual(["ALL"]);
+      expect([...(h.CapAdd ?? [])].map((x) => x.replace(/^CAP_/, "")).sort(), c.name).toEqual(
+        [...(capabilities[kind] ?? [])].sort(),
+      );
+      expect(h.ReadonlyRootfs, c.name).toBe(true);
+      expect(h.SecurityOpt, c.name).toContain("no-new-privileges:true");
+      expect(h.PidsLimit ?? 0, c.name).toBeGreaterThan(0);
+      if (c.state !== "running" || !workers[kind]) continue;
+      const top = await run("docker", ["top", c.id, "-eo", "pid,uid,comm"]);
+      const procs = top.stdout
+        .trim()
+        .split("\n")
+        .slice(1)
+        .map((l) => l.trim().split(/\s+/));
+      const working = procs.filter(([, , comm]) => workers[kind]!.test(comm ?? ""));
+      expect(working.length, `${c.name}: ${top.stdout}`).toBeGreaterThan(0);
+      // nginx's master is root by design; every other matching process, and every nginx worker, is not.
+      const rootWorkers = working.filter(([, uid]) => uid === "0");
+      expect(rootWorkers.length, `${c.name}: ${top.stdout}`).toBe(kind === "nginx" ? 1 : 0);
+    }
+    expect([...seen].sort()).toEqual(
+      expect.arrayContaining(["api", "etcd", "haproxy", "nginx", "postgres", "redis", "sentinel"]),
+    );
+  });
+
   it("publishes ports only from nginx, and only on the configured address", async () => {
     const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     // The migrate job ran once and exited cleanly; everything else runs.

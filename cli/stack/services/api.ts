@@ -3,7 +3,7 @@ import { MAX_API_REPLICAS } from "../../config/schema.js";
 import { REDIS_MASTER_NAME } from "../topology.js";
 import { EGRESS_NETWORK } from "../s3.js";
 import { OPENAI_SECRET } from "../openai.js";
-import { baseService, fileHashLabel, health, openaiEnabled, type StackContext } from "./common.js";
+import { baseService, DROPS_TO_USER, fileHashLabel, health, openaiEnabled, type StackContext } from "./common.js";
 
 export const API_PORT = 3000;
 
@@ -77,19 +77,8 @@ const appSecrets = (ctx: StackContext) => [...APP_SECRETS, ...(openaiEnabled(ctx
 const openaiLabel = (ctx: StackContext, labels: Record<string, string> | undefined) =>
   openaiEnabled(ctx) ? { labels: { ...labels, ...fileHashLabel(ctx, "openai") } } : {};
 
-/**
- * SETUID and SETGID let the entrypoint drop from root to the `stevie` user. KILL is for the init process (tini, root):
- * without it, a root process cannot signal one of another user, so `docker stop` made tini fail to pass SIGTERM on
- * and exit, and the kernel killed the API outright: no drain, and the queued history rows lost. The API itself runs
- * with no capability at all.
- */
-const hardening = {
-  read_only: true,
-  tmpfs: ["/tmp"],
-  cap_drop: ["ALL"],
-  cap_add: ["SETUID", "SETGID", "KILL"],
-  security_opt: ["no-new-privileges:true"],
-};
+/** The entrypoint reads the secrets as root and drops to the `stevie` user; nothing but /tmp is written. */
+const hardening = { read_only: true, tmpfs: ["/tmp"], cap_add: DROPS_TO_USER };
 
 /**
  * The one-shot job that applies migrations, loads the catalogue and embeds it, against the write endpoint.

@@ -53,12 +53,46 @@ export function baseService(
     image: ctx.images?.[image] ?? imageRef(image, ctx.version),
     restart: "unless-stopped",
     ...(healthcheck ? { healthcheck } : {}),
-    deploy: { resources: { limits: { cpus: String(limits.cpus), memory: `${limits.memoryMb}M` } } },
+    deploy: {
+      resources: {
+        limits: { cpus: String(limits.cpus), memory: `${limits.memoryMb}M`, pids: PIDS_LIMIT[image] ?? 256 },
+      },
+    },
     logging: { driver: "json-file", options: { "max-size": "10m", "max-file": "5" } },
     labels: labels(ctx, service),
     dns_opt: DNS_OPTIONS,
+    ...CONFINED,
   };
 }
+
+/**
+ * Every container starts with no capabilities and no way to gain privileges (setuid binaries, file capabilities); a
+ * service adds back what it needs, with the reason beside it (docs/design.md has the table, and the stack test checks
+ * the running containers against it).
+ */
+export const CONFINED = { cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] };
+
+/**
+ * A ceiling on each container's processes and threads (against a fork bomb or a thread leak taking the host's), well
+ * above what each uses under load: PostgreSQL runs one process per connection (max_connections 300) besides Patroni's
+ * threads, pgBackRest's processes and a drill's second server; a health check or `docker exec` counts too.
+ */
+/**
+ * For an entrypoint that starts as root (to read the 0600 secrets) and drops to the service's user: SETUID and SETGID
+ * for the drop; KILL for the init process (tini, root), which otherwise cannot signal a process of another user, so
+ * `docker stop` made tini fail to pass SIGTERM on and exit, and the kernel killed the service outright (seen with the
+ * API: no drain, queued history rows lost). The service itself runs with no capability at all.
+ */
+export const DROPS_TO_USER = ["SETUID", "SETGID", "KILL"];
+
+const PIDS_LIMIT: Record<string, number> = {
+  postgres: 1024,
+  api: 256,
+  nginx: 256,
+  etcd: 128,
+  haproxy: 128,
+  redis: 128,
+};
 
 /**
  * Resolver options for every container. Docker's DNS on an internal network does not answer for a name it does not

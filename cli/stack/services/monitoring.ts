@@ -30,7 +30,8 @@ export const MONITORING_SERVICES = [
 export const MONITORING_DIR = "monitoring";
 export const TEXTFILE_DIR = "monitoring/textfile";
 
-const hardening = { read_only: true, cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] };
+/** Nothing written outside their volumes; no capability (see CONFINED in common.ts). */
+const hardening = { read_only: true };
 
 export function monitoringServices(ctx: StackContext): Record<string, ComposeService> {
   if (!ctx.config.monitoring.enabled) return {};
@@ -180,7 +181,7 @@ export function grafanaService(ctx: StackContext): ComposeService | undefined {
     ...base,
     image: g.image,
     labels: { ...base.labels, ...fileHashLabel(ctx, "grafana") },
-    deploy: { resources: { limits: { cpus: "0.5", memory: "256M" } } },
+    deploy: { resources: { limits: { cpus: "0.5", memory: "256M", pids: 256 } } },
     environment: {
       GF_SECURITY_ADMIN_USER: "admin",
       GF_SECURITY_ADMIN_PASSWORD__FILE: "/run/secrets/grafana_admin_password",
@@ -190,9 +191,9 @@ export function grafanaService(ctx: StackContext): ComposeService | undefined {
       GF_ANALYTICS_CHECK_FOR_UPDATES: "false",
     },
     secrets: ["grafana_admin_password"],
-    // Root inside the container, as the other services: compose's file secrets keep the host file's 0600 root mode.
+    // Root inside the container, with no capability: compose's file secrets keep the host file's 0600 root mode.
+    // Root filesystem writable: Docker Hub's image, which these machines cannot pull, so read-only is untested.
     user: "0",
-    security_opt: ["no-new-privileges:true"],
     ports: [`127.0.0.1:${g.port}:3000`],
     volumes: [
       "grafana-data:/var/lib/grafana",
@@ -418,7 +419,7 @@ export function logServices(ctx: StackContext): Record<string, ComposeService> {
       command: ["-config.file=/etc/loki/loki.yml"],
       volumes: ["loki-data:/loki", `./${MONITORING_DIR}/loki.yml:/etc/loki/loki.yml:ro`],
       networks: ["data"],
-      security_opt: ["no-new-privileges:true"],
+      // Root filesystem writable: Docker Hub's image, which these machines cannot pull, so read-only is untested.
     },
     alloy: {
       ...alloy,
@@ -437,7 +438,7 @@ export function logServices(ctx: StackContext): Record<string, ComposeService> {
       ],
       networks: ["data"],
       depends_on: { loki: { condition: "service_started" } },
-      security_opt: ["no-new-privileges:true"],
+      // Root filesystem writable: Docker Hub's image, which these machines cannot pull, so read-only is untested.
     },
   };
 }

@@ -1,8 +1,7 @@
-import { dirname } from "node:path/posix";
-import { ACME_DIR, FOLLOW_FILE, TLS_DIR } from "../../../nginx/render.js";
+import { ACME_DIR, TLS_DIR } from "../../../nginx/render.js";
 import { acmeServer } from "../acme.js";
 import type { ComposeService } from "../compose-types.js";
-import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
+import { baseService, DROPS_TO_USER, fileHashLabel, health, type StackContext } from "./common.js";
 import { TEXTFILE_DIR } from "./monitoring.js";
 import { ACME_CA_FILE, EDGE_TLS_SUBDIR } from "../tls.js";
 
@@ -34,8 +33,13 @@ export function nginxService(ctx: StackContext): ComposeService {
         ? [`./acme:${ACME_DIR}`, ...(ctx.config.monitoring.enabled ? [`./${TEXTFILE_DIR}:/etc/stevie/textfile`] : [])]
         : []),
     ],
-    // The follow loop's list of API replicas (FOLLOW_FILE): rewritten every time a replica comes, goes or moves.
-    tmpfs: [dirname(FOLLOW_FILE)],
+    // The master starts as root (it reads the 0600 keys) and runs its workers as nobody: SETUID and SETGID for them,
+    // CHOWN for their temporary directories, KILL to signal them (a worker stuck past a reload). Written: the pid
+    // file and the follow loop's list of API replicas (FOLLOW_FILE) under /run, the workers' buffers for large
+    // request bodies under /var/lib/nginx, lego's scratch files under /tmp.
+    read_only: true,
+    tmpfs: ["/run", "/var/lib/nginx", "/tmp"],
+    cap_add: ["CHOWN", ...DROPS_TO_USER],
     ...(acme
       ? {
           environment: {

@@ -1,6 +1,17 @@
 import type { ComposeService } from "../compose-types.js";
 import { REDIS_MASTER_NAME } from "../topology.js";
-import { baseService, health, type StackContext } from "./common.js";
+import { baseService, DROPS_TO_USER, health, type StackContext } from "./common.js";
+
+/**
+ * The entrypoint starts as root to read the password into the config and drops to redis: CHOWN to give the volume
+ * and /run/redis to redis, DAC_OVERRIDE to edit redis's own 0600 config on a later start. Redis writes its volume,
+ * /run/redis (the rendered config of a server) and nothing else.
+ */
+const redisConfinement = {
+  read_only: true,
+  tmpfs: ["/run/redis", "/tmp"],
+  cap_add: ["CHOWN", "DAC_OVERRIDE", ...DROPS_TO_USER],
+};
 
 /** One Redis of the replicated set; the first starts as master, the others as its replicas. Fixed address (see topology). */
 export function redisNodeService(ctx: StackContext, index: number): ComposeService {
@@ -26,6 +37,7 @@ export function redisNodeService(ctx: StackContext, index: number): ComposeServi
     secrets: ["redis_password"],
     init: true,
     stop_grace_period: "30s",
+    ...redisConfinement,
   };
 }
 
@@ -52,5 +64,6 @@ export function sentinelService(ctx: StackContext, index: number): ComposeServic
     secrets: ["redis_password"],
     depends_on: { [topo.redis[0]!.service]: { condition: "service_started" } },
     init: true,
+    ...redisConfinement,
   };
 }

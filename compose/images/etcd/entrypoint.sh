@@ -13,6 +13,11 @@ export ETCD_INITIAL_CLUSTER_STATE=new
 export ETCD_AUTO_COMPACTION_RETENTION=1
 export ETCD_QUOTA_BACKEND_BYTES=268435456
 mkdir -p /var/lib/etcd
-chown -R etcd:etcd /var/lib/etcd
+# The stack runs it as etcd from the start (no capability needed); started as root, it gives etcd the volume first.
+if [ "$(id -u)" = 0 ]; then
+  chown -R etcd:etcd /var/lib/etcd
+  chmod 0700 /var/lib/etcd
+  exec setpriv --reuid=etcd --regid=etcd --init-groups -- etcd
+fi
 chmod 0700 /var/lib/etcd
-exec setpriv --reuid=etcd --regid=etcd --init-groups -- etcd
+exec etcd
