@@ -20,13 +20,18 @@ export interface TestS3 {
   secretAccessKey: string;
 }
 
-export async function startTestS3(base: string): Promise<{ s3: TestS3; stop: () => Promise<void> }> {
+export async function startTestS3(
+  base: string,
+  again?: { port: number },
+): Promise<{ s3: TestS3; stop: () => Promise<void> }> {
   const dir = join(base, "s3");
   await mkdir(join(dir, "data"), { recursive: true });
   const endpoint = await bridgeGateway();
-  const { ca, issue } = await testCa(dir, "s3");
-  const { crt, key } = await issue("server", `IP:${endpoint}`);
-  const port = await freePort();
+  // `again`: a kept stack's repository (STEVIE_TEST_REUSE), back on its port with its CA and its data.
+  const { ca, crt, key } = again
+    ? { ca: join(dir, "s3-ca.crt"), crt: join(dir, "server.crt"), key: join(dir, "server.key") }
+    : await testCa(dir, "s3").then(async ({ ca, issue }) => ({ ca, ...(await issue("server", `IP:${endpoint}`)) }));
+  const port = again?.port ?? (await freePort());
   const bucket = "stevie-e2e";
   const server = new S3rver({
     address: endpoint,

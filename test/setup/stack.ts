@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { mkdtemp, readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { TestProject } from "vitest/node";
 import * as docker from "../../cli/docker.js";
 import { prepareHost } from "../../cli/host/prepare.js";
@@ -112,6 +112,7 @@ async function diagnostics(project: string, dir: string): Promise<void> {
 interface Reused {
   stack: TestStack;
   services: TestServices;
+  s3Port?: number;
 }
 
 async function reusable(file: string | undefined): Promise<Reused | undefined> {
@@ -132,7 +133,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
     const { runMigrations } = await import("../../server/migrate.js");
     const { createLogger } = await import("../../server/logger.js");
     await runMigrations(reused.services.pg, "prisma/migrations", createLogger("warn"));
-    const { s3, stop } = await startTestS3(await mkdtemp(join(tmpdir(), "stevie-e2e-s3-")));
+    const { s3, stop } = reused.s3Port
+      ? await startTestS3(dirname(reused.stack.dir), { port: reused.s3Port })
+      : await startTestS3(await mkdtemp(join(tmpdir(), "stevie-e2e-s3-")));
     project.provide("stack", reused.stack);
     project.provide("services", reused.services);
     project.provide("s3", s3);
@@ -189,7 +192,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("stack", stack);
   project.provide("s3", s3);
   if (reuseFile) {
-    await writeFile(reuseFile, JSON.stringify({ stack, services } satisfies Reused));
+    await writeFile(reuseFile, JSON.stringify({ stack, services, s3Port: s3.port } satisfies Reused));
     return stopS3;
   }
 
