@@ -5,7 +5,14 @@ import { openaiEnabled, type StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";
 import { grafanaService, logServices, monitoringServices } from "./services/monitoring.js";
 import { nginxService } from "./services/nginx.js";
-import { BACKUP_VOLUME, etcdService, haproxyService, patroniService, POSTGRES_SECRETS } from "./services/postgres.js";
+import {
+  BACKUP_METRICS_VOLUME,
+  BACKUP_VOLUME,
+  etcdService,
+  haproxyService,
+  patroniService,
+  POSTGRES_SECRETS,
+} from "./services/postgres.js";
 import { redisNodeService, sentinelService } from "./services/redis.js";
 import { EGRESS_NETWORK, S3_CA_FILE, S3_SECRETS } from "./s3.js";
 import { ETCD_MEMBERS } from "./topology.js";
@@ -60,6 +67,7 @@ export function buildCompose(ctx: StackContext): ComposeFile {
     volumes: {
       ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])),
       [BACKUP_VOLUME]: { labels: project },
+      [BACKUP_METRICS_VOLUME]: { labels: project },
     },
     secrets: {
       ...Object.fromEntries(

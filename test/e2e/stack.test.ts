@@ -181,7 +181,6 @@ describe("installed stack", () => {
       postgres: ["CHOWN", "DAC_OVERRIDE", "FOWNER", ...dropsToUser],
       redis: ["CHOWN", "DAC_OVERRIDE", ...dropsToUser],
       sentinel: ["CHOWN", "DAC_OVERRIDE", ...dropsToUser],
-      "node-exporter": ["DAC_READ_SEARCH"],
     };
     // The processes that do the work (not the init or the entrypoint that starts them) and must not be root.
     const workers: Record<string, RegExp> = {
@@ -193,6 +192,7 @@ describe("installed stack", () => {
       etcd: /^etcd$/,
       haproxy: /^haproxy$/,
       prometheus: /^prometheus$/,
+      "node-exporter": /^prometheus-node/,
     };
     const containers = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     expect(containers.length).toBeGreaterThan(20);

@@ -6,7 +6,7 @@ import { packageRoot } from "../../package-root.js";
 import type { ComposeService } from "../compose-types.js";
 import { API_PORT } from "./api.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
-import { BACKUP_VOLUME } from "./postgres.js";
+import { BACKUP_METRICS_VOLUME } from "./postgres.js";
 
 /**
  * Metrics and alerts inside the stack: Prometheus and Alertmanager with node, PostgreSQL, Redis and nginx exporters,
@@ -107,20 +107,20 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
         "--no-collector.systemd",
         // Figures the CLI writes (certificate expiry, its drills) and the ones the backup scheduler writes.
         "--collector.textfile.directory=/textfile/stack",
-        "--collector.textfile.directory=/textfile/backups/metrics",
+        "--collector.textfile.directory=/textfile/backups",
       ],
-      pid: "host",
       volumes: [
         "/proc:/host/proc:ro",
         "/sys:/host/sys:ro",
         "/:/host/root:ro",
         `./${TEXTFILE_DIR}:/textfile/stack:ro`,
-        `${BACKUP_VOLUME}:/textfile/backups:ro`,
+        `${BACKUP_METRICS_VOLUME}:/textfile/backups:ro`,
       ],
       networks: ["data"],
       ...hardening,
-      // Read-only access past file modes: the backup volume's metrics/ belongs to postgres (0700).
-      cap_add: ["DAC_READ_SEARCH"],
+      // As nobody, with no capability: it reads only what any user may (the host's /proc, /sys and mount points,
+      // the world-readable figures), not the host's or the stack's secrets; no host PID namespace either.
+      user: "65534:65534",
     },
     "postgres-exporter": {
       ...exporter("postgres-exporter", 9187),

@@ -15,6 +15,12 @@ export const POSTGRES_SECRETS = [
 
 /** The pgBackRest repository: one volume shared by the members (only the leader writes to it). S3: see ../s3.ts. */
 export const BACKUP_VOLUME = "backups";
+/**
+ * The backup figures for Prometheus (compose/images/postgres/backup-metrics.sh), on a small volume of their own so that
+ * node-exporter reads them without any access to the repository.
+ */
+export const BACKUP_METRICS_VOLUME = "backup-metrics";
+export const BACKUP_METRICS_DIR = "/var/lib/stevie-metrics";
 
 export function backupRetentionDays(ctx: StackContext): number {
   return ctx.config.backup.retentionDays ?? (ctx.config.environment === "dev" ? 7 : 30);
@@ -63,7 +69,11 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       BACKUP_DRILL_EVERY_HOURS: String(ctx.config.backup.drillEveryHours),
       ...(s3 ? s3Environment(s3, backupRetentionDays(ctx)) : {}),
     },
-    volumes: [`${name}-data:/var/lib/postgresql/data`, `${BACKUP_VOLUME}:/var/lib/pgbackrest`],
+    volumes: [
+      `${name}-data:/var/lib/postgresql/data`,
+      `${BACKUP_VOLUME}:/var/lib/pgbackrest`,
+      `${BACKUP_METRICS_VOLUME}:${BACKUP_METRICS_DIR}`,
+    ],
     // With backup.s3 the members (and nothing else) get a route out, to reach the S3 service.
     networks: {
       data: { ipv4_address: topo.postgresIp[name]! },

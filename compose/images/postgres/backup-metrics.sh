@@ -1,9 +1,9 @@
 #!/bin/sh
-# Backup and drill figures for Prometheus, in the text format, written atomically to the repository's metrics/
-# directory, which node-exporter reads (textfile collector). Run by the backup scheduler on the leader every minute
+# Backup and drill figures for Prometheus, in the text format, written atomically to the backup-metrics volume,
+# which node-exporter reads (textfile collector) without access to the repository. Run by the backup scheduler on the leader every minute
 # and by the CLI after its backups. An unreadable repository writes stevie_backup_repository_ok 0 and no ages.
 set -u
-dir=/var/lib/pgbackrest/metrics
+dir=/var/lib/stevie-metrics
 mkdir -p "$dir"
 info=$(pgbackrest --stanza=stevie --output=json --log-level-console=off info 2>/dev/null)
 repo_bytes=$(du -sb /var/lib/pgbackrest/backup /var/lib/pgbackrest/archive 2>/dev/null | awk '{s += $1} END {print s + 0}')

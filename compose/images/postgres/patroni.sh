@@ -17,6 +17,11 @@ stevie-pgbackrest-conf
 mkdir -p /var/lib/pgbackrest
 chown postgres:postgres /var/lib/pgbackrest
 chmod 0750 /var/lib/pgbackrest
+# The backup figures for Prometheus: readable by node-exporter (as nobody), written by this member as postgres.
+mkdir -p /var/lib/stevie-metrics
+chown postgres:postgres /var/lib/stevie-metrics
+chmod 0755 /var/lib/stevie-metrics
+rm -rf /var/lib/pgbackrest/metrics # where they were before that volume
 
 stevie-patroni-config
 # The backup scheduler: a loop beside Patroni that acts only while this member is the leader.
