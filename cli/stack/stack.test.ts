@@ -69,6 +69,7 @@ describe("compose file", () => {
     expect(file.services["postgres-1"]?.volumes).toEqual([
       "postgres-1-data:/var/lib/postgresql/data",
       "backups:/var/lib/pgbackrest",
+      "backup-metrics:/var/lib/stevie-metrics",
     ]);
     // Synchronous by default at two members too: a crashed leader loses no acknowledged write (issue 23).
     expect(file.services["postgres-1"]?.environment?.PG_SYNCHRONOUS).toBe("true");
