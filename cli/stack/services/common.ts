@@ -73,11 +73,6 @@ export function baseService(
 export const CONFINED = { cap_drop: ["ALL"], security_opt: ["no-new-privileges:true"] };
 
 /**
- * A ceiling on each container's processes and threads (against a fork bomb or a thread leak taking the host's), well
- * above what each uses under load: PostgreSQL runs one process per connection (max_connections 300) besides Patroni's
- * threads, pgBackRest's processes and a drill's second server; a health check or `docker exec` counts too.
- */
-/**
  * For an entrypoint that starts as root (to read the 0600 secrets) and drops to the service's user: SETUID and SETGID
  * for the drop; KILL for the init process (tini, root), which otherwise cannot signal a process of another user, so
  * `docker stop` made tini fail to pass SIGTERM on and exit, and the kernel killed the service outright (seen with the
@@ -85,6 +80,11 @@ export const CONFINED = { cap_drop: ["ALL"], security_opt: ["no-new-privileges:t
  */
 export const DROPS_TO_USER = ["SETUID", "SETGID", "KILL"];
 
+/**
+ * A ceiling on each container's processes and threads (against a fork bomb or a thread leak taking the host's), well
+ * above what each uses under load: PostgreSQL runs one process per connection (max_connections 300) besides Patroni's
+ * threads, pgBackRest's processes and a drill's second server; a health check or `docker exec` counts too.
+ */
 const PIDS_LIMIT: Record<string, number> = {
   postgres: 1024,
   api: 256,

@@ -34,7 +34,7 @@ export function nginxService(ctx: StackContext): ComposeService {
         : []),
     ],
     // The master starts as root (it reads the 0600 keys) and runs its workers as nobody: SETUID and SETGID for them,
-    // CHOWN for their temporary directories, KILL to signal them (a worker stuck past a reload). Written: the pid
+    // CHOWN for their temporary directories, KILL to signal them (reloads, stops). Written: the pid
     // file and the follow loop's list of API replicas (FOLLOW_FILE) under /run, the workers' buffers for large
     // request bodies under /var/lib/nginx, lego's scratch files under /tmp.
     read_only: true,

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Backup and drill figures for Prometheus, in the text format, written atomically to the backup-metrics volume,
-# which node-exporter reads (textfile collector) without access to the repository. Run by the backup scheduler on the leader every minute
-# and by the CLI after its backups. An unreadable repository writes stevie_backup_repository_ok 0 and no ages.
+# which node-exporter reads (textfile collector) without access to the repository. Run by the backup scheduler on the
+# leader every minute and by the CLI after its backups. An unreadable repository writes stevie_backup_repository_ok 0
+# and no ages.
 set -u
 dir=/var/lib/stevie-metrics
 mkdir -p "$dir"
