@@ -306,15 +306,14 @@ async function openLoop(
 
 // ---- memory --------------------------------------------------------------------------------------------------------
 
-/** Resident set (MB) of each API replica's Node process, from its own /metrics (reachable from this host only). */
+/** Resident set (MB) of each API replica's Node process, as `ps` in its container sees it. */
 async function apiRssMb(t: Target): Promise<number[]> {
   const api = (await docker.listContainers(docker.PROJECT_LABEL, t.project)).filter((c) => c.service === "api");
   return Promise.all(
     api.map(async (c) => {
-      const address = Object.values(await docker.containerAddresses(c.id))[0];
-      const res = await fetch(`http://${address}:3000/metrics`);
-      const m = /^process_resident_memory_bytes (\d+)/m.exec(await res.text());
-      return m ? Number(m[1]) / 2 ** 20 : Number.NaN;
+      const top = (await run("docker", ["top", c.id, "-eo", "rss,args"])).stdout;
+      const kb = /^\s*(\d+) node /m.exec(top)?.[1];
+      return kb ? Number(kb) / 1024 : Number.NaN;
     }),
   );
 }

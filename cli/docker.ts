@@ -126,10 +126,13 @@ export async function removeVolume(name: string): Promise<void> {
   await docker().getVolume(name).remove();
 }
 
-export async function listNetworks(label: string, value?: string): Promise<{ id: string; name: string }[]> {
+export async function listNetworks(
+  label: string,
+  value?: string,
+): Promise<{ id: string; name: string; internal: boolean; options: Record<string, string> }[]> {
   const filter = value === undefined ? label : `${label}=${value}`;
   const r = await docker().listNetworks({ filters: { label: [filter] } });
-  return r.map((n) => ({ id: n.Id, name: n.Name }));
+  return r.map((n) => ({ id: n.Id, name: n.Name, internal: Boolean(n.Internal), options: n.Options ?? {} }));
 }
 
 /** Every network's IPv4 subnets (all networks, not only ours): a new subnet must not overlap any of them. */

@@ -211,8 +211,9 @@ describe("nginx.conf", () => {
     expect(c).toMatch(/deny 10\.9\.9\.9;\s+allow 10\.0\.0\.0\/8;\s+deny all;/);
     expect(c).toContain("192.0.2.10 1;");
     expect(c).toMatch(/set_real_ip_from 172\.16\.0\.0\/12;\s+real_ip_header X-Forwarded-For;\s+real_ip_recursive on;/);
-    // With no allow list the public servers refuse nobody (the internal status server on 8081 keeps its own list).
-    expect(conf.split("listen 8081;")[0]).not.toMatch(/^\s+deny all;$/m);
+    // With no allow list the servers refuse nobody (the status server listens on loopback and a socket only).
+    expect(conf).not.toMatch(/^\s+deny all;$/m);
+    expect(conf).toMatch(/listen 127\.0\.0\.1:8081;\s+listen unix:\/run\/stevie-status\/nginx\.sock;/);
     expect(conf).not.toContain("set_real_ip_from");
   });
 

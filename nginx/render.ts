@@ -44,6 +44,9 @@ export const UPSTREAM_INCLUDE = "/etc/stevie/upstream/api.conf";
 
 /** The API's server lines as the nginx image's follow loop keeps them (compose/images/nginx/follow.sh), on a tmpfs. */
 export const FOLLOW_FILE = "/run/stevie/api-ready.conf";
+/** stub_status for the stack's nginx exporter: a Unix socket in a volume the two share (cli/stack/services). */
+export const STATUS_DIR = "/run/stevie-status";
+export const STATUS_SOCKET = `${STATUS_DIR}/nginx.sock`;
 
 /**
  * api.conf: normally the follow loop's list (the replicas that answer now, picked up within seconds as they come,
@@ -442,16 +445,12 @@ ${indent(SECURITY_HEADERS, 8)}
         }
     }
 
-    # Health and connection counts: the container's health check, and the stack's nginx exporter over the edge network.
-    # Not published on the host; private addresses only.
+    # Health and connection counts: the container's health check on loopback, the stack's nginx exporter through a
+    # Unix socket in a volume only the two mount. On no network.
     server {
-        listen 8081;
+        listen 127.0.0.1:8081;
+        listen unix:${STATUS_SOCKET};
         access_log off;
-        allow 127.0.0.1;
-        allow 10.0.0.0/8;
-        allow 172.16.0.0/12;
-        allow 192.168.0.0/16;
-        deny all;
         location = /nginx-health { return 200 "ok\\n"; }
         location = /stub_status { stub_status; }
     }

@@ -8,6 +8,11 @@ import { z } from "zod";
 const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default("0.0.0.0"),
+  /**
+   * The network Prometheus scrapes from (CIDR): /metrics answers only connections that arrived on an address of it
+   * (the stack's data network), so nginx and the host, on the edge network, get a 404. Unset: every connection.
+   */
+  METRICS_NETWORK: z.cidrv4().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   STEVIE_ENV: z.enum(["dev", "staging", "prod"]).default("prod"),
   STEVIE_VERSION: z.string().default("dev"),

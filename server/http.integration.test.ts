@@ -262,3 +262,25 @@ describe("CORS under stevie-stack dev, which has no nginx (issue 24)", () => {
     ).toBeNull();
   });
 });
+
+describe("/metrics only on the network Prometheus scrapes from (issue 25)", () => {
+  const serve = async (metricsNetwork: string) => {
+    const s = createApiServer(deps, metrics, async () => undefined, { metricsNetwork });
+    await new Promise<void>((resolve) => s.server.listen(0, "127.0.0.1", resolve));
+    const res = await fetch(`http://127.0.0.1:${(s.server.address() as AddressInfo).port}/metrics`);
+    await new Promise((resolve) => s.server.close(resolve));
+    return { status: res.status, text: await res.text() };
+  };
+
+  it("answers a connection that arrived on an address inside METRICS_NETWORK", async () => {
+    const inside = await serve("127.0.0.0/8");
+    expect(inside.status).toBe(200);
+    expect(inside.text).toMatch(/^process_resident_memory_bytes /m);
+  });
+
+  it("answers 404 to one that arrived on any other address, as for a path that does not exist", async () => {
+    const outside = await serve("10.213.7.0/24");
+    expect(outside.status).toBe(404);
+    expect(outside.text).not.toMatch(/process_/);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { BlockList, isIPv4 } from "node:net";
 import { getTRPCErrorShape, TRPCError } from "@trpc/server";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { getHTTPStatusCodeFromError } from "@trpc/server/http";
@@ -98,6 +99,23 @@ export interface ApiServerOptions {
    * has no nginx. Unset (the stack's replicas): no CORS headers; nginx answers it there.
    */
   corsOrigins?: readonly string[];
+  /** METRICS_NETWORK: /metrics for connections that arrived on an address in this subnet only. */
+  metricsNetwork?: string;
+}
+
+/** Whether a connection's own (server-side) address lies in `cidr`; an IPv4-mapped IPv6 address counts as IPv4. */
+function arrivedOn(cidr: BlockList | undefined, localAddress: string | undefined): boolean {
+  if (!cidr) return true;
+  const address = (localAddress ?? "").replace(/^::ffff:/, "");
+  return isIPv4(address) && cidr.check(address, "ipv4");
+}
+
+function subnet(cidr: string | undefined): BlockList | undefined {
+  if (!cidr) return undefined;
+  const [network = "", prefix = ""] = cidr.split("/");
+  const list = new BlockList();
+  list.addSubnet(network, Number(prefix), "ipv4");
+  return list;
 }
 
 const TRPC_METHODS = "GET, POST, OPTIONS";
@@ -200,6 +218,7 @@ export function createApiServer(
 ): ApiServer {
   const maxBatch = opts.maxBatch ?? 10;
   const cors = opts.corsOrigins;
+  const metricsNetwork = subnet(opts.metricsNetwork);
   let draining = false;
   let openapi: string | undefined;
   const trpc = createHTTPHandler({
@@ -256,7 +275,7 @@ export function createApiServer(
       const r = await checkReadiness(deps, embeddingsReady);
       return sendJson(res, r.status === "down" ? 503 : 200, r);
     }
-    if (path === "/metrics") {
+    if (path === "/metrics" && arrivedOn(metricsNetwork, req.socket.localAddress)) {
       const text = await metrics.registry.metrics();
       res.writeHead(200, { "content-type": metrics.registry.contentType });
       res.end(text);

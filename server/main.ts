@@ -99,6 +99,7 @@ async function main(): Promise<void> {
   };
   const api = createApiServer(deps, metrics, () => warm, {
     maxBatch: env.STEVIE_MAX_BATCH,
+    metricsNetwork: env.METRICS_NETWORK,
     apiKeys: createApiKeyStore(db),
   });
 

@@ -134,6 +134,17 @@ describe("doctor", () => {
     );
   });
 
+  it("warns about internal networks that an earlier version made with an address on the host, and names them", () => {
+    expect(verdicts(healthy)["internal networks"]).toBeUndefined();
+    expect(verdicts({ ...healthy, hostRoutedNetworks: [] })["internal networks"]).toBeUndefined();
+    const r = evaluateDoctor({ ...healthy, hostRoutedNetworks: ["stevie_data", "stevie_consensus"] });
+    expect(r.find((c) => c.name === "internal networks")).toMatchObject({
+      status: "warn",
+      found: expect.stringContaining("stevie_data, stevie_consensus"),
+      fix: expect.stringContaining("uninstall"),
+    });
+  });
+
   it("in acme mode: fails while the CA's certificate is not live yet, and warns once renewals should have happened", () => {
     expect(verdicts({ ...healthy, acme: { renewDays: 30, pending: true } })["ACME certificate"]).toBe("fail");
     expect(verdicts({ ...healthy, acme: { renewDays: 30, pending: true } })["TLS certificate"]).toBeUndefined();

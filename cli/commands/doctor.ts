@@ -1,5 +1,7 @@
 import { statfs } from "node:fs/promises";
+import * as docker from "../docker.js";
 import { run } from "../exec.js";
+import { INHIBIT_HOST_ADDRESS } from "../stack/compose.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../host/preflight.js";
 import { allDrills, listBackups } from "../stack/backup.js";
 import { serverCertExpiry } from "../stack/tls.js";
@@ -32,6 +34,8 @@ export interface DoctorFacts {
   logRotation?: { ok: boolean; uncapped: string[] };
   /** From timedatectl: whether the clock is synchronised (undefined: could not tell). */
   clockSynced?: boolean;
+  /** Internal networks whose bridge has an address on the host (made by a version before compose.ts INTERNAL). */
+  hostRoutedNetworks?: string[];
 }
 
 const hours = (ms: number) => ms / 3_600_000;
@@ -256,6 +260,14 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
           },
     );
   }
+  if (f.hostRoutedNetworks?.length)
+    out.push({
+      name: "internal networks",
+      status: "warn",
+      expected: "no address on the host (nothing on them answers the host)",
+      found: `the host routes into ${f.hostRoutedNetworks.join(", ")} (made by an earlier version)`,
+      fix: "`stevie-stack uninstall --yes` (data volumes are kept), then `stevie-stack install --yes`: the networks are made again",
+    });
   // Prometheus's view: what it has firing is listed (a warning here; the checks above judge the stack themselves).
   const alerts = s.alerts;
   if (alerts && "error" in alerts)
@@ -340,6 +352,9 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   const project = config.projectName;
   const status = await collectStatus(dir);
   const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup };
+  facts.hostRoutedNetworks = (await docker.listNetworks(docker.PROJECT_LABEL, project))
+    .filter((n) => n.internal && n.options[INHIBIT_HOST_ADDRESS] !== "true")
+    .map((n) => n.name);
   const acme = config.tls.mode === "acme" ? config.tls.acme : undefined;
   const notAfter = await serverCertExpiry(paths.tls, acme ? liveCertificate(paths) : undefined);
   if (acme) facts.acme = { renewDays: acme.renewDays, pending: await needsIssue(paths, config.domain) };

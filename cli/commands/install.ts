@@ -29,6 +29,8 @@ import { commitStack } from "../stack/history.js";
 import { hostSizing } from "../stack/sizing.js";
 import { applyDcsSettings } from "../stack/cluster.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
+import { measuredFilesystems } from "../stack/filesystems.js";
+import { ensureEtcdAuth } from "../stack/etcd.js";
 import { ensurePostgresTls, ensureSelfSignedTls, installProvidedTls, syncEdgeTls } from "../stack/tls.js";
 import { topology, type Topology } from "../stack/topology.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
@@ -225,10 +227,19 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
             edgeTls ||
             s3.changed ||
             openai.changed;
-          const generated = renderStackFiles(paths, config, sizing, version, text, subnet, imageRefs(images), {
-            s3: s3.hash,
-            openai: openai.hash,
-          });
+          const generated = renderStackFiles(
+            paths,
+            config,
+            sizing,
+            version,
+            text,
+            { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) },
+            imageRefs(images),
+            {
+              s3: s3.hash,
+              openai: openai.hash,
+            },
+          );
           previous = await snapshotFiles(
             paths,
             generated.map((f) => f.path),
@@ -349,6 +360,14 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
               "check `stevie-stack status` (is there a leader?) and run install again",
             );
           });
+        },
+      },
+      {
+        // Once per cluster: the members started with their etcd password; from now on etcd asks for it.
+        title: "etcd authentication",
+        skip: () => !hasChanges(files, images, stackRunning, secretsOrTlsChanged) && "nothing to do",
+        task: async (_ctx, task) => {
+          task.output = (await ensureEtcdAuth(paths, config.projectName, dataTier.postgres)) ? "turned on" : "on";
         },
       },
     ],

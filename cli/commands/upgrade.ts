@@ -20,6 +20,7 @@ import type { StackPaths } from "../stack/paths.js";
 import { convergeRunning } from "../stack/rolling.js";
 import { hostSizing } from "../stack/sizing.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
+import { measuredFilesystems } from "../stack/filesystems.js";
 import { upgradeVerdict, type BreakingChange } from "../stack/upgrades.js";
 import { backupWithSnapshot } from "./backup.js";
 import { imageRefs } from "./install.js";
@@ -108,7 +109,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     sizing,
     to,
     configText,
-    await chooseDataSubnet(config),
+    { dataSubnet: await chooseDataSubnet(config), filesystems: await measuredFilesystems(paths.dir) },
     imageRefs(images),
     { s3: s3.hash, openai: openai.hash },
   );

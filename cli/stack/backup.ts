@@ -9,7 +9,7 @@ import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { REPO_KEY, repoName, s3RunArgs, type RepoName, type S3Config } from "./s3.js";
 import { imageRef } from "./services/common.js";
-import { BACKUP_VOLUME } from "./services/postgres.js";
+import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
 
 /**
  * Backups with pgBackRest (repository on the stack's `backups` volume, aes-256-cbc; optionally a second one on S3,
@@ -191,6 +191,7 @@ export async function listBackups(
         [
           "run",
           "--rm",
+          ...ONE_OFF,
           ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]),
           "--tmpfs",
           "/tmp",
@@ -530,6 +531,7 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
   const args = [
     "run",
     "-d",
+    ...ONE_OFF,
     "--name",
     spec.container,
     "--label",

@@ -47,6 +47,7 @@ export interface ComposeFile {
       internal?: boolean;
       labels: Record<string, string>;
       driver?: string;
+      driver_opts?: Record<string, string>;
       ipam?: { config: { subnet: string; ip_range?: string }[] };
     }
   >;

@@ -3,7 +3,15 @@ import { PROJECT_LABEL } from "../docker.js";
 import type { ComposeFile, ComposeService } from "./compose-types.js";
 import { openaiEnabled, type StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";
-import { grafanaService, logServices, monitoringServices } from "./services/monitoring.js";
+import {
+  ALERTING_NETWORK,
+  grafanaService,
+  GRAFANA_NETWORK,
+  logServices,
+  monitoringServices,
+  NGINX_STATUS_VOLUME,
+  NODE_FS_VOLUME,
+} from "./services/monitoring.js";
 import { nginxService } from "./services/nginx.js";
 import {
   BACKUP_METRICS_VOLUME,
@@ -15,7 +23,7 @@ import {
 } from "./services/postgres.js";
 import { redisNodeService, sentinelService } from "./services/redis.js";
 import { EGRESS_NETWORK, S3_CA_FILE, S3_SECRETS } from "./s3.js";
-import { ETCD_MEMBERS } from "./topology.js";
+import { ETCD_MEMBERS, ETCD_ROOT_SECRET } from "./topology.js";
 import { OPENAI_SECRET } from "./openai.js";
 
 /**
@@ -23,8 +31,20 @@ import { OPENAI_SECRET } from "./openai.js";
  * out, nothing published; a fixed /24) joins the API with HAProxy, the Postgres members, Redis and the Sentinels;
  * `consensus` (internal) joins the Postgres members with etcd and nothing else. Prometheus and the exporters are on
  * `data` (see services/monitoring.ts). `egress` exists only with an S3 backup repository (the members' way out to it)
- * or an OpenAI key (the migration job's way out to OpenAI; the API has the edge network's).
+ * or an OpenAI key (the migration job's way out to OpenAI; the API has the edge network's); `alerting` is
+ * Alertmanager's way out to the operator's receivers, `grafana` the one Grafana is published on.
+ *
+ * The internal networks' bridges have no address on the host (INTERNAL): the host itself has no route into them, so
+ * nothing on them answers a process of the host (or a container that the host routes for) unless it joins the network.
  */
+/**
+ * No route out (internal) and none in: Docker gives the bridge no host address (`inhibit_ipv4`), so the host has no
+ * route to the network (Docker 28 calls this gateway mode "isolated"). Compose applies it when it creates the network;
+ * a network made by an earlier version keeps its host address until it is recreated (doctor says so).
+ */
+export const INHIBIT_HOST_ADDRESS = "com.docker.network.bridge.inhibit_ipv4";
+export const INTERNAL = { internal: true, driver_opts: { [INHIBIT_HOST_ADDRESS]: "true" } };
+
 export function buildCompose(ctx: StackContext): ComposeFile {
   const project = { [PROJECT_LABEL]: ctx.config.projectName };
   const topo = ctx.topology;
@@ -56,24 +76,25 @@ export function buildCompose(ctx: StackContext): ComposeFile {
     services,
     networks: {
       edge: { labels: project },
-      data: {
-        internal: true,
-        labels: project,
-        ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] },
-      },
-      consensus: { internal: true, labels: project },
+      data: { ...INTERNAL, labels: project, ipam: { config: [{ subnet: topo.subnet, ip_range: topo.dynamicRange }] } },
+      consensus: { ...INTERNAL, labels: project },
       ...(s3 || openaiEnabled(ctx) ? { [EGRESS_NETWORK]: { labels: project } } : {}),
+      ...(services.alertmanager ? { [ALERTING_NETWORK]: { labels: project } } : {}),
+      ...(grafana ? { [GRAFANA_NETWORK]: { labels: project } } : {}),
     },
     volumes: {
       ...Object.fromEntries(volumes.map((v) => [`${v}-data`, { labels: project }])),
       [BACKUP_VOLUME]: { labels: project },
       [BACKUP_METRICS_VOLUME]: { labels: project },
+      [NGINX_STATUS_VOLUME]: { labels: project },
+      ...(services["node-exporter"] ? { [NODE_FS_VOLUME]: { labels: project } } : {}),
     },
     secrets: {
       ...Object.fromEntries(
         [
           ...new Set([
             ...POSTGRES_SECRETS,
+            ETCD_ROOT_SECRET,
             "postgres_user",
             "redis_password",
             "session_key",

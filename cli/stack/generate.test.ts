@@ -25,7 +25,7 @@ function rendered(raw: Record<string, unknown>, access: { s3?: string; openai?: 
     sizeStack(host, config.resources.profile),
     "1.2.3",
     "# stevie.yaml as written\n",
-    "10.213.7.0/24",
+    { dataSubnet: "10.213.7.0/24" },
     undefined,
     access,
   );

@@ -8,6 +8,7 @@ import { buildCompose, renderCompose } from "./compose.js";
 import { sha256, type GeneratedFile } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { API_PORT } from "./services/api.js";
+import type { MeasuredFilesystem } from "./filesystems.js";
 import type { StackContext } from "./services/common.js";
 import type { Sizing } from "./sizing.js";
 import { renderHaproxyConf } from "./services/postgres.js";
@@ -48,14 +49,21 @@ export function renderStackFiles(
   sizing: Sizing,
   version: string,
   configText: string,
-  dataSubnet: string,
+  host: { dataSubnet: string; filesystems?: MeasuredFilesystem[] },
   images?: Partial<Record<string, string>>,
   accessHashes: { s3?: string; openai?: string } = {},
 ): GeneratedFile[] {
-  const topo = topology(config, sizing, dataSubnet);
+  const topo = topology(config, sizing, host.dataSubnet);
   const nginxConf = renderEdgeConf(config);
   const haproxyConf = renderHaproxyConf(topo);
-  const base: StackContext = { config, sizing, version, topology: topo, ...(images ? { images } : {}) };
+  const base: StackContext = {
+    config,
+    sizing,
+    version,
+    topology: topo,
+    ...(images ? { images } : {}),
+    ...(host.filesystems ? { filesystems: host.filesystems } : {}),
+  };
   const mon = join(paths.dir, MONITORING_DIR);
   const monitoring: GeneratedFile[] = config.monitoring.enabled
     ? [

@@ -23,8 +23,9 @@ import { compose } from "./compose-cli.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { imageRef } from "./services/common.js";
-import { BACKUP_VOLUME } from "./services/postgres.js";
-import { ETCD_MEMBERS, PATRONI_SCOPE } from "./topology.js";
+import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
+import { clearEtcdPrefix } from "./etcd.js";
+import { ETCD_NAMESPACE, PATRONI_SCOPE } from "./topology.js";
 
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.
@@ -44,7 +45,7 @@ import { ETCD_MEMBERS, PATRONI_SCOPE } from "./topology.js";
  */
 const MOUNT = "/var/lib/postgresql/data";
 const DATA = "pgdata";
-const DCS_PREFIX = `/stevie-stack/${PATRONI_SCOPE}/`;
+const DCS_PREFIX = `${ETCD_NAMESPACE}${PATRONI_SCOPE}/`;
 
 export interface RestoreState {
   stamp: string;
@@ -85,6 +86,7 @@ async function onVolume(project: string, member: string, version: string, script
     [
       "run",
       "--rm",
+      ...ONE_OFF,
       "--network",
       "none",
       "-v",
@@ -112,23 +114,7 @@ const waitForMembers = <T>(what: string, seconds: number, probe: () => Promise<T
   });
 
 /** Clear the cluster's keys in etcd, so the member that starts first takes the cluster over with its own data. */
-async function clearDcs(paths: StackPaths, project: string): Promise<void> {
-  const errors: string[] = [];
-  for (const m of ETCD_MEMBERS) {
-    const r = await compose(
-      paths,
-      project,
-      ["exec", "-T", m, "etcdctl", "--endpoints=http://127.0.0.1:2379", "del", "--prefix", DCS_PREFIX],
-      { reject: false, timeoutMs: 30_000 },
-    );
-    if (r.exitCode === 0) return;
-    errors.push(`${m}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
-  }
-  throw new UserError(
-    `could not clear the cluster state in etcd: ${errors.join("; ")}`,
-    "etcd needs a quorum (2 of 3 members): `stevie-stack status`",
-  );
-}
+const clearDcs = (paths: StackPaths, project: string) => clearEtcdPrefix(paths, project, DCS_PREFIX);
 
 /**
  * Stop every member (replicas first, so none of them is elected while the leader stops), clear etcd, rearrange each
@@ -225,6 +211,7 @@ async function liveTimeline(
       [
         "run",
         "--rm",
+        ...ONE_OFF,
         "--network",
         "none",
         "-u",
@@ -252,6 +239,7 @@ async function freeKb(project: string, member: string, version: string): Promise
     [
       "run",
       "--rm",
+      ...ONE_OFF,
       "--network",
       "none",
       "-v",
@@ -313,6 +301,7 @@ async function finishCopy(
     [
       "run",
       "--rm",
+      ...ONE_OFF,
       ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]),
       "--tmpfs",
       "/tmp",
@@ -572,6 +561,7 @@ export async function rollbackRestore(
     [
       "run",
       "--rm",
+      ...ONE_OFF,
       "--network",
       "none",
       "-v",

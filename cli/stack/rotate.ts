@@ -1,3 +1,4 @@
+import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
@@ -163,19 +164,10 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
     );
   }
   for (const member of o.topology.postgres) {
-    const reload = await compose(
-      paths,
-      project,
-      [
-        "exec",
-        "-T",
-        member,
-        "sh",
-        "-c",
-        'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force',
-      ],
-      { reject: false, timeoutMs: 60_000 },
-    );
+    const reload = await compose(paths, project, ["exec", "-T", member, "sh", "-c", RELOAD_MEMBER_CONFIG], {
+      reject: false,
+      timeoutMs: 60_000,
+    });
     if (reload.exitCode !== 0) {
       throw new UserError(
         `${member} did not reload Patroni's configuration with the new passwords: ${(reload.stderr || reload.stdout).trim().split("\n").at(-1) ?? ""}`,

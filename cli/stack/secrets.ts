@@ -16,6 +16,8 @@ export const SECRET_NAMES = [
   "redis_password",
   "session_key",
   "grafana_admin_password",
+  "etcd_root_password",
+  "etcd_patroni_password",
 ] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 

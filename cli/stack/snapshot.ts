@@ -7,7 +7,7 @@ import { run } from "../exec.js";
 import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
 import { imageRef } from "./services/common.js";
-import { BACKUP_VOLUME } from "./services/postgres.js";
+import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
 
 /**
  * What a database backup does not hold, stored beside it in the repository: the stack directory (configuration,
@@ -67,6 +67,7 @@ async function repoRun(
     [
       "run",
       "--rm",
+      ...ONE_OFF,
       "--network",
       "none",
       "-v",

@@ -96,6 +96,7 @@ describe("compose file", () => {
       "10.213.7.23",
       "10.213.7.31",
       "10.213.7.32",
+      "10.213.7.5",
     ]);
     // Patroni announces the member by that address (its REST API and PostgreSQL), and the member keeps its other networks.
     expect(file.services["postgres-2"]?.environment?.PATRONI_ADDRESS).toBe("10.213.7.32");

@@ -13,6 +13,12 @@ import type { Sizing } from "./sizing.js";
 export const REDIS_MASTER_NAME = "stevie";
 export const PATRONI_SCOPE = "stevie";
 export const ETCD_MEMBERS = ["etcd-1", "etcd-2", "etcd-3"] as const;
+/** etcd's accounts (etcd.ts): Patroni's keys live under the namespace. */
+export const ETCD_NAMESPACE = "/stevie-stack/";
+export const ETCD_ROOT_SECRET = "etcd_root_password";
+export const ETCD_PATRONI_SECRET = "etcd_patroni_password";
+/** Not a secret: the account may read nothing. */
+export const ETCD_HEALTH_USER = "health:health";
 const SENTINELS = 3;
 
 export interface Topology {
@@ -22,6 +28,8 @@ export interface Topology {
   postgres: string[];
   /** Each member's address on the data network (Patroni's connect_address, HAProxy's servers). */
   postgresIp: Record<string, string>;
+  /** Alertmanager's (it listens there only; see services/monitoring.ts). */
+  alertmanagerIp: string;
   synchronous: boolean;
   redis: { service: string; ip: string }[];
   sentinels: { service: string; ip: string }[];
@@ -39,6 +47,7 @@ export function topology(config: StevieConfig, sizing: Sizing, subnet: string): 
     dynamicRange: `${net}.128/25`,
     postgres,
     postgresIp: Object.fromEntries(postgres.map((m, i) => [m, `${net}.${31 + i}`])),
+    alertmanagerIp: `${net}.5`,
     // Synchronous (Patroni's non-strict mode) at every size: a crashed leader loses no acknowledged write, and a lone
     // leader whose replica is gone keeps writing once Patroni drops the replica from synchronous_standby_names.
     synchronous: config.postgres.synchronous ?? true,

@@ -8,7 +8,9 @@ import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { packageVersion } from "../../cli/package-root.js";
 import { imageRef } from "../../cli/stack/services/common.js";
+import pg from "pg";
 import { runCli } from "../setup/cli.js";
+import { listeners, reachedFrom } from "../setup/reachability.js";
 import { stackFetch } from "../setup/client.js";
 import { TEST_WEB_ORIGIN } from "../setup/stack.js";
 
@@ -144,41 +146,83 @@ describe("edge (nginx) against real clients", () => {
     expect((await f(`${stack.baseUrl}/api/health/live`)).headers.get("x-request-id")).toMatch(/^[0-9a-f]{32}$/);
   });
 
-  it("keeps the database and cache unreachable from outside the internal data network", async () => {
-    const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-    const ip = async (service: string) =>
-      Object.values(await docker.containerAddresses(all.find((c) => c.service === service)!.id))[0]!;
-    // Every address of a member, its egress one (the way out to the S3 backup repository) included.
-    const member = Object.values(await docker.containerAddresses(all.find((c) => c.service === "postgres-1")!.id)).map(
-      (a) => `${a}:5432`,
-    );
-    expect(member.length).toBeGreaterThanOrEqual(3);
-    const targets = [
-      ...member,
-      `${await ip("haproxy")}:5432`,
-      `${await ip("redis-1")}:6379`,
-      `${await ip("sentinel-1")}:26379`,
-      `${await ip("etcd-1")}:2379`,
-    ];
-    // From the edge network (where nginx lives) and from Docker's default bridge: no route to any of them. The
-    // attempts run side by side: each unreachable one takes its whole 3-s timeout.
-    for (const network of [edgeNetwork, "bridge"]) {
-      const out = await fromContainer(
-        network,
-        `for t in ${targets.join(" ")}; do (curl -s --connect-timeout 3 -o /dev/null telnet://$t </dev/null; echo "$t exit=$?") & done; wait`,
+  it("answers no internal port from the host or from inside nginx, unless it asks for a password (issue 25)", async () => {
+    const all = await listeners(stack.project);
+    const services = new Set(all.map((l) => l.service));
+    for (const s of ["nginx", "api", "haproxy", "postgres-1", "redis-1", "sentinel-1", "etcd-1", "prometheus"])
+      expect(services, s).toContain(s);
+    expect(all.length).toBeGreaterThanOrEqual(30);
+    const nginx = all.find((l) => l.service === "nginx")!;
+    // What may answer: the public ports (nginx's, and the API's that nginx forwards to), and PostgreSQL, which
+    // refuses a login without its password (below). The answer's first line says which service it was.
+    const open = (from: string, reached: Awaited<ReturnType<typeof reachedFrom>>) =>
+      reached
+        .filter(({ listener: l }) => !(l.service === "nginx" && [8080, 8443].includes(l.port)))
+        .filter(({ listener: l }) => !(l.service === "api" && l.port === 3000))
+        .filter(({ listener: l }) => !(l.service.startsWith("postgres-") && l.port === 5432))
+        .map(({ listener: l, answer }) => `${from} -> ${l.service} ${l.address}:${l.port} (${answer.first})`);
+    const fromHost = await reachedFrom(all);
+    const fromNginx = await reachedFrom(all, nginx.pid);
+    expect([...open("host", fromHost), ...open("nginx", fromNginx)]).toEqual([]);
+    // The public ports do answer (the probe is not blind): nginx's from both places, the API's from nginx.
+    expect(fromNginx.some(({ listener: l }) => l.service === "api" && l.port === 3000)).toBe(true);
+    expect(fromHost.some(({ listener: l }) => l.service === "nginx" && l.port === 8443)).toBe(true);
+    // A member that the host reaches (its egress address, the way to the S3 repository) refuses a login without
+    // the password.
+    for (const { listener: l } of fromHost.filter(({ listener: l }) => l.port === 5432)) {
+      const client = new pg.Client({ host: l.address, port: 5432, user: "postgres", database: "postgres" });
+      client.on("error", () => undefined);
+      const refusal = await client.connect().then(
+        () => "connected",
+        (err: Error) => err.message,
       );
-      for (const t of targets) expect(out, out).toMatch(new RegExp(`${t.replace(/\./g, "\\.")} exit=(7|28)`));
+      await client.end().catch(() => undefined);
+      expect(refusal, `${l.service} ${l.address}`).toMatch(/password|pg_hba|SSL/i);
     }
+    // The API's metrics: for Prometheus on the data network only; nginx's network gets the 404 of a missing path.
+    const api = fromNginx.find(({ listener: l }) => l.service === "api")!.listener;
+    const metrics = await run("nsenter", [
+      "-t",
+      String(nginx.pid),
+      "-n",
+      "curl",
+      "-s",
+      "-o",
+      "/dev/null",
+      "-w",
+      "%{http_code}",
+      `http://${api.address}:3000/metrics`,
+    ]);
+    expect(metrics.stdout).toBe("404");
+  });
+
+  it("makes etcd ask who reads: nobody anonymous, the health account nothing, Patroni's its namespace only (issue 25)", async () => {
+    const etcd = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find(
+      (c) => c.service === "etcd-1",
+    )!;
+    const ctl = async (user: string, args: string) => {
+      const r = await run(
+        "docker",
+        ["exec", "-u", "0", etcd.id, "sh", "-c", `ETCDCTL_USER="${user}" etcdctl --command-timeout=5s ${args}`],
+        { reject: false },
+      );
+      return `${r.stdout}${r.stderr}`;
+    };
+    expect(await ctl("", "get --prefix --keys-only /stevie-stack/")).toMatch(/user name is empty/);
+    expect(await ctl("health:health", "get --prefix --keys-only /")).toMatch(/permission denied/);
+    expect(await ctl("patroni:wrong", "get --prefix --keys-only /stevie-stack/")).toMatch(/authentication failed/);
+    const patroni = "patroni:$(cat /run/secrets/etcd_patroni_password)";
+    expect(await ctl(patroni, "get --prefix --keys-only /stevie-stack/")).toMatch(/^\/stevie-stack\/\S+\/leader$/m);
+    expect(await ctl(patroni, "put /elsewhere x")).toMatch(/permission denied/);
+    expect(await ctl(patroni, "auth disable")).toMatch(/permission denied/);
   });
 
   it("keeps etcd on its own network: the API containers cannot reach it", async () => {
-    const all = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-    const etcd = all.find((c) => c.service === "etcd-1")!;
-    const api = all.find((c) => c.service === "api")!;
-    const etcdIp = Object.values(await docker.containerAddresses(etcd.id))[0]!;
-    const probe = `fetch('http://${etcdIp}:2379/health',{signal:AbortSignal.timeout(3000)}).then(()=>console.log('reached'),()=>console.log('unreachable'))`;
-    const r = await run("docker", ["exec", api.id, "node", "-e", probe]);
-    expect(r.stdout.trim()).toBe("unreachable");
+    const all = await listeners(stack.project);
+    const etcd = all.filter((l) => l.service.startsWith("etcd-"));
+    expect(etcd.length).toBeGreaterThanOrEqual(6); // client and peer port of each member
+    const api = all.find((l) => l.service === "api")!;
+    expect(await reachedFrom(etcd, api.pid)).toEqual([]);
   });
 });
 

@@ -40,9 +40,9 @@ describe("install and uninstall lifecycle", () => {
       const down = await runCli(["uninstall", "--yes", "--dir", dir]);
       expect(down.code, down.stderr).toBe(0);
       expect(await docker.listContainers(docker.PROJECT_LABEL, project)).toEqual([]);
-      // Two Postgres members, three etcd, three Redis, three Sentinels: one volume each; the backup repository and the
-      // backup figures.
-      expect((await docker.listVolumes(docker.PROJECT_LABEL, project)).length).toBe(13);
+      // Two Postgres members, three etcd, three Redis, three Sentinels: one volume each; the backup repository, the
+      // backup figures and nginx's status socket.
+      expect((await docker.listVolumes(docker.PROJECT_LABEL, project)).length).toBe(14);
 
       // Same secrets, same data volume: the database must accept the kept password again.
       const again = await install();

@@ -1,19 +1,88 @@
 import { readFile } from "node:fs/promises";
+import { connect } from "node:net";
 import { join } from "node:path";
 import pg from "pg";
 import * as docker from "../../cli/docker.js";
+import { run } from "../../cli/exec.js";
+import { imageRef } from "../../cli/stack/services/common.js";
+import { waitFor } from "../../cli/wait.js";
+import { packageVersion } from "../../cli/package-root.js";
 import type { TestStack } from "./stack.js";
 
 /**
- * A pg pool to the installed stack's write endpoint (HAProxy's 5432, the Patroni leader), as the application role.
- * The data network is internal, but this host routes to it (tests run as root on the Docker host).
+ * How tests reach the stack's write endpoint (HAProxy's 5432, the Patroni leader). The data network is internal and
+ * has no address on this host (compose.ts INTERNAL), so tests bring a relay of their own: a container on the data
+ * network and on Docker's default bridge, which this host does route to, passing bytes to and from `haproxy:5432`.
+ * Each side's end ends the other once its bytes are through; a reset resets it. Not one of the stack's containers (no
+ * project label): removeRelay before the project's networks go.
  */
-async function haproxyAddress(stack: Pick<TestStack, "project">): Promise<string> {
-  const haproxy = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find(
-    (c) => c.service === "haproxy",
-  );
-  if (!haproxy) throw new Error("no haproxy container in the test stack");
-  return Object.values(await docker.containerAddresses(haproxy.id))[0]!;
+const relays = new Map<string, Promise<string>>();
+const relayName = (project: string) => `${project}-test-relay`;
+const RELAY = `const net = require("node:net");
+net.createServer((c) => {
+  const u = net.connect(5432, "haproxy");
+  c.pipe(u);
+  u.pipe(c);
+  c.on("error", () => u.destroy());
+  u.on("error", () => c.destroy());
+}).listen(5432);`;
+
+function haproxyAddress(stack: Pick<TestStack, "project">): Promise<string> {
+  let address = relays.get(stack.project);
+  if (!address) {
+    address = startRelay(stack.project);
+    address.catch(() => relays.delete(stack.project));
+    relays.set(stack.project, address);
+  }
+  return address;
+}
+
+async function startRelay(project: string): Promise<string> {
+  const name = relayName(project);
+  const running = await run("docker", ["inspect", "-f", "{{.State.Running}}", name], { reject: false });
+  if (running.stdout.trim() !== "true") {
+    await removeRelay(project);
+    await run("docker", [
+      "run",
+      "-d",
+      "--name",
+      name,
+      "--network",
+      `${project}_data`,
+      "--restart",
+      "unless-stopped",
+      "--entrypoint",
+      "node",
+      imageRef("api", packageVersion()),
+      "-e",
+      RELAY,
+    ]);
+    await run("docker", ["network", "connect", "bridge", name]);
+  }
+  const id = (await run("docker", ["inspect", "-f", "{{.Id}}", name])).stdout.trim();
+  const address = (await docker.containerAddresses(id)).bridge;
+  if (!address) throw new Error(`the test relay ${name} has no address on Docker's default bridge`);
+  await waitFor(`the test relay ${name} to listen`, () => listening(address, 5432), {
+    timeoutMs: 15_000,
+    everyMs: 200,
+  });
+  return address;
+}
+
+/** true once something accepts a connection there; undefined (not yet) otherwise. */
+const listening = (host: string, port: number) =>
+  new Promise<true | undefined>((resolve) => {
+    const socket = connect({ host, port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on("error", () => resolve(undefined));
+  });
+
+/** The relay of `project`, gone (before its data network is removed: a joined container keeps a network). */
+export async function removeRelay(project: string): Promise<void> {
+  relays.delete(project);
+  await run("docker", ["rm", "-f", relayName(project)], { reject: false });
 }
 
 /** A fresh login through HAProxy from this host, then one query: its first value as text, or "refused: why". */

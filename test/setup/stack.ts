@@ -9,6 +9,7 @@ import { unhealthyReport } from "../../cli/stack/health.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { removeProjectResources } from "../../cli/commands/uninstall.js";
+import { removeRelay } from "./data.js";
 import { cliBin, runCli } from "./cli.js";
 import { freePort } from "./ports.js";
 import { startTestS3, type TestS3 } from "./s3.js";
@@ -66,7 +67,10 @@ export async function removeTestLeftovers(): Promise<number> {
   );
   const keptPid = kept.split("-").at(-1);
   const dead = [...projects].filter((p) => !(kept && p.endsWith(`-${keptPid}`)) && !ownerAlive(p));
-  for (const p of dead) await removeProjectResources(p, true);
+  for (const p of dead) {
+    await removeRelay(p);
+    await removeProjectResources(p, true);
+  }
   return dead.length;
 }
 
@@ -198,6 +202,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async () => {
     if (process.env.STEVIE_TEST_FAILED) await diagnostics(name, dir);
+    await removeRelay(name);
     if (existsSync(stackPaths(dir).config)) {
       const u = await runCli(["uninstall", "--purge-data", "--yes", "--dir", dir], { timeoutMs: 5 * 60_000 });
       if (u.code !== 0) process.stderr.write(`uninstall failed:\n${u.stdout}\n${u.stderr}\n`);

@@ -114,7 +114,8 @@ export function apiService(ctx: StackContext): ComposeService {
     ...base,
     ...openaiLabel(ctx, base.labels),
     deploy: { ...base.deploy!, replicas: ctx.config.api.replicas },
-    environment: { ...apiEnvironment(ctx), PORT: String(API_PORT) },
+    // /metrics for Prometheus, on the data network; not on edge, where nginx and the host are.
+    environment: { ...apiEnvironment(ctx), PORT: String(API_PORT), METRICS_NETWORK: ctx.topology.subnet },
     networks: ["edge", "data"],
     secrets: appSecrets(ctx),
     depends_on: {

@@ -1,3 +1,4 @@
+import type { MeasuredFilesystem } from "../filesystems.js";
 import { PROJECT_LABEL } from "../../docker.js";
 import type { StevieConfig } from "../../config/schema.js";
 import type { ComposeService, HealthCheck } from "../compose-types.js";
@@ -16,6 +17,8 @@ export interface StackContext {
   /** The image each service runs, by image name: content tags (see images.ts), so an upgrade that leaves an image's
    * build context alone leaves its containers alone. Without it, the version tag. */
   images?: Partial<Record<string, string>>;
+  /** The host filesystems node-exporter measures (filesystems.ts); without: the host's root filesystem. */
+  filesystems?: MeasuredFilesystem[];
 }
 
 /** An OpenAI key is installed (install passes its hash; see ../openai.ts). */
@@ -85,7 +88,7 @@ export const DROPS_TO_USER = ["SETUID", "SETGID", "KILL"];
  * above what each uses under load: PostgreSQL runs one process per connection (max_connections 300) besides Patroni's
  * threads, pgBackRest's processes and a drill's second server; a health check or `docker exec` counts too.
  */
-const PIDS_LIMIT: Record<string, number> = {
+export const PIDS_LIMIT: Record<string, number> = {
   postgres: 1024,
   api: 256,
   nginx: 256,

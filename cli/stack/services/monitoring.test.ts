@@ -28,12 +28,45 @@ type Scrape = {
 };
 
 describe("monitoring", () => {
-  it("keeps Prometheus and the exporters on the internal network; only Alertmanager and the nginx exporter also reach edge", () => {
+  it("gives node-exporter the host's /proc and /sys and, of the host's files, only a directory on each filesystem it measures", () => {
+    const filesystems = [
+      { mountpoint: "/", probe: "volume" as const },
+      { mountpoint: "/srv/stevie.d", probe: "stack" as const },
+    ];
+    const node = buildCompose({ ...ctx, filesystems }).services["node-exporter"]!;
+    expect(node.volumes).toEqual([
+      "/proc:/host/proc:ro",
+      "/sys:/host/sys:ro",
+      "node-exporter-fs:/host/root",
+      "./monitoring/fs-probe:/host/root/srv/stevie.d",
+      "./monitoring/textfile:/textfile/stack:ro",
+      "backup-metrics:/textfile/backups:ro",
+    ]);
+    expect(node.command).toContain("--collector.filesystem.mount-points-include=^(/|/srv/stevie\\.d)$");
+    expect(node.user).toBe("65534:65534");
+    expect(node.cap_add).toBeUndefined();
+    // Rendered without facts about a host: the root filesystem, through the volume.
+    expect(buildCompose(ctx).services["node-exporter"]?.volumes).toContain("node-exporter-fs:/host/root");
+  });
+
+  it("keeps Prometheus, Alertmanager and the exporters off edge; Alertmanager listens on its data address only", () => {
     const file = buildCompose(ctx);
-    for (const s of ["prometheus", "node-exporter", "postgres-exporter", "redis-exporter"])
+    for (const s of ["prometheus", "node-exporter", "postgres-exporter", "redis-exporter", "nginx-exporter"])
       expect(file.services[s]?.networks, s).toEqual(["data"]);
-    expect(file.services.alertmanager?.networks).toEqual(["data", "edge"]);
-    expect(file.services["nginx-exporter"]?.networks).toEqual(["edge", "data"]);
+    expect(file.services.alertmanager?.networks).toEqual({ data: { ipv4_address: "10.213.7.5" }, alerting: {} });
+    expect(file.services.alertmanager?.command).toContain("--web.listen-address=10.213.7.5:9093");
+    expect(file.networks.alerting).toEqual({ labels: expect.any(Object) });
+    // The nginx exporter reads stub_status through the socket volume it shares with nginx, and nothing else does.
+    const mounts = Object.entries(file.services).filter(([, svc]) =>
+      svc.volumes?.some((v) => v.startsWith("nginx-status:")),
+    );
+    expect(mounts.map(([name]) => name).sort()).toEqual(["nginx", "nginx-exporter"]);
+    expect(file.services["nginx-exporter"]?.command).toContain(
+      "--nginx.scrape-uri=unix:/run/stevie-status/nginx.sock:/stub_status",
+    );
+    // The internal networks have no address on the host.
+    for (const n of ["data", "consensus"])
+      expect(file.networks[n]?.driver_opts, n).toEqual({ "com.docker.network.bridge.inhibit_ipv4": "true" });
     expect(file.services.prometheus?.command).toContain("--storage.tsdb.retention.time=31d");
     expect(file.services.prometheus?.command).toContain("--storage.tsdb.retention.size=4096MB");
     // The exporter logs in with its own role; the password stays a file.

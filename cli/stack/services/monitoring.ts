@@ -1,9 +1,11 @@
 import { readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, posix } from "node:path";
 import { stringify } from "yaml";
 import type { StevieConfig } from "../../config/schema.js";
+import { STATUS_DIR, STATUS_SOCKET } from "../../../nginx/render.js";
 import { packageRoot } from "../../package-root.js";
 import type { ComposeService } from "../compose-types.js";
+import { ROOT_ONLY } from "../filesystems.js";
 import { API_PORT } from "./api.js";
 import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
 import { BACKUP_METRICS_VOLUME } from "./postgres.js";
@@ -11,8 +13,10 @@ import { BACKUP_METRICS_VOLUME } from "./postgres.js";
 /**
  * Metrics and alerts inside the stack: Prometheus and Alertmanager with node, PostgreSQL, Redis and nginx exporters,
  * all from one image of Debian packages. Prometheus and the exporters sit on the internal `data` network only (nothing
- * is published); Alertmanager also joins `edge` to reach the operator's webhook or mail relay, and the nginx exporter
- * to read nginx's stub_status. The API, Patroni and HAProxy expose their own /metrics.
+ * is published); Alertmanager also joins `alerting`, its own way out to the operator's webhook or mail relay, and
+ * listens on its data address only; the nginx exporter reads nginx's stub_status through a Unix socket in a volume the
+ * two share (NGINX_STATUS_VOLUME), so neither joins the other's network. The API, Patroni and HAProxy expose their own
+ * /metrics.
  */
 
 export const PROMETHEUS_PORT = 9090;
@@ -26,19 +30,28 @@ export const MONITORING_SERVICES = [
   "nginx-exporter",
 ] as const;
 
+export const ALERTING_NETWORK = "alerting";
+export const GRAFANA_NETWORK = "grafana";
+/** Holds nginx's stub_status socket: nginx listens on it, the nginx exporter reads it; nothing else mounts it. */
+export const NGINX_STATUS_VOLUME = "nginx-status";
+
 /** Where the rendered files go in the stack directory, and where the containers see them. */
 export const MONITORING_DIR = "monitoring";
 export const TEXTFILE_DIR = "monitoring/textfile";
+/** node-exporter's windows onto the filesystems it measures: a volume (Docker's), a directory (the stack's). */
+export const NODE_FS_VOLUME = "node-exporter-fs";
+export const FS_PROBE_DIR = "monitoring/fs-probe";
 
 /** Nothing written outside their volumes; no capability (see CONFINED in common.ts). */
 const hardening = { read_only: true };
 
 export function monitoringServices(ctx: StackContext): Record<string, ComposeService> {
   if (!ctx.config.monitoring.enabled) return {};
+  const filesystems = ctx.filesystems ?? ROOT_ONLY;
   const m = ctx.config.monitoring;
   const exp = ctx.sizing.exporter;
-  const readyCheck = (port: number) =>
-    health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/-/ready`], {
+  const readyCheck = (address: string) =>
+    health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://${address}/-/ready`], {
       interval: "10s",
       start_period: "30s",
     });
@@ -54,8 +67,22 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
         start_period: "30s",
       }),
     );
-  const prometheus = baseService(ctx, "prometheus", "monitoring", ctx.sizing.prometheus, readyCheck(PROMETHEUS_PORT));
-  const alertmanager = baseService(ctx, "alertmanager", "monitoring", exp, readyCheck(ALERTMANAGER_PORT));
+  const prometheus = baseService(
+    ctx,
+    "prometheus",
+    "monitoring",
+    ctx.sizing.prometheus,
+    readyCheck(`127.0.0.1:${PROMETHEUS_PORT}`),
+  );
+  // On its data address only: the alerting network (its way out) reaches the host, and its API is unauthenticated.
+  const alertmanagerAt = ctx.topology.alertmanagerIp;
+  const alertmanager = baseService(
+    ctx,
+    "alertmanager",
+    "monitoring",
+    exp,
+    readyCheck(`${alertmanagerAt}:${ALERTMANAGER_PORT}`),
+  );
   return {
     prometheus: {
       ...prometheus,
@@ -87,13 +114,13 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
         "--config.file=/etc/alertmanager/alertmanager.yml",
         "--storage.path=/alertmanager",
         "--cluster.listen-address=",
-        `--web.listen-address=:${ALERTMANAGER_PORT}`,
+        `--web.listen-address=${alertmanagerAt}:${ALERTMANAGER_PORT}`,
       ],
       volumes: [
         "alertmanager-data:/alertmanager",
         `./${MONITORING_DIR}/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro`,
       ],
-      networks: ["data", "edge"],
+      networks: { data: { ipv4_address: alertmanagerAt }, [ALERTING_NETWORK]: {} },
       ...hardening,
     },
     "node-exporter": {
@@ -103,7 +130,7 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
         "--path.procfs=/host/proc",
         "--path.sysfs=/host/sys",
         "--path.rootfs=/host/root",
-        "--collector.filesystem.mount-points-exclude=^/(dev|proc|sys|run|var/lib/docker/.+)($|/)",
+        `--collector.filesystem.mount-points-include=^(${filesystems.map((f) => f.mountpoint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`,
         "--no-collector.systemd",
         // Figures the CLI writes (certificate expiry, its drills) and the ones the backup scheduler writes.
         "--collector.textfile.directory=/textfile/stack",
@@ -112,14 +139,19 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       volumes: [
         "/proc:/host/proc:ro",
         "/sys:/host/sys:ro",
-        "/:/host/root:ro",
+        // Not read-only: when one filesystem is mounted inside the other, Docker makes the inner mount point in the
+        // outer directory. Both directories are root's and node-exporter runs as nobody, so it writes to neither.
+        ...filesystems.map(
+          (f) =>
+            `${f.probe === "volume" ? NODE_FS_VOLUME : `./${FS_PROBE_DIR}`}:${posix.join("/host/root", f.mountpoint).replace(/\/$/, "")}`,
+        ),
         `./${TEXTFILE_DIR}:/textfile/stack:ro`,
         `${BACKUP_METRICS_VOLUME}:/textfile/backups:ro`,
       ],
       networks: ["data"],
       ...hardening,
-      // As nobody, with no capability: it reads only what any user may (the host's /proc, /sys and mount points,
-      // the world-readable figures), not the host's or the stack's secrets; no host PID namespace either.
+      // As nobody, with no capability, and no host's `/`: the host's /proc and /sys (read-only; what any user may read
+      // of them), and for each filesystem it measures a directory on it (filesystems.ts). No host PID namespace.
       user: "65534:65534",
     },
     "postgres-exporter": {
@@ -149,10 +181,11 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       ...exporter("nginx-exporter", 9113),
       command: [
         "prometheus-nginx-exporter",
-        "--nginx.scrape-uri=http://nginx:8081/stub_status",
+        `--nginx.scrape-uri=unix:${STATUS_SOCKET}:/stub_status`,
         "--web.listen-address=:9113",
       ],
-      networks: ["edge", "data"],
+      volumes: [`${NGINX_STATUS_VOLUME}:${STATUS_DIR}:ro`],
+      networks: ["data"],
       depends_on: { nginx: { condition: "service_started" } },
       ...hardening,
     },
@@ -200,7 +233,8 @@ export function grafanaService(ctx: StackContext): ComposeService | undefined {
       `./${MONITORING_DIR}/grafana/provisioning:/etc/grafana/provisioning:ro`,
       `./${MONITORING_DIR}/grafana/dashboards:/var/lib/grafana/dashboards:ro`,
     ],
-    networks: ["data", "edge"],
+    // Its own network to be published on: not `edge`, where nginx would reach it.
+    networks: ["data", GRAFANA_NETWORK],
     depends_on: { prometheus: { condition: "service_healthy" } },
   };
 }

@@ -1,8 +1,8 @@
-import { ACME_DIR, TLS_DIR } from "../../../nginx/render.js";
+import { ACME_DIR, STATUS_DIR, TLS_DIR } from "../../../nginx/render.js";
 import { acmeServer } from "../acme.js";
 import type { ComposeService } from "../compose-types.js";
 import { baseService, DROPS_TO_USER, fileHashLabel, health, type StackContext } from "./common.js";
-import { TEXTFILE_DIR } from "./monitoring.js";
+import { NGINX_STATUS_VOLUME, TEXTFILE_DIR } from "./monitoring.js";
 import { ACME_CA_FILE, EDGE_TLS_SUBDIR } from "../tls.js";
 
 export function nginxService(ctx: StackContext): ComposeService {
@@ -29,6 +29,7 @@ export function nginxService(ctx: StackContext): ComposeService {
       "./nginx/nginx.conf:/etc/nginx/nginx.conf:ro",
       "./nginx/upstream:/etc/stevie/upstream:ro",
       `./tls/${EDGE_TLS_SUBDIR}:${TLS_DIR}:ro`,
+      `${NGINX_STATUS_VOLUME}:${STATUS_DIR}`,
       ...(acme
         ? [`./acme:${ACME_DIR}`, ...(ctx.config.monitoring.enabled ? [`./${TEXTFILE_DIR}:/etc/stevie/textfile`] : [])]
         : []),

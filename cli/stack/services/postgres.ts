@@ -1,7 +1,14 @@
 import type { ComposeService } from "../compose-types.js";
-import { ETCD_MEMBERS, PATRONI_SCOPE, type Topology } from "../topology.js";
+import {
+  ETCD_HEALTH_USER,
+  ETCD_MEMBERS,
+  ETCD_PATRONI_SECRET,
+  ETCD_ROOT_SECRET,
+  PATRONI_SCOPE,
+  type Topology,
+} from "../topology.js";
 import { EGRESS_NETWORK, S3_SECRETS, s3Environment } from "../s3.js";
-import { baseService, DROPS_TO_USER, fileHashLabel, health, type StackContext } from "./common.js";
+import { baseService, DROPS_TO_USER, fileHashLabel, health, PIDS_LIMIT, type StackContext } from "./common.js";
 
 /** Secrets a Patroni member reads: the application's password (created at bootstrap), its own three. */
 export const POSTGRES_SECRETS = [
@@ -11,6 +18,7 @@ export const POSTGRES_SECRETS = [
   "postgres_replication_password",
   "patroni_api_password",
   "pgbackrest_cipher",
+  ETCD_PATRONI_SECRET,
 ];
 
 /** The pgBackRest repository: one volume shared by the members (only the leader writes to it). S3: see ../s3.ts. */
@@ -36,7 +44,7 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
     name,
     "postgres",
     pg,
-    health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8008/health"], {
+    health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://${topo.postgresIp[name]!}:8008/health`], {
       interval: "10s",
       start_period: "180s",
     }),
@@ -52,6 +60,7 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       PATRONI_ADDRESS: topo.postgresIp[name]!,
       PATRONI_SCOPE,
       ETCD_HOSTS: ETCD_MEMBERS.map((m) => `${m}:2379`).join(","),
+      ETCD_PASSWORD_FILE: `/run/secrets/${ETCD_PATRONI_SECRET}`,
       PG_SYNCHRONOUS: String(topo.synchronous),
       PG_SHARED_BUFFERS: `${pg.sharedBuffersMb}MB`,
       PG_EFFECTIVE_CACHE_SIZE: `${pg.effectiveCacheMb}MB`,
@@ -98,9 +107,30 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
     // lock and a scheduled drill's socket, all under the tmpfs mounts.
     read_only: true,
     tmpfs: ["/run/patroni", "/run/postgresql", "/etc/pgbackrest", "/tmp"],
-    cap_add: ["CHOWN", "DAC_OVERRIDE", "FOWNER", ...DROPS_TO_USER],
+    cap_add: MEMBER_CAPABILITIES,
   };
 }
+
+/** Run in a member (`docker exec`): write Patroni's config again from the environment and secrets, and reload it. */
+export const RELOAD_MEMBER_CONFIG =
+  'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force';
+
+const MEMBER_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", ...DROPS_TO_USER];
+
+/**
+ * `docker run` arguments for the one-off containers of the Postgres image (backup, restore, drill, snapshot): a
+ * member's capabilities and pids limit, no way to gain privileges. Root filesystem writable: a drill or a restore
+ * check recovers a copy of the database into the container's own layer, which goes with the container.
+ */
+export const ONE_OFF = [
+  "--cap-drop",
+  "ALL",
+  ...MEMBER_CAPABILITIES.flatMap((c) => ["--cap-add", c]),
+  "--security-opt",
+  "no-new-privileges:true",
+  "--pids-limit",
+  String(PIDS_LIMIT.postgres),
+];
 
 export function etcdService(ctx: StackContext, name: string): ComposeService {
   return {
@@ -109,10 +139,22 @@ export function etcdService(ctx: StackContext, name: string): ComposeService {
       name,
       "etcd",
       ctx.sizing.etcd,
-      health(["CMD", "etcdctl", "--endpoints=http://127.0.0.1:2379", "--command-timeout=3s", "endpoint", "health"], {
-        interval: "10s",
-        start_period: "30s",
-      }),
+      // As the user that may read nothing: etcd's "permission denied" still shows that a quorum committed the read.
+      health(
+        [
+          "CMD",
+          "etcdctl",
+          "--endpoints=http://127.0.0.1:2379",
+          `--user=${ETCD_HEALTH_USER}`,
+          "--command-timeout=3s",
+          "endpoint",
+          "health",
+        ],
+        {
+          interval: "10s",
+          start_period: "30s",
+        },
+      ),
     ),
     hostname: name,
     environment: {
@@ -121,6 +163,8 @@ export function etcdService(ctx: StackContext, name: string): ComposeService {
       ETCD_INITIAL_CLUSTER_TOKEN: `${ctx.config.projectName}-etcd`,
     },
     volumes: [`${name}-data:/var/lib/etcd`],
+    // For `docker exec -u 0` (cli/stack/etcd.ts): etcd itself, running as etcd, cannot read them.
+    secrets: [ETCD_ROOT_SECRET, ETCD_PATRONI_SECRET],
     networks: ["consensus"],
     init: true,
     // As etcd from the start (its volume is etcd's): no capability; nothing written outside the volume.

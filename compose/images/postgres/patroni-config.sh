@@ -18,6 +18,26 @@ fi
 
 hosts=$(echo "$ETCD_HOSTS" | sed 's/,/, /g')
 umask 077
+# etcd's account for Patroni (read and write under its namespace only), once etcd asks for one: cli/stack/etcd.ts turns
+# authentication on after the members first start, then has them write this file again. Patroni 4.0 cannot be given
+# the account before: it takes etcd 3.5's "authentication is not enabled" for an error and waits on etcd for good. So
+# ask etcd (the password on standard input, never a command line); no answer within 30 s: assume it asks.
+etcd_auth=""
+if [ -n "${ETCD_PASSWORD_FILE:-}" ]; then
+  answer=""
+  for _ in $(seq 30); do
+    for h in $(echo "${ETCD_HOSTS:-}" | tr ',' ' '); do
+      if answer=$(printf '{"name":"patroni","password":"%s"}' "$(secret "$ETCD_PASSWORD_FILE")" |
+        curl -s -m 2 -X POST --data-binary @- "http://$h/v3/auth/authenticate"); then break 2; fi
+    done
+    sleep 1
+  done
+  case $answer in
+    *"authentication is not enabled"*) ;;
+    *) etcd_auth="  username: patroni
+  password: $(secret "$ETCD_PASSWORD_FILE")" ;;
+  esac
+fi
 # Written beside and renamed: a Patroni reloading it never reads half a file.
 cat > "$run/patroni.yml.new" <<YAML
 scope: ${PATRONI_SCOPE}
@@ -26,7 +46,8 @@ namespace: /stevie-stack/
 log:
   level: INFO
 restapi:
-  listen: 0.0.0.0:8008
+  # On the data network only: a member also on the egress network (S3 backups) is not answering there.
+  listen: ${PATRONI_ADDRESS:-0.0.0.0}:8008
   # By address (fixed in the data network): a member looking up a crashed one by name waits on Docker's DNS.
   connect_address: ${PATRONI_ADDRESS:-$PATRONI_NAME}:8008
   authentication:
@@ -38,6 +59,7 @@ ctl:
     password: $(secret "$PATRONI_API_PASSWORD_FILE")
 etcd3:
   hosts: [${hosts}]
+${etcd_auth}
 bootstrap:
   dcs:
     # A crashed leader's key lives out its ttl (20 s, Patroni's minimum); a turn every second starts the race for it

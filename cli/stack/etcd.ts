@@ -1,0 +1,78 @@
+import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
+import { UserError } from "../errors.js";
+import { compose } from "./compose-cli.js";
+import type { StackPaths } from "./paths.js";
+import { ETCD_HEALTH_USER, ETCD_MEMBERS, ETCD_NAMESPACE, ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET } from "./topology.js";
+
+/**
+ * etcd with authentication (issue 25). Three users: `root` (the CLI's, for setting up and for clearing the cluster's
+ * keys in a restore), `patroni` (read and write under Patroni's namespace, nothing else) and `health` (no role at
+ * all: the containers' health check, which etcd answers "permission denied" for a read, enough to show a quorum
+ * committed the request). The passwords of the first two are secrets; etcd keeps only their hashes. The etcd
+ * containers mount the root password and run as etcd, which cannot read it: `docker exec -u 0` can (the file is
+ * root's), so the password reaches etcdctl through its environment or its standard input, never a command line.
+ */
+
+const AS_ROOT = `ETCDCTL_USER="root:$(cat /run/secrets/${ETCD_ROOT_SECRET})"`;
+
+/** Run `script` (sh) as uid 0 in the first etcd member that takes it; its output, or a UserError naming each failure. */
+async function inEtcd(paths: StackPaths, project: string, script: string, what: string): Promise<string> {
+  const errors: string[] = [];
+  for (const m of ETCD_MEMBERS) {
+    const r = await compose(paths, project, ["exec", "-T", "-u", "0", m, "sh", "-euc", script], {
+      reject: false,
+      timeoutMs: 60_000,
+    });
+    if (r.exitCode === 0) return r.stdout;
+    errors.push(`${m}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
+  }
+  throw new UserError(
+    `could not ${what} in etcd: ${errors.join("; ")}`,
+    "etcd needs a quorum (2 of 3 members): `stevie-stack status`",
+  );
+}
+
+/**
+ * Turn authentication on, once: the users and the patroni role, then `auth enable`, then every running member writes
+ * its Patroni config again, now with the account (patroni-config.sh leaves it out while etcd does not ask), and
+ * reloads it. Until a member has reloaded, its calls to etcd fail; the leader stays (Patroni's failsafe mode). True
+ * when it was turned on now.
+ */
+export async function ensureEtcdAuth(paths: StackPaths, project: string, members: string[]): Promise<boolean> {
+  const [healthUser, healthPassword] = ETCD_HEALTH_USER.split(":");
+  const out = await inEtcd(
+    paths,
+    project,
+    // once: a step an interrupted earlier run already took is done. Passwords go in on standard input.
+    `once() { out=$("$@" 2>&1) && return 0; case $out in *"already exists"*|*"already granted"*) return 0;; esac; echo "$out" >&2; return 1; }
+     if ${AS_ROOT} etcdctl auth status 2>/dev/null | grep -q 'Status: true'; then echo on; exit 0; fi
+     once etcdctl user add root --interactive=false < /run/secrets/${ETCD_ROOT_SECRET}
+     once etcdctl user grant-role root root
+     once etcdctl user add patroni --interactive=false < /run/secrets/${ETCD_PATRONI_SECRET}
+     once etcdctl role add patroni
+     once etcdctl role grant-permission patroni --prefix=true readwrite ${ETCD_NAMESPACE}
+     once etcdctl user grant-role patroni patroni
+     echo ${healthPassword} | once etcdctl user add ${healthUser} --interactive=false
+     etcdctl auth enable >/dev/null
+     echo enabled`,
+    "turn authentication on",
+  );
+  if (out.trim() !== "enabled") return false;
+  for (const m of members) {
+    const r = await compose(paths, project, ["exec", "-T", m, "sh", "-c", RELOAD_MEMBER_CONFIG], {
+      reject: false,
+      timeoutMs: 120_000,
+    });
+    if (r.exitCode !== 0)
+      throw new UserError(
+        `etcd asks for a password now, but ${m} could not take its own: ${(r.stderr || r.stdout).trim().split("\n").pop()}`,
+        `\`docker restart\` that member: it reads its etcd password when it starts`,
+      );
+  }
+  return true;
+}
+
+/** Delete every key under `prefix`, as root. */
+export async function clearEtcdPrefix(paths: StackPaths, project: string, prefix: string): Promise<void> {
+  await inEtcd(paths, project, `${AS_ROOT} etcdctl del --prefix ${prefix} >/dev/null`, "clear the cluster state");
+}

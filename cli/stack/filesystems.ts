@@ -1,0 +1,33 @@
+import { run } from "../exec.js";
+
+/**
+ * The host filesystems node-exporter measures, found on the Docker host at install: the one holding Docker's data
+ * (the volumes: database, backups, metrics) and the one holding the stack directory, each by its mount point in the
+ * host's mount table. node-exporter does not see the host's `/`: for each of these it gets a directory that lives on
+ * that filesystem (`probe`: a volume of its own, or an empty directory of the stack directory) mounted where the host
+ * has the filesystem, which is all a statfs() needs.
+ */
+export interface MeasuredFilesystem {
+  mountpoint: string;
+  probe: "volume" | "stack";
+}
+
+/** What a host with everything on its root filesystem has (and what tests render). */
+export const ROOT_ONLY: MeasuredFilesystem[] = [{ mountpoint: "/", probe: "volume" }];
+
+/** The mount point of the filesystem holding `path`, from df. */
+async function mountOf(path: string): Promise<string | undefined> {
+  const r = await run("df", ["-P", path], { reject: false });
+  return r.exitCode === 0 ? r.stdout.trim().split("\n")[1]?.split(/\s+/).at(-1) : undefined;
+}
+
+export async function measuredFilesystems(stackDir: string): Promise<MeasuredFilesystem[]> {
+  const root = (await run("docker", ["info", "--format", "{{.DockerRootDir}}"], { reject: false })).stdout.trim();
+  const docker = await mountOf(root || "/var/lib/docker");
+  const stack = await mountOf(stackDir);
+  const out: MeasuredFilesystem[] = [];
+  if (docker) out.push({ mountpoint: docker, probe: "volume" });
+  if (stack && stack !== docker) out.push({ mountpoint: stack, probe: "stack" });
+  // The outer first: Docker mounts the inner one inside it.
+  return out.length ? out.sort((a, b) => a.mountpoint.length - b.mountpoint.length) : ROOT_ONLY;
+}
