@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -12,7 +13,8 @@ import { imageRef } from "../../cli/stack/services/common.js";
 import { parseConfig } from "../../cli/config/load.js";
 import { renderLogsRules, renderStackRules } from "../../cli/stack/services/monitoring.js";
 import { dashboardExpressions } from "../../grafana/dashboards.js";
-import { runCli } from "../setup/cli.js";
+import { cliBin, runCli } from "../setup/cli.js";
+import { freePort } from "../setup/ports.js";
 import { trpcClient } from "../setup/client.js";
 import { LOGS_ALERT_CASES, STACK_VALUES } from "../monitoring/alert-cases.js";
 import { metricNames, promtoolTests } from "../monitoring/promtool-tests.js";
@@ -40,6 +42,43 @@ const instant = (q: string) =>
   ).then((d) => d.result);
 
 describe.sequential("monitoring in the live stack", () => {
+  it("opens Prometheus's and Alertmanager's UIs on this host's loopback through Docker, and only there (issue 25)", async () => {
+    const port = await freePort();
+    for (const [service, path, answer] of [
+      ["prometheus", "/-/ready", /Prometheus Server is Ready/],
+      ["alertmanager", "/api/v2/status", /"cluster"/],
+    ] as const) {
+      const child = spawn(process.execPath, [cliBin, "forward", service, "--port", String(port), "--dir", stack.dir]);
+      try {
+        const line = await new Promise<string>((resolve, reject) => {
+          child.stdout.on("data", (d: Buffer) => resolve(d.toString()));
+          child.on("exit", (code) => reject(new Error(`forward ${service} exited ${code}`)));
+        });
+        expect(line).toContain(`${service} on http://127.0.0.1:${port}/`);
+        // Several at once, as a browser opens them: each its own way through.
+        const pages = await Promise.all(
+          Array.from({ length: 4 }, () =>
+            fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(10_000) }),
+          ),
+        );
+        for (const page of pages) {
+          expect(page.status, service).toBe(200);
+          expect(await page.text(), service).toMatch(answer);
+        }
+        // The port is taken while it runs: a second one says so.
+        const second = await runCli(["forward", service, "--port", String(port), "--dir", stack.dir]);
+        expect(second.code).not.toBe(0);
+        expect(second.stderr).toContain(`127.0.0.1:${port} is taken`);
+      } finally {
+        child.kill("SIGINT");
+        expect(await new Promise((resolve) => child.on("close", resolve))).toBe(0);
+      }
+    }
+    const unknown = await runCli(["forward", "postgres-1", "--dir", stack.dir]);
+    expect(unknown.code).not.toBe(0);
+    expect(unknown.stderr).toMatch(/forward serves no postgres-1[\s\S]*prometheus, alertmanager/);
+  });
+
   it("promtool and amtool accept the generated configuration and rules", async () => {
     const config = await inService("prometheus", ["promtool", "check", "config", "/etc/prometheus/prometheus.yml"]);
     expect(config.exitCode, config.stdout + config.stderr).toBe(0);
