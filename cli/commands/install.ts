@@ -212,7 +212,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const acme = config.tls.mode === "acme" ? await prepareAcme(paths, config) : { changed: false };
           const subnet = await chooseDataSubnet(config);
           dataTier = topology(config, sizing, subnet);
-          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...dataTier.postgres]);
+          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...dataTier.postgres], config.domain);
           const edgeTls = await syncEdgeTls(paths.tls, config);
           const s3 = await ensureS3Access(paths, config.backup.s3);
           const openai = await ensureOpenAIKey(

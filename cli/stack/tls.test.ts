@@ -124,7 +124,9 @@ describe("a certificate the operator brings", () => {
 describe("PostgreSQL's certificate", () => {
   it("is issued by the local CA for HAProxy's and each member's name, key 0600, and only once", async () => {
     const tlsDir = await mkdtemp(join(tmpdir(), "stevie-pgtls-"));
-    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"])).changed).toBe(true);
+    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"], "api.example.com")).changed).toBe(
+      true,
+    );
     const cert = new X509Certificate(await readFile(join(tlsDir, "postgres.crt")));
     const ca = new X509Certificate(await readFile(join(tlsDir, "ca.crt")));
     expect(cert.checkIssued(ca)).toBe(true);
@@ -132,12 +134,137 @@ describe("PostgreSQL's certificate", () => {
     for (const name of ["haproxy", "postgres-1", "postgres-2"]) expect(cert.checkHost(name), name).toBe(name);
     expect(cert.checkHost("db.example.com")).toBeUndefined();
     expect((await stat(join(tlsDir, "postgres.key"))).mode & 0o777).toBe(0o600);
-    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"])).changed).toBe(false);
+    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"], "api.example.com")).changed).toBe(
+      false,
+    );
     // A third member: a new certificate that names it.
-    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2", "postgres-3"])).changed).toBe(true);
+    expect(
+      (await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2", "postgres-3"], "api.example.com"))
+        .changed,
+    ).toBe(true);
     expect(new X509Certificate(await readFile(join(tlsDir, "postgres.crt"))).checkHost("postgres-3")).toBe(
       "postgres-3",
     );
+  });
+});
+
+describe("the local CA (issue 25)", () => {
+  it("vouches only for the stack's names: path length 0, name constraints; a certificate for another name fails", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevie-ca-"));
+    await ensureSelfSignedTls(dir, "api.example.com");
+    const text = (await run("openssl", ["x509", "-in", join(dir, "ca.crt"), "-noout", "-text"])).stdout;
+    expect(text).toMatch(/CA:TRUE, pathlen:0/);
+    expect(text).toMatch(/Permitted:\s+DNS:api\.example\.com\s+DNS:localhost\s+DNS:haproxy\s+DNS:postgres-1/);
+    expect((await run("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), join(dir, "server.crt")])).stdout).toMatch(
+      /server\.crt: OK/,
+    );
+    // Whoever holds the key: a certificate for a name outside the scope is refused by everyone who trusts the CA.
+    await run("openssl", [
+      "req",
+      "-new",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:prime256v1",
+      "-nodes",
+      "-keyout",
+      join(dir, "evil.key"),
+      "-subj",
+      "/CN=bank.example",
+      "-out",
+      join(dir, "evil.csr"),
+    ]);
+    await writeFile(join(dir, "evil.ext"), "subjectAltName=DNS:bank.example\n");
+    await run("openssl", [
+      "x509",
+      "-req",
+      "-in",
+      join(dir, "evil.csr"),
+      "-CA",
+      join(dir, "ca.crt"),
+      "-CAkey",
+      join(dir, "ca.key"),
+      "-CAcreateserial",
+      "-days",
+      "1",
+      "-extfile",
+      join(dir, "evil.ext"),
+      "-out",
+      join(dir, "evil.crt"),
+    ]);
+    const refused = await run("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), join(dir, "evil.crt")], {
+      reject: false,
+    });
+    expect(refused.exitCode).not.toBe(0);
+    expect(`${refused.stdout}${refused.stderr}`).toMatch(/permitted subtree violation/);
+  });
+
+  it("moves an earlier CA without constraints to a new one that both old and new clients accept, and deletes the old key", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevie-ca-move-"));
+    // A CA as versions before made it: no constraints, no path length, no scope file.
+    await run("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", join(dir, "ca.key")]);
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      join(dir, "ca.key"),
+      "-sha256",
+      "-days",
+      "3650",
+      "-subj",
+      "/CN=stevie-stack local CA",
+      "-addext",
+      "basicConstraints=critical,CA:TRUE",
+      "-addext",
+      "keyUsage=critical,keyCertSign,cRLSign",
+      "-out",
+      join(dir, "ca.crt"),
+    ]);
+    const oldRoot = await readFile(join(dir, "ca.crt"), "utf8");
+    const oldKey = await readFile(join(dir, "ca.key"), "utf8");
+    await writeFile(join(dir, "old-root.crt"), oldRoot);
+
+    expect((await ensureSelfSignedTls(dir, "api.example.com")).changed).toBe(true);
+    expect(await readFile(join(dir, "ca.key"), "utf8")).not.toBe(oldKey);
+    // tls/ca.crt: the new CA first, the old one after it (clients that download it trust both).
+    const bundle = await readFile(join(dir, "ca.crt"), "utf8");
+    expect(bundle.endsWith(oldRoot)).toBe(true);
+    expect(bundle.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
+    // The server certificate carries the cross certificate: a client with only the old CA accepts it ...
+    expect(
+      (
+        await run("openssl", [
+          "verify",
+          "-CAfile",
+          join(dir, "old-root.crt"),
+          "-untrusted",
+          join(dir, "server.crt"),
+          join(dir, "server.crt"),
+        ])
+      ).stdout,
+    ).toMatch(/OK/);
+    // ... and so does one with only the new CA.
+    await writeFile(join(dir, "new-root.crt"), bundle.slice(0, bundle.length - oldRoot.length));
+    expect(
+      (await run("openssl", ["verify", "-CAfile", join(dir, "new-root.crt"), join(dir, "server.crt")])).stdout,
+    ).toMatch(/OK/);
+    // PostgreSQL's certificate moves with it; a second run changes nothing.
+    await ensurePostgresTls(dir, ["haproxy", "postgres-1"], "api.example.com");
+    expect(
+      (
+        await run("openssl", [
+          "verify",
+          "-CAfile",
+          join(dir, "old-root.crt"),
+          "-untrusted",
+          join(dir, "postgres.crt"),
+          join(dir, "postgres.crt"),
+        ])
+      ).stdout,
+    ).toMatch(/OK/);
+    expect((await ensureSelfSignedTls(dir, "api.example.com")).changed).toBe(false);
+    expect((await ensurePostgresTls(dir, ["haproxy", "postgres-1"], "api.example.com")).changed).toBe(false);
   });
 });
 
@@ -145,7 +272,7 @@ describe("what nginx mounts (tls/edge)", () => {
   it("holds copies of what nginx serves and never a CA's or PostgreSQL's key; follows a change; drops what is no longer asked for", async () => {
     const tlsDir = await mkdtemp(join(tmpdir(), "stevie-edgetls-"));
     await ensureSelfSignedTls(tlsDir, "api.example.com");
-    await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1"]);
+    await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1"], "api.example.com");
     await writeFile(join(tlsDir, ACME_CA_FILE), await pem("other-ca.crt"));
     const edge = join(tlsDir, EDGE_TLS_SUBDIR);
     const acme = { tls: { mode: "acme", acme: { caFile: "pebble.pem" } } } as unknown as Pick<StevieConfig, "tls">;

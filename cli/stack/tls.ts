@@ -1,5 +1,5 @@
-import { createPrivateKey, X509Certificate, type KeyObject } from "node:crypto";
-import { mkdir, readdir, readFile, rm } from "node:fs/promises";
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
+import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isIP } from "node:net";
@@ -23,46 +23,158 @@ async function writeKey(path: string): Promise<void> {
   await writeAtomic(path, `${r.stdout}\n`, 0o600);
 }
 
-/** The stack's local CA (kept for the life of the stack): true when it was just created. */
-async function ensureLocalCa(tlsDir: string): Promise<boolean> {
-  await mkdir(tlsDir, { recursive: true, mode: 0o755 });
-  const caKey = join(tlsDir, "ca.key");
-  const caCrt = join(tlsDir, "ca.crt");
-  if (existsSync(caKey) && existsSync(caCrt)) return false;
-  await writeKey(caKey);
+/**
+ * The names the local CA may vouch for (its name constraints): the stack's domain, loopback, and the internal names
+ * PostgreSQL's certificate carries (HAProxy and every member a stack may have). A certificate for any other name that
+ * its key signs is refused by every client that trusts it. Pure.
+ */
+export function caScope(domain: string): string {
+  const v4 = (ip: string) => `IP:${ip}/255.255.255.255`;
+  const v6 = (ip: string) => `IP:${ip}/${Array(8).fill("ffff").join(":")}`;
+  const names = [
+    isIP(domain) === 4 ? v4(domain) : isIP(domain) === 6 ? v6(domain) : `DNS:${domain}`,
+    "DNS:localhost",
+    "DNS:haproxy",
+    ...MEMBER_NAMES.map((m) => `DNS:${m}`),
+    v4("127.0.0.1"),
+    v6("::1"),
+  ];
+  return [...new Set(names)].map((n) => `permitted;${n}`).join(",");
+}
+/** Every member name a stack may have (config: postgres.nodes is at most 3). */
+const MEMBER_NAMES = ["postgres-1", "postgres-2", "postgres-3"];
+
+const SCOPE_FILE = "ca.scope";
+/** Certificates that lead from the current CA to the earlier ones (see ensureLocalCa), newest first. */
+const CROSS_FILE = "ca-cross.crt";
+
+/** A CA certificate for `key`: self-signed (the root clients trust), or certified by `issuer` (a cross certificate). */
+async function newCaCertificate(key: string, scope: string, out: string, issuer?: { crt: string; key: string }) {
+  const extensions = [
+    "basicConstraints=critical,CA:TRUE,pathlen:0",
+    "keyUsage=critical,keyCertSign,cRLSign",
+    `nameConstraints=critical,${scope}`,
+    "subjectKeyIdentifier=hash",
+  ];
+  const subject = ["-subj", "/CN=stevie-stack local CA"];
+  if (!issuer) {
+    const addext = extensions.flatMap((e) => ["-addext", e]);
+    await run("openssl", [
+      "req",
+      "-x509",
+      "-new",
+      "-key",
+      key,
+      "-sha256",
+      "-days",
+      "3650",
+      ...subject,
+      ...addext,
+      "-out",
+      out,
+    ]);
+    return;
+  }
+  const csr = `${out}.csr`;
+  const ext = `${out}.ext`;
+  await writeAtomic(ext, `${extensions.join("\n")}\n`);
+  await run("openssl", ["req", "-new", "-key", key, ...subject, "-out", csr]);
   await run("openssl", [
-    "req",
-    "-x509",
-    "-new",
-    "-key",
-    caKey,
-    "-sha256",
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    issuer.crt,
+    "-CAkey",
+    issuer.key,
+    "-CAcreateserial",
     "-days",
     "3650",
-    "-subj",
-    "/CN=stevie-stack local CA",
-    "-addext",
-    "basicConstraints=critical,CA:TRUE",
-    "-addext",
-    "keyUsage=critical,keyCertSign,cRLSign",
+    "-sha256",
+    "-extfile",
+    ext,
     "-out",
-    caCrt,
+    out,
   ]);
-  return true;
+  await rm(csr, { force: true });
+  await rm(ext, { force: true });
 }
 
 /**
- * A server certificate NAME.crt/NAME.key signed by the local CA for these subject alternative names; issued again
- * when the names (recorded in NAME.san) or the CA change, or a file is missing.
+ * The stack's local CA: valid 10 years, path length 0 (it signs servers only, never another CA), and name constraints
+ * (caScope). "created" on a first install; "replaced" when the CA there has other constraints or none (made by an
+ * earlier version, or the domain changed): the new CA is also certified by the previous one (tls/ca-cross.crt, sent
+ * with every certificate it issues), so a client that trusts only the previous CA still accepts the new certificates,
+ * and tls/ca.crt lists the new CA first and the earlier ones after it. The previous key is deleted: no key without
+ * constraints is left. No restart is needed for any of it, in any order.
  */
-async function ensureIssued(tlsDir: string, name: string, cn: string, san: string, caNew: boolean): Promise<boolean> {
+export async function ensureLocalCa(tlsDir: string, domain: string): Promise<"kept" | "created" | "replaced"> {
+  await mkdir(tlsDir, { recursive: true, mode: 0o755 });
+  const at = (f: string) => join(tlsDir, f);
+  const [caKey, caCrt, scopeFile, cross] = [at("ca.key"), at("ca.crt"), at(SCOPE_FILE), at(CROSS_FILE)];
+  const scope = caScope(domain);
+  // Everything is made beside (*.new) and then renamed into place; an earlier run stopped between the certificate's
+  // rename and the key's leaves a new key that fits tls/ca.crt: finish it.
+  const newKey = `${caKey}.new`;
+  if (existsSync(newKey)) {
+    if (await keyFits(newKey, caCrt)) await rename(newKey, caKey);
+    else await rm(newKey, { force: true });
+  }
+  const exists = existsSync(caKey) && existsSync(caCrt);
+  if (exists && (await readFile(scopeFile, "utf8").catch(() => "")).trim() === scope) return "kept";
+  await writeKey(newKey);
+  const root = `${caCrt}.new`;
+  await newCaCertificate(newKey, scope, `${root}.self`);
+  await writeAtomic(root, `${await readFile(`${root}.self`, "utf8")}${exists ? await readFile(caCrt, "utf8") : ""}`);
+  await rm(`${root}.self`, { force: true });
+  if (exists) {
+    await newCaCertificate(newKey, scope, `${cross}.one`, { crt: caCrt, key: caKey });
+    const earlier = await readFile(cross, "utf8").catch(() => "");
+    await writeAtomic(cross, `${await readFile(`${cross}.one`, "utf8")}${earlier}`);
+    await rm(`${cross}.one`, { force: true });
+  }
+  await rename(root, caCrt);
+  await rename(newKey, caKey);
+  await writeAtomic(scopeFile, `${scope}\n`);
+  await rm(at("ca.srl"), { force: true });
+  return exists ? "replaced" : "created";
+}
+
+/** Whether the first certificate in `crt` is for the private key in `key`. */
+async function keyFits(key: string, crt: string): Promise<boolean> {
+  try {
+    const pub = createPublicKey(createPrivateKey(await readFile(key)));
+    return new X509Certificate(await readFile(crt)).publicKey.equals(pub);
+  } catch {
+    return false;
+  }
+}
+
+/** Whether the certificate file's first certificate was signed by the key of the current CA (tls/ca.key). */
+async function issuedByCurrentCa(tlsDir: string, crt: string): Promise<boolean> {
+  try {
+    const key = createPrivateKey(await readFile(join(tlsDir, "ca.key")));
+    return new X509Certificate(await readFile(crt)).verify(createPublicKey(key));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A server certificate NAME.crt/NAME.key signed by the local CA for these subject alternative names, followed by the
+ * certificates that lead to earlier CAs (ca-cross.crt); issued again when the names (recorded in NAME.san) or the CA
+ * change, or a file is missing.
+ */
+async function ensureIssued(tlsDir: string, name: string, cn: string, san: string): Promise<boolean> {
   const key = join(tlsDir, `${name}.key`);
   const crt = join(tlsDir, `${name}.crt`);
   const sanFile = join(tlsDir, `${name}.san`);
   const currentSan = existsSync(sanFile) ? (await readFile(sanFile, "utf8")).trim() : "";
-  if (!caNew && existsSync(key) && existsSync(crt) && currentSan === san) return false;
+  if (existsSync(key) && currentSan === san && (await issuedByCurrentCa(tlsDir, crt))) return false;
   const csr = join(tlsDir, `${name}.csr`);
   const ext = join(tlsDir, `${name}.ext`);
+  const leaf = join(tlsDir, `${name}.crt.new`);
   await writeKey(key);
   await run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${cn}`, "-out", csr]);
   await writeAtomic(
@@ -85,32 +197,38 @@ async function ensureIssued(tlsDir: string, name: string, cn: string, san: strin
     "-extfile",
     ext,
     "-out",
-    crt,
+    leaf,
   ]);
+  const cross = await readFile(join(tlsDir, CROSS_FILE), "utf8").catch(() => "");
+  await writeAtomic(crt, `${await readFile(leaf, "utf8")}${cross}`);
+  await rm(leaf, { force: true });
   await writeAtomic(sanFile, `${san}\n`);
   return true;
 }
 
 export async function ensureSelfSignedTls(tlsDir: string, domain: string): Promise<{ changed: boolean }> {
-  const caNew = await ensureLocalCa(tlsDir);
-  const issued = await ensureIssued(tlsDir, "server", domain, subjectAltNames(domain).join(","), caNew);
-  return { changed: caNew || issued };
+  const ca = await ensureLocalCa(tlsDir, domain);
+  const issued = await ensureIssued(tlsDir, "server", domain, subjectAltNames(domain).join(","));
+  return { changed: ca !== "kept" || issued };
 }
 
 /**
  * PostgreSQL's certificate, from the same local CA, for every name the API may reach it by: HAProxy (the API's
  * host) and each member. The API checks it against tls/ca.crt and the host name (verify-full), in either TLS mode.
  */
-export async function ensurePostgresTls(tlsDir: string, names: string[]): Promise<{ changed: boolean }> {
-  const caNew = await ensureLocalCa(tlsDir);
+export async function ensurePostgresTls(
+  tlsDir: string,
+  names: string[],
+  domain: string,
+): Promise<{ changed: boolean }> {
+  const ca = await ensureLocalCa(tlsDir, domain);
   const issued = await ensureIssued(
     tlsDir,
     "postgres",
     names[0]!,
     [...names, "localhost"].map((n) => `DNS:${n}`).join(","),
-    caNew,
   );
-  return { changed: caNew || issued };
+  return { changed: ca !== "kept" || issued };
 }
 
 /** The part of tls/ that nginx mounts: copies of what it serves, so that the CA's key and PostgreSQL's never reach it. */

@@ -1,8 +1,9 @@
 import { X509Certificate } from "node:crypto";
-import { mkdtemp, readFile, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { connect as tlsConnect } from "node:tls";
+import { Agent, fetch as undiciFetch } from "undici";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
@@ -215,6 +216,52 @@ describe("edge (nginx) against real clients", () => {
     expect(await ctl(patroni, "get --prefix --keys-only /stevie-stack/")).toMatch(/^\/stevie-stack\/\S+\/leader$/m);
     expect(await ctl(patroni, "put /elsewhere x")).toMatch(/permission denied/);
     expect(await ctl(patroni, "auth disable")).toMatch(/permission denied/);
+  });
+
+  it("moves to a new local CA with no request refused: clients of the old CA and of the new one both connect (issue 25)", async () => {
+    const tls = join(stack.dir, "tls");
+    const firstCert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/;
+    const oldRoot = firstCert.exec(await readFile(join(tls, "ca.crt"), "utf8"))![0];
+    const oldKey = await readFile(join(tls, "ca.key"), "utf8");
+    // As a CA that an earlier version made: its scope is not on record, so install makes a new one.
+    await rm(join(tls, "ca.scope"));
+    // A client that trusts only the old CA calls the API (through nginx, and it to PostgreSQL) during the move.
+    const old = stackFetch(stack);
+    const answers: number[] = [];
+    let moving = true;
+    const load = (async () => {
+      while (moving) {
+        answers.push(
+          await old(`${stack.baseUrl}/api/health/ready`).then(
+            (r) => r.status,
+            () => 0,
+          ),
+        );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const r = await runCli(["install", "--non-interactive", "--dir", stack.dir], { timeoutMs: 300_000 });
+    await new Promise((r) => setTimeout(r, 2_000));
+    moving = false;
+    await load;
+    expect(r.code, r.stderr).toBe(0);
+    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.filter((s) => s !== 200)).toEqual([]);
+    expect(await readFile(join(tls, "ca.key"), "utf8")).not.toBe(oldKey);
+    const bundle = await readFile(join(tls, "ca.crt"), "utf8");
+    expect(bundle.endsWith(oldRoot)).toBe(true);
+    const newRoot = bundle.slice(0, bundle.length - oldRoot.length);
+    expect(new X509Certificate(newRoot).toString()).not.toBe(new X509Certificate(oldRoot).toString());
+    // nginx serves the new certificate with the way back to the old CA: each kind of client connects afresh.
+    for (const [who, ca] of [
+      ["new CA only", newRoot],
+      ["old CA only", oldRoot],
+    ] as const) {
+      const res = await undiciFetch(`${stack.baseUrl}/api/health/ready`, {
+        dispatcher: new Agent({ connect: { ca } }),
+      });
+      expect(res.status, who).toBe(200);
+    }
   });
 
   it("keeps etcd on its own network: the API containers cannot reach it", async () => {
