@@ -25,12 +25,14 @@ umask 077
 etcd_auth=""
 if [ -n "${ETCD_PASSWORD_FILE:-}" ]; then
   answer=""
-  for _ in $(seq 30); do
+  deadline=$(($(date +%s) + 30))
+  while [ -z "$answer" ] && [ "$(date +%s)" -lt "$deadline" ]; do
     for h in $(echo "${ETCD_HOSTS:-}" | tr ',' ' '); do
       if answer=$(printf '{"name":"patroni","password":"%s"}' "$(secret "$ETCD_PASSWORD_FILE")" |
-        curl -s -m 2 -X POST --data-binary @- "http://$h/v3/auth/authenticate"); then break 2; fi
+        curl -s -m 2 -X POST --data-binary @- "http://$h/v3/auth/authenticate"); then break; fi
+      answer=""
     done
-    sleep 1
+    [ -n "$answer" ] || sleep 1
   done
   case $answer in
     *"authentication is not enabled"*) ;;
