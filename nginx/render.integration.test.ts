@@ -6,7 +6,7 @@ import { run } from "../cli/exec.js";
 import { packageVersion } from "../cli/package-root.js";
 import { imageRef } from "../cli/stack/services/common.js";
 import { originProblem } from "../server/cors.js";
-import { renderApiUpstream, renderNginxConf, type EdgeOptions } from "./render.js";
+import { renderApiUpstream, renderNginxConf, STATUS_DIR, type EdgeOptions } from "./render.js";
 import { TEST_EDGE_OPTIONS } from "../test/setup/edge-options.js";
 
 /**
@@ -51,6 +51,9 @@ async function nginxTest(conf: string): Promise<string> {
         "--rm",
         "-v",
         `${dir}:/etc/stevie:ro`,
+        // Where the stack mounts the status socket's volume (nginx -t binds every listener).
+        "--tmpfs",
+        STATUS_DIR,
         "--entrypoint",
         "nginx",
         imageRef("nginx", packageVersion()),

@@ -10,7 +10,8 @@ const schema = z.object({
   HOST: z.string().default("0.0.0.0"),
   /**
    * The network Prometheus scrapes from (CIDR): /metrics answers only connections that arrived on an address of it
-   * (the stack's data network), so nginx and the host, on the edge network, get a 404. Unset: every connection.
+   * (the stack's data network) or on loopback (`docker exec`), so nginx and the host, on the edge network, get a 404.
+   * Unset: every connection.
    */
   METRICS_NETWORK: z.cidrv4().optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),

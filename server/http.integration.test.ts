@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { networkInterfaces } from "node:os";
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { realDeps } from "../test/setup/deps.js";
@@ -264,22 +265,27 @@ describe("CORS under stevie-stack dev, which has no nginx (issue 24)", () => {
 });
 
 describe("/metrics only on the network Prometheus scrapes from (issue 25)", () => {
-  const serve = async (metricsNetwork: string) => {
+  // This host's own non-loopback address stands for a container's address on one network or another.
+  const own = Object.values(networkInterfaces())
+    .flat()
+    .find((a) => a && a.family === "IPv4" && !a.internal)!.address;
+  const serve = async (metricsNetwork: string, host: string) => {
     const s = createApiServer(deps, metrics, async () => undefined, { metricsNetwork });
-    await new Promise<void>((resolve) => s.server.listen(0, "127.0.0.1", resolve));
-    const res = await fetch(`http://127.0.0.1:${(s.server.address() as AddressInfo).port}/metrics`);
+    await new Promise<void>((resolve) => s.server.listen(0, host, resolve));
+    const res = await fetch(`http://${host}:${(s.server.address() as AddressInfo).port}/metrics`);
     await new Promise((resolve) => s.server.close(resolve));
     return { status: res.status, text: await res.text() };
   };
 
-  it("answers a connection that arrived on an address inside METRICS_NETWORK", async () => {
-    const inside = await serve("127.0.0.0/8");
+  it("answers a connection that arrived on an address inside METRICS_NETWORK, or on loopback", async () => {
+    const inside = await serve(`${own}/32`, own);
     expect(inside.status).toBe(200);
     expect(inside.text).toMatch(/^process_resident_memory_bytes /m);
+    expect((await serve("10.213.7.0/24", "127.0.0.1")).status).toBe(200);
   });
 
   it("answers 404 to one that arrived on any other address, as for a path that does not exist", async () => {
-    const outside = await serve("10.213.7.0/24");
+    const outside = await serve("10.213.7.0/24", own);
     expect(outside.status).toBe(404);
     expect(outside.text).not.toMatch(/process_/);
   });

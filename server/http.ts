@@ -103,10 +103,14 @@ export interface ApiServerOptions {
   metricsNetwork?: string;
 }
 
-/** Whether a connection's own (server-side) address lies in `cidr`; an IPv4-mapped IPv6 address counts as IPv4. */
+/**
+ * Whether a connection arrived on an address in `cidr`, or on loopback (from inside the container itself: `docker
+ * exec`), by its own (server-side) address; an IPv4-mapped IPv6 address counts as IPv4.
+ */
 function arrivedOn(cidr: BlockList | undefined, localAddress: string | undefined): boolean {
   if (!cidr) return true;
   const address = (localAddress ?? "").replace(/^::ffff:/, "");
+  if (address === "::1" || address.startsWith("127.")) return true;
   return isIPv4(address) && cidr.check(address, "ipv4");
 }
 

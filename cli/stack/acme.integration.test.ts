@@ -23,7 +23,7 @@ import { compose } from "./compose-cli.js";
 import { renderEdgeConf } from "./generate.js";
 import { stackPaths } from "./paths.js";
 import { nginxService } from "./services/nginx.js";
-import { TEXTFILE_DIR } from "./services/monitoring.js";
+import { NGINX_STATUS_VOLUME, TEXTFILE_DIR } from "./services/monitoring.js";
 import { hostSizing } from "./sizing.js";
 import { ensureSelfSignedTls, syncEdgeTls } from "./tls.js";
 import { topology } from "./topology.js";
@@ -188,7 +188,15 @@ describe("tls.mode acme against Pebble", () => {
     });
     delete service.depends_on;
     service.environment = { ...service.environment, ACME_CHECK_INTERVAL: "3", ACME_RENEW_DAYS: "3650" };
-    await writeFile(paths.compose, stringify({ name: project, services: { nginx: service }, networks: { edge: {} } }));
+    await writeFile(
+      paths.compose,
+      stringify({
+        name: project,
+        services: { nginx: service },
+        networks: { edge: {} },
+        volumes: { [NGINX_STATUS_VOLUME]: {} },
+      }),
+    );
     const up = await compose(paths, project, ["up", "-d", "--wait"], { reject: false, timeoutMs: 120_000 });
     expect(up.exitCode, up.stderr).toBe(0);
   }, 300_000);
