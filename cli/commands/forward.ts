@@ -10,9 +10,9 @@ import { loadStack } from "./status.js";
  * published; each connection instead goes through the Docker API into the service's own container (bash's /dev/tcp
  * there), so only who may use Docker (root, the docker group) can open them: the same check as `docker exec`.
  */
-const TARGETS: Record<string, { port: number; title: string; onDataAddress: boolean }> = {
-  prometheus: { port: PROMETHEUS_PORT, title: "Prometheus", onDataAddress: false },
-  alertmanager: { port: ALERTMANAGER_PORT, title: "Alertmanager", onDataAddress: true },
+const TARGETS: Record<string, { port: number; onDataAddress: boolean }> = {
+  prometheus: { port: PROMETHEUS_PORT, onDataAddress: false },
+  alertmanager: { port: ALERTMANAGER_PORT, onDataAddress: true },
 };
 
 export async function startForward(opts: {

@@ -1,7 +1,7 @@
-import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
 import { UserError } from "../errors.js";
 import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
+import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
 import { ETCD_HEALTH_USER, ETCD_MEMBERS, ETCD_NAMESPACE, ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET } from "./topology.js";
 
 /**

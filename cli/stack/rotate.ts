@@ -1,4 +1,3 @@
-import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
@@ -16,6 +15,7 @@ import {
   sessionsByRole,
 } from "./credentials.js";
 import type { StackPaths } from "./paths.js";
+import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
 import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
 import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
 
