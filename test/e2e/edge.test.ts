@@ -14,6 +14,7 @@ import { runCli } from "../setup/cli.js";
 import { listeners, reachedFrom } from "../setup/reachability.js";
 import { stackFetch } from "../setup/client.js";
 import { TEST_WEB_ORIGIN } from "../setup/stack.js";
+import { waitUntil } from "../setup/wait.js";
 
 const stack = inject("stack");
 const edgeNetwork = `${stack.project}_edge`;
@@ -225,19 +226,23 @@ describe("edge (nginx) against real clients", () => {
     const oldKey = await readFile(join(tls, "ca.key"), "utf8");
     // As a CA that an earlier version made: its scope is not on record, so install makes a new one.
     await rm(join(tls, "ca.scope"));
-    // A client that trusts only the old CA calls the API (through nginx, and it to PostgreSQL) during the move.
+    // A client that trusts only the old CA calls the API (through nginx, and it to PostgreSQL) during the move, four
+    // times a second: under this address's rate limit once the earlier tests' burst has drained (waited for first).
     const old = stackFetch(stack);
+    const ready = () =>
+      old(`${stack.baseUrl}/api/health/ready`).then(
+        (r) => r.status,
+        () => 0,
+      );
+    await waitUntil("the rate limit to let this address through again", 60_000, async () =>
+      (await ready()) === 200 ? true : undefined,
+    );
     const answers: number[] = [];
     let moving = true;
     const load = (async () => {
       while (moving) {
-        answers.push(
-          await old(`${stack.baseUrl}/api/health/ready`).then(
-            (r) => r.status,
-            () => 0,
-          ),
-        );
-        await new Promise((r) => setTimeout(r, 50));
+        answers.push(await ready());
+        await new Promise((r) => setTimeout(r, 250));
       }
     })();
     const r = await runCli(["install", "--non-interactive", "--dir", stack.dir], { timeoutMs: 300_000 });
@@ -245,7 +250,7 @@ describe("edge (nginx) against real clients", () => {
     moving = false;
     await load;
     expect(r.code, r.stderr).toBe(0);
-    expect(answers.length).toBeGreaterThan(20);
+    expect(answers.length).toBeGreaterThan(10);
     expect(answers.filter((s) => s !== 200)).toEqual([]);
     expect(await readFile(join(tls, "ca.key"), "utf8")).not.toBe(oldKey);
     const bundle = await readFile(join(tls, "ca.crt"), "utf8");
