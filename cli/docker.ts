@@ -29,6 +29,14 @@ export async function engineVersion(): Promise<{ version: string; apiVersion: st
   return { version: v.Version, apiVersion: v.ApiVersion };
 }
 
+/** Where the engine keeps its data (images, volumes): its DockerRootDir, /var/lib/docker when it does not say. */
+export async function dataRoot(): Promise<string> {
+  const info = (await docker()
+    .info()
+    .catch(() => ({}))) as { DockerRootDir?: string };
+  return info.DockerRootDir || "/var/lib/docker";
+}
+
 export async function ping(): Promise<boolean> {
   try {
     await docker().ping();
@@ -82,9 +90,10 @@ export async function listContainers(label: string, value?: string): Promise<Con
 
 export async function inspectContainer(
   id: string,
-): Promise<{ restartCount: number; startedAt: string; exitCode: number; healthLog: string[] }> {
+): Promise<{ restartCount: number; startedAt: string; exitCode: number; healthLog: string[]; pid: number }> {
   const info = await docker().getContainer(id).inspect();
   return {
+    pid: info.State.Pid,
     restartCount: info.RestartCount,
     startedAt: info.State.StartedAt,
     exitCode: info.State.ExitCode,

@@ -375,9 +375,7 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   if (last && !last.pass) facts.lastDrillFailure = { at: last.at, why: last.failures[0] ?? "failed" };
   const good = drills.filter((d) => d.pass).at(-1);
   if (good) facts.newestGoodDrill = good.at;
-  const root =
-    (await run("docker", ["info", "--format", "{{.DockerRootDir}}"], { reject: false })).stdout.trim() ||
-    "/var/lib/docker";
+  const root = await docker.dataRoot();
   const fs = await statfs(root).catch(() => undefined);
   if (fs)
     facts.disk = {

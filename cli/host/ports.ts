@@ -10,17 +10,37 @@ export function portIsFree(port: number, address: string): Promise<boolean> {
   });
 }
 
-/** Socket inodes listening on a TCP port, from /proc/net/tcp{,6} (state 0A = LISTEN). */
-export function listeningInodes(procNetTcp: string, port: number): string[] {
-  const hexPort = port.toString(16).toUpperCase().padStart(4, "0");
-  const inodes: string[] = [];
+/**
+ * The listening sockets (state 0A) of a /proc/net/tcp or tcp6 table: local address, port and socket inode. Addresses
+ * are stored as hex words in host byte order (little-endian here); an IPv6 "any" reads as 0.0.0.0 and an IPv4-mapped
+ * one as its IPv4 address; any other IPv6 address as "v6".
+ */
+export function listeningSockets(procNetTcp: string): { address: string; port: number; inode: string }[] {
+  const out: { address: string; port: number; inode: string }[] = [];
   for (const line of procNetTcp.split("\n").slice(1)) {
     const f = line.trim().split(/\s+/);
-    const local = f[1];
-    if (!local || f[3] !== "0A") continue;
-    if (local.split(":")[1] === hexPort && f[9]) inodes.push(f[9]);
+    const [a = "", p = ""] = f[1]?.split(":") ?? [];
+    if (!p || f[3] !== "0A") continue;
+    const bytes = (a.match(/.{8}/g) ?? []).flatMap((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
+    const v4 = (b: number[]) => b.join(".");
+    const address =
+      bytes.length === 4
+        ? v4(bytes)
+        : bytes.every((b) => b === 0)
+          ? "0.0.0.0"
+          : bytes.slice(0, 10).every((b) => b === 0) && bytes[10] === 255 && bytes[11] === 255
+            ? v4(bytes.slice(12))
+            : "v6";
+    out.push({ address, port: parseInt(p, 16), inode: f[9] ?? "" });
   }
-  return inodes;
+  return out;
+}
+
+/** Socket inodes listening on a TCP port, from /proc/net/tcp{,6}. */
+export function listeningInodes(procNetTcp: string, port: number): string[] {
+  return listeningSockets(procNetTcp)
+    .filter((s) => s.port === port && s.inode)
+    .map((s) => s.inode);
 }
 
 /** Name and pid of the process holding a listening port, found through /proc (needs root for other users' processes). */

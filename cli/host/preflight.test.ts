@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { evaluatePreflight, type HostFacts } from "./preflight.js";
-import { listeningInodes } from "./ports.js";
+import { listeningInodes, listeningSockets } from "./ports.js";
 import { parseVersion, versionAtLeast } from "./version.js";
 
 const GiB = 1024 ** 3;
@@ -79,5 +79,25 @@ describe("versions and /proc parsing", () => {
     expect(listeningInodes(table, 443)).toEqual(["12345"]);
     expect(listeningInodes(table, 80)).toEqual(["777"]);
     expect(listeningInodes(table, 8080)).toEqual([]);
+    expect(listeningSockets(table)).toEqual([
+      { address: "127.0.0.1", port: 443, inode: "12345" },
+      { address: "0.0.0.0", port: 80, inode: "777" },
+    ]);
+  });
+
+  it("reads the listening addresses of a tcp6 table: any, IPv4-mapped, other", () => {
+    const row = (n: number, local: string, inode: number) =>
+      `   ${n}: ${local} 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 ${inode} 1`;
+    const table = [
+      "  sl  local_address                         remote_address                        st ...",
+      row(0, "00000000000000000000000000000000:0BB8", 1),
+      row(1, "0000000000000000FFFF00000507D50A:2381", 2),
+      row(2, "00000000000000000000000001000000:0050", 3),
+    ].join("\n");
+    expect(listeningSockets(table)).toEqual([
+      { address: "0.0.0.0", port: 3000, inode: "1" },
+      { address: "10.213.7.5", port: 9089, inode: "2" },
+      { address: "v6", port: 80, inode: "3" },
+    ]);
   });
 });

@@ -27,17 +27,6 @@ import { ETCD_MEMBERS, ETCD_ROOT_SECRET } from "./topology.js";
 import { OPENAI_SECRET } from "./openai.js";
 
 /**
- * The whole stack as one typed object. Networks: `edge` joins nginx and the API; `data` (internal: no route
- * out, nothing published; a fixed /24) joins the API with HAProxy, the Postgres members, Redis and the Sentinels;
- * `consensus` (internal) joins the Postgres members with etcd and nothing else. Prometheus and the exporters are on
- * `data` (see services/monitoring.ts). `egress` exists only with an S3 backup repository (the members' way out to it)
- * or an OpenAI key (the migration job's way out to OpenAI; the API has the edge network's); `alerting` is
- * Alertmanager's way out to the operator's receivers, `grafana` the one Grafana is published on.
- *
- * The internal networks' bridges have no address on the host (INTERNAL): the host itself has no route into them, so
- * nothing on them answers a process of the host (or a container that the host routes for) unless it joins the network.
- */
-/**
  * No route out (internal) and none in: Docker gives the bridge no host address (`inhibit_ipv4`), so the host has no
  * route to the network (Docker 28 calls this gateway mode "isolated"). Compose applies it when it creates the network;
  * a network made by an earlier version keeps its host address until it is recreated (doctor says so).
@@ -45,6 +34,15 @@ import { OPENAI_SECRET } from "./openai.js";
 export const INHIBIT_HOST_ADDRESS = "com.docker.network.bridge.inhibit_ipv4";
 export const INTERNAL = { internal: true, driver_opts: { [INHIBIT_HOST_ADDRESS]: "true" } };
 
+/**
+ * The whole stack as one typed object. Networks: `edge` joins nginx and the API; `data` (internal: no route
+ * out, nothing published; a fixed /24) joins the API with HAProxy, the Postgres members, Redis and the Sentinels;
+ * `consensus` (internal) joins the Postgres members with etcd and nothing else. Prometheus and the exporters are on
+ * `data` (see services/monitoring.ts). `egress` exists only with an S3 backup repository (the members' way out to it)
+ * or an OpenAI key (the migration job's way out to OpenAI; the API has the edge network's); `alerting` is
+ * Alertmanager's way out to the operator's receivers, `grafana` the one Grafana is published on.
+ * The internal networks have no address on the host (INTERNAL): nothing on them answers the host.
+ */
 export function buildCompose(ctx: StackContext): ComposeFile {
   const project = { [PROJECT_LABEL]: ctx.config.projectName };
   const topo = ctx.topology;

@@ -1,3 +1,4 @@
+import { dataRoot } from "../docker.js";
 import { run } from "../exec.js";
 
 /**
@@ -22,8 +23,7 @@ async function mountOf(path: string): Promise<string | undefined> {
 }
 
 export async function measuredFilesystems(stackDir: string): Promise<MeasuredFilesystem[]> {
-  const root = (await run("docker", ["info", "--format", "{{.DockerRootDir}}"], { reject: false })).stdout.trim();
-  const docker = await mountOf(root || "/var/lib/docker");
+  const docker = await mountOf(await dataRoot());
   const stack = await mountOf(stackDir);
   const out: MeasuredFilesystem[] = [];
   if (docker) out.push({ mountpoint: docker, probe: "volume" });

@@ -1,8 +1,9 @@
 import { X509Certificate } from "node:crypto";
-import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { copyFile, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
+import { issueCertificate, testCa } from "../../test/setup/test-ca.js";
 import { run } from "../exec.js";
 import type { StevieConfig } from "../config/schema.js";
 import {
@@ -149,78 +150,41 @@ describe("PostgreSQL's certificate", () => {
 });
 
 describe("the local CA (issue 25)", () => {
+  /**
+   * What `openssl verify` says of DIR/CERT for a client that trusts DIR/TRUSTED only; the chain the certificate file
+   * carries after its first certificate is offered as untrusted intermediates, as a TLS server sends them.
+   */
+  const verify = async (dir: string, trusted: string, cert: string) => {
+    const file = join(dir, cert);
+    const r = await run("openssl", ["verify", "-CAfile", join(dir, trusted), "-untrusted", file, file], {
+      reject: false,
+    });
+    return { code: r.exitCode, text: `${r.stdout}${r.stderr}` };
+  };
+
   it("vouches only for the stack's names: path length 0, name constraints; a certificate for another name fails", async () => {
     const dir = await mkdtemp(join(tmpdir(), "stevie-ca-"));
     await ensureSelfSignedTls(dir, "api.example.com");
     const text = (await run("openssl", ["x509", "-in", join(dir, "ca.crt"), "-noout", "-text"])).stdout;
     expect(text).toMatch(/CA:TRUE, pathlen:0/);
     expect(text).toMatch(/Permitted:\s+DNS:api\.example\.com\s+DNS:localhost\s+DNS:haproxy\s+DNS:postgres-1/);
-    expect((await run("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), join(dir, "server.crt")])).stdout).toMatch(
-      /server\.crt: OK/,
-    );
-    // Whoever holds the key: a certificate for a name outside the scope is refused by everyone who trusts the CA.
-    await run("openssl", [
-      "req",
-      "-new",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:prime256v1",
-      "-nodes",
-      "-keyout",
-      join(dir, "evil.key"),
-      "-subj",
-      "/CN=bank.example",
-      "-out",
-      join(dir, "evil.csr"),
-    ]);
-    await writeFile(join(dir, "evil.ext"), "subjectAltName=DNS:bank.example\n");
-    await run("openssl", [
-      "x509",
-      "-req",
-      "-in",
-      join(dir, "evil.csr"),
-      "-CA",
-      join(dir, "ca.crt"),
-      "-CAkey",
-      join(dir, "ca.key"),
-      "-CAcreateserial",
-      "-days",
-      "1",
-      "-extfile",
-      join(dir, "evil.ext"),
-      "-out",
-      join(dir, "evil.crt"),
-    ]);
-    const refused = await run("openssl", ["verify", "-CAfile", join(dir, "ca.crt"), join(dir, "evil.crt")], {
-      reject: false,
+    expect(await verify(dir, "ca.crt", "server.crt")).toMatchObject({
+      code: 0,
+      text: expect.stringMatching(/server\.crt: OK/),
     });
-    expect(refused.exitCode).not.toBe(0);
-    expect(`${refused.stdout}${refused.stderr}`).toMatch(/permitted subtree violation/);
+    // Whoever holds the key: a certificate for a name outside the scope is refused by everyone who trusts the CA.
+    await issueCertificate({ crt: join(dir, "ca.crt"), key: join(dir, "ca.key") }, dir, "evil", "DNS:bank.example");
+    const refused = await verify(dir, "ca.crt", "evil.crt");
+    expect(refused.code).not.toBe(0);
+    expect(refused.text).toMatch(/permitted subtree violation/);
   });
 
   it("moves an earlier CA without constraints to a new one that both old and new clients accept, and deletes the old key", async () => {
     const dir = await mkdtemp(join(tmpdir(), "stevie-ca-move-"));
     // A CA as versions before made it: no constraints, no path length, no scope file.
-    await run("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", join(dir, "ca.key")]);
-    await run("openssl", [
-      "req",
-      "-x509",
-      "-new",
-      "-key",
-      join(dir, "ca.key"),
-      "-sha256",
-      "-days",
-      "3650",
-      "-subj",
-      "/CN=stevie-stack local CA",
-      "-addext",
-      "basicConstraints=critical,CA:TRUE",
-      "-addext",
-      "keyUsage=critical,keyCertSign,cRLSign",
-      "-out",
-      join(dir, "ca.crt"),
-    ]);
+    const earlier = await testCa(dir, "earlier");
+    await copyFile(earlier.ca, join(dir, "ca.crt"));
+    await copyFile(earlier.key, join(dir, "ca.key"));
     const oldRoot = await readFile(join(dir, "ca.crt"), "utf8");
     const oldKey = await readFile(join(dir, "ca.key"), "utf8");
     await writeFile(join(dir, "old-root.crt"), oldRoot);
@@ -232,37 +196,22 @@ describe("the local CA (issue 25)", () => {
     expect(bundle.endsWith(oldRoot)).toBe(true);
     expect(bundle.match(/BEGIN CERTIFICATE/g)).toHaveLength(2);
     // The server certificate carries the cross certificate: a client with only the old CA accepts it ...
-    expect(
-      (
-        await run("openssl", [
-          "verify",
-          "-CAfile",
-          join(dir, "old-root.crt"),
-          "-untrusted",
-          join(dir, "server.crt"),
-          join(dir, "server.crt"),
-        ])
-      ).stdout,
-    ).toMatch(/OK/);
+    expect(await verify(dir, "old-root.crt", "server.crt")).toMatchObject({
+      code: 0,
+      text: expect.stringMatching(/OK/),
+    });
     // ... and so does one with only the new CA.
     await writeFile(join(dir, "new-root.crt"), bundle.slice(0, bundle.length - oldRoot.length));
-    expect(
-      (await run("openssl", ["verify", "-CAfile", join(dir, "new-root.crt"), join(dir, "server.crt")])).stdout,
-    ).toMatch(/OK/);
+    expect(await verify(dir, "new-root.crt", "server.crt")).toMatchObject({
+      code: 0,
+      text: expect.stringMatching(/OK/),
+    });
     // PostgreSQL's certificate moves with it; a second run changes nothing.
     await ensurePostgresTls(dir, ["haproxy", "postgres-1"], "api.example.com");
-    expect(
-      (
-        await run("openssl", [
-          "verify",
-          "-CAfile",
-          join(dir, "old-root.crt"),
-          "-untrusted",
-          join(dir, "postgres.crt"),
-          join(dir, "postgres.crt"),
-        ])
-      ).stdout,
-    ).toMatch(/OK/);
+    expect(await verify(dir, "old-root.crt", "postgres.crt")).toMatchObject({
+      code: 0,
+      text: expect.stringMatching(/OK/),
+    });
     expect((await ensureSelfSignedTls(dir, "api.example.com")).changed).toBe(false);
     expect((await ensurePostgresTls(dir, ["haproxy", "postgres-1"], "api.example.com")).changed).toBe(false);
   });

@@ -14,7 +14,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  * answers (`docker kill` would count as a stop by hand, and nothing would restart it).
  */
 export async function crashContainer(id: string): Promise<void> {
-  process.kill(Number((await run("docker", ["inspect", "-f", "{{.State.Pid}}", id])).stdout.trim()), "SIGKILL");
+  process.kill((await docker.inspectContainer(id)).pid, "SIGKILL");
 }
 
 /** The (first) container of one of the stack's services. */

@@ -1,6 +1,7 @@
 import { readFile } from "node:fs/promises";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
+import { listeningSockets } from "../../cli/host/ports.js";
 
 /**
  * Which of a stack's listening ports a place can reach (issue 25): every TCP socket that a container of the project
@@ -48,34 +49,17 @@ export async function probe(targets: { address: string; port: number }[], pid?: 
   return JSON.parse(r.stdout) as Answer[];
 }
 
-/** Hex address:port of /proc/net/tcp{,6}: IPv4 in host byte order (little-endian here), IPv6 as four such words. */
-function decode(hex: string): { address: string; port: number } {
-  const [a = "", p = ""] = hex.split(":");
-  const port = parseInt(p, 16);
-  const words = (a.match(/.{8}/g) ?? []).map((w) => (w.match(/../g) ?? []).reverse().map((b) => parseInt(b, 16)));
-  if (words.length === 1) return { address: words[0]!.join("."), port };
-  // IPv6: all zeros is "any"; ::ffff:a.b.c.d is an IPv4 address; anything else is kept as "v6" (none in the stack).
-  const flat = words.flat();
-  if (flat.every((b) => b === 0)) return { address: "0.0.0.0", port };
-  if (flat.slice(0, 10).every((b) => b === 0) && flat[10] === 255 && flat[11] === 255)
-    return { address: flat.slice(12).join("."), port };
-  return { address: "v6", port };
-}
-
 /** Every listening TCP socket of every running container of `project`, one entry per address it can be reached on. */
 export async function listeners(project: string): Promise<Listener[]> {
   const out: Listener[] = [];
   for (const c of await docker.listContainers(docker.PROJECT_LABEL, project)) {
     if (c.state !== "running") continue;
-    const pid = Number((await run("docker", ["inspect", "-f", "{{.State.Pid}}", c.id])).stdout.trim());
+    const { pid } = await docker.inspectContainer(c.id);
     const addresses = Object.values(await docker.containerAddresses(c.id));
     const seen = new Set<string>();
     for (const file of ["tcp", "tcp6"]) {
       const table = await readFile(`/proc/${pid}/net/${file}`, "utf8").catch(() => "");
-      for (const line of table.split("\n").slice(1)) {
-        const [, local, , state] = line.trim().split(/\s+/);
-        if (state !== "0A" || !local) continue; // 0A: LISTEN
-        const { address, port } = decode(local);
+      for (const { address, port } of listeningSockets(table)) {
         if (address.startsWith("127.") || address === "v6") continue; // loopback: the container's own
         for (const a of address === "0.0.0.0" ? addresses : [address]) {
           if (seen.has(`${a}:${port}`)) continue;

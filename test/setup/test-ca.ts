@@ -2,21 +2,27 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "../../cli/exec.js";
 
+const EC = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+
 /**
  * A CA of the test's own (two days, EC P-256) and server certificates from it, for the stand-ins the stack's
- * containers reach over HTTPS (s3rver, Pebble): the stack trusts them only through the CA file it is given.
+ * containers reach over HTTPS (s3rver, Pebble): the stack trusts them only through the CA file it is given. The CA
+ * has no name constraints and no path length, as the stack's own local CA had before issue 25.
  */
 export async function testCa(
   dir: string,
   name: string,
-): Promise<{ ca: string; issue: (file: string, subjectAltName: string) => Promise<{ crt: string; key: string }> }> {
+): Promise<{
+  ca: string;
+  key: string;
+  issue: (file: string, subjectAltName: string) => Promise<{ crt: string; key: string }>;
+}> {
   const ca = join(dir, `${name}-ca.crt`);
   const caKey = join(dir, `${name}-ca.key`);
-  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
   await run("openssl", [
     "req",
     "-x509",
-    ...ec,
+    ...EC,
     "-keyout",
     caKey,
     "-out",
@@ -32,35 +38,44 @@ export async function testCa(
   ]);
   return {
     ca,
-    issue: async (file, subjectAltName) => {
-      const [key, csr, crt, ext] = ["key", "csr", "crt", "ext"].map((x) => join(dir, `${file}.${x}`)) as [
-        string,
-        string,
-        string,
-        string,
-      ];
-      await run("openssl", ["req", ...ec, "-keyout", key, "-out", csr, "-subj", `/CN=${file}`]);
-      await writeFile(ext, `subjectAltName=${subjectAltName}\n`);
-      await run("openssl", [
-        "x509",
-        "-req",
-        "-in",
-        csr,
-        "-CA",
-        ca,
-        "-CAkey",
-        caKey,
-        "-CAcreateserial",
-        "-out",
-        crt,
-        "-days",
-        "2",
-        "-extfile",
-        ext,
-      ]);
-      return { crt, key };
-    },
+    key: caKey,
+    issue: (file, subjectAltName) => issueCertificate({ crt: ca, key: caKey }, dir, file, subjectAltName),
   };
+}
+
+/** A server certificate (two days) for `subjectAltName` signed by any CA's certificate and key: DIR/FILE.crt and .key. */
+export async function issueCertificate(
+  ca: { crt: string; key: string },
+  dir: string,
+  file: string,
+  subjectAltName: string,
+): Promise<{ crt: string; key: string }> {
+  const [key, csr, crt, ext] = ["key", "csr", "crt", "ext"].map((x) => join(dir, `${file}.${x}`)) as [
+    string,
+    string,
+    string,
+    string,
+  ];
+  await run("openssl", ["req", ...EC, "-keyout", key, "-out", csr, "-subj", `/CN=${file}`]);
+  await writeFile(ext, `subjectAltName=${subjectAltName}\n`);
+  await run("openssl", [
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    ca.crt,
+    "-CAkey",
+    ca.key,
+    "-CAcreateserial",
+    "-out",
+    crt,
+    "-days",
+    "2",
+    "-extfile",
+    ext,
+  ]);
+  return { crt, key };
 }
 
 /** The Docker bridge's gateway: an address of this host that every container with a route out can reach. */
