@@ -117,6 +117,8 @@ describe("compose file", () => {
     expect(cfg).not.toContain("resolvers");
     // HAProxy 3.0.11 strands a stream still connecting to a member that is marked down by shutdown-sessions (issue 23).
     expect(cfg).not.toMatch(/default-server.*shutdown-sessions/);
+    // Instead, the image's Lua task ends a down member's sessions once nothing can still be connecting to it.
+    expect(cfg).toMatch(/\nglobal\n( {2}.*\n)* {2}lua-load \/usr\/local\/share\/stevie\/cut-sessions\.lua\n/);
     // Connection attempts are bounded, and sessions to a member that died silently end on keepalives (issue 23).
     expect(cfg).toMatch(/timeout connect 2s\n\s+retries 1\n\s+option redispatch\n\s+timeout queue 3s/);
     expect(cfg).toContain("option srvtcpka");

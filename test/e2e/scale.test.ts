@@ -44,10 +44,17 @@ const load = (concurrency: number, pauseMs: number) => {
   );
 };
 
-async function promValue(expr: string): Promise<number | undefined> {
+/** Every series of a Prometheus query, as [labels, value]. */
+async function promVector(expr: string): Promise<[Record<string, string>, number][]> {
   const body = await prometheusGet(paths, stack.project, `/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const v = (JSON.parse(body) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1];
-  return v === undefined ? undefined : Number(v);
+  const result = (
+    JSON.parse(body) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }
+  ).data.result;
+  return result.map((r) => [r.metric, Number(r.value[1])]);
+}
+
+async function promValue(expr: string): Promise<number | undefined> {
+  return (await promVector(expr))[0]?.[1];
 }
 
 /** When requests failed: what nginx said about its upstreams meanwhile (the client only sees nginx's error page). */
@@ -128,6 +135,21 @@ describe.sequential("scaling the API", () => {
         ]);
         return up === 4 && expected === 4;
       });
+      // Every replica's database pool, as it reports it: the same fixed size on each, small enough that the most
+      // replicas the config allows (20, and one more during a rolling update) fit in PostgreSQL's connections with
+      // room for Patroni, the exporter, backups and the CLI (issue 23: 20 x 50 was 1,000 against 300).
+      const pools = await promVector('stevie_db_pool_max{job="api"}');
+      const maxConnections = await promValue('max(pg_settings_max_connections{job="postgres"})');
+      const open = await promValue('sum(stevie_db_pool_connections{job="api",state=~"in_use|idle"})');
+      expect(pools.map(([m]) => m.instance).sort()).toHaveLength(4);
+      const perReplica = Math.max(...pools.map(([, v]) => v));
+      expect(pools.every(([, v]) => v === perReplica)).toBe(true);
+      expect(maxConnections).toBeGreaterThan(0);
+      expect(perReplica * (20 + 1)).toBeLessThanOrEqual(maxConnections! - 15);
+      expect(open).toBeLessThanOrEqual(4 * perReplica);
+      report(
+        `pools at 4 replicas: ${perReplica} connections each at most (${perReplica * 21} for 20 + 1 replicas of PostgreSQL's ${maxConnections}); ${open} open now`,
+      );
       const t1 = Date.now();
       const down = await runCli(["scale", "api=2", "--dir", stack.dir], { timeoutMs: 10 * 60_000 });
       expect(down.code, down.stderr).toBe(0);

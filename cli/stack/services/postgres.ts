@@ -210,6 +210,7 @@ export function renderHaproxyConf(topo: Topology): string {
 global
   maxconn 2000
   log stdout format raw local0 notice
+  lua-load /usr/local/share/stevie/cut-sessions.lua
 
 defaults
   mode tcp
@@ -233,10 +234,9 @@ defaults
   srvtcpka-idle 10s
   srvtcpka-intvl 2s
   srvtcpka-cnt 3
-  # Members are checked on Patroni's REST API every second. No \`on-marked-down shutdown-sessions\`: in HAProxy 3.0.11
-  # it leaves a stream that is still connecting to the member when it goes down with no timer at all, and its client
-  # waits for ever (issue 23: a psql without timeouts hung through every leader crash). A member that stops closes
-  # its sessions itself (Patroni restarts PostgreSQL to demote it), a crashed one's sockets close with it.
+  # Members are checked on Patroni's REST API every second. Their sessions are cut 3 s after they are marked down by
+  # the image's cut-sessions.lua, not by \`on-marked-down shutdown-sessions\`: in HAProxy 3.0.11 that also catches a
+  # stream still connecting to the member and leaves it with no timer at all, its client waiting for ever (issue 23).
   default-server inter 1s fastinter 500ms downinter 1s fall 2 rise 1 check port 8008 tcp-ut 5s
 
 listen primary

@@ -31,5 +31,7 @@ setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-backup-schedul
 if [ -n "${PATRONI_ADDRESS:-}" ]; then
   stevie-data-watch wait
   setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-data-watch $$ &
+  # A leader whose address stops answering TCP handshakes has crashed: end its term now, not 20 s later.
+  setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-leader-watch &
 fi
 exec setpriv --reuid=postgres --regid=postgres --init-groups -- patroni "$run/patroni.yml"
