@@ -344,9 +344,9 @@ export function buildProgram(): Command {
 
   withShared(program.command("rotate-secrets"))
     .description(
-      "new passwords for the database, Redis and Grafana (default: all), with the API serving throughout; the old ones stop working. `openai` reads a new OpenAI key from stdin",
+      "new passwords for the database, Redis, etcd and Grafana (default: all), with the API serving throughout; the old ones stop working. `openai` reads a new OpenAI key from stdin",
     )
-    .argument("[what]", "db, redis, grafana, all, or openai")
+    .argument("[what]", "db, redis, etcd, grafana, all, or openai")
     .option(
       "--replica-timeout <seconds>",
       "how long a new API replica may take to become healthy",

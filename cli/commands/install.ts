@@ -31,7 +31,7 @@ import { applyDcsSettings } from "../stack/cluster.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { measuredFilesystems } from "../stack/filesystems.js";
 import { ensureEtcdAuth } from "../stack/etcd.js";
-import { ensurePostgresTls, ensureSelfSignedTls, installProvidedTls, syncEdgeTls } from "../stack/tls.js";
+import { ensureStackCertificates, syncEdgeTls } from "../stack/tls.js";
 import { topology, type Topology } from "../stack/topology.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
 import * as docker from "../docker.js";
@@ -201,18 +201,12 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
         title: "Generate secrets, certificates and configuration",
         task: async () => {
           const s = await ensureSecrets(paths.secrets);
-          const provided =
-            config.tls.mode === "files"
-              ? { certFile: resolve(paths.dir, config.tls.certFile!), keyFile: resolve(paths.dir, config.tls.keyFile!) }
-              : undefined;
-          const tls = provided
-            ? await installProvidedTls(paths.tls, provided, config.domain)
-            : await ensureSelfSignedTls(paths.tls, config.domain);
+          const subnet = await chooseDataSubnet(config);
+          const topo = topology(config, sizing, subnet);
+          dataTier = topo;
+          const certs = await ensureStackCertificates(paths.tls, config, (f) => resolve(paths.dir, f), topo);
           // acme: nginx starts on the local CA's certificate; the CA's own arrives after the stack is up (below).
           const acme = config.tls.mode === "acme" ? await prepareAcme(paths, config) : { changed: false };
-          const subnet = await chooseDataSubnet(config);
-          dataTier = topology(config, sizing, subnet);
-          const pgTls = await ensurePostgresTls(paths.tls, ["haproxy", ...dataTier.postgres], config.domain);
           const edgeTls = await syncEdgeTls(paths.tls, config);
           const s3 = await ensureS3Access(paths, config.backup.s3);
           const openai = await ensureOpenAIKey(
@@ -221,9 +215,9 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           );
           secretsOrTlsChanged =
             s.created.length > 0 ||
-            tls.changed ||
+            certs.edge ||
             acme.changed ||
-            pgTls.changed ||
+            certs.postgres ||
             edgeTls ||
             s3.changed ||
             openai.changed;

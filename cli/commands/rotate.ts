@@ -3,11 +3,18 @@ import { UserError } from "../errors.js";
 import { recordAudit } from "../stack/audit.js";
 import { expectedContainers } from "../stack/generate.js";
 import { runningHealthy, summarise } from "../stack/health.js";
-import { rotateDb, rotateGrafana, rotateRedis, rotationTargets, type RotationTarget } from "../stack/rotate.js";
+import {
+  rotateDb,
+  rotateEtcd,
+  rotateGrafana,
+  rotateRedis,
+  rotationTargets,
+  type RotationTarget,
+} from "../stack/rotate.js";
 import { hostSizing } from "../stack/sizing.js";
 import { loadStack, stackTopology } from "./status.js";
 
-/** `stevie-stack rotate-secrets [db|redis|grafana|all]`: see cli/stack/rotate.ts for how each stays up meanwhile. */
+/** `stevie-stack rotate-secrets [db|redis|etcd|grafana|all]`: see cli/stack/rotate.ts for how each stays up meanwhile. */
 export async function runRotateSecrets(opts: {
   dir: string;
   what?: string;
@@ -38,6 +45,7 @@ export async function runRotateSecrets(opts: {
     for (const t of targets) {
       if (t === "db") await rotateDb(paths, project, o);
       if (t === "redis") await rotateRedis(paths, project, o);
+      if (t === "etcd") await rotateEtcd(paths, project, o);
       if (t === "grafana") await rotateGrafana(paths, o);
       rotated.push(t);
     }

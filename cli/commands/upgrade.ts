@@ -2,6 +2,7 @@ import { ensureS3Access } from "../stack/s3.js";
 import { ensureOpenAIKey } from "../stack/openai.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { UserError } from "../errors.js";
 import { packageVersion } from "../package-root.js";
@@ -18,13 +19,14 @@ import * as docker from "../docker.js";
 import { buildPlannedImage, planImages, tagPlannedImage } from "../stack/images.js";
 import type { StackPaths } from "../stack/paths.js";
 import { convergeRunning } from "../stack/rolling.js";
+import { ensureStackCertificates, syncEdgeTls } from "../stack/tls.js";
 import { hostSizing } from "../stack/sizing.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { measuredFilesystems } from "../stack/filesystems.js";
 import { upgradeVerdict, type BreakingChange } from "../stack/upgrades.js";
 import { backupWithSnapshot } from "./backup.js";
 import { imageRefs } from "./install.js";
-import { loadStack } from "./status.js";
+import { loadStack, stackTopology } from "./status.js";
 
 /**
  * `stevie-stack upgrade`: move an installed stack to this CLI's version without dropping a request.
@@ -179,6 +181,10 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     files.map((f) => f.path),
   );
   await ensureSecrets(paths.secrets); // a new version may bring a service with a secret of its own
+  // ... or certificates that name more, from a CA with another scope: the services recreated below start with them;
+  // the others keep serving their previous certificates, which still chain to a CA in tls/ca.crt.
+  await ensureStackCertificates(paths.tls, config, (f) => resolve(paths.dir, f), await stackTopology(config));
+  await syncEdgeTls(paths.tls, config);
   await applyFiles(paths, files);
   for (const e of preview.edited)
     opts.log(`Kept your edited ${e.file}; the new version is in ${e.file}.new:\n${e.diff}`);

@@ -170,7 +170,7 @@ describe("tls.mode acme against Pebble", () => {
       "acme test config",
     );
     // What install's first step writes for nginx: the bootstrap certificate, ./acme, nginx.conf and its upstream.
-    await ensureSelfSignedTls(paths.tls, domain);
+    await ensureSelfSignedTls(paths.tls, { domain, dataSubnet: "10.213.250.0/24" });
     await prepareAcme(paths, config);
     await syncEdgeTls(paths.tls, config);
     await mkdir(join(paths.dir, "nginx", "upstream"), { recursive: true });

@@ -16,12 +16,19 @@ import { ETCD_HEALTH_USER, ETCD_MEMBERS, ETCD_NAMESPACE, ETCD_PATRONI_SECRET, ET
 const AS_ROOT = `ETCDCTL_USER="root:$(cat /run/secrets/${ETCD_ROOT_SECRET})"`;
 
 /** Run `script` (sh) as uid 0 in the first etcd member that takes it; its output, or a UserError naming each failure. */
-async function inEtcd(paths: StackPaths, project: string, script: string, what: string): Promise<string> {
+async function inEtcd(
+  paths: StackPaths,
+  project: string,
+  script: string,
+  what: string,
+  input?: string,
+): Promise<string> {
   const errors: string[] = [];
   for (const m of ETCD_MEMBERS) {
     const r = await compose(paths, project, ["exec", "-T", "-u", "0", m, "sh", "-euc", script], {
       reject: false,
       timeoutMs: 60_000,
+      ...(input === undefined ? {} : { input }),
     });
     if (r.exitCode === 0) return r.stdout;
     errors.push(`${m}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`);
@@ -75,4 +82,28 @@ export async function ensureEtcdAuth(paths: StackPaths, project: string, members
 /** Delete every key under `prefix`, as root. */
 export async function clearEtcdPrefix(paths: StackPaths, project: string, prefix: string): Promise<void> {
   await inEtcd(paths, project, `${AS_ROOT} etcdctl del --prefix ${prefix} >/dev/null`, "clear the cluster state");
+}
+
+/**
+ * A new password for an etcd user, given as root. `root`: the new value comes on standard input (root logs in with
+ * the password its secret file still holds; the caller rewrites that file afterwards). `patroni`: etcd reads it from
+ * its secret file, which the caller has rewritten in place (the members see the same file).
+ */
+export async function setEtcdPassword(
+  paths: StackPaths,
+  project: string,
+  user: "root" | "patroni",
+  newRootPassword?: string,
+): Promise<void> {
+  const script =
+    user === "root"
+      ? `${AS_ROOT} etcdctl user passwd root --interactive=false >/dev/null`
+      : `${AS_ROOT} etcdctl user passwd patroni --interactive=false < /run/secrets/${ETCD_PATRONI_SECRET} >/dev/null`;
+  await inEtcd(
+    paths,
+    project,
+    script,
+    `change ${user}'s password`,
+    user === "root" ? `${newRootPassword}\n` : undefined,
+  );
 }

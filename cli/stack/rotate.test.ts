@@ -93,9 +93,10 @@ describe("the API's login role", () => {
 
 describe("rotationTargets", () => {
   const config = (grafana: boolean) => parseConfigText(`monitoring:\n  grafana:\n    enabled: ${grafana}\n`, "test");
-  it("all means the database and Redis, and Grafana when it runs", () => {
-    expect(rotationTargets(undefined, config(false))).toEqual(["db", "redis"]);
-    expect(rotationTargets("all", config(true))).toEqual(["db", "redis", "grafana"]);
+  it("all means the database, Redis and etcd, and Grafana when it runs", () => {
+    expect(rotationTargets(undefined, config(false))).toEqual(["db", "redis", "etcd"]);
+    expect(rotationTargets("all", config(true))).toEqual(["db", "redis", "etcd", "grafana"]);
+    expect(rotationTargets("etcd", config(false))).toEqual(["etcd"]);
     expect(rotationTargets("redis", config(false))).toEqual(["redis"]);
   });
 

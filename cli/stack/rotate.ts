@@ -17,28 +17,30 @@ import {
 import type { StackPaths } from "./paths.js";
 import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
 import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
-import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
+import { setEtcdPassword } from "./etcd.js";
+import { ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET, REDIS_MASTER_NAME, type Topology } from "./topology.js";
 
 /**
- * `stevie-stack rotate-secrets`: new passwords for the database, Redis and Grafana without failing an API request.
+ * `stevie-stack rotate-secrets`: new passwords for the database, Redis, etcd and Grafana without failing an API
+ * request.
  * The pattern is the same for each: first the server accepts the new credential beside the old one, then the secret
  * file changes and the API replicas are replaced one by one (rollApi: each new one reads the files when it starts),
  * then the old credential stops working. PostgreSQL has one password per role, so there the "beside" is a second
  * login role (see credentials.ts); Redis and Sentinel keep several passwords per ACL user.
  */
 
-export const ROTATION_TARGETS = ["db", "redis", "grafana"] as const;
+export const ROTATION_TARGETS = ["db", "redis", "etcd", "grafana"] as const;
 export type RotationTarget = (typeof ROTATION_TARGETS)[number];
 
 /** What `rotate-secrets [db|redis|grafana|all]` asks for, on this configuration (Grafana only when it runs). Pure. */
 export function rotationTargets(arg: string | undefined, config: StevieConfig): RotationTarget[] {
   const what = arg ?? "all";
   const grafana = config.monitoring.enabled && config.monitoring.grafana.enabled;
-  if (what === "all") return grafana ? [...ROTATION_TARGETS] : ["db", "redis"];
+  if (what === "all") return grafana ? [...ROTATION_TARGETS] : ["db", "redis", "etcd"];
   if (!(ROTATION_TARGETS as readonly string[]).includes(what))
     throw new UserError(
       `cannot rotate "${what}"`,
-      "choose db, redis, grafana or all (or openai, which reads a new key from stdin)",
+      "choose db, redis, etcd, grafana or all (or openai, which reads a new key from stdin)",
     );
   if (what === "grafana" && !grafana)
     throw new UserError(
@@ -257,4 +259,38 @@ export async function rotateGrafana(paths: StackPaths, o: RotateOptions): Promis
     );
   await rewriteSecretFile(paths.secrets, "grafana_admin_password", pw);
   o.log("grafana: new admin password in secrets/grafana_admin_password");
+}
+
+/**
+ * etcd's two passwords (its `health` account has no role and no secret). root's (the CLI's own) first: etcd takes the
+ * new one, then its file changes. Then Patroni's: the file changes in place, etcd takes it, and each member writes
+ * patroni.yml again and reloads. etcd ends the tokens of a user whose password changed, so until its member has
+ * reloaded (seconds) a Patroni's calls to etcd fail; Patroni's failsafe mode keeps the leader leading meanwhile (every
+ * member still answers it), and nothing serving requests talks to etcd.
+ */
+export async function rotateEtcd(paths: StackPaths, project: string, o: RotateOptions): Promise<void> {
+  const root = newSecretValue();
+  o.log("etcd: a new password for root (the CLI's account)");
+  await setEtcdPassword(paths, project, "root", root);
+  await rewriteSecretFile(paths.secrets, ETCD_ROOT_SECRET, root);
+
+  const previous = await readSecretFile(paths.secrets, ETCD_PATRONI_SECRET);
+  o.log("etcd: a new password for Patroni's account");
+  await rewriteSecretFile(paths.secrets, ETCD_PATRONI_SECRET, newSecretValue());
+  await undoing(
+    () => setEtcdPassword(paths, project, "patroni"),
+    () => rewriteSecretFile(paths.secrets, ETCD_PATRONI_SECRET, previous),
+  );
+  for (const member of o.topology.postgres) {
+    const reload = await compose(paths, project, ["exec", "-T", member, "sh", "-c", RELOAD_MEMBER_CONFIG], {
+      reject: false,
+      timeoutMs: 120_000,
+    });
+    if (reload.exitCode !== 0)
+      throw new UserError(
+        `${member} did not reload Patroni's configuration with etcd's new password: ${(reload.stderr || reload.stdout).trim().split("\n").at(-1) ?? ""}`,
+        `etcd and secrets/ have the new one; restart ${member} (\`docker compose restart ${member}\` in the stack directory; if it leads, \`stevie-stack switchover\` first)`,
+      );
+  }
+  o.log(`etcd: ${o.topology.postgres.length} members reloaded; the previous passwords no longer work`);
 }

@@ -19,6 +19,12 @@ import {
 /** A CA, a server certificate it issued for api.example.com (naming an OCSP responder), an unrelated CA and key. */
 let dir: string;
 const pem = async (name: string) => readFile(join(dir, name), "utf8");
+const SCOPE = { domain: "api.example.com", dataSubnet: "10.213.7.0/24" };
+/** HAProxy's name and the members' names and fixed addresses (.31, .32, … of the data network), as install passes them. */
+const members = (...names: string[]) => ({
+  names,
+  addresses: names.filter((n) => n.startsWith("postgres-")).map((n) => `10.213.7.${30 + Number(n.split("-")[1])}`),
+});
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), "stevie-tls-"));
@@ -125,23 +131,23 @@ describe("a certificate the operator brings", () => {
 describe("PostgreSQL's certificate", () => {
   it("is issued by the local CA for HAProxy's and each member's name, key 0600, and only once", async () => {
     const tlsDir = await mkdtemp(join(tmpdir(), "stevie-pgtls-"));
-    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"], "api.example.com")).changed).toBe(
-      true,
-    );
+    expect((await ensurePostgresTls(tlsDir, members("haproxy", "postgres-1", "postgres-2"), SCOPE)).changed).toBe(true);
     const cert = new X509Certificate(await readFile(join(tlsDir, "postgres.crt")));
     const ca = new X509Certificate(await readFile(join(tlsDir, "ca.crt")));
     expect(cert.checkIssued(ca)).toBe(true);
     expect(cert.verify(ca.publicKey)).toBe(true);
     for (const name of ["haproxy", "postgres-1", "postgres-2"]) expect(cert.checkHost(name), name).toBe(name);
     expect(cert.checkHost("db.example.com")).toBeUndefined();
+    // A replica streams from its leader's fixed address and checks it (verify-full): the addresses are in it too.
+    for (const ip of ["10.213.7.31", "10.213.7.32"]) expect(cert.checkIP(ip), ip).toBe(ip);
+    expect(cert.checkIP("10.213.7.33")).toBeUndefined();
     expect((await stat(join(tlsDir, "postgres.key"))).mode & 0o777).toBe(0o600);
-    expect((await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2"], "api.example.com")).changed).toBe(
+    expect((await ensurePostgresTls(tlsDir, members("haproxy", "postgres-1", "postgres-2"), SCOPE)).changed).toBe(
       false,
     );
     // A third member: a new certificate that names it.
     expect(
-      (await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1", "postgres-2", "postgres-3"], "api.example.com"))
-        .changed,
+      (await ensurePostgresTls(tlsDir, members("haproxy", "postgres-1", "postgres-2", "postgres-3"), SCOPE)).changed,
     ).toBe(true);
     expect(new X509Certificate(await readFile(join(tlsDir, "postgres.crt"))).checkHost("postgres-3")).toBe(
       "postgres-3",
@@ -164,10 +170,11 @@ describe("the local CA (issue 25)", () => {
 
   it("vouches only for the stack's names: path length 0, name constraints; a certificate for another name fails", async () => {
     const dir = await mkdtemp(join(tmpdir(), "stevie-ca-"));
-    await ensureSelfSignedTls(dir, "api.example.com");
+    await ensureSelfSignedTls(dir, SCOPE);
     const text = (await run("openssl", ["x509", "-in", join(dir, "ca.crt"), "-noout", "-text"])).stdout;
     expect(text).toMatch(/CA:TRUE, pathlen:0/);
     expect(text).toMatch(/Permitted:\s+DNS:api\.example\.com\s+DNS:localhost\s+DNS:haproxy\s+DNS:postgres-1/);
+    expect(text).toMatch(/IP:10\.213\.7\.0\/255\.255\.255\.0/);
     expect(await verify(dir, "ca.crt", "server.crt")).toMatchObject({
       code: 0,
       text: expect.stringMatching(/server\.crt: OK/),
@@ -177,6 +184,9 @@ describe("the local CA (issue 25)", () => {
     const refused = await verify(dir, "ca.crt", "evil.crt");
     expect(refused.code).not.toBe(0);
     expect(refused.text).toMatch(/permitted subtree violation/);
+    // An address outside the data network is another name the CA may not vouch for.
+    await issueCertificate({ crt: join(dir, "ca.crt"), key: join(dir, "ca.key") }, dir, "far", "IP:10.213.8.31");
+    expect((await verify(dir, "ca.crt", "far.crt")).text).toMatch(/permitted subtree violation/);
   });
 
   it("moves an earlier CA without constraints to a new one that both old and new clients accept, and deletes the old key", async () => {
@@ -189,7 +199,7 @@ describe("the local CA (issue 25)", () => {
     const oldKey = await readFile(join(dir, "ca.key"), "utf8");
     await writeFile(join(dir, "old-root.crt"), oldRoot);
 
-    expect((await ensureSelfSignedTls(dir, "api.example.com")).changed).toBe(true);
+    expect((await ensureSelfSignedTls(dir, SCOPE)).changed).toBe(true);
     expect(await readFile(join(dir, "ca.key"), "utf8")).not.toBe(oldKey);
     // tls/ca.crt: the new CA first, the old one after it (clients that download it trust both).
     const bundle = await readFile(join(dir, "ca.crt"), "utf8");
@@ -207,21 +217,21 @@ describe("the local CA (issue 25)", () => {
       text: expect.stringMatching(/OK/),
     });
     // PostgreSQL's certificate moves with it; a second run changes nothing.
-    await ensurePostgresTls(dir, ["haproxy", "postgres-1"], "api.example.com");
+    await ensurePostgresTls(dir, members("haproxy", "postgres-1"), SCOPE);
     expect(await verify(dir, "old-root.crt", "postgres.crt")).toMatchObject({
       code: 0,
       text: expect.stringMatching(/OK/),
     });
-    expect((await ensureSelfSignedTls(dir, "api.example.com")).changed).toBe(false);
-    expect((await ensurePostgresTls(dir, ["haproxy", "postgres-1"], "api.example.com")).changed).toBe(false);
+    expect((await ensureSelfSignedTls(dir, SCOPE)).changed).toBe(false);
+    expect((await ensurePostgresTls(dir, members("haproxy", "postgres-1"), SCOPE)).changed).toBe(false);
   });
 });
 
 describe("what nginx mounts (tls/edge)", () => {
   it("holds copies of what nginx serves and never a CA's or PostgreSQL's key; follows a change; drops what is no longer asked for", async () => {
     const tlsDir = await mkdtemp(join(tmpdir(), "stevie-edgetls-"));
-    await ensureSelfSignedTls(tlsDir, "api.example.com");
-    await ensurePostgresTls(tlsDir, ["haproxy", "postgres-1"], "api.example.com");
+    await ensureSelfSignedTls(tlsDir, SCOPE);
+    await ensurePostgresTls(tlsDir, members("haproxy", "postgres-1"), SCOPE);
     await writeFile(join(tlsDir, ACME_CA_FILE), await pem("other-ca.crt"));
     const edge = join(tlsDir, EDGE_TLS_SUBDIR);
     const acme = { tls: { mode: "acme", acme: { caFile: "pebble.pem" } } } as unknown as Pick<StevieConfig, "tls">;

@@ -7,6 +7,7 @@ import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { writeAtomic } from "./files.js";
+import type { Topology } from "./topology.js";
 
 /**
  * Self-signed mode: a local CA (kept for the life of the stack, its certificate downloadable by the operator)
@@ -23,14 +24,28 @@ async function writeKey(path: string): Promise<void> {
   await writeAtomic(path, `${r.stdout}\n`, 0o600);
 }
 
+/** What the local CA's name constraints are made from: the stack's domain and its data network. */
+export interface LocalCaScope {
+  domain: string;
+  /** The data network (an IPv4 /N), where PostgreSQL's members have their fixed addresses. */
+  dataSubnet: string;
+}
+
 /**
- * The names the local CA may vouch for (its name constraints): the stack's domain, loopback, and the internal names
- * PostgreSQL's certificate carries (HAProxy and every member a stack may have). A certificate for any other name that
+ * The names the local CA may vouch for (its name constraints): the stack's domain, loopback, the internal names
+ * PostgreSQL's certificate carries (HAProxy and every member a stack may have) and the data network's addresses (a
+ * replica checks its leader's certificate against the leader's fixed address). A certificate for any other name that
  * its key signs is refused by every client that trusts it. Pure.
  */
-export function caScope(domain: string): string {
-  const v4 = (ip: string) => `IP:${ip}/255.255.255.255`;
+export function caScope({ domain, dataSubnet }: LocalCaScope): string {
+  const v4 = (ip: string, bits = 32) => {
+    const mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+    return `IP:${ip}/${[24, 16, 8, 0].map((shift) => (mask >>> shift) & 255).join(".")}`;
+  };
   const v6 = (ip: string) => `IP:${ip}/${Array(8).fill("ffff").join(":")}`;
+  const [network, bits] = dataSubnet.split("/");
+  if (isIP(network ?? "") !== 4 || !/^\d+$/.test(bits ?? "") || Number(bits) > 32)
+    throw new Error(`not an IPv4 subnet: ${dataSubnet}`);
   const names = [
     isIP(domain) === 4 ? v4(domain) : isIP(domain) === 6 ? v6(domain) : `DNS:${domain}`,
     "DNS:localhost",
@@ -38,6 +53,7 @@ export function caScope(domain: string): string {
     ...MEMBER_NAMES.map((m) => `DNS:${m}`),
     v4("127.0.0.1"),
     v6("::1"),
+    v4(network!, Number(bits)),
   ];
   return [...new Set(names)].map((n) => `permitted;${n}`).join(",");
 }
@@ -104,16 +120,16 @@ async function newCaCertificate(key: string, scope: string, out: string, issuer?
 /**
  * The stack's local CA: valid 10 years, path length 0 (it signs servers only, never another CA), and name constraints
  * (caScope). "created" on a first install; "replaced" when the CA there has other constraints or none (made by an
- * earlier version, or the domain changed): the new CA is also certified by the previous one (tls/ca-cross.crt, sent
- * with every certificate it issues), so a client that trusts only the previous CA still accepts the new certificates,
- * and tls/ca.crt lists the new CA first and the earlier ones after it. The previous key is deleted: no key without
- * constraints is left. No restart is needed for any of it, in any order.
+ * earlier version, or the domain or the data network changed): the new CA is also certified by the previous one
+ * (tls/ca-cross.crt, sent with every certificate it issues), so a client that trusts only the previous CA still accepts
+ * the new certificates, and tls/ca.crt lists the new CA first and the earlier ones after it. The previous key is
+ * deleted: no key without constraints is left. No restart is needed for any of it, in any order.
  */
-export async function ensureLocalCa(tlsDir: string, domain: string): Promise<"kept" | "created" | "replaced"> {
+export async function ensureLocalCa(tlsDir: string, scopeOf: LocalCaScope): Promise<"kept" | "created" | "replaced"> {
   await mkdir(tlsDir, { recursive: true, mode: 0o755 });
   const at = (f: string) => join(tlsDir, f);
   const [caKey, caCrt, scopeFile, cross] = [at("ca.key"), at("ca.crt"), at(SCOPE_FILE), at(CROSS_FILE)];
-  const scope = caScope(domain);
+  const scope = caScope(scopeOf);
   // Everything is made beside (*.new) and then renamed into place; an earlier run stopped between the certificate's
   // rename and the key's leaves a new key that fits tls/ca.crt: finish it.
   const newKey = `${caKey}.new`;
@@ -206,28 +222,28 @@ async function ensureIssued(tlsDir: string, name: string, cn: string, san: strin
   return true;
 }
 
-export async function ensureSelfSignedTls(tlsDir: string, domain: string): Promise<{ changed: boolean }> {
-  const ca = await ensureLocalCa(tlsDir, domain);
-  const issued = await ensureIssued(tlsDir, "server", domain, subjectAltNames(domain).join(","));
+export async function ensureSelfSignedTls(tlsDir: string, scope: LocalCaScope): Promise<{ changed: boolean }> {
+  const ca = await ensureLocalCa(tlsDir, scope);
+  const issued = await ensureIssued(tlsDir, "server", scope.domain, subjectAltNames(scope.domain).join(","));
   return { changed: ca !== "kept" || issued };
 }
 
 /**
- * PostgreSQL's certificate, from the same local CA, for every name the API may reach it by: HAProxy (the API's
- * host) and each member. The API checks it against tls/ca.crt and the host name (verify-full), in either TLS mode.
+ * PostgreSQL's certificate, from the same local CA, for every name and address a client may reach it by: HAProxy (the
+ * API's host), each member's name and each member's fixed data address (a replica streams from its leader's address
+ * and checks it, verify-full). The API checks it against tls/ca.crt and the host name, in either TLS mode.
  */
 export async function ensurePostgresTls(
   tlsDir: string,
-  names: string[],
-  domain: string,
+  reachedBy: { names: string[]; addresses: string[] },
+  scope: LocalCaScope,
 ): Promise<{ changed: boolean }> {
-  const ca = await ensureLocalCa(tlsDir, domain);
-  const issued = await ensureIssued(
-    tlsDir,
-    "postgres",
-    names[0]!,
-    [...names, "localhost"].map((n) => `DNS:${n}`).join(","),
-  );
+  const ca = await ensureLocalCa(tlsDir, scope);
+  const san = [
+    ...[...reachedBy.names, "localhost"].map((n) => `DNS:${n}`),
+    ...reachedBy.addresses.map((a) => `IP:${a}`),
+  ];
+  const issued = await ensureIssued(tlsDir, "postgres", reachedBy.names[0]!, san.join(","));
   return { changed: ca !== "kept" || issued };
 }
 
@@ -370,4 +386,33 @@ export async function installProvidedTls(
   // Back to self-signed later: the local CA issues a new server certificate (it no longer matches what is recorded).
   await rm(join(tlsDir, "server.san"), { force: true });
   return { changed: !same, expires: new Date(leaf.validTo), ocsp };
+}
+
+/**
+ * Every certificate the stack's own CA makes, as this version wants them: the edge's (in tls.mode self-signed and acme;
+ * acme serves it until its first issuance), or the operator's copied in (files), then PostgreSQL's for HAProxy and
+ * each member by name and fixed address. Run by install and by upgrade (a version may change the CA's scope or what
+ * a certificate names). `edge`/`postgres`: whether that certificate changed.
+ */
+export async function ensureStackCertificates(
+  tlsDir: string,
+  config: Pick<StevieConfig, "domain" | "tls">,
+  resolveFile: (file: string) => string,
+  topo: Pick<Topology, "subnet" | "postgres" | "postgresIp">,
+): Promise<{ edge: boolean; postgres: boolean }> {
+  const scope = { domain: config.domain, dataSubnet: topo.subnet };
+  const edge =
+    config.tls.mode === "files"
+      ? await installProvidedTls(
+          tlsDir,
+          { certFile: resolveFile(config.tls.certFile!), keyFile: resolveFile(config.tls.keyFile!) },
+          config.domain,
+        )
+      : await ensureSelfSignedTls(tlsDir, scope);
+  const postgres = await ensurePostgresTls(
+    tlsDir,
+    { names: ["haproxy", ...topo.postgres], addresses: topo.postgres.map((m) => topo.postgresIp[m]!) },
+    scope,
+  );
+  return { edge: edge.changed, postgres: postgres.changed };
 }

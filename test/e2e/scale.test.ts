@@ -5,9 +5,12 @@ import semver from "semver";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
+import { loadStack, stackTopology } from "../../cli/commands/status.js";
 import { prometheusGet } from "../../cli/stack/alerts.js";
+import { patroniMembers } from "../../cli/stack/cluster.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
+import type { Topology } from "../../cli/stack/topology.js";
 import { packageVersion } from "../../cli/package-root.js";
 import { repoRoot, runCli } from "../setup/cli.js";
 import { resendingClient, stackFetch } from "../setup/client.js";
@@ -441,6 +444,21 @@ describe.sequential("rotating secrets under load", () => {
     });
     return r.stdout.trim();
   };
+  /** A read as an etcd user, the password on stdin: "ok", or etcdctl's refusal. */
+  const etcdLogin = async (user: string, password: string) => {
+    const what = user === "root" ? "etcdctl auth status" : "etcdctl get --prefix /stevie-stack/ --keys-only --limit 1";
+    const r = await compose(
+      paths,
+      stack.project,
+      ["exec", "-T", "etcd-1", "sh", "-c", `ETCDCTL_USER="${user}:$(cat)" ${what} >/dev/null && echo ok`],
+      { input: password, reject: false, timeoutMs: 30_000 },
+    );
+    return `${r.stdout}${r.stderr}`.trim();
+  };
+  let topology: Topology;
+  beforeAll(async () => {
+    topology = await stackTopology((await loadStack(stack.dir)).config);
+  });
 
   it(
     "rotate-secrets all: every request answered (reads and database writes), the old passwords refused, exporters back",
@@ -453,6 +471,8 @@ describe.sequential("rotating secrets under load", () => {
         redis: await secret("redis_password"),
         superuser: await secret("postgres_superuser_password"),
         replication: await secret("postgres_replication_password"),
+        etcdRoot: await secret("etcd_root_password"),
+        etcdPatroni: await secret("etcd_patroni_password"),
       };
       expect(before.user).toBe("stevie");
       const streaming = "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'";
@@ -477,7 +497,7 @@ describe.sequential("rotating secrets under load", () => {
       await sleep(3_000);
       await Promise.all([reads.stop(), writes.stop()]);
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(/Rotated db, redis in \d+ s/);
+      expect(r.stdout).toMatch(/Rotated db, redis, etcd in \d+ s/);
       const failed = [...reads.calls, ...writes.calls].filter((c) => !c.ok);
       report(
         `rotate-secrets all in ${seconds.toFixed(0)} s under load: ${reads.calls.length} reads and ${writes.calls.length} recommendations, ${failed.length} failed, ${reads.resent()} resent`,
@@ -496,10 +516,28 @@ describe.sequential("rotating secrets under load", () => {
         redis: await secret("redis_password"),
         superuser: await secret("postgres_superuser_password"),
         replication: await secret("postgres_replication_password"),
+        etcdRoot: await secret("etcd_root_password"),
+        etcdPatroni: await secret("etcd_patroni_password"),
       };
       expect(after.user).toBe("stevie_alt");
-      for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const)
-        expect(after[k], k).not.toBe(before[k]);
+      const rotatedKeys = ["db", "monitor", "redis", "superuser", "replication", "etcdRoot", "etcdPatroni"] as const;
+      for (const k of rotatedKeys) expect(after[k], k).not.toBe(before[k]);
+      // etcd: the old passwords are refused, the new ones let their user in (root: the authentication settings;
+      // patroni: its namespace).
+      for (const [user, old, now] of [
+        ["root", before.etcdRoot, after.etcdRoot],
+        ["patroni", before.etcdPatroni, after.etcdPatroni],
+      ] as const) {
+        expect(await etcdLogin(user, old), user).toMatch(/authentication failed/);
+        expect(await etcdLogin(user, now), user).toBe("ok");
+      }
+      // Patroni took its new password: a leader, and every member reachable in etcd's view.
+      await waitUntil(
+        "Patroni to lead with etcd's new password",
+        60_000,
+        async () =>
+          (await patroniMembers(paths, stack.project, topology)).some((m) => m.role === "leader") || undefined,
+      );
       for (const n of [
         "postgres_user",
         "postgres_password",
@@ -507,6 +545,8 @@ describe.sequential("rotating secrets under load", () => {
         "redis_password",
         "postgres_superuser_password",
         "postgres_replication_password",
+        "etcd_root_password",
+        "etcd_patroni_password",
       ])
         expect((await stat(join(paths.secrets, n))).mode & 0o777, n).toBe(0o600);
       // The superuser's password changed on the server; the replicas, whose streaming connections are cut, come back
@@ -556,8 +596,7 @@ describe.sequential("rotating secrets under load", () => {
         reject: false,
         timeoutMs: 120_000,
       });
-      for (const k of ["db", "monitor", "redis", "superuser", "replication"] as const)
-        expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
+      for (const k of rotatedKeys) expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
 
       // A second rotation goes back to the first role.
       const again = await runCli(["rotate-secrets", "db", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
@@ -570,7 +609,7 @@ describe.sequential("rotating secrets under load", () => {
       const entries = JSON.parse(audit.stdout) as { action: string; target: string; details: { rotated: string[] } }[];
       expect(entries.slice(0, 2).map((e) => [e.target, e.details.rotated])).toEqual([
         ["db", ["db"]],
-        ["db,redis", ["db", "redis"]],
+        ["db,redis,etcd", ["db", "redis", "etcd"]],
       ]);
       const bad = await runCli(["rotate-secrets", "everything", "--dir", stack.dir]);
       expect(bad.code).toBe(1);

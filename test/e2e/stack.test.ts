@@ -1,4 +1,4 @@
-import type { StackStatus } from "../../cli/commands/status.js";
+import { loadStack, stackTopology, type StackStatus } from "../../cli/commands/status.js";
 import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -87,6 +87,47 @@ describe("installed stack", () => {
       );
     expect(await login("haproxy")).toBe("true");
     expect(await login("db.example.com")).toMatch(/refused: Hostname\/IP does not match certificate's altnames/);
+  });
+
+  it("replicates over TLS only: every replica's stream encrypted and its leader checked by address; a plain one refused", async () => {
+    const leader = (await leaderService(paths, stack.project))!;
+    const topology = await stackTopology((await loadStack(stack.dir)).config);
+    const inMember = (member: string, sql: string, conninfo = "host=/run/postgresql dbname=postgres") =>
+      compose(paths, stack.project, ["exec", "-T", "-u", "postgres", member, "psql", conninfo, "-Atc", sql], {
+        reject: false,
+      });
+    const streams = await inMember(
+      leader,
+      "SELECT count(*), count(*) FILTER (WHERE s.ssl) FROM pg_stat_replication r JOIN pg_stat_ssl s USING (pid)",
+    );
+    const [all, encrypted] = streams.stdout.trim().split("|");
+    expect(Number(all), streams.stdout + streams.stderr).toBe(topology.postgres.length - 1);
+    expect(encrypted).toBe(all);
+    // What the replicas were told to do: verify-full against the stack's CA.
+    const replica = topology.postgres.find((m) => m !== leader)!;
+    const conninfo = await inMember(replica, "SELECT conninfo FROM pg_stat_wal_receiver");
+    expect(conninfo.stdout).toMatch(/sslmode=verify-full/);
+    expect(conninfo.stdout).toMatch(/sslrootcert=\S+/);
+    // A replication connection without TLS is refused by the leader before any password is asked for.
+    const plain = await inMember(
+      replica,
+      "IDENTIFY_SYSTEM",
+      `host=${topology.postgresIp[leader]} user=replicator replication=true sslmode=disable connect_timeout=5`,
+    );
+    expect(plain.exitCode).not.toBe(0);
+    expect(plain.stderr).toMatch(/no pg_hba\.conf entry for replication connection .*no encryption/);
+  });
+
+  it("keeps every Patroni logged in to etcd after install turned etcd's authentication on (no etcd error in 10 s)", async () => {
+    const topology = await stackTopology((await loadStack(stack.dir)).config);
+    for (const member of topology.postgres) {
+      const c = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((x) => x.service === member)!;
+      const r = await run("docker", ["logs", "--since", "10s", c.id], { reject: false });
+      const etcdErrors = `${r.stdout}\n${r.stderr}`
+        .split("\n")
+        .filter((l) => /etcd3\.\w+Error|InvalidArgument|Invalid auth token/.test(l));
+      expect(etcdErrors, member).toEqual([]);
+    }
   });
 
   it("lets Redis evict only keys with a TTL (cached answers), never the rate-limit counters, on every member", async () => {

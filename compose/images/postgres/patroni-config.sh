@@ -8,12 +8,22 @@ secret() { tr -d '\n' < "$1"; }
 # TLS for clients (the API checks this certificate against the stack's CA and the host name): PostgreSQL wants the
 # key owned by its own user, 0600.
 tls=""
+# Replication and pg_rewind between members: over TLS, the leader's certificate checked against the stack's CA and the
+# leader's fixed address (verify-full); a member accepts replication connections over TLS only.
+peer_tls=""
+replication_hba="host replication replicator samenet scram-sha-256"
 if [ -n "${POSTGRES_TLS_CERT_FILE:-}" ] && [ -s "$POSTGRES_TLS_CERT_FILE" ]; then
   (umask 077; cat "$POSTGRES_TLS_CERT_FILE" > "$run/server.crt"; cat "$POSTGRES_TLS_KEY_FILE" > "$run/server.key")
   tls="ssl: \"on\"
     ssl_cert_file: $run/server.crt
     ssl_key_file: $run/server.key
     ssl_min_protocol_version: TLSv1.2"
+  if [ -n "${POSTGRES_TLS_CA_FILE:-}" ] && [ -s "$POSTGRES_TLS_CA_FILE" ]; then
+    (umask 077; cat "$POSTGRES_TLS_CA_FILE" > "$run/ca.crt")
+    peer_tls="sslmode: verify-full
+      sslrootcert: $run/ca.crt"
+    replication_hba="hostssl replication replicator samenet scram-sha-256"
+  fi
 fi
 
 hosts=$(echo "$ETCD_HOSTS" | sed 's/,/, /g')
@@ -111,9 +121,11 @@ postgresql:
     superuser:
       username: postgres
       password: $(secret "$POSTGRES_SUPERUSER_PASSWORD_FILE")
+      ${peer_tls}
     replication:
       username: replicator
       password: $(secret "$POSTGRES_REPLICATION_PASSWORD_FILE")
+      ${peer_tls}
   basebackup:
     - checkpoint: fast
   parameters:
@@ -128,7 +140,7 @@ postgresql:
     ${tls}
   pg_hba:
     - local all all peer
-    - host replication replicator samenet scram-sha-256
+    - ${replication_hba}
     - host all all 127.0.0.1/32 scram-sha-256
     - host all all samenet scram-sha-256
 tags:

@@ -24,6 +24,9 @@ chmod 0755 /var/lib/stevie-metrics
 rm -rf /var/lib/pgbackrest/metrics # where they were before that volume
 
 stevie-patroni-config
+# The postgres user's own home: libpq looks for a client certificate in ~/.postgresql, and one it may not even look
+# into (root's, kept by setpriv) fails every TLS connection to another member.
+export HOME=/var/lib/postgresql
 # The backup scheduler: a loop beside Patroni that acts only while this member is the leader.
 setpriv --reuid=postgres --regid=postgres --init-groups -- stevie-backup-scheduler &
 # A member off the data network must not lead (stevie-data-watch): wait for its address, then watch it. Patroni runs
