@@ -118,6 +118,46 @@ describe("installed stack", () => {
     expect(plain.stderr).toMatch(/no pg_hba\.conf entry for replication connection .*no encryption/);
   });
 
+  it("lets only the members call Patroni's unsafe endpoints: an API replica with the right password gets 403", async () => {
+    const topology = await stackTopology((await loadStack(stack.dir)).config);
+    const leader = (await leaderService(paths, stack.project))!;
+    const url = `http://${topology.postgresIp[leader]}:8008/reload`;
+    const password = (await readFile(join(paths.secrets, "patroni_api_password"), "utf8")).trim();
+    const containers = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+    const api = containers.find((c) => c.service === "api")!;
+    const replica = containers.find((c) => c.service === topology.postgres.find((m) => m !== leader))!;
+    // The password on standard input; POST /reload re-reads the leader's configuration and changes nothing else.
+    const fromApi = await run(
+      "docker",
+      [
+        "exec",
+        "-i",
+        api.id,
+        "node",
+        "-e",
+        `let pw = ""; process.stdin.on("data", (d) => (pw += d)).on("end", async () => {
+           const r = await fetch(${JSON.stringify(url)}, { method: "POST",
+             headers: { authorization: "Basic " + Buffer.from("patroni:" + pw.trim()).toString("base64") } });
+           console.log(r.status, (await r.text()).trim()); });`,
+      ],
+      { input: password, reject: false },
+    );
+    expect(fromApi.stdout.trim(), fromApi.stderr).toBe("403 Access is denied");
+    const fromMember = await run(
+      "docker",
+      [
+        "exec",
+        "-i",
+        replica.id,
+        "sh",
+        "-c",
+        `curl -s -o /dev/null -w '%{http_code}' -u "patroni:$(cat)" -X POST ${url}`,
+      ],
+      { input: password, reject: false },
+    );
+    expect(fromMember.stdout.trim(), fromMember.stderr).toMatch(/^20[02]$/);
+  });
+
   it("keeps every Patroni logged in to etcd after install turned etcd's authentication on (no etcd error in 10 s)", async () => {
     const topology = await stackTopology((await loadStack(stack.dir)).config);
     for (const member of topology.postgres) {

@@ -58,6 +58,8 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
     environment: {
       PATRONI_NAME: name,
       PATRONI_ADDRESS: topo.postgresIp[name]!,
+      // Who may call Patroni's unsafe endpoints (restart, switchover, failsafe): the members themselves.
+      PATRONI_API_ALLOWLIST: topo.postgres.map((m) => topo.postgresIp[m]!).join(","),
       PATRONI_SCOPE,
       ETCD_HOSTS: ETCD_MEMBERS.map((m) => `${m}:2379`).join(","),
       ETCD_PASSWORD_FILE: `/run/secrets/${ETCD_PATRONI_SECRET}`,

@@ -65,6 +65,11 @@ restapi:
   authentication:
     username: patroni
     password: $(secret "$PATRONI_API_PASSWORD_FILE")
+  # The unsafe endpoints (restart, switchover, reinitialize, a change of the cluster's settings, a leader's failsafe
+  # check) answer the members' own addresses only, with the password: an API replica or HAProxy on the same network
+  # gets 403 whatever it knows. Listed by address, not allowlist_include_members: Patroni checks POST /failsafe
+  # against this list alone, and that is the call that keeps a leader leading while etcd is away.
+  allowlist: [127.0.0.1${PATRONI_API_ALLOWLIST:+, $(echo "$PATRONI_API_ALLOWLIST" | sed 's/,/, /g')}]
 ctl:
   authentication:
     username: patroni
