@@ -272,3 +272,26 @@ export async function dataTierStatus(paths: StackPaths, project: string, topo: T
   ]);
   return { postgres: pg, redis };
 }
+
+/** Run in a member (`docker exec`): write Patroni's config again from the environment and secrets, and reload it. */
+const RELOAD_MEMBER_CONFIG =
+  'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force';
+
+/**
+ * Every member writes patroni.yml again from its environment and secret files and Patroni reloads it (no restart).
+ * The first member that fails, with the last line it printed; undefined when all reloaded.
+ */
+export async function reloadMemberConfigs(
+  paths: StackPaths,
+  project: string,
+  members: string[],
+): Promise<{ member: string; detail: string } | undefined> {
+  for (const member of members) {
+    const r = await compose(paths, project, ["exec", "-T", member, "sh", "-c", RELOAD_MEMBER_CONFIG], {
+      reject: false,
+      timeoutMs: 120_000,
+    });
+    if (r.exitCode !== 0) return { member, detail: (r.stderr || r.stdout).trim().split("\n").at(-1) ?? "" };
+  }
+  return undefined;
+}

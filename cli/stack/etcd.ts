@@ -1,7 +1,7 @@
 import { UserError } from "../errors.js";
 import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
-import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
+import { reloadMemberConfigs } from "./cluster.js";
 import { ETCD_HEALTH_USER, ETCD_MEMBERS, ETCD_NAMESPACE, ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET } from "./topology.js";
 
 /**
@@ -65,17 +65,12 @@ export async function ensureEtcdAuth(paths: StackPaths, project: string, members
     "turn authentication on",
   );
   if (out.trim() !== "enabled") return false;
-  for (const m of members) {
-    const r = await compose(paths, project, ["exec", "-T", m, "sh", "-c", RELOAD_MEMBER_CONFIG], {
-      reject: false,
-      timeoutMs: 120_000,
-    });
-    if (r.exitCode !== 0)
-      throw new UserError(
-        `etcd asks for a password now, but ${m} could not take its own: ${(r.stderr || r.stdout).trim().split("\n").pop()}`,
-        `\`docker restart\` that member: it reads its etcd password when it starts`,
-      );
-  }
+  const failed = await reloadMemberConfigs(paths, project, members);
+  if (failed)
+    throw new UserError(
+      `etcd asks for a password now, but ${failed.member} could not take its own: ${failed.detail}`,
+      `\`docker restart\` that member: it reads its etcd password when it starts`,
+    );
   return true;
 }
 

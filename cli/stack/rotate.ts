@@ -15,8 +15,8 @@ import {
   sessionsByRole,
 } from "./credentials.js";
 import type { StackPaths } from "./paths.js";
-import { RELOAD_MEMBER_CONFIG } from "./services/postgres.js";
 import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
+import { reloadMemberConfigs } from "./cluster.js";
 import { setEtcdPassword } from "./etcd.js";
 import { ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET, REDIS_MASTER_NAME, type Topology } from "./topology.js";
 
@@ -165,18 +165,12 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
       "the old ones stay in use; check `stevie-stack status` and run `stevie-stack rotate-secrets db` again",
     );
   }
-  for (const member of o.topology.postgres) {
-    const reload = await compose(paths, project, ["exec", "-T", member, "sh", "-c", RELOAD_MEMBER_CONFIG], {
-      reject: false,
-      timeoutMs: 60_000,
-    });
-    if (reload.exitCode !== 0) {
-      throw new UserError(
-        `${member} did not reload Patroni's configuration with the new passwords: ${(reload.stderr || reload.stdout).trim().split("\n").at(-1) ?? ""}`,
-        `the server and secrets/ have the new ones; restart ${member} (\`docker compose restart ${member}\` in the stack directory; if it leads, \`stevie-stack switchover\` first)`,
-      );
-    }
-  }
+  const failed = await reloadMemberConfigs(paths, project, o.topology.postgres);
+  if (failed)
+    throw new UserError(
+      `${failed.member} did not reload Patroni's configuration with the new passwords: ${failed.detail}`,
+      `the server and secrets/ have the new ones; restart ${failed.member} (\`docker compose restart ${failed.member}\` in the stack directory; if it leads, \`stevie-stack switchover\` first)`,
+    );
   o.log(
     `database: ${o.topology.postgres.length} members reloaded; the previous superuser and replication passwords no longer work`,
   );
@@ -281,16 +275,11 @@ export async function rotateEtcd(paths: StackPaths, project: string, o: RotateOp
     () => setEtcdPassword(paths, project, "patroni"),
     () => rewriteSecretFile(paths.secrets, ETCD_PATRONI_SECRET, previous),
   );
-  for (const member of o.topology.postgres) {
-    const reload = await compose(paths, project, ["exec", "-T", member, "sh", "-c", RELOAD_MEMBER_CONFIG], {
-      reject: false,
-      timeoutMs: 120_000,
-    });
-    if (reload.exitCode !== 0)
-      throw new UserError(
-        `${member} did not reload Patroni's configuration with etcd's new password: ${(reload.stderr || reload.stdout).trim().split("\n").at(-1) ?? ""}`,
-        `etcd and secrets/ have the new one; restart ${member} (\`docker compose restart ${member}\` in the stack directory; if it leads, \`stevie-stack switchover\` first)`,
-      );
-  }
+  const failed = await reloadMemberConfigs(paths, project, o.topology.postgres);
+  if (failed)
+    throw new UserError(
+      `${failed.member} did not reload Patroni's configuration with etcd's new password: ${failed.detail}`,
+      `etcd and secrets/ have the new one; restart ${failed.member} (\`docker compose restart ${failed.member}\` in the stack directory; if it leads, \`stevie-stack switchover\` first)`,
+    );
   o.log(`etcd: ${o.topology.postgres.length} members reloaded; the previous passwords no longer work`);
 }

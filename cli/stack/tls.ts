@@ -64,6 +64,12 @@ const SCOPE_FILE = "ca.scope";
 /** Certificates that lead from the current CA to the earlier ones (see ensureLocalCa), newest first. */
 const CROSS_FILE = "ca-cross.crt";
 
+/** Sign a certificate request with a CA's key: `days` long, SHA-256, the extensions in file `ext`. */
+async function signRequest(csr: string, ca: { crt: string; key: string }, days: number, ext: string, out: string) {
+  const argv = ["x509", "-req", "-in", csr, "-CA", ca.crt, "-CAkey", ca.key, "-CAcreateserial", "-days", String(days)];
+  await run("openssl", [...argv, "-sha256", "-extfile", ext, "-out", out]);
+}
+
 /** A CA certificate for `key`: self-signed (the root clients trust), or certified by `issuer` (a cross certificate). */
 async function newCaCertificate(key: string, scope: string, out: string, issuer?: { crt: string; key: string }) {
   const extensions = [
@@ -95,24 +101,7 @@ async function newCaCertificate(key: string, scope: string, out: string, issuer?
   const ext = `${out}.ext`;
   await writeAtomic(ext, `${extensions.join("\n")}\n`);
   await run("openssl", ["req", "-new", "-key", key, ...subject, "-out", csr]);
-  await run("openssl", [
-    "x509",
-    "-req",
-    "-in",
-    csr,
-    "-CA",
-    issuer.crt,
-    "-CAkey",
-    issuer.key,
-    "-CAcreateserial",
-    "-days",
-    "3650",
-    "-sha256",
-    "-extfile",
-    ext,
-    "-out",
-    out,
-  ]);
+  await signRequest(csr, issuer, 3650, ext, out);
   await rm(csr, { force: true });
   await rm(ext, { force: true });
 }
@@ -197,24 +186,7 @@ async function ensureIssued(tlsDir: string, name: string, cn: string, san: strin
     ext,
     `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`,
   );
-  await run("openssl", [
-    "x509",
-    "-req",
-    "-in",
-    csr,
-    "-CA",
-    join(tlsDir, "ca.crt"),
-    "-CAkey",
-    join(tlsDir, "ca.key"),
-    "-CAcreateserial",
-    "-days",
-    "397",
-    "-sha256",
-    "-extfile",
-    ext,
-    "-out",
-    leaf,
-  ]);
+  await signRequest(csr, { crt: join(tlsDir, "ca.crt"), key: join(tlsDir, "ca.key") }, 397, ext, leaf);
   const cross = await readFile(join(tlsDir, CROSS_FILE), "utf8").catch(() => "");
   await writeAtomic(crt, `${await readFile(leaf, "utf8")}${cross}`);
   await rm(leaf, { force: true });

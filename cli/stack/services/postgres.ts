@@ -115,10 +115,6 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
   };
 }
 
-/** Run in a member (`docker exec`): write Patroni's config again from the environment and secrets, and reload it. */
-export const RELOAD_MEMBER_CONFIG =
-  'stevie-patroni-config && patronictl -c /run/patroni/patroni.yml reload "$PATRONI_SCOPE" "$PATRONI_NAME" --force';
-
 const MEMBER_CAPABILITIES = ["CHOWN", "DAC_OVERRIDE", "FOWNER", ...DROPS_TO_USER];
 
 /**
