@@ -204,7 +204,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
           const subnet = await chooseDataSubnet(config);
           const topo = topology(config, sizing, subnet);
           dataTier = topo;
-          const certs = await ensureStackCertificates(paths.tls, config, (f) => resolve(paths.dir, f), topo);
+          const certs = await ensureStackCertificates(paths, config, (f) => resolve(paths.dir, f), topo);
           // acme: nginx starts on the local CA's certificate; the CA's own arrives after the stack is up (below).
           const acme = config.tls.mode === "acme" ? await prepareAcme(paths, config) : { changed: false };
           const edgeTls = await syncEdgeTls(paths.tls, config);
@@ -218,6 +218,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
             certs.edge ||
             acme.changed ||
             certs.postgres ||
+            certs.etcd ||
             edgeTls ||
             s3.changed ||
             openai.changed;

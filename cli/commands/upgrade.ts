@@ -183,7 +183,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   await ensureSecrets(paths.secrets); // a new version may bring a service with a secret of its own
   // ... or certificates that name more, from a CA with another scope: the services recreated below start with them;
   // the others keep serving their previous certificates, which still chain to a CA in tls/ca.crt.
-  await ensureStackCertificates(paths.tls, config, (f) => resolve(paths.dir, f), await stackTopology(config));
+  await ensureStackCertificates(paths, config, (f) => resolve(paths.dir, f), await stackTopology(config));
   await syncEdgeTls(paths.tls, config);
   await applyFiles(paths, files);
   for (const e of preview.edited)

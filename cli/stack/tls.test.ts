@@ -6,10 +6,12 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { issueCertificate, testCa } from "../../test/setup/test-ca.js";
 import { run } from "../exec.js";
 import type { StevieConfig } from "../config/schema.js";
+import { ETCD_KEY_SECRET, ETCD_USER } from "./topology.js";
 import {
   ACME_CA_FILE,
   checkProvidedTls,
   EDGE_TLS_SUBDIR,
+  ensureEtcdTls,
   ensurePostgresTls,
   ensureSelfSignedTls,
   installProvidedTls,
@@ -155,6 +157,26 @@ describe("PostgreSQL's certificate", () => {
   });
 });
 
+describe("etcd's certificate (issue 25)", () => {
+  it("names the members, serves and identifies a peer; its key goes to etcd's user in secrets/, and only once", async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), "stevie-etcdtls-"));
+    const secretsDir = await mkdtemp(join(tmpdir(), "stevie-etcdsec-"));
+    expect(await ensureEtcdTls(tlsDir, secretsDir, SCOPE)).toBe(true);
+    const cert = new X509Certificate(await readFile(join(tlsDir, "etcd.crt")));
+    expect(cert.verify(new X509Certificate(await readFile(join(tlsDir, "ca.crt"))).publicKey)).toBe(true);
+    for (const name of ["etcd-1", "etcd-2", "etcd-3", "localhost"]) expect(cert.checkHost(name), name).toBe(name);
+    expect(cert.checkIP("127.0.0.1")).toBe("127.0.0.1");
+    expect(cert.subject).toBe("CN=etcd"); // what etcd admits a peer by
+    const text = (await run("openssl", ["x509", "-in", join(tlsDir, "etcd.crt"), "-noout", "-text"])).stdout;
+    expect(text).toMatch(/TLS Web Server Authentication, TLS Web Client Authentication/);
+    const copy = join(secretsDir, ETCD_KEY_SECRET);
+    expect(await readFile(copy)).toEqual(await readFile(join(tlsDir, "etcd.key")));
+    const st = await stat(copy);
+    expect([st.mode & 0o777, st.uid, st.gid]).toEqual([0o600, ETCD_USER.uid, ETCD_USER.gid]);
+    expect(await ensureEtcdTls(tlsDir, secretsDir, SCOPE)).toBe(false);
+  });
+});
+
 describe("the local CA (issue 25)", () => {
   /**
    * What `openssl verify` says of DIR/CERT for a client that trusts DIR/TRUSTED only; the chain the certificate file
@@ -174,6 +196,7 @@ describe("the local CA (issue 25)", () => {
     const text = (await run("openssl", ["x509", "-in", join(dir, "ca.crt"), "-noout", "-text"])).stdout;
     expect(text).toMatch(/CA:TRUE, pathlen:0/);
     expect(text).toMatch(/Permitted:\s+DNS:api\.example\.com\s+DNS:localhost\s+DNS:haproxy\s+DNS:postgres-1/);
+    expect(text).toMatch(/DNS:postgres-3\s+DNS:etcd-1\s+DNS:etcd-2\s+DNS:etcd-3\s/);
     expect(text).toMatch(/IP:10\.213\.7\.0\/255\.255\.255\.0/);
     expect(await verify(dir, "ca.crt", "server.crt")).toMatchObject({
       code: 0,

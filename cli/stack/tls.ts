@@ -1,5 +1,5 @@
 import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from "node:crypto";
-import { mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
+import { chown, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { isIP } from "node:net";
@@ -7,7 +7,7 @@ import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { writeAtomic } from "./files.js";
-import type { Topology } from "./topology.js";
+import { ETCD_KEY_SECRET, ETCD_MEMBERS, ETCD_USER, type Topology } from "./topology.js";
 
 /**
  * Self-signed mode: a local CA (kept for the life of the stack, its certificate downloadable by the operator)
@@ -33,8 +33,8 @@ export interface LocalCaScope {
 
 /**
  * The names the local CA may vouch for (its name constraints): the stack's domain, loopback, the internal names
- * PostgreSQL's certificate carries (HAProxy and every member a stack may have) and the data network's addresses (a
- * replica checks its leader's certificate against the leader's fixed address). A certificate for any other name that
+ * PostgreSQL's and etcd's certificates carry (HAProxy, every member a stack may have) and the data network's addresses
+ * (a replica checks its leader's certificate against the leader's fixed address). A certificate for any other name that
  * its key signs is refused by every client that trusts it. Pure.
  */
 export function caScope({ domain, dataSubnet }: LocalCaScope): string {
@@ -51,6 +51,7 @@ export function caScope({ domain, dataSubnet }: LocalCaScope): string {
     "DNS:localhost",
     "DNS:haproxy",
     ...MEMBER_NAMES.map((m) => `DNS:${m}`),
+    ...ETCD_MEMBERS.map((m) => `DNS:${m}`),
     v4("127.0.0.1"),
     v6("::1"),
     v4(network!, Number(bits)),
@@ -169,14 +170,22 @@ async function issuedByCurrentCa(tlsDir: string, crt: string): Promise<boolean> 
 /**
  * A server certificate NAME.crt/NAME.key signed by the local CA for these subject alternative names, followed by the
  * certificates that lead to earlier CAs (ca-cross.crt); issued again when the names (recorded in NAME.san) or the CA
- * change, or a file is missing.
+ * change, or a file is missing. `usage`: its extended key usage (a certificate also presented as a client's adds
+ * clientAuth).
  */
-async function ensureIssued(tlsDir: string, name: string, cn: string, san: string): Promise<boolean> {
+async function ensureIssued(
+  tlsDir: string,
+  name: string,
+  cn: string,
+  san: string,
+  usage = "serverAuth",
+): Promise<boolean> {
   const key = join(tlsDir, `${name}.key`);
   const crt = join(tlsDir, `${name}.crt`);
   const sanFile = join(tlsDir, `${name}.san`);
+  const recorded = `${san}${usage === "serverAuth" ? "" : ` ${usage}`}`;
   const currentSan = existsSync(sanFile) ? (await readFile(sanFile, "utf8")).trim() : "";
-  if (existsSync(key) && currentSan === san && (await issuedByCurrentCa(tlsDir, crt))) return false;
+  if (existsSync(key) && currentSan === recorded && (await issuedByCurrentCa(tlsDir, crt))) return false;
   const csr = join(tlsDir, `${name}.csr`);
   const ext = join(tlsDir, `${name}.ext`);
   const leaf = join(tlsDir, `${name}.crt.new`);
@@ -184,13 +193,13 @@ async function ensureIssued(tlsDir: string, name: string, cn: string, san: strin
   await run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${cn}`, "-out", csr]);
   await writeAtomic(
     ext,
-    `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n`,
+    `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${usage}\n`,
   );
   await signRequest(csr, { crt: join(tlsDir, "ca.crt"), key: join(tlsDir, "ca.key") }, 397, ext, leaf);
   const cross = await readFile(join(tlsDir, CROSS_FILE), "utf8").catch(() => "");
   await writeAtomic(crt, `${await readFile(leaf, "utf8")}${cross}`);
   await rm(leaf, { force: true });
-  await writeAtomic(sanFile, `${san}\n`);
+  await writeAtomic(sanFile, `${recorded}\n`);
   return true;
 }
 
@@ -217,6 +226,24 @@ export async function ensurePostgresTls(
   ];
   const issued = await ensureIssued(tlsDir, "postgres", reachedBy.names[0]!, san.join(","));
   return { changed: ca !== "kept" || issued };
+}
+
+/**
+ * etcd's certificate, from the same local CA: for its clients (Patroni and its leader watch by member name, etcdctl
+ * inside a member by localhost), and presented by each member to the others as a client certificate (etcd admits as a
+ * peer only a certificate that names CN etcd: PostgreSQL's, from the same CA, is refused). etcd runs as its own
+ * user from the start, so its copy of the key (secrets/etcd_tls_key, 0600) belongs to that user.
+ */
+export async function ensureEtcdTls(tlsDir: string, secretsDir: string, scope: LocalCaScope): Promise<boolean> {
+  const ca = await ensureLocalCa(tlsDir, scope);
+  const san = [...ETCD_MEMBERS.map((m) => `DNS:${m}`), "DNS:localhost", "IP:127.0.0.1"].join(",");
+  const issued = await ensureIssued(tlsDir, "etcd", "etcd", san, "serverAuth,clientAuth");
+  const key = await readFile(join(tlsDir, "etcd.key"));
+  const copy = join(secretsDir, ETCD_KEY_SECRET);
+  const copied = !(await readFile(copy).catch(() => undefined))?.equals(key);
+  if (copied) await writeAtomic(copy, key, 0o600);
+  await chown(copy, ETCD_USER.uid, ETCD_USER.gid);
+  return ca !== "kept" || issued || copied;
 }
 
 /** The part of tls/ that nginx mounts: copies of what it serves, so that the CA's key and PostgreSQL's never reach it. */
@@ -363,15 +390,16 @@ export async function installProvidedTls(
 /**
  * Every certificate the stack's own CA makes, as this version wants them: the edge's (in tls.mode self-signed and acme;
  * acme serves it until its first issuance), or the operator's copied in (files), then PostgreSQL's for HAProxy and
- * each member by name and fixed address. Run by install and by upgrade (a version may change the CA's scope or what
- * a certificate names). `edge`/`postgres`: whether that certificate changed.
+ * each member by name and fixed address, and etcd's. Run by install and by upgrade (a version may change the CA's
+ * scope or what a certificate names). `edge`/`postgres`/`etcd`: whether that certificate changed.
  */
 export async function ensureStackCertificates(
-  tlsDir: string,
+  dirs: { tls: string; secrets: string },
   config: Pick<StevieConfig, "domain" | "tls">,
   resolveFile: (file: string) => string,
   topo: Pick<Topology, "subnet" | "postgres" | "postgresIp">,
-): Promise<{ edge: boolean; postgres: boolean }> {
+): Promise<{ edge: boolean; postgres: boolean; etcd: boolean }> {
+  const tlsDir = dirs.tls;
   const scope = { domain: config.domain, dataSubnet: topo.subnet };
   const edge =
     config.tls.mode === "files"
@@ -386,5 +414,6 @@ export async function ensureStackCertificates(
     { names: ["haproxy", ...topo.postgres], addresses: topo.postgres.map((m) => topo.postgresIp[m]!) },
     scope,
   );
-  return { edge: edge.changed, postgres: postgres.changed };
+  const etcd = await ensureEtcdTls(tlsDir, dirs.secrets, scope);
+  return { edge: edge.changed, postgres: postgres.changed, etcd };
 }

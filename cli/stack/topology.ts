@@ -19,6 +19,10 @@ export const ETCD_ROOT_SECRET = "etcd_root_password";
 export const ETCD_PATRONI_SECRET = "etcd_patroni_password";
 /** Not a secret: the account may read nothing. */
 export const ETCD_HEALTH_USER = "health:health";
+/** etcd's TLS key as etcd's user owns it: in secrets/ (0700), so that no user of the host with that uid reads it. */
+export const ETCD_KEY_SECRET = "etcd_tls_key";
+/** The ids etcd runs as, fixed in compose/images/etcd/Dockerfile: its TLS key is handed to them (tls.ts). */
+export const ETCD_USER = { uid: 100, gid: 101 };
 const SENTINELS = 3;
 
 export interface Topology {

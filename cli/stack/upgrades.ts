@@ -26,6 +26,12 @@ export const BREAKING_CHANGES: BreakingChange[] = [
     action:
       "plan for a pause of database writes of up to half a minute while both members restart (reads from the cache go on); nothing to configure",
   },
+  {
+    version: "0.4.0",
+    what: "etcd speaks TLS to its clients and between its members, from a local CA whose scope now names etcd's members (a new CA, certified by the previous one); the three etcd members are recreated together and form their cluster again, and Patroni writes its state back into it",
+    action:
+      "none: the PostgreSQL leader keeps its writes while etcd forms again (failsafe mode); plan for the members' restart as in 0.3.0",
+  },
 ];
 
 /** The PostgreSQL major version the stack's image runs: an upgrade never changes it silently. */

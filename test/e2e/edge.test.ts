@@ -219,10 +219,38 @@ describe("edge (nginx) against real clients", () => {
     expect(await ctl(patroni, "auth disable")).toMatch(/permission denied/);
   });
 
+  it("has etcd speak TLS only, to clients and between members: no plaintext, no peer without etcd's certificate (issue 25)", async () => {
+    const member = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find(
+      (c) => c.service === "postgres-1",
+    )!;
+    // From a Patroni member, which is on etcd's network: curl's exit code, what it printed.
+    const curl = async (...args: string[]) => {
+      const r = await run("docker", ["exec", "-u", "postgres", member.id, "curl", "-sS", "-m", "5", ...args], {
+        reject: false,
+      });
+      return `${r.exitCode} ${r.stdout}${r.stderr}`;
+    };
+    const ca = ["--cacert", "/run/secrets/stack_ca"];
+    // Clients: plaintext gets nothing; over TLS the certificate checks out against the stack's CA and the name.
+    expect(await curl("http://etcd-1:2379/version")).toMatch(/^52 /);
+    expect(await curl(...ca, "https://etcd-1:2379/version")).toMatch(/^0 \{"etcdserver":"3\.5/);
+    // Peers: no certificate, or one from the same CA for another name and use (PostgreSQL's): the handshake fails.
+    expect(await curl(...ca, "https://etcd-2:2380/members")).toMatch(/^(35|56) /);
+    const pgCert = ["--cert", "/run/patroni/server.crt", "--key", "/run/patroni/server.key"];
+    expect(await curl(...ca, ...pgCert, "https://etcd-2:2380/members")).toMatch(/^(35|56) /);
+    // What Patroni uses: https, the CA, its account.
+    const conf = await run("docker", ["exec", "-u", "postgres", member.id, "cat", "/run/patroni/patroni.yml"]);
+    expect(conf.stdout).toMatch(
+      /etcd3:\n {2}hosts: \[etcd-1:2379, etcd-2:2379, etcd-3:2379\]\n {2}protocol: https\n {2}cacert: /,
+    );
+  });
+
   it("moves to a new local CA with no request refused: clients of the old CA and of the new one both connect (issue 25)", async () => {
     const tls = join(stack.dir, "tls");
     const firstCert = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n/;
-    const oldRoot = firstCert.exec(await readFile(join(tls, "ca.crt"), "utf8"))![0];
+    // The CA in use first, then any it replaced before (a stack that moved already).
+    const oldBundle = await readFile(join(tls, "ca.crt"), "utf8");
+    const oldRoot = firstCert.exec(oldBundle)![0];
     const oldKey = await readFile(join(tls, "ca.key"), "utf8");
     // As a CA that an earlier version made: its scope is not on record, so install makes a new one.
     await rm(join(tls, "ca.scope"));
@@ -254,8 +282,8 @@ describe("edge (nginx) against real clients", () => {
     expect(answers.filter((s) => s !== 200)).toEqual([]);
     expect(await readFile(join(tls, "ca.key"), "utf8")).not.toBe(oldKey);
     const bundle = await readFile(join(tls, "ca.crt"), "utf8");
-    expect(bundle.endsWith(oldRoot)).toBe(true);
-    const newRoot = bundle.slice(0, bundle.length - oldRoot.length);
+    expect(bundle.endsWith(oldBundle)).toBe(true);
+    const newRoot = bundle.slice(0, bundle.length - oldBundle.length);
     expect(new X509Certificate(newRoot).toString()).not.toBe(new X509Certificate(oldRoot).toString());
     // nginx serves the new certificate with the way back to the old CA: each kind of client connects afresh.
     for (const [who, ca] of [

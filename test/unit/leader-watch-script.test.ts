@@ -1,15 +1,18 @@
 import { execFile } from "node:child_process";
-import { createServer, type Server } from "node:http";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { createServer, type Server } from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../setup/cli.js";
+import { testCa } from "../setup/test-ca.js";
 
 /**
  * The PostgreSQL image's leader watch (compose/images/postgres/leader-watch.py) against a stand-in for etcd's JSON
- * gateway: how it ends a term (Patroni's account, then the lease under the leader key, only if the key still names
- * that leader) and what counts as an answer. The failover e2e and `npm run test:chaos` crash, freeze and cut a real
+ * gateway, over TLS as etcd speaks: how it ends a term (Patroni's account, then the lease under the leader key, only if
+ * the key still names that leader), that it checks etcd's certificate, and what counts as an answer. The failover e2e and `npm run test:chaos` crash, freeze and cut a real
  * leader.
  */
 const execFileP = promisify(execFile);
@@ -36,11 +39,21 @@ const hasPython = await execFileP("python3", ["--version"]).then(
 
 let etcd: Server;
 let port = 0;
+let dir = "";
+/** The CA that issued the stand-in's certificate, and one that did not. */
+let ca = "";
+let otherCa = "";
 let leaderName = "postgres-1";
 const calls: { path: string; body: Record<string, unknown>; token?: string }[] = [];
 
 beforeAll(async () => {
-  etcd = createServer((req, res) => {
+  dir = await mkdtemp(join(tmpdir(), "leader-watch-"));
+  const own = await testCa(dir, "etcd");
+  const server = await own.issue("etcd", "IP:127.0.0.1");
+  ca = own.ca;
+  otherCa = (await testCa(dir, "other")).ca;
+  const tls = { cert: await readFile(server.crt), key: await readFile(server.key) };
+  etcd = createServer(tls, (req, res) => {
     let text = "";
     req.on("data", (c: Buffer) => (text += c.toString()));
     req.on("end", () => {
@@ -65,13 +78,17 @@ beforeAll(async () => {
   await new Promise<void>((r) => etcd.listen(0, "127.0.0.1", r));
   port = (etcd.address() as AddressInfo).port;
 });
-afterAll(() => etcd?.close());
+afterAll(async () => {
+  etcd?.close();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
 
-const config = () =>
+/** Patroni's config as patroni-config.sh writes it, with the CA file the watch checks etcd's certificate against. */
+const config = (cacert = ca) =>
   JSON.stringify({
     scope: "stevie",
     namespace: "/stevie-stack/",
-    etcd3: { hosts: [`127.0.0.1:${port}`], username: "patroni", password: "s3cret" },
+    etcd3: { hosts: [`127.0.0.1:${port}`], protocol: "https", cacert, username: "patroni", password: "s3cret" },
   });
 
 describe.skipIf(!hasPython)("the leader watch beside Patroni", () => {
@@ -96,6 +113,15 @@ describe.skipIf(!hasPython)("the leader watch beside Patroni", () => {
     leaderName = "postgres-2";
     expect(await python(`watch.end_term(json.loads(${JSON.stringify(config())}), "postgres-1")`)).toBeNull();
     expect(calls.map((c) => c.path)).not.toContain("/v3/lease/revoke");
+  });
+
+  it("talks to no etcd whose certificate the stack's CA did not issue", async () => {
+    calls.length = 0;
+    leaderName = "postgres-1";
+    await expect(
+      python(`watch.end_term(json.loads(${JSON.stringify(config(otherCa))}), "postgres-1")`),
+    ).rejects.toThrow(/no etcd member answered \/kv\/range: URLError/);
+    expect(calls).toEqual([]);
   });
 
   it("counts a completed or a refused handshake as a live kernel at the address", async () => {

@@ -1,6 +1,7 @@
 import type { ComposeService } from "../compose-types.js";
 import {
   ETCD_HEALTH_USER,
+  ETCD_KEY_SECRET,
   ETCD_MEMBERS,
   ETCD_PATRONI_SECRET,
   ETCD_ROOT_SECRET,
@@ -63,6 +64,8 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       PATRONI_SCOPE,
       ETCD_HOSTS: ETCD_MEMBERS.map((m) => `${m}:2379`).join(","),
       ETCD_PASSWORD_FILE: `/run/secrets/${ETCD_PATRONI_SECRET}`,
+      // etcd speaks TLS only: its certificate is checked against the stack's CA and the member's name.
+      ETCD_CA_FILE: "/run/secrets/stack_ca",
       PG_SYNCHRONOUS: String(topo.synchronous),
       PG_SHARED_BUFFERS: `${pg.sharedBuffersMb}MB`,
       PG_EFFECTIVE_CACHE_SIZE: `${pg.effectiveCacheMb}MB`,
@@ -140,31 +143,27 @@ export function etcdService(ctx: StackContext, name: string): ComposeService {
       "etcd",
       ctx.sizing.etcd,
       // As the user that may read nothing: etcd's "permission denied" still shows that a quorum committed the read.
-      health(
-        [
-          "CMD",
-          "etcdctl",
-          "--endpoints=http://127.0.0.1:2379",
-          `--user=${ETCD_HEALTH_USER}`,
-          "--command-timeout=3s",
-          "endpoint",
-          "health",
-        ],
-        {
-          interval: "10s",
-          start_period: "30s",
-        },
-      ),
+      health(["CMD", "etcdctl", `--user=${ETCD_HEALTH_USER}`, "--command-timeout=3s", "endpoint", "health"], {
+        interval: "10s",
+        start_period: "30s",
+      }),
     ),
     hostname: name,
     environment: {
       ETCD_NAME: name,
-      ETCD_INITIAL_CLUSTER: ETCD_MEMBERS.map((m) => `${m}=http://${m}:2380`).join(","),
+      ETCD_INITIAL_CLUSTER: ETCD_MEMBERS.map((m) => `${m}=https://${m}:2380`).join(","),
       ETCD_INITIAL_CLUSTER_TOKEN: `${ctx.config.projectName}-etcd`,
+      // TLS for clients and peers (compose/images/etcd/entrypoint.sh); the key is etcd's user's (tls.ts).
+      ETCD_TLS_CERT_FILE: "/run/secrets/etcd_tls_cert",
+      ETCD_TLS_KEY_FILE: `/run/secrets/${ETCD_KEY_SECRET}`,
+      ETCD_TLS_CA_FILE: "/run/secrets/stack_ca",
+      // For etcdctl in the container (the health check, `docker exec` by the CLI and the tests): this member, over TLS.
+      ETCDCTL_ENDPOINTS: "https://localhost:2379",
+      ETCDCTL_CACERT: "/run/secrets/stack_ca",
     },
     volumes: [`${name}-data:/var/lib/etcd`],
-    // For `docker exec -u 0` (cli/stack/etcd.ts): etcd itself, running as etcd, cannot read them.
-    secrets: [ETCD_ROOT_SECRET, ETCD_PATRONI_SECRET],
+    // The passwords for `docker exec -u 0` (cli/stack/etcd.ts): etcd itself, running as etcd, cannot read them.
+    secrets: [ETCD_ROOT_SECRET, ETCD_PATRONI_SECRET, "etcd_tls_cert", ETCD_KEY_SECRET, "stack_ca"],
     networks: ["consensus"],
     init: true,
     // As etcd from the start (its volume is etcd's): no capability; nothing written outside the volume.

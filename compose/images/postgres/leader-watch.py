@@ -22,6 +22,7 @@ import json
 import os
 import select
 import socket
+import ssl
 import sys
 import time
 import urllib.request
@@ -76,10 +77,10 @@ def own_address_present(address):
         return False
 
 
-def get_json(url, body=None, headers=None, timeout=2.0):
+def get_json(url, body=None, headers=None, timeout=2.0, context=None):
     data = None if body is None else json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json", **(headers or {})})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
+    with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
         return json.load(response)
 
 
@@ -95,6 +96,9 @@ class Etcd:
         self.hosts = etcd.get("hosts", [])
         self.user = etcd.get("username")
         self.password = etcd.get("password")
+        # Over TLS as Patroni talks to etcd: the certificate checked against the stack's CA and the member's name.
+        self.scheme = etcd.get("protocol", "http")
+        self.context = ssl.create_default_context(cafile=etcd["cacert"]) if etcd.get("cacert") else None
 
     def call(self, path, body):
         last = None
@@ -102,10 +106,10 @@ class Etcd:
             try:
                 headers = {}
                 if self.user:
-                    token = get_json(f"http://{host}/v3/auth/authenticate",
-                                     {"name": self.user, "password": self.password})["token"]
+                    token = get_json(f"{self.scheme}://{host}/v3/auth/authenticate",
+                                     {"name": self.user, "password": self.password}, context=self.context)["token"]
                     headers["Authorization"] = token
-                return get_json(f"http://{host}/v3{path}", body, headers)
+                return get_json(f"{self.scheme}://{host}/v3{path}", body, headers, context=self.context)
             except Exception as e:  # the next member
                 last = e
         raise RuntimeError(f"no etcd member answered {path}: {type(last).__name__}")

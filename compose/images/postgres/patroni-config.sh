@@ -27,6 +27,15 @@ if [ -n "${POSTGRES_TLS_CERT_FILE:-}" ] && [ -s "$POSTGRES_TLS_CERT_FILE" ]; the
 fi
 
 hosts=$(echo "$ETCD_HOSTS" | sed 's/,/, /g')
+# etcd over TLS, its certificate checked against the stack's CA and the member's name.
+etcd_scheme=http
+etcd_tls=""
+if [ -n "${ETCD_CA_FILE:-}" ] && [ -s "$ETCD_CA_FILE" ]; then
+  etcd_scheme=https
+  (umask 077; cat "$ETCD_CA_FILE" > "$run/etcd-ca.crt")
+  etcd_tls="  protocol: https
+  cacert: $run/etcd-ca.crt"
+fi
 umask 077
 # etcd's account for Patroni (read and write under its namespace only), once etcd asks for one: cli/stack/etcd.ts turns
 # authentication on after the members first start, then has them write this file again. Patroni 4.0 cannot be given
@@ -39,7 +48,9 @@ if [ -n "${ETCD_PASSWORD_FILE:-}" ]; then
   while [ -z "$answer" ] && [ "$(date +%s)" -lt "$deadline" ]; do
     for h in $(echo "${ETCD_HOSTS:-}" | tr ',' ' '); do
       if answer=$(printf '{"name":"patroni","password":"%s"}' "$(secret "$ETCD_PASSWORD_FILE")" |
-        curl -s -m 2 -X POST --data-binary @- "http://$h/v3/auth/authenticate"); then break; fi
+        curl -s -m 2 --cacert "$run/etcd-ca.crt" -X POST --data-binary @- "$etcd_scheme://$h/v3/auth/authenticate"); then
+        break
+      fi
       answer=""
     done
     [ -n "$answer" ] || sleep 1
@@ -76,6 +87,7 @@ ctl:
     password: $(secret "$PATRONI_API_PASSWORD_FILE")
 etcd3:
   hosts: [${hosts}]
+${etcd_tls}
 ${etcd_auth}
 bootstrap:
   dcs:
