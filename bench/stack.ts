@@ -16,6 +16,8 @@
  *                        replication would cost)
  *   memory               resident set of each API replica at rest and the most seen under load
  *
+ * `--warm-only` measures the ceiling and the warm sweep and nothing else (a before/after of a change on that path).
+ *
  * The stack: `--dir DIR` uses an installed stack as it is (its rate limits apply: exempt this host in
  * `edge.exempt` and raise `api.rateLimitPerHour`); by default the bench installs, or reuses, its own in
  * /tmp/stevie-bench/stack (project `steviebench`, 127.0.0.1:18443) and leaves it running for the next run.
@@ -41,6 +43,8 @@ const { values: opts } = parseArgs({
     seconds: { type: "string", default: "15" },
     "mixed-seconds": { type: "string", default: "60" },
     "mixed-rate": { type: "string", default: "500" },
+    /** The ceiling and the warm sweep only: a quick before/after for a change on the warm path. */
+    "warm-only": { type: "boolean", default: false },
   },
 });
 const SECONDS = Number(opts.seconds);
@@ -395,6 +399,38 @@ async function main(): Promise<void> {
   log("nginx fixed-response ceiling");
   const ceilingPool = writePool("edge", ["GET /api/health/edge"]);
   const ceiling = await wrk("nginx fixed response (ceiling)", ceilingPool, 64, SECONDS, t);
+  const ratio = (r: LoadResult) => `${((100 * rps(r)) / rps(ceiling)).toFixed(1)} %`;
+  const load = (r: LoadResult, note = "") => [
+    r.label,
+    String(r.connections),
+    String(r.requests),
+    rps(r).toFixed(0),
+    f(r.p50),
+    f(r.p95),
+    f(r.p99),
+    String(r.errors),
+    ratio(r),
+    note,
+  ];
+  /** Print the table under a heading and append it to docs/performance.md. */
+  const report = (title: string, body: string[][], after: string) => {
+    const columns = [
+      "measure",
+      "conns",
+      "requests",
+      "req/s",
+      "p50 ms",
+      "p95 ms",
+      "p99 ms",
+      "errors",
+      "of ceiling",
+      "note",
+    ];
+    const header = `### ${title} — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM; the whole stack (stevie-stack ${packageVersion()}) in Docker on it, the load generator too (wrk, 2 threads, HTTP/1.1 keep-alive over TLS to nginx's address on the edge network; the open and closed loops: Node + undici). Warm and cold rows are closed loops, the mixed rows open loops.\n\n`;
+    const text = `${header}${markdownTable([columns, ...body])}\n${after ? `\n${after}\n` : ""}`;
+    process.stdout.write(`\n${text}`);
+    appendFileSync("docs/performance.md", `\n${text}`);
+  };
 
   log(`priming ${WARM_POOL} descriptions (each once, uncached)`);
   const warmTexts = nomineeDescriptions(WARM_POOL, `warm-${tag}`);
@@ -410,6 +446,20 @@ async function main(): Promise<void> {
   });
   const underTarget = warmRuns.filter((r) => r.p99 < 100 && r.errors === 0);
   const bestWarm = (underTarget.length ? underTarget : warmRuns).reduce((a, b) => (rps(b) > rps(a) ? b : a));
+  const warmRows = warmRuns.map((r) =>
+    load(
+      r,
+      r !== bestWarm
+        ? ""
+        : underTarget.length
+          ? "**most req/s with p99 < 100 ms**"
+          : "most req/s (no run had p99 < 100 ms)",
+    ),
+  );
+  if (opts["warm-only"]) {
+    report("recommend warm through nginx", [load(ceiling, "GET /api/health/edge, answered by nginx"), ...warmRows], "");
+    return;
+  }
 
   log("categories.get and categories.search");
   const codes = await categoryCodes(t);
@@ -461,19 +511,6 @@ async function main(): Promise<void> {
   await admin.query(`DROP TABLE ${table}`);
   await admin.end();
 
-  const ratio = (r: LoadResult) => `${((100 * rps(r)) / rps(ceiling)).toFixed(1)} %`;
-  const load = (r: LoadResult, note = "") => [
-    r.label,
-    String(r.connections),
-    String(r.requests),
-    rps(r).toFixed(0),
-    f(r.p50),
-    f(r.p95),
-    f(r.p99),
-    String(r.errors),
-    ratio(r),
-    note,
-  ];
   const server = (name: string, ms: number[], note: string) => [
     name,
     "1",
@@ -488,18 +525,8 @@ async function main(): Promise<void> {
   ];
   const mb = (v: number[]) => v.map((x) => x.toFixed(0)).join(" / ");
   const rows = [
-    ["measure", "conns", "requests", "req/s", "p50 ms", "p95 ms", "p99 ms", "errors", "of ceiling", "note"],
     load(ceiling, "GET /api/health/edge, answered by nginx"),
-    ...warmRuns.map((r) =>
-      load(
-        r,
-        r !== bestWarm
-          ? ""
-          : underTarget.length
-            ? "**most req/s with p99 < 100 ms**"
-            : "most req/s (no run had p99 < 100 ms)",
-      ),
-    ),
+    ...warmRows,
     load(mixed, `open loop, ${MIXED_SECONDS} s, 5 % new descriptions`),
     load(sustained, "open loop, 30 s, 5 % new descriptions"),
     load(
@@ -520,10 +547,7 @@ async function main(): Promise<void> {
     server("commit, leader only", commitLocal, "synchronous_commit=local: what asynchronous replication costs"),
   ];
   const apiMemory = `API replica resident memory (MB, per replica): at rest ${mb(restMb)}; most seen under the warm sweep ${warmPeakMb.toFixed(0)}, under the mixed load ${mixedPeakMb.toFixed(0)}.`;
-  const header = `### Full stack through nginx — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpus()[0]?.model ?? "unknown CPU"}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM; the whole stack (stevie-stack ${packageVersion()}) in Docker on it, the load generator too (wrk, 2 threads, HTTP/1.1 keep-alive over TLS to nginx's address on the edge network; the open and closed loops: Node + undici). Warm and cold rows are closed loops, the mixed rows open loops.\n\n`;
-  const text = `${header}${markdownTable(rows)}\n\n${apiMemory}\n`;
-  process.stdout.write(`\n${text}`);
-  appendFileSync("docs/performance.md", `\n${text}`);
+  report("Full stack through nginx", rows, apiMemory);
 }
 
 await main();

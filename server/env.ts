@@ -35,6 +35,9 @@ const schema = z.object({
   REDIS_SENTINELS: z.string().optional(),
   REDIS_MASTER_NAME: z.string().optional(),
   REDIS_SENTINEL_PASSWORD: z.string().optional(),
+  /** The CA (PEM; REDIS_TLS_CA_FILE names a file) to check Redis's and the Sentinels' certificates against: set, the
+   * API talks TLS only to both, and checks each one's address. */
+  REDIS_TLS_CA: z.string().optional(),
   STEVIE_RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(300).max(900).default(600),
   /** Application rate limit per client address or API key, per window: calls (each of a batch counts). */
   STEVIE_RATE_LIMIT: z.coerce.number().int().min(1).default(1000),

@@ -23,6 +23,8 @@ export type RedisConfig = RedisTarget & {
   connectTimeoutMs?: number;
   /** A command with no answer after this long rejects (a half-open socket must not hold callers forever). */
   commandTimeoutMs?: number;
+  /** The CA (PEM) Redis's and the Sentinels' certificates are checked against: set, every connection is TLS. */
+  tlsCa?: string;
 };
 
 /** The environment variables the API reads for Redis (a subset of Env; the Sentinel ones are optional). */
@@ -34,6 +36,7 @@ export interface RedisEnv {
   REDIS_SENTINELS?: string;
   REDIS_MASTER_NAME?: string;
   REDIS_SENTINEL_PASSWORD?: string;
+  REDIS_TLS_CA?: string;
 }
 
 export const REDIS_KEY_PREFIX = "stevie:";
@@ -59,6 +62,7 @@ export function parseSentinels(list: string): RedisAddress[] {
 /** The configuration the environment describes (pure). */
 export function redisConfigFrom(env: RedisEnv): RedisConfig {
   const password = env.REDIS_PASSWORD || undefined;
+  const tls = env.REDIS_TLS_CA?.trim() ? { tlsCa: env.REDIS_TLS_CA } : {};
   if (env.REDIS_SENTINELS?.trim()) {
     const masterName = env.REDIS_MASTER_NAME?.trim();
     if (!masterName)
@@ -70,12 +74,13 @@ export function redisConfigFrom(env: RedisEnv): RedisConfig {
       masterName,
       sentinelPassword: env.REDIS_SENTINEL_PASSWORD || undefined,
       password,
+      ...tls,
     };
   }
   const port = env.REDIS_PORT === undefined || env.REDIS_PORT === "" ? DEFAULT_PORT : Number(env.REDIS_PORT);
   if (!Number.isInteger(port) || port < 1 || port > 65535)
     throw new Error(`REDIS_PORT must be a port number, found "${env.REDIS_PORT}"`);
-  return { host: env.REDIS_HOST || "127.0.0.1", port, password };
+  return { host: env.REDIS_HOST || "127.0.0.1", port, password, ...tls };
 }
 
 function isSentinel(cfg: RedisTarget): cfg is Extract<RedisTarget, { sentinels: RedisAddress[] }> {
@@ -96,10 +101,13 @@ export function redisOptionsFor(cfg: RedisConfig): RedisOptions {
     retryStrategy: (times) => Math.min(times * 200, 2_000),
     // After a failover the old primary answers writes with READONLY: reconnect (through Sentinel) and resend.
     reconnectOnError: (err) => (err.message.startsWith("READONLY") ? 2 : false),
+    // Node checks the certificate against the CA and the address or name dialled (Sentinel hands out addresses).
+    ...(cfg.tlsCa ? { tls: { ca: cfg.tlsCa } } : {}),
   };
   if (!isSentinel(cfg)) return { ...common, host: cfg.host, port: cfg.port };
   return {
     ...common,
+    ...(cfg.tlsCa ? { sentinelTLS: { ca: cfg.tlsCa }, enableTLSForSentinelMode: true } : {}),
     sentinels: cfg.sentinels.map(({ host, port }) => ({ host, port })),
     name: cfg.masterName,
     role: "master",

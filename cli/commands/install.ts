@@ -219,6 +219,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
             acme.changed ||
             certs.postgres ||
             certs.etcd ||
+            certs.redis ||
             edgeTls ||
             s3.changed ||
             openai.changed;

@@ -202,7 +202,7 @@ export async function switchover(
 }
 
 function redisCli(paths: StackPaths, project: string, service: string, port: number, args: string[]) {
-  const script = `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") exec redis-cli -3 --json --no-auth-warning -p ${port} "$@"`;
+  const script = `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") exec stevie-redis-cli -3 --json --no-auth-warning -p ${port} "$@"`;
   return compose(paths, project, ["exec", "-T", service, "sh", "-c", script, "sh", ...args], {
     reject: false,
     timeoutMs: 30_000,

@@ -104,6 +104,8 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       postgres_tls_cert: { file: "./tls/postgres.crt" },
       postgres_tls_key: { file: "./tls/postgres.key" },
       stack_ca: { file: "./tls/ca.crt" },
+      redis_tls_cert: { file: "./tls/redis.crt" },
+      redis_tls_key: { file: "./tls/redis.key" },
       // etcd's certificate, and its key as etcd's user owns it.
       etcd_tls_cert: { file: "./tls/etcd.crt" },
       [ETCD_KEY_SECRET]: { file: `./secrets/${ETCD_KEY_SECRET}` },

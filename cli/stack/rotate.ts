@@ -185,7 +185,7 @@ async function redisCommands(
   password: string,
   commands: string[],
 ): Promise<void> {
-  const r = await compose(paths, project, ["exec", "-T", service, "redis-cli", "-p", String(port)], {
+  const r = await compose(paths, project, ["exec", "-T", service, "stevie-redis-cli", "-p", String(port)], {
     input: `AUTH ${password}\n${commands.join("\n")}\n`,
     reject: false,
     timeoutMs: 30_000,

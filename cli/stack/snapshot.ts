@@ -115,7 +115,7 @@ export async function snapshotStack(
           redisMaster,
           "sh",
           "-c",
-          `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") redis-cli --no-auth-warning --rdb ${dumpIn} >/dev/null`,
+          `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") stevie-redis-cli --no-auth-warning --rdb ${dumpIn} >/dev/null`,
         ],
         { reject: false, timeoutMs: 5 * 60_000 },
       );

@@ -229,6 +229,18 @@ export async function ensurePostgresTls(
 }
 
 /**
+ * Redis's certificate, from the same local CA, served by every Redis and Sentinel: for the fixed addresses they reach
+ * each other and are reached by (Sentinel hands out the master by address; the API and the exporter check it), and
+ * for loopback inside a container (its health check). clientAuth too: a replica or Sentinel presents it when it dials.
+ */
+export async function ensureRedisTls(tlsDir: string, addresses: string[], scope: LocalCaScope): Promise<boolean> {
+  const ca = await ensureLocalCa(tlsDir, scope);
+  const san = ["DNS:localhost", "IP:127.0.0.1", ...addresses.map((a) => `IP:${a}`)].join(",");
+  const issued = await ensureIssued(tlsDir, "redis", "redis", san, "serverAuth,clientAuth");
+  return ca !== "kept" || issued;
+}
+
+/**
  * etcd's certificate, from the same local CA: for its clients (Patroni and its leader watch by member name, etcdctl
  * inside a member by localhost), and presented by each member to the others as a client certificate (etcd admits as a
  * peer only a certificate that names CN etcd: PostgreSQL's, from the same CA, is refused). etcd runs as its own
@@ -390,15 +402,15 @@ export async function installProvidedTls(
 /**
  * Every certificate the stack's own CA makes, as this version wants them: the edge's (in tls.mode self-signed and acme;
  * acme serves it until its first issuance), or the operator's copied in (files), then PostgreSQL's for HAProxy and
- * each member by name and fixed address, and etcd's. Run by install and by upgrade (a version may change the CA's
- * scope or what a certificate names). `edge`/`postgres`/`etcd`: whether that certificate changed.
+ * each member by name and fixed address, etcd's and Redis's. Run by install and by upgrade (a version may change the
+ * CA's scope or what a certificate names). `edge`/`postgres`/`etcd`/`redis`: whether that certificate changed.
  */
 export async function ensureStackCertificates(
   dirs: { tls: string; secrets: string },
   config: Pick<StevieConfig, "domain" | "tls">,
   resolveFile: (file: string) => string,
-  topo: Pick<Topology, "subnet" | "postgres" | "postgresIp">,
-): Promise<{ edge: boolean; postgres: boolean; etcd: boolean }> {
+  topo: Pick<Topology, "subnet" | "postgres" | "postgresIp" | "redis" | "sentinels">,
+): Promise<{ edge: boolean; postgres: boolean; etcd: boolean; redis: boolean }> {
   const tlsDir = dirs.tls;
   const scope = { domain: config.domain, dataSubnet: topo.subnet };
   const edge =
@@ -415,5 +427,10 @@ export async function ensureStackCertificates(
     scope,
   );
   const etcd = await ensureEtcdTls(tlsDir, dirs.secrets, scope);
-  return { edge: edge.changed, postgres: postgres.changed, etcd };
+  const redis = await ensureRedisTls(
+    tlsDir,
+    [...topo.redis, ...topo.sentinels].map((n) => n.ip),
+    scope,
+  );
+  return { edge: edge.changed, postgres: postgres.changed, etcd, redis };
 }

@@ -30,6 +30,19 @@ describe("redisOptionsFrom", () => {
     expect(redisOptionsFrom({ REDIS_PORT: "6390" }).port).toBe(6390);
   });
 
+  it("talks TLS to Redis and to the Sentinels when given a CA, and plaintext only without one", () => {
+    const ca = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    const sentinel = { REDIS_SENTINELS: "10.0.0.21:26379", REDIS_MASTER_NAME: "stevie", REDIS_TLS_CA: ca };
+    expect(redisOptionsFrom(sentinel)).toMatchObject({
+      tls: { ca },
+      sentinelTLS: { ca },
+      enableTLSForSentinelMode: true,
+    });
+    expect(redisOptionsFrom({ REDIS_HOST: "redis", REDIS_TLS_CA: ca })).toMatchObject({ tls: { ca } });
+    const plain = redisOptionsFrom({ ...sentinel, REDIS_TLS_CA: " " });
+    expect([plain.tls, plain.sentinelTLS, plain.enableTLSForSentinelMode]).toEqual([undefined, undefined, undefined]);
+  });
+
   it("uses Sentinel when REDIS_SENTINELS is set, with the same fail-fast options", () => {
     const o = redisOptionsFrom({
       REDIS_HOST: "ignored",

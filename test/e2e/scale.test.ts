@@ -437,7 +437,7 @@ describe.sequential("rotating secrets under load", () => {
   const pgLogin = (user: string, password: string) => loginAndAsk(stack, { user, password }, "SELECT current_user");
   /** AUTH then PING on a Redis server or Sentinel, the password on stdin: both replies. */
   const redisLogin = async (service: string, port: number, password: string) => {
-    const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli", "-p", String(port)], {
+    const r = await compose(paths, stack.project, ["exec", "-T", service, "stevie-redis-cli", "-p", String(port)], {
       input: `AUTH ${password}\nPING\n`,
       reject: false,
       timeoutMs: 30_000,

@@ -173,12 +173,44 @@ describe("installed stack", () => {
   it("lets Redis evict only keys with a TTL (cached answers), never the rate-limit counters, on every member", async () => {
     const password = (await readFile(join(paths.secrets, "redis_password"), "utf8")).trim();
     for (const service of ["redis-1", "redis-2", "redis-3"]) {
-      const r = await compose(paths, stack.project, ["exec", "-T", service, "redis-cli"], {
+      const r = await compose(paths, stack.project, ["exec", "-T", service, "stevie-redis-cli"], {
         input: `AUTH ${password}\nCONFIG GET maxmemory-policy\n`,
         timeoutMs: 30_000,
       });
       expect(r.stdout, service).toMatch(/maxmemory-policy\s+volatile-lru/);
     }
+  });
+
+  it("talks to Redis and the Sentinels over TLS only: no plaintext answer, replicas and Sentinels linked all the same (issue 25)", async () => {
+    const password = (await readFile(join(paths.secrets, "redis_password"), "utf8")).trim();
+    const inRedis1 = (args: string[], input?: string) =>
+      compose(paths, stack.project, ["exec", "-T", "redis-1", ...args], {
+        reject: false,
+        timeoutMs: 30_000,
+        ...(input === undefined ? {} : { input }),
+      }).then((r) => `${r.stdout}${r.stderr}`);
+    const targets = [
+      ...["redis-1", "redis-2", "redis-3"].map((h) => [h, "6379"]),
+      ...["sentinel-1", "sentinel-2", "sentinel-3"].map((h) => [h, "26379"]),
+    ];
+    for (const [host, port] of targets) {
+      // Plain redis-cli: the TLS port answers it with nothing a client could use, not even a password prompt.
+      expect(await inRedis1(["redis-cli", "-h", host!, "-p", port!, "PING"]), `${host} plaintext`).not.toMatch(
+        /PONG|NOAUTH/,
+      );
+      // Over TLS, the certificate checked against the stack's CA: the password, then an answer.
+      expect(await inRedis1(["stevie-redis-cli", "-h", host!, "-p", port!], `AUTH ${password}\nPING\n`), host).toMatch(
+        /OK\s+PONG/,
+      );
+    }
+    // With no plaintext port anywhere, these links are TLS: the master has its two replicas, a Sentinel its peers.
+    const master = await inRedis1(
+      ["stevie-redis-cli", "-h", "sentinel-1", "-p", "26379"],
+      `AUTH ${password}\nSENTINEL MASTER stevie\n`,
+    );
+    expect(master).toMatch(/num-slaves\s+2\s/);
+    expect(master).toMatch(/num-other-sentinels\s+2\s/);
+    expect(master).toMatch(/flags\s+master\s/);
   });
 
   it("lets clients download the local CA's certificate, and nothing else of the TLS directory", async () => {

@@ -37,8 +37,8 @@ const p2Labels = {
   name: "postgres-2",
   scope: "stevie",
 };
-const redis12 = 'job="redis", instance="redis://10.0.0.12:6379", service="redis-2"';
-const redis12Labels = { job: "redis", instance: "redis://10.0.0.12:6379", service: "redis-2" };
+const redis12 = 'job="redis", instance="rediss://10.0.0.12:6379", service="redis-2"';
+const redis12Labels = { job: "redis", instance: "rediss://10.0.0.12:6379", service: "redis-2" };
 const node = 'job="node", instance="node-exporter:9100"';
 
 /** A 15 s series of `n + 1` samples starting at 0 and growing by `step` (a counter). */
@@ -292,7 +292,7 @@ export const ALERT_CASES: AlertCase[] = [
     expect: [{ severity: "warning", ...redis12Labels, role: "master" }],
     silent: [
       s(
-        'redis_instance_info{job="redis", instance="redis://10.0.0.11:6379", service="redis-1", role="master"}',
+        'redis_instance_info{job="redis", instance="rediss://10.0.0.11:6379", service="redis-1", role="master"}',
         "1x10",
       ),
     ],

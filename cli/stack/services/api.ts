@@ -44,6 +44,8 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     REDIS_MASTER_NAME,
     REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
     REDIS_SENTINEL_PASSWORD_FILE: "/run/secrets/redis_password",
+    // TLS to Redis and the Sentinels, checked against the stack's CA and each one's address.
+    REDIS_TLS_CA_FILE: "/run/secrets/stack_ca",
     SESSION_KEY_FILE: "/run/secrets/session_key",
     STEVIE_MIGRATIONS_DIR: "/app/migrations",
     STEVIE_CATALOG_PATH: "/app/catalog.json",

@@ -102,14 +102,14 @@ describe("monitoring", () => {
     ]);
     expect(job("redis").metrics_path).toBe("/scrape");
     expect(job("redis").static_configs!.map((g) => g.targets[0])).toEqual([
-      "redis://10.213.7.11:6379",
-      "redis://10.213.7.12:6379",
-      "redis://10.213.7.13:6379",
+      "rediss://10.213.7.11:6379",
+      "rediss://10.213.7.12:6379",
+      "rediss://10.213.7.13:6379",
     ]);
     expect(job("sentinel").static_configs!.map((g) => g.targets[0])).toEqual([
-      "redis://10.213.7.21:26379",
-      "redis://10.213.7.22:26379",
-      "redis://10.213.7.23:26379",
+      "rediss://10.213.7.21:26379",
+      "rediss://10.213.7.22:26379",
+      "rediss://10.213.7.23:26379",
     ]);
     expect(p.rule_files).toEqual(["/etc/prometheus/rules/*.yml"]);
   });

@@ -171,9 +171,15 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
     "redis-exporter": {
       ...exporter("redis-exporter", 9121),
       // One exporter, every Redis and Sentinel scraped through /scrape?target=… (see the prometheus.yml jobs).
-      command: ["prometheus-redis-exporter", "-web.listen-address=:9121", "-redis.addr="],
+      // Over TLS (rediss://), the certificate checked against the stack's CA and the address.
+      command: [
+        "prometheus-redis-exporter",
+        "-web.listen-address=:9121",
+        "-redis.addr=",
+        "-tls-ca-cert-file=/run/secrets/stack_ca",
+      ],
       environment: { REDIS_PASSWORD_FILE: "/run/secrets/redis_password" },
-      secrets: ["redis_password"],
+      secrets: ["redis_password", "stack_ca"],
       networks: ["data"],
       ...hardening,
     },
@@ -282,7 +288,7 @@ export function grafanaFiles(config: StevieConfig): { path: string; content: str
 export function renderPrometheusConfig(ctx: StackContext): string {
   const topo = ctx.topology;
   const redisTargets = (port: number, nodes: { ip: string; service: string }[]) =>
-    nodes.map((n) => ({ targets: [`redis://${n.ip}:${port}`], labels: { service: n.service } }));
+    nodes.map((n) => ({ targets: [`rediss://${n.ip}:${port}`], labels: { service: n.service } }));
   const viaRedisExporter = (job: string, groups: ReturnType<typeof redisTargets>) => ({
     job_name: job,
     metrics_path: "/scrape",

@@ -13,6 +13,16 @@ const redisConfinement = {
   cap_add: ["CHOWN", "DAC_OVERRIDE", ...DROPS_TO_USER],
 };
 
+/** TLS for every Redis and Sentinel (compose/images/redis/entrypoint.sh): their certificate, its key, the stack's CA. */
+const REDIS_TLS = {
+  environment: {
+    REDIS_TLS_CERT_FILE: "/run/secrets/redis_tls_cert",
+    REDIS_TLS_KEY_FILE: "/run/secrets/redis_tls_key",
+    REDIS_TLS_CA_FILE: "/run/secrets/stack_ca",
+  },
+  secrets: ["redis_tls_cert", "redis_tls_key", "stack_ca"],
+};
+
 /** One Redis of the replicated set; the first starts as master, the others as its replicas. Fixed address (see topology). */
 export function redisNodeService(ctx: StackContext, index: number): ComposeService {
   const r = ctx.sizing.redis;
@@ -31,10 +41,11 @@ export function redisNodeService(ctx: StackContext, index: number): ComposeServi
       REDIS_PASSWORD_FILE: "/run/secrets/redis_password",
       REDIS_MAXMEMORY: `${r.maxmemoryMb}mb`,
       ...(index === 0 ? {} : { REDIS_REPLICAOF: topo.redis[0]!.ip }),
+      ...REDIS_TLS.environment,
     },
     volumes: [`${node.service}-data:/data`],
     networks: { data: { ipv4_address: node.ip } },
-    secrets: ["redis_password"],
+    secrets: ["redis_password", ...REDIS_TLS.secrets],
     init: true,
     stop_grace_period: "30s",
     ...redisConfinement,
@@ -58,10 +69,11 @@ export function sentinelService(ctx: StackContext, index: number): ComposeServic
       REDIS_MASTER_NAME,
       REDIS_MASTER_IP: topo.redis[0]!.ip,
       REDIS_QUORUM: String(topo.quorum),
+      ...REDIS_TLS.environment,
     },
     volumes: [`${s.service}-data:/data`],
     networks: { data: { ipv4_address: s.ip } },
-    secrets: ["redis_password"],
+    secrets: ["redis_password", ...REDIS_TLS.secrets],
     depends_on: { [topo.redis[0]!.service]: { condition: "service_started" } },
     init: true,
     ...redisConfinement,
