@@ -315,8 +315,9 @@ async function apiRssMb(t: Target): Promise<number[]> {
   const api = (await docker.listContainers(docker.PROJECT_LABEL, t.project)).filter((c) => c.service === "api");
   return Promise.all(
     api.map(async (c) => {
-      const top = (await run("docker", ["top", c.id, "-eo", "rss,args"])).stdout;
-      const kb = /^\s*(\d+) node /m.exec(top)?.[1];
+      // Docker 20.10 refuses ps options without a PID column.
+      const top = (await run("docker", ["top", c.id, "-eo", "pid,rss,args"])).stdout;
+      const kb = /^\s*\d+\s+(\d+) node /m.exec(top)?.[1];
       return kb ? Number(kb) / 1024 : Number.NaN;
     }),
   );

@@ -254,7 +254,13 @@ export async function ensureEtcdTls(tlsDir: string, secretsDir: string, scope: L
   const copy = join(secretsDir, ETCD_KEY_SECRET);
   const copied = !(await readFile(copy).catch(() => undefined))?.equals(key);
   if (copied) await writeAtomic(copy, key, 0o600);
-  await chown(copy, ETCD_USER.uid, ETCD_USER.gid);
+  await chown(copy, ETCD_USER.uid, ETCD_USER.gid).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== "EPERM") throw err;
+    throw new UserError(
+      `etcd's TLS key must belong to etcd's user (uid ${ETCD_USER.uid}) and only root can give it`,
+      "run stevie-stack as root (sudo): the stack's secrets are root's files",
+    );
+  });
   return ca !== "kept" || issued || copied;
 }
 
