@@ -31,7 +31,7 @@ import { applyDcsSettings } from "../stack/cluster.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { measuredFilesystems } from "../stack/filesystems.js";
 import { ensureEtcdAuth } from "../stack/etcd.js";
-import { ensureStackCertificates, syncEdgeTls } from "../stack/tls.js";
+import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "../stack/tls.js";
 import { topology, type Topology } from "../stack/topology.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
 import * as docker from "../docker.js";
@@ -234,6 +234,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
             {
               s3: s3.hash,
               openai: openai.hash,
+              ca: await caBundleHash(paths.tls),
             },
           );
           previous = await snapshotFiles(

@@ -19,7 +19,7 @@ import * as docker from "../docker.js";
 import { buildPlannedImage, planImages, tagPlannedImage } from "../stack/images.js";
 import type { StackPaths } from "../stack/paths.js";
 import { convergeRunning } from "../stack/rolling.js";
-import { ensureStackCertificates, syncEdgeTls } from "../stack/tls.js";
+import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "../stack/tls.js";
 import { hostSizing } from "../stack/sizing.js";
 import { chooseDataSubnet } from "../stack/subnet.js";
 import { measuredFilesystems } from "../stack/filesystems.js";
@@ -105,16 +105,15 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   // The S3 credentials and OpenAI key as installed (the environment is not read here: an upgrade changes no credentials).
   const s3 = await ensureS3Access(paths, config.backup.s3, {});
   const openai = await ensureOpenAIKey(paths, {});
-  const files = renderStackFiles(
-    paths,
-    config,
-    sizing,
-    to,
-    configText,
-    { dataSubnet: await chooseDataSubnet(config), filesystems: await measuredFilesystems(paths.dir) },
-    imageRefs(images),
-    { s3: s3.hash, openai: openai.hash },
-  );
+  const host = { dataSubnet: await chooseDataSubnet(config), filesystems: await measuredFilesystems(paths.dir) };
+  // Rendered again once the certificates are made (step 3): a new CA changes what some containers are labelled with.
+  const render = async () =>
+    renderStackFiles(paths, config, sizing, to, configText, host, imageRefs(images), {
+      s3: s3.hash,
+      openai: openai.hash,
+      ca: await caBundleHash(paths.tls),
+    });
+  const files = await render();
   const preview = await previewFiles(paths, files);
   const result: UpgradeResult = {
     ...base,
@@ -185,7 +184,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   // the others keep serving their previous certificates, which still chain to a CA in tls/ca.crt.
   await ensureStackCertificates(paths, config, (f) => resolve(paths.dir, f), await stackTopology(config));
   await syncEdgeTls(paths.tls, config);
-  await applyFiles(paths, files);
+  await applyFiles(paths, await render());
   for (const e of preview.edited)
     opts.log(`Kept your edited ${e.file}; the new version is in ${e.file}.new:\n${e.diff}`);
   const c = await convergeRunning(paths, project, {

@@ -54,7 +54,7 @@ describe("generated stack files keep their shape", () => {
           },
         },
       },
-      { s3: "s3hash", openai: "openaihash" },
+      { s3: "s3hash", openai: "openaihash", ca: "cahash" },
     );
     for (const [name, content] of Object.entries(files)) expect(content).toMatchSnapshot(name);
   });

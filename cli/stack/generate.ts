@@ -51,7 +51,7 @@ export function renderStackFiles(
   configText: string,
   host: { dataSubnet: string; filesystems?: MeasuredFilesystem[] },
   images?: Partial<Record<string, string>>,
-  accessHashes: { s3?: string; openai?: string } = {},
+  accessHashes: { s3?: string; openai?: string; ca?: string } = {},
 ): GeneratedFile[] {
   const topo = topology(config, sizing, host.dataSubnet);
   const nginxConf = renderEdgeConf(config);
@@ -103,6 +103,8 @@ export function renderStackFiles(
       // stay in secrets/ and tls/). With no OpenAI key hash there is no key: the API runs on the offline model.
       ...(accessHashes.s3 ? { s3: accessHashes.s3 } : {}),
       ...(accessHashes.openai ? { openai: accessHashes.openai } : {}),
+      // The CA bundle the stack trusts (tls/ca.crt): a new one recreates the clients that check it in Go.
+      ...(accessHashes.ca ? { ca: accessHashes.ca } : {}),
     },
   };
   const env = [

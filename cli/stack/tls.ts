@@ -6,7 +6,7 @@ import { isIP } from "node:net";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
-import { writeAtomic } from "./files.js";
+import { sha256, writeAtomic } from "./files.js";
 import { ETCD_KEY_SECRET, ETCD_MEMBERS, ETCD_USER, type Topology } from "./topology.js";
 
 /**
@@ -262,6 +262,12 @@ export async function ensureEtcdTls(tlsDir: string, secretsDir: string, scope: L
     );
   });
   return ca !== "kept" || issued || copied;
+}
+
+/** A short hash of the CA bundle the stack trusts (tls/ca.crt), or undefined before there is one. */
+export async function caBundleHash(tlsDir: string): Promise<string | undefined> {
+  const pem = await readFile(join(tlsDir, "ca.crt")).catch(() => undefined);
+  return pem && sha256(pem).slice(0, 16);
 }
 
 /** The part of tls/ that nginx mounts: copies of what it serves, so that the CA's key and PostgreSQL's never reach it. */

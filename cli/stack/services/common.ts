@@ -32,6 +32,19 @@ export function fileHashLabel(ctx: StackContext, file: string): Record<string, s
   return h ? { [FILE_HASH_LABEL]: h } : {};
 }
 
+/**
+ * For a client of the stack's CA written in Go (etcd's members among themselves, the exporters): a label that changes
+ * with tls/ca.crt (its hash from install and upgrade, `ca`), so that such a container is recreated when the CA is
+ * replaced (tls.ts). A certificate from a new CA leads to the previous one through a cross certificate; OpenSSL accepts
+ * that path under the previous CA's path length 0 (the cross certificate is self-issued, which does not count), Go does
+ * not. So a Go client still holding only the previous CA refuses the new certificates: seen in the suite, an etcd member
+ * that had not restarted since a CA move refused its restarted peers for good.
+ */
+export function caTrustLabel(ctx: StackContext): Record<string, string> {
+  const h = ctx.fileHashes?.ca;
+  return h ? { "io.stevie-stack.ca-hash": h } : {};
+}
+
 export const imageRef = (name: string, version: string) => `stevie-stack/${name}:${version}`;
 /** The tag of an image by the hash of its build context: the same files, the same tag, whatever the version. */
 export const contentRef = (name: string, hash: string) => `stevie-stack/${name}:c-${hash.slice(0, 16)}`;

@@ -7,7 +7,7 @@ import { packageRoot } from "../../package-root.js";
 import type { ComposeService } from "../compose-types.js";
 import { ROOT_ONLY } from "../filesystems.js";
 import { API_PORT } from "./api.js";
-import { baseService, fileHashLabel, health, type StackContext } from "./common.js";
+import { baseService, caTrustLabel, fileHashLabel, health, type StackContext } from "./common.js";
 import { BACKUP_METRICS_VOLUME } from "./postgres.js";
 
 /**
@@ -67,6 +67,8 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
         start_period: "30s",
       }),
     );
+  // The two exporters check certificates against the stack's CA in Go (see caTrustLabel).
+  const withCaTrust = (svc: ComposeService) => ({ ...svc, labels: { ...svc.labels, ...caTrustLabel(ctx) } });
   const prometheus = baseService(
     ctx,
     "prometheus",
@@ -155,7 +157,7 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       user: "65534:65534",
     },
     "postgres-exporter": {
-      ...exporter("postgres-exporter", 9187),
+      ...withCaTrust(exporter("postgres-exporter", 9187)),
       command: ["prometheus-postgres-exporter", "--web.listen-address=:9187"],
       // Through HAProxy's write port: always the current leader. Its own role (pg_monitor), password from a secret.
       environment: {
@@ -169,7 +171,7 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       ...hardening,
     },
     "redis-exporter": {
-      ...exporter("redis-exporter", 9121),
+      ...withCaTrust(exporter("redis-exporter", 9121)),
       // One exporter, every Redis and Sentinel scraped through /scrape?target=… (see the prometheus.yml jobs).
       // Over TLS (rediss://), the certificate checked against the stack's CA and the address.
       command: [

@@ -9,7 +9,15 @@ import {
   type Topology,
 } from "../topology.js";
 import { EGRESS_NETWORK, S3_SECRETS, s3Environment } from "../s3.js";
-import { baseService, DROPS_TO_USER, fileHashLabel, health, PIDS_LIMIT, type StackContext } from "./common.js";
+import {
+  baseService,
+  caTrustLabel,
+  DROPS_TO_USER,
+  fileHashLabel,
+  health,
+  PIDS_LIMIT,
+  type StackContext,
+} from "./common.js";
 
 /** Secrets a Patroni member reads: the application's password (created at bootstrap), its own three. */
 export const POSTGRES_SECRETS = [
@@ -136,18 +144,21 @@ export const ONE_OFF = [
 ];
 
 export function etcdService(ctx: StackContext, name: string): ComposeService {
+  const base = baseService(
+    ctx,
+    name,
+    "etcd",
+    ctx.sizing.etcd,
+    // As the user that may read nothing: etcd's "permission denied" still shows that a quorum committed the read.
+    health(["CMD", "etcdctl", `--user=${ETCD_HEALTH_USER}`, "--command-timeout=3s", "endpoint", "health"], {
+      interval: "10s",
+      start_period: "30s",
+    }),
+  );
   return {
-    ...baseService(
-      ctx,
-      name,
-      "etcd",
-      ctx.sizing.etcd,
-      // As the user that may read nothing: etcd's "permission denied" still shows that a quorum committed the read.
-      health(["CMD", "etcdctl", `--user=${ETCD_HEALTH_USER}`, "--command-timeout=3s", "endpoint", "health"], {
-        interval: "10s",
-        start_period: "30s",
-      }),
-    ),
+    ...base,
+    // Its peers check each other's certificate in Go: all three get the new CA together (see caTrustLabel).
+    labels: { ...base.labels, ...caTrustLabel(ctx) },
     hostname: name,
     environment: {
       ETCD_NAME: name,
