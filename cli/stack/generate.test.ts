@@ -17,7 +17,10 @@ const SKIP =
   /^(nginx\/nginx\.conf|stevie\.schema\.json|stevie\.yaml|monitoring\/rules\/alerts\.yml|monitoring\/grafana\/dashboards\/.*)$/;
 
 /** `access`: hashes of the S3 credentials and the OpenAI key, when the stack has them. */
-function rendered(raw: Record<string, unknown>, access: { s3?: string; openai?: string } = {}): Record<string, string> {
+function rendered(
+  raw: Record<string, unknown>,
+  access: { s3?: string; openai?: string; ca?: string } = {},
+): Record<string, string> {
   const config = parseConfig(raw, "stevie");
   const files = renderStackFiles(
     paths,
