@@ -13,6 +13,7 @@ import { runCli } from "../setup/cli.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 import { loginAndAsk } from "../setup/data.js";
 import { dockerForwards, openPorts } from "../setup/port-scan.js";
+import { waitUntil } from "../setup/wait.js";
 
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);
@@ -54,24 +55,34 @@ describe("installed stack", () => {
 
   it("talks TLS to PostgreSQL: every API connection encrypted, the certificate checked against the stack's CA and name", async () => {
     const leader = (await leaderService(paths, stack.project))!;
-    const q = await compose(paths, stack.project, [
-      "exec",
-      "-T",
-      "-u",
-      "postgres",
-      leader,
-      "psql",
-      "-h",
-      "/run/postgresql",
-      "-d",
-      "postgres",
-      "-Atc",
-      "SELECT count(*), count(*) FILTER (WHERE s.ssl), min(s.version) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE a.application_name = 'stevie-api'",
-    ]);
-    const [all, encrypted, version] = q.stdout.trim().split("|");
-    expect(Number(all), q.stdout).toBeGreaterThan(0);
+    /** Of the sessions matching `where`: how many, how many over TLS, the lowest TLS version. */
+    const sessions = async (where: string) => {
+      const q = await compose(paths, stack.project, [
+        "exec",
+        "-T",
+        "-u",
+        "postgres",
+        leader,
+        "psql",
+        "-h",
+        "/run/postgresql",
+        "-d",
+        "postgres",
+        "-Atc",
+        `SELECT count(*), count(*) FILTER (WHERE s.ssl), min(s.version) FROM pg_stat_activity a JOIN pg_stat_ssl s USING (pid) WHERE ${where}`,
+      ]);
+      return q.stdout.trim().split("|");
+    };
+    const [all, encrypted, version] = await sessions("a.application_name = 'stevie-api'");
+    expect(Number(all)).toBeGreaterThan(0);
     expect(encrypted).toBe(all);
     expect(version).toMatch(/^TLSv1\.[23]$/);
+    // The PostgreSQL exporter too (verify-full against the CA and HAProxy's name), whenever it holds a session.
+    const [monitor, monitorTls] = await waitUntil("a session of the PostgreSQL exporter", 60_000, async () => {
+      const found = await sessions("a.usename = 'stevie_monitor'");
+      return Number(found[0]) > 0 ? found : undefined;
+    });
+    expect(monitorTls).toBe(monitor);
     // verify-full from here: the CA in tls/ca.crt and the name HAProxy is reached by; another name is refused.
     const ca = await readFile(join(paths.tls, "ca.crt"), "utf8");
     const secret = async (name: string) => (await readFile(join(paths.secrets, name), "utf8")).trim();

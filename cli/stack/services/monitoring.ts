@@ -159,13 +159,14 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
     "postgres-exporter": {
       ...withCaTrust(exporter("postgres-exporter", 9187)),
       command: ["prometheus-postgres-exporter", "--web.listen-address=:9187"],
-      // Through HAProxy's write port: always the current leader. Its own role (pg_monitor), password from a secret.
+      // Through HAProxy's write port: always the current leader. Its own role (pg_monitor), password from a secret;
+      // over TLS, PostgreSQL's certificate checked against the stack's CA and HAProxy's name.
       environment: {
-        DATA_SOURCE_URI: "haproxy:5432/stevie?sslmode=disable",
+        DATA_SOURCE_URI: "haproxy:5432/stevie?sslmode=verify-full&sslrootcert=/run/secrets/stack_ca",
         DATA_SOURCE_USER: "stevie_monitor",
         DATA_SOURCE_PASS_FILE: "/run/secrets/postgres_monitor_password",
       },
-      secrets: ["postgres_monitor_password"],
+      secrets: ["postgres_monitor_password", "stack_ca"],
       networks: ["data"],
       depends_on: { haproxy: { condition: "service_healthy" } },
       ...hardening,
