@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
-import { leaderService } from "../../cli/stack/cluster.js";
+import { inLeader, leaderService } from "../../cli/stack/cluster.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
@@ -33,13 +33,7 @@ describe("installed stack", () => {
     const info = await trpcClient(stack).system.info.query();
     expect(Object.keys(info).sort()).toEqual(["apiVersion", "databaseTime"]);
     expect(Date.parse(info.databaseTime)).toBeGreaterThan(Date.parse("2025-01-01"));
-    const leader = (await leaderService(paths, stack.project))!;
-    const q = await compose(paths, stack.project, [
-      "exec",
-      "-T",
-      "-u",
-      "postgres",
-      leader,
+    const q = await inLeader(paths, stack.project, [
       "psql",
       "-h",
       "/run/postgresql",
@@ -54,15 +48,9 @@ describe("installed stack", () => {
   });
 
   it("talks TLS to PostgreSQL: every API connection encrypted, the certificate checked against the stack's CA and name", async () => {
-    const leader = (await leaderService(paths, stack.project))!;
     /** Of the sessions matching `where`: how many, how many over TLS, the lowest TLS version. */
     const sessions = async (where: string) => {
-      const q = await compose(paths, stack.project, [
-        "exec",
-        "-T",
-        "-u",
-        "postgres",
-        leader,
+      const q = await inLeader(paths, stack.project, [
         "psql",
         "-h",
         "/run/postgresql",
