@@ -220,6 +220,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
             certs.postgres ||
             certs.etcd ||
             certs.redis ||
+            certs.patroniClient ||
             edgeTls ||
             s3.changed ||
             openai.changed;

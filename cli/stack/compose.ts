@@ -23,7 +23,7 @@ import {
 } from "./services/postgres.js";
 import { redisNodeService, sentinelService } from "./services/redis.js";
 import { EGRESS_NETWORK, S3_CA_FILE, S3_SECRETS } from "./s3.js";
-import { ETCD_KEY_SECRET, ETCD_MEMBERS, ETCD_ROOT_SECRET } from "./topology.js";
+import { ETCD_KEY_SECRET, ETCD_MEMBERS, ETCD_ROOT_SECRET, PATRONI_CLIENT_SECRET } from "./topology.js";
 import { OPENAI_SECRET } from "./openai.js";
 
 /**
@@ -109,6 +109,8 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       // etcd's certificate, and its key as etcd's user owns it.
       etcd_tls_cert: { file: "./tls/etcd.crt" },
       [ETCD_KEY_SECRET]: { file: `./secrets/${ETCD_KEY_SECRET}` },
+      // The client certificate and key for Patroni's REST API, as HAProxy's and Prometheus's user owns it.
+      [PATRONI_CLIENT_SECRET]: { file: `./secrets/${PATRONI_CLIENT_SECRET}` },
       ...(s3 ? Object.fromEntries(S3_SECRETS.map((x) => [x, { file: `./secrets/${x}` }])) : {}),
       ...(s3?.caFile ? { s3_ca: { file: `./tls/${S3_CA_FILE}` } } : {}),
       ...(openaiEnabled(ctx) ? { [OPENAI_SECRET]: { file: `./secrets/${OPENAI_SECRET}` } } : {}),

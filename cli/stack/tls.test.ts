@@ -6,12 +6,13 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { issueCertificate, testCa } from "../../test/setup/test-ca.js";
 import { run } from "../exec.js";
 import type { StevieConfig } from "../config/schema.js";
-import { ETCD_KEY_SECRET, ETCD_USER } from "./topology.js";
+import { ETCD_KEY_SECRET, PATRONI_CLIENT_SECRET, SERVICE_USER } from "./topology.js";
 import {
   ACME_CA_FILE,
   checkProvidedTls,
   EDGE_TLS_SUBDIR,
   ensureEtcdTls,
+  ensurePatroniClientTls,
   ensurePostgresTls,
   ensureSelfSignedTls,
   installProvidedTls,
@@ -172,8 +173,36 @@ describe("etcd's certificate (issue 25)", () => {
     const copy = join(secretsDir, ETCD_KEY_SECRET);
     expect(await readFile(copy)).toEqual(await readFile(join(tlsDir, "etcd.key")));
     const st = await stat(copy);
-    expect([st.mode & 0o777, st.uid, st.gid]).toEqual([0o600, ETCD_USER.uid, ETCD_USER.gid]);
+    expect([st.mode & 0o777, st.uid, st.gid]).toEqual([0o600, SERVICE_USER.uid, SERVICE_USER.gid]);
     expect(await ensureEtcdTls(tlsDir, secretsDir, SCOPE)).toBe(false);
+  });
+});
+
+describe("the client certificate for Patroni's REST API (issue 25)", () => {
+  it("identifies a client only, from the stack's CA; one PEM with its key for HAProxy's and Prometheus's user", async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), "stevie-patronitls-"));
+    const secretsDir = await mkdtemp(join(tmpdir(), "stevie-patronisec-"));
+    expect(await ensurePatroniClientTls(tlsDir, secretsDir, SCOPE)).toBe(true);
+    const cert = new X509Certificate(await readFile(join(tlsDir, "patroni-client.crt")));
+    expect(cert.verify(new X509Certificate(await readFile(join(tlsDir, "ca.crt"))).publicKey)).toBe(true);
+    const text = (await run("openssl", ["x509", "-in", join(tlsDir, "patroni-client.crt"), "-noout", "-text"])).stdout;
+    expect(text).toMatch(/Extended Key Usage: *\n *TLS Web Client Authentication\n/);
+    // The PEM HAProxy's `crt` and Prometheus's cert_file/key_file read: the certificate, then its key, 0600, theirs.
+    const pem = join(secretsDir, PATRONI_CLIENT_SECRET);
+    expect(await readFile(pem, "utf8")).toBe(
+      (await readFile(join(tlsDir, "patroni-client.crt"), "utf8")) +
+        (await readFile(join(tlsDir, "patroni-client.key"), "utf8")),
+    );
+    const st = await stat(pem);
+    expect([st.mode & 0o777, st.uid, st.gid]).toEqual([0o600, SERVICE_USER.uid, SERVICE_USER.gid]);
+    expect(await ensurePatroniClientTls(tlsDir, secretsDir, SCOPE)).toBe(false);
+  });
+
+  it("lets PostgreSQL's certificate identify a member to the others' REST API too", async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), "stevie-pgclient-"));
+    await ensurePostgresTls(tlsDir, members("haproxy", "postgres-1"), SCOPE);
+    const text = (await run("openssl", ["x509", "-in", join(tlsDir, "postgres.crt"), "-noout", "-text"])).stdout;
+    expect(text).toMatch(/TLS Web Server Authentication, TLS Web Client Authentication/);
   });
 });
 

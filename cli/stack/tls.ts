@@ -7,7 +7,7 @@ import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { sha256, writeAtomic } from "./files.js";
-import { ETCD_KEY_SECRET, ETCD_MEMBERS, ETCD_USER, type Topology } from "./topology.js";
+import { ETCD_KEY_SECRET, ETCD_MEMBERS, PATRONI_CLIENT_SECRET, SERVICE_USER, type Topology } from "./topology.js";
 
 /**
  * Self-signed mode: a local CA (kept for the life of the stack, its certificate downloadable by the operator)
@@ -33,7 +33,8 @@ export interface LocalCaScope {
 
 /**
  * The names the local CA may vouch for (its name constraints): the stack's domain, loopback, the internal names
- * PostgreSQL's and etcd's certificates carry (HAProxy, every member a stack may have) and the data network's addresses
+ * PostgreSQL's and etcd's certificates carry (HAProxy, every member a stack may have), the one Patroni's REST API
+ * clients present (a name outside the constraints fails the server's check too) and the data network's addresses
  * (a replica checks its leader's certificate against the leader's fixed address). A certificate for any other name that
  * its key signs is refused by every client that trusts it. Pure.
  */
@@ -52,6 +53,7 @@ export function caScope({ domain, dataSubnet }: LocalCaScope): string {
     "DNS:haproxy",
     ...MEMBER_NAMES.map((m) => `DNS:${m}`),
     ...ETCD_MEMBERS.map((m) => `DNS:${m}`),
+    `DNS:${PATRONI_CLIENT_NAME}`,
     v4("127.0.0.1"),
     v6("::1"),
     v4(network!, Number(bits)),
@@ -60,6 +62,9 @@ export function caScope({ domain, dataSubnet }: LocalCaScope): string {
 }
 /** Every member name a stack may have (config: postgres.nodes is at most 3). */
 const MEMBER_NAMES = ["postgres-1", "postgres-2", "postgres-3"];
+
+/** The name on the client certificate of Patroni's REST API (ensurePatroniClientTls). */
+const PATRONI_CLIENT_NAME = "patroni-client";
 
 const SCOPE_FILE = "ca.scope";
 /** Certificates that lead from the current CA to the earlier ones (see ensureLocalCa), newest first. */
@@ -212,7 +217,8 @@ export async function ensureSelfSignedTls(tlsDir: string, scope: LocalCaScope): 
 /**
  * PostgreSQL's certificate, from the same local CA, for every name and address a client may reach it by: HAProxy (the
  * API's host), each member's name and each member's fixed data address (a replica streams from its leader's address
- * and checks it, verify-full). The API checks it against tls/ca.crt and the host name, in either TLS mode.
+ * and checks it, verify-full). The API checks it against tls/ca.crt and the host name, in either TLS mode. Patroni's
+ * REST API serves it too, and a member presents it as a client to the others' (clientAuth).
  */
 export async function ensurePostgresTls(
   tlsDir: string,
@@ -224,7 +230,7 @@ export async function ensurePostgresTls(
     ...[...reachedBy.names, "localhost"].map((n) => `DNS:${n}`),
     ...reachedBy.addresses.map((a) => `IP:${a}`),
   ];
-  const issued = await ensureIssued(tlsDir, "postgres", reachedBy.names[0]!, san.join(","));
+  const issued = await ensureIssued(tlsDir, "postgres", reachedBy.names[0]!, san.join(","), "serverAuth,clientAuth");
   return { changed: ca !== "kept" || issued };
 }
 
@@ -250,17 +256,51 @@ export async function ensureEtcdTls(tlsDir: string, secretsDir: string, scope: L
   const ca = await ensureLocalCa(tlsDir, scope);
   const san = [...ETCD_MEMBERS.map((m) => `DNS:${m}`), "DNS:localhost", "IP:127.0.0.1"].join(",");
   const issued = await ensureIssued(tlsDir, "etcd", "etcd", san, "serverAuth,clientAuth");
-  const key = await readFile(join(tlsDir, "etcd.key"));
-  const copy = join(secretsDir, ETCD_KEY_SECRET);
-  const copied = !(await readFile(copy).catch(() => undefined))?.equals(key);
-  if (copied) await writeAtomic(copy, key, 0o600);
-  await chown(copy, ETCD_USER.uid, ETCD_USER.gid).catch((err: NodeJS.ErrnoException) => {
+  const copied = await handToServiceUser(join(secretsDir, ETCD_KEY_SECRET), await readFile(join(tlsDir, "etcd.key")));
+  return ca !== "kept" || issued || copied;
+}
+
+/**
+ * A copy of key material for a service that runs as SERVICE_USER from the start (0600, in the 0700 secrets/): Compose
+ * ignores a file secret's uid and mode, so the file's own are what the container sees. Whether the content changed.
+ */
+async function handToServiceUser(copy: string, content: Buffer): Promise<boolean> {
+  const copied = !(await readFile(copy).catch(() => undefined))?.equals(content);
+  if (copied) await writeAtomic(copy, content, 0o600);
+  await chown(copy, SERVICE_USER.uid, SERVICE_USER.gid).catch((err: NodeJS.ErrnoException) => {
     if (err.code !== "EPERM") throw err;
     throw new UserError(
-      `etcd's TLS key must belong to etcd's user (uid ${ETCD_USER.uid}) and only root can give it`,
+      `the TLS keys of etcd, HAProxy and Prometheus must belong to their user (uid ${SERVICE_USER.uid}) and only root can give them`,
       "run stevie-stack as root (sudo): the stack's secrets are root's files",
     );
   });
+  return copied;
+}
+
+/**
+ * The client certificate HAProxy's health checks and Prometheus's scrapes present to Patroni's REST API (which asks
+ * every caller for one from the stack's CA), for client use only. Both run as SERVICE_USER: they get one PEM with the
+ * certificate, its chain and the key (secrets/patroni_client, 0600), which HAProxy's `crt` and Prometheus's
+ * `cert_file`/`key_file` all read.
+ */
+export async function ensurePatroniClientTls(
+  tlsDir: string,
+  secretsDir: string,
+  scope: LocalCaScope,
+): Promise<boolean> {
+  const ca = await ensureLocalCa(tlsDir, scope);
+  const issued = await ensureIssued(
+    tlsDir,
+    PATRONI_CLIENT_NAME,
+    PATRONI_CLIENT_NAME,
+    `DNS:${PATRONI_CLIENT_NAME}`,
+    "clientAuth",
+  );
+  const pem = Buffer.concat([
+    await readFile(join(tlsDir, `${PATRONI_CLIENT_NAME}.crt`)),
+    await readFile(join(tlsDir, `${PATRONI_CLIENT_NAME}.key`)),
+  ]);
+  const copied = await handToServiceUser(join(secretsDir, PATRONI_CLIENT_SECRET), pem);
   return ca !== "kept" || issued || copied;
 }
 
@@ -414,15 +454,15 @@ export async function installProvidedTls(
 /**
  * Every certificate the stack's own CA makes, as this version wants them: the edge's (in tls.mode self-signed and acme;
  * acme serves it until its first issuance), or the operator's copied in (files), then PostgreSQL's for HAProxy and
- * each member by name and fixed address, etcd's and Redis's. Run by install and by upgrade (a version may change the
- * CA's scope or what a certificate names). `edge`/`postgres`/`etcd`/`redis`: whether that certificate changed.
+ * each member by name and fixed address, etcd's, Redis's and the Patroni REST API's client one. Run by install and by upgrade (a version may change the
+ * CA's scope or what a certificate names). `edge`/`postgres`/`etcd`/`redis`/`patroniClient`: whether it changed.
  */
 export async function ensureStackCertificates(
   dirs: { tls: string; secrets: string },
   config: Pick<StevieConfig, "domain" | "tls">,
   resolveFile: (file: string) => string,
   topo: Pick<Topology, "subnet" | "postgres" | "postgresIp" | "redis" | "sentinels">,
-): Promise<{ edge: boolean; postgres: boolean; etcd: boolean; redis: boolean }> {
+): Promise<{ edge: boolean; postgres: boolean; etcd: boolean; redis: boolean; patroniClient: boolean }> {
   const tlsDir = dirs.tls;
   const scope = { domain: config.domain, dataSubnet: topo.subnet };
   const edge =
@@ -444,5 +484,6 @@ export async function ensureStackCertificates(
     [...topo.redis, ...topo.sentinels].map((n) => n.ip),
     scope,
   );
-  return { edge: edge.changed, postgres: postgres.changed, etcd, redis };
+  const patroniClient = await ensurePatroniClientTls(tlsDir, dirs.secrets, scope);
+  return { edge: edge.changed, postgres: postgres.changed, etcd, redis, patroniClient };
 }

@@ -21,8 +21,16 @@ export const ETCD_PATRONI_SECRET = "etcd_patroni_password";
 export const ETCD_HEALTH_USER = "health:health";
 /** etcd's TLS key as etcd's user owns it: in secrets/ (0700), so that no user of the host with that uid reads it. */
 export const ETCD_KEY_SECRET = "etcd_tls_key";
-/** The ids etcd runs as, fixed in compose/images/etcd/Dockerfile: its TLS key is handed to them (tls.ts). */
-export const ETCD_USER = { uid: 100, gid: 101 };
+/**
+ * The ids etcd, HAProxy and Prometheus run as (Debian's first system user in each image; their Dockerfiles fix or check
+ * them): a TLS key each reads is handed to them (tls.ts), since Compose ignores a file secret's uid and mode.
+ */
+export const SERVICE_USER = { uid: 100, gid: 101 };
+/**
+ * The certificate and key (one PEM, as SERVICE_USER owns it) that HAProxy's checks and Prometheus present to Patroni's
+ * REST API, which answers nobody without a certificate from the stack's CA.
+ */
+export const PATRONI_CLIENT_SECRET = "patroni_client";
 const SENTINELS = 3;
 
 export interface Topology {

@@ -28,7 +28,7 @@ export const BREAKING_CHANGES: BreakingChange[] = [
   },
   {
     version: "0.4.0",
-    what: "etcd speaks TLS to its clients and between its members, from a local CA whose scope now names etcd's members (a new CA, certified by the previous one); the three etcd members are recreated together and form their cluster again, and Patroni writes its state back into it",
+    what: "etcd speaks TLS to its clients and between its members, from a local CA whose scope now names etcd's members and Patroni's API clients (a new CA, certified by the previous one); the three etcd members are recreated together and form their cluster again, and Patroni writes its state back into it; Patroni's REST API answers over TLS only to a certificate from the stack's CA (HAProxy and Prometheus are recreated with one)",
     action:
       "none: the PostgreSQL leader keeps its writes while etcd forms again (failsafe mode); plan for the members' restart as in 0.3.0",
   },

@@ -117,43 +117,58 @@ describe("installed stack", () => {
     expect(plain.stderr).toMatch(/no pg_hba\.conf entry for replication connection .*no encryption/);
   });
 
-  it("lets only the members call Patroni's unsafe endpoints: an API replica with the right password gets 403", async () => {
+  it("answers Patroni's REST API only to the stack's certificates, and its unsafe endpoints only to the members (issue 25)", async () => {
     const topology = await stackTopology((await loadStack(stack.dir)).config);
     const leader = (await leaderService(paths, stack.project))!;
-    const url = `http://${topology.postgresIp[leader]}:8008/reload`;
+    const api = `https://${topology.postgresIp[leader]}:8008`;
     const password = (await readFile(join(paths.secrets, "patroni_api_password"), "utf8")).trim();
     const containers = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-    const api = containers.find((c) => c.service === "api")!;
-    const replica = containers.find((c) => c.service === topology.postgres.find((m) => m !== leader))!;
-    // The password on standard input; POST /reload re-reads the leader's configuration and changes nothing else.
+    const inService = (service: string, script: string, user?: string) =>
+      run(
+        "docker",
+        [
+          "exec",
+          "-i",
+          ...(user ? ["-u", user] : []),
+          containers.find((c) => c.service === service)!.id,
+          "sh",
+          "-c",
+          script,
+        ],
+        { input: password, reject: false },
+      );
+    // An API replica (on the data network, no certificate): neither plain HTTP nor TLS without a certificate gets an
+    // answer, even with the server's certificate left unchecked. It prints the status it got, or the error.
     const fromApi = await run(
       "docker",
       [
         "exec",
-        "-i",
-        api.id,
+        containers.find((c) => c.service === "api")!.id,
         "node",
         "-e",
-        `let pw = ""; process.stdin.on("data", (d) => (pw += d)).on("end", async () => {
-           const r = await fetch(${JSON.stringify(url)}, { method: "POST",
-             headers: { authorization: "Basic " + Buffer.from("patroni:" + pw.trim()).toString("base64") } });
-           console.log(r.status, (await r.text()).trim()); });`,
+        `const https = require("node:https"), http = require("node:http");
+         const get = (m, url, o) => new Promise((ok) => m.get(url, o, (r) => ok(String(r.statusCode))).on("error", (e) => ok(e.code ?? e.message)));
+         (async () => console.log(await get(http, ${JSON.stringify(api.replace("https", "http"))} + "/cluster", {}),
+           await get(https, ${JSON.stringify(api)} + "/cluster", { rejectUnauthorized: false })))();`,
       ],
-      { input: password, reject: false },
+      { reject: false },
     );
-    expect(fromApi.stdout.trim(), fromApi.stderr).toBe("403 Access is denied");
-    const fromMember = await run(
-      "docker",
-      [
-        "exec",
-        "-i",
-        replica.id,
-        "sh",
-        "-c",
-        `curl -s -o /dev/null -w '%{http_code}' -u "patroni:$(cat)" -X POST ${url}`,
-      ],
-      { input: password, reject: false },
-    );
+    const [plain, noCert] = fromApi.stdout.trim().split(" ");
+    expect(plain, fromApi.stderr).not.toMatch(/^\d{3}$/);
+    expect(noCert, fromApi.stderr).toMatch(/CERTIFICATE_REQUIRED|ECONNRESET|alert/i);
+    // HAProxy holds the client certificate its checks present: reads answer; an unsafe call with the right password
+    // still gets 403 (the allowlist: members' addresses only).
+    const curl = (cert: string[], ...args: string[]) =>
+      `curl -s -o /dev/null -w '%{http_code}' --cacert /run/secrets/stack_ca ${cert.join(" ")} ${args.join(" ")}`;
+    const client = ["--cert", "/run/secrets/patroni_client"];
+    expect((await inService("haproxy", curl(client, `${api}/cluster`))).stdout).toBe("200");
+    const fromHaproxy = await inService("haproxy", curl(client, `-u "patroni:$(cat)" -X POST ${api}/reload`));
+    expect(fromHaproxy.stdout, fromHaproxy.stderr).toBe("403");
+    // A member, with its own certificate and the password: allowed (POST /reload re-reads the leader's configuration
+    // and changes nothing else).
+    const member = ["--cert", "/run/patroni/server.crt", "--key", "/run/patroni/server.key"];
+    const replica = topology.postgres.find((m) => m !== leader)!;
+    const fromMember = await inService(replica, curl(member, `-u "patroni:$(cat)" -X POST ${api}/reload`), "postgres");
     expect(fromMember.stdout.trim(), fromMember.stderr).toMatch(/^20[02]$/);
   });
 

@@ -39,6 +39,11 @@ const hasPython = await execFileP("python3", ["--version"]).then(
 
 let etcd: Server;
 let port = 0;
+/** A stand-in for the member's own REST API: TLS, a client certificate from the stack's CA required. */
+let api: Server;
+let apiPort = 0;
+/** A member's certificate and key, from the stack's CA. */
+let member = { crt: "", key: "" };
 let dir = "";
 /** The CA that issued the stand-in's certificate, and one that did not. */
 let ca = "";
@@ -77,9 +82,22 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => etcd.listen(0, "127.0.0.1", r));
   port = (etcd.address() as AddressInfo).port;
+  member = await own.issue("member", "IP:127.0.0.1");
+  api = createServer({ ...tls, ca: await readFile(ca), requestCert: true, rejectUnauthorized: true }, (req, res) => {
+    res.setHeader("content-type", "application/json");
+    if (req.url !== "/cluster") return res.writeHead(404).end("{}");
+    const members = [
+      { name: "postgres-1", role: "leader", host: "10.0.0.31", api_url: "https://10.0.0.31:8008/patroni" },
+      { name: "postgres-2", role: "sync_standby", host: "10.0.0.32", api_url: "https://10.0.0.32:8008/patroni" },
+    ];
+    res.end(JSON.stringify({ members }));
+  });
+  await new Promise<void>((r) => api.listen(0, "127.0.0.1", r));
+  apiPort = (api.address() as AddressInfo).port;
 });
 afterAll(async () => {
   etcd?.close();
+  api?.close();
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
@@ -122,6 +140,21 @@ describe.skipIf(!hasPython)("the leader watch beside Patroni", () => {
       python(`watch.end_term(json.loads(${JSON.stringify(config(otherCa))}), "postgres-1")`),
     ).rejects.toThrow(/no etcd member answered \/kv\/range: URLError/);
     expect(calls).toEqual([]);
+  });
+
+  it("asks its own member's REST API who leads with the member's certificate, and trusts only the stack's CA", async () => {
+    const leaderOf = (ctl: Record<string, string>) =>
+      python(`(setattr(watch, "API_PORT", ${apiPort}), watch.leader_of(${JSON.stringify({ ctl })}, "127.0.0.1"))[1]`);
+    const ctl = { certfile: member.crt, keyfile: member.key, cacert: ca };
+    expect(await leaderOf(ctl)).toEqual(["postgres-1", "10.0.0.31", 8008]);
+    // Patroni's API answers no caller without a certificate (the handshake fails), nor does the watch talk to an API
+    // whose certificate another CA issued.
+    await expect(
+      python(
+        `watch.get_json("https://127.0.0.1:${apiPort}/cluster", context=__import__("ssl").create_default_context(cafile=${JSON.stringify(ca)}))`,
+      ),
+    ).rejects.toThrow(/CERTIFICATE_REQUIRED|alert|reset|EOF/i);
+    await expect(leaderOf({ ...ctl, cacert: otherCa })).rejects.toThrow(/CERTIFICATE_VERIFY_FAILED/);
   });
 
   it("counts a completed or a refused handshake as a live kernel at the address", async () => {

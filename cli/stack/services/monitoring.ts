@@ -8,6 +8,7 @@ import type { ComposeService } from "../compose-types.js";
 import { ROOT_ONLY } from "../filesystems.js";
 import { API_PORT } from "./api.js";
 import { baseService, caTrustLabel, fileHashLabel, health, type StackContext } from "./common.js";
+import { PATRONI_CLIENT_SECRET } from "../topology.js";
 import { BACKUP_METRICS_VOLUME } from "./postgres.js";
 
 /**
@@ -88,7 +89,9 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
   return {
     prometheus: {
       ...prometheus,
-      labels: { ...prometheus.labels, ...fileHashLabel(ctx, "prometheus") },
+      // It scrapes Patroni's REST API with a client certificate and checks the members' in Go (see caTrustLabel).
+      labels: { ...prometheus.labels, ...fileHashLabel(ctx, "prometheus"), ...caTrustLabel(ctx) },
+      secrets: ["stack_ca", PATRONI_CLIENT_SECRET],
       user: "prometheus",
       command: [
         "prometheus",
@@ -315,6 +318,13 @@ export function renderPrometheusConfig(ctx: StackContext): string {
       { job_name: "api", dns_sd_configs: [{ names: ["api"], type: "A", port: API_PORT, refresh_interval: "10s" }] },
       {
         job_name: "patroni",
+        // Patroni's REST API answers only a certificate from the stack's CA (patroni-config.sh).
+        scheme: "https",
+        tls_config: {
+          ca_file: "/run/secrets/stack_ca",
+          cert_file: `/run/secrets/${PATRONI_CLIENT_SECRET}`,
+          key_file: `/run/secrets/${PATRONI_CLIENT_SECRET}`,
+        },
         static_configs: [{ targets: topo.postgres.map((m) => `${m}:8008`) }],
         relabel_configs: [{ source_labels: ["__address__"], regex: "([^:]+):.*", target_label: "member" }],
       },

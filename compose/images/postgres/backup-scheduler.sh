@@ -38,7 +38,7 @@ print(int(now - max(full)) if full else 10**9, int(now - max(every)) if every el
 }
 sleep 30
 while :; do
-  if curl -fsS -o /dev/null "http://${PATRONI_ADDRESS:-127.0.0.1}:8008/primary" 2>/dev/null; then
+  if stevie-patroni-api primary 2>/dev/null; then
     for repo in $repos; do
       set -- $(ages "$repo")
       type=""
@@ -56,7 +56,7 @@ while :; do
     # The audit log keeps a year (the table refuses to lose a younger row); before the first migration it is absent.
     purged=$(psql -h /run/postgresql -d stevie -XAtq -c "WITH gone AS (DELETE FROM audit_log WHERE at < now() - interval '1 year' RETURNING 1) SELECT count(*) FROM gone" 2>/dev/null)
     [ "${purged:-0}" -gt 0 ] 2>/dev/null && echo "{\"event\":\"audit-retention\",\"deleted\":$purged}"
-  elif curl -fsS -o /dev/null "http://${PATRONI_ADDRESS:-127.0.0.1}:8008/replica" 2>/dev/null && drill_due; then
+  elif stevie-patroni-api replica 2>/dev/null && drill_due; then
     stevie-scheduled-drill
   fi
   sleep 60

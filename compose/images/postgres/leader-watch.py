@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import yaml
 
 CONFIG = "/run/patroni/patroni.yml"
+API_PORT = 8008
 SILENT_SECONDS = 3.0
 PROBE_TIMEOUT = 1.0
 # Answers that prove a kernel at the address: connected, or refused (PostgreSQL restarting under a live Patroni).
@@ -115,12 +116,25 @@ class Etcd:
         raise RuntimeError(f"no etcd member answered {path}: {type(last).__name__}")
 
 
+def api_context(config):
+    """How this member calls its own REST API: over TLS as the members call each other (Patroni asks every caller for a
+    certificate from the stack's CA: the member's own, from the ctl section), its answer checked against the CA."""
+    ctl = config.get("ctl", {})
+    if not ctl.get("certfile"):
+        return None
+    context = ssl.create_default_context(cafile=ctl["cacert"])
+    context.load_cert_chain(ctl["certfile"], ctl["keyfile"])
+    return context
+
+
 def leader_of(config, address):
     """(name, host, api port) of the leader as this member's Patroni sees it, or None."""
-    cluster = get_json(f"http://{address}:8008/cluster")
+    context = api_context(config)
+    scheme = "https" if context else "http"
+    cluster = get_json(f"{scheme}://{address}:{API_PORT}/cluster", context=context)
     for member in cluster.get("members", []):
         if member.get("role") in ("leader", "standby_leader"):
-            return member["name"], member["host"], urlsplit(member.get("api_url", "")).port or 8008
+            return member["name"], member["host"], urlsplit(member.get("api_url", "")).port or API_PORT
     return None
 
 

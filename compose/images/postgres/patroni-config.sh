@@ -12,6 +12,8 @@ tls=""
 # leader's fixed address (verify-full); a member accepts replication connections over TLS only.
 peer_tls=""
 replication_hba="host replication replicator samenet scram-sha-256"
+api_tls=""
+ctl_tls=""
 if [ -n "${POSTGRES_TLS_CERT_FILE:-}" ] && [ -s "$POSTGRES_TLS_CERT_FILE" ]; then
   (umask 077; cat "$POSTGRES_TLS_CERT_FILE" > "$run/server.crt"; cat "$POSTGRES_TLS_KEY_FILE" > "$run/server.key")
   tls="ssl: \"on\"
@@ -23,6 +25,16 @@ if [ -n "${POSTGRES_TLS_CERT_FILE:-}" ] && [ -s "$POSTGRES_TLS_CERT_FILE" ]; the
     peer_tls="sslmode: verify-full
       sslrootcert: $run/ca.crt"
     replication_hba="hostssl replication replicator samenet scram-sha-256"
+    # Patroni's REST API: over TLS with the same certificate, answering only a caller that presents one from the
+    # stack's CA (the other members, HAProxy's checks, Prometheus), reads included. A member presents its own when it
+    # calls the others' (ctl) and checks theirs.
+    api_tls="  certfile: $run/server.crt
+  keyfile: $run/server.key
+  cafile: $run/ca.crt
+  verify_client: required"
+    ctl_tls="  certfile: $run/server.crt
+  keyfile: $run/server.key
+  cacert: $run/ca.crt"
   fi
 fi
 
@@ -30,9 +42,11 @@ hosts=$(echo "$ETCD_HOSTS" | sed 's/,/, /g')
 # etcd over TLS, its certificate checked against the stack's CA and the member's name.
 etcd_scheme=http
 etcd_tls=""
+etcd_ca=""
 if [ -n "${ETCD_CA_FILE:-}" ] && [ -s "$ETCD_CA_FILE" ]; then
   etcd_scheme=https
-  (umask 077; cat "$ETCD_CA_FILE" > "$run/etcd-ca.crt")
+  etcd_ca=$run/etcd-ca.crt
+  (umask 077; cat "$ETCD_CA_FILE" > "$etcd_ca")
   etcd_tls="  protocol: https
   cacert: $run/etcd-ca.crt"
 fi
@@ -48,7 +62,7 @@ if [ -n "${ETCD_PASSWORD_FILE:-}" ]; then
   while [ -z "$answer" ] && [ "$(date +%s)" -lt "$deadline" ]; do
     for h in $(echo "${ETCD_HOSTS:-}" | tr ',' ' '); do
       if answer=$(printf '{"name":"patroni","password":"%s"}' "$(secret "$ETCD_PASSWORD_FILE")" |
-        curl -s -m 2 --cacert "$run/etcd-ca.crt" -X POST --data-binary @- "$etcd_scheme://$h/v3/auth/authenticate"); then
+        curl -s -m 2 ${etcd_ca:+--cacert "$etcd_ca"} -X POST --data-binary @- "$etcd_scheme://$h/v3/auth/authenticate"); then
         break
       fi
       answer=""
@@ -81,10 +95,12 @@ restapi:
   # gets 403 whatever it knows. Listed by address, not allowlist_include_members: Patroni checks POST /failsafe
   # against this list alone, and that is the call that keeps a leader leading while etcd is away.
   allowlist: [127.0.0.1${PATRONI_API_ALLOWLIST:+, $(echo "$PATRONI_API_ALLOWLIST" | sed 's/,/, /g')}]
+${api_tls}
 ctl:
   authentication:
     username: patroni
     password: $(secret "$PATRONI_API_PASSWORD_FILE")
+${ctl_tls}
 etcd3:
   hosts: [${hosts}]
 ${etcd_tls}
