@@ -389,8 +389,12 @@ ${PROXY_TO_API}
             proxy_connect_timeout 2s;
             proxy_send_timeout 30s;
             proxy_read_timeout 30s;
-            # A replica that refuses the connection or answers 502/503: try the next. nginx never re-sends a POST that reached one.
-            proxy_next_upstream error timeout http_502 http_503;
+            # A replica that refuses the connection or does not answer: try the next. nginx never re-sends a POST that
+            # reached one. Not on a 503: that is the API's own answer (the database or Redis away, readiness while it
+            # drains), the same from every replica, and nginx would count it against the replica (max_fails): an
+            # uptime check polling /api/health/ready through a database failover took every replica out, and
+            # answers from the cache got 502 for 10 s.
+            proxy_next_upstream error timeout;
             proxy_next_upstream_tries 3;
         }
 

@@ -9,7 +9,11 @@ import type pg from "pg";
  * Redis pub/sub or deleting keys: the old entries are simply never asked for again and expire.
  */
 export interface CatalogGeneration {
-  /** The current generation (read from PostgreSQL at most once per refreshMs; concurrent callers share the read). */
+  /**
+   * The current generation, read from PostgreSQL at most once per refreshMs (concurrent callers share the read). Once
+   * one is known, a caller never waits on the database: past refreshMs it gets the known one at once and the read
+   * goes on behind it; the callers after that read get its answer.
+   */
   current(): Promise<string>;
 }
 
@@ -47,7 +51,9 @@ export function createCatalogGeneration(
         .finally(() => {
           loading = undefined;
         });
-      return loading;
+      // A database that does not answer (frozen, cut off) would hold every cached answer for its connect or query
+      // timeout, 5-15 s each: measured with HAProxy paused. Only the very first read is waited for.
+      return known ? known.value : loading;
     },
   };
 }

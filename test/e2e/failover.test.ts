@@ -7,7 +7,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { FOLLOW_FILE, upstreamAddresses } from "../../nginx/render.js";
 import { runCli } from "../setup/cli.js";
-import { resendingClient, trpcClient } from "../setup/client.js";
+import { resendingClient, stackFetch, trpcClient } from "../setup/client.js";
 import { probeTable } from "../setup/data.js";
 import {
   crashContainer,
@@ -369,6 +369,60 @@ describe.sequential("failover under load", () => {
       expect(resumedMs).toBeLessThanOrEqual(10_000);
       expect(reads.calls.filter((c) => !c.ok && c.start >= t0).map((c) => c.error)).toEqual([]);
       expect(failedReads).toBe(0);
+    },
+  );
+
+  it(
+    "database out of reach (HAProxy frozen): readiness says 503 to an uptime check, answers from the cache keep coming",
+    { timeout: 120_000 },
+    async () => {
+      const api = trpcClient(stack);
+      const input = { description: "A cooperative dairy that cut its water use by half with a closed loop.", topK: 3 };
+      await api.recommend.query(input); // cached from here on: answered from Redis without the database
+      const fetchEdge = stackFetch(stack);
+      const statuses: number[] = [];
+      // Uptime checks (a load balancer's, from four places) polling readiness through nginx, beside clients of a
+      // cached answer.
+      const monitor = steady(
+        async () => {
+          const r = await fetchEdge(`${stack.baseUrl}/api/health/ready`);
+          await r.arrayBuffer();
+          statuses.push(r.status);
+        },
+        500,
+        4,
+      );
+      const cached = steady(() => api.recommend.query(input), 200);
+      await sleep(1_000);
+      const haproxy = await containerOf("haproxy");
+      await run("docker", ["pause", haproxy.id]);
+      const t0 = Date.now();
+      try {
+        await waitUntil(
+          "readiness to report the database away",
+          30_000,
+          async () => statuses.includes(503) || undefined,
+        );
+        // Longer than nginx's fail_timeout (10 s): a replica nginx had counted out would stay out that long.
+        await sleep(15_000);
+      } finally {
+        await run("docker", ["unpause", haproxy.id]);
+      }
+      await waitUntil("readiness back", 60_000, async () => statuses.at(-1) === 200 || undefined);
+      await monitor.stop();
+      await cached.stop();
+      const during = cached.calls.filter((c) => c.start >= t0);
+      const failed = during.filter((c) => !c.ok);
+      const ms = during.map((c) => c.end - c.start).sort((a, b) => a - b);
+      report(
+        `database out of reach ${((Date.now() - t0) / 1000).toFixed(0)} s: readiness answered ${[...new Set(statuses)].join("/")}; ` +
+          `${failed.length} of ${during.length} cached answers failed, p50 ${ms[ms.length >> 1]} ms, max ${ms.at(-1)} ms`,
+      );
+      // nginx passes the API's 503 on instead of counting it against the replica: no 502 "no live upstreams".
+      expect(statuses).toContain(503);
+      expect(statuses).not.toContain(502);
+      expect(failed.map((c) => c.error)).toEqual([]);
+      expect(during.length).toBeGreaterThan(40);
     },
   );
 
