@@ -176,9 +176,8 @@ export function buildProgram(): Command {
       const { config } = await resolveConfig(opts, stackPaths(dir));
       if (f.json) return out(JSON.stringify({ ...plan, url: apiUrl(config) }, null, 2));
       if (f.dryRun) {
-        out("\nDry run: nothing was changed. Images:");
-        for (const i of plan.images) out(`  ${i.ref}: ${i.action}`);
-        out(`Stack currently ${plan.stackRunning ? "running and healthy" : "not running (or not healthy)"}.`);
+        const { renderPlan } = await import("./stack/plan.js");
+        out(["", "Dry run: nothing was changed.", ...renderPlan(plan.plan!)].join("\n"));
         return;
       }
       out(

@@ -34,6 +34,7 @@ import { ensureEtcdAuth } from "../stack/etcd.js";
 import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "../stack/tls.js";
 import { topology, type Topology } from "../stack/topology.js";
 import { writeCliMetrics } from "../stack/stack-metrics.js";
+import { planInstall, type StackPlan } from "../stack/plan.js";
 import * as docker from "../docker.js";
 
 export interface InstallOptions {
@@ -101,6 +102,8 @@ export interface InstallPlan {
   images: Pick<ImagePlan, "name" | "ref" | "action">[];
   stackRunning: boolean;
   changes: boolean;
+  /** --dry-run: everything install would do (see stack/plan.ts). */
+  plan?: StackPlan;
 }
 
 /** Whether anything must happen. Pure: unchanged files, kept images and a healthy stack mean "nothing to do". */
@@ -164,21 +167,16 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   const sizing = hostSizing(config);
   const expected = expectedContainers(config, sizing);
 
-  const images = await planImages(version, deps.log);
+  // A dry run does not fetch Node for the API's image (its image then counts as one to build).
+  const images = await planImages(version, deps.log, { fetch: !opts.dryRun });
   const observed = summarise(await docker.listContainers(docker.PROJECT_LABEL, config.projectName), expected);
   const stackRunning = allHealthy(observed);
   // Changes to a stack that serves (whatever its replica count) roll out without dropping requests.
   const serving = runningHealthy(observed);
 
   if (opts.dryRun) {
-    const plan: InstallPlan = {
-      preflight,
-      files: {},
-      images: images.map(({ name, ref, action }) => ({ name, ref, action })),
-      stackRunning,
-      changes: true,
-    };
-    return plan;
+    const plan = await planInstall({ paths, config, text, version, sizing, images });
+    return { preflight, files: plan.files, images: plan.images, stackRunning, changes: plan.changes, plan };
   }
 
   await mkdir(paths.dir, { recursive: true, mode: 0o750 });

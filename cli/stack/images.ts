@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { chmod, copyFile, cp, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
+import { dirname, join, relative } from "node:path";
 import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
@@ -27,24 +27,33 @@ async function listFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-/** A content hash of a build context: a rebuild happens exactly when a file (or its mode) changed. */
-export async function hashContext(dir: string): Promise<{ hash: string; files: string[] }> {
-  const files = (await listFiles(dir)).map((f) => relative(dir, f)).sort();
-  const h = createHash("sha256");
-  for (const f of files) {
-    const s = await stat(join(dir, f));
-    h.update(`${f}\0${s.mode & 0o777}\0`);
-    h.update(await readFile(join(dir, f)));
-  }
-  return { hash: h.digest("hex"), files };
+/** One file of a build context: its path in the context, the file it comes from, the mode it gets there. */
+export interface ContextFile {
+  at: string;
+  from: string;
+  mode?: number;
 }
 
-/** bin/node of the node-linux-<arch> npm package, fetched once into the cache. */
-async function nodeBinary(log: (l: string) => void): Promise<string> {
+/**
+ * A content hash of a build context, from the files it is made of (nothing copied): a rebuild happens exactly when a
+ * file, its place or its mode changed.
+ */
+export async function hashContext(files: ContextFile[]): Promise<string> {
+  const h = createHash("sha256");
+  for (const f of [...files].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
+    h.update(`${f.at}\0${(f.mode ?? (await stat(f.from)).mode) & 0o777}\0`);
+    h.update(await readFile(f.from));
+  }
+  return h.digest("hex");
+}
+
+/** bin/node of the node-linux-<arch> npm package in the cache, fetched once when `fetch` (else undefined if absent). */
+async function nodeBinary(log: (l: string) => void, fetch: boolean): Promise<string | undefined> {
   const arch = process.arch === "arm64" ? "arm64" : "x64";
   const dir = join(cacheDir(), `node-${API_NODE_VERSION}-${arch}`);
   const bin = join(dir, "package", "bin", "node");
   if (existsSync(bin)) return bin;
+  if (!fetch) return undefined;
   await mkdir(dir, { recursive: true });
   log(`fetching Node ${API_NODE_VERSION} (${arch}) for the API image`);
   const r = await run(
@@ -63,10 +72,15 @@ async function nodeBinary(log: (l: string) => void): Promise<string> {
   return bin;
 }
 
-/** Put together the directory Docker builds from. The API's holds the Node binary and the bundled server. */
-export async function prepareContext(name: ImageName, log: (l: string) => void): Promise<string> {
+/**
+ * The files an image is built from, where they are (nothing copied): its directory under compose/images; the API's
+ * adds the bundled server (app/) and the Node binary. Undefined when the Node binary is not fetched yet and `fetch` is
+ * off (a dry run).
+ */
+async function contextFiles(name: ImageName, log: (l: string) => void, fetch: boolean) {
   const src = join(packageRoot(), "compose", "images", name);
-  if (name !== "api") return src;
+  const own: ContextFile[] = (await listFiles(src)).map((f) => ({ at: relative(src, f), from: f }));
+  if (name !== "api") return own;
   const bundle = join(packageRoot(), "dist", "server-bundle");
   if (!existsSync(join(bundle, "main.mjs"))) {
     throw new UserError(
@@ -74,21 +88,34 @@ export async function prepareContext(name: ImageName, log: (l: string) => void):
       "run `npm run build` in the stevie-stack checkout",
     );
   }
-  const ctx = join(cacheDir(), "context-api");
+  const node = await nodeBinary(log, fetch);
+  if (!node) return undefined;
+  const app = (await listFiles(bundle)).map((f) => ({ at: join("app", relative(bundle, f)), from: f }));
+  return [...own, ...app, { at: "node", from: node, mode: 0o755 }];
+}
+
+/**
+ * The directory Docker builds from: the image's own directory when that is all it is made of; otherwise (the API's)
+ * its files copied into the cache with their modes.
+ */
+async function prepareContext(plan: ImagePlan): Promise<string> {
+  const src = join(packageRoot(), "compose", "images", plan.name);
+  if (plan.sources.every((f) => f.from === join(src, f.at) && f.mode === undefined)) return src;
+  const ctx = join(cacheDir(), `context-${plan.name}`);
   await rm(ctx, { recursive: true, force: true });
-  await mkdir(ctx, { recursive: true });
-  await cp(src, ctx, { recursive: true });
-  await cp(bundle, join(ctx, "app"), { recursive: true });
-  await copyFile(await nodeBinary(log), join(ctx, "node"));
-  await chmod(join(ctx, "node"), 0o755);
+  for (const f of plan.sources) {
+    await mkdir(dirname(join(ctx, f.at)), { recursive: true });
+    await copyFile(f.from, join(ctx, f.at));
+    if (f.mode !== undefined) await chmod(join(ctx, f.at), f.mode);
+  }
   return ctx;
 }
 
 export interface ImagePlan {
   name: ImageName;
   ref: string;
-  context: string;
-  files: string[];
+  /** What the context is made of (see contextFiles); empty when unknown (a dry run before Node was fetched). */
+  sources: ContextFile[];
   hash: string;
   /** The tag the stack's compose file uses: by content, so a new version rebuilds and recreates only what changed. */
   contentRef: string;
@@ -98,19 +125,28 @@ export interface ImagePlan {
 
 /**
  * Which images must be (re)built: missing, or built from a different context. Each image carries two tags: the
- * version (what the CLI's one-off containers run) and the content hash (what the stack runs).
+ * version (what the CLI's one-off containers run) and the content hash (what the stack runs). Observes only: hashes
+ * the files a context is made of, copies nothing. `fetch: false` (a dry run) does not download Node for the API's.
  */
-export async function planImages(version: string, log: (l: string) => void): Promise<ImagePlan[]> {
+export async function planImages(
+  version: string,
+  log: (l: string) => void,
+  opts: { fetch: boolean } = { fetch: true },
+): Promise<ImagePlan[]> {
   const plans: ImagePlan[] = [];
   for (const name of IMAGE_NAMES) {
-    const context = await prepareContext(name, log);
-    const { hash, files } = await hashContext(context);
+    const sources = await contextFiles(name, log, opts.fetch);
     const ref = imageRef(name, version);
+    if (!sources) {
+      plans.push({ name, ref, contentRef: contentRef(name, "unknown"), sources: [], hash: "", action: "build" });
+      continue;
+    }
+    const hash = await hashContext(sources);
     const byContent = contentRef(name, hash);
     const [a, b] = await Promise.all([docker.imageLabels(ref), docker.imageLabels(byContent)]);
     const have = [a?.[HASH_LABEL] === hash, b?.[HASH_LABEL] === hash];
     const action = have[0] && have[1] ? "keep" : have[0] || have[1] ? "tag" : "build";
-    plans.push({ name, ref, contentRef: byContent, context, files, hash, action });
+    plans.push({ name, ref, contentRef: byContent, sources, hash, action });
   }
   return plans;
 }
@@ -131,9 +167,10 @@ export async function tagPlannedImage(plan: ImagePlan): Promise<void> {
 
 export async function buildPlannedImage(plan: ImagePlan, onLine: (l: string) => void): Promise<void> {
   try {
+    const context = await prepareContext(plan);
     await docker.buildImage({
-      context: plan.context,
-      files: plan.files,
+      context,
+      files: plan.sources.map((f) => f.at),
       tag: plan.ref,
       labels: { [HASH_LABEL]: plan.hash, "io.stevie-stack.image": plan.name },
       onLine,

@@ -47,10 +47,12 @@ export async function writeOpenAIKey(paths: StackPaths, key: string): Promise<st
 export async function ensureOpenAIKey(
   paths: StackPaths,
   env: NodeJS.ProcessEnv = process.env,
+  { write } = { write: true },
 ): Promise<{ changed: boolean; hash?: string }> {
   const given = env[OPENAI_KEY_ENV] === undefined ? undefined : checkOpenAIKey(env[OPENAI_KEY_ENV]);
   let changed = false;
-  if (given) changed = (await writeOpenAIKey(paths, given)) !== given;
-  const key = await readOpenAIKey(paths);
+  if (given && write) changed = (await writeOpenAIKey(paths, given)) !== given;
+  else if (given) changed = (await readOpenAIKey(paths)) !== given;
+  const key = given && !write ? given : await readOpenAIKey(paths);
   return { changed, ...(key ? { hash: sha256(key).slice(0, 16) } : {}) };
 }

@@ -26,12 +26,14 @@ export const EGRESS_NETWORK = "egress";
 
 /**
  * Write the credentials given in the environment to secrets/ (0600) and the private CA to tls/, or check that
- * earlier ones are there. Returns a short hash of what the members use, so a change recreates them.
+ * earlier ones are there. Returns a short hash of what the members use, so a change recreates them. `write: false` (a
+ * dry run): the same answer, nothing written.
  */
 export async function ensureS3Access(
   paths: StackPaths,
   s3: S3Config | undefined,
   env: NodeJS.ProcessEnv = process.env,
+  { write } = { write: true },
 ): Promise<{ changed: boolean; hash?: string }> {
   if (!s3) return { changed: false };
   const given = { keyId: env[S3_ENV.keyId]?.trim(), secret: env[S3_ENV.secret]?.trim() };
@@ -50,8 +52,10 @@ export async function ensureS3Access(
     const old = (await readIfExists(file))?.trim();
     if (value && value !== old) {
       // In place, as rotate-secrets does: a running container sees a Docker secret as a bind mount of the file.
-      await rewriteSecretFile(paths.secrets, name, value);
-      await chmod(file, 0o600);
+      if (write) {
+        await rewriteSecretFile(paths.secrets, name, value);
+        await chmod(file, 0o600);
+      }
       changed = true;
     }
     const now = value ?? old;
@@ -81,7 +85,7 @@ export async function ensureS3Access(
     }
     const to = join(paths.tls, S3_CA_FILE);
     if ((await readIfExists(to)) !== pem) {
-      await writeAtomic(to, pem);
+      if (write) await writeAtomic(to, pem);
       changed = true;
     }
     values.push(pem);

@@ -11,10 +11,12 @@ import {
   ACME_CA_FILE,
   checkProvidedTls,
   EDGE_TLS_SUBDIR,
+  certificatesDue,
   ensureEtcdTls,
   ensurePatroniClientTls,
   ensurePostgresTls,
   ensureSelfSignedTls,
+  ensureStackCertificates,
   installProvidedTls,
   syncEdgeTls,
 } from "./tls.js";
@@ -299,5 +301,34 @@ describe("what nginx mounts (tls/edge)", () => {
     expect(await syncEdgeTls(tlsDir, selfSigned)).toBe(true);
     expect((await readdir(edge)).sort()).toEqual(["ca.crt", "server.crt", "server.key"]);
     expect(await readFile(join(edge, "server.crt"), "utf8")).toBe(await pem("server.crt"));
+  });
+});
+
+describe("what a dry run says the certificates need (issue 26)", () => {
+  const topo = {
+    subnet: SCOPE.dataSubnet,
+    postgres: ["postgres-1", "postgres-2"],
+    postgresIp: { "postgres-1": "10.213.7.31", "postgres-2": "10.213.7.32" },
+    redis: [{ service: "redis-1", ip: "10.213.7.11" }],
+    sentinels: [{ service: "sentinel-1", ip: "10.213.7.21" }],
+  };
+  const config = { domain: SCOPE.domain, tls: { mode: "self-signed" } } as Pick<StevieConfig, "domain" | "tls">;
+  const all = ["server", "postgres", "etcd", "redis", "patroni-client"];
+
+  it("names what install would make, writes nothing, and nothing once install made it", async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), "stevie-due-"));
+    const secretsDir = await mkdtemp(join(tmpdir(), "stevie-duesec-"));
+    expect(await certificatesDue(tlsDir, config, topo)).toEqual(["ca", ...all]);
+    expect(await readdir(tlsDir)).toEqual([]);
+    await ensureStackCertificates({ tls: tlsDir, secrets: secretsDir }, config, (f) => f, topo);
+    expect(await certificatesDue(tlsDir, config, topo)).toEqual([]);
+    // A third member: PostgreSQL's certificate names it; another domain: a CA of another scope, so everything.
+    const three = {
+      ...topo,
+      postgres: [...topo.postgres, "postgres-3"],
+      postgresIp: { ...topo.postgresIp, "postgres-3": "10.213.7.33" },
+    };
+    expect(await certificatesDue(tlsDir, config, three)).toEqual(["postgres"]);
+    expect(await certificatesDue(tlsDir, { ...config, domain: "other.example.com" }, topo)).toEqual(["ca", ...all]);
   });
 });

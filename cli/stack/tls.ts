@@ -172,45 +172,95 @@ async function issuedByCurrentCa(tlsDir: string, crt: string): Promise<boolean> 
   }
 }
 
+/** A certificate the local CA issues: NAME.crt/NAME.key, its CN, subject alternative names and extended key usage. */
+interface LeafSpec {
+  name: string;
+  cn: string;
+  san: string;
+  usage: string;
+}
+const leaf = (name: string, cn: string, san: string[], usage = "serverAuth"): LeafSpec => ({
+  name,
+  cn,
+  san: san.join(","),
+  usage,
+});
+
+/** Whether ensureIssued would issue this certificate: its key is missing, its names or use changed, or the CA did. */
+async function issueDue(tlsDir: string, { name, san, usage }: LeafSpec): Promise<boolean> {
+  const currentSan = existsSync(join(tlsDir, `${name}.san`))
+    ? (await readFile(join(tlsDir, `${name}.san`), "utf8")).trim()
+    : "";
+  return !(
+    existsSync(join(tlsDir, `${name}.key`)) &&
+    currentSan === recordedSan(san, usage) &&
+    (await issuedByCurrentCa(tlsDir, join(tlsDir, `${name}.crt`)))
+  );
+}
+const recordedSan = (san: string, usage: string) => `${san}${usage === "serverAuth" ? "" : ` ${usage}`}`;
+
 /**
- * A server certificate NAME.crt/NAME.key signed by the local CA for these subject alternative names, followed by the
- * certificates that lead to earlier CAs (ca-cross.crt); issued again when the names (recorded in NAME.san) or the CA
- * change, or a file is missing. `usage`: its extended key usage (a certificate also presented as a client's adds
- * clientAuth).
+ * A certificate NAME.crt/NAME.key signed by the local CA for these subject alternative names, followed by the
+ * certificates that lead to earlier CAs (ca-cross.crt); issued again when the names (recorded in NAME.san), the use
+ * or the CA change, or a file is missing. `usage`: its extended key usage (a certificate also presented as a client's
+ * adds clientAuth).
  */
-async function ensureIssued(
-  tlsDir: string,
-  name: string,
-  cn: string,
-  san: string,
-  usage = "serverAuth",
-): Promise<boolean> {
+async function ensureIssued(tlsDir: string, spec: LeafSpec): Promise<boolean> {
+  if (!(await issueDue(tlsDir, spec))) return false;
+  const { name, cn, san, usage } = spec;
   const key = join(tlsDir, `${name}.key`);
   const crt = join(tlsDir, `${name}.crt`);
   const sanFile = join(tlsDir, `${name}.san`);
-  const recorded = `${san}${usage === "serverAuth" ? "" : ` ${usage}`}`;
-  const currentSan = existsSync(sanFile) ? (await readFile(sanFile, "utf8")).trim() : "";
-  if (existsSync(key) && currentSan === recorded && (await issuedByCurrentCa(tlsDir, crt))) return false;
+  const recorded = recordedSan(san, usage);
   const csr = join(tlsDir, `${name}.csr`);
   const ext = join(tlsDir, `${name}.ext`);
-  const leaf = join(tlsDir, `${name}.crt.new`);
+  const issued = join(tlsDir, `${name}.crt.new`);
   await writeKey(key);
   await run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${cn}`, "-out", csr]);
   await writeAtomic(
     ext,
     `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${usage}\n`,
   );
-  await signRequest(csr, { crt: join(tlsDir, "ca.crt"), key: join(tlsDir, "ca.key") }, 397, ext, leaf);
+  await signRequest(csr, { crt: join(tlsDir, "ca.crt"), key: join(tlsDir, "ca.key") }, 397, ext, issued);
   const cross = await readFile(join(tlsDir, CROSS_FILE), "utf8").catch(() => "");
-  await writeAtomic(crt, `${await readFile(leaf, "utf8")}${cross}`);
-  await rm(leaf, { force: true });
+  await writeAtomic(crt, `${await readFile(issued, "utf8")}${cross}`);
+  await rm(issued, { force: true });
   await writeAtomic(sanFile, `${recorded}\n`);
   return true;
 }
 
+// What each certificate names and is for (see the ensure* function of each).
+const edgeSpec = (domain: string) => leaf("server", domain, subjectAltNames(domain));
+const postgresSpec = (reachedBy: { names: string[]; addresses: string[] }) =>
+  leaf(
+    "postgres",
+    reachedBy.names[0]!,
+    [...[...reachedBy.names, "localhost"].map((n) => `DNS:${n}`), ...reachedBy.addresses.map((a) => `IP:${a}`)],
+    "serverAuth,clientAuth",
+  );
+const redisSpec = (addresses: string[]) =>
+  leaf(
+    "redis",
+    "redis",
+    ["DNS:localhost", "IP:127.0.0.1", ...addresses.map((a) => `IP:${a}`)],
+    "serverAuth,clientAuth",
+  );
+const ETCD_SPEC = leaf(
+  "etcd",
+  "etcd",
+  [...ETCD_MEMBERS.map((m) => `DNS:${m}`), "DNS:localhost", "IP:127.0.0.1"],
+  "serverAuth,clientAuth",
+);
+const PATRONI_CLIENT_SPEC = leaf(
+  PATRONI_CLIENT_NAME,
+  PATRONI_CLIENT_NAME,
+  [`DNS:${PATRONI_CLIENT_NAME}`],
+  "clientAuth",
+);
+
 export async function ensureSelfSignedTls(tlsDir: string, scope: LocalCaScope): Promise<{ changed: boolean }> {
   const ca = await ensureLocalCa(tlsDir, scope);
-  const issued = await ensureIssued(tlsDir, "server", scope.domain, subjectAltNames(scope.domain).join(","));
+  const issued = await ensureIssued(tlsDir, edgeSpec(scope.domain));
   return { changed: ca !== "kept" || issued };
 }
 
@@ -226,11 +276,7 @@ export async function ensurePostgresTls(
   scope: LocalCaScope,
 ): Promise<{ changed: boolean }> {
   const ca = await ensureLocalCa(tlsDir, scope);
-  const san = [
-    ...[...reachedBy.names, "localhost"].map((n) => `DNS:${n}`),
-    ...reachedBy.addresses.map((a) => `IP:${a}`),
-  ];
-  const issued = await ensureIssued(tlsDir, "postgres", reachedBy.names[0]!, san.join(","), "serverAuth,clientAuth");
+  const issued = await ensureIssued(tlsDir, postgresSpec(reachedBy));
   return { changed: ca !== "kept" || issued };
 }
 
@@ -241,8 +287,7 @@ export async function ensurePostgresTls(
  */
 export async function ensureRedisTls(tlsDir: string, addresses: string[], scope: LocalCaScope): Promise<boolean> {
   const ca = await ensureLocalCa(tlsDir, scope);
-  const san = ["DNS:localhost", "IP:127.0.0.1", ...addresses.map((a) => `IP:${a}`)].join(",");
-  const issued = await ensureIssued(tlsDir, "redis", "redis", san, "serverAuth,clientAuth");
+  const issued = await ensureIssued(tlsDir, redisSpec(addresses));
   return ca !== "kept" || issued;
 }
 
@@ -254,8 +299,7 @@ export async function ensureRedisTls(tlsDir: string, addresses: string[], scope:
  */
 export async function ensureEtcdTls(tlsDir: string, secretsDir: string, scope: LocalCaScope): Promise<boolean> {
   const ca = await ensureLocalCa(tlsDir, scope);
-  const san = [...ETCD_MEMBERS.map((m) => `DNS:${m}`), "DNS:localhost", "IP:127.0.0.1"].join(",");
-  const issued = await ensureIssued(tlsDir, "etcd", "etcd", san, "serverAuth,clientAuth");
+  const issued = await ensureIssued(tlsDir, ETCD_SPEC);
   const copied = await handToServiceUser(join(secretsDir, ETCD_KEY_SECRET), await readFile(join(tlsDir, "etcd.key")));
   return ca !== "kept" || issued || copied;
 }
@@ -289,13 +333,7 @@ export async function ensurePatroniClientTls(
   scope: LocalCaScope,
 ): Promise<boolean> {
   const ca = await ensureLocalCa(tlsDir, scope);
-  const issued = await ensureIssued(
-    tlsDir,
-    PATRONI_CLIENT_NAME,
-    PATRONI_CLIENT_NAME,
-    `DNS:${PATRONI_CLIENT_NAME}`,
-    "clientAuth",
-  );
+  const issued = await ensureIssued(tlsDir, PATRONI_CLIENT_SPEC);
   const pem = Buffer.concat([
     await readFile(join(tlsDir, `${PATRONI_CLIENT_NAME}.crt`)),
     await readFile(join(tlsDir, `${PATRONI_CLIENT_NAME}.key`)),
@@ -461,7 +499,7 @@ export async function ensureStackCertificates(
   dirs: { tls: string; secrets: string },
   config: Pick<StevieConfig, "domain" | "tls">,
   resolveFile: (file: string) => string,
-  topo: Pick<Topology, "subnet" | "postgres" | "postgresIp" | "redis" | "sentinels">,
+  topo: CertificateTopology,
 ): Promise<{ edge: boolean; postgres: boolean; etcd: boolean; redis: boolean; patroniClient: boolean }> {
   const tlsDir = dirs.tls;
   const scope = { domain: config.domain, dataSubnet: topo.subnet };
@@ -473,17 +511,44 @@ export async function ensureStackCertificates(
           config.domain,
         )
       : await ensureSelfSignedTls(tlsDir, scope);
-  const postgres = await ensurePostgresTls(
-    tlsDir,
-    { names: ["haproxy", ...topo.postgres], addresses: topo.postgres.map((m) => topo.postgresIp[m]!) },
-    scope,
-  );
+  const postgres = await ensurePostgresTls(tlsDir, postgresReach(topo), scope);
   const etcd = await ensureEtcdTls(tlsDir, dirs.secrets, scope);
-  const redis = await ensureRedisTls(
-    tlsDir,
-    [...topo.redis, ...topo.sentinels].map((n) => n.ip),
-    scope,
-  );
+  const redis = await ensureRedisTls(tlsDir, redisAddresses(topo), scope);
   const patroniClient = await ensurePatroniClientTls(tlsDir, dirs.secrets, scope);
   return { edge: edge.changed, postgres: postgres.changed, etcd, redis, patroniClient };
+}
+
+type CertificateTopology = Pick<Topology, "subnet" | "postgres" | "postgresIp" | "redis" | "sentinels">;
+const postgresReach = (topo: CertificateTopology) => ({
+  names: ["haproxy", ...topo.postgres],
+  addresses: topo.postgres.map((m) => topo.postgresIp[m]!),
+});
+const redisAddresses = (topo: CertificateTopology) => [...topo.redis, ...topo.sentinels].map((n) => n.ip);
+
+/**
+ * What ensureStackCertificates would make, nothing written (a dry run): "ca" when the local CA is missing or made for
+ * another scope (then every certificate it issues as well), else each certificate whose key is missing or whose names,
+ * use or issuer changed. The operator's own certificate (tls.mode files) is checked when it is installed, not here.
+ */
+export async function certificatesDue(
+  tlsDir: string,
+  config: Pick<StevieConfig, "domain" | "tls">,
+  topo: CertificateTopology,
+): Promise<string[]> {
+  const specs = [
+    ...(config.tls.mode === "files" ? [] : [edgeSpec(config.domain)]),
+    postgresSpec(postgresReach(topo)),
+    ETCD_SPEC,
+    redisSpec(redisAddresses(topo)),
+    PATRONI_CLIENT_SPEC,
+  ];
+  const scope = caScope({ domain: config.domain, dataSubnet: topo.subnet });
+  const caKept =
+    existsSync(join(tlsDir, "ca.key")) &&
+    existsSync(join(tlsDir, "ca.crt")) &&
+    (await readFile(join(tlsDir, SCOPE_FILE), "utf8").catch(() => "")).trim() === scope;
+  if (!caKept) return ["ca", ...specs.map((l) => l.name)];
+  const due: string[] = [];
+  for (const spec of specs) if (await issueDue(tlsDir, spec)) due.push(spec.name);
+  return due;
 }

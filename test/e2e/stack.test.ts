@@ -1,13 +1,15 @@
 import { loadStack, stackTopology, type StackStatus } from "../../cli/commands/status.js";
-import { mkdtemp, readdir, readFile, stat } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
+import { parse, stringify } from "yaml";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { inLeader, leaderService } from "../../cli/stack/cluster.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
+import type { StackPlan } from "../../cli/stack/plan.js";
 import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
 import { runCli } from "../setup/cli.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
@@ -477,6 +479,62 @@ describe("installed stack", () => {
     const after = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
     expect(after.map((c) => c.id).sort()).toEqual(before.map((c) => c.id).sort());
   });
+
+  it(
+    "plans before it applies: a dry run says nothing to do, then names exactly what install recreates after a change (issue 26)",
+    { timeout: 480_000 },
+    async () => {
+      const running = async () =>
+        new Map(
+          (await docker.listContainers(docker.PROJECT_LABEL, stack.project))
+            .filter((c) => c.state === "running")
+            .map((c) => [c.id, c.service]),
+        );
+      const dryRun = async (configFile: string) => {
+        const args = ["install", "--non-interactive", "--dry-run", "--json", "--config", configFile];
+        const r = await runCli([...args, "--dir", stack.dir], { timeoutMs: 180_000 });
+        expect(r.code, r.stderr).toBe(0);
+        return (JSON.parse(r.stdout) as { plan: StackPlan }).plan;
+      };
+      const dir = await mkdtemp(join(tmpdir(), "stevie-plan-"));
+      const original = join(dir, "original.yaml");
+      await writeFile(original, await readFile(paths.config, "utf8"));
+      const composeBefore = await readFile(paths.compose, "utf8");
+      const before = await running();
+      // The stack as installed: nothing to do, in JSON and for a person.
+      const idle = await dryRun(original);
+      expect(idle.changes, JSON.stringify(idle)).toBe(false);
+      expect(idle.services).toEqual({ recreate: [], start: [], remove: [] });
+      const text = await runCli(["install", "--non-interactive", "--dry-run", "--dir", stack.dir]);
+      expect(text.stdout).toContain("Nothing to do");
+      // Alerts to a webhook: Alertmanager's config changes, and with it that one service.
+      const changed = join(dir, "changed.yaml");
+      const config = parse(await readFile(original, "utf8")) as { monitoring?: Record<string, unknown> };
+      config.monitoring = { ...config.monitoring, alerts: { webhookUrl: "http://127.0.0.1:9/stevie-plan-test" } };
+      await writeFile(changed, stringify(config));
+      const plan = await dryRun(changed);
+      expect(plan.services).toEqual({ recreate: ["alertmanager"], start: [], remove: [] });
+      expect(plan.files["monitoring/alertmanager.yml"]).toBe("updated");
+      expect(plan.files["compose.yaml"]).toBe("updated");
+      // The dry runs applied nothing.
+      expect(await readFile(paths.compose, "utf8")).toBe(composeBefore);
+      expect([...(await running()).keys()].sort()).toEqual([...before.keys()].sort());
+      try {
+        const r = await runCli(["install", "--non-interactive", "--config", changed, "--dir", stack.dir], {
+          timeoutMs: 300_000,
+        });
+        expect(r.code, r.stderr).toBe(0);
+        const after = await running();
+        const replaced = [...before].filter(([id]) => !after.has(id)).map(([, service]) => service);
+        expect(replaced).toEqual(plan.services.recreate);
+      } finally {
+        const back = await runCli(["install", "--non-interactive", "--config", original, "--dir", stack.dir], {
+          timeoutMs: 300_000,
+        });
+        expect(back.code, back.stderr).toBe(0);
+      }
+    },
+  );
 
   it("keeps the stack directory's history in git, without secrets", async () => {
     const h = await runCli(["history", "--json", "--dir", stack.dir]);
