@@ -15,7 +15,7 @@ import { compose } from "../stack/compose-cli.js";
 import { applyFiles, snapshotFiles, writeAtomic, type FileOutcome } from "../stack/files.js";
 import { API_UPSTREAM, convergeRunning } from "../stack/rolling.js";
 import { renderApiUpstream } from "../../nginx/render.js";
-import { expectedContainers, renderConfigYaml, renderStackFiles } from "../stack/generate.js";
+import { expectedContainers, renderConfigYaml, renderKeepingEdits, renderStackFiles } from "../stack/generate.js";
 import { allHealthy, runningHealthy, summarise, unhealthyReport, waitForHealthy } from "../stack/health.js";
 import { buildPlannedImage, planImages, tagPlannedImage, type ImagePlan } from "../stack/images.js";
 import { stackPaths, type StackPaths } from "../stack/paths.js";
@@ -222,19 +222,10 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
             edgeTls ||
             s3.changed ||
             openai.changed;
-          const generated = renderStackFiles(
-            paths,
-            config,
-            sizing,
-            version,
-            text,
-            { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) },
-            imageRefs(images),
-            {
-              s3: s3.hash,
-              openai: openai.hash,
-              ca: await caBundleHash(paths.tls),
-            },
+          const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) };
+          const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
+          const generated = await renderKeepingEdits(paths, (kept) =>
+            renderStackFiles(paths, config, sizing, version, text, host, imageRefs(images), access, kept),
           );
           previous = await snapshotFiles(
             paths,

@@ -12,7 +12,7 @@ import { STANZA } from "../stack/backup.js";
 import { inLeader } from "../stack/cluster.js";
 import { compose } from "../stack/compose-cli.js";
 import { applyFiles, planFiles, snapshotFiles, writeAtomic, type GeneratedFile } from "../stack/files.js";
-import { expectedContainers, renderStackFiles } from "../stack/generate.js";
+import { expectedContainers, renderKeepingEdits, renderStackFiles } from "../stack/generate.js";
 import { runningHealthy, summarise, waitForHealthy } from "../stack/health.js";
 import { ensureSecrets } from "../stack/secrets.js";
 import * as docker from "../docker.js";
@@ -107,12 +107,12 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const openai = await ensureOpenAIKey(paths, {});
   const host = { dataSubnet: await chooseDataSubnet(config), filesystems: await measuredFilesystems(paths.dir) };
   // Rendered again once the certificates are made (step 3): a new CA changes what some containers are labelled with.
-  const render = async () =>
-    renderStackFiles(paths, config, sizing, to, configText, host, imageRefs(images), {
-      s3: s3.hash,
-      openai: openai.hash,
-      ca: await caBundleHash(paths.tls),
-    });
+  const render = async () => {
+    const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
+    return renderKeepingEdits(paths, (kept) =>
+      renderStackFiles(paths, config, sizing, to, configText, host, imageRefs(images), access, kept),
+    );
+  };
   const files = await render();
   const preview = await previewFiles(paths, files);
   const result: UpgradeResult = {

@@ -1,7 +1,12 @@
-import { relative } from "node:path";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { parseConfig } from "../config/load.js";
-import { renderStackFiles } from "./generate.js";
+import { applyFiles, sha256, type GeneratedFile } from "./files.js";
+import { renderKeepingEdits, renderStackFiles } from "./generate.js";
+import { FILE_HASH_LABEL } from "./services/common.js";
 import { stackPaths } from "./paths.js";
 import { sizeStack } from "./sizing.js";
 
@@ -60,5 +65,42 @@ describe("generated stack files keep their shape", () => {
       { s3: "s3hash", openai: "openaihash", ca: "cahash" },
     );
     for (const [name, content] of Object.entries(files)) expect(content).toMatchSnapshot(name);
+  });
+});
+
+describe("an operator's kept edit (renderKeepingEdits)", () => {
+  it("labels the container with the file it runs: the operator's, not our version beside it", async () => {
+    const dir = stackPaths(await mkdtemp(join(tmpdir(), "stevie-kept-")));
+    const config = parseConfig({}, "stevie");
+    const render = (kept: Record<string, string>) =>
+      renderStackFiles(
+        dir,
+        config,
+        sizeStack(host, "small"),
+        "1.2.3",
+        "# x\n",
+        { dataSubnet: "10.213.7.0/24" },
+        {},
+        {},
+        kept,
+      );
+    const label = (files: GeneratedFile[]) =>
+      (
+        parse(files.find((f) => f.path === dir.compose)!.content) as {
+          services: { nginx: { labels: Record<string, string> } };
+        }
+      ).services.nginx.labels[FILE_HASH_LABEL];
+    await applyFiles(dir, render({}));
+    const ours = label(render({}));
+    expect(label(await renderKeepingEdits(dir, render))).toBe(ours);
+    // The operator edits nginx.conf: install keeps it (our version goes to nginx.conf.new), and nginx runs theirs.
+    const theirs = `${await readFile(dir.nginxConf, "utf8")}# tuned by the operator\n`;
+    await writeFile(dir.nginxConf, theirs);
+    const files = await renderKeepingEdits(dir, render);
+    expect(label(files)).toBe(sha256(theirs).slice(0, 16));
+    expect(label(files)).not.toBe(ours);
+    // The edit taken back (the file as we wrote it): our label again.
+    await rm(dir.nginxConf);
+    expect(label(await renderKeepingEdits(dir, render))).toBe(ours);
   });
 });

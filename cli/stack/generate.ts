@@ -5,7 +5,7 @@ import { configJsonSchema, SCHEMA_HEADER } from "../config/json-schema.js";
 import type { StevieConfig } from "../config/schema.js";
 import { composeFiles } from "./compose-cli.js";
 import { buildCompose, renderCompose } from "./compose.js";
-import { sha256, type GeneratedFile } from "./files.js";
+import { planFiles, sha256, type GeneratedFile } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { API_PORT } from "./services/api.js";
 import type { MeasuredFilesystem } from "./filesystems.js";
@@ -42,7 +42,11 @@ export function renderEdgeConf(config: StevieConfig): string {
   });
 }
 
-/** Every plain (non-secret) file of the stack directory, rendered from the config. Pure. */
+/**
+ * Every plain (non-secret) file of the stack directory, rendered from the config. Pure. `kept`: the content of files
+ * whose operator's edits install keeps (files.ts, "kept-edited"), by path: what the containers run, so what their
+ * labels are made from (see renderKeepingEdits).
+ */
 export function renderStackFiles(
   paths: StackPaths,
   config: StevieConfig,
@@ -52,6 +56,7 @@ export function renderStackFiles(
   host: { dataSubnet: string; filesystems?: MeasuredFilesystem[] },
   images?: Partial<Record<string, string>>,
   accessHashes: { s3?: string; openai?: string; ca?: string } = {},
+  kept: Record<string, string> = {},
 ): GeneratedFile[] {
   const topo = topology(config, sizing, host.dataSubnet);
   const nginxConf = renderEdgeConf(config);
@@ -84,16 +89,16 @@ export function renderStackFiles(
       ]
     : [];
   const hash = (...texts: string[]) => sha256(texts.join("\0")).slice(0, 16);
-  const hashOf = (pick: (path: string) => boolean) =>
-    hash(...monitoring.filter((f) => pick(f.path)).map((f) => f.content));
+  const running = (f: GeneratedFile) => kept[f.path] ?? f.content;
+  const hashOf = (pick: (path: string) => boolean) => hash(...monitoring.filter((f) => pick(f.path)).map(running));
   const ctx: StackContext = {
     ...base,
     // A changed file mounted into a container recreates that container. prometheus.yml is mounted as a file (a
     // rewrite needs a new container); its rules directory is re-read on SIGHUP (install sends one), so a new replica
     // count or threshold does not restart Prometheus.
     fileHashes: {
-      "nginx.conf": hash(nginxConf),
-      "haproxy.cfg": hash(haproxyConf),
+      "nginx.conf": hash(kept[paths.nginxConf] ?? nginxConf),
+      "haproxy.cfg": hash(kept[paths.haproxyConf] ?? haproxyConf),
       prometheus: hashOf((p) => p.endsWith("prometheus.yml")),
       alertmanager: hashOf((p) => p.endsWith("alertmanager.yml")),
       grafana: hashOf((p) => p.includes("/grafana/")),
@@ -150,4 +155,21 @@ export function expectedContainers(config: StevieConfig, sizing: Sizing): Record
         ])
       : {}),
   };
+}
+
+/**
+ * The stack's files as `render(kept)` makes them, where a file whose operator's edits install keeps counts with the
+ * operator's content: that is what the container mounts, so its label follows that file. Without it a kept nginx.conf
+ * labelled the container with our version's hash, so the container was recreated for our changes it never ran, and
+ * not for the operator's.
+ */
+export async function renderKeepingEdits(
+  paths: StackPaths,
+  render: (kept: Record<string, string>) => GeneratedFile[],
+): Promise<GeneratedFile[]> {
+  const first = render({});
+  const kept = Object.fromEntries(
+    (await planFiles(paths, first)).filter((p) => p.outcome === "kept-edited").map((p) => [p.file.path, p.current!]),
+  );
+  return Object.keys(kept).length ? render(kept) : first;
 }

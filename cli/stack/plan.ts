@@ -5,7 +5,7 @@ import type { StevieConfig } from "../config/schema.js";
 import * as docker from "../docker.js";
 import { planFiles, readIfExists, type FileOutcome } from "./files.js";
 import { measuredFilesystems } from "./filesystems.js";
-import { expectedContainers, renderStackFiles } from "./generate.js";
+import { expectedContainers, renderKeepingEdits, renderStackFiles } from "./generate.js";
 import { summarise, type ServiceHealth } from "./health.js";
 import type { ImagePlan } from "./images.js";
 import { ensureOpenAIKey } from "./openai.js";
@@ -100,15 +100,11 @@ export async function planInstall(args: {
   const openai = await ensureOpenAIKey(paths, env, { write: false });
   // A CA made again has a hash not known before it is made: any other value recreates what the real one would.
   const ca = certificates.includes("ca") ? "a-new-ca" : await caBundleHash(paths.tls);
-  const rendered = renderStackFiles(
-    paths,
-    config,
-    sizing,
-    args.version,
-    args.text,
-    { dataSubnet, filesystems: await measuredFilesystems(paths.dir) },
-    Object.fromEntries(images.map((i) => [i.name, i.contentRef])),
-    { s3: s3.hash, openai: openai.hash, ca },
+  const host = { dataSubnet, filesystems: await measuredFilesystems(paths.dir) };
+  const refs = Object.fromEntries(images.map((i) => [i.name, i.contentRef]));
+  const hashes = { s3: s3.hash, openai: openai.hash, ca };
+  const rendered = await renderKeepingEdits(paths, (kept) =>
+    renderStackFiles(paths, config, sizing, args.version, args.text, host, refs, hashes, kept),
   );
   const files = Object.fromEntries(
     (await planFiles(paths, rendered)).map(({ file, outcome }) => [relative(paths.dir, file.path), outcome]),
