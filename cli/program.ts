@@ -102,7 +102,11 @@ export function buildProgram(): Command {
     .description("check the host, generate the stack, build images, start it and wait until healthy")
     .option("-c, --config <file>", "stevie.yaml to install from")
     .option("--non-interactive", "never ask questions (the default without a TTY)")
-    .option("--dry-run", "print what would be done and change nothing")
+    .option(
+      "--dry-run",
+      "look, change nothing, and print what install would do: files, images, secrets, certificates, services",
+    )
+    .option("--plan", "the same as --dry-run")
     .addOption(new Option("--environment <env>", "dev, staging or prod").choices(["dev", "staging", "prod"]))
     .option("--project-name <name>", "Compose project name")
     .option("--domain <host>", "host name for the API and its certificate")
@@ -165,7 +169,7 @@ export function buildProgram(): Command {
         overrides: answers.config,
         openaiKey: answers.openaiKey,
         yes: Boolean(f.yes),
-        dryRun: Boolean(f.dryRun),
+        dryRun: Boolean(f.dryRun || f.plan),
         interactive,
         healthTimeoutMs: Number(f.healthTimeout) * 1000,
       };
@@ -175,7 +179,7 @@ export function buildProgram(): Command {
       });
       const { config } = await resolveConfig(opts, stackPaths(dir));
       if (f.json) return out(JSON.stringify({ ...plan, url: apiUrl(config) }, null, 2));
-      if (f.dryRun) {
+      if (opts.dryRun) {
         const { renderPlan } = await import("./stack/plan.js");
         out(["", "Dry run: nothing was changed.", ...renderPlan(plan.plan!)].join("\n"));
         return;
