@@ -43,6 +43,7 @@ export async function writeOpenAIKey(paths: StackPaths, key: string): Promise<st
 /**
  * At install: take a key from the environment when one is given, then report the one in effect as a short hash (what
  * the API and migration containers are labelled with, so a new key replaces them; the value stays in secrets/).
+ * `write: false` (a dry run): the same answer, nothing written.
  */
 export async function ensureOpenAIKey(
   paths: StackPaths,
@@ -50,9 +51,10 @@ export async function ensureOpenAIKey(
   { write } = { write: true },
 ): Promise<{ changed: boolean; hash?: string }> {
   const given = env[OPENAI_KEY_ENV] === undefined ? undefined : checkOpenAIKey(env[OPENAI_KEY_ENV]);
-  let changed = false;
-  if (given && write) changed = (await writeOpenAIKey(paths, given)) !== given;
-  else if (given) changed = (await readOpenAIKey(paths)) !== given;
-  const key = given && !write ? given : await readOpenAIKey(paths);
+  if (given) registerSecret(given);
+  const current = await readOpenAIKey(paths);
+  const changed = Boolean(given) && given !== current;
+  if (changed && write) await writeOpenAIKey(paths, given!);
+  const key = given || current;
   return { changed, ...(key ? { hash: sha256(key).slice(0, 16) } : {}) };
 }

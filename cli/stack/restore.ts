@@ -18,7 +18,7 @@ import {
   type DbFacts,
   type RestoreTarget,
 } from "./backup.js";
-import { leaderOf, patroniMembers } from "./cluster.js";
+import { inLeader, leaderOf, patroniMembers } from "./cluster.js";
 import { compose } from "./compose-cli.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
@@ -181,15 +181,10 @@ async function liveTimeline(
 ): Promise<number | undefined> {
   const leader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
   if (leader) {
-    const r = await compose(
+    const r = await inLeader(
       paths,
       project,
       [
-        "exec",
-        "-T",
-        "-u",
-        "postgres",
-        leader,
         "psql",
         "-h",
         "/run/postgresql",
@@ -198,7 +193,7 @@ async function liveTimeline(
         "-Atc",
         "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int",
       ],
-      { reject: false, timeoutMs: 30_000 },
+      { leader, timeoutMs: 30_000 },
     );
     const n = Number(r.stdout.trim());
     if (r.exitCode === 0 && n > 0) return n;
