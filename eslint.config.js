@@ -19,6 +19,45 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // A command is a thin shell (cli/commands/NAME/command.ts, its logic beside it in run.ts): it never imports
+    // another command; what two commands share lives under cli/stack, cli/config or cli/host.
+    files: ["cli/commands/*/*.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "execa", message: "Run processes through cli/exec.ts." },
+            { name: "dockerode", message: "Talk to Docker through cli/docker.ts." },
+          ],
+          patterns: [
+            {
+              regex: "^\\.\\./(?!\\.\\.|shared\\.js$)",
+              message: "A command does not import another command: move what they share under cli/stack.",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Only the program registers commands; nothing else reaches into them.
+    files: ["cli/**/*.ts", "server/**/*.ts", "client/**/*.ts"],
+    ignores: ["cli/program.ts", "cli/commands/**", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          paths: [
+            { name: "execa", message: "Run processes through cli/exec.ts." },
+            { name: "dockerode", message: "Talk to Docker through cli/docker.ts." },
+          ],
+          patterns: [{ regex: "/commands/", message: "Only cli/program.ts imports a command." }],
+        },
+      ],
+    },
+  },
   { files: ["cli/exec.ts"], rules: { "no-restricted-imports": "off" } },
   { files: ["cli/docker.ts"], rules: { "no-restricted-imports": "off" } },
 );

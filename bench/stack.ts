@@ -29,13 +29,13 @@ import { parseArgs } from "node:util";
 import { Agent, Pool, request } from "undici";
 import * as docker from "../cli/docker.js";
 import { run } from "../cli/exec.js";
-import { loadStack } from "../cli/commands/status.js";
 import { ensureCommand } from "../cli/host/prepare.js";
 import { packageVersion } from "../cli/package-root.js";
 import { createOfflineEmbedder } from "../server/embeddings/offline.js";
 import { stackPool } from "../test/setup/data.js";
 import { percentile } from "../test/eval/eval.js";
 import { markdownTable, measureVectorSearch, nomineeDescriptions } from "./vector.js";
+import { loadStack } from "../cli/stack/load.js";
 
 const { values: opts } = parseArgs({
   options: {

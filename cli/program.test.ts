@@ -5,7 +5,8 @@ import { describe, expect, it } from "vitest";
 import { parseConfig } from "./config/load.js";
 import { EXIT_CODES } from "./errors.js";
 import { packageRoot } from "./package-root.js";
-import { alertOverrides, buildProgram } from "./program.js";
+import { alertOverrides } from "./commands/install/command.js";
+import { buildProgram } from "./program.js";
 
 describe("install --alert-* flags", () => {
   it("become monitoring.alerts, checked by the config schema", () => {

@@ -184,3 +184,7 @@ export async function buildPlannedImage(plan: ImagePlan, onLine: (l: string) => 
     );
   }
 }
+
+/** The image each service runs, by image name: the content tags. */
+export const imageRefs = (images: Pick<ImagePlan, "name" | "contentRef">[]) =>
+  Object.fromEntries(images.map((i) => [i.name, i.contentRef]));

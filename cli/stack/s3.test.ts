@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load.js";
-import { configuredRepos, pickRepos, sourceRepo } from "../commands/backup.js";
 import { run } from "../exec.js";
 import { buildCompose, renderCompose } from "./compose.js";
 import { stackPaths } from "./paths.js";
 import { ensureS3Access, s3RunArgs, type S3Config } from "./s3.js";
 import { sizeStack } from "./sizing.js";
 import { topology } from "./topology.js";
+import { configuredRepos, pickRepos, sourceRepo } from "./take-backup.js";
 
 const s3Section = { endpoint: "s3.example.net", bucket: "stevie-backups", uriStyle: "path" as const };
 

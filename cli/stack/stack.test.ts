@@ -13,7 +13,7 @@ import { overlaps, pickSubnet } from "./subnet.js";
 import { renderHaproxyConf } from "./services/postgres.js";
 import { MONITORING_SERVICES } from "./services/monitoring.js";
 import { dcsSettings, parsePatroniList, parseReplicationInfo } from "./cluster.js";
-import { hasChanges } from "../commands/install.js";
+import { hasChanges } from "./apply.js";
 import { PROJECT_LABEL, type ContainerState } from "../docker.js";
 
 const GiB = 1024 ** 3;

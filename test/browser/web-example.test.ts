@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { runDev, type DevServer } from "../../cli/commands/dev.js";
+import { runDev, type DevServer } from "../../cli/commands/dev/run.js";
 import { createLogger } from "../../server/logger.js";
 import { ensureChromium, launchBrowser, serveDirectory, spkiHash } from "../setup/browser.js";
 import { repoRoot } from "../setup/cli.js";

@@ -1,7 +1,7 @@
 import { describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
-import type { StackStatus } from "../../cli/commands/status.js";
+import type { StackStatus } from "../../cli/stack/status.js";
 import { runCli } from "../setup/cli.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 

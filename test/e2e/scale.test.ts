@@ -5,7 +5,6 @@ import semver from "semver";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
-import { loadStack, stackTopology } from "../../cli/commands/status.js";
 import { prometheusGet } from "../../cli/stack/alerts.js";
 import { patroniMembers } from "../../cli/stack/cluster.js";
 import { compose } from "../../cli/stack/compose-cli.js";
@@ -18,6 +17,7 @@ import { loginAndAsk } from "../setup/data.js";
 import { steady } from "../setup/load.js";
 import { writeTestConfig } from "../setup/stack.js";
 import { waitUntil } from "../setup/wait.js";
+import { loadStack, stackTopology } from "../../cli/stack/load.js";
 
 /**
  * `scale api=N` under a steady load through nginx: up to 4 and back to 2 without a failed request; then the

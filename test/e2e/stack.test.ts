@@ -1,4 +1,4 @@
-import { loadStack, stackTopology, type StackStatus } from "../../cli/commands/status.js";
+import { type StackStatus } from "../../cli/stack/status.js";
 import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -16,6 +16,7 @@ import { stackFetch, trpcClient } from "../setup/client.js";
 import { loginAndAsk } from "../setup/data.js";
 import { dockerForwards, openPorts } from "../setup/port-scan.js";
 import { waitUntil } from "../setup/wait.js";
+import { loadStack, stackTopology } from "../../cli/stack/load.js";
 
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);

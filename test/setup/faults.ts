@@ -1,10 +1,10 @@
-import { loadStack, stackTopology } from "../../cli/commands/status.js";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { runCli } from "./cli.js";
 import { stackSecret } from "./data.js";
 import { writeTestConfig, type TestStack } from "./stack.js";
+import { loadStack, stackTopology } from "../../cli/stack/load.js";
 
 /** What the failure tests (test/e2e/failover.test.ts, test/chaos/) share: finding a service, and measuring an outage. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

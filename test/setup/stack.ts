@@ -8,7 +8,7 @@ import { prepareHost } from "../../cli/host/prepare.js";
 import { unhealthyReport } from "../../cli/stack/health.js";
 import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
-import { removeProjectResources } from "../../cli/commands/uninstall.js";
+import { removeProjectResources } from "../../cli/commands/uninstall/run.js";
 import { removeRelay } from "./data.js";
 import { cliBin, runCli } from "./cli.js";
 import { freePort } from "./ports.js";

@@ -1,0 +1,145 @@
+import { join } from "node:path";
+import { UserError } from "../../errors.js";
+import { recordAudit } from "../../stack/audit.js";
+import { decide, SPEC_POLICY, type AutoscaleState, type Decision, type LoadSample } from "../../stack/autoscale.js";
+import { prometheusGet } from "../../stack/alerts.js";
+import { readIfExists, writeAtomic } from "../../stack/files.js";
+import type { StackPaths } from "../../stack/paths.js";
+import { hostSizing } from "../../stack/sizing.js";
+import { applyConfigEdit } from "../../stack/config-edit.js";
+import { loadStack } from "../../stack/load.js";
+
+/**
+ * `stevie-stack scale api=N` and `stevie-stack autoscale`. Scaling writes `api.replicas` into stevie.yaml (comments
+ * kept) and applies it the way install does (see cli/stack/rolling.ts, setReplicaCount): a new replica takes traffic
+ * once healthy, a removed one leaves nginx's list before it stops; Prometheus's expected count follows.
+ */
+
+export function parseScaleSpec(spec: string | undefined): number {
+  const m = /^api=(\d+)$/.exec(spec ?? "");
+  if (!m)
+    throw new UserError(
+      `cannot scale "${spec ?? ""}": only the API scales, as api=N`,
+      "for example: stevie-stack scale api=4",
+    );
+  const n = Number(m[1]);
+  if (n < SPEC_POLICY.min || n > SPEC_POLICY.max)
+    throw new UserError(`api=${n} is out of range: between ${SPEC_POLICY.min} and ${SPEC_POLICY.max} replicas`);
+  return n;
+}
+
+const statePath = (paths: StackPaths) => join(paths.state, "autoscale.json");
+
+async function readState(paths: StackPaths): Promise<{ lastChangeAt?: number }> {
+  const text = await readIfExists(statePath(paths));
+  return text ? (JSON.parse(text) as { lastChangeAt?: number }) : {};
+}
+
+export async function scaleApi(
+  dir: string,
+  to: number,
+  log: (l: string) => void,
+  actor: "cli" | "autoscaler" = "cli",
+  reason?: string,
+): Promise<{ from: number; to: number; changed: boolean }> {
+  const r = await applyConfigEdit(
+    dir,
+    (doc) => doc.setIn(["api", "replicas"], to),
+    log,
+    `${actor === "cli" ? "scale" : "autoscale"} api=${to}${reason ? `: ${reason}` : ""}`,
+  );
+  const from = r.before.api.replicas;
+  if (!r.changed) return { from, to, changed: false };
+  await writeAtomic(statePath(r.paths), `${JSON.stringify({ lastChangeAt: Date.now() })}\n`);
+  await recordAudit(r.paths, r.after.projectName, {
+    action: actor === "cli" ? "scale" : "autoscale",
+    target: "api",
+    details: { from, to, ...(reason ? { reason } : {}) },
+  });
+  return { from, to, changed: true };
+}
+
+/** One PromQL range query in the stack's Prometheus, ending at `end` (Unix seconds): the values of the first series, by time. */
+async function range(
+  paths: StackPaths,
+  project: string,
+  expr: string,
+  end: number,
+  minutes: number,
+): Promise<Map<number, number>> {
+  const body = await prometheusGet(
+    paths,
+    project,
+    `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - minutes * 60}&end=${end}&step=15`,
+  );
+  const data =
+    (JSON.parse(body) as { data: { result: { values: [number, string][] }[] } }).data.result[0]?.values ?? [];
+  return new Map(data.map(([t, v]) => [t * 1000, Number(v)]));
+}
+
+/** The load of the API replicas over the last `minutes`, every 15 s, from Prometheus. */
+export async function loadSamples(
+  paths: StackPaths,
+  project: string,
+  limits: { cpus: number; memoryMb: number },
+  minutes = 6,
+): Promise<LoadSample[]> {
+  // One end for the four queries, so their 15 s grids line up.
+  const end = Math.floor(Date.now() / 1000);
+  const [cpu, mem, rpm, p95] = await Promise.all([
+    range(paths, project, `avg(rate(process_cpu_seconds_total{job="api"}[1m])) / ${limits.cpus}`, end, minutes),
+    range(
+      paths,
+      project,
+      `avg(process_resident_memory_bytes{job="api"}) / ${limits.memoryMb * 1024 * 1024}`,
+      end,
+      minutes,
+    ),
+    range(
+      paths,
+      project,
+      `sum(rate(stevie_http_requests_total{job="api", route="trpc"}[1m])) * 60 / count(up{job="api"} == 1)`,
+      end,
+      minutes,
+    ),
+    range(
+      paths,
+      project,
+      `histogram_quantile(0.95, sum by (le) (rate(stevie_trpc_procedure_duration_seconds_bucket{job="api", procedure!~"chat\\\\..*"}[1m])))`,
+      end,
+      minutes,
+    ),
+  ]);
+  // A moment without a CPU, memory or request figure (a replica not scraped yet) is no sample; no latency is (no traffic).
+  return [...cpu.keys()]
+    .filter((at) => mem.has(at) && rpm.has(at))
+    .sort((a, b) => a - b)
+    .map((at) => ({
+      at,
+      cpu: cpu.get(at)!,
+      memory: mem.get(at)!,
+      rpmPerReplica: rpm.get(at)!,
+      p95Seconds: p95.get(at) ?? Number.NaN,
+    }));
+}
+
+/** One round of the autoscaler: read the load, decide, and (unless dryRun) scale. */
+export async function autoscaleOnce(
+  dir: string,
+  opts: { dryRun: boolean; log: (l: string) => void },
+): Promise<Decision & { applied: boolean; samples: number; last?: LoadSample }> {
+  const { paths, config } = await loadStack(dir);
+  if (!config.monitoring.enabled)
+    throw new UserError(
+      "autoscaling reads Prometheus, and monitoring is off",
+      "set monitoring.enabled: true and run `stevie-stack install`",
+    );
+  const samples = await loadSamples(paths, config.projectName, hostSizing(config).api);
+  const state: AutoscaleState = { replicas: config.api.replicas, ...(await readState(paths)) };
+  const d = decide(samples, state, Date.now());
+  const seen = { samples: samples.length, ...(samples.length ? { last: samples.at(-1)! } : {}) };
+  if (d.action === "hold" || opts.dryRun) return { ...d, applied: false, ...seen };
+  opts.log(`autoscale: api ${d.from} -> ${d.to} (${d.reason})`);
+  await scaleApi(dir, d.to, opts.log, "autoscaler", d.reason);
+  return { ...d, applied: true, ...seen };
+}

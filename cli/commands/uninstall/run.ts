@@ -1,0 +1,70 @@
+import { rm } from "node:fs/promises";
+import * as docker from "../../docker.js";
+import { UserError } from "../../errors.js";
+import { recordAudit } from "../../stack/audit.js";
+import { compose } from "../../stack/compose-cli.js";
+import { loadStack } from "../../stack/load.js";
+
+export interface UninstallOptions {
+  dir: string;
+  purgeData: boolean;
+  yes: boolean;
+}
+
+export interface UninstallResult {
+  containers: number;
+  volumes: string[];
+  networks: string[];
+  removedDir: boolean;
+}
+
+/** Remove everything labelled with a project: what compose knows of, and what it lost track of. */
+export async function removeProjectResources(project: string, purgeData: boolean): Promise<UninstallResult> {
+  const containers = await docker.listContainers(docker.PROJECT_LABEL, project);
+  for (const c of containers) await docker.removeContainer(c.id);
+  const networks = await docker.listNetworks(docker.PROJECT_LABEL, project);
+  for (const n of networks) await docker.removeNetwork(n.id).catch(() => undefined);
+  const volumes = purgeData ? await docker.listVolumes(docker.PROJECT_LABEL, project) : [];
+  for (const v of volumes) await docker.removeVolume(v);
+  return { containers: containers.length, volumes, networks: networks.map((n) => n.name), removedDir: false };
+}
+
+export async function runUninstall(
+  opts: UninstallOptions,
+  confirm: (q: string) => Promise<boolean>,
+): Promise<UninstallResult> {
+  const { paths, config } = await loadStack(opts.dir);
+  const what = opts.purgeData
+    ? `This removes project ${config.projectName} AND ITS DATA (database, cache volumes, secrets in ${paths.dir}).`
+    : `This stops and removes the containers of project ${config.projectName}; data volumes and ${paths.dir} are kept.`;
+  if (!opts.yes && !(await confirm(`${what} Continue?`))) {
+    throw new UserError("uninstall cancelled; nothing was changed", "pass --yes to skip the question");
+  }
+  // Recorded while the database still runs; --purge-data then removes it, audit log included.
+  await recordAudit(paths, config.projectName, {
+    action: opts.purgeData ? "uninstall.purge-data" : "uninstall",
+    target: paths.dir,
+  });
+  const before = await docker.listContainers(docker.PROJECT_LABEL, config.projectName);
+  const networksBefore = await docker.listNetworks(docker.PROJECT_LABEL, config.projectName);
+  const volumesBefore = await docker.listVolumes(docker.PROJECT_LABEL, config.projectName);
+  await compose(
+    paths,
+    config.projectName,
+    ["down", "--remove-orphans", "--timeout", "30", ...(opts.purgeData ? ["--volumes"] : [])],
+    { reject: false },
+  );
+  const leftovers = await removeProjectResources(config.projectName, opts.purgeData);
+  const volumes = opts.purgeData ? [...new Set([...leftovers.volumes, ...volumesBefore])] : [];
+  const result: UninstallResult = {
+    containers: before.length,
+    networks: networksBefore.map((n) => n.name),
+    volumes,
+    removedDir: false,
+  };
+  if (opts.purgeData) {
+    await rm(paths.dir, { recursive: true, force: true });
+    result.removedDir = true;
+  }
+  return result;
+}

@@ -1,0 +1,91 @@
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import * as docker from "../docker.js";
+import { expectedContainers } from "./generate.js";
+import { summarise } from "./health.js";
+import { hostSizing } from "./sizing.js";
+import { dataTierStatus, type DataTierStatus } from "./cluster.js";
+import { activeAlerts, renderAlerts, type StackAlert } from "./alerts.js";
+import { apiUrl } from "./urls.js";
+import { loadStack, stackTopology } from "./load.js";
+
+/** One object behind both `status` and `status --json`. */
+export interface StackStatus {
+  project: string;
+  dir: string;
+  version: string;
+  url: string;
+  healthy: boolean;
+  services: {
+    service: string;
+    expected: number;
+    running: number;
+    healthy: number;
+    containers: { name: string; state: string; health: string }[];
+  }[];
+  /** Patroni members with roles and lag, the Redis master and replicas, Sentinel quorum. */
+  dataTier: DataTierStatus;
+  /** What Prometheus finds wrong right now (absent when monitoring is off). */
+  alerts?: StackAlert[] | { error: string };
+}
+
+export async function collectStatus(dir: string): Promise<StackStatus> {
+  const { paths, config } = await loadStack(dir);
+  const version = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : "unknown";
+  const services = summarise(
+    await docker.listContainers(docker.PROJECT_LABEL, config.projectName),
+    expectedContainers(config, hostSizing(config)),
+  );
+  const dataTier = await dataTierStatus(paths, config.projectName, await stackTopology(config));
+  const alerts = config.monitoring.enabled
+    ? await activeAlerts(paths, config.projectName).catch((e: Error) => ({ error: e.message }))
+    : undefined;
+  return {
+    project: config.projectName,
+    dir: paths.dir,
+    version,
+    url: apiUrl(config),
+    healthy: services.every((s) => s.healthy >= s.expected && s.running === s.expected),
+    services: services.map((s) => ({
+      ...s,
+      containers: s.containers.map((c) => ({ name: c.name, state: c.state, health: c.health })),
+    })),
+    dataTier,
+    ...(alerts ? { alerts } : {}),
+  };
+}
+
+export function renderStatus(s: StackStatus): string {
+  const rows = [["SERVICE", "HEALTHY", "CONTAINERS"]];
+  for (const svc of s.services) {
+    rows.push([
+      svc.service,
+      `${svc.healthy}/${svc.expected}`,
+      svc.containers.map((c) => `${c.name} (${c.state}${c.health !== "none" ? `, ${c.health}` : ""})`).join(", ") ||
+        "-",
+    ]);
+  }
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  const table = rows
+    .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "))
+    .join("\n");
+  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
+}
+
+export function renderDataTier(d: DataTierStatus): string {
+  const lines = ["PostgreSQL (Patroni):"];
+  if (d.postgres.error) lines.push(`  unknown: ${d.postgres.error}`);
+  for (const m of d.postgres.members)
+    lines.push(
+      `  ${m.member.padEnd(12)} ${m.role.padEnd(13)} ${m.state.padEnd(10)}${m.role === "leader" ? "" : ` lag ${m.lagMb ?? "?"} MB`}`,
+    );
+  if (!d.postgres.error && !d.postgres.leader) lines.push("  NO LEADER: writes are failing");
+  lines.push("Redis (Sentinel):");
+  if (d.redis.error) lines.push(`  unknown: ${d.redis.error}`);
+  for (const n of d.redis.nodes)
+    lines.push(
+      `  ${n.service.padEnd(12)} ${n.role.padEnd(13)} ${n.flags.padEnd(10)}${n.role === "master" ? "" : ` lag ${n.lagBytes ?? "?"} bytes`}`,
+    );
+  lines.push(`  quorum: ${d.redis.quorum}`);
+  return lines.join("\n");
+}
