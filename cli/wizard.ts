@@ -66,7 +66,23 @@ export async function askInstallQuestions(
     default: defaults.postgres?.nodes ?? suggested.postgresNodes,
   });
   const alerts = await askAlertDestinations(defaults.monitoring?.alerts ?? {});
-  const openaiKey = await password({
+  const openaiKey = await askOpenAIKey();
+  const config: StevieConfigInput = {
+    ...defaults,
+    ...(alerts ? { monitoring: { ...defaults.monitoring, alerts } } : {}),
+    environment,
+    domain,
+    network: { ...defaults.network, httpPort, httpsPort },
+    api: { ...defaults.api, replicas },
+    resources: { ...defaults.resources, profile },
+    postgres: { ...defaults.postgres, nodes },
+  };
+  return { config, ...(openaiKey ? { openaiKey } : {}) };
+}
+
+/** The OpenAI key, checked as typed; undefined for none (or to keep the one installed). */
+async function askOpenAIKey(): Promise<string | undefined> {
+  const key = await password({
     message: "OpenAI API key (Enter: none, or keep the one installed; the offline model answers without one)",
     mask: "*",
     validate: (v) => {
@@ -78,17 +94,7 @@ export async function askInstallQuestions(
       }
     },
   });
-  const config: StevieConfigInput = {
-    ...defaults,
-    ...(alerts ? { monitoring: { ...defaults.monitoring, alerts } } : {}),
-    environment,
-    domain,
-    network: { ...defaults.network, httpPort, httpsPort },
-    api: { ...defaults.api, replicas },
-    resources: { ...defaults.resources, profile },
-    postgres: { ...defaults.postgres, nodes },
-  };
-  return { config, ...(openaiKey.trim() ? { openaiKey: checkOpenAIKey(openaiKey) } : {}) };
+  return key.trim() ? checkOpenAIKey(key) : undefined;
 }
 
 type Alerts = NonNullable<NonNullable<StevieConfigInput["monitoring"]>["alerts"]>;

@@ -112,6 +112,11 @@ const gib = (n: number) => `${(n / GiB).toFixed(1)} GiB`;
 
 /** Judge the host. Pure: every verdict says what was expected, what was found, and the fix. */
 export function evaluatePreflight(f: HostFacts): CheckResult[] {
+  return [...dockerChecks(f), ...resourceChecks(f), ...portChecks(f), ...toolChecks(f)];
+}
+
+/** Docker: the CLI, an engine new enough, the compose plugin. */
+function dockerChecks(f: HostFacts): CheckResult[] {
   const out: CheckResult[] = [];
   const installHint =
     "run `stevie-stack host prepare --yes` as root on Debian/Ubuntu, or install Docker Engine and its compose plugin";
@@ -162,6 +167,12 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
         : { fix: `install Docker Compose ${MIN_COMPOSE.join(".")} or newer as the \`docker compose\` plugin` }),
     });
   }
+  return out;
+}
+
+/** CPUs, memory and disk for the stack. */
+function resourceChecks(f: HostFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   out.push({
     name: "cpus",
     status: f.cpus >= 2 ? "ok" : "warn",
@@ -191,6 +202,12 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
       ? {}
       : { fix: "free space or grow the disk holding the stack directory and /var/lib/docker" }),
   });
+  return out;
+}
+
+/** The HTTP and HTTPS ports: free, or held by this stack. */
+function portChecks(f: HostFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   for (const p of f.ports) {
     if (p.free || p.ownStack) {
       out.push({
@@ -209,6 +226,12 @@ export function evaluatePreflight(f: HostFacts): CheckResult[] {
       });
     }
   }
+  return out;
+}
+
+/** openssl, which makes the certificates. */
+function toolChecks(f: HostFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   out.push(
     f.openssl
       ? { name: "openssl", status: "ok", expected: "openssl on PATH", found: "found" }

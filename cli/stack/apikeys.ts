@@ -1,8 +1,8 @@
 import { newApiKey } from "../../server/apikeys.js";
 import { UserError } from "../errors.js";
 import { cliActor } from "./audit.js";
-import { inLeader } from "./cluster.js";
 import type { StackPaths } from "./paths.js";
+import { psqlOnLeader } from "./cluster.js";
 
 /**
  * `stevie-stack apikey`: keys for callers the operator trusts with a limit of their own (a web app's backend). The
@@ -47,22 +47,7 @@ async function leaderSql(
   sql: string,
   vars: Record<string, string>,
 ): Promise<{ ok: boolean; out: string; error: string }> {
-  const r = await inLeader(
-    paths,
-    project,
-    [
-      "psql",
-      "-h",
-      "/run/postgresql",
-      "-d",
-      "stevie",
-      "-XAtq",
-      "-v",
-      "ON_ERROR_STOP=1",
-      ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`]),
-    ],
-    { input: sql, timeoutMs: 60_000 },
-  );
+  const r = await psqlOnLeader(paths, project, { database: "stevie", rows: true, vars, input: sql });
   const lines = (r.stderr || r.stdout).trim().split("\n");
   return {
     ok: r.exitCode === 0,

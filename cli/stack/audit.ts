@@ -1,8 +1,7 @@
 import { hostname, userInfo } from "node:os";
 import { UserError } from "../errors.js";
-import { compose } from "./compose-cli.js";
-import { leaderService } from "./cluster.js";
 import type { StackPaths } from "./paths.js";
+import { leaderService, psqlOnLeader } from "./cluster.js";
 
 /**
  * Administrative CLI actions go to the stack's append-only `audit_log` table (the database refuses UPDATE and
@@ -34,32 +33,14 @@ export async function recordAudit(paths: StackPaths, project: string, entry: Aud
     target: entry.target ?? "",
     details: JSON.stringify(entry.details ?? {}),
   };
-  const r = await compose(
-    paths,
-    project,
-    [
-      "exec",
-      "-T",
-      "-u",
-      "postgres",
-      leader,
-      "psql",
-      "-h",
-      "/run/postgresql",
-      "-d",
-      "stevie",
-      "-v",
-      "ON_ERROR_STOP=1",
-      "-q",
-      ...Object.entries(vars).flatMap(([k, v]) => ["-v", `${k}=${v}`]),
-    ],
-    {
-      input:
-        "INSERT INTO audit_log (actor, action, target, details) VALUES (:'actor', :'action', NULLIF(:'target', ''), :'details'::jsonb);\n",
-      reject: false,
-      timeoutMs: 30_000,
-    },
-  ).catch(() => undefined);
+  const r = await psqlOnLeader(paths, project, {
+    database: "stevie",
+    vars,
+    leader,
+    timeoutMs: 30_000,
+    input:
+      "INSERT INTO audit_log (actor, action, target, details) VALUES (:'actor', :'action', NULLIF(:'target', ''), :'details'::jsonb);\n",
+  }).catch(() => undefined);
   return r?.exitCode === 0;
 }
 
@@ -81,28 +62,13 @@ export async function readAudit(
       "wait a few seconds (Patroni elects one) and check `stevie-stack status`",
     );
   const sql = `SELECT coalesce(json_agg(r ORDER BY r.id DESC), '[]') FROM (SELECT id, at, actor, action, coalesce(target, '') AS target, details FROM audit_log WHERE :'action' = '' OR action = :'action' ORDER BY id DESC LIMIT ${opts.limit}) r;\n`;
-  const r = await compose(
-    paths,
-    project,
-    [
-      "exec",
-      "-T",
-      "-u",
-      "postgres",
-      leader,
-      "psql",
-      "-h",
-      "/run/postgresql",
-      "-d",
-      "stevie",
-      "-XAtq",
-      "-v",
-      "ON_ERROR_STOP=1",
-      "-v",
-      `action=${opts.action ?? ""}`,
-    ],
-    { input: sql, reject: false, timeoutMs: 60_000 },
-  );
+  const r = await psqlOnLeader(paths, project, {
+    database: "stevie",
+    rows: true,
+    vars: { action: opts.action ?? "" },
+    input: sql,
+    leader,
+  });
   if (r.exitCode !== 0)
     throw new UserError(`reading the audit log failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`);
   return (JSON.parse(r.stdout.trim()) as (AuditRecord & { id: number })[]).map(({ id: _id, ...rest }) => rest);

@@ -4,12 +4,13 @@ import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { poll, sleep } from "../wait.js";
 import { packageRoot } from "../package-root.js";
-import { inLeader, leaderService } from "./cluster.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { REPO_KEY, repoName, s3RunArgs, type RepoName, type S3Config } from "./s3.js";
 import { imageRef } from "./services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
+import { psqlArgv } from "./psql.js";
+import { inLeader, leaderService, psqlOnLeader } from "./cluster.js";
 
 /**
  * Backups with pgBackRest (repository on the stack's `backups` volume, aes-256-cbc; optionally a second one on S3,
@@ -457,21 +458,7 @@ export interface DrillResult extends DrillRecord {
 export async function psqlIn(container: string, sql: string): Promise<{ code: number; out: string }> {
   const r = await run(
     "docker",
-    [
-      "exec",
-      "-i",
-      "-u",
-      "postgres",
-      container,
-      "psql",
-      "-h",
-      "/run/postgresql",
-      "-d",
-      "stevie",
-      "-v",
-      "ON_ERROR_STOP=1",
-      "-qAt",
-    ],
+    ["exec", "-i", "-u", "postgres", container, ...psqlArgv({ database: "stevie", rows: true })],
     { input: sql, reject: false, timeoutMs: 120_000 },
   );
   return { code: r.exitCode ?? 1, out: `${r.stdout}\n${r.stderr}` };
@@ -583,12 +570,12 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
 
 /** Production's facts, read on the leader. */
 export async function productionFacts(paths: StackPaths, project: string): Promise<DbFacts> {
-  const src = await inLeader(
-    paths,
-    project,
-    ["psql", "-h", "/run/postgresql", "-d", "stevie", "-v", "ON_ERROR_STOP=1", "-qAt"],
-    { input: factsSql(), timeoutMs: 120_000 },
-  );
+  const src = await psqlOnLeader(paths, project, {
+    database: "stevie",
+    rows: true,
+    input: factsSql(),
+    timeoutMs: 120_000,
+  });
   if (src.exitCode !== 0)
     throw new UserError(`could not read production for comparison: ${lastError(`${src.stdout}\n${src.stderr}`)}`);
   return parseFacts(src.stdout);

@@ -2,6 +2,7 @@ import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
+import { psqlArgv, type PsqlSpec } from "./psql.js";
 import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
 
 /**
@@ -145,6 +146,19 @@ export async function inLeader(
     timeoutMs: opts.timeoutMs ?? 60 * 60_000,
     onLine: opts.onLine,
     input: opts.input,
+  });
+}
+
+/** psql on the Patroni leader (see psql.ts): SQL from `input` unless `spec.command`; the result, whatever its exit code. */
+export function psqlOnLeader(
+  paths: StackPaths,
+  project: string,
+  spec: PsqlSpec & { input?: string; timeoutMs?: number; leader?: string },
+) {
+  return inLeader(paths, project, psqlArgv(spec), {
+    input: spec.input,
+    timeoutMs: spec.timeoutMs ?? 60_000,
+    ...(spec.leader ? { leader: spec.leader } : {}),
   });
 }
 

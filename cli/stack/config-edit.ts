@@ -6,7 +6,7 @@ import { UserError } from "../errors.js";
 import { recordAudit } from "./audit.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
-import { runInstall } from "./apply.js";
+import { runInstall } from "./install.js";
 import { checkOpenAIKey, writeOpenAIKey } from "./openai.js";
 import { loadStack } from "./load.js";
 

@@ -3,9 +3,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { registerSecret } from "../exec.js";
-import { inLeader } from "./cluster.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
+import { psqlOnLeader } from "./cluster.js";
 
 /**
  * The database credentials as the secret files say, and the roles in PostgreSQL brought to match them.
@@ -130,12 +130,11 @@ export function clusterRolesScript(superuser: string, replication: string): stri
  * passwords in it never reach a command line or a log. Undefined when it ran; otherwise the error's last line.
  */
 export async function leaderScript(paths: StackPaths, project: string, script: string): Promise<string | undefined> {
-  const r = await inLeader(
-    paths,
-    project,
-    ["psql", "-h", "/run/postgresql", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-q", "-X"],
-    { input: script, timeoutMs: 60_000 },
-  ).catch((err: Error) => ({ exitCode: 1, stdout: "", stderr: err.message }));
+  const r = await psqlOnLeader(paths, project, { database: "postgres", input: script }).catch((err: Error) => ({
+    exitCode: 1,
+    stdout: "",
+    stderr: err.message,
+  }));
   return r.exitCode === 0 ? undefined : ((r.stderr || r.stdout).trim().split("\n").at(-1) ?? "");
 }
 
@@ -160,23 +159,13 @@ export async function syncDbRoles(paths: StackPaths, project: string, other: DbR
 
 /** Sessions per login role right now (the rotation waits on these). */
 export async function sessionsByRole(paths: StackPaths, project: string): Promise<Record<string, number>> {
-  const r = await inLeader(
-    paths,
-    project,
-    [
-      "psql",
-      "-h",
-      "/run/postgresql",
-      "-d",
-      "postgres",
-      "-XAtq",
-      "-F",
-      " ",
-      "-c",
-      "SELECT usename, count(*) FROM pg_stat_activity WHERE usename IS NOT NULL GROUP BY 1",
-    ],
-    { timeoutMs: 30_000 },
-  );
+  const r = await psqlOnLeader(paths, project, {
+    database: "postgres",
+    rows: true,
+    separator: " ",
+    command: "SELECT usename, count(*) FROM pg_stat_activity WHERE usename IS NOT NULL GROUP BY 1",
+    timeoutMs: 30_000,
+  });
   if (r.exitCode !== 0)
     throw new UserError(
       `reading the database sessions failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1) ?? ""}`,

@@ -15,10 +15,10 @@ import {
   productionFacts,
   psqlIn,
   startRestoredCopy,
+  type BackupSet,
   type DbFacts,
   type RestoreTarget,
 } from "./backup.js";
-import { inLeader, leaderOf, patroniMembers } from "./cluster.js";
 import { compose } from "./compose-cli.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
@@ -26,6 +26,7 @@ import { imageRef } from "./services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
 import { clearEtcdPrefix } from "./etcd.js";
 import { ETCD_NAMESPACE, PATRONI_SCOPE } from "./topology.js";
+import { leaderOf, patroniMembers, psqlOnLeader } from "./cluster.js";
 
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.
@@ -181,20 +182,13 @@ async function liveTimeline(
 ): Promise<number | undefined> {
   const leader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
   if (leader) {
-    const r = await inLeader(
-      paths,
-      project,
-      [
-        "psql",
-        "-h",
-        "/run/postgresql",
-        "-d",
-        "postgres",
-        "-Atc",
-        "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int",
-      ],
-      { leader, timeoutMs: 30_000 },
-    );
+    const r = await psqlOnLeader(paths, project, {
+      database: "postgres",
+      rows: true,
+      command: "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int",
+      leader,
+      timeoutMs: 30_000,
+    });
     const n = Number(r.stdout.trim());
     if (r.exitCode === 0 && n > 0) return n;
   }
@@ -253,12 +247,7 @@ async function freeKb(project: string, member: string, version: string): Promise
 /** Switch the archive to a new WAL segment on the leader and wait (up to a minute) until it is in the repository. */
 async function flushArchive(paths: StackPaths, project: string, leader: string): Promise<boolean> {
   const psql = (sql: string) =>
-    compose(
-      paths,
-      project,
-      ["exec", "-T", "-u", "postgres", leader, "psql", "-h", "/run/postgresql", "-d", "postgres", "-Atc", sql],
-      { reject: false, timeoutMs: 30_000 },
-    );
+    psqlOnLeader(paths, project, { database: "postgres", rows: true, command: sql, leader, timeoutMs: 30_000 });
   const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
   if (!wal) return false;
   const archived = async () =>
@@ -345,19 +334,7 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   const log = opts.log ?? (() => undefined);
   const began = Date.now();
   const warnings: string[] = [];
-  const pending = await readRestoreState(paths);
-  if (pending?.phase === "switched") {
-    throw new UserError(
-      `the data from before the restore of ${pending.at} is still kept`,
-      "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first",
-    );
-  }
-  if (pending?.phase === "switching") {
-    throw new UserError(
-      `the restore of ${pending.at} was interrupted while switching`,
-      "run `stevie-stack restore rollback`: it brings the cluster from before back",
-    );
-  }
+  refuseWhilePending(await readRestoreState(paths));
   checkTargetCount(opts);
   if (opts.fromS3 && !opts.s3)
     throw new UserError(
@@ -371,37 +348,14 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   checkTarget(sets, opts);
   const members = opts.members;
   const first = members[0]!;
-  const leaderNow = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
-
-  // Room for the restored copy beside production (which must never run out of disk for its WAL).
-  const needKb = Math.ceil((sets.at(-1)!.sizeBytes * 1.3) / 1024) + 512 * 1024;
-  const haveKb = await freeKb(project, first, opts.version);
-  if (haveKb < needKb)
-    throw new UserError(
-      `not enough disk for the restored copy: ${(haveKb / 1024).toFixed(0)} MB free, about ${(needKb / 1024).toFixed(0)} MB needed`,
-      "free space on the host (the old data is also kept until `restore confirm`)",
-    );
+  await checkRoom(project, first, opts.version, sets.at(-1)!);
 
   // 1. The snapshot of what is about to be replaced, and everything committed so far into the repository.
-  let snapshot: string | undefined;
-  let source: DbFacts | undefined;
-  if (leaderNow) {
-    log("taking a snapshot of the current cluster (incremental backup) first");
-    snapshot = await opts.backup("incr");
-    if (!(await flushArchive(paths, project, leaderNow)))
-      warnings.push(
-        "the newest WAL did not reach the repository within a minute: the last moments before the restore may be only in the kept data",
-      );
-    source = await productionFacts(paths, project).catch((e: Error) => {
-      warnings.push(`production could not be read for the comparison (${e.message}); the copy was checked on its own`);
-      return undefined;
-    });
-  } else warnings.push("no snapshot before the restore: the cluster has no leader (its data is still kept aside)");
+  const before = await snapshotBefore(paths, project, opts, log, warnings);
   const timeline = await liveTimeline(paths, project, members, opts.version);
 
   // 2. The new cluster, beside production.
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
-  const dir = `restore-${stamp}`;
   const state: RestoreState = {
     stamp,
     at: new Date().toISOString(),
@@ -413,8 +367,103 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
     members,
     phase: "preparing",
   };
-  await writeAtomic(statePath(paths), `${JSON.stringify(state, null, 2)}\n`);
-  const container = `${project}-restore-${stamp}`;
+  await writeState(paths, state);
+  const restored = await prepareCopy(paths, project, opts, { stamp, fromS3, timeline, source: before.source }, log);
+
+  // 3. The switch. From here on the old data is kept aside in every member's volume under pre-restore-<stamp>.
+  const seconds = await switchToCopy(paths, project, opts.version, state, log, warnings);
+
+  // 4. A full backup on the new timeline.
+  let postBackup: string | undefined;
+  try {
+    postBackup = await opts.backup("full");
+  } catch (e) {
+    warnings.push(`the backup after the restore failed: ${(e as Error).message}; run \`stevie-stack backup\``);
+  }
+  return {
+    stamp,
+    ...(before.snapshot ? { snapshot: before.snapshot } : {}),
+    target: state.target,
+    restored,
+    leader: first,
+    downtimeSeconds: seconds,
+    totalSeconds: (Date.now() - began) / 1000,
+    ...(postBackup ? { postBackup } : {}),
+    warnings,
+  };
+}
+
+const writeState = (paths: StackPaths, state: RestoreState) =>
+  writeAtomic(statePath(paths), `${JSON.stringify(state, null, 2)}\n`);
+
+/** A restore waiting for `confirm` or `rollback`, or one interrupted while switching, is dealt with first. */
+function refuseWhilePending(pending: RestoreState | undefined): void {
+  if (pending?.phase === "switched") {
+    throw new UserError(
+      `the data from before the restore of ${pending.at} is still kept`,
+      "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first",
+    );
+  }
+  if (pending?.phase === "switching") {
+    throw new UserError(
+      `the restore of ${pending.at} was interrupted while switching`,
+      "run `stevie-stack restore rollback`: it brings the cluster from before back",
+    );
+  }
+}
+
+/** Room for the restored copy beside production (which must never run out of disk for its WAL). */
+async function checkRoom(project: string, member: string, version: string, newest: BackupSet): Promise<void> {
+  const needKb = Math.ceil((newest.sizeBytes * 1.3) / 1024) + 512 * 1024;
+  const haveKb = await freeKb(project, member, version);
+  if (haveKb < needKb)
+    throw new UserError(
+      `not enough disk for the restored copy: ${(haveKb / 1024).toFixed(0)} MB free, about ${(needKb / 1024).toFixed(0)} MB needed`,
+      "free space on the host (the old data is also kept until `restore confirm`)",
+    );
+}
+
+/** An incremental backup of the running cluster, its WAL flushed to the repository, and its facts to compare with. */
+async function snapshotBefore(
+  paths: StackPaths,
+  project: string,
+  opts: RestoreOptions,
+  log: (l: string) => void,
+  warnings: string[],
+): Promise<{ snapshot?: string; source?: DbFacts }> {
+  const leaderNow = await leaderOf(paths, project, { postgres: opts.members }).catch(() => undefined);
+  if (!leaderNow) {
+    warnings.push("no snapshot before the restore: the cluster has no leader (its data is still kept aside)");
+    return {};
+  }
+  log("taking a snapshot of the current cluster (incremental backup) first");
+  const snapshot = await opts.backup("incr");
+  if (!(await flushArchive(paths, project, leaderNow)))
+    warnings.push(
+      "the newest WAL did not reach the repository within a minute: the last moments before the restore may be only in the kept data",
+    );
+  const source = await productionFacts(paths, project).catch((e: Error) => {
+    warnings.push(`production could not be read for the comparison (${e.message}); the copy was checked on its own`);
+    return undefined;
+  });
+  return { ...(snapshot ? { snapshot } : {}), ...(source ? { source } : {}) };
+}
+
+/**
+ * The restored copy in restore-STAMP on the first member's volume, started alone, checked against production and
+ * finished; when anything fails it is removed and production is untouched.
+ */
+async function prepareCopy(
+  paths: StackPaths,
+  project: string,
+  opts: RestoreOptions,
+  at: { stamp: string; fromS3?: S3Config; timeline?: number; source?: DbFacts },
+  log: (l: string) => void,
+): Promise<DbFacts> {
+  const first = opts.members[0]!;
+  const dir = `restore-${at.stamp}`;
+  const container = `${project}-restore-${at.stamp}`;
+  const { fromS3, timeline } = at;
   log(
     `restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} from the ${fromS3 ? "S3" : "local"} repository into ${first}:${dir} (${fromS3 ? "on the egress network, no local repository" : "no network"}${timeline ? `, timeline ${timeline}` : ""})`,
   );
@@ -437,7 +486,7 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
       else {
         restored = q.facts!;
         // Checked against production's catalogue only for --latest (a point in the past may predate an import).
-        failures.push(...compareFacts(source ?? restored, restored, !opts.latest || !source));
+        failures.push(...compareFacts(at.source ?? restored, restored, !opts.latest || !at.source));
       }
     }
     if (failures.length)
@@ -450,14 +499,28 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
     throw err;
   }
   await run("docker", ["rm", "-f", "-v", container], { reject: false });
+  return restored!;
+}
 
-  // 3. The switch. From here on the old data is kept aside in every member's volume under pre-restore-<stamp>.
+/**
+ * Every member's data moves aside to pre-restore-STAMP, the restored copy becomes the first member's, the others
+ * clone it; the database roles take the current passwords. Returns the seconds writes were down.
+ */
+async function switchToCopy(
+  paths: StackPaths,
+  project: string,
+  version: string,
+  state: RestoreState,
+  log: (l: string) => void,
+  warnings: string[],
+): Promise<number> {
+  const { members, stamp } = state;
+  const first = members[0]!;
+  const dir = `restore-${stamp}`;
   const aside = `pre-restore-${stamp}`;
   const previousLeader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
-  await writeAtomic(
-    statePath(paths),
-    `${JSON.stringify({ ...state, phase: "switching", ...(previousLeader ? { previousLeader } : {}) }, null, 2)}\n`,
-  );
+  const leader = previousLeader ? { previousLeader } : {};
+  await writeState(paths, { ...state, phase: "switching", ...leader });
   const keep = `[ -e /data/${aside} ] || { if [ -e /data/${DATA} ]; then mv /data/${DATA} /data/${aside}; else mkdir /data/${aside}; fi; }`;
   const scripts = Object.fromEntries(
     members.map((m) => [
@@ -467,36 +530,15 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
         : `${keep}; rm -rf /data/${DATA}`,
     ]),
   );
-  const sw = await switchData(paths, project, opts.version, members, first, scripts, log, previousLeader);
+  const sw = await switchData(paths, project, version, members, first, scripts, log, previousLeader);
   if (sw.warning) warnings.push(sw.warning);
-  await writeAtomic(
-    statePath(paths),
-    `${JSON.stringify({ ...state, phase: "switched", ...(previousLeader ? { previousLeader } : {}), switchedAt: new Date().toISOString() }, null, 2)}\n`,
-  );
+  await writeState(paths, { ...state, phase: "switched", ...leader, switchedAt: new Date().toISOString() });
   log(`the restored cluster leads, ${sw.seconds.toFixed(1)} s after the switch began`);
   // Data from before a rotate-secrets knows the old passwords: the roles take the current ones (and an old one stops working).
   await syncDbRoles(paths, project, "if-idle").catch((e: Error) =>
     warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`),
   );
-
-  // 4. A full backup on the new timeline.
-  let postBackup: string | undefined;
-  try {
-    postBackup = await opts.backup("full");
-  } catch (e) {
-    warnings.push(`the backup after the restore failed: ${(e as Error).message}; run \`stevie-stack backup\``);
-  }
-  return {
-    stamp,
-    ...(snapshot ? { snapshot } : {}),
-    target: state.target,
-    restored: restored!,
-    leader: first,
-    downtimeSeconds: sw.seconds,
-    totalSeconds: (Date.now() - began) / 1000,
-    ...(postBackup ? { postBackup } : {}),
-    warnings,
-  };
+  return sw.seconds;
 }
 
 /** Exactly one of --latest, --set, --time. */
@@ -522,6 +564,29 @@ export async function confirmRestore(paths: StackPaths, project: string, version
   for (const m of s.members) await onVolume(project, m, version, `rm -rf /data/pre-restore-${s.stamp}`);
   await rm(statePath(paths), { force: true });
   return s;
+}
+
+/** Where MEMBER's data from before the restore is: set aside, or (interrupted before the data moved) still pgdata. */
+async function keptDataDir(project: string, member: string, version: string, aside: string): Promise<string> {
+  const has = await run(
+    "docker",
+    [
+      "run",
+      "--rm",
+      ...ONE_OFF,
+      "--network",
+      "none",
+      "-v",
+      `${project}_${member}-data:/data`,
+      "--entrypoint",
+      "sh",
+      imageRef("postgres", version),
+      "-c",
+      `[ -e /data/${aside} ] && echo kept || echo in-place`,
+    ],
+    { reject: false },
+  );
+  return has.stdout.trim() === "kept" ? aside : DATA;
 }
 
 /**
@@ -550,26 +615,7 @@ export async function rollbackRestore(
     });
   }
   const aside = `pre-restore-${s.stamp}`;
-  // Interrupted before the data moved: the previous leader's data is still its pgdata.
-  const has = await run(
-    "docker",
-    [
-      "run",
-      "--rm",
-      ...ONE_OFF,
-      "--network",
-      "none",
-      "-v",
-      `${project}_${first}-data:/data`,
-      "--entrypoint",
-      "sh",
-      imageRef("postgres", version),
-      "-c",
-      `[ -e /data/${aside} ] && echo kept || echo in-place`,
-    ],
-    { reject: false },
-  );
-  const kept = has.stdout.trim() === "kept" ? aside : DATA;
+  const kept = await keptDataDir(project, first, version, aside);
   // The kept data is promoted once on its own, beside production, so it starts a timeline the archive never had.
   const container = `${project}-rollback-${s.stamp}`;
   log(`preparing the data kept in ${first}:${kept}`);

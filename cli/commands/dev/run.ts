@@ -112,6 +112,44 @@ export async function listenDev(
   });
 }
 
+/** The API's dependencies over the embedded database: what main.ts wires, with dev's stand-ins. */
+function devDeps(
+  pool: Parameters<typeof createPrisma>[0],
+  redis: ReturnType<typeof createDevRedis>,
+  embedder: ReturnType<typeof createOfflineEmbedder>,
+  log: Logger,
+) {
+  const prisma = createPrisma(pool);
+  const version = `${packageVersion()}-dev`;
+  const programs = programCache(prisma);
+  // Dev has no OpenAI key: chat answers are the deterministic, catalogue-built fallback; sessions live in memory.
+  const metrics = createMetrics();
+  // Without Redis the caches compute every answer, rate limits let everything through and sessions answer 503.
+  const redisDeps = createRedisDeps({ redis, db: pool, embedder, log, registry: metrics.registry });
+  const chat = createChatDeps({
+    pool,
+    embedder,
+    programs,
+    embedQuery: redisDeps.embedQuery,
+    log: log.child({ component: "chat" }),
+  });
+  const history = createHistoryWriter(pool, { log, registry: metrics.registry });
+  const deps: Deps = {
+    ...redisDeps,
+    db: pool,
+    prisma,
+    redis,
+    embedder,
+    chat,
+    programs,
+    history,
+    log,
+    version,
+    now: () => new Date(),
+  };
+  return { deps, metrics, prisma, history };
+}
+
 export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
   const started = performance.now();
   const host = opts.host ?? "127.0.0.1";
@@ -140,35 +178,8 @@ export async function runDev(opts: DevOptions = {}): Promise<DevServer> {
     throw err;
   }
   const { pool, database } = prepared;
-  const prisma = createPrisma(pool);
   const redis = createDevRedis(opts.redisUrl ?? process.env.REDIS_URL, log);
-  const version = `${packageVersion()}-dev`;
-  const programs = programCache(prisma);
-  // Dev has no OpenAI key: chat answers are the deterministic, catalogue-built fallback; sessions live in memory.
-  const metrics = createMetrics();
-  // Without Redis the caches compute every answer, rate limits let everything through and sessions answer 503.
-  const redisDeps = createRedisDeps({ redis, db: pool, embedder, log, registry: metrics.registry });
-  const chat = createChatDeps({
-    pool,
-    embedder,
-    programs,
-    embedQuery: redisDeps.embedQuery,
-    log: log.child({ component: "chat" }),
-  });
-  const history = createHistoryWriter(pool, { log, registry: metrics.registry });
-  const deps: Deps = {
-    ...redisDeps,
-    db: pool,
-    prisma,
-    redis,
-    embedder,
-    chat,
-    programs,
-    history,
-    log,
-    version,
-    now: () => new Date(),
-  };
+  const { deps, metrics, prisma, history } = devDeps(pool, redis, embedder, log);
   const api = createApiServer(deps, metrics, () => warm, { corsOrigins: opts.corsOrigins ?? [ANY_ORIGIN] });
 
   const release = async () => {

@@ -43,6 +43,21 @@ const hours = (ms: number) => ms / 3_600_000;
 const GiB = 1024 ** 3;
 
 export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
+  return [
+    ...containerChecks(f),
+    ...dataTierChecks(f),
+    ...diskChecks(f),
+    ...certificateChecks(f),
+    ...backupChecks(f),
+    ...drillChecks(f),
+    ...hygieneChecks(f),
+    ...alertChecks(f),
+    ...clockChecks(f),
+  ];
+}
+
+/** The containers: every service running and healthy. */
+function containerChecks(f: DoctorFacts): CheckResult[] {
   const out: CheckResult[] = [];
   const s = f.status;
   const bad = s.services.filter((x) => x.healthy < x.expected || x.running !== x.expected);
@@ -62,7 +77,13 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
           found: `${s.services.reduce((n, x) => n + x.running, 0)} containers healthy`,
         },
   );
+  return out;
+}
 
+/** The data tier: a Patroni leader, streaming replicas, a Redis master with a Sentinel quorum. */
+function dataTierChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
+  const s = f.status;
   const pg = s.dataTier.postgres;
   out.push(
     pg.leader
@@ -109,7 +130,12 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
           fix: "stevie-stack logs sentinel-1 sentinel-2 sentinel-3 redis-1 redis-2 redis-3 --since 30m",
         },
   );
+  return out;
+}
 
+/** Room where Docker keeps the volumes. */
+function diskChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   if (f.disk) {
     const share = f.disk.freeBytes / f.disk.totalBytes;
     const status =
@@ -126,7 +152,12 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
         : {}),
     });
   }
+  return out;
+}
 
+/** The edge certificate: issued (ACME) and far from expiry. */
+function certificateChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   if (f.acme?.pending) {
     out.push({
       name: "ACME certificate",
@@ -158,7 +189,12 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
       found: "tls/server.crt missing or unreadable",
       fix: "`stevie-stack install --yes` creates it",
     });
+  return out;
+}
 
+/** Backups: recent enough in every repository. */
+function backupChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   if (f.backupError)
     out.push({
       name: "last backup",
@@ -205,7 +241,12 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
       ...(status !== "ok" ? { fix } : {}),
     });
   }
+  return out;
+}
 
+/** Restore drills: the newest passed, recently, and they are scheduled. */
+function drillChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   const drillEvery = f.backup.drillEveryHours;
   if (f.lastDrillFailure)
     out.push({
@@ -242,7 +283,12 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
       found: "off",
       fix: "set backup.drillEveryHours (168 = weekly) and run `stevie-stack install --yes`",
     });
+  return out;
+}
 
+/** Host hygiene: capped container logs, no internal network routed from the host. */
+function hygieneChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   if (f.logRotation) {
     out.push(
       f.logRotation.ok
@@ -269,6 +315,13 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
       found: `the host routes into ${f.hostRoutedNetworks.join(", ")} (made by an earlier version)`,
       fix: "`stevie-stack uninstall --yes` (data volumes are kept), then `stevie-stack install --yes`: the networks are made again",
     });
+  return out;
+}
+
+/** What Prometheus has firing. */
+function alertChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
+  const s = f.status;
   // Prometheus's view: what it has firing is listed (a warning here; the checks above judge the stack themselves).
   const alerts = s.alerts;
   if (alerts && "error" in alerts)
@@ -298,6 +351,12 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
           },
     );
   }
+  return out;
+}
+
+/** The clock, which certificates, backups and drills depend on. */
+function clockChecks(f: DoctorFacts): CheckResult[] {
+  const out: CheckResult[] = [];
   out.push(
     f.clockSynced === undefined
       ? {

@@ -84,7 +84,7 @@ function flagOverrides(f: InstallFlags): StevieConfigInput {
 }
 
 async function install(f: InstallFlags): Promise<void> {
-  const { runInstall, resolveConfig } = await import("../../stack/apply.js");
+  const { runInstall, resolveConfig } = await import("../../stack/install.js");
   const { stackPaths } = await import("../../stack/paths.js");
   const overrides = flagOverrides(f);
   const dir = stackDir(f);

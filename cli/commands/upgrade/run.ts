@@ -2,7 +2,6 @@ import { ensureS3Access } from "../../stack/s3.js";
 import { ensureOpenAIKey } from "../../stack/openai.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import { createTwoFilesPatch } from "diff";
 import { UserError } from "../../errors.js";
 import { packageVersion } from "../../package-root.js";
@@ -10,29 +9,28 @@ import { recordAudit } from "../../stack/audit.js";
 import { commitStack } from "../../stack/history.js";
 import { STANZA } from "../../stack/backup.js";
 import { inLeader } from "../../stack/cluster.js";
-import { compose } from "../../stack/compose-cli.js";
-import { applyFiles, planFiles, snapshotFiles, writeAtomic, type GeneratedFile } from "../../stack/files.js";
+import { planFiles } from "../../stack/files.js";
 import { expectedContainers, renderKeepingEdits, renderStackFiles } from "../../stack/generate.js";
-import { runningHealthy, summarise, waitForHealthy } from "../../stack/health.js";
-import { ensureSecrets } from "../../stack/secrets.js";
+import { allHealthy, runningHealthy, summarise } from "../../stack/health.js";
 import * as docker from "../../docker.js";
-import { buildPlannedImage, planImages, tagPlannedImage } from "../../stack/images.js";
+import { imageRefs, planImages, type ImagePlan } from "../../stack/images.js";
 import type { StackPaths } from "../../stack/paths.js";
-import { convergeRunning } from "../../stack/rolling.js";
-import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "../../stack/tls.js";
-import { hostSizing } from "../../stack/sizing.js";
+import { caBundleHash } from "../../stack/tls.js";
+import { hostSizing, type Sizing } from "../../stack/sizing.js";
 import { chooseDataSubnet } from "../../stack/subnet.js";
 import { measuredFilesystems } from "../../stack/filesystems.js";
 import { upgradeVerdict, type BreakingChange } from "../../stack/upgrades.js";
-import { loadStack, stackTopology } from "../../stack/load.js";
+import { loadStack } from "../../stack/load.js";
+import { applyStack } from "../../stack/apply.js";
+import type { StevieConfig } from "../../config/schema.js";
 import { backupWithSnapshot } from "../../stack/take-backup.js";
-import { imageRefs } from "../../stack/images.js";
 
 /**
  * `stevie-stack upgrade`: move an installed stack to this CLI's version without dropping a request.
- * Order: check (versions, breaking changes, PostgreSQL major) -> build every image -> a verified backup -> write the
- * new files (the operator's edits kept, the difference shown) -> migrations (expand-only, while the old replicas
- * serve) -> API replicas replaced one at a time -> the rest converged -> version stamp. A new replica that fails its
+ * Order: check (versions, breaking changes, PostgreSQL major) -> then the applier install uses (stack/apply.ts): every
+ * image built -> a verified backup (the upgrade's own step) -> the new files (the operator's edits kept, the difference
+ * shown) -> migrations (expand-only, while the old replicas serve) -> API replicas replaced one at a time -> the rest
+ * converged -> version stamp once healthy -> roles, Patroni settings, etcd auth. A new replica that fails its
  * health check puts the previous files back and rolls the replicas back to the previous images.
  */
 
@@ -70,8 +68,23 @@ async function dataMajor(paths: StackPaths, project: string): Promise<number | u
   return r?.exitCode === 0 && Number.isInteger(n) ? n : undefined;
 }
 
-/** The files the upgrade changes, and the operator's edits against the new version (what applyFiles will keep). */
-async function previewFiles(paths: StackPaths, files: GeneratedFile[]) {
+/**
+ * The files the upgrade changes, and the operator's edits against the new version (what the apply will keep), from the
+ * credentials as installed (an upgrade reads none from the environment) and today's CA. Writes nothing.
+ */
+async function previewFiles(
+  paths: StackPaths,
+  config: StevieConfig,
+  want: { sizing: Sizing; configText: string; version: string; images: ImagePlan[] },
+) {
+  const s3 = await ensureS3Access(paths, config.backup.s3, {}, { write: false });
+  const openai = await ensureOpenAIKey(paths, {}, { write: false });
+  const host = { dataSubnet: await chooseDataSubnet(config), filesystems: await measuredFilesystems(paths.dir) };
+  const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
+  const { sizing, configText, version, images } = want;
+  const files = await renderKeepingEdits(paths, (kept) =>
+    renderStackFiles(paths, config, sizing, version, configText, host, imageRefs(images), access, kept),
+  );
   const plans = await planFiles(paths, files);
   return {
     changed: plans.filter((p) => p.outcome === "created" || p.outcome === "updated").map((p) => p.key),
@@ -84,37 +97,31 @@ async function previewFiles(paths: StackPaths, files: GeneratedFile[]) {
   };
 }
 
-export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
-  const { paths, config } = await loadStack(opts.dir);
-  const project = config.projectName;
+/** From the version stamped in the stack directory to this CLI's: refused when --to names another, or the data's major. */
+async function upgradeCheck(paths: StackPaths, project: string, wanted: string | undefined) {
   const to = packageVersion();
-  if (opts.to && opts.to !== to)
+  if (wanted && wanted !== to)
     throw new UserError(
-      `this stevie-stack is version ${to}, not ${opts.to}`,
-      `run the upgrade with that version's CLI: npx stevie-stack@${opts.to} upgrade --dir ${paths.dir}`,
+      `this stevie-stack is version ${to}, not ${wanted}`,
+      `run the upgrade with that version's CLI: npx stevie-stack@${wanted} upgrade --dir ${paths.dir}`,
     );
   const from = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : undefined;
   const verdict = upgradeVerdict(from, to, await dataMajor(paths, project));
   if (verdict.kind === "refused") throw new UserError(`cannot upgrade: ${verdict.why}`, verdict.fix);
+  return { from, to, verdict };
+}
+
+export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
+  const { paths, config } = await loadStack(opts.dir);
+  const project = config.projectName;
+  const { from, to, verdict } = await upgradeCheck(paths, project, opts.to);
   const base = { from, to, breaking: verdict.kind === "upgrade" ? verdict.breaking : [] };
   if (verdict.kind === "same") return { ...base, status: "up-to-date", files: [], edited: [], images: [] };
 
   const sizing = hostSizing(config);
   const configText = await readFile(paths.config, "utf8");
   const images = await planImages(to, opts.log);
-  // The S3 credentials and OpenAI key as installed (the environment is not read here: an upgrade changes no credentials).
-  const s3 = await ensureS3Access(paths, config.backup.s3, {});
-  const openai = await ensureOpenAIKey(paths, {});
-  const host = { dataSubnet: await chooseDataSubnet(config), filesystems: await measuredFilesystems(paths.dir) };
-  // Rendered again once the certificates are made (step 3): a new CA changes what some containers are labelled with.
-  const render = async () => {
-    const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
-    return renderKeepingEdits(paths, (kept) =>
-      renderStackFiles(paths, config, sizing, to, configText, host, imageRefs(images), access, kept),
-    );
-  };
-  const files = await render();
-  const preview = await previewFiles(paths, files);
+  const preview = await previewFiles(paths, config, { sizing, configText, version: to, images });
   const result: UpgradeResult = {
     ...base,
     status: "dry-run",
@@ -129,15 +136,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     await docker.listContainers(docker.PROJECT_LABEL, project),
     expectedContainers(config, sizing),
   );
-  if (!runningHealthy(observed)) {
-    const bad = observed
-      .filter((x) => !runningHealthy([x]))
-      .map((x) => `${x.service} ${x.healthy}/${x.expected} healthy`);
-    throw new UserError(
-      `cannot upgrade: the stack is not healthy (${bad.join(", ")})`,
-      "fix it first (`stevie-stack doctor`, `stevie-stack status`); nothing was changed",
-    );
-  }
+  refuseUnlessServing(observed);
   for (const b of base.breaking) opts.log(`Breaking change in ${b.version}: ${b.what}. What to do: ${b.action}`);
   if (
     base.breaking.length &&
@@ -146,16 +145,70 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   ) {
     throw new UserError("upgrade cancelled; nothing was changed");
   }
+  for (const e of preview.edited)
+    opts.log(`Your edited ${e.file} is kept; the new version goes to ${e.file}.new:\n${e.diff}`);
 
-  // 1. Every image first: nothing stops while a build could still fail.
-  for (const img of images.filter((i) => i.action !== "keep")) {
-    opts.log(`${img.action === "build" ? "building" : "tagging"} ${img.ref}`);
-    if (img.action === "tag") await tagPlannedImage(img);
-    else await buildPlannedImage(img, () => undefined);
-  }
+  // The images first (the applier builds them before anything changes), then a verified backup, then the new files,
+  // migrations and the API replica by replica. Migrations run while the old replicas serve: a release's migrations
+  // only add (expand); removals ship a release later (contract).
+  let label = "";
+  const applied = await applyStack(
+    {
+      paths,
+      config,
+      configText,
+      version: to,
+      sizing,
+      images,
+      credentials: {},
+      serving: true,
+      healthy: allHealthy(observed),
+      healthTimeoutMs: 10 * 60_000,
+      replicaTimeoutMs: opts.replicaTimeoutMs,
+      stampVersion: "when-healthy",
+    },
+    opts.log,
+    [
+      {
+        title: "Back up the database (incremental) and verify the backup",
+        run: async () => (label = await verifiedBackup(paths, config)),
+      },
+    ],
+  );
+  const commit = (message: string) =>
+    commitStack(paths.dir, message).catch((err: Error) =>
+      opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
+    );
+  const status = applied.rolledBack ? "rolled-back" : "upgraded";
+  await commit(
+    applied.rolledBack
+      ? `upgrade ${from ?? "(unknown)"} -> ${to} rolled back: ${applied.rolledBack.slice(0, 300)}`
+      : `upgrade ${from ?? "(unknown)"} -> ${to} (backup ${label} before)`,
+  );
+  const outcome = applied.rolledBack
+    ? { why: applied.rolledBack }
+    : { replaced: applied.replaced ?? 0, files: preview.changed };
+  await recordAudit(paths, project, {
+    action: "upgrade",
+    target: to,
+    details: { from, to, status, backup: label, ...outcome },
+  });
+  return { ...result, status, backup: label, ...outcome };
+}
 
-  // 2. A backup, checked by pgBackRest against the repository, before anything changes.
-  opts.log("backing up the database (incremental) and checking the backup");
+function refuseUnlessServing(observed: ReturnType<typeof summarise>): void {
+  if (runningHealthy(observed)) return;
+  const bad = observed
+    .filter((x) => !runningHealthy([x]))
+    .map((x) => `${x.service} ${x.healthy}/${x.expected} healthy`);
+  throw new UserError(
+    `cannot upgrade: the stack is not healthy (${bad.join(", ")})`,
+    "fix it first (`stevie-stack doctor`, `stevie-stack status`); nothing was changed",
+  );
+}
+
+/** A backup before anything changes, checked by pgBackRest against the repository; its label. */
+async function verifiedBackup(paths: StackPaths, config: StevieConfig): Promise<string> {
   const backup = await backupWithSnapshot(paths, config, "incr", undefined, ["local"]);
   const label = backup.set?.label;
   if (!label)
@@ -163,60 +216,20 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
       "the backup before the upgrade produced no backup set",
       "run `stevie-stack backup` and look at its output; nothing was changed",
     );
-  const verify = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"], {
-    timeoutMs: 30 * 60_000,
-  });
+  const verify = await inLeader(
+    paths,
+    config.projectName,
+    ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"],
+    {
+      timeoutMs: 30 * 60_000,
+    },
+  );
   if (verify.exitCode !== 0)
     throw new UserError(
       `the backup ${label} did not verify: ${(verify.stderr || verify.stdout).trim().split("\n").at(-1)}`,
       "nothing was changed; see docs/runbooks/restore.md and run `stevie-stack backup --type full`",
     );
-
-  // 3. The new files (the old ones kept for a rollback), then migrations, the API replica by replica, and whatever
-  // else changed. Migrations run while the old replicas serve: a release's migrations only add (expand); removals
-  // ship a release later (contract).
-  const before = await snapshotFiles(
-    paths,
-    files.map((f) => f.path),
-  );
-  await ensureSecrets(paths.secrets); // a new version may bring a service with a secret of its own
-  // ... or certificates that name more, from a CA with another scope: the services recreated below start with them;
-  // the others keep serving their previous certificates, which still chain to a CA in tls/ca.crt.
-  await ensureStackCertificates(paths, config, (f) => resolve(paths.dir, f), await stackTopology(config));
-  await syncEdgeTls(paths.tls, config);
-  await applyFiles(paths, await render());
-  for (const e of preview.edited)
-    opts.log(`Kept your edited ${e.file}; the new version is in ${e.file}.new:\n${e.diff}`);
-  const c = await convergeRunning(paths, project, {
-    previousCompose: before.content.get(paths.compose),
-    restore: before.restore,
-    timeoutMs: opts.replicaTimeoutMs,
-    log: opts.log,
-  });
-  const commit = (message: string) =>
-    commitStack(paths.dir, message).catch((err: Error) =>
-      opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
-    );
-  if (c.rolledBack) {
-    await commit(`upgrade ${from ?? "(unknown)"} -> ${to} rolled back: ${c.rolledBack.slice(0, 300)}`);
-    await recordAudit(paths, project, {
-      action: "upgrade",
-      target: to,
-      details: { from, to, status: "rolled-back", why: c.rolledBack, backup: label },
-    });
-    return { ...result, status: "rolled-back", backup: label, why: c.rolledBack };
-  }
-  if (preview.changed.some((f) => f.startsWith("monitoring/rules/")))
-    await compose(paths, project, ["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
-  await waitForHealthy(project, expectedContainers(config, sizing), { timeoutMs: 10 * 60_000 });
-  await writeAtomic(paths.versionStamp, `${to}\n`);
-  await commit(`upgrade ${from ?? "(unknown)"} -> ${to} (backup ${label} before)`);
-  await recordAudit(paths, project, {
-    action: "upgrade",
-    target: to,
-    details: { from, to, status: "upgraded", backup: label, replaced: c.replaced, files: preview.changed },
-  });
-  return { ...result, status: "upgraded", backup: label, replaced: c.replaced };
+  return label;
 }
 
 export function renderUpgrade(r: UpgradeResult): string {

@@ -46,30 +46,44 @@ export const FS_PROBE_DIR = "monitoring/fs-probe";
 /** Nothing written outside their volumes; no capability (see CONFINED in common.ts). */
 const hardening = { read_only: true };
 
+/** Prometheus and Alertmanager are healthy when they say they are ready. */
+const readyCheck = (address: string) =>
+  health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://${address}/-/ready`], {
+    interval: "10s",
+    start_period: "30s",
+  });
+
+/** An exporter is healthy when its landing page answers (cheap: no scrape of its target). */
+const exporter = (ctx: StackContext, name: string, port: number) =>
+  baseService(
+    ctx,
+    name,
+    "monitoring",
+    ctx.sizing.exporter,
+    health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/`], {
+      interval: "30s",
+      start_period: "30s",
+    }),
+  );
+
+/** The two exporters check certificates against the stack's CA in Go (see caTrustLabel). */
+const withCaTrust = (ctx: StackContext, svc: ComposeService) => ({
+  ...svc,
+  labels: { ...svc.labels, ...caTrustLabel(ctx) },
+});
+
 export function monitoringServices(ctx: StackContext): Record<string, ComposeService> {
   if (!ctx.config.monitoring.enabled) return {};
-  const filesystems = ctx.filesystems ?? ROOT_ONLY;
+  return {
+    prometheus: prometheusService(ctx),
+    alertmanager: alertmanagerService(ctx),
+    "node-exporter": nodeExporterService(ctx),
+    ...exporterServices(ctx),
+  };
+}
+
+function prometheusService(ctx: StackContext): ComposeService {
   const m = ctx.config.monitoring;
-  const exp = ctx.sizing.exporter;
-  const readyCheck = (address: string) =>
-    health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://${address}/-/ready`], {
-      interval: "10s",
-      start_period: "30s",
-    });
-  // An exporter is healthy when its landing page answers (cheap: no scrape of its target).
-  const exporter = (name: string, port: number) =>
-    baseService(
-      ctx,
-      name,
-      "monitoring",
-      exp,
-      health(["CMD", "curl", "-fsS", "-o", "/dev/null", `http://127.0.0.1:${port}/`], {
-        interval: "30s",
-        start_period: "30s",
-      }),
-    );
-  // The two exporters check certificates against the stack's CA in Go (see caTrustLabel).
-  const withCaTrust = (svc: ComposeService) => ({ ...svc, labels: { ...svc.labels, ...caTrustLabel(ctx) } });
   const prometheus = baseService(
     ctx,
     "prometheus",
@@ -77,90 +91,101 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
     ctx.sizing.prometheus,
     readyCheck(`127.0.0.1:${PROMETHEUS_PORT}`),
   );
+  return {
+    ...prometheus,
+    // It scrapes Patroni's REST API with a client certificate and checks the members' in Go (see caTrustLabel).
+    labels: { ...prometheus.labels, ...fileHashLabel(ctx, "prometheus"), ...caTrustLabel(ctx) },
+    secrets: ["stack_ca", PATRONI_CLIENT_SECRET],
+    user: "prometheus",
+    command: [
+      "prometheus",
+      "--config.file=/etc/prometheus/prometheus.yml",
+      "--storage.tsdb.path=/prometheus",
+      `--storage.tsdb.retention.time=${m.retentionDays}d`,
+      `--storage.tsdb.retention.size=${m.retentionSizeMb}MB`,
+      `--web.listen-address=:${PROMETHEUS_PORT}`,
+    ],
+    volumes: [
+      "prometheus-data:/prometheus",
+      `./${MONITORING_DIR}/prometheus.yml:/etc/prometheus/prometheus.yml:ro`,
+      `./${MONITORING_DIR}/rules:/etc/prometheus/rules:ro`,
+    ],
+    networks: ["data"],
+    stop_grace_period: "30s",
+    ...hardening,
+  };
+}
+
+function alertmanagerService(ctx: StackContext): ComposeService {
   // On its data address only: the alerting network (its way out) reaches the host, and its API is unauthenticated.
   const alertmanagerAt = ctx.topology.alertmanagerIp;
   const alertmanager = baseService(
     ctx,
     "alertmanager",
     "monitoring",
-    exp,
+    ctx.sizing.exporter,
     readyCheck(`${alertmanagerAt}:${ALERTMANAGER_PORT}`),
   );
   return {
-    prometheus: {
-      ...prometheus,
-      // It scrapes Patroni's REST API with a client certificate and checks the members' in Go (see caTrustLabel).
-      labels: { ...prometheus.labels, ...fileHashLabel(ctx, "prometheus"), ...caTrustLabel(ctx) },
-      secrets: ["stack_ca", PATRONI_CLIENT_SECRET],
-      user: "prometheus",
-      command: [
-        "prometheus",
-        "--config.file=/etc/prometheus/prometheus.yml",
-        "--storage.tsdb.path=/prometheus",
-        `--storage.tsdb.retention.time=${m.retentionDays}d`,
-        `--storage.tsdb.retention.size=${m.retentionSizeMb}MB`,
-        `--web.listen-address=:${PROMETHEUS_PORT}`,
-      ],
-      volumes: [
-        "prometheus-data:/prometheus",
-        `./${MONITORING_DIR}/prometheus.yml:/etc/prometheus/prometheus.yml:ro`,
-        `./${MONITORING_DIR}/rules:/etc/prometheus/rules:ro`,
-      ],
-      networks: ["data"],
-      stop_grace_period: "30s",
-      ...hardening,
-    },
-    alertmanager: {
-      ...alertmanager,
-      labels: { ...alertmanager.labels, ...fileHashLabel(ctx, "alertmanager") },
-      user: "prometheus",
-      command: [
-        "prometheus-alertmanager",
-        "--config.file=/etc/alertmanager/alertmanager.yml",
-        "--storage.path=/alertmanager",
-        "--cluster.listen-address=",
-        `--web.listen-address=${alertmanagerAt}:${ALERTMANAGER_PORT}`,
-      ],
-      volumes: [
-        "alertmanager-data:/alertmanager",
-        `./${MONITORING_DIR}/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro`,
-      ],
-      networks: { data: { ipv4_address: alertmanagerAt }, [ALERTING_NETWORK]: {} },
-      ...hardening,
-    },
-    "node-exporter": {
-      ...exporter("node-exporter", 9100),
-      command: [
-        "prometheus-node-exporter",
-        "--path.procfs=/host/proc",
-        "--path.sysfs=/host/sys",
-        "--path.rootfs=/host/root",
-        `--collector.filesystem.mount-points-include=^(${filesystems.map((f) => f.mountpoint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`,
-        "--no-collector.systemd",
-        // Figures the CLI writes (certificate expiry, its drills) and the ones the backup scheduler writes.
-        "--collector.textfile.directory=/textfile/stack",
-        "--collector.textfile.directory=/textfile/backups",
-      ],
-      volumes: [
-        "/proc:/host/proc:ro",
-        "/sys:/host/sys:ro",
-        // Not read-only: when one filesystem is mounted inside the other, Docker makes the inner mount point in the
-        // outer directory. Both directories are root's and node-exporter runs as nobody, so it writes to neither.
-        ...filesystems.map(
-          (f) =>
-            `${f.probe === "volume" ? NODE_FS_VOLUME : `./${FS_PROBE_DIR}`}:${posix.join("/host/root", f.mountpoint).replace(/\/$/, "")}`,
-        ),
-        `./${TEXTFILE_DIR}:/textfile/stack:ro`,
-        `${BACKUP_METRICS_VOLUME}:/textfile/backups:ro`,
-      ],
-      networks: ["data"],
-      ...hardening,
-      // As nobody, with no capability, and no host's `/`: the host's /proc and /sys (read-only; what any user may read
-      // of them), and for each filesystem it measures a directory on it (filesystems.ts). No host PID namespace.
-      user: "65534:65534",
-    },
+    ...alertmanager,
+    labels: { ...alertmanager.labels, ...fileHashLabel(ctx, "alertmanager") },
+    user: "prometheus",
+    command: [
+      "prometheus-alertmanager",
+      "--config.file=/etc/alertmanager/alertmanager.yml",
+      "--storage.path=/alertmanager",
+      "--cluster.listen-address=",
+      `--web.listen-address=${alertmanagerAt}:${ALERTMANAGER_PORT}`,
+    ],
+    volumes: [
+      "alertmanager-data:/alertmanager",
+      `./${MONITORING_DIR}/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro`,
+    ],
+    networks: { data: { ipv4_address: alertmanagerAt }, [ALERTING_NETWORK]: {} },
+    ...hardening,
+  };
+}
+
+function nodeExporterService(ctx: StackContext): ComposeService {
+  const filesystems = ctx.filesystems ?? ROOT_ONLY;
+  return {
+    ...exporter(ctx, "node-exporter", 9100),
+    command: [
+      "prometheus-node-exporter",
+      "--path.procfs=/host/proc",
+      "--path.sysfs=/host/sys",
+      "--path.rootfs=/host/root",
+      `--collector.filesystem.mount-points-include=^(${filesystems.map((f) => f.mountpoint.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})$`,
+      "--no-collector.systemd",
+      // Figures the CLI writes (certificate expiry, its drills) and the ones the backup scheduler writes.
+      "--collector.textfile.directory=/textfile/stack",
+      "--collector.textfile.directory=/textfile/backups",
+    ],
+    volumes: [
+      "/proc:/host/proc:ro",
+      "/sys:/host/sys:ro",
+      // Not read-only: when one filesystem is mounted inside the other, Docker makes the inner mount point in the
+      // outer directory. Both directories are root's and node-exporter runs as nobody, so it writes to neither.
+      ...filesystems.map(
+        (f) =>
+          `${f.probe === "volume" ? NODE_FS_VOLUME : `./${FS_PROBE_DIR}`}:${posix.join("/host/root", f.mountpoint).replace(/\/$/, "")}`,
+      ),
+      `./${TEXTFILE_DIR}:/textfile/stack:ro`,
+      `${BACKUP_METRICS_VOLUME}:/textfile/backups:ro`,
+    ],
+    networks: ["data"],
+    ...hardening,
+    // As nobody, with no capability, and no host's `/`: the host's /proc and /sys (read-only; what any user may read
+    // of them), and for each filesystem it measures a directory on it (filesystems.ts). No host PID namespace.
+    user: "65534:65534",
+  };
+}
+
+/** The PostgreSQL, Redis and nginx exporters. */
+function exporterServices(ctx: StackContext): Record<string, ComposeService> {
+  return {
     "postgres-exporter": {
-      ...withCaTrust(exporter("postgres-exporter", 9187)),
+      ...withCaTrust(ctx, exporter(ctx, "postgres-exporter", 9187)),
       command: ["prometheus-postgres-exporter", "--web.listen-address=:9187"],
       // Through HAProxy's write port: always the current leader. Its own role (pg_monitor), password from a secret;
       // over TLS, PostgreSQL's certificate checked against the stack's CA and HAProxy's name.
@@ -175,7 +200,7 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       ...hardening,
     },
     "redis-exporter": {
-      ...withCaTrust(exporter("redis-exporter", 9121)),
+      ...withCaTrust(ctx, exporter(ctx, "redis-exporter", 9121)),
       // One exporter, every Redis and Sentinel scraped through /scrape?target=… (see the prometheus.yml jobs).
       // Over TLS (rediss://), the certificate checked against the stack's CA and the address.
       command: [
@@ -190,7 +215,7 @@ export function monitoringServices(ctx: StackContext): Record<string, ComposeSer
       ...hardening,
     },
     "nginx-exporter": {
-      ...exporter("nginx-exporter", 9113),
+      ...exporter(ctx, "nginx-exporter", 9113),
       command: [
         "prometheus-nginx-exporter",
         `--nginx.scrape-uri=unix:${STATUS_SOCKET}:/stub_status`,
