@@ -3,8 +3,7 @@ import { PassThrough, type Readable, type Writable } from "node:stream";
 
 /** The only module that talks to the Docker engine API. Containers, volumes and networks are found by label. */
 
-export const PROJECT_LABEL = "io.stevie-stack.project";
-export const TEST_LABEL = "io.stevie-stack.test";
+export { PROJECT_LABEL, TEST_LABEL } from "./labels.js";
 
 export interface ContainerState {
   id: string;

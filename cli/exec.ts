@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { execa } from "execa";
 import { CommandError } from "./errors.js";
-import { redact } from "./secret.js";
+import { redact, registeredSecrets } from "./secret.js";
 
 /** The only module that starts processes. Commands are argument arrays, never shell strings. */
 
@@ -26,14 +26,8 @@ export interface RunResult {
   stderr: string;
 }
 
-const registeredSecrets = new Set<string>();
-/** Secrets known process-wide (e.g. generated passwords) are redacted from every command error. */
-export function registerSecret(value: string): void {
-  if (value.length >= 4) registeredSecrets.add(value);
-}
-
 export async function run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
-  const secrets = [...registeredSecrets, ...(opts.secrets ?? [])];
+  const secrets = [...registeredSecrets(), ...(opts.secrets ?? [])];
   const printable = redact([file, ...args].join(" "), secrets);
   if (process.env.STEVIE_DEBUG_EXEC) process.stderr.write(`$ ${printable}\n`);
   const child = execa(file, args, {

@@ -31,3 +31,12 @@ export function redact(text: string, secrets: Iterable<string>): string {
   }
   return out;
 }
+
+const known = new Set<string>();
+
+/** Secrets known process-wide (generated passwords, keys read from secrets/) are redacted from every command error. */
+export function registerSecret(value: string): void {
+  if (value.length >= 4) known.add(value);
+}
+
+export const registeredSecrets = (): Iterable<string> => known;

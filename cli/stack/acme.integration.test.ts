@@ -19,7 +19,6 @@ import { run } from "../exec.js";
 import { ensureCommand } from "../host/prepare.js";
 import { packageVersion } from "../package-root.js";
 import { acmePreflight, issueCertificate, liveCertificate, needsIssue, prepareAcme } from "./acme.js";
-import { compose } from "./compose-cli.js";
 import { renderEdgeConf } from "./generate.js";
 import { stackPaths } from "./paths.js";
 import { nginxService } from "./services/nginx.js";
@@ -27,6 +26,7 @@ import { NGINX_STATUS_VOLUME, TEXTFILE_DIR } from "./services/monitoring.js";
 import { hostSizing } from "./sizing.js";
 import { ensureSelfSignedTls, syncEdgeTls } from "./tls.js";
 import { topology } from "./topology.js";
+import { compose } from "./handle.js";
 
 /**
  * tls.mode acme for real, without the Internet: Pebble (Let's Encrypt's test CA, a Debian package) and its DNS

@@ -6,10 +6,10 @@ import { request } from "node:http";
 import { join, resolve } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
-import { compose } from "./compose-cli.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { ACME_CA_FILE } from "./tls.js";
+import { compose } from "./handle.js";
 
 /**
  * tls.mode acme. The CLI prepares ./acme (a temporary certificate from the local CA, so nginx starts), checks that the

@@ -1,7 +1,7 @@
 import { UserError } from "../errors.js";
-import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
 import { PROMETHEUS_PORT } from "./services/monitoring.js";
+import { compose } from "./handle.js";
 
 /** An alert as Prometheus reports it: pending (condition true, waiting out its `for`) or firing. */
 export interface StackAlert {

@@ -7,7 +7,6 @@ import { progressRenderer } from "../output.js";
 import { renderApiUpstream } from "../../nginx/render.js";
 import { acmePreflight, issueCertificate, needsIssue, prepareAcme } from "./acme.js";
 import { applyDcsSettings } from "./cluster.js";
-import { compose } from "./compose-cli.js";
 import { syncDbRoles } from "./credentials.js";
 import { ensureEtcdAuth } from "./etcd.js";
 import { applyFiles, snapshotFiles, writeAtomic, type FileOutcome } from "./files.js";
@@ -25,6 +24,7 @@ import { writeCliMetrics } from "./stack-metrics.js";
 import { chooseDataSubnet } from "./subnet.js";
 import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "./tls.js";
 import { topology, type Topology } from "./topology.js";
+import { compose } from "./handle.js";
 
 /**
  * The one applier behind install (and so `config set`, `scale` and `rotate-secrets openai`, which edit stevie.yaml

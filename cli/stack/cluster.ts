@@ -1,9 +1,8 @@
-import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
-import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
 import { psqlArgv, type PsqlSpec } from "./psql.js";
 import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
+import { Stack } from "./handle.js";
 
 /**
  * The data tier as its own tools report it: `patronictl` inside a Postgres member, `redis-cli` against a Sentinel.
@@ -59,18 +58,17 @@ export function parsePatroniList(json: string): PatroniMember[] {
   }));
 }
 
+/** patronictl as postgres in MEMBER's container, with its generated configuration. */
+const patronictl = (stack: Stack, member: string, args: string[], timeoutMs: number) =>
+  stack.exec(member, ["patronictl", "-c", PATRONI_CONFIG, ...args], { user: "postgres", timeoutMs });
+
 export async function patroniMembers(
   paths: StackPaths,
   project: string,
   topo: Pick<Topology, "postgres">,
 ): Promise<PatroniMember[]> {
   const out = await firstAnswer(topo.postgres, (s) =>
-    compose(
-      paths,
-      project,
-      ["exec", "-T", "-u", "postgres", s, "patronictl", "-c", PATRONI_CONFIG, "list", "-f", "json"],
-      { reject: false, timeoutMs: 30_000 },
-    ),
+    patronictl(new Stack(paths, project), s, ["list", "-f", "json"], 30_000),
   );
   return parsePatroniList(out);
 }
@@ -90,24 +88,11 @@ export async function applyDcsSettings(
   topo: Pick<Topology, "postgres" | "synchronous">,
 ): Promise<void> {
   await firstAnswer(topo.postgres, (s) =>
-    compose(
-      paths,
-      project,
-      [
-        "exec",
-        "-T",
-        "-u",
-        "postgres",
-        s,
-        "patronictl",
-        "-c",
-        PATRONI_CONFIG,
-        "edit-config",
-        ...dcsSettings(topo).flatMap((x) => ["--set", x]),
-        "--force",
-        "--quiet",
-      ],
-      { reject: false, timeoutMs: 30_000 },
+    patronictl(
+      new Stack(paths, project),
+      s,
+      ["edit-config", ...dcsSettings(topo).flatMap((x) => ["--set", x]), "--force", "--quiet"],
+      30_000,
     ),
   );
 }
@@ -122,7 +107,7 @@ export async function leaderOf(
 
 /** The leader's service, asking the project's running Postgres members (no config needed: for the audit trail). */
 export async function leaderService(paths: StackPaths, project: string): Promise<string | undefined> {
-  const running = (await docker.listContainers(docker.PROJECT_LABEL, project)).filter(
+  const running = (await new Stack(paths, project).containers()).filter(
     (c) => c.state === "running" && /^postgres-\d+$/.test(c.service),
   );
   return leaderOf(paths, project, { postgres: [...new Set(running.map((c) => c.service))].sort() });
@@ -141,8 +126,8 @@ export async function inLeader(
       "the Postgres cluster has no leader right now",
       "wait a few seconds (Patroni elects one) and check `stevie-stack status`",
     );
-  return compose(paths, project, ["exec", "-T", "-u", "postgres", leader, ...args], {
-    reject: false,
+  return new Stack(paths, project).exec(leader, args, {
+    user: "postgres",
     timeoutMs: opts.timeoutMs ?? 60 * 60_000,
     onLine: opts.onLine,
     input: opts.input,
@@ -189,26 +174,11 @@ export async function switchover(
       "no healthy replica to hand the leadership to",
       "check `stevie-stack status`: every replica must be streaming",
     );
-  const r = await compose(
-    paths,
-    project,
-    [
-      "exec",
-      "-T",
-      "-u",
-      "postgres",
-      leader.member,
-      "patronictl",
-      "-c",
-      PATRONI_CONFIG,
-      "switchover",
-      "--leader",
-      leader.member,
-      "--candidate",
-      target,
-      "--force",
-    ],
-    { reject: false, timeoutMs: 120_000 },
+  const r = await patronictl(
+    new Stack(paths, project),
+    leader.member,
+    ["switchover", "--leader", leader.member, "--candidate", target, "--force"],
+    120_000,
   );
   if (r.exitCode !== 0)
     throw new UserError(`switchover failed: ${(r.stderr || r.stdout).trim().split("\n").slice(-2).join(" ")}`);
@@ -217,10 +187,7 @@ export async function switchover(
 
 function redisCli(paths: StackPaths, project: string, service: string, port: number, args: string[]) {
   const script = `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") exec stevie-redis-cli -3 --json --no-auth-warning -p ${port} "$@"`;
-  return compose(paths, project, ["exec", "-T", service, "sh", "-c", script, "sh", ...args], {
-    reject: false,
-    timeoutMs: 30_000,
-  });
+  return new Stack(paths, project).exec(service, ["sh", "-c", script, "sh", ...args], { timeoutMs: 30_000 });
 }
 
 /** INFO replication of a master: each replica's address, state, and how far behind it is. Pure. */
@@ -301,10 +268,7 @@ export async function reloadMemberConfigs(
   members: string[],
 ): Promise<{ member: string; detail: string } | undefined> {
   for (const member of members) {
-    const r = await compose(paths, project, ["exec", "-T", member, "sh", "-c", RELOAD_MEMBER_CONFIG], {
-      reject: false,
-      timeoutMs: 120_000,
-    });
+    const r = await new Stack(paths, project).exec(member, ["sh", "-c", RELOAD_MEMBER_CONFIG], { timeoutMs: 120_000 });
     if (r.exitCode !== 0) return { member, detail: (r.stderr || r.stdout).trim().split("\n").at(-1) ?? "" };
   }
   return undefined;

@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { PROJECT_LABEL } from "../docker.js";
+import { PROJECT_LABEL } from "../labels.js";
 import type { ComposeFile, ComposeService } from "./compose-types.js";
 import { openaiEnabled, type StackContext } from "./services/common.js";
 import { apiService, migrateService } from "./services/api.js";

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { registerSecret } from "../exec.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { psqlOnLeader } from "./cluster.js";
+import { registerSecret } from "../secret.js";
 
 /**
  * The database credentials as the secret files say, and the roles in PostgreSQL brought to match them.

@@ -1,8 +1,8 @@
 import { UserError } from "../errors.js";
-import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
 import { reloadMemberConfigs } from "./cluster.js";
 import { ETCD_HEALTH_USER, ETCD_MEMBERS, ETCD_NAMESPACE, ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET } from "./topology.js";
+import { compose } from "./handle.js";
 
 /**
  * etcd with authentication (issue 25). Three users: `root` (the CLI's, for setting up and for clearing the cluster's

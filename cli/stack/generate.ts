@@ -3,7 +3,6 @@ import { stringify } from "yaml";
 import { ACME_DIR, renderNginxConf } from "../../nginx/render.js";
 import { configJsonSchema, SCHEMA_HEADER } from "../config/json-schema.js";
 import type { StevieConfig } from "../config/schema.js";
-import { composeFiles } from "./compose-cli.js";
 import { buildCompose, renderCompose } from "./compose.js";
 import { planFiles, sha256, type GeneratedFile } from "./files.js";
 import type { StackPaths } from "./paths.js";
@@ -26,6 +25,7 @@ import {
   stackRuleValues,
 } from "./services/monitoring.js";
 import { ETCD_MEMBERS, topology } from "./topology.js";
+import { composeFiles } from "./handle.js";
 
 /** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
 export function renderEdgeConf(config: StevieConfig): string {

@@ -17,7 +17,7 @@ import { commitStack } from "./history.js";
 import { hostSizing } from "./sizing.js";
 import { planInstall, type StackPlan } from "./plan.js";
 import { applyStack, type ApplyResult } from "./apply.js";
-import * as docker from "../docker.js";
+import { Stack } from "./handle.js";
 
 export interface InstallOptions {
   dir: string;
@@ -131,7 +131,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   // A dry run does not fetch Node for the API's image (its image then counts as one to build).
   const images = await planImages(version, deps.log, { fetch: !opts.dryRun });
   const observed = summarise(
-    await docker.listContainers(docker.PROJECT_LABEL, config.projectName),
+    await new Stack(paths, config.projectName).containers(),
     expectedContainers(config, sizing),
   );
   const stackRunning = allHealthy(observed);

@@ -3,10 +3,10 @@ import { mkdtemp, readFile, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { composeFiles } from "./compose-cli.js";
 import { checkOpenAIKey, ensureOpenAIKey, OPENAI_SECRET, readOpenAIKey, writeOpenAIKey } from "./openai.js";
 import { stackPaths } from "./paths.js";
 import { ensureSecrets } from "./secrets.js";
+import { composeFiles } from "./handle.js";
 
 /** A key-shaped value made up for this run (no key-like literal in the repository). */
 const madeUpKey = () => `test-${randomBytes(12).toString("hex")}`;

@@ -2,10 +2,10 @@ import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { OPENAI_KEY_ENV } from "../config/schema.js";
 import { UserError } from "../errors.js";
-import { registerSecret } from "../exec.js";
 import { rewriteSecretFile } from "./credentials.js";
 import { readIfExists, sha256 } from "./files.js";
 import type { StackPaths } from "./paths.js";
+import { registerSecret } from "../secret.js";
 
 /**
  * The OpenAI API key: a secret file like every other (0600 in secrets/), never in stevie.yaml. It is optional: without

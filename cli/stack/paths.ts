@@ -9,7 +9,7 @@ export interface StackPaths {
   /** The JSON Schema of stevie.yaml, named by its first line (for editors); generated. */
   configSchema: string;
   compose: string;
-  /** The operator's additions to compose.yaml (optional; never generated): see compose-cli.ts. */
+  /** The operator's additions to compose.yaml (optional; never generated): see composeFiles in handle.ts. */
   composeOverride: string;
   envFile: string;
   secrets: string;

@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { parse } from "yaml";
 import type { StevieConfig } from "../config/schema.js";
-import * as docker from "../docker.js";
 import { planFiles, readIfExists, type FileOutcome } from "./files.js";
 import { measuredFilesystems } from "./filesystems.js";
 import { expectedContainers, renderKeepingEdits, renderStackFiles } from "./generate.js";
@@ -17,6 +16,7 @@ import type { Sizing } from "./sizing.js";
 import { chooseDataSubnet } from "./subnet.js";
 import { caBundleHash, certificatesDue } from "./tls.js";
 import { topology } from "./topology.js";
+import { Stack } from "./handle.js";
 
 /** What `install` would do to a stack, found by looking only: nothing is written, built or started. */
 export interface StackPlan {
@@ -109,7 +109,7 @@ export async function planInstall(args: {
   const files = Object.fromEntries(
     (await planFiles(paths, rendered)).map(({ file, outcome }) => [relative(paths.dir, file.path), outcome]),
   );
-  const containers = await docker.listContainers(docker.PROJECT_LABEL, config.projectName);
+  const containers = await new Stack(paths, config.projectName).containers();
   const observed = summarise(containers, expectedContainers(config, sizing));
   const running = new Set(containers.filter((c) => c.state === "running").map((c) => c.service));
   const compose = rendered.find((f) => f.path === paths.compose)!.content;

@@ -19,7 +19,6 @@ import {
   type DbFacts,
   type RestoreTarget,
 } from "./backup.js";
-import { compose } from "./compose-cli.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { imageRef } from "./services/common.js";
@@ -27,6 +26,7 @@ import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
 import { clearEtcdPrefix } from "./etcd.js";
 import { ETCD_NAMESPACE, PATRONI_SCOPE } from "./topology.js";
 import { leaderOf, patroniMembers, psqlOnLeader } from "./cluster.js";
+import { compose } from "./handle.js";
 
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.

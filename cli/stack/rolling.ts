@@ -5,11 +5,11 @@ import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { poll, sleep, waitFor } from "../wait.js";
 import { leaderService } from "./cluster.js";
-import { compose } from "./compose-cli.js";
 import { FOLLOW_FILE, renderApiUpstream, upstreamAddresses } from "../../nginx/render.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { API_PORT } from "./services/api.js";
+import { compose } from "./handle.js";
 
 /**
  * Replacing API replicas one at a time, for `upgrade`, `install` and `scale`. compose.yaml on disk says what a

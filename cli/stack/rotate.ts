@@ -2,7 +2,6 @@ import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
-import { compose } from "./compose-cli.js";
 import {
   applyDbRoles,
   clusterRolesScript,
@@ -19,6 +18,7 @@ import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
 import { reloadMemberConfigs } from "./cluster.js";
 import { setEtcdPassword } from "./etcd.js";
 import { ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET, REDIS_MASTER_NAME, type Topology } from "./topology.js";
+import { compose } from "./handle.js";
 
 /**
  * `stevie-stack rotate-secrets`: new passwords for the database, Redis, etcd and Grafana without failing an API

@@ -3,10 +3,10 @@ import { chmod, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
-import { registerSecret } from "../exec.js";
 import { rewriteSecretFile } from "./credentials.js";
 import { readIfExists, sha256, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
+import { registerSecret } from "../secret.js";
 
 /**
  * The optional second pgBackRest repository on S3-compatible storage (`backup.s3`). pgBackRest numbers it 2; the

@@ -1,9 +1,9 @@
 import { chmod, mkdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
-import { registerSecret } from "../exec.js";
 import { Secret } from "../secret.js";
 import { ensureAppRole, newSecretValue } from "./credentials.js";
 import { writeAtomic } from "./files.js";
+import { registerSecret } from "../secret.js";
 
 /** The secrets of one stack. Each is a file of hex, 0600, in a 0700 directory, generated once and never again. */
 export const SECRET_NAMES = [

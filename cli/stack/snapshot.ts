@@ -4,10 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
-import { compose } from "./compose-cli.js";
 import type { StackPaths } from "./paths.js";
 import { imageRef } from "./services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
+import { compose } from "./handle.js";
 
 /**
  * What a database backup does not hold, stored beside it in the repository: the stack directory (configuration,

@@ -1,6 +1,5 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import * as docker from "../docker.js";
 import { expectedContainers } from "./generate.js";
 import { summarise } from "./health.js";
 import { hostSizing } from "./sizing.js";
@@ -8,6 +7,7 @@ import { dataTierStatus, type DataTierStatus } from "./cluster.js";
 import { activeAlerts, renderAlerts, type StackAlert } from "./alerts.js";
 import { apiUrl } from "./urls.js";
 import { loadStack, stackTopology } from "./load.js";
+import { Stack } from "./handle.js";
 
 /** One object behind both `status` and `status --json`. */
 export interface StackStatus {
@@ -33,7 +33,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
   const { paths, config } = await loadStack(dir);
   const version = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : "unknown";
   const services = summarise(
-    await docker.listContainers(docker.PROJECT_LABEL, config.projectName),
+    await new Stack(paths, config.projectName).containers(),
     expectedContainers(config, hostSizing(config)),
   );
   const dataTier = await dataTierStatus(paths, config.projectName, await stackTopology(config));

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
 import { loadCatalog } from "../../server/catalog/load.js";
-import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
 import { waitUntil } from "../setup/wait.js";
+import { compose } from "../../cli/stack/handle.js";
 
 const stack = inject("stack");
 

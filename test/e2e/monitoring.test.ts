@@ -7,7 +7,6 @@ import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { packageVersion } from "../../cli/package-root.js";
 import { activeAlerts, prometheusGet } from "../../cli/stack/alerts.js";
-import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { imageRef } from "../../cli/stack/services/common.js";
 import { parseConfig } from "../../cli/config/load.js";
@@ -18,6 +17,7 @@ import { freePort } from "../setup/ports.js";
 import { trpcClient } from "../setup/client.js";
 import { LOGS_ALERT_CASES, STACK_VALUES } from "../monitoring/alert-cases.js";
 import { metricNames, promtoolTests } from "../monitoring/promtool-tests.js";
+import { compose } from "../../cli/stack/handle.js";
 
 /**
  * Prometheus, Alertmanager and the exporters in the real stack: their own checkers accept the generated files,

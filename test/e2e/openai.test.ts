@@ -4,13 +4,13 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
-import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { startFakeOpenAI, type FakeOpenAI } from "../fakes/openai-server.js";
 import { runCli } from "../setup/cli.js";
 import { resendingClient, trpcClient } from "../setup/client.js";
 import { steady } from "../setup/load.js";
 import { bridgeGateway } from "../setup/test-ca.js";
+import { compose } from "../../cli/stack/handle.js";
 
 /**
  * Issue 24, item 2: the installed stack takes an OpenAI key. The OpenAI API cannot be reached from here, so an

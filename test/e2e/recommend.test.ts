@@ -1,10 +1,10 @@
 import { TRPCClientError } from "@trpc/client";
 import { describe, expect, inject, it } from "vitest";
 import type { AppRouter } from "../../server/api.js";
-import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 import { waitUntil } from "../setup/wait.js";
+import { compose } from "../../cli/stack/handle.js";
 
 const stack = inject("stack");
 const api = trpcClient(stack);

@@ -7,7 +7,6 @@ import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { prometheusGet } from "../../cli/stack/alerts.js";
 import { patroniMembers } from "../../cli/stack/cluster.js";
-import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { packageVersion } from "../../cli/package-root.js";
@@ -18,6 +17,7 @@ import { steady } from "../setup/load.js";
 import { writeTestConfig } from "../setup/stack.js";
 import { waitUntil } from "../setup/wait.js";
 import { loadStack, stackTopology } from "../../cli/stack/load.js";
+import { compose } from "../../cli/stack/handle.js";
 
 /**
  * `scale api=N` under a steady load through nginx: up to 4 and back to 2 without a failed request; then the

@@ -7,7 +7,6 @@ import { parse, stringify } from "yaml";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { inLeader, leaderService } from "../../cli/stack/cluster.js";
-import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import type { StackPlan } from "../../cli/stack/plan.js";
 import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
@@ -17,6 +16,7 @@ import { loginAndAsk } from "../setup/data.js";
 import { dockerForwards, openPorts } from "../setup/port-scan.js";
 import { waitUntil } from "../setup/wait.js";
 import { loadStack, stackTopology } from "../../cli/stack/load.js";
+import { compose } from "../../cli/stack/handle.js";
 
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);

@@ -6,7 +6,6 @@ import type { TestProject } from "vitest/node";
 import * as docker from "../../cli/docker.js";
 import { prepareHost } from "../../cli/host/prepare.js";
 import { unhealthyReport } from "../../cli/stack/health.js";
-import { compose } from "../../cli/stack/compose-cli.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { removeProjectResources } from "../../cli/commands/uninstall/run.js";
 import { removeRelay } from "./data.js";
@@ -15,6 +14,7 @@ import { freePort } from "./ports.js";
 import { startTestS3, type TestS3 } from "./s3.js";
 import { prepareServicesData, startTestServices, stopTestServices, type TestServices } from "./services.js";
 import { packageVersion } from "../../cli/package-root.js";
+import { compose } from "../../cli/stack/handle.js";
 
 /** Every stack the test suite creates has a project name starting with this, so leftovers can be found by label. */
 export const TEST_PROJECT_PREFIX = "stevietest";

@@ -2,8 +2,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
-import { compose } from "../../stack/compose-cli.js";
 import { loadStack } from "../../stack/load.js";
+import { compose } from "../../stack/handle.js";
 
 /**
  * Catalogue jobs run inside the stack with the API image (`docker compose run` of the migrate service), since only

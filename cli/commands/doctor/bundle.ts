@@ -5,12 +5,12 @@ import { dirname, join, relative, resolve } from "node:path";
 import * as docker from "../../docker.js";
 import { UserError } from "../../errors.js";
 import { run } from "../../exec.js";
-import { compose } from "../../stack/compose-cli.js";
 import { stackHistory } from "../../stack/history.js";
 import { showConfig } from "../../stack/config-edit.js";
 import { runDoctor } from "./run.js";
 import { collectStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
+import { compose } from "../../stack/handle.js";
 
 /**
  * `doctor --bundle`: one archive an operator can hand to support. What the stack is (redacted configuration, generated

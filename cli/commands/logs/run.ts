@@ -1,8 +1,8 @@
 import { UserError } from "../../errors.js";
-import { compose } from "../../stack/compose-cli.js";
 import { hostSizing } from "../../stack/sizing.js";
 import { expectedContainers } from "../../stack/generate.js";
 import { loadStack } from "../../stack/load.js";
+import { compose } from "../../stack/handle.js";
 
 /** `stevie-stack logs [service...]`: the containers' logs through `docker compose logs`, with a check of the names. */
 export async function runLogs(opts: {

@@ -1,4 +1,3 @@
-import * as docker from "../../docker.js";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
 import { expectedContainers } from "../../stack/generate.js";
@@ -13,6 +12,7 @@ import {
 } from "../../stack/rotate.js";
 import { hostSizing } from "../../stack/sizing.js";
 import { loadStack, stackTopology } from "../../stack/load.js";
+import { Stack } from "../../stack/handle.js";
 
 /** `stevie-stack rotate-secrets [db|redis|etcd|grafana|all]`: see cli/stack/rotate.ts for how each stays up meanwhile. */
 export async function runRotateSecrets(opts: {
@@ -27,7 +27,7 @@ export async function runRotateSecrets(opts: {
   const project = config.projectName;
   // Replicas are replaced one at a time: that keeps the API serving only if every replica serves now.
   const observed = summarise(
-    await docker.listContainers(docker.PROJECT_LABEL, project),
+    await new Stack(paths, project).containers(),
     expectedContainers(config, hostSizing(config)),
   );
   if (!runningHealthy(observed)) {

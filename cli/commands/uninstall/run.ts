@@ -2,8 +2,8 @@ import { rm } from "node:fs/promises";
 import * as docker from "../../docker.js";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
-import { compose } from "../../stack/compose-cli.js";
 import { loadStack } from "../../stack/load.js";
+import { compose } from "../../stack/handle.js";
 
 export interface UninstallOptions {
   dir: string;

@@ -12,7 +12,6 @@ import { inLeader } from "../../stack/cluster.js";
 import { planFiles } from "../../stack/files.js";
 import { expectedContainers, renderKeepingEdits, renderStackFiles } from "../../stack/generate.js";
 import { allHealthy, runningHealthy, summarise } from "../../stack/health.js";
-import * as docker from "../../docker.js";
 import { imageRefs, planImages, type ImagePlan } from "../../stack/images.js";
 import type { StackPaths } from "../../stack/paths.js";
 import { caBundleHash } from "../../stack/tls.js";
@@ -24,6 +23,7 @@ import { loadStack } from "../../stack/load.js";
 import { applyStack } from "../../stack/apply.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { backupWithSnapshot } from "../../stack/take-backup.js";
+import { Stack } from "../../stack/handle.js";
 
 /**
  * `stevie-stack upgrade`: move an installed stack to this CLI's version without dropping a request.
@@ -132,10 +132,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   if (opts.dryRun) return result;
 
   // A rollout keeps the stack serving only if it serves now.
-  const observed = summarise(
-    await docker.listContainers(docker.PROJECT_LABEL, project),
-    expectedContainers(config, sizing),
-  );
+  const observed = summarise(await new Stack(paths, project).containers(), expectedContainers(config, sizing));
   refuseUnlessServing(observed);
   for (const b of base.breaking) opts.log(`Breaking change in ${b.version}: ${b.what}. What to do: ${b.action}`);
   if (

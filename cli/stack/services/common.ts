@@ -1,5 +1,5 @@
 import type { MeasuredFilesystem } from "../filesystems.js";
-import { PROJECT_LABEL } from "../../docker.js";
+import { PROJECT_LABEL } from "../../labels.js";
 import type { StevieConfig } from "../../config/schema.js";
 import type { ComposeService, HealthCheck } from "../compose-types.js";
 import type { Limits, Sizing } from "../sizing.js";

@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { FakeRunner } from "../../test/support/fake-runner.js";
+import { Stack, composeArgv, execArgs } from "./handle.js";
+import { stackPaths } from "./paths.js";
+
+const paths = stackPaths("/opt/stevie-test");
+
+describe("the Stack handle", () => {
+  it("builds compose's argv from the stack directory, its files and the project", () => {
+    expect(composeArgv("/opt/s", "p", ["/opt/s/compose.yaml", "/opt/s/compose.override.yaml"], ["up", "-d"])).toEqual([
+      "compose",
+      "--project-directory",
+      "/opt/s",
+      "-f",
+      "/opt/s/compose.yaml",
+      "-f",
+      "/opt/s/compose.override.yaml",
+      "-p",
+      "p",
+      "up",
+      "-d",
+    ]);
+  });
+
+  it("runs a command in a container without a TTY, as a user only when one is given", () => {
+    expect(execArgs("postgres-1", ["psql", "-c", "SELECT 1"], "postgres")).toEqual([
+      "exec",
+      "-T",
+      "-u",
+      "postgres",
+      "postgres-1",
+      "psql",
+      "-c",
+      "SELECT 1",
+    ]);
+    expect(execArgs("redis-1", ["redis-cli", "PING"])).toEqual(["exec", "-T", "redis-1", "redis-cli", "PING"]);
+  });
+
+  it("sends every command through its runner: docker compose in the stack directory, exec results not thrown", async () => {
+    const runner = new FakeRunner((args) => (args.includes("exec") ? { exitCode: 2, stderr: "no leader" } : undefined));
+    const stack = new Stack(paths, "stevie-test", runner);
+    await stack.compose(["ps"]);
+    const r = await stack.exec("postgres-1", ["true"], { user: "postgres", timeoutMs: 5_000 });
+    expect(r).toEqual({ exitCode: 2, stdout: "", stderr: "no leader" });
+    expect(runner.calls.map((c) => c.file)).toEqual(["docker", "docker"]);
+    expect(runner.calls[0]!.args).toEqual([
+      "compose",
+      "--project-directory",
+      paths.dir,
+      "-f",
+      paths.compose,
+      "-p",
+      "stevie-test",
+      "ps",
+    ]);
+    expect(runner.calls[1]!.args.slice(-6)).toEqual(["exec", "-T", "-u", "postgres", "postgres-1", "true"]);
+    expect(runner.calls[0]!.opts).toMatchObject({ cwd: paths.dir, timeoutMs: 15 * 60_000 });
+    expect(runner.calls[1]!.opts).toMatchObject({ reject: false, timeoutMs: 5_000 });
+  });
+});

@@ -1,0 +1,77 @@
+import { existsSync } from "node:fs";
+import * as docker from "../docker.js";
+import { run, type RunOptions, type RunResult } from "../exec.js";
+import type { StackPaths } from "./paths.js";
+
+/**
+ * The stack's one door to the machine (issue 26): `docker compose` with the stack's files and project, commands in
+ * its containers, its containers' states. Every argv is built by a pure function below (compared in handle.test.ts)
+ * and run by a `Runner`: the host's (execa and dockerode, through exec.ts and docker.ts) or an in-memory fake that
+ * records what would run and answers as a test says (test/support/fake-runner.ts).
+ *
+ * Modules move behind it one at a time; those that still reach exec.ts or docker.ts themselves are listed in
+ * eslint.config.js, and no other module may.
+ */
+export interface Runner {
+  run(file: string, args: string[], opts: RunOptions): Promise<RunResult>;
+  containers(project: string): Promise<docker.ContainerState[]>;
+}
+
+export const HOST_RUNNER: Runner = {
+  run,
+  containers: (project) => docker.listContainers(docker.PROJECT_LABEL, project),
+};
+
+export type { ContainerState } from "../docker.js";
+
+/**
+ * The files Compose reads: the generated compose.yaml, then the operator's compose.override.yaml when there is one
+ * (the extension point: install never writes it, and every command that runs Compose honours it).
+ */
+export const composeFiles = (paths: StackPaths): string[] => [
+  paths.compose,
+  ...(existsSync(paths.composeOverride) ? [paths.composeOverride] : []),
+];
+
+/** `docker compose ARGS` for one stack directory and project. */
+export function composeArgv(dir: string, project: string, files: string[], args: string[]): string[] {
+  return ["compose", "--project-directory", dir, ...files.flatMap((f) => ["-f", f]), "-p", project, ...args];
+}
+
+/** Compose's arguments for ARGV inside SERVICE's container, without a TTY, as USER when given. */
+export function execArgs(service: string, argv: string[], user?: string): string[] {
+  return ["exec", "-T", ...(user ? ["-u", user] : []), service, ...argv];
+}
+
+export class Stack {
+  constructor(
+    readonly paths: StackPaths,
+    readonly project: string,
+    private readonly runner: Runner = HOST_RUNNER,
+  ) {}
+
+  /** `docker compose` against this stack (15 minutes unless said; throws on failure unless `reject: false`). */
+  compose(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.runner.run("docker", composeArgv(this.paths.dir, this.project, composeFiles(this.paths), args), {
+      cwd: this.paths.dir,
+      timeoutMs: 15 * 60_000,
+      ...opts,
+    });
+  }
+
+  /** ARGV in SERVICE's container; the result whatever its exit code. */
+  exec(service: string, argv: string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
+    const { user, ...rest } = opts;
+    return this.compose(execArgs(service, argv, user), { reject: false, ...rest });
+  }
+
+  /** The project's containers, running or not. */
+  containers(): Promise<docker.ContainerState[]> {
+    return this.runner.containers(this.project);
+  }
+}
+
+/** `docker compose` against one stack directory and project (for callers that do not hold a Stack yet). */
+export function compose(paths: StackPaths, project: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+  return new Stack(paths, project).compose(args, opts);
+}
