@@ -25,6 +25,7 @@ import { chooseDataSubnet } from "./subnet.js";
 import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "./tls.js";
 import { topology, type Topology } from "./topology.js";
 import { compose } from "./handle.js";
+import { Project } from "./handle.js";
 
 /**
  * The one applier behind install (and so `config set`, `scale` and `rotate-secrets openai`, which edit stevie.yaml
@@ -190,7 +191,7 @@ async function startServices(input: ApplyInput, s: ApplyState, report: (l: strin
 async function waitUntilHealthy(input: ApplyInput, report: (l: string) => void): Promise<void> {
   const { paths, config } = input;
   let last = "";
-  await waitForHealthy(config.projectName, expectedContainers(config, input.sizing), {
+  await waitForHealthy(new Project(config.projectName), expectedContainers(config, input.sizing), {
     timeoutMs: input.healthTimeoutMs,
     onProgress: (s) => {
       // Without a terminal each new output is a line of its own: only a change is news.
@@ -325,5 +326,5 @@ export const REAL_EFFECTS: ApplyEffects = {
   syncRoles: (input) => syncDbRoles(input.paths, input.config.projectName, "if-idle"),
   clusterSettings: (input, s) => applyDcsSettings(input.paths, input.config.projectName, s.dataTier),
   etcdAuth: (input, s) => ensureEtcdAuth(input.paths, input.config.projectName, s.dataTier.postgres),
-  unhealthyReport: (input) => unhealthyReport(input.config.projectName),
+  unhealthyReport: (input) => unhealthyReport(new Project(input.config.projectName)),
 };

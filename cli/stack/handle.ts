@@ -1,5 +1,6 @@
 import { existsSync } from "node:fs";
 import * as docker from "../docker.js";
+import { PROJECT_LABEL } from "../labels.js";
 import { run, type RunOptions, type RunResult } from "../exec.js";
 import type { StackPaths } from "./paths.js";
 
@@ -14,13 +15,23 @@ import type { StackPaths } from "./paths.js";
  */
 export interface Runner {
   run(file: string, args: string[], opts: RunOptions): Promise<RunResult>;
-  containers(project: string): Promise<docker.ContainerState[]>;
+  /** The engine's API, for what the CLI asks about containers, volumes and networks. */
+  engine: Pick<
+    typeof docker,
+    | "listContainers"
+    | "inspectContainer"
+    | "containerLogs"
+    | "removeContainer"
+    | "containerAddresses"
+    | "listVolumes"
+    | "removeVolume"
+    | "listNetworks"
+    | "removeNetwork"
+    | "execPipe"
+  >;
 }
 
-export const HOST_RUNNER: Runner = {
-  run,
-  containers: (project) => docker.listContainers(docker.PROJECT_LABEL, project),
-};
+export const HOST_RUNNER: Runner = { run, engine: docker };
 
 export type { ContainerState } from "../docker.js";
 
@@ -43,12 +54,76 @@ export function execArgs(service: string, argv: string[], user?: string): string
   return ["exec", "-T", ...(user ? ["-u", user] : []), service, ...argv];
 }
 
-export class Stack {
+/**
+ * A Compose project's containers, volumes and networks (found by its label), and one-off `docker` commands: what
+ * needs only the project's name (health, logs, uninstall).
+ */
+export class Project {
+  constructor(
+    readonly project: string,
+    protected readonly runner: Runner = HOST_RUNNER,
+  ) {}
+
+  /** The project's containers, running or not. */
+  containers(): Promise<docker.ContainerState[]> {
+    return this.runner.engine.listContainers(PROJECT_LABEL, this.project);
+  }
+
+  inspect(id: string) {
+    return this.runner.engine.inspectContainer(id);
+  }
+
+  /** The last TAIL lines a container wrote (stdout and stderr). */
+  logs(id: string, tail: number): Promise<string> {
+    return this.runner.engine.containerLogs(id, tail);
+  }
+
+  /** Removes a container, running or not, with its anonymous volumes. */
+  remove(id: string): Promise<void> {
+    return this.runner.engine.removeContainer(id);
+  }
+
+  /** A container's address on each network it joins, by network name. */
+  addresses(id: string): Promise<Record<string, string>> {
+    return this.runner.engine.containerAddresses(id);
+  }
+
+  volumes(): Promise<string[]> {
+    return this.runner.engine.listVolumes(PROJECT_LABEL, this.project);
+  }
+
+  removeVolume(name: string): Promise<void> {
+    return this.runner.engine.removeVolume(name);
+  }
+
+  networks() {
+    return this.runner.engine.listNetworks(PROJECT_LABEL, this.project);
+  }
+
+  removeNetwork(id: string): Promise<void> {
+    return this.runner.engine.removeNetwork(id);
+  }
+
+  /** A command in a container with its standard input and output as streams (see docker.ts execPipe). */
+  pipe(id: string, cmd: string[]) {
+    return this.runner.engine.execPipe(id, cmd);
+  }
+
+  /** `docker ARGS` (one-off containers, a container by name); the result whatever its exit code unless told. */
+  docker(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.runner.run("docker", args, { reject: false, ...opts });
+  }
+}
+
+/** A stack: its project, and the directory whose compose files define it. */
+export class Stack extends Project {
   constructor(
     readonly paths: StackPaths,
-    readonly project: string,
-    private readonly runner: Runner = HOST_RUNNER,
-  ) {}
+    project: string,
+    runner: Runner = HOST_RUNNER,
+  ) {
+    super(project, runner);
+  }
 
   /** `docker compose` against this stack (15 minutes unless said; throws on failure unless `reject: false`). */
   compose(args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -63,11 +138,6 @@ export class Stack {
   exec(service: string, argv: string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
     const { user, ...rest } = opts;
     return this.compose(execArgs(service, argv, user), { reject: false, ...rest });
-  }
-
-  /** The project's containers, running or not. */
-  containers(): Promise<docker.ContainerState[]> {
-    return this.runner.containers(this.project);
   }
 }
 

@@ -1,17 +1,17 @@
-import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { poll } from "../wait.js";
+import { Project, type ContainerState } from "./handle.js";
 
 export interface ServiceHealth {
   service: string;
   expected: number;
   running: number;
   healthy: number;
-  containers: docker.ContainerState[];
+  containers: ContainerState[];
 }
 
 /** Group a project's containers by compose service and count how many are up and healthy. Pure. */
-export function summarise(containers: docker.ContainerState[], expected: Record<string, number>): ServiceHealth[] {
+export function summarise(containers: ContainerState[], expected: Record<string, number>): ServiceHealth[] {
   return Object.entries(expected).map(([service, n]) => {
     const mine = containers.filter((c) => c.service === service);
     return {
@@ -34,14 +34,14 @@ export const runningHealthy = (s: ServiceHealth[]) =>
 
 /** Poll the engine until every service has its expected number of healthy containers. */
 export async function waitForHealthy(
-  project: string,
+  project: Project,
   expected: Record<string, number>,
   opts: { timeoutMs: number; onProgress?: (s: ServiceHealth[]) => void },
 ): Promise<ServiceHealth[]> {
   let last: ServiceHealth[] = [];
   const healthy = await poll(
     async () => {
-      last = summarise(await docker.listContainers(docker.PROJECT_LABEL, project), expected);
+      last = summarise(await project.containers(), expected);
       opts.onProgress?.(last);
       return allHealthy(last) ? last : undefined;
     },
@@ -53,16 +53,16 @@ export async function waitForHealthy(
     .map((x) => `${x.service} (${x.healthy}/${x.expected} healthy)`);
   throw new UserError(
     `services did not become healthy within ${Math.round(opts.timeoutMs / 1000)} s: ${bad.join(", ")}`,
-    `see \`stevie-stack logs SERVICE\` or \`docker compose -p ${project} ps\`, fix the cause, then run install again`,
+    `see \`stevie-stack logs SERVICE\` or \`docker compose -p ${project.project} ps\`, fix the cause, then run install again`,
   );
 }
 
 /** The last log lines of every container that is not healthy: printed when something fails. */
-export async function unhealthyReport(project: string, lines = 30): Promise<string> {
-  const list = await docker.listContainers(docker.PROJECT_LABEL, project);
+export async function unhealthyReport(project: Project, lines = 30): Promise<string> {
+  const list = await project.containers();
   const parts: string[] = [];
   for (const c of list.filter((c) => c.state !== "running" || c.health === "unhealthy" || c.health === "starting")) {
-    const logs = await docker.containerLogs(c.id, lines).catch((e: Error) => `(no logs: ${e.message})`);
+    const logs = await project.logs(c.id, lines).catch((e: Error) => `(no logs: ${e.message})`);
     parts.push(`--- ${c.name} (${c.state}, ${c.health}) ---\n${logs.trimEnd()}`);
   }
   return parts.join("\n");

@@ -1,8 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
-import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
-import { run } from "../exec.js";
 import { poll, sleep, waitFor } from "../wait.js";
 import { leaderService } from "./cluster.js";
 import { FOLLOW_FILE, renderApiUpstream, upstreamAddresses } from "../../nginx/render.js";
@@ -10,6 +8,7 @@ import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { API_PORT } from "./services/api.js";
 import { compose } from "./handle.js";
+import { Project, type ContainerState } from "./handle.js";
 
 /**
  * Replacing API replicas one at a time, for `upgrade`, `install` and `scale`. compose.yaml on disk says what a
@@ -29,7 +28,7 @@ export class ReplicaFailed extends Error {
 }
 
 export const apiReplicas = async (project: string) =>
-  (await docker.listContainers(docker.PROJECT_LABEL, project)).filter(
+  (await new Project(project).containers()).filter(
     (c) => c.service === "api" && c.state !== "exited" && c.state !== "dead",
   );
 
@@ -53,13 +52,14 @@ export async function reloadNginx(paths: StackPaths, project: string): Promise<v
  * deadline).
  */
 export async function waitHealthy(
+  project: string,
   id: string,
   timeoutMs: number,
   ready?: () => Promise<boolean>,
 ): Promise<string | undefined> {
-  let c: docker.ContainerState | undefined;
+  let c: ContainerState | undefined;
   const settle = async () => {
-    c = (await docker.listContainers(docker.PROJECT_LABEL)).find((x) => x.id === id);
+    c = (await new Project(project).containers()).find((x) => x.id === id);
     if (!c) return "gone";
     if (c.state === "running" && (c.health === "healthy" || (c.health !== "unhealthy" && (await ready?.()))))
       return "healthy";
@@ -68,9 +68,9 @@ export async function waitHealthy(
   const settled = await poll(settle, { timeoutMs, everyMs: ready ? 500 : 1_000 });
   if (settled === "healthy") return undefined;
   if (!c) return "the container disappeared";
-  const info = await docker.inspectContainer(id).catch(() => undefined);
+  const info = await new Project(project).inspect(id).catch(() => undefined);
   const probe = info?.healthLog.at(-1);
-  const lastLog = (await docker.containerLogs(id, 5).catch(() => "")).trim().split("\n").at(-1);
+  const lastLog = (await new Project(project).logs(id, 5).catch(() => "")).trim().split("\n").at(-1);
   const state =
     c.state !== "running"
       ? `it ${c.state} (exit code ${info?.exitCode ?? "?"})`
@@ -97,7 +97,8 @@ async function followList(paths: StackPaths, project: string): Promise<string[] 
   return r.exitCode === 0 ? upstreamAddresses(r.stdout) : undefined;
 }
 
-const edgeAddress = async (project: string, id: string) => (await docker.containerAddresses(id))[`${project}_edge`];
+const edgeAddress = async (project: string, id: string) =>
+  (await new Project(project).addresses(id))[`${project}_edge`];
 
 /** Ready for traffic, as waitHealthy's `ready`: nginx's follow loop lists the replica (it answered /api/health/ready). */
 const inNginx = (paths: StackPaths, project: string, id: string) => async () => {
@@ -132,8 +133,8 @@ async function retire(paths: StackPaths, project: string, id: string): Promise<v
     // nginx's old workers finish what they were doing with the leaving replica.
     await sleep(2_000);
   }
-  await run("docker", ["stop", "-t", "30", id], { reject: false, timeoutMs: 60_000 });
-  await docker.removeContainer(id);
+  await new Project(project).docker(["stop", "-t", "30", id], { timeoutMs: 60_000 });
+  await new Project(project).remove(id);
 }
 
 /**
@@ -186,7 +187,7 @@ export async function rollApi(
     );
     const fresh = (await apiReplicas(project)).filter((c) => !before.some((b) => b.id === c.id));
     if (r.exitCode !== 0 || fresh.length !== 1) {
-      for (const f of fresh) await docker.removeContainer(f.id).catch(() => undefined);
+      for (const f of fresh) await new Project(project).remove(f.id).catch(() => undefined);
       throw new ReplicaFailed(
         "(none started)",
         (r.stderr || r.stdout).trim().split("\n").at(-1) ?? `docker compose exited with ${r.exitCode}`,
@@ -194,9 +195,9 @@ export async function rollApi(
     }
     const next = fresh[0]!;
     opts.log(`replica ${i + 1}/${old.length}: started ${next.name}, waiting for /api/health/ready`);
-    const why = await waitHealthy(next.id, opts.timeoutMs, inNginx(paths, project, next.id));
+    const why = await waitHealthy(project, next.id, opts.timeoutMs, inNginx(paths, project, next.id));
     if (why) {
-      await docker.removeContainer(next.id).catch(() => undefined);
+      await new Project(project).remove(next.id).catch(() => undefined);
       throw new ReplicaFailed(next.name, why);
     }
     started.push(next.id);
@@ -256,7 +257,7 @@ export async function setReplicaCount(
         "see `stevie-stack logs api`; the running replicas serve on",
       );
     for (const c of (await apiReplicas(project)).filter((x) => !have.some((h) => h.id === x.id))) {
-      const why = await waitHealthy(c.id, opts.timeoutMs, inNginx(paths, project, c.id));
+      const why = await waitHealthy(project, c.id, opts.timeoutMs, inNginx(paths, project, c.id));
       if (why)
         throw new UserError(
           `the new API replica ${c.name} did not become healthy: ${why}`,
@@ -289,11 +290,11 @@ export async function runMigrations(paths: StackPaths, project: string): Promise
       "no API replica was replaced; fix the cause and run the command again",
     );
   const finished = async () => {
-    const job = (await docker.listContainers(docker.PROJECT_LABEL, project)).find((c) => c.service === "migrate");
+    const job = (await new Project(project).containers()).find((c) => c.service === "migrate");
     if (!job || job.state !== "exited") return undefined;
-    const { exitCode } = await docker.inspectContainer(job.id);
+    const { exitCode } = await new Project(project).inspect(job.id);
     if (exitCode === 0) return true;
-    const last = (await docker.containerLogs(job.id, 5)).trim().split("\n").at(-1) ?? "";
+    const last = (await new Project(project).logs(job.id, 5)).trim().split("\n").at(-1) ?? "";
     throw new UserError(
       `the database migrations failed (exit code ${exitCode}): ${last.slice(0, 300)}`,
       "the API replicas serve on unchanged (migrations run in a transaction); see `stevie-stack logs migrate`",
@@ -363,10 +364,8 @@ export async function convergeRunning(
   const dataTier = changed.filter((s) => DATA_TIER.test(s));
   if (dataTier.length) {
     await upNoDeps(paths, project, dataTier, opts.log);
-    for (const c of (await docker.listContainers(docker.PROJECT_LABEL, project)).filter((x) =>
-      dataTier.includes(x.service),
-    )) {
-      const why = await waitHealthy(c.id, 5 * 60_000);
+    for (const c of (await new Project(project).containers()).filter((x) => dataTier.includes(x.service))) {
+      const why = await waitHealthy(project, c.id, 5 * 60_000);
       if (why)
         throw new UserError(
           `${c.name} did not become healthy after it was recreated: ${why}`,

@@ -15,6 +15,7 @@ import { startTestS3, type TestS3 } from "./s3.js";
 import { prepareServicesData, startTestServices, stopTestServices, type TestServices } from "./services.js";
 import { packageVersion } from "../../cli/package-root.js";
 import { compose } from "../../cli/stack/handle.js";
+import { Project } from "../../cli/stack/handle.js";
 
 /** Every stack the test suite creates has a project name starting with this, so leftovers can be found by label. */
 export const TEST_PROJECT_PREFIX = "stevietest";
@@ -69,7 +70,7 @@ export async function removeTestLeftovers(): Promise<number> {
   const dead = [...projects].filter((p) => !(kept && p.endsWith(`-${keptPid}`)) && !ownerAlive(p));
   for (const p of dead) {
     await removeRelay(p);
-    await removeProjectResources(p, true);
+    await removeProjectResources(new Project(p), true);
   }
   return dead.length;
 }
@@ -104,7 +105,7 @@ async function diagnostics(project: string, dir: string): Promise<void> {
     process.stderr.write(`\n=== docker compose ps (${project}) ===\n${ps.stdout}\n${ps.stderr}\n`);
   }
   process.stderr.write(
-    `=== unhealthy services (last log lines) ===\n${await unhealthyReport(project, 40).catch((e: Error) => e.message)}\n`,
+    `=== unhealthy services (last log lines) ===\n${await unhealthyReport(new Project(project), 40).catch((e: Error) => e.message)}\n`,
   );
 }
 
@@ -170,7 +171,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (r.code !== 0) {
     process.stderr.write(`${r.stdout}\n${r.stderr}\n`);
     await diagnostics(name, dir);
-    await removeProjectResources(name, true).catch(() => undefined);
+    await removeProjectResources(new Project(name), true).catch(() => undefined);
     await stopS3();
     throw new Error(`stevie-stack install failed with exit code ${r.code}`);
   }
@@ -207,7 +208,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
       const u = await runCli(["uninstall", "--purge-data", "--yes", "--dir", dir], { timeoutMs: 5 * 60_000 });
       if (u.code !== 0) process.stderr.write(`uninstall failed:\n${u.stdout}\n${u.stderr}\n`);
     }
-    await removeProjectResources(name, true).catch(() => undefined);
+    await removeProjectResources(new Project(name), true).catch(() => undefined);
     await stopTestServices(svcProject);
     await stopS3();
   };

@@ -1,15 +1,21 @@
+import { PassThrough } from "node:stream";
 import type { ContainerState } from "../../cli/docker.js";
 import type { RunOptions, RunResult } from "../../cli/exec.js";
 import type { Runner } from "../../cli/stack/handle.js";
 
 /**
- * An in-memory machine for the Stack handle: it records every command (file, argv, options) and answers each from
- * `answer` (exit 0 with no output unless it says otherwise); `containers` is the project's containers as a test sets
- * them. Nothing runs.
+ * An in-memory machine for the Stack handle. It records every command (file, argv, options) and answers each from
+ * `answer` (exit 0 with no output unless it says otherwise); its engine holds the containers, volumes and networks a
+ * test puts in it, and removing one takes it out. Nothing runs.
  */
 export class FakeRunner implements Runner {
   readonly calls: { file: string; args: string[]; opts: RunOptions }[] = [];
+  /** What the engine was asked to do, in order: "remove container ID", "remove volume NAME", … */
+  readonly changes: string[] = [];
   containerList: ContainerState[] = [];
+  volumeList: string[] = [];
+  networkList: { id: string; name: string; internal: boolean; options: Record<string, string> }[] = [];
+  logsOf: Record<string, string> = {};
 
   constructor(private readonly answer: (args: string[]) => Partial<RunResult> | undefined = () => undefined) {}
 
@@ -18,17 +24,35 @@ export class FakeRunner implements Runner {
     return { exitCode: 0, stdout: "", stderr: "", ...this.answer(args) };
   }
 
-  async containers(): Promise<ContainerState[]> {
-    return this.containerList;
-  }
+  readonly engine: Runner["engine"] = {
+    listContainers: async () => this.containerList,
+    inspectContainer: async () => ({ restartCount: 0, startedAt: "", exitCode: 0, healthLog: [], pid: 1 }),
+    containerLogs: async (id) => this.logsOf[id] ?? "",
+    removeContainer: async (id) => {
+      this.changes.push(`remove container ${id}`);
+      this.containerList = this.containerList.filter((c) => c.id !== id);
+    },
+    containerAddresses: async () => ({}),
+    listVolumes: async () => this.volumeList,
+    removeVolume: async (name) => {
+      this.changes.push(`remove volume ${name}`);
+      this.volumeList = this.volumeList.filter((v) => v !== name);
+    },
+    listNetworks: async () => this.networkList,
+    removeNetwork: async (id) => {
+      this.changes.push(`remove network ${id}`);
+      this.networkList = this.networkList.filter((n) => n.id !== id);
+    },
+    execPipe: async () => ({ input: new PassThrough(), output: new PassThrough(), close: () => undefined }),
+  };
 }
 
-export const container = (service: string, state = "running"): ContainerState => ({
+export const container = (service: string, state = "running", health: ContainerState["health"] = "healthy") => ({
   id: `${service}-id`,
   name: `stevie-${service}-1`,
   service,
   state,
-  health: "healthy",
+  health,
   image: "stevie/x",
   ports: [],
 });

@@ -1,8 +1,8 @@
 import { createServer, type Socket } from "node:net";
-import * as docker from "../../docker.js";
 import { UserError } from "../../errors.js";
 import { ALERTMANAGER_PORT, PROMETHEUS_PORT } from "../../stack/services/monitoring.js";
 import { loadStack } from "../../stack/load.js";
+import { Project } from "../../stack/handle.js";
 
 /**
  * `stevie-stack forward <service>`: an internal web UI (Prometheus, Alertmanager) on 127.0.0.1 of this host, for as
@@ -25,16 +25,15 @@ export async function startForward(opts: {
     throw new UserError(`stevie-stack forward serves no ${opts.service}`, `one of: ${Object.keys(TARGETS).join(", ")}`);
   const { config } = await loadStack(opts.dir);
   const project = config.projectName;
-  const container = (await docker.listContainers(docker.PROJECT_LABEL, project)).find(
-    (c) => c.service === opts.service && c.state === "running",
-  );
+  const stack = new Project(project);
+  const container = (await stack.containers()).find((c) => c.service === opts.service && c.state === "running");
   if (!container)
     throw new UserError(
       `${opts.service} is not running in ${project}`,
       config.monitoring.enabled ? "`stevie-stack status`" : "monitoring is off in stevie.yaml (monitoring.enabled)",
     );
   // Alertmanager listens on its data-network address only (see services/monitoring.ts).
-  const host = target.onDataAddress ? (await docker.containerAddresses(container.id))[`${project}_data`] : "127.0.0.1";
+  const host = target.onDataAddress ? (await stack.addresses(container.id))[`${project}_data`] : "127.0.0.1";
   if (!host) throw new UserError(`${opts.service} has no address on the data network`, "`stevie-stack status`");
   // The reader stops once the browser has closed its side: a kept-alive connection would otherwise stay open.
   const relay = [
@@ -47,7 +46,7 @@ export async function startForward(opts: {
     open.add(client);
     client.on("close", () => open.delete(client));
     client.on("error", () => undefined);
-    docker.execPipe(container.id, relay).then(
+    stack.pipe(container.id, relay).then(
       (pipe) => {
         client.pipe(pipe.input);
         pipe.output.pipe(client);

@@ -1,9 +1,8 @@
 import { rm } from "node:fs/promises";
-import * as docker from "../../docker.js";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
 import { loadStack } from "../../stack/load.js";
-import { compose } from "../../stack/handle.js";
+import { Stack, type Project } from "../../stack/handle.js";
 
 export interface UninstallOptions {
   dir: string;
@@ -19,13 +18,13 @@ export interface UninstallResult {
 }
 
 /** Remove everything labelled with a project: what compose knows of, and what it lost track of. */
-export async function removeProjectResources(project: string, purgeData: boolean): Promise<UninstallResult> {
-  const containers = await docker.listContainers(docker.PROJECT_LABEL, project);
-  for (const c of containers) await docker.removeContainer(c.id);
-  const networks = await docker.listNetworks(docker.PROJECT_LABEL, project);
-  for (const n of networks) await docker.removeNetwork(n.id).catch(() => undefined);
-  const volumes = purgeData ? await docker.listVolumes(docker.PROJECT_LABEL, project) : [];
-  for (const v of volumes) await docker.removeVolume(v);
+export async function removeProjectResources(project: Project, purgeData: boolean): Promise<UninstallResult> {
+  const containers = await project.containers();
+  for (const c of containers) await project.remove(c.id);
+  const networks = await project.networks();
+  for (const n of networks) await project.removeNetwork(n.id).catch(() => undefined);
+  const volumes = purgeData ? await project.volumes() : [];
+  for (const v of volumes) await project.removeVolume(v);
   return { containers: containers.length, volumes, networks: networks.map((n) => n.name), removedDir: false };
 }
 
@@ -45,16 +44,14 @@ export async function runUninstall(
     action: opts.purgeData ? "uninstall.purge-data" : "uninstall",
     target: paths.dir,
   });
-  const before = await docker.listContainers(docker.PROJECT_LABEL, config.projectName);
-  const networksBefore = await docker.listNetworks(docker.PROJECT_LABEL, config.projectName);
-  const volumesBefore = await docker.listVolumes(docker.PROJECT_LABEL, config.projectName);
-  await compose(
-    paths,
-    config.projectName,
-    ["down", "--remove-orphans", "--timeout", "30", ...(opts.purgeData ? ["--volumes"] : [])],
-    { reject: false },
-  );
-  const leftovers = await removeProjectResources(config.projectName, opts.purgeData);
+  const stack = new Stack(paths, config.projectName);
+  const before = await stack.containers();
+  const networksBefore = await stack.networks();
+  const volumesBefore = await stack.volumes();
+  await stack.compose(["down", "--remove-orphans", "--timeout", "30", ...(opts.purgeData ? ["--volumes"] : [])], {
+    reject: false,
+  });
+  const leftovers = await removeProjectResources(stack, opts.purgeData);
   const volumes = opts.purgeData ? [...new Set([...leftovers.volumes, ...volumesBefore])] : [];
   const result: UninstallResult = {
     containers: before.length,
