@@ -109,9 +109,9 @@ export class Project {
     return this.runner.engine.execPipe(id, cmd);
   }
 
-  /** `docker ARGS` (one-off containers, a container by name); the result whatever its exit code unless told. */
+  /** `docker ARGS` (one-off containers, a container by name); throws on failure unless `reject: false`. */
   docker(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-    return this.runner.run("docker", args, { reject: false, ...opts });
+    return this.runner.run("docker", args, opts);
   }
 }
 

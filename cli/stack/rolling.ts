@@ -133,7 +133,7 @@ async function retire(paths: StackPaths, project: string, id: string): Promise<v
     // nginx's old workers finish what they were doing with the leaving replica.
     await sleep(2_000);
   }
-  await new Project(project).docker(["stop", "-t", "30", id], { timeoutMs: 60_000 });
+  await new Project(project).docker(["stop", "-t", "30", id], { reject: false, timeoutMs: 60_000 });
   await new Project(project).remove(id);
 }
 
