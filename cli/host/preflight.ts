@@ -2,10 +2,11 @@ import { cpus, totalmem } from "node:os";
 import { readFile, statfs } from "node:fs/promises";
 import { dirname } from "node:path";
 import { existsSync } from "node:fs";
-import * as docker from "../docker.js";
-import { run, which } from "../exec.js";
+import { which } from "../exec.js";
 import { parseVersion, versionAtLeast } from "./version.js";
 import { portIsFree, whoListensOn } from "./ports.js";
+import { Engine } from "../stack/handle.js";
+import { PROJECT_LABEL } from "../labels.js";
 
 /** What preflight found on the host: gathered once, then judged by a pure function. */
 export interface HostFacts {
@@ -50,9 +51,9 @@ export async function readOsRelease(): Promise<HostFacts["os"]> {
 }
 
 export async function composeVersion(): Promise<string | undefined> {
-  const r = await run("docker", ["compose", "version", "--short"], { reject: false, timeoutMs: 30_000 }).catch(
-    () => undefined,
-  );
+  const r = await new Engine()
+    .docker(["compose", "version", "--short"], { reject: false, timeoutMs: 30_000 })
+    .catch(() => undefined);
   if (!r || r.exitCode !== 0) return undefined;
   return r.stdout.trim().replace(/^v/, "");
 }
@@ -70,9 +71,10 @@ export async function probeHost(opts: {
   projectName?: string;
 }): Promise<HostFacts> {
   const dockerCli = await which("docker");
-  const reachable = await docker.ping();
+  const dockerEngine = new Engine();
+  const reachable = await dockerEngine.ping();
   const engine: HostFacts["engine"] = { reachable };
-  if (reachable) engine.version = (await docker.engineVersion()).version;
+  if (reachable) engine.version = (await dockerEngine.version()).version;
   const compose: HostFacts["compose"] = {};
   if (dockerCli) compose.version = await composeVersion();
   const diskPath = await nearestExisting(opts.dir);
@@ -82,11 +84,11 @@ export async function probeHost(opts: {
     const free = await portIsFree(port, opts.bindAddress);
     const fact: PortFact = { port, free };
     if (!free) {
-      const container = reachable ? await docker.containerPublishing(port).catch(() => undefined) : undefined;
+      const container = reachable ? await dockerEngine.publishing(port).catch(() => undefined) : undefined;
       if (container) {
-        const labels = await docker.containerLabels(container.id).catch(() => ({}) as Record<string, string>);
+        const labels: Record<string, string> = container.labels;
         fact.holder = `container ${container.name}`;
-        fact.ownStack = opts.projectName !== undefined && labels[docker.PROJECT_LABEL] === opts.projectName;
+        fact.ownStack = opts.projectName !== undefined && labels[PROJECT_LABEL] === opts.projectName;
       } else {
         const p = await whoListensOn(port);
         fact.holder = p ? `${p.command} (pid ${p.pid})` : "another process";

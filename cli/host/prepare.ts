@@ -2,12 +2,12 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { run, startDetached, which } from "../exec.js";
 import { waitFor } from "../wait.js";
 import { composeVersion, MIN_COMPOSE, readOsRelease } from "./preflight.js";
 import { parseVersion, versionAtLeast } from "./version.js";
+import { Engine } from "../stack/handle.js";
 
 /**
  * Host preparation: the Docker engine, the compose v2 plugin, a running daemon and the base image.
@@ -74,7 +74,7 @@ async function aptCandidate(pkg: string): Promise<string | undefined> {
 }
 
 export async function ensureEngine(opts: PrepareOptions, report: PrepareReport): Promise<void> {
-  if ((await which("docker")) && ((await which("dockerd")) || (await docker.ping()))) return;
+  if ((await which("docker")) && ((await which("dockerd")) || (await new Engine().ping()))) return;
   await requireDebianRoot("Installing Docker Engine");
   await mayChange(opts, "Docker Engine is not installed; stevie-stack will install Debian's docker.io package");
   // Debian 13 moved the `docker` command out of docker.io into docker-cli; Debian 12 and Ubuntu have no such package.
@@ -135,7 +135,7 @@ export async function ensureCompose(opts: PrepareOptions, report: PrepareReport)
 }
 
 export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport): Promise<void> {
-  if (await docker.ping()) return;
+  if (await new Engine().ping()) return;
   if (process.getuid?.() !== 0) {
     throw new UserError(
       "the Docker daemon is not running (or /var/run/docker.sock is not accessible to you)",
@@ -147,12 +147,12 @@ export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport):
     opts.log("systemctl start docker");
     await run("systemctl", ["start", "docker"], { reject: false });
   }
-  if (!(await docker.ping())) {
+  if (!(await new Engine().ping())) {
     // No systemd (containers, CI sandboxes): run dockerd ourselves, detached.
     opts.log("starting dockerd (log: /var/log/stevie-stack-dockerd.log)");
     await startDetached("dockerd", [], "/var/log/stevie-stack-dockerd.log");
   }
-  await waitFor("the Docker daemon to start", async () => (await docker.ping()) || undefined, {
+  await waitFor("the Docker daemon to start", async () => (await new Engine().ping()) || undefined, {
     timeoutMs: 90_000,
     everyMs: 500,
     fix: "read /var/log/stevie-stack-dockerd.log (or `journalctl -u docker`)",
@@ -165,9 +165,9 @@ export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport):
  * built locally from Debian's archive with debootstrap and imported.
  */
 export async function ensureBaseImage(opts: PrepareOptions, report: PrepareReport): Promise<void> {
-  if (await docker.imageExists(BASE_IMAGE)) return;
+  if (await new Engine().imageExists(BASE_IMAGE)) return;
   opts.log(`pulling ${BASE_IMAGE}`);
-  const pulled = await run("docker", ["pull", BASE_IMAGE], { reject: false, timeoutMs: 120_000 });
+  const pulled = await new Engine().docker(["pull", BASE_IMAGE], { reject: false, timeoutMs: 120_000 });
   if (pulled.exitCode === 0) {
     report.actions.push(`pulled ${BASE_IMAGE}`);
     return;
@@ -180,7 +180,7 @@ export async function ensureBaseImage(opts: PrepareOptions, report: PrepareRepor
   try {
     await run("debootstrap", ["--variant=minbase", "trixie", dir, DEBIAN_MIRROR], { timeoutMs: 15 * 60_000 });
     await run("tar", ["-C", dir, "-cf", tarball, "."], { timeoutMs: 5 * 60_000 });
-    await run("docker", ["import", tarball, BASE_IMAGE], { timeoutMs: 5 * 60_000 });
+    await new Engine().docker(["import", tarball, BASE_IMAGE], { timeoutMs: 5 * 60_000 });
   } finally {
     await rm(dir, { recursive: true, force: true });
     await rm(tarball, { force: true });

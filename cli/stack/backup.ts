@@ -1,7 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { run } from "../exec.js";
 import { poll, sleep } from "../wait.js";
 import { packageRoot } from "../package-root.js";
 import { readIfExists, writeAtomic } from "./files.js";
@@ -11,6 +10,7 @@ import { imageRef } from "./services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
 import { psqlArgv } from "./psql.js";
 import { inLeader, leaderService, psqlOnLeader } from "./cluster.js";
+import { Engine } from "./handle.js";
 
 /**
  * Backups with pgBackRest (repository on the stack's `backups` volume, aes-256-cbc; optionally a second one on S3,
@@ -187,8 +187,7 @@ export async function listBackups(
   const leader = version ? await leaderService(paths, project).catch(() => undefined) : "ask";
   const r = leader
     ? await inLeader(paths, project, info, { timeoutMs: 60_000 })
-    : await run(
-        "docker",
+    : await new Engine().docker(
         [
           "run",
           "--rm",
@@ -456,8 +455,7 @@ export interface DrillResult extends DrillRecord {
 }
 
 export async function psqlIn(container: string, sql: string): Promise<{ code: number; out: string }> {
-  const r = await run(
-    "docker",
+  const r = await new Engine().docker(
     ["exec", "-i", "-u", "postgres", container, ...psqlArgv({ database: "stevie", rows: true })],
     { input: sql, reject: false, timeoutMs: 120_000 },
   );
@@ -545,12 +543,12 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
     imageRef("postgres", spec.version),
     "drill",
   ];
-  const started = await run("docker", args, { reject: false, timeoutMs: 120_000 });
+  const started = await new Engine().docker(args, { reject: false, timeoutMs: 120_000 });
   if (started.exitCode !== 0) throw new UserError(`could not start the restore container: ${started.stderr.trim()}`);
   const recovered = async (): Promise<string[] | undefined> => {
-    const state = await run("docker", ["inspect", "-f", "{{.State.Running}}", spec.container], { reject: false });
+    const state = await new Engine().docker(["inspect", "-f", "{{.State.Running}}", spec.container], { reject: false });
     if (state.stdout.trim() !== "true") {
-      const logs = await run("docker", ["logs", "--tail", "30", spec.container], { reject: false });
+      const logs = await new Engine().docker(["logs", "--tail", "30", spec.container], { reject: false });
       const text = `${logs.stdout}\n${logs.stderr}`;
       return [
         /recovery ended before configured recovery target/.test(text)
@@ -624,7 +622,7 @@ export async function drill(paths: StackPaths, project: string, opts: DrillOptio
       }
     }
   } finally {
-    if (!opts.keep) await run("docker", ["rm", "-f", "-v", container], { reject: false });
+    if (!opts.keep) await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
   }
   const rtoSeconds = (Date.now() - started) / 1000;
   // RPO: 0 when the copy has production's newest audit entry; otherwise the age of the newest archived WAL when the

@@ -1,5 +1,5 @@
-import { dataRoot } from "../docker.js";
 import { run } from "../exec.js";
+import { Engine } from "./handle.js";
 
 /**
  * The host filesystems node-exporter measures, found on the Docker host at install: the one holding Docker's data
@@ -23,7 +23,7 @@ async function mountOf(path: string): Promise<string | undefined> {
 }
 
 export async function measuredFilesystems(stackDir: string): Promise<MeasuredFilesystem[]> {
-  const docker = await mountOf(await dataRoot());
+  const docker = await mountOf(await new Engine().dataRoot());
   const stack = await mountOf(stackDir);
   const out: MeasuredFilesystem[] = [];
   if (docker) out.push({ mountpoint: docker, probe: "volume" });

@@ -23,11 +23,21 @@ export interface Runner {
     | "containerLogs"
     | "removeContainer"
     | "containerAddresses"
+    | "containerLabels"
+    | "containerPublishing"
     | "listVolumes"
     | "removeVolume"
     | "listNetworks"
     | "removeNetwork"
+    | "networkSubnets"
     | "execPipe"
+    | "ping"
+    | "engineVersion"
+    | "dataRoot"
+    | "imageExists"
+    | "imageLabels"
+    | "tagImage"
+    | "buildImage"
   >;
 }
 
@@ -55,14 +65,70 @@ export function execArgs(service: string, argv: string[], user?: string): string
 }
 
 /**
+ * The Docker engine itself: whether it answers, its version and data root, images, every network's subnets, which
+ * container publishes a port, and `docker` commands that name their own containers (one-off `docker run`, a restored
+ * copy by name). No other module runs `docker` (lint).
+ */
+export class Engine {
+  constructor(protected readonly runner: Runner = HOST_RUNNER) {}
+
+  /** `docker ARGS`; throws on failure unless `reject: false`. */
+  docker(args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.runner.run("docker", args, opts);
+  }
+
+  ping(): Promise<boolean> {
+    return this.runner.engine.ping();
+  }
+
+  version() {
+    return this.runner.engine.engineVersion();
+  }
+
+  /** Where the engine keeps its volumes and images. */
+  dataRoot(): Promise<string> {
+    return this.runner.engine.dataRoot();
+  }
+
+  imageExists(ref: string): Promise<boolean> {
+    return this.runner.engine.imageExists(ref);
+  }
+
+  imageLabels(ref: string) {
+    return this.runner.engine.imageLabels(ref);
+  }
+
+  tagImage(source: string, repo: string, tag: string): Promise<void> {
+    return this.runner.engine.tagImage(source, repo, tag);
+  }
+
+  buildImage(opts: Parameters<typeof docker.buildImage>[0]): Promise<void> {
+    return this.runner.engine.buildImage(opts);
+  }
+
+  /** Every network's IPv4 subnets, ours or not. */
+  subnets() {
+    return this.runner.engine.networkSubnets();
+  }
+
+  /** The running container that publishes a host port, and its labels. */
+  async publishing(port: number) {
+    const c = await this.runner.engine.containerPublishing(port);
+    return c && { ...c, labels: await this.runner.engine.containerLabels(c.id).catch(() => ({})) };
+  }
+}
+
+/**
  * A Compose project's containers, volumes and networks (found by its label), and one-off `docker` commands: what
  * needs only the project's name (health, logs, uninstall).
  */
-export class Project {
+export class Project extends Engine {
   constructor(
     readonly project: string,
-    protected readonly runner: Runner = HOST_RUNNER,
-  ) {}
+    runner: Runner = HOST_RUNNER,
+  ) {
+    super(runner);
+  }
 
   /** The project's containers, running or not. */
   containers(): Promise<docker.ContainerState[]> {
@@ -107,11 +173,6 @@ export class Project {
   /** A command in a container with its standard input and output as streams (see docker.ts execPipe). */
   pipe(id: string, cmd: string[]) {
     return this.runner.engine.execPipe(id, cmd);
-  }
-
-  /** `docker ARGS` (one-off containers, a container by name); throws on failure unless `reject: false`. */
-  docker(args: string[], opts: RunOptions = {}): Promise<RunResult> {
-    return this.runner.run("docker", args, opts);
   }
 }
 

@@ -2,12 +2,14 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
-import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
 import { packageRoot } from "../package-root.js";
 import { cacheDir } from "./paths.js";
 import { contentRef, imageRef } from "./services/common.js";
+import { Engine } from "./handle.js";
+
+const engine = new Engine();
 
 /** The images of the stack, all FROM debian:trixie-slim, tagged with the stevie-stack version. */
 export const IMAGE_NAMES = ["postgres", "etcd", "haproxy", "redis", "api", "nginx", "monitoring"] as const;
@@ -143,7 +145,7 @@ export async function planImages(
     }
     const hash = await hashContext(sources);
     const byContent = contentRef(name, hash);
-    const [a, b] = await Promise.all([docker.imageLabels(ref), docker.imageLabels(byContent)]);
+    const [a, b] = await Promise.all([engine.imageLabels(ref), engine.imageLabels(byContent)]);
     const have = [a?.[HASH_LABEL] === hash, b?.[HASH_LABEL] === hash];
     const action = have[0] && have[1] ? "keep" : have[0] || have[1] ? "tag" : "build";
     plans.push({ name, ref, contentRef: byContent, sources, hash, action });
@@ -158,17 +160,17 @@ const splitRef = (ref: string) => ({
 
 /** Give an image that exists under one of its tags the other one. */
 export async function tagPlannedImage(plan: ImagePlan): Promise<void> {
-  const source = (await docker.imageLabels(plan.ref))?.[HASH_LABEL] === plan.hash ? plan.ref : plan.contentRef;
+  const source = (await engine.imageLabels(plan.ref))?.[HASH_LABEL] === plan.hash ? plan.ref : plan.contentRef;
   for (const target of [plan.ref, plan.contentRef].filter((r) => r !== source)) {
     const { repo, tag } = splitRef(target);
-    await docker.tagImage(source, repo, tag);
+    await engine.tagImage(source, repo, tag);
   }
 }
 
 export async function buildPlannedImage(plan: ImagePlan, onLine: (l: string) => void): Promise<void> {
   try {
     const context = await prepareContext(plan);
-    await docker.buildImage({
+    await engine.buildImage({
       context,
       files: plan.sources.map((f) => f.at),
       tag: plan.ref,
@@ -176,7 +178,7 @@ export async function buildPlannedImage(plan: ImagePlan, onLine: (l: string) => 
       onLine,
     });
     const { repo, tag } = splitRef(plan.contentRef);
-    await docker.tagImage(plan.ref, repo, tag);
+    await engine.tagImage(plan.ref, repo, tag);
   } catch (err) {
     throw new UserError(
       `building image ${plan.ref} failed: ${(err as Error).message}`,

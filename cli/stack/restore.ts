@@ -3,7 +3,6 @@ import { syncDbRoles } from "./credentials.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { run } from "../exec.js";
 import { poll, waitFor } from "../wait.js";
 import {
   STANZA,
@@ -27,6 +26,7 @@ import { clearEtcdPrefix } from "./etcd.js";
 import { ETCD_NAMESPACE, PATRONI_SCOPE } from "./topology.js";
 import { leaderOf, patroniMembers, psqlOnLeader } from "./cluster.js";
 import { compose } from "./handle.js";
+import { Engine } from "./handle.js";
 
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.
@@ -82,8 +82,7 @@ export async function readRestoreState(paths: StackPaths): Promise<RestoreState 
 
 /** A shell script run as root in a one-off container holding one member's data volume at /data (no network). */
 async function onVolume(project: string, member: string, version: string, script: string): Promise<void> {
-  const r = await run(
-    "docker",
+  const r = await new Engine().docker(
     [
       "run",
       "--rm",
@@ -195,8 +194,7 @@ async function liveTimeline(
   // No leader: the newest checkpoint's timeline among the members' data directories.
   let best: number | undefined;
   for (const m of members) {
-    const r = await run(
-      "docker",
+    const r = await new Engine().docker(
       [
         "run",
         "--rm",
@@ -223,8 +221,7 @@ async function liveTimeline(
 
 /** Kilobytes free on the host filesystem that holds a member's volume. */
 async function freeKb(project: string, member: string, version: string): Promise<number> {
-  const r = await run(
-    "docker",
+  const r = await new Engine().docker(
     [
       "run",
       "--rm",
@@ -273,15 +270,14 @@ async function finishCopy(
   const reset = await psqlIn(container, "ALTER SYSTEM RESET ALL; CHECKPOINT;");
   if (reset.code !== 0) throw new UserError(`could not prepare the restored copy: ${lastError(reset.out)}`);
   // SIGTERM: PostgreSQL (the container's first process) shuts down cleanly, with a checkpoint, and exits 0.
-  await run("docker", ["stop", "-t", "300", container], { reject: false, timeoutMs: 330_000 });
-  const exit = await run("docker", ["inspect", "-f", "{{.State.ExitCode}}", container], { reject: false });
+  await new Engine().docker(["stop", "-t", "300", container], { reject: false, timeoutMs: 330_000 });
+  const exit = await new Engine().docker(["inspect", "-f", "{{.State.ExitCode}}", container], { reject: false });
   if (exit.stdout.trim() !== "0")
     throw new UserError(
       `the restored copy did not shut down cleanly (exit ${exit.stdout.trim()}); production is untouched`,
     );
   // Into every repository: a later recovery from S3 must be able to follow the new timeline too.
-  const push = await run(
-    "docker",
+  const push = await new Engine().docker(
     [
       "run",
       "--rm",
@@ -493,12 +489,12 @@ async function prepareCopy(
       throw new UserError(`the restored copy failed its checks; production is untouched:\n  ${failures.join("\n  ")}`);
     await finishCopy(paths, project, opts.version, container, first, dir, opts.s3);
   } catch (err) {
-    await run("docker", ["rm", "-f", "-v", container], { reject: false });
+    await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
     await onVolume(project, first, opts.version, `rm -rf /data/${dir}`).catch(() => undefined);
     await rm(statePath(paths), { force: true });
     throw err;
   }
-  await run("docker", ["rm", "-f", "-v", container], { reject: false });
+  await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
   return restored!;
 }
 
@@ -568,8 +564,7 @@ export async function confirmRestore(paths: StackPaths, project: string, version
 
 /** Where MEMBER's data from before the restore is: set aside, or (interrupted before the data moved) still pgdata. */
 async function keptDataDir(project: string, member: string, version: string, aside: string): Promise<string> {
-  const has = await run(
-    "docker",
+  const has = await new Engine().docker(
     [
       "run",
       "--rm",
@@ -637,7 +632,7 @@ export async function rollbackRestore(
       );
     await finishCopy(paths, project, version, container, first, kept);
   } finally {
-    await run("docker", ["rm", "-f", "-v", container], { reject: false });
+    await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
   }
   await writeAtomic(statePath(paths), `${JSON.stringify({ ...s, phase: "switching" }, null, 2)}\n`);
   const scripts = Object.fromEntries(

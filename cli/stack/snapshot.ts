@@ -8,6 +8,7 @@ import type { StackPaths } from "./paths.js";
 import { imageRef } from "./services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
 import { compose } from "./handle.js";
+import { Engine } from "./handle.js";
 
 /**
  * What a database backup does not hold, stored beside it in the repository: the stack directory (configuration,
@@ -59,11 +60,10 @@ async function repoRun(
 ) {
   const volume = `${project}_${BACKUP_VOLUME}`;
   // `docker run -v` would quietly create an empty volume for a mistyped project.
-  const exists = await run("docker", ["volume", "inspect", volume], { reject: false });
+  const exists = await new Engine().docker(["volume", "inspect", volume], { reject: false });
   if (exists.exitCode !== 0)
     throw new UserError(`there is no backup volume ${volume}`, "check the project name (`docker volume ls`)");
-  return run(
-    "docker",
+  return new Engine().docker(
     [
       "run",
       "--rm",

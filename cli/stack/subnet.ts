@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import { networkInterfaces } from "node:os";
 import type { StevieConfig } from "../config/schema.js";
-import * as docker from "../docker.js";
 import { UserError } from "../errors.js";
+import { Engine } from "./handle.js";
 
 /**
  * The data network's /24. Stable for a project: an existing network keeps its subnet; otherwise stevie.yaml's
@@ -40,7 +40,7 @@ function hostAddresses(): string[] {
 }
 
 export async function chooseDataSubnet(config: StevieConfig): Promise<string> {
-  const networks = await docker.networkSubnets();
+  const networks = await new Engine().subnets();
   const own = networks.find((n) => n.name === `${config.projectName}_data`);
   if (own?.subnets[0]) return own.subnets[0];
   const taken = [...networks.flatMap((n) => n.subnets), ...hostAddresses()];

@@ -16,6 +16,7 @@ export class FakeRunner implements Runner {
   volumeList: string[] = [];
   networkList: { id: string; name: string; internal: boolean; options: Record<string, string> }[] = [];
   logsOf: Record<string, string> = {};
+  images = new Set<string>();
 
   constructor(private readonly answer: (args: string[]) => Partial<RunResult> | undefined = () => undefined) {}
 
@@ -44,6 +45,22 @@ export class FakeRunner implements Runner {
       this.networkList = this.networkList.filter((n) => n.id !== id);
     },
     execPipe: async () => ({ input: new PassThrough(), output: new PassThrough(), close: () => undefined }),
+    containerLabels: async () => ({}),
+    containerPublishing: async () => undefined,
+    networkSubnets: async () => this.networkList.map((n) => ({ name: n.name, subnets: [] })),
+    ping: async () => true,
+    engineVersion: async () => ({ version: "28.0.0", apiVersion: "1.48" }),
+    dataRoot: async () => "/var/lib/docker",
+    imageExists: async (ref) => this.images.has(ref),
+    imageLabels: async (ref) => (this.images.has(ref) ? {} : undefined),
+    tagImage: async (source, repo, tag) => {
+      this.changes.push(`tag ${source} ${repo}:${tag}`);
+      this.images.add(`${repo}:${tag}`);
+    },
+    buildImage: async (opts) => {
+      this.changes.push(`build ${opts.tag}`);
+      this.images.add(opts.tag);
+    },
   };
 }
 

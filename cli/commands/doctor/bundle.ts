@@ -2,7 +2,6 @@ import { existsSync } from "node:fs";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
-import * as docker from "../../docker.js";
 import { UserError } from "../../errors.js";
 import { run } from "../../exec.js";
 import { stackHistory } from "../../stack/history.js";
@@ -11,6 +10,7 @@ import { runDoctor } from "./run.js";
 import { collectStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
 import { compose } from "../../stack/handle.js";
+import { Engine, Project } from "../../stack/handle.js";
 
 /**
  * `doctor --bundle`: one archive an operator can hand to support. What the stack is (redacted configuration, generated
@@ -85,7 +85,10 @@ export async function writeSupportBundle(
   const attempt = async (name: string, produce: () => Promise<string>) =>
     put(name, await produce().catch((e: Error) => `(could not collect: ${e.message})\n`));
   const cmd = async (argv: string[]) => {
-    const r = await run(argv[0]!, argv.slice(1), { reject: false, timeoutMs: 60_000 });
+    const opts = { reject: false, timeoutMs: 60_000 };
+    const r = await (argv[0] === "docker"
+      ? new Engine().docker(argv.slice(1), opts)
+      : run(argv[0]!, argv.slice(1), opts));
     return `$ ${argv.join(" ")}\n${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}\n`;
   };
 
@@ -102,8 +105,8 @@ export async function writeSupportBundle(
       "containers.txt",
       async () => (await compose(paths, project, ["ps", "-a"], { reject: false })).stdout,
     );
-    for (const c of await docker.listContainers(docker.PROJECT_LABEL, project)) {
-      await attempt(join("logs", `${c.name}.log`), () => docker.containerLogs(c.id, 500));
+    for (const c of await new Project(project).containers()) {
+      await attempt(join("logs", `${c.name}.log`), () => new Project(project).logs(c.id, 500));
     }
     await attempt("host.txt", async () =>
       (

@@ -1,5 +1,4 @@
 import { statfs } from "node:fs/promises";
-import * as docker from "../../docker.js";
 import { run } from "../../exec.js";
 import { INHIBIT_HOST_ADDRESS } from "../../stack/compose.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../../host/preflight.js";
@@ -9,6 +8,8 @@ import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { collectStatus, type StackStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
+import { Engine, Project } from "../../stack/handle.js";
+import { PROJECT_LABEL } from "../../labels.js";
 
 /**
  * `stevie-stack doctor`: the preflight checks plus deep checks of the running stack, each with a verdict and a fix.
@@ -380,13 +381,12 @@ function clockChecks(f: DoctorFacts): CheckResult[] {
 }
 
 async function logRotation(project: string): Promise<DoctorFacts["logRotation"]> {
-  const ids = await run("docker", ["ps", "-q", "--filter", `label=io.stevie-stack.project=${project}`], {
+  const ids = await new Engine().docker(["ps", "-q", "--filter", `label=${PROJECT_LABEL}=${project}`], {
     reject: false,
   });
   const list = ids.stdout.split("\n").filter(Boolean);
   if (!list.length) return undefined;
-  const r = await run(
-    "docker",
+  const r = await new Engine().docker(
     [
       "inspect",
       "-f",
@@ -412,7 +412,7 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   const project = config.projectName;
   const status = await collectStatus(dir);
   const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup };
-  facts.hostRoutedNetworks = (await docker.listNetworks(docker.PROJECT_LABEL, project))
+  facts.hostRoutedNetworks = (await new Project(project).networks())
     .filter((n) => n.internal && n.options[INHIBIT_HOST_ADDRESS] !== "true")
     .map((n) => n.name);
   const acme = config.tls.mode === "acme" ? config.tls.acme : undefined;
@@ -435,7 +435,7 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   if (last && !last.pass) facts.lastDrillFailure = { at: last.at, why: last.failures[0] ?? "failed" };
   const good = drills.filter((d) => d.pass).at(-1);
   if (good) facts.newestGoodDrill = good.at;
-  const root = await docker.dataRoot();
+  const root = await new Engine().dataRoot();
   const fs = await statfs(root).catch(() => undefined);
   if (fs)
     facts.disk = {
