@@ -11,7 +11,7 @@ import { syncDbRoles } from "./credentials.js";
 import { ensureEtcdAuth } from "./etcd.js";
 import { applyFiles, snapshotFiles, writeAtomic, type FileOutcome } from "./files.js";
 import { measuredFilesystems } from "./filesystems.js";
-import { expectedContainers, renderKeepingEdits, renderStackFiles } from "./generate.js";
+import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles } from "./generate.js";
 import { unhealthyReport, waitForHealthy } from "./health.js";
 import { buildPlannedImage, imageRefs, tagPlannedImage, type ImagePlan } from "./images.js";
 import { ensureOpenAIKey } from "./openai.js";
@@ -140,7 +140,10 @@ async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
   const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) };
   const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
   const generated = await renderKeepingEdits(paths, (kept) =>
-    renderStackFiles(paths, config, sizing, version, input.configText, host, imageRefs(input.images), access, kept),
+    renderStackFiles(
+      { ...input, host, images: imageRefs(input.images), access, assets: renderAssets(paths, config) },
+      kept,
+    ),
   );
   s.previous = await snapshotFiles(
     paths,

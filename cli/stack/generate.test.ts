@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseConfig } from "../config/load.js";
 import { applyFiles, sha256, type GeneratedFile } from "./files.js";
-import { renderKeepingEdits, renderStackFiles } from "./generate.js";
+import { renderAssets, renderKeepingEdits, renderStackFiles } from "./generate.js";
 import { FILE_HASH_LABEL } from "./services/common.js";
 import { stackPaths } from "./paths.js";
 import { sizeStack } from "./sizing.js";
@@ -27,16 +27,16 @@ function rendered(
   access: { s3?: string; openai?: string; ca?: string } = {},
 ): Record<string, string> {
   const config = parseConfig(raw, "stevie");
-  const files = renderStackFiles(
+  const files = renderStackFiles({
     paths,
     config,
-    sizeStack(host, config.resources.profile),
-    "1.2.3",
-    "# stevie.yaml as written\n",
-    { dataSubnet: "10.213.7.0/24" },
-    undefined,
+    sizing: sizeStack(host, config.resources.profile),
+    version: "1.2.3",
+    configText: "# stevie.yaml as written\n",
+    host: { dataSubnet: "10.213.7.0/24" },
     access,
-  );
+    assets: renderAssets(paths, config),
+  });
   return Object.fromEntries(
     files.map((f) => [relative(paths.dir, f.path), String(f.content)]).filter(([name]) => !SKIP.test(name!)),
   );
@@ -74,14 +74,16 @@ describe("an operator's kept edit (renderKeepingEdits)", () => {
     const config = parseConfig({}, "stevie");
     const render = (kept: Record<string, string>) =>
       renderStackFiles(
-        dir,
-        config,
-        sizeStack(host, "small"),
-        "1.2.3",
-        "# x\n",
-        { dataSubnet: "10.213.7.0/24" },
-        {},
-        {},
+        {
+          paths: dir,
+          config,
+          sizing: sizeStack(host, "small"),
+          version: "1.2.3",
+          configText: "# x\n",
+          host: { dataSubnet: "10.213.7.0/24" },
+          images: {},
+          assets: renderAssets(dir, config),
+        },
         kept,
       );
     const label = (files: GeneratedFile[]) =>

@@ -4,9 +4,9 @@ import { parse } from "yaml";
 import type { StevieConfig } from "../config/schema.js";
 import { planFiles, readIfExists, type FileOutcome } from "./files.js";
 import { measuredFilesystems } from "./filesystems.js";
-import { expectedContainers, renderKeepingEdits, renderStackFiles } from "./generate.js";
+import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles } from "./generate.js";
 import { summarise, type ServiceHealth } from "./health.js";
-import type { ImagePlan } from "./images.js";
+import { imageRefs, type ImagePlan } from "./images.js";
 import { ensureOpenAIKey } from "./openai.js";
 import type { StackPaths } from "./paths.js";
 import { changedServices, desiredReplicas } from "./rolling.js";
@@ -101,11 +101,13 @@ export async function planInstall(args: {
   // A CA made again has a hash not known before it is made: any other value recreates what the real one would.
   const ca = certificates.includes("ca") ? "a-new-ca" : await caBundleHash(paths.tls);
   const host = { dataSubnet, filesystems: await measuredFilesystems(paths.dir) };
-  const refs = Object.fromEntries(images.map((i) => [i.name, i.contentRef]));
-  const hashes = { s3: s3.hash, openai: openai.hash, ca };
-  const rendered = await renderKeepingEdits(paths, (kept) =>
-    renderStackFiles(paths, config, sizing, args.version, args.text, host, refs, hashes, kept),
-  );
+  const input = {
+    ...{ paths, config, sizing, version: args.version, configText: args.text, host },
+    images: imageRefs(images),
+    access: { s3: s3.hash, openai: openai.hash, ca },
+    assets: renderAssets(paths, config),
+  };
+  const rendered = await renderKeepingEdits(paths, (kept) => renderStackFiles(input, kept));
   const files = Object.fromEntries(
     (await planFiles(paths, rendered)).map(({ file, outcome }) => [relative(paths.dir, file.path), outcome]),
   );

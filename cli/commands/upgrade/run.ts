@@ -10,7 +10,7 @@ import { commitStack } from "../../stack/history.js";
 import { STANZA } from "../../stack/backup.js";
 import { inLeader } from "../../stack/cluster.js";
 import { planFiles } from "../../stack/files.js";
-import { expectedContainers, renderKeepingEdits, renderStackFiles } from "../../stack/generate.js";
+import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles } from "../../stack/generate.js";
 import { allHealthy, runningHealthy, summarise } from "../../stack/health.js";
 import { imageRefs, planImages, type ImagePlan } from "../../stack/images.js";
 import type { StackPaths } from "../../stack/paths.js";
@@ -83,7 +83,14 @@ async function previewFiles(
   const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
   const { sizing, configText, version, images } = want;
   const files = await renderKeepingEdits(paths, (kept) =>
-    renderStackFiles(paths, config, sizing, version, configText, host, imageRefs(images), access, kept),
+    renderStackFiles(
+      {
+        ...{ paths, config, sizing, version, configText, host, access },
+        images: imageRefs(images),
+        assets: renderAssets(paths, config),
+      },
+      kept,
+    ),
   );
   const plans = await planFiles(paths, files);
   return {
