@@ -9,7 +9,7 @@ import { stackPaths } from "./paths.js";
 import { ensureS3Access, s3RunArgs, type S3Config } from "./s3.js";
 import { sizeStack } from "./sizing.js";
 import { topology } from "./topology.js";
-import { configuredRepos, pickRepos, sourceRepo } from "./take-backup.js";
+import { configuredRepos, pickRepos, sourceRepo } from "../pgbackrest/take-backup.js";
 
 const s3Section = { endpoint: "s3.example.net", bucket: "stevie-backups", uriStyle: "path" as const };
 

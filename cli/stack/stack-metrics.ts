@@ -1,11 +1,12 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
-import { readDrills, type DrillRecord } from "./backup.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { serverCertExpiry } from "./tls.js";
 import { TEXTFILE_DIR } from "./services/monitoring.js";
+import { type DrillRecord } from "../pgbackrest/parse.js";
+import { readDrills } from "../pgbackrest/drill-records.js";
 
 /**
  * Figures only the CLI knows, for Prometheus: the server certificate's expiry (self-signed and files modes) and the CLI's own restore drills.

@@ -7,11 +7,12 @@ import { packageVersion } from "../../cli/package-root.js";
 import { imageRef } from "../../cli/stack/services/common.js";
 import { leaderService } from "../../cli/stack/cluster.js";
 import { stackPaths } from "../../cli/stack/paths.js";
-import type { BackupSet, DrillResult } from "../../cli/stack/backup.js";
-import type { RestoreResult } from "../../cli/stack/restore.js";
+import type { RestoreResult } from "../../cli/pgbackrest/restore.js";
 import { runCli } from "../setup/cli.js";
 import { probeTable } from "../setup/data.js";
 import { compose } from "../../cli/stack/handle.js";
+import { type BackupSet } from "../../cli/pgbackrest/parse.js";
+import { type DrillResult } from "../../cli/pgbackrest/drill.js";
 
 /**
  * Backups and restore drills on the installed stack: pgBackRest backups, a point-in-time restore that holds exactly

@@ -1,18 +1,14 @@
 import { packageVersion } from "../../package-root.js";
 import { recordAudit } from "../../stack/audit.js";
-import {
-  allDrills,
-  drill,
-  listBackups,
-  type BackupSet,
-  type DrillRecord,
-  type DrillResult,
-} from "../../stack/backup.js";
-import { exportSnapshot, listSnapshots } from "../../stack/snapshot.js";
+import { listBackups } from "../../pgbackrest/backup.js";
+import { exportSnapshot, listSnapshots } from "../../pgbackrest/snapshot.js";
 import { writeCliMetrics } from "../../stack/stack-metrics.js";
 import { UserError } from "../../errors.js";
 import { loadStack } from "../../stack/load.js";
-import { backupWithSnapshot, pickRepos, sourceRepo } from "../../stack/take-backup.js";
+import { backupWithSnapshot, pickRepos, sourceRepo } from "../../pgbackrest/take-backup.js";
+import { type BackupSet, type DrillRecord } from "../../pgbackrest/parse.js";
+import { type DrillResult, drill } from "../../pgbackrest/drill.js";
+import { allDrills } from "../../pgbackrest/drill-records.js";
 
 /** `stevie-stack backup`, `backup list` and `drill`: thin wrappers that load the stack and record the action. */
 

@@ -2,7 +2,7 @@ import { statfs } from "node:fs/promises";
 import { run } from "../../exec.js";
 import { INHIBIT_HOST_ADDRESS } from "../../stack/compose.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../../host/preflight.js";
-import { allDrills, listBackups } from "../../stack/backup.js";
+import { listBackups } from "../../pgbackrest/backup.js";
 import { serverCertExpiry } from "../../stack/tls.js";
 import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
@@ -10,6 +10,7 @@ import { collectStatus, type StackStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
 import { Engine, Project } from "../../stack/handle.js";
 import { PROJECT_LABEL } from "../../labels.js";
+import { allDrills } from "../../pgbackrest/drill-records.js";
 
 /**
  * `stevie-stack doctor`: the preflight checks plus deep checks of the running stack, each with a verdict and a fix.

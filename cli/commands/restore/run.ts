@@ -1,11 +1,17 @@
 import { packageVersion } from "../../package-root.js";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
-import { checkTargetCount, confirmRestore, restore, rollbackRestore, type RestoreResult } from "../../stack/restore.js";
+import {
+  checkTargetCount,
+  confirmRestore,
+  restore,
+  rollbackRestore,
+  type RestoreResult,
+} from "../../pgbackrest/restore.js";
 import type { StevieConfig } from "../../config/schema.js";
 import type { StackPaths } from "../../stack/paths.js";
 import { loadStack, stackTopology } from "../../stack/load.js";
-import { backupWithSnapshot, configuredRepos, sourceRepo } from "../../stack/take-backup.js";
+import { backupWithSnapshot, configuredRepos, sourceRepo } from "../../pgbackrest/take-backup.js";
 
 // The snapshot before a restore goes to the local repository (quick, and the restore needs it there); the first full
 // backup of the new cluster goes to every repository.

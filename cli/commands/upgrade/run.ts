@@ -7,7 +7,6 @@ import { UserError } from "../../errors.js";
 import { packageVersion } from "../../package-root.js";
 import { recordAudit } from "../../stack/audit.js";
 import { commitStack } from "../../stack/history.js";
-import { STANZA } from "../../stack/backup.js";
 import { inLeader } from "../../stack/cluster.js";
 import { planFiles } from "../../stack/files.js";
 import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles } from "../../stack/generate.js";
@@ -22,8 +21,9 @@ import { upgradeVerdict, type BreakingChange } from "../../stack/upgrades.js";
 import { loadStack } from "../../stack/load.js";
 import { applyStack } from "../../stack/apply.js";
 import type { StevieConfig } from "../../config/schema.js";
-import { backupWithSnapshot } from "../../stack/take-backup.js";
+import { backupWithSnapshot } from "../../pgbackrest/take-backup.js";
 import { Stack } from "../../stack/handle.js";
+import { STANZA } from "../../pgbackrest/parse.js";
 
 /**
  * `stevie-stack upgrade`: move an installed stack to this CLI's version without dropping a request.

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { run } from "../exec.js";
-import type { StackPaths } from "./paths.js";
-import { imageRef } from "./services/common.js";
-import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
-import { compose } from "./handle.js";
-import { Engine } from "./handle.js";
+import type { StackPaths } from "../stack/paths.js";
+import { imageRef } from "../stack/services/common.js";
+import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
+import { compose } from "../stack/handle.js";
+import { Engine } from "../stack/handle.js";
 
 /**
  * What a database backup does not hold, stored beside it in the repository: the stack directory (configuration,

@@ -1,32 +1,29 @@
-import { s3RunArgs, type S3Config } from "./s3.js";
-import { syncDbRoles } from "./credentials.js";
+import { s3RunArgs, type S3Config } from "../stack/s3.js";
+import { syncDbRoles } from "../stack/credentials.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { poll, waitFor } from "../wait.js";
+import { listBackups } from "./backup.js";
+import { readIfExists, writeAtomic } from "../stack/files.js";
+import type { StackPaths } from "../stack/paths.js";
+import { imageRef } from "../stack/services/common.js";
+import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
+import { clearEtcdPrefix } from "../stack/etcd.js";
+import { ETCD_NAMESPACE, PATRONI_SCOPE } from "../stack/topology.js";
+import { leaderOf, patroniMembers, psqlOnLeader } from "../stack/cluster.js";
+import { compose } from "../stack/handle.js";
+import { Engine } from "../stack/handle.js";
 import {
-  STANZA,
-  checkTarget,
-  compareFacts,
-  copyFacts,
-  lastError,
-  listBackups,
-  productionFacts,
-  psqlIn,
-  startRestoredCopy,
   type BackupSet,
   type DbFacts,
   type RestoreTarget,
-} from "./backup.js";
-import { readIfExists, writeAtomic } from "./files.js";
-import type { StackPaths } from "./paths.js";
-import { imageRef } from "./services/common.js";
-import { BACKUP_VOLUME, ONE_OFF } from "./services/postgres.js";
-import { clearEtcdPrefix } from "./etcd.js";
-import { ETCD_NAMESPACE, PATRONI_SCOPE } from "./topology.js";
-import { leaderOf, patroniMembers, psqlOnLeader } from "./cluster.js";
-import { compose } from "./handle.js";
-import { Engine } from "./handle.js";
+  STANZA,
+  checkTarget,
+  compareFacts,
+  lastError,
+} from "./parse.js";
+import { copyFacts, productionFacts, psqlIn, startRestoredCopy } from "./copy.js";
 
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.

@@ -1,13 +1,5 @@
 import { describe, expect, it } from "vitest";
-import {
-  backupFailure,
-  checkTarget,
-  compareFacts,
-  judgeScheduled,
-  parseDf,
-  parseInfo,
-  type DbFacts,
-} from "./backup.js";
+import { type DbFacts, backupFailure, checkTarget, compareFacts, judgeScheduled, parseDf, parseInfo } from "./parse.js";
 
 const info = JSON.stringify([
   {

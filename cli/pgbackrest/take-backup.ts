@@ -2,10 +2,10 @@ import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { packageVersion } from "../package-root.js";
 import { backupNow, listBackups } from "./backup.js";
-import { redisTopology } from "./cluster.js";
-import { stackTopology } from "./load.js";
-import type { StackPaths } from "./paths.js";
-import type { RepoName } from "./s3.js";
+import { redisTopology } from "../stack/cluster.js";
+import { stackTopology } from "../stack/load.js";
+import type { StackPaths } from "../stack/paths.js";
+import type { RepoName } from "../stack/s3.js";
 import { snapshotStack } from "./snapshot.js";
 
 /** Which backup repositories a command uses, and a backup with the stack's snapshot (backup, restore, upgrade). */

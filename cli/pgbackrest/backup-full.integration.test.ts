@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { run } from "../exec.js";
 import { packageVersion } from "../package-root.js";
-import { backupFailure, lastError, parseDf, parseInfo, REPO_SPACE_COMMAND, STANZA } from "./backup.js";
-import { imageRef } from "./services/common.js";
+import { REPO_SPACE_COMMAND } from "./backup.js";
+import { imageRef } from "../stack/services/common.js";
+import { STANZA, backupFailure, lastError, parseDf, parseInfo } from "./parse.js";
 
 /**
  * A full backup volume, for real: the stack's PostgreSQL image (PostgreSQL 17, pgBackRest, our config script) with

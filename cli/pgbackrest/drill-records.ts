@@ -1,0 +1,37 @@
+import { join } from "node:path";
+import { readIfExists } from "../stack/files.js";
+import type { StackPaths } from "../stack/paths.js";
+import { inLeader } from "../stack/cluster.js";
+import { type DrillRecord, type ScheduledDrillFile, judgeScheduled } from "./parse.js";
+
+/** The drills so far: the CLI's (in the stack's state directory) and the stack's own scheduled ones (on the leader). */
+
+export function drillLog(paths: StackPaths): string {
+  return join(paths.state, "drills.json");
+}
+
+export async function readDrills(paths: StackPaths): Promise<DrillRecord[]> {
+  const text = await readIfExists(drillLog(paths));
+  return text ? (JSON.parse(text) as DrillRecord[]) : [];
+}
+
+/** The stack's own drills, judged; asked on the leader (none when there is no leader). */
+export async function scheduledDrills(paths: StackPaths, project: string): Promise<DrillRecord[]> {
+  const r = await inLeader(
+    paths,
+    project,
+    ["sh", "-c", 'for f in /var/lib/pgbackrest/drills/*.json; do [ -f "$f" ] && cat "$f" && echo; done; true'],
+    { timeoutMs: 60_000 },
+  ).catch(() => undefined);
+  if (!r || r.exitCode !== 0) return [];
+  return r.stdout
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => judgeScheduled(JSON.parse(l) as ScheduledDrillFile));
+}
+
+/** Every drill, the CLI's and the stack's own, oldest first. */
+export async function allDrills(paths: StackPaths, project: string): Promise<DrillRecord[]> {
+  const [mine, theirs] = await Promise.all([readDrills(paths), scheduledDrills(paths, project)]);
+  return [...mine, ...theirs].sort((a, b) => a.at.localeCompare(b.at));
+}
