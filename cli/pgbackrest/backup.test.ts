@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { type DbFacts, backupFailure, checkTarget, compareFacts, judgeScheduled, parseDf, parseInfo } from "./parse.js";
+import {
+  type DbFacts,
+  type RestoreState,
+  backupFailure,
+  checkTarget,
+  compareFacts,
+  judgeScheduled,
+  parseDf,
+  parseInfo,
+  restoreRefusal,
+} from "./parse.js";
 
 const info = JSON.stringify([
   {
@@ -233,5 +243,35 @@ describe("a failed backup, explained", () => {
     expect(backupFailure("HTTP 403 AccessDenied", "s3", " (s3 repository)", parseDf(df)).message).toBe(
       "backup failed (s3 repository): HTTP 403 AccessDenied",
     );
+  });
+});
+
+describe("a restore's phases", () => {
+  const at = (phase: RestoreState["phase"]): RestoreState => ({
+    stamp: "20261206-101500",
+    at: "2026-12-06T10:15:00Z",
+    target: { latest: true },
+    members: ["postgres-1", "postgres-2"],
+    phase,
+  });
+  const verdict = (state: RestoreState | undefined, command: "restore" | "confirm" | "rollback") =>
+    restoreRefusal(state, command)?.message ?? "go";
+
+  it("starts a restore unless one waits for confirm or rollback (a preparing one is started over)", () => {
+    expect(verdict(undefined, "restore")).toBe("go");
+    expect(verdict(at("preparing"), "restore")).toBe("go");
+    expect(verdict(at("switching"), "restore")).toMatch(/interrupted while switching/);
+    expect(verdict(at("switched"), "restore")).toMatch(/still kept/);
+    expect(restoreRefusal(at("switched"), "restore")?.fix).toMatch(/restore confirm.*restore rollback/);
+  });
+
+  it("confirms only a finished switch, and rolls back from the moment the switch began", () => {
+    for (const command of ["confirm", "rollback"] as const) {
+      expect(verdict(undefined, command)).toMatch(/no restore waiting/);
+      expect(verdict(at("preparing"), command)).toMatch(/no restore waiting/);
+      expect(verdict(at("switched"), command)).toBe("go");
+    }
+    expect(verdict(at("switching"), "confirm")).toMatch(/nothing to confirm/);
+    expect(verdict(at("switching"), "rollback")).toBe("go");
   });
 });

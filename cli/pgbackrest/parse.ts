@@ -251,3 +251,47 @@ export function checkTarget(sets: BackupSet[], t: RestoreTarget, now = Date.now(
   }
   if (t.time && Date.parse(t.time) > now) throw new UserError(`--time ${t.time} is in the future`);
 }
+
+/** A restore's progress, as restore.ts keeps it in the stack's state directory (restore.json) at each phase. */
+export interface RestoreState {
+  stamp: string;
+  at: string;
+  target: RestoreTarget & { latest?: boolean };
+  members: string[];
+  /** `switching` from the moment the first member stops: from then on only `restore rollback` (or confirm) may act. */
+  phase: "preparing" | "switching" | "switched";
+  /** The leader when the switch began: rollback hands its data back to the same member. */
+  previousLeader?: string;
+  switchedAt?: string;
+}
+
+/**
+ * Which command may act on a restore in each phase. `restore` starts unless one is pending (a `preparing` one stopped
+ * before production changed, and is started over); `confirm` only once switched; `rollback` from the moment the
+ * switch began. Undefined: go ahead; otherwise why not, and what to run. Pure.
+ */
+export function restoreRefusal(
+  state: RestoreState | undefined,
+  command: "restore" | "confirm" | "rollback",
+): UserError | undefined {
+  if (command === "restore") {
+    if (state?.phase === "switched")
+      return new UserError(
+        `the data from before the restore of ${state.at} is still kept`,
+        "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first",
+      );
+    if (state?.phase === "switching")
+      return new UserError(
+        `the restore of ${state.at} was interrupted while switching`,
+        "run `stevie-stack restore rollback`: it brings the cluster from before back",
+      );
+    return undefined;
+  }
+  if (!state || state.phase === "preparing") return new UserError("there is no restore waiting for confirmation");
+  if (command === "confirm" && state.phase !== "switched")
+    return new UserError(
+      "the restore was interrupted while switching: there is nothing to confirm",
+      "run `stevie-stack restore rollback`",
+    );
+  return undefined;
+}

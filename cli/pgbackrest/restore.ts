@@ -24,6 +24,7 @@ import {
   lastError,
 } from "./parse.js";
 import { copyFacts, productionFacts, psqlIn, startRestoredCopy } from "./copy.js";
+import { type RestoreState, restoreRefusal } from "./parse.js";
 
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.
@@ -44,18 +45,6 @@ import { copyFacts, productionFacts, psqlIn, startRestoredCopy } from "./copy.js
 const MOUNT = "/var/lib/postgresql/data";
 const DATA = "pgdata";
 const DCS_PREFIX = `${ETCD_NAMESPACE}${PATRONI_SCOPE}/`;
-
-export interface RestoreState {
-  stamp: string;
-  at: string;
-  target: RestoreTarget & { latest?: boolean };
-  members: string[];
-  /** `switching` from the moment the first member stops: from then on only `restore rollback` (or confirm) may act. */
-  phase: "preparing" | "switching" | "switched";
-  /** The leader when the switch began: rollback hands its data back to the same member. */
-  previousLeader?: string;
-  switchedAt?: string;
-}
 
 export interface RestoreResult {
   stamp: string;
@@ -327,7 +316,8 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
   const log = opts.log ?? (() => undefined);
   const began = Date.now();
   const warnings: string[] = [];
-  refuseWhilePending(await readRestoreState(paths));
+  const refusal = restoreRefusal(await readRestoreState(paths), "restore");
+  if (refusal) throw refusal;
   checkTargetCount(opts);
   if (opts.fromS3 && !opts.s3)
     throw new UserError(
@@ -388,22 +378,6 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
 
 const writeState = (paths: StackPaths, state: RestoreState) =>
   writeAtomic(statePath(paths), `${JSON.stringify(state, null, 2)}\n`);
-
-/** A restore waiting for `confirm` or `rollback`, or one interrupted while switching, is dealt with first. */
-function refuseWhilePending(pending: RestoreState | undefined): void {
-  if (pending?.phase === "switched") {
-    throw new UserError(
-      `the data from before the restore of ${pending.at} is still kept`,
-      "run `stevie-stack restore confirm` (delete it) or `stevie-stack restore rollback` (switch back) first",
-    );
-  }
-  if (pending?.phase === "switching") {
-    throw new UserError(
-      `the restore of ${pending.at} was interrupted while switching`,
-      "run `stevie-stack restore rollback`: it brings the cluster from before back",
-    );
-  }
-}
 
 /** Room for the restored copy beside production (which must never run out of disk for its WAL). */
 async function checkRoom(project: string, member: string, version: string, newest: BackupSet): Promise<void> {
@@ -540,20 +514,17 @@ export function checkTargetCount(t: RestoreTarget & { latest?: boolean }): void 
     throw new UserError("say what to restore: exactly one of --latest, --set ID or --time ISO8601");
 }
 
-async function pendingRestore(paths: StackPaths): Promise<RestoreState> {
+/** The restore that COMMAND acts on, or why there is none it may act on (restoreRefusal). */
+async function pendingRestore(paths: StackPaths, command: "confirm" | "rollback"): Promise<RestoreState> {
   const s = await readRestoreState(paths);
-  if (!s || s.phase === "preparing") throw new UserError("there is no restore waiting for confirmation");
+  const refusal = restoreRefusal(s, command);
+  if (refusal || !s) throw refusal;
   return s;
 }
 
 /** Delete the data kept from before the restore. */
 export async function confirmRestore(paths: StackPaths, project: string, version: string): Promise<RestoreState> {
-  const s = await pendingRestore(paths);
-  if (s.phase !== "switched")
-    throw new UserError(
-      "the restore was interrupted while switching: there is nothing to confirm",
-      "run `stevie-stack restore rollback`",
-    );
+  const s = await pendingRestore(paths, "confirm");
   for (const m of s.members) await onVolume(project, m, version, `rm -rf /data/pre-restore-${s.stamp}`);
   await rm(statePath(paths), { force: true });
   return s;
@@ -593,7 +564,7 @@ export async function rollbackRestore(
   backup: TakeBackup,
   log: (l: string) => void = () => undefined,
 ): Promise<{ state: RestoreState; snapshot?: string; leader: string; warnings: string[] }> {
-  const s = await pendingRestore(paths);
+  const s = await pendingRestore(paths, "rollback");
   const warnings: string[] = [];
   const first = s.previousLeader ?? s.members[0]!;
   const running = await leaderOf(paths, project, { postgres: s.members }).catch(() => undefined);
