@@ -10,6 +10,7 @@ import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
 import { psqlArgv } from "../stack/psql.js";
 import { psqlOnLeader } from "../stack/cluster.js";
 import { Engine } from "../stack/handle.js";
+import { PROJECT_LABEL } from "../labels.js";
 import { type DbFacts, type RestoreTarget, lastError } from "./parse.js";
 
 /** A restored copy: a backup restored into a container of its own beside production, started alone and asked for its facts. */
@@ -24,14 +25,6 @@ function parseFacts(out: string): DbFacts {
   return JSON.parse(line) as DbFacts;
 }
 
-export async function psqlIn(container: string, sql: string): Promise<{ code: number; out: string }> {
-  const r = await new Engine().docker(
-    ["exec", "-i", "-u", "postgres", container, ...psqlArgv({ database: "stevie", rows: true })],
-    { input: sql, reject: false, timeoutMs: 120_000 },
-  );
-  return { code: r.exitCode ?? 1, out: `${r.stdout}\n${r.stderr}` };
-}
-
 export interface CopySpec extends RestoreTarget {
   container: string;
   version: string;
@@ -43,22 +36,22 @@ export interface CopySpec extends RestoreTarget {
 }
 
 /**
- * Start a container that restores the repository and runs PostgreSQL on the result with no network, and wait until
- * recovery has finished and it answers queries. Returns why it failed (empty: the copy is up).
+ * `docker run` for a copy that restores the repository and runs PostgreSQL on the result (the image's `drill`
+ * entrypoint). With no network and the local repository read-only; from S3, on the egress network with no local
+ * repository in view. Pure.
  */
-export async function startRestoredCopy(project: string, paths: StackPaths, spec: CopySpec): Promise<string[]> {
-  // From S3: on the egress network (it must reach the service), with no local repository in view.
+export function copyRunArgs(project: string, paths: StackPaths, spec: CopySpec): string[] {
   const repository = spec.s3
     ? [...s3RunArgs(paths, project, spec.s3, true), "-e", `DRILL_REPO=${REPO_KEY.s3}`]
     : ["--network", "none", "-v", `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`];
-  const args = [
+  return [
     "run",
     "-d",
     ...ONE_OFF,
     "--name",
     spec.container,
     "--label",
-    `io.stevie-stack.project=${project}`,
+    `${PROJECT_LABEL}=${project}`,
     "--label",
     "io.stevie-stack.service=restored-copy",
     ...repository,
@@ -81,12 +74,44 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
     imageRef("postgres", spec.version),
     "drill",
   ];
-  const started = await new Engine().docker(args, { reject: false, timeoutMs: 120_000 });
-  if (started.exitCode !== 0) throw new UserError(`could not start the restore container: ${started.stderr.trim()}`);
-  const recovered = async (): Promise<string[] | undefined> => {
-    const state = await new Engine().docker(["inspect", "-f", "{{.State.Running}}", spec.container], { reject: false });
+}
+
+/**
+ * A backup restored into a container of its own beside production: `start` it (and wait until recovery has finished
+ * and it answers), ask its `facts`, run `psql` in it, `stop` it cleanly, `remove` it. A drill throws it away; a
+ * restore finishes it first (restore.ts finishCopy) and moves its data into the cluster.
+ */
+export class RestoredCopy {
+  constructor(
+    readonly project: string,
+    readonly paths: StackPaths,
+    readonly spec: CopySpec,
+    private readonly engine: Engine = new Engine(),
+  ) {}
+
+  get container(): string {
+    return this.spec.container;
+  }
+
+  /** Why it failed to come up (empty: it is up, recovered, answering). */
+  async start(): Promise<string[]> {
+    const started = await this.engine.docker(copyRunArgs(this.project, this.paths, this.spec), {
+      reject: false,
+      timeoutMs: 120_000,
+    });
+    if (started.exitCode !== 0) throw new UserError(`could not start the restore container: ${started.stderr.trim()}`);
+    return (
+      (await poll(() => this.recovered(), { timeoutMs: 30 * 60_000 })) ?? [
+        "the restored copy did not finish recovery within 30 minutes",
+      ]
+    );
+  }
+
+  /** Done (no failure), failed (why), or still recovering (undefined). */
+  private async recovered(): Promise<string[] | undefined> {
+    const state = await this.engine.docker(["inspect", "-f", "{{.State.Running}}", this.container], { reject: false });
     if (state.stdout.trim() !== "true") {
-      const logs = await new Engine().docker(["logs", "--tail", "30", spec.container], { reject: false });
+      const logs = await this.engine.docker(["logs", "--tail", "30", this.container], { reject: false });
       const text = `${logs.stdout}\n${logs.stderr}`;
       return [
         /recovery ended before configured recovery target/.test(text)
@@ -94,14 +119,37 @@ export async function startRestoredCopy(project: string, paths: StackPaths, spec
           : `restore failed: ${lastError(text) || "the restored server stopped"}`,
       ];
     }
-    const q = await psqlIn(spec.container, "SELECT pg_is_in_recovery();");
+    const q = await this.psql("SELECT pg_is_in_recovery();");
     return q.code === 0 && q.out.trim().startsWith("f") ? [] : undefined;
-  };
-  return (
-    (await poll(recovered, { timeoutMs: 30 * 60_000 })) ?? [
-      "the restored copy did not finish recovery within 30 minutes",
-    ]
-  );
+  }
+
+  /** SQL in the copy's database, as postgres. */
+  async psql(sql: string): Promise<{ code: number; out: string }> {
+    const r = await this.engine.docker(
+      ["exec", "-i", "-u", "postgres", this.container, ...psqlArgv({ database: "stevie", rows: true })],
+      { input: sql, reject: false, timeoutMs: 120_000 },
+    );
+    return { code: r.exitCode ?? 1, out: `${r.stdout}\n${r.stderr}` };
+  }
+
+  /** Its facts, or why it cannot give them. */
+  async facts(): Promise<{ facts?: DbFacts; failure?: string }> {
+    const q = await this.psql(factsSql());
+    return q.code !== 0
+      ? { failure: `the restored copy does not answer: ${lastError(q.out)}` }
+      : { facts: parseFacts(q.out) };
+  }
+
+  /** SIGTERM, so PostgreSQL (its first process) shuts down cleanly with a checkpoint; its exit code. */
+  async stop(): Promise<string> {
+    await this.engine.docker(["stop", "-t", "300", this.container], { reject: false, timeoutMs: 330_000 });
+    const exit = await this.engine.docker(["inspect", "-f", "{{.State.ExitCode}}", this.container], { reject: false });
+    return exit.stdout.trim();
+  }
+
+  async remove(): Promise<void> {
+    await this.engine.docker(["rm", "-f", "-v", this.container], { reject: false });
+  }
 }
 
 /** Production's facts, read on the leader. */
@@ -115,12 +163,4 @@ export async function productionFacts(paths: StackPaths, project: string): Promi
   if (src.exitCode !== 0)
     throw new UserError(`could not read production for comparison: ${lastError(`${src.stdout}\n${src.stderr}`)}`);
   return parseFacts(src.stdout);
-}
-
-/** The restored copy's facts, or why it cannot give them. */
-export async function copyFacts(container: string): Promise<{ facts?: DbFacts; failure?: string }> {
-  const q = await psqlIn(container, factsSql());
-  return q.code !== 0
-    ? { failure: `the restored copy does not answer: ${lastError(q.out)}` }
-    : { facts: parseFacts(q.out) };
 }

@@ -1,9 +1,8 @@
 import { writeAtomic } from "../stack/files.js";
 import type { StackPaths } from "../stack/paths.js";
 import { type RepoName, type S3Config } from "../stack/s3.js";
-import { Engine } from "../stack/handle.js";
 import { type DbFacts, type DrillRecord, checkTarget, compareFacts } from "./parse.js";
-import { copyFacts, productionFacts, startRestoredCopy } from "./copy.js";
+import { RestoredCopy, productionFacts } from "./copy.js";
 import { listBackups } from "./backup.js";
 import { drillLog, readDrills } from "./drill-records.js";
 
@@ -41,19 +40,18 @@ export async function drill(paths: StackPaths, project: string, opts: DrillOptio
   );
   const failures: string[] = [];
   let restored: DbFacts | undefined;
+  const copy = new RestoredCopy(project, paths, {
+    container,
+    version: opts.version,
+    set,
+    time: opts.time,
+    ...(opts.s3 ? { s3: opts.s3 } : {}),
+    ...(source.timeline ? { timeline: source.timeline } : {}),
+  });
   try {
-    failures.push(
-      ...(await startRestoredCopy(project, paths, {
-        container,
-        version: opts.version,
-        set,
-        time: opts.time,
-        ...(opts.s3 ? { s3: opts.s3 } : {}),
-        ...(source.timeline ? { timeline: source.timeline } : {}),
-      })),
-    );
+    failures.push(...(await copy.start()));
     if (!failures.length) {
-      const q = await copyFacts(container);
+      const q = await copy.facts();
       if (q.failure) failures.push(q.failure);
       else {
         restored = q.facts!;
@@ -61,7 +59,7 @@ export async function drill(paths: StackPaths, project: string, opts: DrillOptio
       }
     }
   } finally {
-    if (!opts.keep) await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
+    if (!opts.keep) await copy.remove();
   }
   const rtoSeconds = (Date.now() - started) / 1000;
   // RPO: 0 when the copy has production's newest audit entry; otherwise the age of the newest archived WAL when the

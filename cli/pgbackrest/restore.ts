@@ -23,7 +23,7 @@ import {
   compareFacts,
   lastError,
 } from "./parse.js";
-import { copyFacts, productionFacts, psqlIn, startRestoredCopy } from "./copy.js";
+import { RestoredCopy, productionFacts } from "./copy.js";
 import { type RestoreState, restoreRefusal } from "./parse.js";
 
 /**
@@ -243,25 +243,16 @@ async function flushArchive(paths: StackPaths, project: string, leader: string):
  * archive's timelines stay contiguous and a later promotion (Patroni's, or a failover's) picks one never used before.
  * An abandoned copy archives nothing.
  */
-async function finishCopy(
-  paths: StackPaths,
-  project: string,
-  version: string,
-  container: string,
-  member: string,
-  dir: string,
-  s3?: S3Config,
-): Promise<void> {
+async function finishCopy(copy: RestoredCopy, member: string, dir: string, s3?: S3Config): Promise<void> {
+  const { paths, project } = copy;
+  const version = copy.spec.version;
   // Recovery settings must not follow the data into the cluster (a replica would stop at the target).
-  const reset = await psqlIn(container, "ALTER SYSTEM RESET ALL; CHECKPOINT;");
+  const reset = await copy.psql("ALTER SYSTEM RESET ALL; CHECKPOINT;");
   if (reset.code !== 0) throw new UserError(`could not prepare the restored copy: ${lastError(reset.out)}`);
-  // SIGTERM: PostgreSQL (the container's first process) shuts down cleanly, with a checkpoint, and exits 0.
-  await new Engine().docker(["stop", "-t", "300", container], { reject: false, timeoutMs: 330_000 });
-  const exit = await new Engine().docker(["inspect", "-f", "{{.State.ExitCode}}", container], { reject: false });
-  if (exit.stdout.trim() !== "0")
-    throw new UserError(
-      `the restored copy did not shut down cleanly (exit ${exit.stdout.trim()}); production is untouched`,
-    );
+  // PostgreSQL shuts down cleanly, with a checkpoint, and exits 0.
+  const exit = await copy.stop();
+  if (exit !== "0")
+    throw new UserError(`the restored copy did not shut down cleanly (exit ${exit}); production is untouched`);
   // Into every repository: a later recovery from S3 must be able to follow the new timeline too.
   const push = await new Engine().docker(
     [
@@ -435,20 +426,21 @@ async function prepareCopy(
     `restoring ${opts.time ? `to ${opts.time}` : opts.set ? `backup ${opts.set}` : "the newest backup and all archived WAL"} from the ${fromS3 ? "S3" : "local"} repository into ${first}:${dir} (${fromS3 ? "on the egress network, no local repository" : "no network"}${timeline ? `, timeline ${timeline}` : ""})`,
   );
   let restored: DbFacts | undefined;
+  const copy = new RestoredCopy(project, paths, {
+    container,
+    version: opts.version,
+    ...(fromS3 ? { s3: fromS3 } : {}),
+    set: opts.set,
+    time: opts.time,
+    immediate: Boolean(opts.set),
+    ...(timeline && !opts.set ? { timeline } : {}),
+    mounts: [`${project}_${first}-data:${MOUNT}`],
+    env: { PGDATA: `${MOUNT}/${dir}` },
+  });
   try {
-    const failures = await startRestoredCopy(project, paths, {
-      container,
-      version: opts.version,
-      ...(fromS3 ? { s3: fromS3 } : {}),
-      set: opts.set,
-      time: opts.time,
-      immediate: Boolean(opts.set),
-      ...(timeline && !opts.set ? { timeline } : {}),
-      mounts: [`${project}_${first}-data:${MOUNT}`],
-      env: { PGDATA: `${MOUNT}/${dir}` },
-    });
+    const failures = await copy.start();
     if (!failures.length) {
-      const q = await copyFacts(container);
+      const q = await copy.facts();
       if (q.failure) failures.push(q.failure);
       else {
         restored = q.facts!;
@@ -458,14 +450,14 @@ async function prepareCopy(
     }
     if (failures.length)
       throw new UserError(`the restored copy failed its checks; production is untouched:\n  ${failures.join("\n  ")}`);
-    await finishCopy(paths, project, opts.version, container, first, dir, opts.s3);
+    await finishCopy(copy, first, dir, opts.s3);
   } catch (err) {
-    await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
+    await copy.remove();
     await onVolume(project, first, opts.version, `rm -rf /data/${dir}`).catch(() => undefined);
     await rm(statePath(paths), { force: true });
     throw err;
   }
-  await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
+  await copy.remove();
   return restored!;
 }
 
@@ -586,21 +578,22 @@ export async function rollbackRestore(
     // Nothing runs: stop what may be half-started so the kept data can be opened alone.
     await compose(paths, project, ["stop", "-t", "60", ...s.members], { reject: false });
   }
+  const copy = new RestoredCopy(project, paths, {
+    container,
+    version,
+    mounts: [`${project}_${first}-data:${MOUNT}`],
+    env: { PGDATA: `${MOUNT}/${kept}`, PROMOTE_EXISTING: "1" },
+  });
   try {
-    const failures = await startRestoredCopy(project, paths, {
-      container,
-      version,
-      mounts: [`${project}_${first}-data:${MOUNT}`],
-      env: { PGDATA: `${MOUNT}/${kept}`, PROMOTE_EXISTING: "1" },
-    });
+    const failures = await copy.start();
     if (failures.length)
       throw new UserError(
         `the kept data does not start: ${failures.join("; ")}`,
         running ? "the restored cluster keeps running" : "the kept data is untouched; see `stevie-stack logs`",
       );
-    await finishCopy(paths, project, version, container, first, kept);
+    await finishCopy(copy, first, kept);
   } finally {
-    await new Engine().docker(["rm", "-f", "-v", container], { reject: false });
+    await copy.remove();
   }
   await writeAtomic(statePath(paths), `${JSON.stringify({ ...s, phase: "switching" }, null, 2)}\n`);
   const scripts = Object.fromEntries(

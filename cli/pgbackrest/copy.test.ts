@@ -1,0 +1,58 @@
+import { describe, expect, it } from "vitest";
+import { FakeRunner } from "../../test/support/fake-runner.js";
+import { parseConfig } from "../config/load.js";
+import { Engine } from "../stack/handle.js";
+import { stackPaths } from "../stack/paths.js";
+import { RestoredCopy, copyRunArgs } from "./copy.js";
+
+const paths = stackPaths("/opt/stevie-test");
+const s3 = parseConfig({ backup: { s3: { endpoint: "s3.example.com", bucket: "stevie", region: "eu-west-1" } } }, "t")
+  .backup.s3!;
+
+describe("a restored copy", () => {
+  it("restores the local repository with no network and the repository read-only", () => {
+    const argv = copyRunArgs("stevie", paths, { container: "c1", version: "1.2.3", set: "20261206-101500F" });
+    expect(argv.slice(0, 2)).toEqual(["run", "-d"]);
+    expect(argv.join(" ")).toContain("--network none -v stevie_backups:/var/lib/pgbackrest:ro");
+    expect(argv).toContain("DRILL_SET=20261206-101500F");
+    expect(argv.slice(-2)).toEqual(["stevie-stack/postgres:1.2.3", "drill"]);
+  });
+
+  it("restores from S3 alone: on the egress network, no local repository in view, a point in time as PostgreSQL writes it", () => {
+    const argv = copyRunArgs("stevie", paths, { container: "c1", version: "1.2.3", s3, time: "2026-12-06T10:15:00Z" });
+    expect(argv.join(" ")).not.toContain("/var/lib/pgbackrest");
+    expect(argv).not.toContain("none");
+    expect(argv).toContain("stevie_egress");
+    expect(argv).toContain("DRILL_TARGET_TIME=2026-12-06 10:15:00.000+00");
+  });
+
+  it("says why it failed when the restored server stopped, and is removed", async () => {
+    const runner = new FakeRunner((args) =>
+      args[0] === "inspect"
+        ? { stdout: "false" }
+        : args[0] === "logs"
+          ? { stdout: "FATAL:  recovery ended before configured recovery target was reached" }
+          : undefined,
+    );
+    const copy = new RestoredCopy("stevie", paths, { container: "c1", version: "1.2.3" }, new Engine(runner));
+    expect(await copy.start()).toEqual([expect.stringMatching(/nothing was committed after --time/)]);
+    await copy.remove();
+    expect(runner.calls.map((c) => c.args[0])).toEqual(["run", "inspect", "logs", "rm"]);
+  });
+
+  it("is up once it answers out of recovery, and reads its facts through psql", async () => {
+    const runner = new FakeRunner((args) =>
+      args[0] === "inspect"
+        ? { stdout: "true" }
+        : args.includes("SELECT pg_is_in_recovery();") || args[0] === "exec"
+          ? { stdout: 'f\n{"migration":"0012","rows":{}}' }
+          : undefined,
+    );
+    const copy = new RestoredCopy("stevie", paths, { container: "c1", version: "1.2.3" }, new Engine(runner));
+    expect(await copy.start()).toEqual([]);
+    const exec = runner.calls.find((c) => c.args[0] === "exec")!;
+    expect(exec.args.slice(0, 5)).toEqual(["exec", "-i", "-u", "postgres", "c1"]);
+    expect(exec.opts.input).toBe("SELECT pg_is_in_recovery();");
+    expect((await copy.facts()).facts).toMatchObject({ migration: "0012" });
+  });
+});
