@@ -25,6 +25,7 @@ import {
 } from "./parse.js";
 import { RestoredCopy, productionFacts } from "./copy.js";
 import { type RestoreState, restoreRefusal } from "./parse.js";
+import { parseDf } from "./parse.js";
 
 /**
  * `stevie-stack restore`: restore the repository into a new cluster and switch the stack to it.
@@ -66,8 +67,11 @@ export async function readRestoreState(paths: StackPaths): Promise<RestoreState 
   return text ? (JSON.parse(text) as RestoreState) : undefined;
 }
 
-/** A shell script run as root in a one-off container holding one member's data volume at /data (no network). */
-async function onVolume(project: string, member: string, version: string, script: string): Promise<void> {
+/**
+ * The image's `stevie-data-dirs STEP NAME…` (compose/images/postgres/data-dirs.sh: set-aside, adopt, drop, has) as root
+ * in a one-off container holding one member's data volume at /data, with no network; what it printed.
+ */
+async function onVolume(project: string, member: string, version: string, steps: string[]): Promise<string> {
   const r = await new Engine().docker(
     [
       "run",
@@ -78,10 +82,9 @@ async function onVolume(project: string, member: string, version: string, script
       "-v",
       `${project}_${member}-data:/data`,
       "--entrypoint",
-      "sh",
+      "stevie-data-dirs",
       imageRef("postgres", version),
-      "-euc",
-      script,
+      ...steps,
     ],
     { reject: false, timeoutMs: 30 * 60_000 },
   );
@@ -89,6 +92,7 @@ async function onVolume(project: string, member: string, version: string, script
     throw new UserError(
       `could not rearrange the data of ${member}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`,
     );
+  return r.stdout.trim();
 }
 
 /** Wait for a member's state during a restore, probing every 2 s; a probe that fails (a member restarting) is a "not yet". */
@@ -104,7 +108,7 @@ const clearDcs = (paths: StackPaths, project: string) => clearEtcdPrefix(paths, 
 
 /**
  * Stop every member (replicas first, so none of them is elected while the leader stops), clear etcd, rearrange each
- * member's data directory with `scripts[member]` (written so that running them twice is harmless), then start
+ * member's data directories with `steps[member]` (stevie-data-dirs steps: running them twice is harmless), then start
  * `first`, wait until Patroni made it the leader, and start the rest (they clone from it). Returns the seconds until
  * a leader, and a warning when the replicas have not caught up yet (they keep cloning on their own).
  */
@@ -114,7 +118,7 @@ async function switchData(
   version: string,
   members: string[],
   first: string,
-  scripts: Record<string, string>,
+  steps: Record<string, string[]>,
   log: (l: string) => void,
   leader?: string,
 ): Promise<{ seconds: number; warning?: string }> {
@@ -130,7 +134,7 @@ async function switchData(
       );
   }
   await clearDcs(paths, project);
-  for (const m of members) if (scripts[m]) await onVolume(project, m, version, scripts[m]!);
+  for (const m of members) if (steps[m]) await onVolume(project, m, version, steps[m]!);
   log(`starting ${first}`);
   await compose(paths, project, ["start", first]);
   await waitForMembers(`${first} to become the leader`, 300, async () =>
@@ -217,14 +221,14 @@ async function freeKb(project: string, member: string, version: string): Promise
       "-v",
       `${project}_${member}-data:/data`,
       "--entrypoint",
-      "sh",
+      "df",
       imageRef("postgres", version),
-      "-c",
-      "df -Pk /data | awk 'NR==2 {print $4}'",
+      "-Pk",
+      "/data",
     ],
     { reject: false, timeoutMs: 60_000 },
   );
-  return Number(r.stdout.trim()) || 0;
+  return parseDf(r.stdout)?.freeKb ?? 0;
 }
 
 /** Switch the archive to a new WAL segment on the leader and wait (up to a minute) until it is in the repository. */
@@ -453,7 +457,7 @@ async function prepareCopy(
     await finishCopy(copy, first, dir, opts.s3);
   } catch (err) {
     await copy.remove();
-    await onVolume(project, first, opts.version, `rm -rf /data/${dir}`).catch(() => undefined);
+    await onVolume(project, first, opts.version, ["drop", dir]).catch(() => undefined);
     await rm(statePath(paths), { force: true });
     throw err;
   }
@@ -480,16 +484,10 @@ async function switchToCopy(
   const previousLeader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
   const leader = previousLeader ? { previousLeader } : {};
   await writeState(paths, { ...state, phase: "switching", ...leader });
-  const keep = `[ -e /data/${aside} ] || { if [ -e /data/${DATA} ]; then mv /data/${DATA} /data/${aside}; else mkdir /data/${aside}; fi; }`;
-  const scripts = Object.fromEntries(
-    members.map((m) => [
-      m,
-      m === first
-        ? `${keep}; if [ -e /data/${dir} ]; then rm -rf /data/${DATA}; mv /data/${dir} /data/${DATA}; fi`
-        : `${keep}; rm -rf /data/${DATA}`,
-    ]),
+  const steps = Object.fromEntries(
+    members.map((m) => [m, ["set-aside", aside, ...(m === first ? ["adopt", dir] : ["drop", DATA])]]),
   );
-  const sw = await switchData(paths, project, version, members, first, scripts, log, previousLeader);
+  const sw = await switchData(paths, project, version, members, first, steps, log, previousLeader);
   if (sw.warning) warnings.push(sw.warning);
   await writeState(paths, { ...state, phase: "switched", ...leader, switchedAt: new Date().toISOString() });
   log(`the restored cluster leads, ${sw.seconds.toFixed(1)} s after the switch began`);
@@ -517,31 +515,14 @@ async function pendingRestore(paths: StackPaths, command: "confirm" | "rollback"
 /** Delete the data kept from before the restore. */
 export async function confirmRestore(paths: StackPaths, project: string, version: string): Promise<RestoreState> {
   const s = await pendingRestore(paths, "confirm");
-  for (const m of s.members) await onVolume(project, m, version, `rm -rf /data/pre-restore-${s.stamp}`);
+  for (const m of s.members) await onVolume(project, m, version, ["drop", `pre-restore-${s.stamp}`]);
   await rm(statePath(paths), { force: true });
   return s;
 }
 
 /** Where MEMBER's data from before the restore is: set aside, or (interrupted before the data moved) still pgdata. */
 async function keptDataDir(project: string, member: string, version: string, aside: string): Promise<string> {
-  const has = await new Engine().docker(
-    [
-      "run",
-      "--rm",
-      ...ONE_OFF,
-      "--network",
-      "none",
-      "-v",
-      `${project}_${member}-data:/data`,
-      "--entrypoint",
-      "sh",
-      imageRef("postgres", version),
-      "-c",
-      `[ -e /data/${aside} ] && echo kept || echo in-place`,
-    ],
-    { reject: false },
-  );
-  return has.stdout.trim() === "kept" ? aside : DATA;
+  return (await onVolume(project, member, version, ["has", aside])) === "yes" ? aside : DATA;
 }
 
 /**
@@ -596,15 +577,10 @@ export async function rollbackRestore(
     await copy.remove();
   }
   await writeAtomic(statePath(paths), `${JSON.stringify({ ...s, phase: "switching" }, null, 2)}\n`);
-  const scripts = Object.fromEntries(
-    s.members.map((m) => [
-      m,
-      m === first
-        ? `if [ -e /data/${aside} ]; then rm -rf /data/${DATA}; mv /data/${aside} /data/${DATA}; fi`
-        : `rm -rf /data/${DATA} /data/${aside}`,
-    ]),
+  const steps = Object.fromEntries(
+    s.members.map((m) => [m, m === first ? ["adopt", aside] : ["drop", DATA, "drop", aside]]),
   );
-  const sw = await switchData(paths, project, version, s.members, first, scripts, log, running);
+  const sw = await switchData(paths, project, version, s.members, first, steps, log, running);
   if (sw.warning) warnings.push(sw.warning);
   await rm(statePath(paths), { force: true });
   await syncDbRoles(paths, project, "if-idle").catch((e: Error) =>
