@@ -4,6 +4,8 @@ import { parseConfig } from "../config/load.js";
 import { Engine } from "../stack/handle.js";
 import { stackPaths } from "../stack/paths.js";
 import { RestoredCopy, copyRunArgs } from "./copy.js";
+import { memberVolumeRun } from "./restore.js";
+import { ONE_OFF } from "../stack/services/postgres.js";
 
 const paths = stackPaths("/opt/stevie-test");
 const s3 = parseConfig({ backup: { s3: { endpoint: "s3.example.com", bucket: "stevie", region: "eu-west-1" } } }, "t")
@@ -54,5 +56,24 @@ describe("a restored copy", () => {
     expect(exec.args.slice(0, 5)).toEqual(["exec", "-i", "-u", "postgres", "c1"]);
     expect(exec.opts.input).toBe("SELECT pg_is_in_recovery();");
     expect((await copy.facts()).facts).toMatchObject({ migration: "0012" });
+  });
+});
+
+describe("a one-off container on a member's data volume", () => {
+  it("mounts only that volume at /data, with no network, and runs the entrypoint given", () => {
+    expect(memberVolumeRun("stevie", "postgres-2", "1.2.3", "df", ["-Pk", "/data"])).toEqual([
+      "run",
+      "--rm",
+      ...ONE_OFF,
+      "--network",
+      "none",
+      "-v",
+      "stevie_postgres-2-data:/data",
+      "--entrypoint",
+      "df",
+      "stevie-stack/postgres:1.2.3",
+      "-Pk",
+      "/data",
+    ]);
   });
 });

@@ -72,22 +72,10 @@ export async function readRestoreState(paths: StackPaths): Promise<RestoreState 
  * in a one-off container holding one member's data volume at /data, with no network; what it printed.
  */
 async function onVolume(project: string, member: string, version: string, steps: string[]): Promise<string> {
-  const r = await new Engine().docker(
-    [
-      "run",
-      "--rm",
-      ...ONE_OFF,
-      "--network",
-      "none",
-      "-v",
-      `${project}_${member}-data:/data`,
-      "--entrypoint",
-      "stevie-data-dirs",
-      imageRef("postgres", version),
-      ...steps,
-    ],
-    { reject: false, timeoutMs: 30 * 60_000 },
-  );
+  const r = await new Engine().docker(memberVolumeRun(project, member, version, "stevie-data-dirs", steps), {
+    reject: false,
+    timeoutMs: 30 * 60_000,
+  });
   if (r.exitCode !== 0)
     throw new UserError(
       `could not rearrange the data of ${member}: ${(r.stderr || r.stdout).trim().split("\n").pop()}`,
@@ -209,25 +197,35 @@ async function liveTimeline(
   return best;
 }
 
+/** `docker run` of ENTRYPOINT ARGS in a one-off container holding one member's data volume at /data, no network. Pure. */
+export function memberVolumeRun(
+  project: string,
+  member: string,
+  version: string,
+  entrypoint: string,
+  args: string[],
+): string[] {
+  return [
+    "run",
+    "--rm",
+    ...ONE_OFF,
+    "--network",
+    "none",
+    "-v",
+    `${project}_${member}-data:/data`,
+    "--entrypoint",
+    entrypoint,
+    imageRef("postgres", version),
+    ...args,
+  ];
+}
+
 /** Kilobytes free on the host filesystem that holds a member's volume. */
 async function freeKb(project: string, member: string, version: string): Promise<number> {
-  const r = await new Engine().docker(
-    [
-      "run",
-      "--rm",
-      ...ONE_OFF,
-      "--network",
-      "none",
-      "-v",
-      `${project}_${member}-data:/data`,
-      "--entrypoint",
-      "df",
-      imageRef("postgres", version),
-      "-Pk",
-      "/data",
-    ],
-    { reject: false, timeoutMs: 60_000 },
-  );
+  const r = await new Engine().docker(memberVolumeRun(project, member, version, "df", ["-Pk", "/data"]), {
+    reject: false,
+    timeoutMs: 60_000,
+  });
   return parseDf(r.stdout)?.freeKb ?? 0;
 }
 
