@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { parseConfig } from "../config/load.js";
-import { applyStack, type ApplyEffects, type ApplyInput } from "./apply.js";
+import { FakeRunner } from "../../test/support/fake-runner.js";
+import { applyStack, type ApplyEffects, type ApplyOptions } from "./apply.js";
+import { Stack } from "./handle.js";
+import type { StackPlan } from "./plan.js";
 import type { FileOutcome } from "./files.js";
 import type { ImagePlan } from "./images.js";
 import { stackPaths } from "./paths.js";
@@ -12,24 +15,44 @@ import { sizeStack } from "./sizing.js";
  */
 const image = (name: string, action: ImagePlan["action"]) => ({ name, ref: `stevie/${name}:x`, action }) as ImagePlan;
 
-function input(over: Partial<ApplyInput> = {}): ApplyInput {
-  const config = parseConfig({}, "test");
+/** A plan with nothing to do on a healthy stack, as planStack makes it; OVER changes what a test needs. */
+function plan(over: Partial<StackPlan> = {}, desired: Partial<StackPlan["desired"]> = {}): StackPlan {
   return {
-    paths: stackPaths("/opt/stevie-test"),
-    config,
-    configText: "",
-    version: "1.2.3",
-    sizing: sizeStack({ cpus: 4, memBytes: 16 * 1024 ** 3 }, "auto"),
-    images: [image("api", "keep"), image("postgres", "keep")],
-    credentials: {},
+    desired: {
+      paths: stackPaths("/opt/stevie-test"),
+      config: parseConfig({}, "test"),
+      configText: "",
+      version: "1.2.3",
+      sizing: sizeStack({ cpus: 4, memBytes: 16 * 1024 ** 3 }, "auto"),
+      images: [image("api", "keep"), image("postgres", "keep")],
+      credentials: {},
+      ...desired,
+    },
+    files: { "compose.yaml": "unchanged" },
+    images: [],
+    secrets: [],
+    certificates: [],
+    access: [],
+    services: { recreate: [], start: [], remove: [] },
+    unhealthy: [],
+    changes: false,
+    rendered: [],
+    health: [],
     serving: true,
     healthy: true,
-    healthTimeoutMs: 1_000,
-    replicaTimeoutMs: 1_000,
-    stampVersion: "with-files",
     ...over,
   };
 }
+
+const stack = new Stack(stackPaths("/opt/stevie-test"), "stevie-test", new FakeRunner());
+const OPTS = {
+  log: () => undefined,
+  healthTimeoutMs: 1_000,
+  replicaTimeoutMs: 1_000,
+  stampVersion: "with-files",
+} as const;
+const apply = (p: StackPlan, fx: ApplyEffects, over: Partial<ApplyOptions> = {}) =>
+  applyStack(p, stack, { ...OPTS, ...over }, fx);
 
 /** Effects that record their name; `files` is what writing the stack reports, `fail` names one that throws. */
 function recording(opts: { files?: Record<string, FileOutcome>; rolledBack?: string; fail?: keyof ApplyEffects } = {}) {
@@ -67,18 +90,17 @@ function recording(opts: { files?: Record<string, FileOutcome>; rolledBack?: str
 describe("applyStack (the one applier)", () => {
   it("with nothing to do writes (unchanged) files and checks health, and starts nothing", async () => {
     const { calls, fx } = recording();
-    const r = await applyStack(input(), () => undefined, [], fx);
+    const r = await apply(plan(), fx);
     expect(calls).toEqual(["writeStack", "waitUntilHealthy"]);
     expect(r).toEqual({ files: { "compose.yaml": "unchanged" }, changes: false });
   });
 
   it("builds images first, runs the caller's step before any file changes, then every step in order", async () => {
     const { calls, fx } = recording({ files: { "compose.yaml": "updated" } });
-    const r = await applyStack(
-      input({ images: [image("api", "build"), image("postgres", "tag"), image("redis", "keep")] }),
-      () => undefined,
-      [{ title: "Back up", run: async () => calls.push("backup") }],
+    const r = await apply(
+      plan({}, { images: [image("api", "build"), image("postgres", "tag"), image("redis", "keep")] }),
       fx,
+      { before: [{ title: "Back up", run: async () => calls.push("backup") }] },
     );
     expect(calls).toEqual([
       "image api (build)",
@@ -97,14 +119,28 @@ describe("applyStack (the one applier)", () => {
 
   it("brings up a stack that is not healthy even when no file changed", async () => {
     const { calls, fx } = recording();
-    const r = await applyStack(input({ healthy: false, serving: false }), () => undefined, [], fx);
+    const r = await apply(plan({ healthy: false, serving: false, changes: true }), fx);
     expect(calls).toContain("startServices");
+    expect(r.changes).toBe(true);
+  });
+
+  it("follows the plan: a service it starts (a missing container) is started though no file changes", async () => {
+    const { calls, fx } = recording();
+    const r = await apply(plan({ changes: true, services: { recreate: [], start: ["haproxy"], remove: [] } }), fx);
+    expect(calls).toEqual([
+      "writeStack",
+      "startServices",
+      "waitUntilHealthy",
+      "syncRoles",
+      "clusterSettings",
+      "etcdAuth",
+    ]);
     expect(r.changes).toBe(true);
   });
 
   it("stops after a rollout that rolled itself back, and reports it as a result", async () => {
     const { calls, fx } = recording({ files: { "compose.yaml": "updated" }, rolledBack: "api-3 never became healthy" });
-    const r = await applyStack(input(), () => undefined, [], fx);
+    const r = await apply(plan(), fx);
     expect(calls).toEqual(["writeStack", "startServices"]);
     expect(r.rolledBack).toBe("api-3 never became healthy");
   });
@@ -112,7 +148,7 @@ describe("applyStack (the one applier)", () => {
   it("stops at a failed step, logs the containers that are not healthy, and throws the step's error", async () => {
     const { calls, fx } = recording({ files: { "compose.yaml": "updated" }, fail: "startServices" });
     const log: string[] = [];
-    await expect(applyStack(input(), (l) => log.push(l), [], fx)).rejects.toThrow("startServices failed");
+    await expect(apply(plan(), fx, { log: (l) => log.push(l) })).rejects.toThrow("startServices failed");
     expect(calls).toEqual(["writeStack", "startServices"]);
     expect(log.join("\n")).toContain("api-1: unhealthy");
   });
@@ -120,10 +156,8 @@ describe("applyStack (the one applier)", () => {
   it("a failed caller's step (upgrade's backup) changes no file", async () => {
     const { calls, fx } = recording();
     await expect(
-      applyStack(
-        input(),
-        () => undefined,
-        [
+      apply(plan(), fx, {
+        before: [
           {
             title: "Back up",
             run: async () => {
@@ -131,8 +165,7 @@ describe("applyStack (the one applier)", () => {
             },
           },
         ],
-        fx,
-      ),
+      }),
     ).rejects.toThrow("backup did not verify");
     expect(calls).toEqual([]);
   });
@@ -143,7 +176,7 @@ describe("applyStack (the one applier)", () => {
       "t",
     );
     const { calls, fx } = recording();
-    await applyStack(input({ config: acme }), () => undefined, [], fx);
+    await apply(plan({}, { config: acme }), fx);
     expect(calls).toEqual(["writeStack", "waitUntilHealthy", "edgeCertificateDue", "issueEdgeCertificate"]);
   });
 });

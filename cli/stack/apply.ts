@@ -1,7 +1,6 @@
 import { join, resolve } from "node:path";
 import { mkdir } from "node:fs/promises";
 import { Listr, type ListrTask } from "listr2";
-import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { progressRenderer } from "../output.js";
 import { renderApiUpstream } from "../../nginx/render.js";
@@ -15,44 +14,42 @@ import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles 
 import { unhealthyReport, waitForHealthy } from "./health.js";
 import { buildPlannedImage, imageRefs, tagPlannedImage, type ImagePlan } from "./images.js";
 import { ensureOpenAIKey } from "./openai.js";
-import type { StackPaths } from "./paths.js";
 import { API_UPSTREAM, convergeRunning } from "./rolling.js";
 import { ensureS3Access } from "./s3.js";
 import { ensureSecrets } from "./secrets.js";
-import type { Sizing } from "./sizing.js";
 import { writeCliMetrics } from "./stack-metrics.js";
 import { chooseDataSubnet } from "./subnet.js";
 import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "./tls.js";
 import { topology, type Topology } from "./topology.js";
-import { compose } from "./handle.js";
-import { Project } from "./handle.js";
+import type { Stack } from "./handle.js";
+import { planSummary, type Desired, type PlanSummary, type StackPlan } from "./plan.js";
 
 /**
  * The one applier behind install (and so `config set`, `scale` and `rotate-secrets openai`, which edit stevie.yaml
- * and install) and upgrade: named steps, each safe to run twice, in this order:
+ * and install) and upgrade: it applies a plan (stack/plan.ts) with named steps, each safe to run twice, in this order:
  * images -> (the caller's step, e.g. upgrade's verified backup) -> secrets, certificates and files -> services ->
  * health -> ACME certificate -> database roles -> Patroni settings -> etcd authentication.
  * Images come first: nothing changes while a build could still fail.
  */
-export interface ApplyInput {
-  paths: StackPaths;
-  config: StevieConfig;
-  /** stevie.yaml as the stack directory keeps it. */
-  configText: string;
-  version: string;
-  sizing: Sizing;
-  images: ImagePlan[];
-  /** Where a new S3 key or OpenAI key may come from: the environment (install) or nowhere (upgrade). */
-  credentials: Record<string, string | undefined>;
-  /** The stack serves now (whatever its replica count): changes roll out without dropping a request. */
-  serving: boolean;
-  /** Every expected container is running and healthy now. */
-  healthy: boolean;
+export interface ApplyOptions {
+  log: (line: string) => void;
+  /** The caller's own steps, after the images and before any file changes. */
+  before?: ApplyStep[];
   healthTimeoutMs: number;
   /** How long one new API replica may take to become healthy during a rollout. */
   replicaTimeoutMs: number;
   /** When .stevie/version is written: with the files (install) or once the stack is healthy on them (upgrade). */
   stampVersion: "with-files" | "when-healthy";
+}
+
+/** What each step sees: the desired state, the plan's verdict, the stack's handle and the options. */
+export interface ApplyInput extends Desired, Omit<ApplyOptions, "log" | "before"> {
+  stack: Stack;
+  plan: PlanSummary;
+  /** The stack served when planned (whatever its replica count): changes roll out without dropping a request. */
+  serving: boolean;
+  /** Every expected container was running and healthy when planned. */
+  healthy: boolean;
 }
 
 export interface ApplyResult {
@@ -113,8 +110,9 @@ export function hasChanges(
   );
 }
 
+/** The plan had work, or applying it found some (a file or secret that changed since it was planned). */
 const changed = (input: ApplyInput, s: ApplyState) =>
-  hasChanges(s.files, input.images, input.healthy, s.secretsOrTlsChanged);
+  input.plan.changes || hasChanges(s.files, input.images, input.healthy, s.secretsOrTlsChanged);
 
 /** Secrets and certificates that are missing or due, the S3 and OpenAI keys, then every generated file. */
 async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
@@ -138,6 +136,8 @@ async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
     s3.changed ||
     openai.changed;
   const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) };
+  // Rendered again now that the secrets and certificates exist: the files the plan showed, except that a CA made just
+  // now has a hash the plan could not know.
   const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
   const generated = await renderKeepingEdits(paths, (kept) =>
     renderStackFiles(
@@ -170,7 +170,7 @@ async function startServices(input: ApplyInput, s: ApplyState, report: (l: strin
     s.rolledBack = c.rolledBack;
     s.replaced = c.replaced;
   } else {
-    const r = await compose(paths, config.projectName, ["up", "-d", "--remove-orphans"], { reject: false });
+    const r = await input.stack.compose(["up", "-d", "--remove-orphans"], { reject: false });
     if (r.exitCode !== 0) {
       const why = (r.stderr || r.stdout)
         .split("\n")
@@ -185,16 +185,13 @@ async function startServices(input: ApplyInput, s: ApplyState, report: (l: strin
   }
   // Changed alert rules or thresholds (stack.yml follows api.replicas): Prometheus re-reads them on SIGHUP.
   if (!s.rolledBack && Object.entries(s.files).some(([f, o]) => f.startsWith("monitoring/rules/") && o === "updated"))
-    await compose(paths, config.projectName, ["kill", "-s", "SIGHUP", "prometheus"], {
-      reject: false,
-      timeoutMs: 30_000,
-    });
+    await input.stack.compose(["kill", "-s", "SIGHUP", "prometheus"], { reject: false, timeoutMs: 30_000 });
 }
 
 async function waitUntilHealthy(input: ApplyInput, report: (l: string) => void): Promise<void> {
   const { paths, config } = input;
   let last = "";
-  await waitForHealthy(new Project(config.projectName), expectedContainers(config, input.sizing), {
+  await waitForHealthy(input.stack, expectedContainers(config, input.sizing), {
     timeoutMs: input.healthTimeoutMs,
     onProgress: (s) => {
       // Without a terminal each new output is a line of its own: only a change is news.
@@ -204,10 +201,7 @@ async function waitUntilHealthy(input: ApplyInput, report: (l: string) => void):
   });
   // nginx resolves the `api` upstream when it loads its config: now that every replica is healthy, a reload makes it
   // look them up again (in-flight requests finish on the old workers).
-  await compose(paths, config.projectName, ["exec", "-T", "nginx", "nginx", "-s", "reload"], {
-    reject: false,
-    timeoutMs: 30_000,
-  });
+  await input.stack.exec("nginx", ["nginx", "-s", "reload"], { timeoutMs: 30_000 });
   if (input.stampVersion === "when-healthy") await writeAtomic(paths.versionStamp, `${input.version}\n`);
 }
 
@@ -219,6 +213,30 @@ async function issueEdgeCertificate(input: ApplyInput, report: (l: string) => vo
     report(`Let's Encrypt checks on port 80: forward it to this host's port ${port}`);
   if (acme.preflight) await acmePreflight({ domain: config.domain, port, webroot: join(paths.acme, "webroot") });
   await issueCertificate(paths, config);
+}
+
+/** A caller's step as a task: its progress lines shown under its title. */
+export const stepTask = (b: ApplyStep): ListrTask => ({
+  title: b.title,
+  task: async (_c, t) => b.run((l) => (t.output = l)),
+});
+
+/**
+ * Runs TASKS in order with progress (the applier's runner, and rotate-secrets'): a failed one stops the rest, and the
+ * containers that are not healthy are logged before its error is rethrown.
+ */
+export async function runSteps(
+  tasks: ListrTask[],
+  log: (line: string) => void,
+  unhealthy: () => Promise<string>,
+): Promise<void> {
+  try {
+    await new Listr(tasks, { ...progressRenderer(), exitOnError: true }).run();
+  } catch (err) {
+    const report = await unhealthy().catch(() => "");
+    if (report) log(`\nContainers that are not healthy:\n${report}`);
+    throw err;
+  }
 }
 
 /** The steps as a task list; `skip` returns why a step has nothing to do. */
@@ -244,10 +262,7 @@ function applyTasks(input: ApplyInput, s: ApplyState, before: ApplyStep[], fx: A
           { concurrent: 3 },
         ),
     },
-    ...before.map((b) => ({
-      title: b.title,
-      task: async (_c: unknown, t: { output: string }) => b.run((l) => (t.output = l)),
-    })),
+    ...before.map(stepTask),
     { title: "Generate secrets, certificates and configuration", task: () => fx.writeStack(input, s) },
     {
       title: "Start the stack",
@@ -293,24 +308,26 @@ function applyTasks(input: ApplyInput, s: ApplyState, before: ApplyStep[], fx: A
 }
 
 /**
- * Brings the stack to INPUT: every step in order, `before` after the images. A failed step stops the apply (the
- * containers that are not healthy are logged); a rollout that rolled itself back is a result, not an error.
+ * Applies PLAN to STACK: every step in order, the caller's `before` after the images. A failed step stops the apply
+ * (the containers that are not healthy are logged); a rollout that rolled itself back is a result, not an error.
  */
 export async function applyStack(
-  input: ApplyInput,
-  log: (line: string) => void,
-  before: ApplyStep[] = [],
+  plan: StackPlan,
+  stack: Stack,
+  opts: ApplyOptions,
   fx: ApplyEffects = REAL_EFFECTS,
 ): Promise<ApplyResult> {
+  const { log, before = [], ...how } = opts;
+  const input: ApplyInput = {
+    ...plan.desired,
+    ...how,
+    stack,
+    plan: planSummary(plan),
+    serving: plan.serving,
+    healthy: plan.healthy,
+  };
   const s: ApplyState = { files: {}, secretsOrTlsChanged: false, dataTier: { postgres: [], synchronous: true } };
-  const tasks = new Listr(applyTasks(input, s, before, fx), { ...progressRenderer(), exitOnError: true });
-  try {
-    await tasks.run();
-  } catch (err) {
-    const report = await fx.unhealthyReport(input).catch(() => "");
-    if (report) log(`\nContainers that are not healthy:\n${report}`);
-    throw err;
-  }
+  await runSteps(applyTasks(input, s, before, fx), log, () => fx.unhealthyReport(input));
   return {
     files: s.files,
     changes: changed(input, s),
@@ -329,5 +346,5 @@ export const REAL_EFFECTS: ApplyEffects = {
   syncRoles: (input) => syncDbRoles(input.paths, input.config.projectName, "if-idle"),
   clusterSettings: (input, s) => applyDcsSettings(input.paths, input.config.projectName, s.dataTier),
   etcdAuth: (input, s) => ensureEtcdAuth(input.paths, input.config.projectName, s.dataTier.postgres),
-  unhealthyReport: (input) => unhealthyReport(new Project(input.config.projectName)),
+  unhealthyReport: (input) => unhealthyReport(input.stack),
 };

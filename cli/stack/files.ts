@@ -69,19 +69,42 @@ export function planFile(
   return "updated";
 }
 
+/** The generated files as they are on disk now (undefined: missing), and the manifest: read once, then planned. */
+export interface Disk {
+  manifest: Manifest;
+  files: Record<string, string | undefined>;
+}
+
+export async function readDisk(paths: StackPaths, files: string[]): Promise<Disk> {
+  const content: Record<string, string | undefined> = {};
+  for (const f of files) content[f] = await readIfExists(f);
+  return { manifest: await readManifest(paths), files: content };
+}
+
+export interface FilePlan {
+  file: GeneratedFile;
+  /** Its path relative to the stack directory (the manifest's key). */
+  key: string;
+  current: string | undefined;
+  outcome: FileOutcome;
+}
+
+/** What applyFiles would do with each file, from what DISK holds. Pure. */
+export function planFilesOn(dir: string, disk: Disk, files: GeneratedFile[]): FilePlan[] {
+  return files.map((file) => {
+    const key = relative(dir, file.path);
+    const current = disk.files[file.path];
+    return { file, key, current, outcome: planFile(current, file.content, disk.manifest[key]) };
+  });
+}
+
 /** What applyFiles would do with each file (nothing is written): its key, current content and outcome. */
-export async function planFiles(
-  paths: StackPaths,
-  files: GeneratedFile[],
-): Promise<{ file: GeneratedFile; key: string; current: string | undefined; outcome: FileOutcome }[]> {
-  const manifest = await readManifest(paths);
-  const plans = [];
-  for (const file of files) {
-    const key = relative(paths.dir, file.path);
-    const current = await readIfExists(file.path);
-    plans.push({ file, key, current, outcome: planFile(current, file.content, manifest[key]) });
-  }
-  return plans;
+export async function planFiles(paths: StackPaths, files: GeneratedFile[]): Promise<FilePlan[]> {
+  const disk = await readDisk(
+    paths,
+    files.map((f) => f.path),
+  );
+  return planFilesOn(paths.dir, disk, files);
 }
 
 export async function applyFiles(paths: StackPaths, files: GeneratedFile[]): Promise<Record<string, FileOutcome>> {

@@ -4,7 +4,7 @@ import { ACME_DIR, renderNginxConf } from "../../nginx/render.js";
 import { configJsonSchema, SCHEMA_HEADER } from "../config/json-schema.js";
 import type { StevieConfig } from "../config/schema.js";
 import { buildCompose, renderCompose } from "./compose.js";
-import { planFiles, sha256, type GeneratedFile } from "./files.js";
+import { planFilesOn, readDisk, sha256, type Disk, type GeneratedFile } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { API_PORT } from "./services/api.js";
 import type { MeasuredFilesystem } from "./filesystems.js";
@@ -191,9 +191,24 @@ export async function renderKeepingEdits(
   paths: StackPaths,
   render: (kept: Record<string, string>) => GeneratedFile[],
 ): Promise<GeneratedFile[]> {
+  const disk = await readDisk(
+    paths,
+    render({}).map((f) => f.path),
+  );
+  return renderKeeping(paths.dir, disk, render);
+}
+
+/** renderKeepingEdits over what DISK holds. Pure. */
+export function renderKeeping(
+  dir: string,
+  disk: Disk,
+  render: (kept: Record<string, string>) => GeneratedFile[],
+): GeneratedFile[] {
   const first = render({});
   const kept = Object.fromEntries(
-    (await planFiles(paths, first)).filter((p) => p.outcome === "kept-edited").map((p) => [p.file.path, p.current!]),
+    planFilesOn(dir, disk, first)
+      .filter((p) => p.outcome === "kept-edited")
+      .map((p) => [p.file.path, p.current!]),
   );
   return Object.keys(kept).length ? render(kept) : first;
 }

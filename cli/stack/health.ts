@@ -32,6 +32,19 @@ export const runningHealthy = (s: ServiceHealth[]) =>
     x.service === "api" ? x.running > 0 && x.healthy >= x.running : x.healthy >= x.expected && x.running === x.expected,
   );
 
+/**
+ * Refuses ACTION unless the stack serves as it runs now (runningHealthy): replacing replicas one at a time keeps the
+ * API serving only if every service serves before.
+ */
+export function requireServing(health: ServiceHealth[], action: string): void {
+  if (runningHealthy(health)) return;
+  const bad = health.filter((x) => !runningHealthy([x])).map((x) => `${x.service} ${x.healthy}/${x.expected} healthy`);
+  throw new UserError(
+    `cannot ${action}: the stack is not healthy (${bad.join(", ")})`,
+    "fix it first (`stevie-stack doctor`, `stevie-stack status`); nothing was changed",
+  );
+}
+
 /** Poll the engine until every service has its expected number of healthy containers. */
 export async function waitForHealthy(
   project: Project,

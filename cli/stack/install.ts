@@ -8,14 +8,13 @@ import { evaluatePreflight, probeHost, renderChecks, type CheckResult } from "..
 import { prepareHost } from "../host/prepare.js";
 import { packageVersion } from "../package-root.js";
 import { type FileOutcome } from "./files.js";
-import { expectedContainers, renderConfigYaml } from "./generate.js";
-import { allHealthy, runningHealthy, summarise } from "./health.js";
+import { renderConfigYaml } from "./generate.js";
 import { planImages, type ImagePlan } from "./images.js";
 import { stackPaths, type StackPaths } from "./paths.js";
 import { recordAudit } from "./audit.js";
 import { commitStack } from "./history.js";
 import { hostSizing } from "./sizing.js";
-import { planInstall, type StackPlan } from "./plan.js";
+import { observeStack, planStack, planSummary, type PlanSummary } from "./plan.js";
 import { applyStack, type ApplyResult } from "./apply.js";
 import { Stack } from "./handle.js";
 
@@ -85,7 +84,7 @@ export interface InstallPlan {
   stackRunning: boolean;
   changes: boolean;
   /** --dry-run: everything install would do (see stack/plan.ts). */
-  plan?: StackPlan;
+  plan?: PlanSummary;
 }
 
 async function runPreflight(
@@ -130,32 +129,21 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   const sizing = hostSizing(config);
   // A dry run does not fetch Node for the API's image (its image then counts as one to build).
   const images = await planImages(version, deps.log, { fetch: !opts.dryRun });
-  const observed = summarise(
-    await new Stack(paths, config.projectName).containers(),
-    expectedContainers(config, sizing),
-  );
-  const stackRunning = allHealthy(observed);
+  const credentials = opts.openaiKey ? { ...process.env, [OPENAI_KEY_ENV]: opts.openaiKey } : process.env;
+  const desired = { paths, config, configText: text, version, sizing, images, credentials };
+  const stack = new Stack(paths, config.projectName);
+  const plan = planStack(desired, await observeStack(desired, stack));
+  const stackRunning = plan.healthy;
   if (opts.dryRun) {
-    const plan = await planInstall({ paths, config, text, version, sizing, images });
-    return { preflight, files: plan.files, images: plan.images, stackRunning, changes: plan.changes, plan };
+    const summary = planSummary(plan);
+    return { preflight, files: plan.files, images: plan.images, stackRunning, changes: plan.changes, plan: summary };
   }
-  const applied = await applyStack(
-    {
-      paths,
-      config,
-      configText: text,
-      version,
-      sizing,
-      images,
-      credentials: opts.openaiKey ? { ...process.env, [OPENAI_KEY_ENV]: opts.openaiKey } : process.env,
-      serving: runningHealthy(observed),
-      healthy: stackRunning,
-      healthTimeoutMs: opts.healthTimeoutMs,
-      replicaTimeoutMs: 150_000,
-      stampVersion: "with-files",
-    },
-    deps.log,
-  );
+  const applied = await applyStack(plan, stack, {
+    log: deps.log,
+    healthTimeoutMs: opts.healthTimeoutMs,
+    replicaTimeoutMs: 150_000,
+    stampVersion: "with-files",
+  });
   if (applied.rolledBack)
     throw new UserError(
       `${applied.rolledBack}; the previous configuration is back in place and serving`,

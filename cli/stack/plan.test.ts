@@ -1,7 +1,22 @@
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import type { ServiceHealth } from "./health.js";
-import { planServices, renderPlan, type StackPlan } from "./plan.js";
+import { join, relative } from "node:path";
+import { parseConfig } from "../config/load.js";
+import { sha256 } from "./files.js";
+import { expectedContainers, renderAssets, renderConfigYaml } from "./generate.js";
+import type { ImagePlan } from "./images.js";
+import { stackPaths } from "./paths.js";
+import {
+  planServices,
+  planStack,
+  planSummary,
+  renderPlan,
+  type Desired,
+  type Observed,
+  type PlanSummary,
+} from "./plan.js";
+import { sizeStack } from "./sizing.js";
 
 const compose = (services: Record<string, object>) => stringify({ services });
 const health = (service: string, expected: number, running: number): ServiceHealth => ({
@@ -69,7 +84,7 @@ describe("planServices (issue 26)", () => {
 });
 
 describe("renderPlan (issue 26)", () => {
-  const plan: StackPlan = {
+  const plan: PlanSummary = {
     files: { "compose.yaml": "updated", "nginx/nginx.conf": "kept-edited", "stevie.yaml": "unchanged" },
     images: [
       { name: "api", ref: "stevie-stack/api:0.4.0", action: "build" },
@@ -100,5 +115,76 @@ describe("renderPlan (issue 26)", () => {
     expect(renderPlan({ ...plan, changes: false })).toEqual([
       "Nothing to do: the stack runs this configuration and is healthy.",
     ]);
+  });
+});
+
+describe("planStack (pure: from what was observed to what install does)", () => {
+  const paths = stackPaths("/opt/stevie-plan");
+  const sizing = sizeStack({ cpus: 4, memBytes: 16 * 1024 ** 3 }, "auto");
+  const images = ["api", "nginx", "postgres"].map((name) => ({ name, ref: `stevie/${name}:c-1`, action: "keep" }));
+  const desired = (raw: Record<string, unknown>): Desired => {
+    const config = parseConfig(raw, "stevie");
+    return {
+      ...{ paths, config, configText: renderConfigYaml(config), version: "1.2.3", sizing, credentials: {} },
+      images: images as ImagePlan[],
+    };
+  };
+  const noCredentials = { changed: false };
+  /** The stack DESIRED would leave: its files on disk as the applier writes them, every container healthy. */
+  function installed(d: Desired): Observed {
+    const base: Omit<Observed, "disk" | "containers"> = {
+      ...{ secretsMissing: [], certificates: [], s3: noCredentials, openai: noCredentials, ca: "ca-1" },
+      host: { dataSubnet: "10.213.7.0/24" },
+      assets: renderAssets(paths, d.config),
+    };
+    const empty = { ...base, disk: { manifest: {}, files: {} }, containers: [] };
+    const files = planStack(d, empty).rendered.map((p) => p.file);
+    const containers = Object.entries(expectedContainers(d.config, sizing)).flatMap(([service, n]) =>
+      Array.from({ length: n }, (_, i) => ({
+        id: `${service}-${i}`,
+        name: `stevie-${service}-${i + 1}`,
+        service,
+        state: "running",
+        health: "healthy",
+      })),
+    ) as Observed["containers"];
+    return {
+      ...base,
+      disk: {
+        manifest: Object.fromEntries(files.map((f) => [relative(paths.dir, f.path), sha256(f.content)])),
+        files: Object.fromEntries(files.map((f) => [f.path, f.content])),
+      },
+      containers,
+    };
+  }
+
+  it("on the stack it describes: nothing to do", () => {
+    const d = desired({});
+    const plan = planStack(d, installed(d));
+    expect(planSummary(plan)).toMatchObject({ changes: false, services: { recreate: [], start: [], remove: [] } });
+    expect(plan).toMatchObject({ serving: true, healthy: true });
+  });
+
+  it("a new alert webhook: exactly Alertmanager's files and container", () => {
+    const now = installed(desired({}));
+    const plan = planStack(desired({ monitoring: { alerts: { webhookUrl: "https://hooks.example.com/x" } } }), now);
+    const written = Object.entries(plan.files).filter(([, o]) => o !== "unchanged");
+    expect(written.map(([f]) => f).sort()).toEqual(["compose.yaml", "monitoring/alertmanager.yml", "stevie.yaml"]);
+    expect(plan.services).toEqual({ recreate: ["alertmanager"], start: [], remove: [] });
+    expect(plan.changes).toBe(true);
+  });
+
+  it("keeps an operator's edit, and a missing secret or a container gone is work", () => {
+    const d = desired({});
+    const now = installed(d);
+    const haproxy = join(paths.dir, "haproxy", "haproxy.cfg");
+    now.disk.files[haproxy] += "\n# mine\n";
+    now.secretsMissing = ["redis_password"];
+    now.containers = now.containers.filter((c) => c.service !== "haproxy");
+    const plan = planStack(d, now);
+    expect(plan.files["haproxy/haproxy.cfg"]).toBe("kept-edited");
+    expect(plan.rendered.find((p) => p.key === "haproxy/haproxy.cfg")?.current).toContain("# mine");
+    expect(plan).toMatchObject({ secrets: ["redis_password"], changes: true, serving: false });
+    expect(plan.services.start).toEqual(["haproxy"]);
   });
 });

@@ -1,11 +1,18 @@
 import { existsSync } from "node:fs";
-import { join, relative } from "node:path";
+import { join } from "node:path";
 import { parse } from "yaml";
 import type { StevieConfig } from "../config/schema.js";
-import { planFiles, readIfExists, type FileOutcome } from "./files.js";
+import { planFilesOn, readDisk, type Disk, type FileOutcome, type FilePlan } from "./files.js";
 import { measuredFilesystems } from "./filesystems.js";
-import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles } from "./generate.js";
-import { summarise, type ServiceHealth } from "./health.js";
+import {
+  expectedContainers,
+  renderAssets,
+  renderKeeping,
+  renderStackFiles,
+  type RenderAssets,
+  type RenderInput,
+} from "./generate.js";
+import { allHealthy, runningHealthy, summarise, type ServiceHealth } from "./health.js";
 import { imageRefs, type ImagePlan } from "./images.js";
 import { ensureOpenAIKey } from "./openai.js";
 import type { StackPaths } from "./paths.js";
@@ -16,10 +23,10 @@ import type { Sizing } from "./sizing.js";
 import { chooseDataSubnet } from "./subnet.js";
 import { caBundleHash, certificatesDue } from "./tls.js";
 import { topology } from "./topology.js";
-import { Stack } from "./handle.js";
+import type { ContainerState, Stack } from "./handle.js";
 
 /** What `install` would do to a stack, found by looking only: nothing is written, built or started. */
-export interface StackPlan {
+export interface PlanSummary {
   /** Each generated file by its path in the stack directory: created, updated, unchanged, kept-edited. */
   files: Record<string, FileOutcome>;
   images: Pick<ImagePlan, "name" | "ref" | "action">[];
@@ -75,51 +82,103 @@ export function planServices(
   };
 }
 
-/**
- * Look at the stack and say what `install` would do with this config: the files it would write (rendered in memory
- * and compared under the usual hash rules), the images it would build, the secrets and certificates it would make and
- * the services it would recreate, start or remove. Reads the engine (containers, images, networks) and the stack
- * directory; changes neither.
- */
-export async function planInstall(args: {
+/** What the stack should become: stevie.yaml, this CLI's version, the host's sizing and the images to run. */
+export interface Desired {
   paths: StackPaths;
   config: StevieConfig;
-  text: string;
+  /** stevie.yaml as the stack directory keeps it. */
+  configText: string;
   version: string;
   sizing: Sizing;
   images: ImagePlan[];
-  env?: NodeJS.ProcessEnv;
-}): Promise<StackPlan> {
-  const { paths, config, sizing, images } = args;
-  const env = args.env ?? process.env;
-  const secrets = SECRET_NAMES.filter((n) => !existsSync(join(paths.secrets, n)));
+  /** Where a new S3 key or OpenAI key may come from: the environment (install) or nowhere (upgrade). */
+  credentials: Record<string, string | undefined>;
+}
+
+/** What is there now, read once by `observeStack`; `planStack` decides from it alone. */
+export interface Observed {
+  /** Secret files that do not exist yet. */
+  secretsMissing: string[];
+  /** Certificates the local CA would issue ("ca": the CA itself, made again for a new scope). */
+  certificates: string[];
+  s3: { hash?: string; changed: boolean };
+  openai: { hash?: string; changed: boolean };
+  /** The local CA bundle's hash as it is. */
+  ca?: string;
+  host: RenderInput["host"];
+  assets: RenderAssets;
+  /** Every generated file as it is on disk, and the manifest. */
+  disk: Disk;
+  containers: ContainerState[];
+}
+
+/** A plan, and what applying it needs: the desired state, the files as rendered, how the stack runs now. */
+export interface StackPlan extends PlanSummary {
+  desired: Desired;
+  /** Each generated file with its outcome and current content (the operator's edits: `current` beside `file`). */
+  rendered: FilePlan[];
+  health: ServiceHealth[];
+  /** Every service runs at least one healthy container: changes roll out without dropping a request. */
+  serving: boolean;
+  /** Every expected container is running and healthy. */
+  healthy: boolean;
+}
+
+const renderInput = (d: Desired, o: Pick<Observed, "host" | "assets" | "s3" | "openai">, ca: string | undefined) => ({
+  ...{ paths: d.paths, config: d.config, sizing: d.sizing, version: d.version, configText: d.configText },
+  host: o.host,
+  images: imageRefs(d.images),
+  access: { s3: o.s3.hash, openai: o.openai.hash, ca },
+  assets: o.assets,
+});
+
+/**
+ * Look at the stack for DESIRED: its secrets, certificates and credentials, the host's facts that files depend on,
+ * every file a render would write as it is now, and the engine's containers. Writes, builds and starts nothing.
+ */
+export async function observeStack(desired: Desired, stack: Stack): Promise<Observed> {
+  const { paths, config, sizing, credentials } = desired;
   const dataSubnet = await chooseDataSubnet(config);
-  const topo = topology(config, sizing, dataSubnet);
-  const certificates = await certificatesDue(paths.tls, config, topo);
-  const s3 = await ensureS3Access(paths, config.backup.s3, env, { write: false });
-  const openai = await ensureOpenAIKey(paths, env, { write: false });
-  // A CA made again has a hash not known before it is made: any other value recreates what the real one would.
-  const ca = certificates.includes("ca") ? "a-new-ca" : await caBundleHash(paths.tls);
+  const s3 = await ensureS3Access(paths, config.backup.s3, credentials, { write: false });
+  const openai = await ensureOpenAIKey(paths, credentials, { write: false });
+  const ca = await caBundleHash(paths.tls);
   const host = { dataSubnet, filesystems: await measuredFilesystems(paths.dir) };
-  const input = {
-    ...{ paths, config, sizing, version: args.version, configText: args.text, host },
-    images: imageRefs(images),
-    access: { s3: s3.hash, openai: openai.hash, ca },
-    assets: renderAssets(paths, config),
+  const assets = renderAssets(paths, config);
+  const files = renderStackFiles(renderInput(desired, { host, assets, s3, openai }, ca)).map((f) => f.path);
+  return {
+    secretsMissing: SECRET_NAMES.filter((n) => !existsSync(join(paths.secrets, n))),
+    certificates: await certificatesDue(paths.tls, config, topology(config, sizing, dataSubnet)),
+    ...{ s3, openai, ca, host, assets },
+    disk: await readDisk(paths, files),
+    containers: await stack.containers(),
   };
-  const rendered = await renderKeepingEdits(paths, (kept) => renderStackFiles(input, kept));
-  const files = Object.fromEntries(
-    (await planFiles(paths, rendered)).map(({ file, outcome }) => [relative(paths.dir, file.path), outcome]),
+}
+
+/**
+ * What `install` (or `upgrade`) does to bring OBSERVED to DESIRED: the files it writes (rendered here, compared under
+ * the hash rules), the images it builds, the secrets and certificates it makes and the services it recreates, starts
+ * or removes. Pure.
+ */
+export function planStack(desired: Desired, observed: Observed): StackPlan {
+  const { paths, config, sizing, images } = desired;
+  // A CA made again has a hash not known before it is made: any other value recreates what the real one would.
+  const ca = observed.certificates.includes("ca") ? "a-new-ca" : observed.ca;
+  const input = renderInput(desired, observed, ca);
+  const rendered = planFilesOn(
+    paths.dir,
+    observed.disk,
+    renderKeeping(paths.dir, observed.disk, (kept) => renderStackFiles(input, kept)),
   );
-  const containers = await new Stack(paths, config.projectName).containers();
-  const observed = summarise(containers, expectedContainers(config, sizing));
-  const running = new Set(containers.filter((c) => c.state === "running").map((c) => c.service));
-  const compose = rendered.find((f) => f.path === paths.compose)!.content;
-  const services = planServices(await readIfExists(paths.compose), compose, observed, running);
-  const access = [...(s3.changed ? ["s3"] : []), ...(openai.changed ? ["openai"] : [])];
-  const unhealthy = observed
+  const files = Object.fromEntries(rendered.map((p) => [p.key, p.outcome]));
+  const health = summarise(observed.containers, expectedContainers(config, sizing));
+  const running = new Set(observed.containers.filter((c) => c.state === "running").map((c) => c.service));
+  const compose = rendered.find((p) => p.file.path === paths.compose)!.file.content;
+  const services = planServices(observed.disk.files[paths.compose], compose, health, running);
+  const access = [...(observed.s3.changed ? ["s3"] : []), ...(observed.openai.changed ? ["openai"] : [])];
+  const unhealthy = health
     .filter((o) => o.running > 0 && o.healthy < o.running && !services.start.includes(o.service))
     .map((o) => o.service);
+  const { secretsMissing: secrets, certificates } = observed;
   const changes =
     secrets.length > 0 ||
     certificates.length > 0 ||
@@ -130,19 +189,20 @@ export async function planInstall(args: {
     services.recreate.length + services.start.length + services.remove.length > 0 ||
     services.replicas !== undefined;
   return {
-    files,
+    ...{ files, secrets, certificates, access, services, unhealthy, changes },
     images: images.map(({ name, ref, action }) => ({ name, ref, action })),
-    secrets,
-    certificates,
-    access,
-    services,
-    unhealthy,
-    changes,
+    ...{ desired, rendered, health, serving: runningHealthy(health), healthy: allHealthy(health) },
   };
 }
 
+/** The plan as `install --dry-run --json` prints it: what would happen, without the inputs. */
+export function planSummary(plan: StackPlan): PlanSummary {
+  const { files, images, secrets, certificates, access, services, unhealthy, changes } = plan;
+  return { files, images, secrets, certificates, access, services, unhealthy, changes };
+}
+
 /** A plan as lines for a person. Pure. */
-export function renderPlan(plan: StackPlan): string[] {
+export function renderPlan(plan: PlanSummary): string[] {
   if (!plan.changes) return ["Nothing to do: the stack runs this configuration and is healthy."];
   const list = (what: string, items: string[]) => (items.length ? [`  ${what}: ${items.join(", ")}`] : []);
   const files = Object.entries(plan.files).filter(([, o]) => o !== "unchanged");

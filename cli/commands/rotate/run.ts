@@ -1,7 +1,7 @@
-import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
 import { expectedContainers } from "../../stack/generate.js";
-import { runningHealthy, summarise } from "../../stack/health.js";
+import { requireServing, summarise, unhealthyReport } from "../../stack/health.js";
+import { runSteps, stepTask } from "../../stack/apply.js";
 import {
   rotateDb,
   rotateEtcd,
@@ -25,30 +25,26 @@ export async function runRotateSecrets(opts: {
   const { paths, config } = await loadStack(opts.dir);
   const targets = rotationTargets(opts.what, config);
   const project = config.projectName;
-  // Replicas are replaced one at a time: that keeps the API serving only if every replica serves now.
-  const observed = summarise(
-    await new Stack(paths, project).containers(),
-    expectedContainers(config, hostSizing(config)),
-  );
-  if (!runningHealthy(observed)) {
-    const bad = observed
-      .filter((x) => !runningHealthy([x]))
-      .map((x) => `${x.service} ${x.healthy}/${x.expected} healthy`);
-    throw new UserError(
-      `cannot rotate secrets: the stack is not healthy (${bad.join(", ")})`,
-      "fix it first (`stevie-stack doctor`, `stevie-stack status`); nothing was changed",
-    );
-  }
+  const stack = new Stack(paths, project);
+  requireServing(summarise(await stack.containers(), expectedContainers(config, hostSizing(config))), "rotate secrets");
   const o = { config, topology: await stackTopology(config), timeoutMs: opts.replicaTimeoutMs, log: opts.log };
+  const rotate: Record<RotationTarget, (log: (l: string) => void) => Promise<unknown>> = {
+    db: (log) => rotateDb(paths, project, { ...o, log }),
+    redis: (log) => rotateRedis(paths, project, { ...o, log }),
+    etcd: (log) => rotateEtcd(paths, project, { ...o, log }),
+    grafana: (log) => rotateGrafana(paths, { ...o, log }),
+  };
   const rotated: RotationTarget[] = [];
-  try {
-    for (const t of targets) {
-      if (t === "db") await rotateDb(paths, project, o);
-      if (t === "redis") await rotateRedis(paths, project, o);
-      if (t === "etcd") await rotateEtcd(paths, project, o);
-      if (t === "grafana") await rotateGrafana(paths, o);
+  // One named step per secret, run as the applier runs its steps: a failed one stops the rest.
+  const steps = targets.map((t) => ({
+    title: `New ${t} passwords`,
+    run: async (report: (l: string) => void) => {
+      await rotate[t](report);
       rotated.push(t);
-    }
+    },
+  }));
+  try {
+    await runSteps(steps.map(stepTask), opts.log, () => unhealthyReport(stack));
   } finally {
     // Which secrets changed (never their values), also when a later one failed.
     await recordAudit(paths, project, {

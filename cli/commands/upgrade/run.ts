@@ -1,5 +1,3 @@
-import { ensureS3Access } from "../../stack/s3.js";
-import { ensureOpenAIKey } from "../../stack/openai.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createTwoFilesPatch } from "diff";
@@ -8,18 +6,14 @@ import { packageVersion } from "../../package-root.js";
 import { recordAudit } from "../../stack/audit.js";
 import { commitStack } from "../../stack/history.js";
 import { inLeader } from "../../stack/cluster.js";
-import { planFiles } from "../../stack/files.js";
-import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles } from "../../stack/generate.js";
-import { allHealthy, runningHealthy, summarise } from "../../stack/health.js";
-import { imageRefs, planImages, type ImagePlan } from "../../stack/images.js";
+import { requireServing } from "../../stack/health.js";
+import { planImages } from "../../stack/images.js";
 import type { StackPaths } from "../../stack/paths.js";
-import { caBundleHash } from "../../stack/tls.js";
-import { hostSizing, type Sizing } from "../../stack/sizing.js";
-import { chooseDataSubnet } from "../../stack/subnet.js";
-import { measuredFilesystems } from "../../stack/filesystems.js";
+import { hostSizing } from "../../stack/sizing.js";
 import { upgradeVerdict, type BreakingChange } from "../../stack/upgrades.js";
 import { loadStack } from "../../stack/load.js";
 import { applyStack } from "../../stack/apply.js";
+import { observeStack, planStack, type StackPlan } from "../../stack/plan.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { backupWithSnapshot } from "../../pgbackrest/take-backup.js";
 import { Stack } from "../../stack/handle.js";
@@ -68,34 +62,11 @@ async function dataMajor(paths: StackPaths, project: string): Promise<number | u
   return r?.exitCode === 0 && Number.isInteger(n) ? n : undefined;
 }
 
-/**
- * The files the upgrade changes, and the operator's edits against the new version (what the apply will keep), from the
- * credentials as installed (an upgrade reads none from the environment) and today's CA. Writes nothing.
- */
-async function previewFiles(
-  paths: StackPaths,
-  config: StevieConfig,
-  want: { sizing: Sizing; configText: string; version: string; images: ImagePlan[] },
-) {
-  const s3 = await ensureS3Access(paths, config.backup.s3, {}, { write: false });
-  const openai = await ensureOpenAIKey(paths, {}, { write: false });
-  const host = { dataSubnet: await chooseDataSubnet(config), filesystems: await measuredFilesystems(paths.dir) };
-  const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
-  const { sizing, configText, version, images } = want;
-  const files = await renderKeepingEdits(paths, (kept) =>
-    renderStackFiles(
-      {
-        ...{ paths, config, sizing, version, configText, host, access },
-        images: imageRefs(images),
-        assets: renderAssets(paths, config),
-      },
-      kept,
-    ),
-  );
-  const plans = await planFiles(paths, files);
+/** The files the plan changes, and the operator's edits against the new version (what the apply keeps). Pure. */
+function previewFiles(plan: StackPlan) {
   return {
-    changed: plans.filter((p) => p.outcome === "created" || p.outcome === "updated").map((p) => p.key),
-    edited: plans
+    changed: plan.rendered.filter((p) => p.outcome === "created" || p.outcome === "updated").map((p) => p.key),
+    edited: plan.rendered
       .filter((p) => p.outcome === "kept-edited")
       .map((p) => ({
         file: p.key,
@@ -128,7 +99,11 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const sizing = hostSizing(config);
   const configText = await readFile(paths.config, "utf8");
   const images = await planImages(to, opts.log);
-  const preview = await previewFiles(paths, config, { sizing, configText, version: to, images });
+  // An upgrade takes no credentials from the environment: the stack keeps the ones it has.
+  const desired = { paths, config, configText, version: to, sizing, images, credentials: {} };
+  const stack = new Stack(paths, project);
+  const plan = planStack(desired, await observeStack(desired, stack));
+  const preview = previewFiles(plan);
   const result: UpgradeResult = {
     ...base,
     status: "dry-run",
@@ -139,8 +114,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   if (opts.dryRun) return result;
 
   // A rollout keeps the stack serving only if it serves now.
-  const observed = summarise(await new Stack(paths, project).containers(), expectedContainers(config, sizing));
-  refuseUnlessServing(observed);
+  requireServing(plan.health, "upgrade");
   for (const b of base.breaking) opts.log(`Breaking change in ${b.version}: ${b.what}. What to do: ${b.action}`);
   if (
     base.breaking.length &&
@@ -156,29 +130,18 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   // migrations and the API replica by replica. Migrations run while the old replicas serve: a release's migrations
   // only add (expand); removals ship a release later (contract).
   let label = "";
-  const applied = await applyStack(
-    {
-      paths,
-      config,
-      configText,
-      version: to,
-      sizing,
-      images,
-      credentials: {},
-      serving: true,
-      healthy: allHealthy(observed),
-      healthTimeoutMs: 10 * 60_000,
-      replicaTimeoutMs: opts.replicaTimeoutMs,
-      stampVersion: "when-healthy",
-    },
-    opts.log,
-    [
+  const applied = await applyStack(plan, stack, {
+    log: opts.log,
+    before: [
       {
         title: "Back up the database (incremental) and verify the backup",
         run: async () => (label = await verifiedBackup(paths, config)),
       },
     ],
-  );
+    healthTimeoutMs: 10 * 60_000,
+    replicaTimeoutMs: opts.replicaTimeoutMs,
+    stampVersion: "when-healthy",
+  });
   const commit = (message: string) =>
     commitStack(paths.dir, message).catch((err: Error) =>
       opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
@@ -198,17 +161,6 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     details: { from, to, status, backup: label, ...outcome },
   });
   return { ...result, status, backup: label, ...outcome };
-}
-
-function refuseUnlessServing(observed: ReturnType<typeof summarise>): void {
-  if (runningHealthy(observed)) return;
-  const bad = observed
-    .filter((x) => !runningHealthy([x]))
-    .map((x) => `${x.service} ${x.healthy}/${x.expected} healthy`);
-  throw new UserError(
-    `cannot upgrade: the stack is not healthy (${bad.join(", ")})`,
-    "fix it first (`stevie-stack doctor`, `stevie-stack status`); nothing was changed",
-  );
 }
 
 /** A backup before anything changes, checked by pgBackRest against the repository; its label. */
