@@ -30,39 +30,14 @@ export async function listBackups(
   version?: string,
   s3?: S3Config,
 ): Promise<BackupSet[]> {
-  const info = [
-    "pgbackrest",
-    `--stanza=${STANZA}`,
-    "--output=json",
-    "--log-level-console=off",
-    "--log-level-stderr=warn",
-    "info",
-  ];
+  const info = [`--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "--log-level-stderr=warn", "info"];
   const leader = version ? await leaderService(paths, project).catch(() => undefined) : "ask";
   const r = leader
-    ? await inLeader(paths, project, info, { timeoutMs: 60_000 })
-    : await new Engine().docker(
-        [
-          "run",
-          "--rm",
-          ...ONE_OFF,
-          ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]),
-          "--tmpfs",
-          "/tmp",
-          "-v",
-          `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest:ro`,
-          "-v",
-          `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
-          "-e",
-          "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
-          "--entrypoint",
-          "sh",
-          imageRef("postgres", version!),
-          "-c",
-          `stevie-pgbackrest-conf && mkdir -p /tmp/pgbackrest && chown postgres /tmp/pgbackrest && exec setpriv --reuid=postgres --regid=postgres --init-groups -- ${info.join(" ")}`,
-        ],
-        { reject: false, timeoutMs: 120_000 },
-      );
+    ? await inLeader(paths, project, ["pgbackrest", ...info], { timeoutMs: 60_000 })
+    : await new Engine().docker(repositoryRun(paths, project, version!, "stevie-pgbackrest", info, { s3 }), {
+        reject: false,
+        timeoutMs: 120_000,
+      });
   if (r.exitCode !== 0)
     throw new UserError(
       `could not read the backup repository: ${lastError(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`}`,
@@ -71,6 +46,41 @@ export async function listBackups(
   for (const d of leader ? await allDrills(paths, project) : await readDrills(paths))
     if (d.pass && d.set) verified[d.set] = d.at;
   return parseInfo(r.stdout, verified);
+}
+
+/**
+ * `docker run` of ENTRYPOINT ARGS (one of the image's scripts: stevie-pgbackrest, stevie-push-history) as root in a
+ * one-off container that reaches the stack's repositories: the local one on the backups volume (read-only unless
+ * `writable`), the S3 one when `s3` is given (on the egress network; else no network), the cipher as a secret, a tmpfs
+ * at /tmp for pgBackRest's locks. `volumes`: more `-v` mounts. Pure.
+ */
+export function repositoryRun(
+  paths: StackPaths,
+  project: string,
+  version: string,
+  entrypoint: string,
+  args: string[],
+  opts: { s3?: S3Config; writable?: boolean; volumes?: string[] } = {},
+): string[] {
+  return [
+    "run",
+    "--rm",
+    ...ONE_OFF,
+    ...(opts.s3 ? s3RunArgs(paths, project, opts.s3, false) : ["--network", "none"]),
+    "--tmpfs",
+    "/tmp",
+    ...(opts.volumes ?? []).flatMap((v) => ["-v", v]),
+    "-v",
+    `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`,
+    "-v",
+    `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
+    "-e",
+    "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
+    "--entrypoint",
+    entrypoint,
+    imageRef("postgres", version),
+    ...args,
+  ];
 }
 
 /**

@@ -4,7 +4,8 @@ import { parseConfig } from "../config/load.js";
 import { Engine } from "../stack/handle.js";
 import { stackPaths } from "../stack/paths.js";
 import { RestoredCopy, copyRunArgs } from "./copy.js";
-import { memberVolumeRun } from "./restore.js";
+import { historyPushRun, memberVolumeRun } from "./restore.js";
+import { repositoryRun } from "./backup.js";
 import { ONE_OFF } from "../stack/services/postgres.js";
 
 const paths = stackPaths("/opt/stevie-test");
@@ -75,5 +76,48 @@ describe("a one-off container on a member's data volume", () => {
       "-Pk",
       "/data",
     ]);
+  });
+});
+
+describe("a one-off container on the backup repository", () => {
+  const cipher = ["-v", "/opt/stevie-test/secrets/pgbackrest_cipher:/run/secrets/pgbackrest_cipher:ro"];
+
+  it("reads the local repository read-only, with no network, the cipher as a secret, and runs the script given", () => {
+    expect(repositoryRun(paths, "stevie", "1.2.3", "stevie-pgbackrest", ["--stanza=stevie", "info"])).toEqual([
+      "run",
+      "--rm",
+      ...ONE_OFF,
+      "--network",
+      "none",
+      "--tmpfs",
+      "/tmp",
+      "-v",
+      "stevie_backups:/var/lib/pgbackrest:ro",
+      ...cipher,
+      "-e",
+      "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
+      "--entrypoint",
+      "stevie-pgbackrest",
+      "stevie-stack/postgres:1.2.3",
+      "--stanza=stevie",
+      "info",
+    ]);
+  });
+
+  it("reaches S3 on the egress network when the stack has it", () => {
+    const argv = repositoryRun(paths, "stevie", "1.2.3", "stevie-pgbackrest", ["info"], { s3 });
+    expect(argv).not.toContain("none");
+    expect(argv.join(" ")).toContain("--network stevie_egress");
+    expect(argv).toContain("BACKUP_S3_BUCKET=stevie");
+    expect(argv).toContain("stevie_backups:/var/lib/pgbackrest:ro");
+  });
+
+  it("pushes a restored copy's timeline history: the member's volume at /data, the repository writable, a name as argument", () => {
+    const argv = historyPushRun(paths, "stevie", "postgres-1", "1.2.3", "restore-20261206-101500");
+    expect(argv.join(" ")).toContain(
+      "--network none --tmpfs /tmp -v stevie_postgres-1-data:/data -v stevie_backups:/var/lib/pgbackrest -v",
+    );
+    expect(argv.slice(-3)).toEqual(["stevie-push-history", "stevie-stack/postgres:1.2.3", "restore-20261206-101500"]);
+    expect(historyPushRun(paths, "stevie", "postgres-1", "1.2.3", "pgdata", s3)).toContain("stevie_egress");
   });
 });

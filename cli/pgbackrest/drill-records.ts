@@ -17,12 +17,7 @@ export async function readDrills(paths: StackPaths): Promise<DrillRecord[]> {
 
 /** The stack's own drills, judged; asked on the leader (none when there is no leader). */
 export async function scheduledDrills(paths: StackPaths, project: string): Promise<DrillRecord[]> {
-  const r = await inLeader(
-    paths,
-    project,
-    ["sh", "-c", 'for f in /var/lib/pgbackrest/drills/*.json; do [ -f "$f" ] && cat "$f" && echo; done; true'],
-    { timeoutMs: 60_000 },
-  ).catch(() => undefined);
+  const r = await inLeader(paths, project, ["stevie-drill-records"], { timeoutMs: 60_000 }).catch(() => undefined);
   if (!r || r.exitCode !== 0) return [];
   return r.stdout
     .split("\n")

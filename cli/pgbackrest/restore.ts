@@ -1,28 +1,20 @@
-import { s3RunArgs, type S3Config } from "../stack/s3.js";
+import type { S3Config } from "../stack/s3.js";
 import { syncDbRoles } from "../stack/credentials.js";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { poll, waitFor } from "../wait.js";
-import { listBackups } from "./backup.js";
+import { listBackups, repositoryRun } from "./backup.js";
 import { readIfExists, writeAtomic } from "../stack/files.js";
 import type { StackPaths } from "../stack/paths.js";
 import { imageRef } from "../stack/services/common.js";
-import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
+import { ONE_OFF } from "../stack/services/postgres.js";
 import { clearEtcdPrefix } from "../stack/etcd.js";
 import { ETCD_NAMESPACE, PATRONI_SCOPE } from "../stack/topology.js";
 import { leaderOf, patroniMembers, psqlOnLeader } from "../stack/cluster.js";
 import { compose } from "../stack/handle.js";
 import { Engine } from "../stack/handle.js";
-import {
-  type BackupSet,
-  type DbFacts,
-  type RestoreTarget,
-  STANZA,
-  checkTarget,
-  compareFacts,
-  lastError,
-} from "./parse.js";
+import { type BackupSet, type DbFacts, type RestoreTarget, checkTarget, compareFacts, lastError } from "./parse.js";
 import { RestoredCopy, productionFacts } from "./copy.js";
 import { type RestoreState, restoreRefusal } from "./parse.js";
 import { parseDf } from "./parse.js";
@@ -172,26 +164,11 @@ async function liveTimeline(
   // No leader: the newest checkpoint's timeline among the members' data directories.
   let best: number | undefined;
   for (const m of members) {
-    const r = await new Engine().docker(
-      [
-        "run",
-        "--rm",
-        ...ONE_OFF,
-        "--network",
-        "none",
-        "-u",
-        "postgres",
-        "-v",
-        `${project}_${m}-data:/data`,
-        "--entrypoint",
-        "sh",
-        imageRef("postgres", version),
-        "-c",
-        `pg_controldata /data/${DATA} 2>/dev/null | sed -n "s/^Latest checkpoint's TimeLineID: *//p"`,
-      ],
-      { reject: false, timeoutMs: 60_000 },
-    );
-    const n = Number(r.stdout.trim());
+    const r = await new Engine().docker(memberVolumeRun(project, m, version, "stevie-timeline", [DATA]), {
+      reject: false,
+      timeoutMs: 60_000,
+    });
+    const n = r.exitCode === 0 ? Number(r.stdout.trim()) : 0;
     if (n > 0 && (best === undefined || n > best)) best = n;
   }
   return best;
@@ -256,38 +233,34 @@ async function finishCopy(copy: RestoredCopy, member: string, dir: string, s3?: 
   if (exit !== "0")
     throw new UserError(`the restored copy did not shut down cleanly (exit ${exit}); production is untouched`);
   // Into every repository: a later recovery from S3 must be able to follow the new timeline too.
-  const push = await new Engine().docker(
-    [
-      "run",
-      "--rm",
-      ...ONE_OFF,
-      ...(s3 ? s3RunArgs(paths, project, s3, false) : ["--network", "none"]),
-      "--tmpfs",
-      "/tmp",
-      "-v",
-      `${project}_${member}-data:${MOUNT}`,
-      "-v",
-      `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest`,
-      "-v",
-      `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
-      "-e",
-      "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
-      "-e",
-      `PGDATA=${MOUNT}/${dir}`,
-      "--entrypoint",
-      "sh",
-      imageRef("postgres", version),
-      "-euc",
-      `stevie-pgbackrest-conf; mkdir -p /tmp/pgbackrest; chown postgres /tmp/pgbackrest
-     h=$(ls "$PGDATA"/pg_wal/*.history | sort | tail -1)
-     setpriv --reuid=postgres --regid=postgres --init-groups -- pgbackrest --stanza=${STANZA} archive-push "$h"`,
-    ],
-    { reject: false, timeoutMs: 120_000 },
-  );
+  const push = await new Engine().docker(historyPushRun(paths, project, member, version, dir, s3), {
+    reject: false,
+    timeoutMs: 120_000,
+  });
   if (push.exitCode !== 0)
     throw new UserError(
-      `could not archive the restored copy's timeline: ${lastError(`${push.stdout}\n${push.stderr}`) || `exit ${push.exitCode}`}; production is untouched`,
+      `could not archive the restored copy's timeline: ${lastError(`${push.stdout}\n${push.stderr}`) || push.stderr.trim().split("\n").pop() || `exit ${push.exitCode}`}; production is untouched`,
     );
+}
+
+/**
+ * `docker run` of the image's `stevie-push-history DIR` (compose/images/postgres/push-history.sh): the history file of
+ * the newest timeline in data directory DIR of MEMBER's volume (at /data) into the local repository, and into the S3
+ * one when `s3` is given. Pure.
+ */
+export function historyPushRun(
+  paths: StackPaths,
+  project: string,
+  member: string,
+  version: string,
+  dir: string,
+  s3?: S3Config,
+): string[] {
+  return repositoryRun(paths, project, version, "stevie-push-history", [dir], {
+    writable: true,
+    volumes: [`${project}_${member}-data:/data`],
+    s3,
+  });
 }
 
 /** Takes a backup and returns its label (the command layer adds the stack snapshot). */
