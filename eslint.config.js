@@ -2,20 +2,27 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 /**
- * Who may import what. execa and dockerode only behind cli/exec.ts and cli/docker.ts; Docker only behind the Stack
- * handle (cli/stack/handle.ts: Engine, Project, Stack), as docker.ts and as the `docker` program (exec.ts starts
- * the host's own tools: openssl, tar, apt-get, df); a command never imports another; only the program imports commands.
+ * Who may import what. execa and dockerode only behind cli/exec.ts and cli/docker.ts, and those two only behind the
+ * Stack handle (cli/stack/handle.ts): Docker through Engine, Project or Stack, as docker.ts and as the `docker` program;
+ * the host's own tools (openssl, tar, apt-get, df) through Host. A command never imports another; only the program
+ * imports commands. Tests may reach exec.ts and docker.ts themselves.
  */
 const LIBRARIES = [
-  { name: "execa", message: "Run processes through cli/exec.ts." },
+  { name: "execa", message: "Run processes through the Host in cli/stack/handle.ts." },
   { name: "dockerode", message: "Talk to Docker through cli/docker.ts." },
 ];
 const DOCKER_API = {
   regex: "(^|/)docker\\.js$",
   message: "Reach Docker through the Stack handle (Engine, Project or Stack in cli/stack/handle.ts).",
 };
+const EXEC = {
+  regex: "(^|/)exec\\.js$",
+  message: "Run the host's tools through the Host in cli/stack/handle.ts (docker through Engine, Project or Stack).",
+};
 const DOCKER_PROGRAM = {
-  selector: "CallExpression[callee.name=/^(run|startDetached)$/][arguments.0.value='docker']",
+  // `run("docker", …)` or `host.run("docker", …)`.
+  selector:
+    "CallExpression:matches([callee.name=/^(run|startDetached)$/], [callee.property.name=/^(run|startDetached)$/])[arguments.0.value='docker']",
   message: "Run docker through the Stack handle (Engine, Project or Stack in cli/stack/handle.ts).",
 };
 const OTHER_COMMAND = {
@@ -38,13 +45,13 @@ export default tseslint.config(
   {
     files: ["cli/**/*.ts", "server/**/*.ts", "client/**/*.ts"],
     ignores: ["cli/program.ts", "cli/commands/**", "**/*.test.ts"],
-    rules: { "no-restricted-imports": imports(A_COMMAND, DOCKER_API) },
+    rules: { "no-restricted-imports": imports(A_COMMAND, DOCKER_API, EXEC) },
   },
   {
     // A command is a thin shell (cli/commands/NAME/command.ts, its logic beside it in run.ts).
     files: ["cli/commands/*/*.ts"],
     ignores: ["**/*.test.ts"],
-    rules: { "no-restricted-imports": imports(OTHER_COMMAND, DOCKER_API) },
+    rules: { "no-restricted-imports": imports(OTHER_COMMAND, DOCKER_API, EXEC) },
   },
   {
     files: ["cli/**/*.ts"],

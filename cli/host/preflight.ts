@@ -2,10 +2,9 @@ import { cpus, totalmem } from "node:os";
 import { readFile, statfs } from "node:fs/promises";
 import { dirname } from "node:path";
 import { existsSync } from "node:fs";
-import { which } from "../exec.js";
 import { parseVersion, versionAtLeast } from "./version.js";
 import { portIsFree, whoListensOn } from "./ports.js";
-import { Engine } from "../stack/handle.js";
+import { Engine, host } from "../stack/handle.js";
 import { PROJECT_LABEL } from "../labels.js";
 
 /** What preflight found on the host: gathered once, then judged by a pure function. */
@@ -70,7 +69,7 @@ export async function probeHost(opts: {
   bindAddress: string;
   projectName?: string;
 }): Promise<HostFacts> {
-  const dockerCli = await which("docker");
+  const dockerCli = await host.which("docker");
   const dockerEngine = new Engine();
   const reachable = await dockerEngine.ping();
   const engine: HostFacts["engine"] = { reachable };
@@ -106,7 +105,7 @@ export async function probeHost(opts: {
     memBytes: totalmem(),
     disk: { path: diskPath, freeBytes: Number(fs.bavail) * Number(fs.bsize) },
     ports,
-    openssl: await which("openssl"),
+    openssl: await host.which("openssl"),
   };
 }
 

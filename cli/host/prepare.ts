@@ -3,11 +3,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { run, startDetached, which } from "../exec.js";
 import { waitFor } from "../wait.js";
 import { composeVersion, MIN_COMPOSE, readOsRelease } from "./preflight.js";
 import { parseVersion, versionAtLeast } from "./version.js";
-import { Engine } from "../stack/handle.js";
+import { Engine, host } from "../stack/handle.js";
 
 /**
  * Host preparation: the Docker engine, the compose v2 plugin, a running daemon and the base image.
@@ -53,7 +52,7 @@ let aptUpdated = false;
 async function aptUpdate(opts: PrepareOptions): Promise<void> {
   if (aptUpdated) return;
   opts.log("apt-get update");
-  await run("apt-get", ["update", "-qq"], { env: APT_ENV, timeoutMs: 5 * 60_000 });
+  await host.run("apt-get", ["update", "-qq"], { env: APT_ENV, timeoutMs: 5 * 60_000 });
   aptUpdated = true;
 }
 
@@ -61,20 +60,20 @@ async function aptInstall(packages: string[], opts: PrepareOptions): Promise<voi
   const env = APT_ENV;
   await aptUpdate(opts);
   opts.log(`apt-get install ${packages.join(" ")}`);
-  await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], {
+  await host.run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", ...packages], {
     env,
     timeoutMs: 15 * 60_000,
   });
 }
 
 async function aptCandidate(pkg: string): Promise<string | undefined> {
-  const r = await run("apt-cache", ["policy", pkg], { reject: false });
+  const r = await host.run("apt-cache", ["policy", pkg], { reject: false });
   const m = /Candidate:\s*(\S+)/.exec(r.stdout);
   return m?.[1] && m[1] !== "(none)" ? m[1] : undefined;
 }
 
 export async function ensureEngine(opts: PrepareOptions, report: PrepareReport): Promise<void> {
-  if ((await which("docker")) && ((await which("dockerd")) || (await new Engine().ping()))) return;
+  if ((await host.which("docker")) && ((await host.which("dockerd")) || (await new Engine().ping()))) return;
   await requireDebianRoot("Installing Docker Engine");
   await mayChange(opts, "Docker Engine is not installed; stevie-stack will install Debian's docker.io package");
   // Debian 13 moved the `docker` command out of docker.io into docker-cli; Debian 12 and Ubuntu have no such package.
@@ -119,17 +118,17 @@ export async function ensureCompose(opts: PrepareOptions, report: PrepareReport)
   try {
     opts.log("fetching docker-compose from Debian trixie");
     await writeFile(list, `deb ${DEBIAN_MIRROR} trixie main\n`);
-    await run("apt-get", ["update", "-qq"], { timeoutMs: 5 * 60_000 });
-    await run("apt-get", ["download", "-t", "trixie", "docker-compose"], { cwd: dir, timeoutMs: 5 * 60_000 });
+    await host.run("apt-get", ["update", "-qq"], { timeoutMs: 5 * 60_000 });
+    await host.run("apt-get", ["download", "-t", "trixie", "docker-compose"], { cwd: dir, timeoutMs: 5 * 60_000 });
   } finally {
     await rm(list, { force: true });
-    await run("apt-get", ["update", "-qq"], { timeoutMs: 5 * 60_000, reject: false });
+    await host.run("apt-get", ["update", "-qq"], { timeoutMs: 5 * 60_000, reject: false });
   }
   const { readdir } = await import("node:fs/promises");
   const deb = (await readdir(dir)).find((f) => f.endsWith(".deb"));
   if (!deb)
     throw new UserError("could not download docker-compose from Debian trixie", "install the compose plugin by hand");
-  await run("dpkg", ["-i", join(dir, deb)]);
+  await host.run("dpkg", ["-i", join(dir, deb)]);
   await rm(dir, { recursive: true, force: true });
   report.actions.push("installed docker-compose from trixie");
 }
@@ -145,12 +144,12 @@ export async function ensureDaemon(opts: PrepareOptions, report: PrepareReport):
   await mayChange(opts, "The Docker daemon is not running; stevie-stack will start it");
   if (existsSync("/run/systemd/system")) {
     opts.log("systemctl start docker");
-    await run("systemctl", ["start", "docker"], { reject: false });
+    await host.run("systemctl", ["start", "docker"], { reject: false });
   }
   if (!(await new Engine().ping())) {
     // No systemd (containers, CI sandboxes): run dockerd ourselves, detached.
     opts.log("starting dockerd (log: /var/log/stevie-stack-dockerd.log)");
-    await startDetached("dockerd", [], "/var/log/stevie-stack-dockerd.log");
+    await host.startDetached("dockerd", [], "/var/log/stevie-stack-dockerd.log");
   }
   await waitFor("the Docker daemon to start", async () => (await new Engine().ping()) || undefined, {
     timeoutMs: 90_000,
@@ -174,12 +173,12 @@ export async function ensureBaseImage(opts: PrepareOptions, report: PrepareRepor
   }
   opts.log(`no registry reachable; building ${BASE_IMAGE} locally with debootstrap (air-gapped mode)`);
   await requireDebianRoot(`Building ${BASE_IMAGE} locally`);
-  if (!(await which("debootstrap"))) await aptInstall(["debootstrap"], opts);
+  if (!(await host.which("debootstrap"))) await aptInstall(["debootstrap"], opts);
   const dir = await mkdtemp(join(tmpdir(), "stevie-rootfs-"));
   const tarball = `${dir}.tar`;
   try {
-    await run("debootstrap", ["--variant=minbase", "trixie", dir, DEBIAN_MIRROR], { timeoutMs: 15 * 60_000 });
-    await run("tar", ["-C", dir, "-cf", tarball, "."], { timeoutMs: 5 * 60_000 });
+    await host.run("debootstrap", ["--variant=minbase", "trixie", dir, DEBIAN_MIRROR], { timeoutMs: 15 * 60_000 });
+    await host.run("tar", ["-C", dir, "-cf", tarball, "."], { timeoutMs: 5 * 60_000 });
     await new Engine().docker(["import", tarball, BASE_IMAGE], { timeoutMs: 5 * 60_000 });
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -195,7 +194,7 @@ export async function ensureCommand(
   opts: PrepareOptions,
   report: PrepareReport,
 ): Promise<void> {
-  if (await which(command)) return;
+  if (await host.which(command)) return;
   await requireDebianRoot(`Installing ${pkg}`);
   await mayChange(opts, `${command} is missing; stevie-stack will install it`);
   await aptInstall([pkg], opts);

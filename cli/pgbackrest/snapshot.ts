@@ -1,9 +1,9 @@
 import { createCipheriv, createDecipheriv, randomBytes, scryptSync } from "node:crypto";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { run } from "../exec.js";
+import { host } from "../stack/handle.js";
 import type { StackPaths } from "../stack/paths.js";
 import { imageRef } from "../stack/services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
@@ -128,7 +128,7 @@ export async function snapshotStack(
       }
     }
     const tgz = join(tmp, "snapshot.tgz");
-    await run("tar", ["-czf", tgz, "-C", paths.dir, ".", ...(redis ? ["-C", tmp, REDIS_DUMP] : [])]);
+    await host.run("tar", ["-czf", tgz, "-C", paths.dir, ".", ...(redis ? ["-C", tmp, REDIS_DUMP] : [])]);
     const passphrase = (await readFile(join(paths.secrets, "pgbackrest_cipher"), "utf8")).trim();
     const sealed = encryptSnapshot(await readFile(tgz), passphrase);
     await rm(tgz);
@@ -168,8 +168,12 @@ export async function exportSnapshot(
   keyFile: string,
   to: string,
 ): Promise<{ files: number; redis: boolean }> {
-  const existing = await run("sh", ["-c", 'ls -A "$1" 2>/dev/null | head -1', "sh", to]);
-  if (existing.stdout.trim()) throw new UserError(`${to} is not empty`, "export into a new directory");
+  const existing = await readdir(to).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === "ENOENT") return [];
+    if (e.code === "ENOTDIR") return [to];
+    throw e;
+  });
+  if (existing.length) throw new UserError(`${to} is not empty`, "export into a new directory");
   const passphrase = (await readFile(keyFile, "utf8")).trim();
   const tmp = await mkdtemp(join(tmpdir(), "stevie-export-"));
   try {
@@ -181,12 +185,12 @@ export async function exportSnapshot(
     );
     if (r.exitCode !== 0) throw new UserError(why(r), "`stevie-stack backup list` shows which sets have one");
     const plain = decryptSnapshot(await readFile(join(tmp, "snapshot.enc")), passphrase);
-    await run("mkdir", ["-p", to]);
-    await run("chmod", ["0700", to]);
+    await host.run("mkdir", ["-p", to]);
+    await host.run("chmod", ["0700", to]);
     const tgz = join(tmp, "snapshot.tgz");
     await writeFile(tgz, plain, { mode: 0o600 });
-    await run("tar", ["-xzf", tgz, "-C", to]);
-    const names = (await run("tar", ["-tzf", tgz])).stdout.split("\n").filter((l) => l && !l.endsWith("/"));
+    await host.run("tar", ["-xzf", tgz, "-C", to]);
+    const names = (await host.run("tar", ["-tzf", tgz])).stdout.split("\n").filter((l) => l && !l.endsWith("/"));
     return { files: names.length, redis: names.some((n) => n.endsWith(REDIS_DUMP)) };
   } finally {
     await rm(tmp, { recursive: true, force: true });

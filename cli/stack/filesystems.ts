@@ -1,5 +1,4 @@
-import { run } from "../exec.js";
-import { Engine } from "./handle.js";
+import { Engine, host } from "./handle.js";
 
 /**
  * The host filesystems node-exporter measures, found on the Docker host at install: the one holding Docker's data
@@ -18,7 +17,7 @@ export const ROOT_ONLY: MeasuredFilesystem[] = [{ mountpoint: "/", probe: "volum
 
 /** The mount point of the filesystem holding `path`, from df. */
 async function mountOf(path: string): Promise<string | undefined> {
-  const r = await run("df", ["-P", path], { reject: false });
+  const r = await host.run("df", ["-P", path], { reject: false });
   return r.exitCode === 0 ? r.stdout.trim().split("\n")[1]?.split(/\s+/).at(-1) : undefined;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FakeRunner } from "../../test/support/fake-runner.js";
-import { Stack, composeArgv, execArgs } from "./handle.js";
+import { Host, Stack, composeArgv, execArgs } from "./handle.js";
 import { stackPaths } from "./paths.js";
 
 const paths = stackPaths("/opt/stevie-test");
@@ -56,5 +56,20 @@ describe("the Stack handle", () => {
     expect(runner.calls[1]!.args.slice(-6)).toEqual(["exec", "-T", "-u", "postgres", "postgres-1", "true"]);
     expect(runner.calls[0]!.opts).toMatchObject({ cwd: paths.dir, timeoutMs: 15 * 60_000 });
     expect(runner.calls[1]!.opts).toMatchObject({ reject: false, timeoutMs: 5_000 });
+  });
+
+  it("runs the host's tools through the same runner: argv and options as given, which and detached starts too", async () => {
+    const runner = new FakeRunner((args) => (args[0] === "x509" ? { stdout: "notAfter=…" } : undefined));
+    runner.missing.add("debootstrap");
+    const host = new Host(runner);
+    const r = await host.run("openssl", ["x509", "-enddate", "-noout"], { reject: false, timeoutMs: 1_000 });
+    expect(r.stdout).toBe("notAfter=…");
+    expect(runner.calls).toEqual([
+      { file: "openssl", args: ["x509", "-enddate", "-noout"], opts: { reject: false, timeoutMs: 1_000 } },
+    ]);
+    expect(await host.which("openssl")).toBe(true);
+    expect(await host.which("debootstrap")).toBe(false);
+    expect(await host.startDetached("dockerd", ["--debug"], "/var/log/d.log")).toBe(4242);
+    expect(runner.changes).toEqual(["start dockerd --debug >> /var/log/d.log"]);
   });
 });

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import * as docker from "../docker.js";
 import { PROJECT_LABEL } from "../labels.js";
-import { run, type RunOptions, type RunResult } from "../exec.js";
+import { run, startDetached, which, type RunOptions, type RunResult } from "../exec.js";
 import type { StackPaths } from "./paths.js";
 
 /**
@@ -10,11 +10,15 @@ import type { StackPaths } from "./paths.js";
  * and run by a `Runner`: the host's (execa and dockerode, through exec.ts and docker.ts) or an in-memory fake that
  * records what would run and answers as a test says (test/support/fake-runner.ts).
  *
- * Modules move behind it one at a time; those that still reach exec.ts or docker.ts themselves are listed in
- * eslint.config.js, and no other module may.
+ * The host's own tools go through the same runner (`Host`), so no module but this one imports exec.ts or docker.ts
+ * (eslint.config.js).
  */
 export interface Runner {
   run(file: string, args: string[], opts: RunOptions): Promise<RunResult>;
+  /** Whether a program is on PATH. */
+  which(file: string): Promise<boolean>;
+  /** Starts a program that outlives us, its output appended to LOGFILE; its pid. */
+  startDetached(file: string, args: string[], logFile: string): Promise<number | undefined>;
   /** The engine's API, for what the CLI asks about containers, volumes and networks. */
   engine: Pick<
     typeof docker,
@@ -41,9 +45,10 @@ export interface Runner {
   >;
 }
 
-export const HOST_RUNNER: Runner = { run, engine: docker };
+export const HOST_RUNNER: Runner = { run, which, startDetached, engine: docker };
 
 export type { ContainerState } from "../docker.js";
+export type { RunOptions, RunResult } from "../exec.js";
 
 /**
  * The files Compose reads: the generated compose.yaml, then the operator's compose.override.yaml when there is one
@@ -63,6 +68,31 @@ export function composeArgv(dir: string, project: string, files: string[], args:
 export function execArgs(service: string, argv: string[], user?: string): string[] {
   return ["exec", "-T", ...(user ? ["-u", user] : []), service, ...argv];
 }
+
+/**
+ * The machine's own tools: openssl, tar, df, apt-get, systemctl, dockerd. Behind the same runner as Engine so a test
+ * can fake them too; `docker` itself is Engine's (lint).
+ */
+export class Host {
+  constructor(private readonly runner: Runner = HOST_RUNNER) {}
+
+  /** FILE ARGS; throws on failure unless `reject: false`. */
+  run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
+    return this.runner.run(file, args, opts);
+  }
+
+  which(file: string): Promise<boolean> {
+    return this.runner.which(file);
+  }
+
+  /** A daemon we start and leave running (dockerd without systemd); its pid. */
+  startDetached(file: string, args: string[], logFile: string): Promise<number | undefined> {
+    return this.runner.startDetached(file, args, logFile);
+  }
+}
+
+/** This machine's tools, for modules that do not take a runner. */
+export const host = new Host();
 
 /**
  * The Docker engine itself: whether it answers, its version and data root, images, every network's subnets, which

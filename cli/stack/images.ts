@@ -3,11 +3,10 @@ import { existsSync } from "node:fs";
 import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/promises";
 import { dirname, join, relative } from "node:path";
 import { UserError } from "../errors.js";
-import { run } from "../exec.js";
 import { packageRoot } from "../package-root.js";
 import { cacheDir } from "./paths.js";
 import { contentRef, imageRef } from "./services/common.js";
-import { Engine } from "./handle.js";
+import { Engine, host } from "./handle.js";
 
 const engine = new Engine();
 
@@ -58,7 +57,7 @@ async function nodeBinary(log: (l: string) => void, fetch: boolean): Promise<str
   if (!fetch) return undefined;
   await mkdir(dir, { recursive: true });
   log(`fetching Node ${API_NODE_VERSION} (${arch}) for the API image`);
-  const r = await run(
+  const r = await host.run(
     "npm",
     ["pack", `node-linux-${arch}@${API_NODE_VERSION}`, "--pack-destination", dir, "--silent"],
     { timeoutMs: 10 * 60_000 },
@@ -69,7 +68,7 @@ async function nodeBinary(log: (l: string) => void, fetch: boolean): Promise<str
       `could not download node-linux-${arch}@${API_NODE_VERSION} from the npm registry`,
       "check that this host reaches the npm registry",
     );
-  await run("tar", ["-xzf", join(dir, tgz), "-C", dir, "package/bin/node"]);
+  await host.run("tar", ["-xzf", join(dir, tgz), "-C", dir, "package/bin/node"]);
   await rm(join(dir, tgz), { force: true });
   return bin;
 }

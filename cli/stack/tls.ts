@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { isIP } from "node:net";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
-import { run } from "../exec.js";
+import { host } from "./handle.js";
 import { sha256, writeAtomic } from "./files.js";
 import { ETCD_KEY_SECRET, ETCD_MEMBERS, PATRONI_CLIENT_SECRET, SERVICE_USER, type Topology } from "./topology.js";
 
@@ -20,7 +20,7 @@ export function subjectAltNames(domain: string): string[] {
 
 /** Private keys go through stdout straight into a 0600 file: never readable by others, not even briefly. */
 async function writeKey(path: string): Promise<void> {
-  const r = await run("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"]);
+  const r = await host.run("openssl", ["ecparam", "-name", "prime256v1", "-genkey", "-noout"]);
   await writeAtomic(path, `${r.stdout}\n`, 0o600);
 }
 
@@ -73,7 +73,7 @@ const CROSS_FILE = "ca-cross.crt";
 /** Sign a certificate request with a CA's key: `days` long, SHA-256, the extensions in file `ext`. */
 async function signRequest(csr: string, ca: { crt: string; key: string }, days: number, ext: string, out: string) {
   const argv = ["x509", "-req", "-in", csr, "-CA", ca.crt, "-CAkey", ca.key, "-CAcreateserial", "-days", String(days)];
-  await run("openssl", [...argv, "-sha256", "-extfile", ext, "-out", out]);
+  await host.run("openssl", [...argv, "-sha256", "-extfile", ext, "-out", out]);
 }
 
 /** A CA certificate for `key`: self-signed (the root clients trust), or certified by `issuer` (a cross certificate). */
@@ -87,7 +87,7 @@ async function newCaCertificate(key: string, scope: string, out: string, issuer?
   const subject = ["-subj", "/CN=stevie-stack local CA"];
   if (!issuer) {
     const addext = extensions.flatMap((e) => ["-addext", e]);
-    await run("openssl", [
+    await host.run("openssl", [
       "req",
       "-x509",
       "-new",
@@ -106,7 +106,7 @@ async function newCaCertificate(key: string, scope: string, out: string, issuer?
   const csr = `${out}.csr`;
   const ext = `${out}.ext`;
   await writeAtomic(ext, `${extensions.join("\n")}\n`);
-  await run("openssl", ["req", "-new", "-key", key, ...subject, "-out", csr]);
+  await host.run("openssl", ["req", "-new", "-key", key, ...subject, "-out", csr]);
   await signRequest(csr, issuer, 3650, ext, out);
   await rm(csr, { force: true });
   await rm(ext, { force: true });
@@ -216,7 +216,7 @@ async function ensureIssued(tlsDir: string, spec: LeafSpec): Promise<boolean> {
   const ext = join(tlsDir, `${name}.ext`);
   const issued = join(tlsDir, `${name}.crt.new`);
   await writeKey(key);
-  await run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${cn}`, "-out", csr]);
+  await host.run("openssl", ["req", "-new", "-key", key, "-subj", `/CN=${cn}`, "-out", csr]);
   await writeAtomic(
     ext,
     `subjectAltName=${san}\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=${usage}\n`,

@@ -1,7 +1,6 @@
 import { PassThrough } from "node:stream";
 import type { ContainerState } from "../../cli/docker.js";
-import type { RunOptions, RunResult } from "../../cli/exec.js";
-import type { Runner } from "../../cli/stack/handle.js";
+import type { Runner, RunOptions, RunResult } from "../../cli/stack/handle.js";
 
 /**
  * An in-memory machine for the Stack handle. It records every command (file, argv, options) and answers each from
@@ -17,12 +16,23 @@ export class FakeRunner implements Runner {
   networkList: { id: string; name: string; internal: boolean; options: Record<string, string> }[] = [];
   logsOf: Record<string, string> = {};
   images = new Set<string>();
+  /** Programs `which` does not find (every other one is on PATH). */
+  missing = new Set<string>();
 
   constructor(private readonly answer: (args: string[]) => Partial<RunResult> | undefined = () => undefined) {}
 
   async run(file: string, args: string[], opts: RunOptions): Promise<RunResult> {
     this.calls.push({ file, args, opts });
     return { exitCode: 0, stdout: "", stderr: "", ...this.answer(args) };
+  }
+
+  async which(file: string): Promise<boolean> {
+    return !this.missing.has(file);
+  }
+
+  async startDetached(file: string, args: string[], logFile: string): Promise<number | undefined> {
+    this.changes.push(`start ${[file, ...args].join(" ")} >> ${logFile}`);
+    return 4242;
   }
 
   readonly engine: Runner["engine"] = {

@@ -3,14 +3,12 @@ import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve } from "node:path";
 import { UserError } from "../../errors.js";
-import { run } from "../../exec.js";
 import { stackHistory } from "../../stack/history.js";
 import { showConfig } from "../../stack/config-edit.js";
 import { runDoctor } from "./run.js";
 import { collectStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
-import { compose } from "../../stack/handle.js";
-import { Engine, Project } from "../../stack/handle.js";
+import { compose, Engine, host, Project } from "../../stack/handle.js";
 
 /**
  * `doctor --bundle`: one archive an operator can hand to support. What the stack is (redacted configuration, generated
@@ -88,7 +86,7 @@ export async function writeSupportBundle(
     const opts = { reject: false, timeoutMs: 60_000 };
     const r = await (argv[0] === "docker"
       ? new Engine().docker(argv.slice(1), opts)
-      : run(argv[0]!, argv.slice(1), opts));
+      : host.run(argv[0]!, argv.slice(1), opts));
     return `$ ${argv.join(" ")}\n${r.stdout}${r.stderr ? `\n${r.stderr}` : ""}\n`;
   };
 
@@ -122,7 +120,7 @@ export async function writeSupportBundle(
         )
       ).join("\n"),
     );
-    const tar = await run("tar", ["-czf", file, "-C", work, relative(work, root)], { reject: false });
+    const tar = await host.run("tar", ["-czf", file, "-C", work, relative(work, root)], { reject: false });
     if (tar.exitCode !== 0)
       throw new UserError(`writing ${file} failed: ${tar.stderr.trim()}`, "pick another place with --bundle FILE");
     await chmod(file, 0o600);

@@ -1,5 +1,4 @@
 import { statfs } from "node:fs/promises";
-import { run } from "../../exec.js";
 import { INHIBIT_HOST_ADDRESS } from "../../stack/compose.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../../host/preflight.js";
 import { listBackups } from "../../pgbackrest/backup.js";
@@ -8,7 +7,7 @@ import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { collectStatus, type StackStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
-import { Engine, Project } from "../../stack/handle.js";
+import { Engine, Host, Project } from "../../stack/handle.js";
 import { PROJECT_LABEL } from "../../labels.js";
 import { allDrills } from "../../pgbackrest/drill-records.js";
 
@@ -445,9 +444,9 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
       totalBytes: Number(fs.blocks) * Number(fs.bsize),
     };
   facts.logRotation = await logRotation(project);
-  const ntp = await run("timedatectl", ["show", "-p", "NTPSynchronized", "--value"], { reject: false }).catch(
-    () => undefined,
-  );
+  const ntp = await new Host()
+    .run("timedatectl", ["show", "-p", "NTPSynchronized", "--value"], { reject: false })
+    .catch(() => undefined);
   if (ntp && ntp.exitCode === 0 && ntp.stdout.trim()) facts.clockSynced = ntp.stdout.trim() === "yes";
   const host = await probeHost({
     dir: paths.dir,
