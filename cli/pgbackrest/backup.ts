@@ -6,7 +6,7 @@ import { REPO_KEY, s3RunArgs, type RepoName, type S3Config } from "../stack/s3.j
 import { imageRef } from "../stack/services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
 import { inLeader, leaderService } from "../stack/cluster.js";
-import { Engine } from "../stack/handle.js";
+import { Engine, Stack } from "../stack/handle.js";
 import { type BackupSet, STANZA, backupFailure, lastError, parseDf, parseInfo } from "./parse.js";
 import { allDrills, readDrills } from "./drill-records.js";
 
@@ -24,16 +24,12 @@ import { allDrills, readDrills } from "./drill-records.js";
  * case a restore is for), asked in a one-off container that mounts the local repository read-only (and reaches the
  * S3 one when `s3` is given).
  */
-export async function listBackups(
-  paths: StackPaths,
-  project: string,
-  version?: string,
-  s3?: S3Config,
-): Promise<BackupSet[]> {
+export async function listBackups(stack: Stack, version?: string, s3?: S3Config): Promise<BackupSet[]> {
+  const { paths, project } = stack;
   const info = [`--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "--log-level-stderr=warn", "info"];
-  const leader = version ? await leaderService(paths, project).catch(() => undefined) : "ask";
+  const leader = version ? await leaderService(stack).catch(() => undefined) : "ask";
   const r = leader
-    ? await inLeader(paths, project, ["pgbackrest", ...info], { timeoutMs: 60_000 })
+    ? await inLeader(stack, ["pgbackrest", ...info], { timeoutMs: 60_000 })
     : await new Engine().docker(repositoryRun(paths, project, version!, "stevie-pgbackrest", info, { s3 }), {
         reject: false,
         timeoutMs: 120_000,
@@ -43,7 +39,7 @@ export async function listBackups(
       `could not read the backup repository: ${lastError(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`}`,
     );
   const verified: Record<string, string> = {};
-  for (const d of leader ? await allDrills(paths, project) : await readDrills(paths))
+  for (const d of leader ? await allDrills(stack) : await readDrills(paths))
     if (d.pass && d.set) verified[d.set] = d.at;
   return parseInfo(r.stdout, verified);
 }
@@ -87,14 +83,10 @@ export function repositoryRun(
  * The leader after a failed backup. A stopping leader is still listed as running (and as the leader) for a few
  * seconds, so give Patroni up to 30 s to elect another one before deciding the failure was not a failover.
  */
-async function leaderAfterFailure(
-  paths: StackPaths,
-  project: string,
-  leaderAtStart: string,
-): Promise<string | undefined> {
+async function leaderAfterFailure(stack: Stack, leaderAtStart: string): Promise<string | undefined> {
   let now: string | undefined;
   const probe = async () => {
-    now = await leaderService(paths, project).catch(() => undefined);
+    now = await leaderService(stack).catch(() => undefined);
     return now !== leaderAtStart || undefined;
   };
   await poll(probe, { timeoutMs: 30_000, everyMs: 2_000 });
@@ -109,16 +101,15 @@ export const REPO_SPACE_COMMAND = ["df", "-Pk", "/var/lib/pgbackrest"];
  * cluster predates it (idempotent, and for every repository). `set` is the local one when there is one.
  */
 export async function backupNow(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   type: "full" | "diff" | "incr",
   onLine?: (l: string) => void,
   repos: RepoName[] = ["local"],
 ): Promise<{ set?: BackupSet; sets: BackupSet[]; all: BackupSet[]; seconds: number }> {
   const started = Date.now();
   // Every step runs on the leader found once here; if it changes meanwhile, the step fails and says so (below).
-  const leader = await leaderService(paths, project).catch(() => undefined);
-  const stanza = await inLeader(paths, project, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], {
+  const leader = await leaderService(stack).catch(() => undefined);
+  const stanza = await inLeader(stack, ["pgbackrest", `--stanza=${STANZA}`, "stanza-create"], {
     timeoutMs: 120_000,
     leader,
   });
@@ -130,8 +121,7 @@ export async function backupNow(
   // The sets before, read once (without the drill records listBackups adds): what is new afterwards was made here.
   const setsNow = async () => {
     const r = await inLeader(
-      paths,
-      project,
+      stack,
       ["pgbackrest", `--stanza=${STANZA}`, "--output=json", "--log-level-console=off", "info"],
       { timeoutMs: 60_000, leader },
     );
@@ -150,7 +140,7 @@ export async function backupNow(
     ];
     if (repos.length > 1) onLine?.(`repository ${repo}`);
     // The in-stack scheduler may be running one already: wait for it (up to 30 minutes) rather than fail.
-    let r = await inLeader(paths, project, args, { onLine, leader });
+    let r = await inLeader(stack, args, { onLine, leader });
     for (
       let waited = 0;
       r.exitCode !== 0 && /unable to acquire lock/i.test(`${r.stdout}\n${r.stderr}`) && waited < 30 * 60;
@@ -158,13 +148,13 @@ export async function backupNow(
     ) {
       onLine?.("another backup is running; waiting for it to finish");
       await sleep(10_000);
-      r = await inLeader(paths, project, args, { onLine, leader });
+      r = await inLeader(stack, args, { onLine, leader });
     }
     if (r.exitCode !== 0) {
       const why = lastError(`${r.stdout}\n${r.stderr}`) || `pgBackRest exited with ${r.exitCode}`;
       const space =
         repo === "local"
-          ? await inLeader(paths, project, REPO_SPACE_COMMAND, { timeoutMs: 30_000, leader }).then(
+          ? await inLeader(stack, REPO_SPACE_COMMAND, { timeoutMs: 30_000, leader }).then(
               (d) => parseDf(d.stdout),
               () => undefined,
             )
@@ -174,7 +164,7 @@ export async function backupNow(
           ? ` (${repo} repository${done.length ? `; the ${done.join(" and ")} one succeeded` : ""})`
           : "";
       const failure = backupFailure(why, repo, where, space);
-      const leaderNow = leader && !failure.full ? await leaderAfterFailure(paths, project, leader) : leader;
+      const leaderNow = leader && !failure.full ? await leaderAfterFailure(stack, leader) : leader;
       if (leaderNow !== leader) {
         throw new UserError(
           `backup failed: the database leader changed while it ran (${leader} -> ${leaderNow ?? "none yet"}, a failover)`,
@@ -188,6 +178,6 @@ export async function backupNow(
   const all = await setsNow();
   const sets = repos.flatMap((repo) => all.filter((b) => b.repo === repo && !before.has(b.label)).slice(-1));
   // Prometheus sees the new backup now rather than at the scheduler's next minute; a failure here changes nothing.
-  await inLeader(paths, project, ["stevie-backup-metrics"], { timeoutMs: 60_000, leader }).catch(() => undefined);
+  await inLeader(stack, ["stevie-backup-metrics"], { timeoutMs: 60_000, leader }).catch(() => undefined);
   return { set: sets.find((b) => b.repo === "local") ?? sets[0], sets, all, seconds: (Date.now() - started) / 1000 };
 }

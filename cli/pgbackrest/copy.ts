@@ -9,7 +9,7 @@ import { imageRef } from "../stack/services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
 import { psqlArgv } from "../stack/psql.js";
 import { psqlOnLeader } from "../stack/cluster.js";
-import { Engine } from "../stack/handle.js";
+import { Engine, Stack } from "../stack/handle.js";
 import { PROJECT_LABEL } from "../labels.js";
 import { type DbFacts, type RestoreTarget, lastError } from "./parse.js";
 
@@ -153,8 +153,8 @@ export class RestoredCopy {
 }
 
 /** Production's facts, read on the leader. */
-export async function productionFacts(paths: StackPaths, project: string): Promise<DbFacts> {
-  const src = await psqlOnLeader(paths, project, {
+export async function productionFacts(stack: Stack): Promise<DbFacts> {
+  const src = await psqlOnLeader(stack, {
     database: "stevie",
     rows: true,
     input: factsSql(),

@@ -1,10 +1,10 @@
 import { writeAtomic } from "../stack/files.js";
-import type { StackPaths } from "../stack/paths.js";
 import { type RepoName, type S3Config } from "../stack/s3.js";
 import { type DbFacts, type DrillRecord, checkTarget, compareFacts } from "./parse.js";
 import { RestoredCopy, productionFacts } from "./copy.js";
 import { listBackups } from "./backup.js";
 import { drillLog, readDrills } from "./drill-records.js";
+import { Stack } from "../stack/handle.js";
 
 /** Restore drills: a backup restored into a throwaway container and checked against production; their records. */
 
@@ -25,13 +25,14 @@ export interface DrillResult extends DrillRecord {
   restored?: DbFacts;
 }
 
-export async function drill(paths: StackPaths, project: string, opts: DrillOptions): Promise<DrillResult> {
+export async function drill(stack: Stack, opts: DrillOptions): Promise<DrillResult> {
+  const { paths, project } = stack;
   const log = opts.log ?? (() => undefined);
   const repo: RepoName = opts.s3 ? "s3" : "local";
-  const sets = (await listBackups(paths, project)).filter((b) => b.repo === repo);
+  const sets = (await listBackups(stack)).filter((b) => b.repo === repo);
   checkTarget(sets, opts);
   const started = Date.now();
-  const source = await productionFacts(paths, project);
+  const source = await productionFacts(stack);
 
   const container = `${project}-drill-${Date.now()}`;
   const set = opts.set ?? (opts.time ? undefined : sets.at(-1)!.label);

@@ -12,7 +12,7 @@ import { ONE_OFF } from "../stack/services/postgres.js";
 import { clearEtcdPrefix } from "../stack/etcd.js";
 import { ETCD_NAMESPACE, PATRONI_SCOPE } from "../stack/topology.js";
 import { leaderOf, patroniMembers, psqlOnLeader } from "../stack/cluster.js";
-import { compose } from "../stack/handle.js";
+import { Stack } from "../stack/handle.js";
 import { Engine } from "../stack/handle.js";
 import { type BackupSet, type DbFacts, type RestoreTarget, checkTarget, compareFacts, lastError } from "./parse.js";
 import { RestoredCopy, productionFacts } from "./copy.js";
@@ -84,7 +84,7 @@ const waitForMembers = <T>(what: string, seconds: number, probe: () => Promise<T
   });
 
 /** Clear the cluster's keys in etcd, so the member that starts first takes the cluster over with its own data. */
-const clearDcs = (paths: StackPaths, project: string) => clearEtcdPrefix(paths, project, DCS_PREFIX);
+const clearDcs = (stack: Stack) => clearEtcdPrefix(stack, DCS_PREFIX);
 
 /**
  * Stop every member (replicas first, so none of them is elected while the leader stops), clear etcd, rearrange each
@@ -93,8 +93,7 @@ const clearDcs = (paths: StackPaths, project: string) => clearEtcdPrefix(paths, 
  * a leader, and a warning when the replicas have not caught up yet (they keep cloning on their own).
  */
 async function switchData(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   version: string,
   members: string[],
   first: string,
@@ -102,31 +101,32 @@ async function switchData(
   log: (l: string) => void,
   leader?: string,
 ): Promise<{ seconds: number; warning?: string }> {
+  const { project } = stack;
   const started = Date.now();
   const order = [...members.filter((m) => m !== leader), ...(leader ? [leader] : [])];
   log(`stopping ${order.join(", ")}`);
   for (const m of order) {
-    const stop = await compose(paths, project, ["stop", "-t", "60", m], { reject: false });
+    const stop = await stack.compose(["stop", "-t", "60", m], { reject: false });
     if (stop.exitCode !== 0)
       throw new UserError(
         `could not stop ${m}: ${stop.stderr.trim().split("\n").pop()}`,
         "nothing was moved yet; `stevie-stack restore rollback` starts the old cluster again",
       );
   }
-  await clearDcs(paths, project);
+  await clearDcs(stack);
   for (const m of members) if (steps[m]) await onVolume(project, m, version, steps[m]!);
   log(`starting ${first}`);
-  await compose(paths, project, ["start", first]);
+  await stack.compose(["start", first]);
   await waitForMembers(`${first} to become the leader`, 300, async () =>
-    (await leaderOf(paths, project, { postgres: [first] })) === first ? true : undefined,
+    (await leaderOf(stack, { postgres: [first] })) === first ? true : undefined,
   );
   const seconds = (Date.now() - started) / 1000;
   const rest = members.filter((m) => m !== first);
   if (!rest.length) return { seconds };
   log(`starting ${rest.join(", ")} (they clone the new leader)`);
-  await compose(paths, project, ["start", ...rest]);
+  await stack.compose(["start", ...rest]);
   const streaming = await waitForMembers("every replica to stream", 600, async () => {
-    const list = await patroniMembers(paths, project, { postgres: members });
+    const list = await patroniMembers(stack, { postgres: members });
     return list.length === members.length && list.every((m) => m.role === "leader" || m.state === "streaming")
       ? true
       : undefined;
@@ -143,15 +143,11 @@ async function switchData(
 }
 
 /** The timeline production runs on: a restore follows it (not an abandoned branch, not the backup's old one). */
-async function liveTimeline(
-  paths: StackPaths,
-  project: string,
-  members: string[],
-  version: string,
-): Promise<number | undefined> {
-  const leader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
+async function liveTimeline(stack: Stack, members: string[], version: string): Promise<number | undefined> {
+  const { project } = stack;
+  const leader = await leaderOf(stack, { postgres: members }).catch(() => undefined);
   if (leader) {
-    const r = await psqlOnLeader(paths, project, {
+    const r = await psqlOnLeader(stack, {
       database: "postgres",
       rows: true,
       command: "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int",
@@ -207,9 +203,9 @@ async function freeKb(project: string, member: string, version: string): Promise
 }
 
 /** Switch the archive to a new WAL segment on the leader and wait (up to a minute) until it is in the repository. */
-async function flushArchive(paths: StackPaths, project: string, leader: string): Promise<boolean> {
+async function flushArchive(stack: Stack, leader: string): Promise<boolean> {
   const psql = (sql: string) =>
-    psqlOnLeader(paths, project, { database: "postgres", rows: true, command: sql, leader, timeoutMs: 30_000 });
+    psqlOnLeader(stack, { database: "postgres", rows: true, command: sql, leader, timeoutMs: 30_000 });
   const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
   if (!wal) return false;
   const archived = async () =>
@@ -278,7 +274,8 @@ export interface RestoreOptions extends RestoreTarget {
   log?: (line: string) => void;
 }
 
-export async function restore(paths: StackPaths, project: string, opts: RestoreOptions): Promise<RestoreResult> {
+export async function restore(stack: Stack, opts: RestoreOptions): Promise<RestoreResult> {
+  const { paths, project } = stack;
   const log = opts.log ?? (() => undefined);
   const began = Date.now();
   const warnings: string[] = [];
@@ -291,17 +288,15 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
       "add backup.s3 to stevie.yaml (see `stevie-stack config example`) and run install",
     );
   const fromS3 = opts.fromS3 ? opts.s3 : undefined;
-  const sets = (await listBackups(paths, project, opts.version, opts.s3)).filter(
-    (b) => b.repo === (fromS3 ? "s3" : "local"),
-  );
+  const sets = (await listBackups(stack, opts.version, opts.s3)).filter((b) => b.repo === (fromS3 ? "s3" : "local"));
   checkTarget(sets, opts);
   const members = opts.members;
   const first = members[0]!;
   await checkRoom(project, first, opts.version, sets.at(-1)!);
 
   // 1. The snapshot of what is about to be replaced, and everything committed so far into the repository.
-  const before = await snapshotBefore(paths, project, opts, log, warnings);
-  const timeline = await liveTimeline(paths, project, members, opts.version);
+  const before = await snapshotBefore(stack, opts, log, warnings);
+  const timeline = await liveTimeline(stack, members, opts.version);
 
   // 2. The new cluster, beside production.
   const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\..*/, "").replace("T", "-");
@@ -317,10 +312,10 @@ export async function restore(paths: StackPaths, project: string, opts: RestoreO
     phase: "preparing",
   };
   await writeState(paths, state);
-  const restored = await prepareCopy(paths, project, opts, { stamp, fromS3, timeline, source: before.source }, log);
+  const restored = await prepareCopy(stack, opts, { stamp, fromS3, timeline, source: before.source }, log);
 
   // 3. The switch. From here on the old data is kept aside in every member's volume under pre-restore-<stamp>.
-  const seconds = await switchToCopy(paths, project, opts.version, state, log, warnings);
+  const seconds = await switchToCopy(stack, opts.version, state, log, warnings);
 
   // 4. A full backup on the new timeline.
   let postBackup: string | undefined;
@@ -358,24 +353,23 @@ async function checkRoom(project: string, member: string, version: string, newes
 
 /** An incremental backup of the running cluster, its WAL flushed to the repository, and its facts to compare with. */
 async function snapshotBefore(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   opts: RestoreOptions,
   log: (l: string) => void,
   warnings: string[],
 ): Promise<{ snapshot?: string; source?: DbFacts }> {
-  const leaderNow = await leaderOf(paths, project, { postgres: opts.members }).catch(() => undefined);
+  const leaderNow = await leaderOf(stack, { postgres: opts.members }).catch(() => undefined);
   if (!leaderNow) {
     warnings.push("no snapshot before the restore: the cluster has no leader (its data is still kept aside)");
     return {};
   }
   log("taking a snapshot of the current cluster (incremental backup) first");
   const snapshot = await opts.backup("incr");
-  if (!(await flushArchive(paths, project, leaderNow)))
+  if (!(await flushArchive(stack, leaderNow)))
     warnings.push(
       "the newest WAL did not reach the repository within a minute: the last moments before the restore may be only in the kept data",
     );
-  const source = await productionFacts(paths, project).catch((e: Error) => {
+  const source = await productionFacts(stack).catch((e: Error) => {
     warnings.push(`production could not be read for the comparison (${e.message}); the copy was checked on its own`);
     return undefined;
   });
@@ -387,12 +381,12 @@ async function snapshotBefore(
  * finished; when anything fails it is removed and production is untouched.
  */
 async function prepareCopy(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   opts: RestoreOptions,
   at: { stamp: string; fromS3?: S3Config; timeline?: number; source?: DbFacts },
   log: (l: string) => void,
 ): Promise<DbFacts> {
+  const { paths, project } = stack;
   const first = opts.members[0]!;
   const dir = `restore-${at.stamp}`;
   const container = `${project}-restore-${at.stamp}`;
@@ -441,29 +435,29 @@ async function prepareCopy(
  * clone it; the database roles take the current passwords. Returns the seconds writes were down.
  */
 async function switchToCopy(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   version: string,
   state: RestoreState,
   log: (l: string) => void,
   warnings: string[],
 ): Promise<number> {
+  const { paths } = stack;
   const { members, stamp } = state;
   const first = members[0]!;
   const dir = `restore-${stamp}`;
   const aside = `pre-restore-${stamp}`;
-  const previousLeader = await leaderOf(paths, project, { postgres: members }).catch(() => undefined);
+  const previousLeader = await leaderOf(stack, { postgres: members }).catch(() => undefined);
   const leader = previousLeader ? { previousLeader } : {};
   await writeState(paths, { ...state, phase: "switching", ...leader });
   const steps = Object.fromEntries(
     members.map((m) => [m, ["set-aside", aside, ...(m === first ? ["adopt", dir] : ["drop", DATA])]]),
   );
-  const sw = await switchData(paths, project, version, members, first, steps, log, previousLeader);
+  const sw = await switchData(stack, version, members, first, steps, log, previousLeader);
   if (sw.warning) warnings.push(sw.warning);
   await writeState(paths, { ...state, phase: "switched", ...leader, switchedAt: new Date().toISOString() });
   log(`the restored cluster leads, ${sw.seconds.toFixed(1)} s after the switch began`);
   // Data from before a rotate-secrets knows the old passwords: the roles take the current ones (and an old one stops working).
-  await syncDbRoles(paths, project, "if-idle").catch((e: Error) =>
+  await syncDbRoles(stack, "if-idle").catch((e: Error) =>
     warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`),
   );
   return sw.seconds;
@@ -484,7 +478,8 @@ async function pendingRestore(paths: StackPaths, command: "confirm" | "rollback"
 }
 
 /** Delete the data kept from before the restore. */
-export async function confirmRestore(paths: StackPaths, project: string, version: string): Promise<RestoreState> {
+export async function confirmRestore(stack: Stack, version: string): Promise<RestoreState> {
+  const { paths, project } = stack;
   const s = await pendingRestore(paths, "confirm");
   for (const m of s.members) await onVolume(project, m, version, ["drop", `pre-restore-${s.stamp}`]);
   await rm(statePath(paths), { force: true });
@@ -502,16 +497,16 @@ async function keptDataDir(project: string, member: string, version: string, asi
  * (refused when that snapshot fails while the restored cluster runs). Also finishes a restore interrupted mid-switch.
  */
 export async function rollbackRestore(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   version: string,
   backup: TakeBackup,
   log: (l: string) => void = () => undefined,
 ): Promise<{ state: RestoreState; snapshot?: string; leader: string; warnings: string[] }> {
+  const { paths, project } = stack;
   const s = await pendingRestore(paths, "rollback");
   const warnings: string[] = [];
   const first = s.previousLeader ?? s.members[0]!;
-  const running = await leaderOf(paths, project, { postgres: s.members }).catch(() => undefined);
+  const running = await leaderOf(stack, { postgres: s.members }).catch(() => undefined);
   let snapshot: string | undefined;
   if (running) {
     snapshot = await backup("incr").catch((e: Error) => {
@@ -528,7 +523,7 @@ export async function rollbackRestore(
   log(`preparing the data kept in ${first}:${kept}`);
   if (!running) {
     // Nothing runs: stop what may be half-started so the kept data can be opened alone.
-    await compose(paths, project, ["stop", "-t", "60", ...s.members], { reject: false });
+    await stack.compose(["stop", "-t", "60", ...s.members], { reject: false });
   }
   const copy = new RestoredCopy(project, paths, {
     container,
@@ -551,10 +546,10 @@ export async function rollbackRestore(
   const steps = Object.fromEntries(
     s.members.map((m) => [m, m === first ? ["adopt", aside] : ["drop", DATA, "drop", aside]]),
   );
-  const sw = await switchData(paths, project, version, s.members, first, steps, log, running);
+  const sw = await switchData(stack, version, s.members, first, steps, log, running);
   if (sw.warning) warnings.push(sw.warning);
   await rm(statePath(paths), { force: true });
-  await syncDbRoles(paths, project, "if-idle").catch((e: Error) =>
+  await syncDbRoles(stack, "if-idle").catch((e: Error) =>
     warnings.push(`${e.message}; run \`stevie-stack install\` to set the database roles`),
   );
   // A full backup on the timeline the stack now runs on.

@@ -3,11 +3,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
-import { host } from "../stack/handle.js";
-import type { StackPaths } from "../stack/paths.js";
+import { host, Stack } from "../stack/handle.js";
 import { imageRef } from "../stack/services/common.js";
 import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
-import { compose } from "../stack/handle.js";
 import { Engine } from "../stack/handle.js";
 
 /**
@@ -93,22 +91,20 @@ const why = (r: { stdout: string; stderr: string; exitCode: number }) =>
  * (left out when Redis cannot be reached: the snapshot then says so by missing the dump).
  */
 export async function snapshotStack(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   version: string,
   label: string,
   keep: string[],
   redisMaster?: string,
 ): Promise<{ bytes: number; redis: boolean }> {
+  const { paths, project } = stack;
   const tmp = await mkdtemp(join(tmpdir(), "stevie-snapshot-"));
   try {
     let redis = false;
     if (redisMaster) {
       // On the volume: `docker cp` cannot read a tmpfs, and the root filesystem is read-only.
       const dumpIn = "/data/stevie-snapshot.rdb";
-      const dump = await compose(
-        paths,
-        project,
+      const dump = await stack.compose(
         [
           "exec",
           "-T",
@@ -120,11 +116,11 @@ export async function snapshotStack(
         { reject: false, timeoutMs: 5 * 60_000 },
       );
       if (dump.exitCode === 0) {
-        const cp = await compose(paths, project, ["cp", `${redisMaster}:${dumpIn}`, join(tmp, REDIS_DUMP)], {
+        const cp = await stack.compose(["cp", `${redisMaster}:${dumpIn}`, join(tmp, REDIS_DUMP)], {
           reject: false,
         });
         redis = cp.exitCode === 0;
-        await compose(paths, project, ["exec", "-T", redisMaster, "rm", "-f", dumpIn], { reject: false });
+        await stack.compose(["exec", "-T", redisMaster, "rm", "-f", dumpIn], { reject: false });
       }
     }
     const tgz = join(tmp, "snapshot.tgz");

@@ -5,6 +5,7 @@ import { backupNow, listBackups } from "./backup.js";
 import { redisTopology } from "../stack/cluster.js";
 import { stackTopology } from "../stack/load.js";
 import type { StackPaths } from "../stack/paths.js";
+import { Stack } from "../stack/handle.js";
 import type { RepoName } from "../stack/s3.js";
 import { snapshotStack } from "./snapshot.js";
 
@@ -42,18 +43,18 @@ export async function backupWithSnapshot(
   onLine?: (l: string) => void,
   repos: RepoName[] = configuredRepos(config),
 ) {
-  const project = config.projectName;
-  const r = await backupNow(paths, project, type, onLine, repos);
+  const stack = new Stack(paths, config.projectName);
+  const r = await backupNow(stack, type, onLine, repos);
   let snapshot: { bytes: number; redis: boolean } | undefined;
   let warning: string | undefined;
   if (r.set) {
-    const master = await redisTopology(paths, project, await stackTopology(config)).then(
+    const master = await redisTopology(stack, await stackTopology(config)).then(
       (t) => t.master,
       () => undefined,
     );
     // The sets the backup just listed; read again (and fail loudly) if it could not: an empty list would prune every snapshot.
-    const keep = (r.all.length ? r.all : await listBackups(paths, project)).map((s) => s.label);
-    snapshot = await snapshotStack(paths, project, packageVersion(), r.set.label, keep, master).catch((e: Error) => {
+    const keep = (r.all.length ? r.all : await listBackups(stack)).map((s) => s.label);
+    snapshot = await snapshotStack(stack, packageVersion(), r.set.label, keep, master).catch((e: Error) => {
       warning = `the stack snapshot failed: ${e.message}`;
       return undefined;
     });

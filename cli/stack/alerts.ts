@@ -1,7 +1,6 @@
 import { UserError } from "../errors.js";
-import type { StackPaths } from "./paths.js";
 import { PROMETHEUS_PORT } from "./services/monitoring.js";
-import { compose } from "./handle.js";
+import { Stack } from "./handle.js";
 
 /** An alert as Prometheus reports it: pending (condition true, waiting out its `for`) or firing. */
 export interface StackAlert {
@@ -41,10 +40,8 @@ export function parseAlerts(body: string): StackAlert[] {
 }
 
 /** A GET on the stack's Prometheus HTTP API, from inside its container (it publishes no port); the raw body. */
-export async function prometheusGet(paths: StackPaths, project: string, path: string): Promise<string> {
-  const r = await compose(
-    paths,
-    project,
+export async function prometheusGet(stack: Stack, path: string): Promise<string> {
+  const r = await stack.compose(
     ["exec", "-T", "prometheus", "curl", "-fsS", "--max-time", "20", `http://127.0.0.1:${PROMETHEUS_PORT}${path}`],
     { reject: false, timeoutMs: 40_000 },
   );
@@ -57,8 +54,8 @@ export async function prometheusGet(paths: StackPaths, project: string, path: st
 }
 
 /** The alerts the stack's Prometheus has active. */
-export async function activeAlerts(paths: StackPaths, project: string): Promise<StackAlert[]> {
-  return parseAlerts(await prometheusGet(paths, project, "/api/v1/alerts"));
+export async function activeAlerts(stack: Stack): Promise<StackAlert[]> {
+  return parseAlerts(await prometheusGet(stack, "/api/v1/alerts"));
 }
 
 export function renderAlerts(alerts: StackAlert[] | { error: string }): string {

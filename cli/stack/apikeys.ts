@@ -1,8 +1,8 @@
 import { newApiKey } from "../../server/apikeys.js";
 import { UserError } from "../errors.js";
 import { cliActor } from "./audit.js";
-import type { StackPaths } from "./paths.js";
 import { psqlOnLeader } from "./cluster.js";
+import { Stack } from "./handle.js";
 
 /**
  * `stevie-stack apikey`: keys for callers the operator trusts with a limit of their own (a web app's backend). The
@@ -42,12 +42,11 @@ SELECT prefix FROM r;
 `;
 
 async function leaderSql(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   sql: string,
   vars: Record<string, string>,
 ): Promise<{ ok: boolean; out: string; error: string }> {
-  const r = await psqlOnLeader(paths, project, { database: "stevie", rows: true, vars, input: sql });
+  const r = await psqlOnLeader(stack, { database: "stevie", rows: true, vars, input: sql });
   const lines = (r.stderr || r.stdout).trim().split("\n");
   return {
     ok: r.exitCode === 0,
@@ -57,8 +56,7 @@ async function leaderSql(
 }
 
 export async function createApiKey(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   opts: { name: string; rateLimitPerHour?: number },
 ): Promise<ApiKeyRecord & { key: string }> {
   if (!API_KEY_NAME.test(opts.name))
@@ -67,7 +65,7 @@ export async function createApiKey(
       "use lower-case letters, digits, dots, dashes or underscores, e.g. webapp-prod",
     );
   const { key, prefix, hash } = newApiKey();
-  const r = await leaderSql(paths, project, CREATE_SQL, {
+  const r = await leaderSql(stack, CREATE_SQL, {
     name: opts.name,
     prefix,
     hash,
@@ -89,10 +87,9 @@ export async function createApiKey(
   return { key, name: opts.name, prefix, rateLimitPerHour: opts.rateLimitPerHour ?? null, createdAt, revokedAt: null };
 }
 
-export async function listApiKeys(paths: StackPaths, project: string): Promise<ApiKeyRecord[]> {
+export async function listApiKeys(stack: Stack): Promise<ApiKeyRecord[]> {
   const r = await leaderSql(
-    paths,
-    project,
+    stack,
     `SELECT coalesce(json_agg(json_build_object('name', name, 'prefix', prefix, 'rateLimitPerHour', rate_limit_per_hour, 'createdAt', created_at, 'revokedAt', revoked_at) ORDER BY id), '[]') FROM api_keys;\n`,
     {},
   );
@@ -104,12 +101,8 @@ export async function listApiKeys(paths: StackPaths, project: string): Promise<A
   return JSON.parse(r.out) as ApiKeyRecord[];
 }
 
-export async function revokeApiKey(
-  paths: StackPaths,
-  project: string,
-  name: string,
-): Promise<{ name: string; prefix: string }> {
-  const r = await leaderSql(paths, project, REVOKE_SQL, { name, actor: cliActor() });
+export async function revokeApiKey(stack: Stack, name: string): Promise<{ name: string; prefix: string }> {
+  const r = await leaderSql(stack, REVOKE_SQL, { name, actor: cliActor() });
   if (!r.ok)
     throw new UserError(
       `revoking the API key failed: ${r.error}`,

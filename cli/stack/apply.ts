@@ -21,7 +21,7 @@ import { writeCliMetrics } from "./stack-metrics.js";
 import { chooseDataSubnet } from "./subnet.js";
 import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "./tls.js";
 import { topology, type Topology } from "./topology.js";
-import type { Stack } from "./handle.js";
+import { Stack } from "./handle.js";
 import { planSummary, type Desired, type PlanSummary, type StackPlan } from "./plan.js";
 
 /**
@@ -158,10 +158,10 @@ async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
 
 /** A serving stack changes without dropping a request (the API replica by replica, then only what changed). */
 async function startServices(input: ApplyInput, s: ApplyState, report: (l: string) => void): Promise<void> {
-  const { paths, config } = input;
+  const { paths } = input;
   const before = s.previous?.content.get(paths.compose);
   if (input.serving && s.previous && before !== undefined) {
-    const c = await convergeRunning(paths, config.projectName, {
+    const c = await convergeRunning(input.stack, {
       previousCompose: before,
       restore: s.previous.restore,
       timeoutMs: input.replicaTimeoutMs,
@@ -343,8 +343,8 @@ export const REAL_EFFECTS: ApplyEffects = {
   waitUntilHealthy,
   edgeCertificateDue: (input) => needsIssue(input.paths, input.config.domain),
   issueEdgeCertificate,
-  syncRoles: (input) => syncDbRoles(input.paths, input.config.projectName, "if-idle"),
-  clusterSettings: (input, s) => applyDcsSettings(input.paths, input.config.projectName, s.dataTier),
-  etcdAuth: (input, s) => ensureEtcdAuth(input.paths, input.config.projectName, s.dataTier.postgres),
+  syncRoles: (input) => syncDbRoles(input.stack, "if-idle"),
+  clusterSettings: (input, s) => applyDcsSettings(input.stack, s.dataTier),
+  etcdAuth: (input, s) => ensureEtcdAuth(input.stack, s.dataTier.postgres),
   unhealthyReport: (input) => unhealthyReport(input.stack),
 };

@@ -1,7 +1,7 @@
 import { hostname, userInfo } from "node:os";
 import { UserError } from "../errors.js";
-import type { StackPaths } from "./paths.js";
 import { leaderService, psqlOnLeader } from "./cluster.js";
+import { Stack } from "./handle.js";
 
 /**
  * Administrative CLI actions go to the stack's append-only `audit_log` table (the database refuses UPDATE and
@@ -24,8 +24,8 @@ export function cliActor(): string {
   return `cli:${user}@${hostname()}`;
 }
 
-export async function recordAudit(paths: StackPaths, project: string, entry: AuditEntry): Promise<boolean> {
-  const leader = await leaderService(paths, project).catch(() => undefined);
+export async function recordAudit(stack: Stack, entry: AuditEntry): Promise<boolean> {
+  const leader = await leaderService(stack).catch(() => undefined);
   if (!leader) return false;
   const vars = {
     actor: cliActor(),
@@ -33,7 +33,7 @@ export async function recordAudit(paths: StackPaths, project: string, entry: Aud
     target: entry.target ?? "",
     details: JSON.stringify(entry.details ?? {}),
   };
-  const r = await psqlOnLeader(paths, project, {
+  const r = await psqlOnLeader(stack, {
     database: "stevie",
     vars,
     leader,
@@ -50,19 +50,15 @@ export interface AuditRecord extends Required<AuditEntry> {
 }
 
 /** The newest `limit` entries (of one action, if given), newest first. Read through the leader's local socket. */
-export async function readAudit(
-  paths: StackPaths,
-  project: string,
-  opts: { limit: number; action?: string },
-): Promise<AuditRecord[]> {
-  const leader = await leaderService(paths, project);
+export async function readAudit(stack: Stack, opts: { limit: number; action?: string }): Promise<AuditRecord[]> {
+  const leader = await leaderService(stack);
   if (!leader)
     throw new UserError(
       "the Postgres cluster has no leader right now",
       "wait a few seconds (Patroni elects one) and check `stevie-stack status`",
     );
   const sql = `SELECT coalesce(json_agg(r ORDER BY r.id DESC), '[]') FROM (SELECT id, at, actor, action, coalesce(target, '') AS target, details FROM audit_log WHERE :'action' = '' OR action = :'action' ORDER BY id DESC LIMIT ${opts.limit}) r;\n`;
-  const r = await psqlOnLeader(paths, project, {
+  const r = await psqlOnLeader(stack, {
     database: "stevie",
     rows: true,
     vars: { action: opts.action ?? "" },

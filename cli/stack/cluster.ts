@@ -1,5 +1,4 @@
 import { UserError } from "../errors.js";
-import type { StackPaths } from "./paths.js";
 import { psqlArgv, type PsqlSpec } from "./psql.js";
 import { REDIS_MASTER_NAME, type Topology } from "./topology.js";
 import { Stack } from "./handle.js";
@@ -62,14 +61,8 @@ export function parsePatroniList(json: string): PatroniMember[] {
 const patronictl = (stack: Stack, member: string, args: string[], timeoutMs: number) =>
   stack.exec(member, ["patronictl", "-c", PATRONI_CONFIG, ...args], { user: "postgres", timeoutMs });
 
-export async function patroniMembers(
-  paths: StackPaths,
-  project: string,
-  topo: Pick<Topology, "postgres">,
-): Promise<PatroniMember[]> {
-  const out = await firstAnswer(topo.postgres, (s) =>
-    patronictl(new Stack(paths, project), s, ["list", "-f", "json"], 30_000),
-  );
+export async function patroniMembers(stack: Stack, topo: Pick<Topology, "postgres">): Promise<PatroniMember[]> {
+  const out = await firstAnswer(topo.postgres, (s) => patronictl(stack, s, ["list", "-f", "json"], 30_000));
   return parsePatroniList(out);
 }
 
@@ -82,14 +75,10 @@ export function dcsSettings(topo: Pick<Topology, "synchronous">): string[] {
   return ["failsafe_mode=true", "loop_wait=1", `synchronous_mode=${topo.synchronous}`];
 }
 
-export async function applyDcsSettings(
-  paths: StackPaths,
-  project: string,
-  topo: Pick<Topology, "postgres" | "synchronous">,
-): Promise<void> {
+export async function applyDcsSettings(stack: Stack, topo: Pick<Topology, "postgres" | "synchronous">): Promise<void> {
   await firstAnswer(topo.postgres, (s) =>
     patronictl(
-      new Stack(paths, project),
+      stack,
       s,
       ["edit-config", ...dcsSettings(topo).flatMap((x) => ["--set", x]), "--force", "--quiet"],
       30_000,
@@ -97,36 +86,29 @@ export async function applyDcsSettings(
   );
 }
 
-export async function leaderOf(
-  paths: StackPaths,
-  project: string,
-  topo: Pick<Topology, "postgres">,
-): Promise<string | undefined> {
-  return (await patroniMembers(paths, project, topo)).find((m) => m.role === "leader")?.member;
+export async function leaderOf(stack: Stack, topo: Pick<Topology, "postgres">): Promise<string | undefined> {
+  return (await patroniMembers(stack, topo)).find((m) => m.role === "leader")?.member;
 }
 
 /** The leader's service, asking the project's running Postgres members (no config needed: for the audit trail). */
-export async function leaderService(paths: StackPaths, project: string): Promise<string | undefined> {
-  const running = (await new Stack(paths, project).containers()).filter(
-    (c) => c.state === "running" && /^postgres-\d+$/.test(c.service),
-  );
-  return leaderOf(paths, project, { postgres: [...new Set(running.map((c) => c.service))].sort() });
+export async function leaderService(stack: Stack): Promise<string | undefined> {
+  const running = (await stack.containers()).filter((c) => c.state === "running" && /^postgres-\d+$/.test(c.service));
+  return leaderOf(stack, { postgres: [...new Set(running.map((c) => c.service))].sort() });
 }
 
 /** A command in the Patroni leader's container, as postgres (`leader`: already looked up, which takes a second). */
 export async function inLeader(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   args: string[],
   opts: { onLine?: (l: string) => void; timeoutMs?: number; input?: string; leader?: string } = {},
 ) {
-  const leader = opts.leader ?? (await leaderService(paths, project));
+  const leader = opts.leader ?? (await leaderService(stack));
   if (!leader)
     throw new UserError(
       "the Postgres cluster has no leader right now",
       "wait a few seconds (Patroni elects one) and check `stevie-stack status`",
     );
-  return new Stack(paths, project).exec(leader, args, {
+  return stack.exec(leader, args, {
     user: "postgres",
     timeoutMs: opts.timeoutMs ?? 60 * 60_000,
     onLine: opts.onLine,
@@ -135,12 +117,8 @@ export async function inLeader(
 }
 
 /** psql on the Patroni leader (see psql.ts): SQL from `input` unless `spec.command`; the result, whatever its exit code. */
-export function psqlOnLeader(
-  paths: StackPaths,
-  project: string,
-  spec: PsqlSpec & { input?: string; timeoutMs?: number; leader?: string },
-) {
-  return inLeader(paths, project, psqlArgv(spec), {
+export function psqlOnLeader(stack: Stack, spec: PsqlSpec & { input?: string; timeoutMs?: number; leader?: string }) {
+  return inLeader(stack, psqlArgv(spec), {
     input: spec.input,
     timeoutMs: spec.timeoutMs ?? 60_000,
     ...(spec.leader ? { leader: spec.leader } : {}),
@@ -149,12 +127,11 @@ export function psqlOnLeader(
 
 /** Move the Patroni leader on purpose (maintenance): to `candidate`, or to the healthiest replica. */
 export async function switchover(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   topo: Topology,
   candidate?: string,
 ): Promise<{ from: string; to: string }> {
-  const members = await patroniMembers(paths, project, topo);
+  const members = await patroniMembers(stack, topo);
   const leader = members.find((m) => m.role === "leader");
   if (!leader)
     throw new UserError(
@@ -175,7 +152,7 @@ export async function switchover(
       "check `stevie-stack status`: every replica must be streaming",
     );
   const r = await patronictl(
-    new Stack(paths, project),
+    stack,
     leader.member,
     ["switchover", "--leader", leader.member, "--candidate", target, "--force"],
     120_000,
@@ -185,9 +162,9 @@ export async function switchover(
   return { from: leader.member, to: target };
 }
 
-function redisCli(paths: StackPaths, project: string, service: string, port: number, args: string[]) {
+function redisCli(stack: Stack, service: string, port: number, args: string[]) {
   const script = `REDISCLI_AUTH=$(tr -d '\\n' < "$REDIS_PASSWORD_FILE") exec stevie-redis-cli -3 --json --no-auth-warning -p ${port} "$@"`;
-  return new Stack(paths, project).exec(service, ["sh", "-c", script, "sh", ...args], { timeoutMs: 30_000 });
+  return stack.exec(service, ["sh", "-c", script, "sh", ...args], { timeoutMs: 30_000 });
 }
 
 /** INFO replication of a master: each replica's address, state, and how far behind it is. Pure. */
@@ -209,26 +186,20 @@ export function parseReplicationInfo(info: string): {
   return { masterOffset, replicas };
 }
 
-export async function redisTopology(
-  paths: StackPaths,
-  project: string,
-  topo: Topology,
-): Promise<DataTierStatus["redis"]> {
+export async function redisTopology(stack: Stack, topo: Topology): Promise<DataTierStatus["redis"]> {
   const sentinels = topo.sentinels.map((s) => s.service);
   const serviceOf = (ip: string) => topo.redis.find((r) => r.ip === ip)?.service ?? ip;
   const master = JSON.parse(
-    await firstAnswer(sentinels, (s) => redisCli(paths, project, s, 26379, ["sentinel", "master", REDIS_MASTER_NAME])),
+    await firstAnswer(sentinels, (s) => redisCli(stack, s, 26379, ["sentinel", "master", REDIS_MASTER_NAME])),
   ) as Record<string, string>;
   const quorum = (
     JSON.parse(
-      await firstAnswer(sentinels, (s) =>
-        redisCli(paths, project, s, 26379, ["sentinel", "ckquorum", REDIS_MASTER_NAME]),
-      ),
+      await firstAnswer(sentinels, (s) => redisCli(stack, s, 26379, ["sentinel", "ckquorum", REDIS_MASTER_NAME])),
     ) as string
   ).trim();
   const masterService = serviceOf(master.ip!);
   const info = parseReplicationInfo(
-    await firstAnswer([masterService], (s) => redisCli(paths, project, s, 6379, ["info", "replication"])),
+    await firstAnswer([masterService], (s) => redisCli(stack, s, 6379, ["info", "replication"])),
   );
   const nodes: RedisNode[] = [
     { service: masterService, ip: master.ip!, role: "master", flags: master.flags ?? "" },
@@ -243,13 +214,13 @@ export async function redisTopology(
   return { nodes, master: masterService, quorum };
 }
 
-export async function dataTierStatus(paths: StackPaths, project: string, topo: Topology): Promise<DataTierStatus> {
+export async function dataTierStatus(stack: Stack, topo: Topology): Promise<DataTierStatus> {
   const [pg, redis] = await Promise.all([
-    patroniMembers(paths, project, topo).then(
+    patroniMembers(stack, topo).then(
       (members) => ({ members, leader: members.find((m) => m.role === "leader")?.member }),
       (e: Error) => ({ members: [], error: e.message }),
     ),
-    redisTopology(paths, project, topo).catch((e: Error) => ({ nodes: [], quorum: "unknown", error: e.message })),
+    redisTopology(stack, topo).catch((e: Error) => ({ nodes: [], quorum: "unknown", error: e.message })),
   ]);
   return { postgres: pg, redis };
 }
@@ -263,12 +234,11 @@ const RELOAD_MEMBER_CONFIG =
  * The first member that fails, with the last line it printed; undefined when all reloaded.
  */
 export async function reloadMemberConfigs(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   members: string[],
 ): Promise<{ member: string; detail: string } | undefined> {
   for (const member of members) {
-    const r = await new Stack(paths, project).exec(member, ["sh", "-c", RELOAD_MEMBER_CONFIG], { timeoutMs: 120_000 });
+    const r = await stack.exec(member, ["sh", "-c", RELOAD_MEMBER_CONFIG], { timeoutMs: 120_000 });
     if (r.exitCode !== 0) return { member, detail: (r.stderr || r.stdout).trim().split("\n").at(-1) ?? "" };
   }
   return undefined;

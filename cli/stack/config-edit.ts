@@ -9,6 +9,7 @@ import type { StackPaths } from "./paths.js";
 import { runInstall } from "./install.js";
 import { checkOpenAIKey, writeOpenAIKey } from "./openai.js";
 import { loadStack } from "./load.js";
+import { Stack } from "./handle.js";
 
 /**
  * `config show` and `config set`, and the one way the CLI changes an installed stack's stevie.yaml (scale uses it
@@ -90,7 +91,11 @@ export async function setOpenAIKey(
     throw err;
   }
   const changes = [{ key: OPENAI_KEY_SETTING, from: shown(previous), to: shown(key) }];
-  await recordAudit(paths, config.projectName, { action, target: "secrets/openai_api_key", details: { changes } });
+  await recordAudit(new Stack(paths, config.projectName), {
+    action,
+    target: "secrets/openai_api_key",
+    details: { changes },
+  });
   return { changed: true, changes };
 }
 
@@ -138,7 +143,7 @@ export async function setConfig(dir: string, pairs: [string, string][], log: (l:
     .filter((c) => JSON.stringify(c.from) !== JSON.stringify(c.to));
   const shown = changes.map((c) => ({ key: c.key, from: redactValue(c.key, c.from), to: redactValue(c.key, c.to) }));
   if (r.changed)
-    await recordAudit(r.paths, r.after.projectName, {
+    await recordAudit(new Stack(r.paths, r.after.projectName), {
       action: "config-set",
       target: "stevie.yaml",
       details: { changes: shown },

@@ -3,9 +3,9 @@ import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { readIfExists, writeAtomic } from "./files.js";
-import type { StackPaths } from "./paths.js";
 import { psqlOnLeader } from "./cluster.js";
 import { registerSecret } from "../secret.js";
+import { Stack } from "./handle.js";
 
 /**
  * The database credentials as the secret files say, and the roles in PostgreSQL brought to match them.
@@ -129,8 +129,8 @@ export function clusterRolesScript(superuser: string, replication: string): stri
  * Runs a psql script as the local superuser on the leader, stopping at the first error. The script goes on stdin, so
  * passwords in it never reach a command line or a log. Undefined when it ran; otherwise the error's last line.
  */
-export async function leaderScript(paths: StackPaths, project: string, script: string): Promise<string | undefined> {
-  const r = await psqlOnLeader(paths, project, { database: "postgres", input: script }).catch((err: Error) => ({
+export async function leaderScript(stack: Stack, script: string): Promise<string | undefined> {
+  const r = await psqlOnLeader(stack, { database: "postgres", input: script }).catch((err: Error) => ({
     exitCode: 1,
     stdout: "",
     stderr: err.message,
@@ -138,8 +138,8 @@ export async function leaderScript(paths: StackPaths, project: string, script: s
   return r.exitCode === 0 ? undefined : ((r.stderr || r.stdout).trim().split("\n").at(-1) ?? "");
 }
 
-export async function applyDbRoles(paths: StackPaths, project: string, roles: DbRoles): Promise<void> {
-  const error = await leaderScript(paths, project, dbRolesScript(roles));
+export async function applyDbRoles(stack: Stack, roles: DbRoles): Promise<void> {
+  const error = await leaderScript(stack, dbRolesScript(roles));
   if (error !== undefined)
     throw new UserError(
       `setting the database roles failed: ${error}`,
@@ -148,8 +148,9 @@ export async function applyDbRoles(paths: StackPaths, project: string, roles: Db
 }
 
 /** The roles as the secret files say now; `other` as the caller needs (see DbRoles). */
-export async function syncDbRoles(paths: StackPaths, project: string, other: DbRoles["other"]): Promise<void> {
-  await applyDbRoles(paths, project, {
+export async function syncDbRoles(stack: Stack, other: DbRoles["other"]): Promise<void> {
+  const { paths } = stack;
+  await applyDbRoles(stack, {
     active: await ensureAppRole(paths.secrets),
     password: await readSecretFile(paths.secrets, "postgres_password"),
     monitorPassword: await readSecretFile(paths.secrets, "postgres_monitor_password"),
@@ -158,8 +159,8 @@ export async function syncDbRoles(paths: StackPaths, project: string, other: DbR
 }
 
 /** Sessions per login role right now (the rotation waits on these). */
-export async function sessionsByRole(paths: StackPaths, project: string): Promise<Record<string, number>> {
-  const r = await psqlOnLeader(paths, project, {
+export async function sessionsByRole(stack: Stack): Promise<Record<string, number>> {
+  const r = await psqlOnLeader(stack, {
     database: "postgres",
     rows: true,
     separator: " ",

@@ -1,8 +1,7 @@
 import { UserError } from "../errors.js";
-import type { StackPaths } from "./paths.js";
 import { reloadMemberConfigs } from "./cluster.js";
 import { ETCD_HEALTH_USER, ETCD_MEMBERS, ETCD_NAMESPACE, ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET } from "./topology.js";
-import { compose } from "./handle.js";
+import { Stack } from "./handle.js";
 
 /**
  * etcd with authentication (issue 25). Three users: `root` (the CLI's, for setting up and for clearing the cluster's
@@ -16,16 +15,10 @@ import { compose } from "./handle.js";
 const AS_ROOT = `ETCDCTL_USER="root:$(cat /run/secrets/${ETCD_ROOT_SECRET})"`;
 
 /** Run `script` (sh) as uid 0 in the first etcd member that takes it; its output, or a UserError naming each failure. */
-async function inEtcd(
-  paths: StackPaths,
-  project: string,
-  script: string,
-  what: string,
-  input?: string,
-): Promise<string> {
+async function inEtcd(stack: Stack, script: string, what: string, input?: string): Promise<string> {
   const errors: string[] = [];
   for (const m of ETCD_MEMBERS) {
-    const r = await compose(paths, project, ["exec", "-T", "-u", "0", m, "sh", "-euc", script], {
+    const r = await stack.compose(["exec", "-T", "-u", "0", m, "sh", "-euc", script], {
       reject: false,
       timeoutMs: 60_000,
       ...(input === undefined ? {} : { input }),
@@ -45,11 +38,10 @@ async function inEtcd(
  * reloads it. Until a member has reloaded, its calls to etcd fail; the leader stays (Patroni's failsafe mode). True
  * when it was turned on now.
  */
-export async function ensureEtcdAuth(paths: StackPaths, project: string, members: string[]): Promise<boolean> {
+export async function ensureEtcdAuth(stack: Stack, members: string[]): Promise<boolean> {
   const [healthUser, healthPassword] = ETCD_HEALTH_USER.split(":");
   const out = await inEtcd(
-    paths,
-    project,
+    stack,
     // once: a step an interrupted earlier run already took is done. Passwords go in on standard input.
     `once() { out=$("$@" 2>&1) && return 0; case $out in *"already exists"*|*"already granted"*) return 0;; esac; echo "$out" >&2; return 1; }
      if ${AS_ROOT} etcdctl auth status 2>/dev/null | grep -q 'Status: true'; then echo on; exit 0; fi
@@ -65,7 +57,7 @@ export async function ensureEtcdAuth(paths: StackPaths, project: string, members
     "turn authentication on",
   );
   if (out.trim() !== "enabled") return false;
-  const failed = await reloadMemberConfigs(paths, project, members);
+  const failed = await reloadMemberConfigs(stack, members);
   if (failed)
     throw new UserError(
       `etcd asks for a password now, but ${failed.member} could not take its own: ${failed.detail}`,
@@ -75,8 +67,8 @@ export async function ensureEtcdAuth(paths: StackPaths, project: string, members
 }
 
 /** Delete every key under `prefix`, as root. */
-export async function clearEtcdPrefix(paths: StackPaths, project: string, prefix: string): Promise<void> {
-  await inEtcd(paths, project, `${AS_ROOT} etcdctl del --prefix ${prefix} >/dev/null`, "clear the cluster state");
+export async function clearEtcdPrefix(stack: Stack, prefix: string): Promise<void> {
+  await inEtcd(stack, `${AS_ROOT} etcdctl del --prefix ${prefix} >/dev/null`, "clear the cluster state");
 }
 
 /**
@@ -84,21 +76,10 @@ export async function clearEtcdPrefix(paths: StackPaths, project: string, prefix
  * the password its secret file still holds; the caller rewrites that file afterwards). `patroni`: etcd reads it from
  * its secret file, which the caller has rewritten in place (the members see the same file).
  */
-export async function setEtcdPassword(
-  paths: StackPaths,
-  project: string,
-  user: "root" | "patroni",
-  newRootPassword?: string,
-): Promise<void> {
+export async function setEtcdPassword(stack: Stack, user: "root" | "patroni", newRootPassword?: string): Promise<void> {
   const script =
     user === "root"
       ? `${AS_ROOT} etcdctl user passwd root --interactive=false >/dev/null`
       : `${AS_ROOT} etcdctl user passwd patroni --interactive=false < /run/secrets/${ETCD_PATRONI_SECRET} >/dev/null`;
-  await inEtcd(
-    paths,
-    project,
-    script,
-    `change ${user}'s password`,
-    user === "root" ? `${newRootPassword}\n` : undefined,
-  );
+  await inEtcd(stack, script, `change ${user}'s password`, user === "root" ? `${newRootPassword}\n` : undefined);
 }

@@ -149,7 +149,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
       `${applied.rolledBack}; the previous configuration is back in place and serving`,
       "see `stevie-stack logs api`, fix the cause and run install again",
     );
-  await recordInstall(paths, config, opts, deps, version, images, applied);
+  await recordInstall(stack, opts, deps, version, images, applied);
   return {
     preflight,
     files: applied.files,
@@ -161,14 +161,14 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
 
 /** The stack directory's history, the operator's kept edits, and the audit log. */
 async function recordInstall(
-  paths: StackPaths,
-  config: StevieConfig,
+  stack: Stack,
   opts: InstallOptions,
   deps: InstallDeps,
   version: string,
   images: ImagePlan[],
   applied: ApplyResult,
 ): Promise<void> {
+  const { paths } = stack;
   await commitStack(paths.dir, opts.reason ?? `install ${version}`).catch((err: Error) =>
     deps.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
   );
@@ -177,6 +177,6 @@ async function recordInstall(
   const changedFiles = [...outcome("created"), ...outcome("updated")];
   const built = images.filter((i) => i.action === "build").map((i) => i.ref);
   const details = { version, changes: applied.changes, changedFiles, built };
-  if (!(await recordAudit(paths, config.projectName, { action: "install", target: paths.dir, details })))
+  if (!(await recordAudit(stack, { action: "install", target: paths.dir, details })))
     deps.log("Warning: could not write the audit log entry for this install (the stack itself is fine).");
 }

@@ -5,9 +5,8 @@ import { poll, sleep, waitFor } from "../wait.js";
 import { leaderService } from "./cluster.js";
 import { FOLLOW_FILE, renderApiUpstream, upstreamAddresses } from "../../nginx/render.js";
 import { writeAtomic } from "./files.js";
-import type { StackPaths } from "./paths.js";
 import { API_PORT } from "./services/api.js";
-import { compose } from "./handle.js";
+import { Stack } from "./handle.js";
 import { Project, type ContainerState } from "./handle.js";
 
 /**
@@ -32,8 +31,8 @@ export const apiReplicas = async (project: string) =>
     (c) => c.service === "api" && c.state !== "exited" && c.state !== "dead",
   );
 
-export async function reloadNginx(paths: StackPaths, project: string): Promise<void> {
-  const r = await compose(paths, project, ["exec", "-T", "nginx", "nginx", "-s", "reload"], {
+export async function reloadNginx(stack: Stack): Promise<void> {
+  const r = await stack.compose(["exec", "-T", "nginx", "nginx", "-s", "reload"], {
     reject: false,
     timeoutMs: 30_000,
   });
@@ -89,8 +88,8 @@ export async function waitHealthy(
 export const API_UPSTREAM = { host: "api", port: API_PORT };
 
 /** The addresses in nginx's follow loop's list (compose/images/nginx/follow.sh); undefined from an nginx without it. */
-async function followList(paths: StackPaths, project: string): Promise<string[] | undefined> {
-  const r = await compose(paths, project, ["exec", "-T", "nginx", "cat", FOLLOW_FILE], {
+async function followList(stack: Stack): Promise<string[] | undefined> {
+  const r = await stack.compose(["exec", "-T", "nginx", "cat", FOLLOW_FILE], {
     reject: false,
     timeoutMs: 15_000,
   });
@@ -101,14 +100,16 @@ const edgeAddress = async (project: string, id: string) =>
   (await new Project(project).addresses(id))[`${project}_edge`];
 
 /** Ready for traffic, as waitHealthy's `ready`: nginx's follow loop lists the replica (it answered /api/health/ready). */
-const inNginx = (paths: StackPaths, project: string, id: string) => async () => {
-  const [address, listed] = [await edgeAddress(project, id), await followList(paths, project)];
+const inNginx = (stack: Stack, id: string) => async () => {
+  const { project } = stack;
+  const [address, listed] = [await edgeAddress(project, id), await followList(stack)];
   return Boolean(address && listed?.includes(address));
 };
 
 /** The edge-network addresses of the replicas that serve (but `except`): running, and healthy or in nginx's list. */
-async function servingAddresses(paths: StackPaths, project: string, except?: string): Promise<string[]> {
-  const listed = (await followList(paths, project)) ?? [];
+async function servingAddresses(stack: Stack, except?: string): Promise<string[]> {
+  const { project } = stack;
+  const listed = (await followList(stack)) ?? [];
   const out: string[] = [];
   for (const c of await apiReplicas(project)) {
     if (c.id === except || c.state !== "running" || c.health === "unhealthy") continue;
@@ -125,11 +126,12 @@ async function servingAddresses(paths: StackPaths, project: string, except?: str
  * stopped (SIGTERM, 30 s to drain) and removed. nginx stays on that list (the follow loop does not reload it then)
  * until the caller's follow().
  */
-async function retire(paths: StackPaths, project: string, id: string): Promise<void> {
-  const addresses = await servingAddresses(paths, project, id);
+async function retire(stack: Stack, id: string): Promise<void> {
+  const { paths, project } = stack;
+  const addresses = await servingAddresses(stack, id);
   if (addresses.length) {
     await writeAtomic(paths.nginxUpstream, renderApiUpstream(API_UPSTREAM, addresses));
-    await reloadNginx(paths, project);
+    await reloadNginx(stack);
     // nginx's old workers finish what they were doing with the leaving replica.
     await sleep(2_000);
   }
@@ -144,9 +146,10 @@ async function retire(paths: StackPaths, project: string, id: string): Promise<v
  * An nginx from before the loop (an upgrade, until nginx is recreated) gets the serving replicas' addresses.
  * `reload`: reload even if api.conf stays the same (a new certificate, recreated neighbours).
  */
-async function follow(paths: StackPaths, project: string, reload = false): Promise<void> {
-  const want = (await servingAddresses(paths, project)).sort().join(" ");
-  const listed = async () => (await followList(paths, project))?.sort().join(" ");
+async function follow(stack: Stack, reload = false): Promise<void> {
+  const { paths } = stack;
+  const want = (await servingAddresses(stack)).sort().join(" ");
+  const listed = async () => (await followList(stack))?.sort().join(" ");
   let seen: string | undefined;
   const caughtUp = async () => {
     seen = await listed();
@@ -163,7 +166,7 @@ async function follow(paths: StackPaths, project: string, reload = false): Promi
     return;
   }
   await writeAtomic(paths.nginxUpstream, text);
-  await reloadNginx(paths, project);
+  await reloadNginx(stack);
 }
 
 /**
@@ -171,17 +174,15 @@ async function follow(paths: StackPaths, project: string, reload = false): Promi
  * Throws ReplicaFailed (after removing the failed replica) when a new one does not become healthy.
  */
 export async function rollApi(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   old: string[],
   opts: { timeoutMs: number; log: (l: string) => void },
 ): Promise<string[]> {
+  const { project } = stack;
   const started: string[] = [];
   for (const [i, id] of old.entries()) {
     const before = await apiReplicas(project);
-    const r = await compose(
-      paths,
-      project,
+    const r = await stack.compose(
       ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${before.length + 1}`, "api"],
       { reject: false, timeoutMs: 5 * 60_000 },
     );
@@ -195,18 +196,18 @@ export async function rollApi(
     }
     const next = fresh[0]!;
     opts.log(`replica ${i + 1}/${old.length}: started ${next.name}, waiting for /api/health/ready`);
-    const why = await waitHealthy(project, next.id, opts.timeoutMs, inNginx(paths, project, next.id));
+    const why = await waitHealthy(project, next.id, opts.timeoutMs, inNginx(stack, next.id));
     if (why) {
       await new Project(project).remove(next.id).catch(() => undefined);
       throw new ReplicaFailed(next.name, why);
     }
     started.push(next.id);
-    await follow(paths, project);
+    await follow(stack);
     const name = before.find((b) => b.id === id)?.name ?? id.slice(0, 12);
     opts.log(`replica ${i + 1}/${old.length}: ${next.name} takes traffic; draining ${name}`);
-    await retire(paths, project, id);
+    await retire(stack, id);
   }
-  if (old.length) await follow(paths, project);
+  if (old.length) await follow(stack);
   return started;
 }
 
@@ -236,35 +237,33 @@ export function desiredReplicas(composeText: string): number {
  * before it stops (see retire).
  */
 export async function setReplicaCount(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   want: number,
   opts: { timeoutMs: number; log: (l: string) => void },
 ): Promise<boolean> {
+  const { project } = stack;
   let have = await apiReplicas(project);
   const added = have.length < want;
   if (added) {
     opts.log(`starting ${want - have.length} API replica(s)`);
-    const r = await compose(
-      paths,
-      project,
-      ["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${want}`, "api"],
-      { reject: false, timeoutMs: 5 * 60_000 },
-    );
+    const r = await stack.compose(["up", "-d", "--no-deps", "--no-recreate", "--scale", `api=${want}`, "api"], {
+      reject: false,
+      timeoutMs: 5 * 60_000,
+    });
     if (r.exitCode !== 0)
       throw new UserError(
         `starting API replicas failed: ${(r.stderr || r.stdout).trim().split("\n").at(-1)}`,
         "see `stevie-stack logs api`; the running replicas serve on",
       );
     for (const c of (await apiReplicas(project)).filter((x) => !have.some((h) => h.id === x.id))) {
-      const why = await waitHealthy(project, c.id, opts.timeoutMs, inNginx(paths, project, c.id));
+      const why = await waitHealthy(project, c.id, opts.timeoutMs, inNginx(stack, c.id));
       if (why)
         throw new UserError(
           `the new API replica ${c.name} did not become healthy: ${why}`,
           "see `stevie-stack logs api`; the other replicas serve on",
         );
     }
-    await follow(paths, project);
+    await follow(stack);
   }
   // Newest first (the highest compose number), as compose itself would.
   const number = (name: string) => Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
@@ -272,15 +271,16 @@ export async function setReplicaCount(
   const extras = have.slice(0, Math.max(0, have.length - want));
   for (const extra of extras) {
     opts.log(`draining ${extra.name}`);
-    await retire(paths, project, extra.id);
+    await retire(stack, extra.id);
   }
-  if (extras.length) await follow(paths, project);
+  if (extras.length) await follow(stack);
   return added || extras.length > 0;
 }
 
 /** The one-shot migration job of the compose file on disk, run beside the serving replicas; throws if it fails. */
-export async function runMigrations(paths: StackPaths, project: string): Promise<void> {
-  const up = await compose(paths, project, ["up", "-d", "--no-deps", "migrate"], {
+export async function runMigrations(stack: Stack): Promise<void> {
+  const { project } = stack;
+  const up = await stack.compose(["up", "-d", "--no-deps", "migrate"], {
     reject: false,
     timeoutMs: 5 * 60_000,
   });
@@ -309,14 +309,9 @@ export async function runMigrations(paths: StackPaths, project: string): Promise
 const DATA_TIER = /^(postgres|etcd|haproxy|redis|sentinel)(-\d+)?$/;
 
 /** Recreate these services as compose.yaml now says, --no-deps (compose would otherwise recreate nginx for its dependency on the API). */
-async function upNoDeps(
-  paths: StackPaths,
-  project: string,
-  services: string[],
-  log: (l: string) => void,
-): Promise<void> {
+async function upNoDeps(stack: Stack, services: string[], log: (l: string) => void): Promise<void> {
   log(`recreating what changed besides the API: ${services.join(", ")}`);
-  const up = await compose(paths, project, ["up", "-d", "--no-deps", "--remove-orphans", ...services], {
+  const up = await stack.compose(["up", "-d", "--no-deps", "--remove-orphans", ...services], {
     reject: false,
   });
   if (up.exitCode !== 0)
@@ -349,8 +344,7 @@ export interface ConvergeResult {
  * `restore` puts the previous files back and the replicas already replaced are replaced again by the previous kind.
  */
 export async function convergeRunning(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   opts: {
     previousCompose: string | undefined;
     restore: () => Promise<void>;
@@ -358,12 +352,13 @@ export async function convergeRunning(
     log: (l: string) => void;
   },
 ): Promise<ConvergeResult> {
+  const { paths, project } = stack;
   const changed = changedServices(opts.previousCompose, await readFile(paths.compose, "utf8"));
   // What the API stands on comes first: new replicas may need it (TLS to PostgreSQL came this way), old ones keep
   // working with it. Recreating a database member still pauses writes (rolling them is not done yet).
   const dataTier = changed.filter((s) => DATA_TIER.test(s));
   if (dataTier.length) {
-    await upNoDeps(paths, project, dataTier, opts.log);
+    await upNoDeps(stack, dataTier, opts.log);
     for (const c of (await new Project(project).containers()).filter((x) => dataTier.includes(x.service))) {
       const why = await waitHealthy(project, c.id, 5 * 60_000);
       if (why)
@@ -373,35 +368,35 @@ export async function convergeRunning(
         );
     }
     // Patroni elects a leader within its TTL; migrations need one.
-    await poll(() => leaderService(paths, project).catch(() => undefined), { timeoutMs: 60_000 });
+    await poll(() => leaderService(stack).catch(() => undefined), { timeoutMs: 60_000 });
   }
   let replaced = 0;
   if (changed.includes("api") || changed.includes("migrate")) {
     try {
       opts.log("applying database migrations");
-      await runMigrations(paths, project);
+      await runMigrations(stack);
     } catch (err) {
       await opts.restore();
       throw err;
     }
     const old = (await apiReplicas(project)).map((c) => c.id);
     try {
-      replaced = (await rollApi(paths, project, old, opts)).length;
+      replaced = (await rollApi(stack, old, opts)).length;
     } catch (err) {
       if (!(err instanceof ReplicaFailed)) throw err;
       opts.log(`${err.message}; rolling back`);
       await opts.restore();
       const newOnes = (await apiReplicas(project)).filter((c) => !old.includes(c.id)).map((c) => c.id);
-      await rollApi(paths, project, newOnes, opts);
+      await rollApi(stack, newOnes, opts);
       return { replaced: 0, recreated: [], rolledBack: err.message };
     }
   }
   const rest = changed.filter((s) => s !== "api" && s !== "migrate" && !dataTier.includes(s));
-  if (rest.length) await upNoDeps(paths, project, rest, opts.log);
+  if (rest.length) await upNoDeps(stack, rest, opts.log);
   const recreated = [...dataTier, ...rest];
-  const counted = await setReplicaCount(paths, project, desiredReplicas(await readFile(paths.compose, "utf8")), opts);
+  const counted = await setReplicaCount(stack, desiredReplicas(await readFile(paths.compose, "utf8")), opts);
   // nginx reloaded already if replicas came or went; otherwise once, for a new certificate or recreated neighbours. A
   // recreated nginx (a new image) goes back on the follow loop's list.
-  if ((!replaced && !counted) || rest.includes("nginx")) await follow(paths, project, true);
+  if ((!replaced && !counted) || rest.includes("nginx")) await follow(stack, true);
   return { replaced, recreated };
 }

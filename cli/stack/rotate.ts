@@ -18,7 +18,7 @@ import { apiReplicas, ReplicaFailed, rollApi } from "./rolling.js";
 import { reloadMemberConfigs } from "./cluster.js";
 import { setEtcdPassword } from "./etcd.js";
 import { ETCD_PATRONI_SECRET, ETCD_ROOT_SECRET, REDIS_MASTER_NAME, type Topology } from "./topology.js";
-import { compose } from "./handle.js";
+import { Stack } from "./handle.js";
 
 /**
  * `stevie-stack rotate-secrets`: new passwords for the database, Redis, etcd and Grafana without failing an API
@@ -59,14 +59,15 @@ interface RotateOptions {
 }
 
 /** Every API replica replaced by one that reads the secret files as they are now. */
-async function renewApi(paths: StackPaths, project: string, o: RotateOptions): Promise<void> {
+async function renewApi(stack: Stack, o: RotateOptions): Promise<void> {
+  const { project } = stack;
   const ids = (await apiReplicas(project)).map((c) => c.id);
   o.log(`replacing the ${ids.length} API replicas one at a time`);
-  await rollApi(paths, project, ids, { timeoutMs: o.timeoutMs, log: o.log });
+  await rollApi(stack, ids, { timeoutMs: o.timeoutMs, log: o.log });
 }
 
-async function recreate(paths: StackPaths, project: string, service: string): Promise<void> {
-  const r = await compose(paths, project, ["up", "-d", "--no-deps", "--force-recreate", service], {
+async function recreate(stack: Stack, service: string): Promise<void> {
+  const r = await stack.compose(["up", "-d", "--no-deps", "--force-recreate", service], {
     reject: false,
     timeoutMs: 5 * 60_000,
   });
@@ -92,14 +93,15 @@ async function undoing<T>(step: () => Promise<T>, undo: () => Promise<void>): Pr
   }
 }
 
-export async function rotateDb(paths: StackPaths, project: string, o: RotateOptions): Promise<{ role: string }> {
+export async function rotateDb(stack: Stack, o: RotateOptions): Promise<{ role: string }> {
+  const { paths } = stack;
   const monitoring = o.config.monitoring.enabled;
   const active = await ensureAppRole(paths.secrets);
   const next = otherRole(active);
   // A rotation interrupted after its roll began leaves replicas logging in as `next`: they must go before it changes.
-  if ((await sessionsByRole(paths, project))[next]) {
+  if ((await sessionsByRole(stack))[next]) {
     o.log(`some replicas still log in as ${next} (an earlier rotation did not finish): replacing them first`);
-    await renewApi(paths, project, o);
+    await renewApi(stack, o);
   }
   const previous = {
     password: await readSecretFile(paths.secrets, "postgres_password"),
@@ -108,7 +110,7 @@ export async function rotateDb(paths: StackPaths, project: string, o: RotateOpti
   const password = newSecretValue();
   const monitorPassword = newSecretValue();
   o.log(`database: ${next} gets a new password; the replicas use ${active} meanwhile`);
-  await applyDbRoles(paths, project, {
+  await applyDbRoles(stack, {
     active: next,
     password,
     ...(monitoring ? { monitorPassword } : {}),
@@ -122,12 +124,12 @@ export async function rotateDb(paths: StackPaths, project: string, o: RotateOpti
   await writeFiles(next, password, monitoring ? monitorPassword : previous.monitor);
   await undoing(
     async () => {
-      if (monitoring) await recreate(paths, project, "postgres-exporter");
-      await renewApi(paths, project, o);
+      if (monitoring) await recreate(stack, "postgres-exporter");
+      await renewApi(stack, o);
     },
     () =>
       writeFiles(active, previous.password, previous.monitor).then(() =>
-        applyDbRoles(paths, project, {
+        applyDbRoles(stack, {
           active,
           password: previous.password,
           ...(monitoring ? { monitorPassword: previous.monitor } : {}),
@@ -136,8 +138,8 @@ export async function rotateDb(paths: StackPaths, project: string, o: RotateOpti
       ),
   );
   o.log(`database: ${active} can no longer log in; its sessions are ended`);
-  await applyDbRoles(paths, project, { active: next, password, other: "force" });
-  await rotateClusterRoles(paths, project, o);
+  await applyDbRoles(stack, { active: next, password, other: "force" });
+  await rotateClusterRoles(stack, o);
   return { role: next };
 }
 
@@ -147,7 +149,8 @@ export async function rotateDb(paths: StackPaths, project: string, o: RotateOpti
  * secret files change in place (the members see them), then each member rewrites patroni.yml from them and Patroni
  * reloads it. A replica's open streaming connection stays; the next one it opens uses the new password.
  */
-async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateOptions): Promise<void> {
+async function rotateClusterRoles(stack: Stack, o: RotateOptions): Promise<void> {
+  const { paths } = stack;
   const names = ["postgres_superuser_password", "postgres_replication_password"] as const;
   const previous = await Promise.all(names.map((n) => readSecretFile(paths.secrets, n)));
   const next = names.map(() => newSecretValue());
@@ -157,7 +160,7 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
     for (const [i, n] of names.entries()) await rewriteSecretFile(paths.secrets, n, values[i]!);
   };
   await writeFiles(next);
-  const error = await leaderScript(paths, project, clusterRolesScript(next[0]!, next[1]!));
+  const error = await leaderScript(stack, clusterRolesScript(next[0]!, next[1]!));
   if (error !== undefined) {
     await writeFiles(previous);
     throw new UserError(
@@ -165,7 +168,7 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
       "the old ones stay in use; check `stevie-stack status` and run `stevie-stack rotate-secrets db` again",
     );
   }
-  const failed = await reloadMemberConfigs(paths, project, o.topology.postgres);
+  const failed = await reloadMemberConfigs(stack, o.topology.postgres);
   if (failed)
     throw new UserError(
       `${failed.member} did not reload Patroni's configuration with the new passwords: ${failed.detail}`,
@@ -178,14 +181,13 @@ async function rotateClusterRoles(paths: StackPaths, project: string, o: RotateO
 
 /** Commands for one Redis server or Sentinel, sent on stdin after AUTH (no password on a command line). */
 async function redisCommands(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   service: string,
   port: number,
   password: string,
   commands: string[],
 ): Promise<void> {
-  const r = await compose(paths, project, ["exec", "-T", service, "stevie-redis-cli", "-p", String(port)], {
+  const r = await stack.compose(["exec", "-T", service, "stevie-redis-cli", "-p", String(port)], {
     input: `AUTH ${password}\n${commands.join("\n")}\n`,
     reject: false,
     timeoutMs: 30_000,
@@ -200,13 +202,14 @@ async function redisCommands(
   }
 }
 
-export async function rotateRedis(paths: StackPaths, project: string, o: RotateOptions): Promise<void> {
+export async function rotateRedis(stack: Stack, o: RotateOptions): Promise<void> {
+  const { paths } = stack;
   const old = await readSecretFile(paths.secrets, "redis_password");
   const pw = newSecretValue();
   const servers = o.topology.redis.map((r) => r.service);
   const sentinels = o.topology.sentinels.map((s) => s.service);
   const each = (list: string[], port: number, auth: string, commands: string[]) =>
-    Promise.all(list.map((s) => redisCommands(paths, project, s, port, auth, commands)));
+    Promise.all(list.map((s) => redisCommands(stack, s, port, auth, commands)));
   o.log("redis: every server and Sentinel accepts the new password beside the old one");
   await each(servers, 6379, old, [`ACL SETUSER default >${pw}`]);
   await each(sentinels, 26379, old, [`ACL SETUSER default >${pw}`]);
@@ -219,8 +222,8 @@ export async function rotateRedis(paths: StackPaths, project: string, o: RotateO
   await rewriteSecretFile(paths.secrets, "redis_password", pw);
   await undoing(
     async () => {
-      if (o.config.monitoring.enabled) await recreate(paths, project, "redis-exporter");
-      await renewApi(paths, project, o);
+      if (o.config.monitoring.enabled) await recreate(stack, "redis-exporter");
+      await renewApi(stack, o);
     },
     () => rewriteSecretFile(paths.secrets, "redis_password", old),
   );
@@ -262,20 +265,21 @@ export async function rotateGrafana(paths: StackPaths, o: RotateOptions): Promis
  * reloaded (seconds) a Patroni's calls to etcd fail; Patroni's failsafe mode keeps the leader leading meanwhile (every
  * member still answers it), and nothing serving requests talks to etcd.
  */
-export async function rotateEtcd(paths: StackPaths, project: string, o: RotateOptions): Promise<void> {
+export async function rotateEtcd(stack: Stack, o: RotateOptions): Promise<void> {
+  const { paths } = stack;
   const root = newSecretValue();
   o.log("etcd: a new password for root (the CLI's account)");
-  await setEtcdPassword(paths, project, "root", root);
+  await setEtcdPassword(stack, "root", root);
   await rewriteSecretFile(paths.secrets, ETCD_ROOT_SECRET, root);
 
   const previous = await readSecretFile(paths.secrets, ETCD_PATRONI_SECRET);
   o.log("etcd: a new password for Patroni's account");
   await rewriteSecretFile(paths.secrets, ETCD_PATRONI_SECRET, newSecretValue());
   await undoing(
-    () => setEtcdPassword(paths, project, "patroni"),
+    () => setEtcdPassword(stack, "patroni"),
     () => rewriteSecretFile(paths.secrets, ETCD_PATRONI_SECRET, previous),
   );
-  const failed = await reloadMemberConfigs(paths, project, o.topology.postgres);
+  const failed = await reloadMemberConfigs(stack, o.topology.postgres);
   if (failed)
     throw new UserError(
       `${failed.member} did not reload Patroni's configuration with etcd's new password: ${failed.detail}`,

@@ -7,7 +7,6 @@ import { dataTierStatus, type DataTierStatus } from "./cluster.js";
 import { activeAlerts, renderAlerts, type StackAlert } from "./alerts.js";
 import { apiUrl } from "./urls.js";
 import { loadStack, stackTopology } from "./load.js";
-import { Stack } from "./handle.js";
 
 /** One object behind both `status` and `status --json`. */
 export interface StackStatus {
@@ -30,15 +29,12 @@ export interface StackStatus {
 }
 
 export async function collectStatus(dir: string): Promise<StackStatus> {
-  const { paths, config } = await loadStack(dir);
+  const { paths, config, stack } = await loadStack(dir);
   const version = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : "unknown";
-  const services = summarise(
-    await new Stack(paths, config.projectName).containers(),
-    expectedContainers(config, hostSizing(config)),
-  );
-  const dataTier = await dataTierStatus(paths, config.projectName, await stackTopology(config));
+  const services = summarise(await stack.containers(), expectedContainers(config, hostSizing(config)));
+  const dataTier = await dataTierStatus(stack, await stackTopology(config));
   const alerts = config.monitoring.enabled
-    ? await activeAlerts(paths, config.projectName).catch((e: Error) => ({ error: e.message }))
+    ? await activeAlerts(stack).catch((e: Error) => ({ error: e.message }))
     : undefined;
   return {
     project: config.projectName,

@@ -10,6 +10,7 @@ import { probeTable } from "../setup/data.js";
 import { crashContainer, faultTestTopology, longestGap, psqlCanary, serviceContainer } from "../setup/faults.js";
 import { steady } from "../setup/load.js";
 import { waitUntil } from "../setup/wait.js";
+import { Stack } from "../../cli/stack/handle.js";
 
 /**
  * The data tier under abrupt loss (issue 23), `npm run test:chaos`: a crash (the container's init process SIGKILLed
@@ -90,7 +91,7 @@ describe.sequential("the data tier under abrupt loss", () => {
   });
 
   const leader = async () =>
-    (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+    (await patroniMembers(new Stack(paths, stack.project), topo)).find((m) => m.role === "leader")?.member;
   const targets: Target[] = [
     {
       name: "postgres leader",
@@ -98,7 +99,7 @@ describe.sequential("the data tier under abrupt loss", () => {
       network: "data",
       ip: (s) => topo.postgresIp[s],
       whole: async () => {
-        const members = await patroniMembers(paths, stack.project, topo);
+        const members = await patroniMembers(new Stack(paths, stack.project), topo);
         return (
           members.length === topo.postgres.length &&
           members.some((m) => m.role === "leader") &&
@@ -108,11 +109,11 @@ describe.sequential("the data tier under abrupt loss", () => {
     },
     {
       name: "redis master",
-      service: async () => (await redisTopology(paths, stack.project, topo)).master ?? "redis-1",
+      service: async () => (await redisTopology(new Stack(paths, stack.project), topo)).master ?? "redis-1",
       network: "data",
       ip: (s) => topo.redis.find((r) => r.service === s)?.ip,
       whole: async () => {
-        const t = await redisTopology(paths, stack.project, topo);
+        const t = await redisTopology(new Stack(paths, stack.project), topo);
         return t.nodes.filter((n) => n.role === "replica" && n.flags === "online").length === topo.redis.length - 1;
       },
     },

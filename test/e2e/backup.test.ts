@@ -13,6 +13,7 @@ import { probeTable } from "../setup/data.js";
 import { compose } from "../../cli/stack/handle.js";
 import { type BackupSet } from "../../cli/pgbackrest/parse.js";
 import { type DrillResult } from "../../cli/pgbackrest/drill.js";
+import { Stack } from "../../cli/stack/handle.js";
 
 /**
  * Backups and restore drills on the installed stack: pgBackRest backups, a point-in-time restore that holds exactly
@@ -34,7 +35,7 @@ async function cli(args: string[], timeoutMs = 15 * 60_000) {
 
 /** As the leader's superuser: switch to a new WAL segment and wait until the old one is in the repository. */
 async function archiveNow(): Promise<void> {
-  const leader = (await leaderService(paths, stack.project))!;
+  const leader = (await leaderService(new Stack(paths, stack.project)))!;
   const psql = (sql: string) =>
     compose(paths, stack.project, [
       "exec",
@@ -234,7 +235,7 @@ describe.sequential("backups and restore drills", () => {
   });
 
   it("runs the stack's own drill on a replica and judges it like the CLI's", { timeout: 600_000 }, async () => {
-    const leader = (await leaderService(paths, stack.project))!;
+    const leader = (await leaderService(new Stack(paths, stack.project)))!;
     const replica = leader === "postgres-1" ? "postgres-2" : "postgres-1";
     const started = Date.now();
     const d = await compose(paths, stack.project, ["exec", "-T", "-u", "postgres", replica, "stevie-scheduled-drill"], {
@@ -286,7 +287,7 @@ describe.sequential("backups and restore drills", () => {
       expect(r.failures.join(" ")).toMatch(/restore failed: .*(checksum|decrypt|invalid|corrupt|unable|error)/i);
       report(`tampered backup ${label}: drill FAIL, "${r.failures[0]}"`);
       // Remove the damaged set so the newest good backup is the latest again.
-      const leader = (await leaderService(paths, stack.project))!;
+      const leader = (await leaderService(new Stack(paths, stack.project)))!;
       const expire = await compose(
         paths,
         stack.project,

@@ -9,6 +9,7 @@ import { runCli } from "../setup/cli.js";
 import { trpcClient } from "../setup/client.js";
 import { waitUntil } from "../setup/wait.js";
 import { compose } from "../../cli/stack/handle.js";
+import { Stack } from "../../cli/stack/handle.js";
 
 const stack = inject("stack");
 
@@ -66,7 +67,7 @@ describe("stevie-stack catalog import", () => {
       });
 
       // Both imports and the install are in the append-only audit log, with who did them.
-      const leader = await leaderService(stackPaths(stack.dir), stack.project);
+      const leader = await leaderService(new Stack(stackPaths(stack.dir), stack.project));
       const audit = await compose(stackPaths(stack.dir), stack.project, [
         "exec",
         "-T",
@@ -109,7 +110,7 @@ describe("the audit log", () => {
     async () => {
       const paths = stackPaths(stack.dir);
       const sql = async (query: string) => {
-        const leader = await leaderService(paths, stack.project);
+        const leader = await leaderService(new Stack(paths, stack.project));
         const r = await compose(
           paths,
           stack.project,

@@ -19,6 +19,7 @@ import {
 } from "../setup/faults.js";
 import { steady } from "../setup/load.js";
 import { waitUntil } from "../setup/wait.js";
+import { Stack } from "../../cli/stack/handle.js";
 
 /**
  * Failover of each part of the data tier and of one API replica, in the real stack, each under a steady load from
@@ -68,7 +69,7 @@ describe.sequential("failover under load", () => {
     "Patroni leader crashed (SIGKILL): a replica takes over, no acknowledged write is lost, no client without timeouts hangs, the old leader rejoins",
     { timeout: 300_000 },
     async () => {
-      const before = await patroniMembers(paths, stack.project, topo);
+      const before = await patroniMembers(new Stack(paths, stack.project), topo);
       const leader = before.find((m) => m.role === "leader")!.member;
       const acked: number[] = [];
       const writes = steady(async (i) => {
@@ -89,8 +90,9 @@ describe.sequential("failover under load", () => {
         "a new leader",
         90_000,
         async () =>
-          (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader" && m.member !== leader)
-            ?.member,
+          (await patroniMembers(new Stack(paths, stack.project), topo)).find(
+            (m) => m.role === "leader" && m.member !== leader,
+          )?.member,
       );
       await waitUntil(
         "writes to succeed again",
@@ -101,7 +103,7 @@ describe.sequential("failover under load", () => {
 
       await run("docker", ["start", old.id]);
       await waitUntil(`${leader} to rejoin as a streaming replica`, 180_000, async () => {
-        const m = (await patroniMembers(paths, stack.project, topo)).find((x) => x.member === leader);
+        const m = (await patroniMembers(new Stack(paths, stack.project), topo)).find((x) => x.member === leader);
         return m && m.role !== "leader" && m.state === "streaming" ? m : undefined;
       });
       const rejoinS = (Date.now() - t0) / 1000;
@@ -146,7 +148,9 @@ describe.sequential("failover under load", () => {
     "switchover moves the leader on purpose: writes pause briefly and none is lost",
     { timeout: 180_000 },
     async () => {
-      const before = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")!.member;
+      const before = (await patroniMembers(new Stack(paths, stack.project), topo)).find(
+        (m) => m.role === "leader",
+      )!.member;
       const acked: number[] = [];
       const writes = steady(async (i) => {
         await pool.query("INSERT INTO failover_probe (seq) VALUES ($1)", [2_000_000 + i]);
@@ -177,7 +181,7 @@ describe.sequential("failover under load", () => {
       expect(s.to).not.toBe(before);
       expect(s.leader).toBe(s.to);
       expect(acked.filter((x) => !stored.has(x))).toEqual([]);
-      const members = await patroniMembers(paths, stack.project, topo);
+      const members = await patroniMembers(new Stack(paths, stack.project), topo);
       expect(members.find((m) => m.member === before)?.role).not.toBe("leader");
     },
   );
@@ -193,11 +197,13 @@ describe.sequential("failover under load", () => {
       // Synchronous replication: Patroni promotes only the member it named synchronous standby (the switchover before
       // this returns once it has named one again).
       await waitUntil("a synchronous standby", 60_000, async () =>
-        (await patroniMembers(paths, stack.project, topo)).find(
+        (await patroniMembers(new Stack(paths, stack.project), topo)).find(
           (m) => m.role === "sync-standby" && m.state === "streaming",
         ),
       );
-      const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")!.member;
+      const leader = (await patroniMembers(new Stack(paths, stack.project), topo)).find(
+        (m) => m.role === "leader",
+      )!.member;
       const backup = cli(["backup", "--type", "full", "--json"]);
       // Stop the leader once pgBackRest has started copying on it.
       await waitUntil("the backup to start", 60_000, async () => {
@@ -216,8 +222,9 @@ describe.sequential("failover under load", () => {
         "a new leader",
         60_000,
         async () =>
-          (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader" && m.member !== leader)
-            ?.member,
+          (await patroniMembers(new Stack(paths, stack.project), topo)).find(
+            (m) => m.role === "leader" && m.member !== leader,
+          )?.member,
       );
       await run("docker", ["start", old.id]);
       if (b.code === 0) report("backup during failover: it finished before the leader stopped (nothing to show)");
@@ -239,14 +246,16 @@ describe.sequential("failover under load", () => {
         `backup on the new leader ${newLeader} after the failover: ${(JSON.parse(after.stdout) as { set: { label: string } }).set.label}`,
       );
       await waitUntil(`${leader} to rejoin as a streaming replica`, 180_000, async () => {
-        const m = (await patroniMembers(paths, stack.project, topo)).find((x) => x.member === leader);
+        const m = (await patroniMembers(new Stack(paths, stack.project), topo)).find((x) => x.member === leader);
         return m && m.role !== "leader" && m.state === "streaming" ? m : undefined;
       });
     },
   );
 
   it("one etcd member stopped: the leader stays and no write or read fails", { timeout: 120_000 }, async () => {
-    const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+    const leader = (await patroniMembers(new Stack(paths, stack.project), topo)).find(
+      (m) => m.role === "leader",
+    )?.member;
     const writes = steady((i) => pool.query("INSERT INTO failover_probe (seq) VALUES ($1)", [1_000_000 + i]), 20);
     const api = trpcClient(stack);
     const reads = steady(() => api.categories.get.query({ code: "ABA-CORP-001" }), 100);
@@ -254,7 +263,9 @@ describe.sequential("failover under load", () => {
     const since = new Date().toISOString();
     await run("docker", ["stop", etcd.id]);
     await sleep(8_000);
-    const during = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+    const during = (await patroniMembers(new Stack(paths, stack.project), topo)).find(
+      (m) => m.role === "leader",
+    )?.member;
     await run("docker", ["start", etcd.id]);
     await writes.stop();
     await reads.stop();
@@ -281,7 +292,9 @@ describe.sequential("failover under load", () => {
     "etcd quorum lost for longer than the leader key lives: the leader is not demoted and takes writes without etcd (failsafe mode)",
     { timeout: 180_000 },
     async () => {
-      const leader = (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member;
+      const leader = (await patroniMembers(new Stack(paths, stack.project), topo)).find(
+        (m) => m.role === "leader",
+      )?.member;
       const writes = steady((i) => pool.query("INSERT INTO failover_probe (seq) VALUES ($1)", [3_000_000 + i]), 20);
       const lost = [await containerOf("etcd-2"), await containerOf("etcd-3")];
       const since = new Date().toISOString();
@@ -295,7 +308,8 @@ describe.sequential("failover under load", () => {
       const after = await waitUntil(
         "Patroni to report a leader again",
         60_000,
-        async () => (await patroniMembers(paths, stack.project, topo)).find((m) => m.role === "leader")?.member,
+        async () =>
+          (await patroniMembers(new Stack(paths, stack.project), topo)).find((m) => m.role === "leader")?.member,
       );
       const patroniLog = await logLines(leader!, since, EVENTS, Infinity);
       const failed = writes.calls.filter((c) => !c.ok);
@@ -330,7 +344,7 @@ describe.sequential("failover under load", () => {
     "Redis master stopped: Sentinel promotes a replica, the API keeps serving, Redis-backed calls resume within 10 s",
     { timeout: 240_000 },
     async () => {
-      const before = await redisTopology(paths, stack.project, topo);
+      const before = await redisTopology(new Stack(paths, stack.project), topo);
       const master = before.master!;
       const api = trpcClient(stack);
       // session.start needs Redis (sessions live there); categories.get does not (cache misses fall through).
@@ -341,7 +355,7 @@ describe.sequential("failover under load", () => {
       const old = await containerOf(master);
       await run("docker", ["stop", old.id]);
       const promoted = await waitUntil("Sentinel to promote a replica", 60_000, async () => {
-        const t = await redisTopology(paths, stack.project, topo);
+        const t = await redisTopology(new Stack(paths, stack.project), topo);
         return t.master !== master ? t.master : undefined;
       });
       await waitUntil(
@@ -356,7 +370,7 @@ describe.sequential("failover under load", () => {
 
       await run("docker", ["start", old.id]);
       await waitUntil(`${master} to rejoin as a replica`, 120_000, async () => {
-        const t = await redisTopology(paths, stack.project, topo);
+        const t = await redisTopology(new Stack(paths, stack.project), topo);
         return t.nodes.some((n) => n.service === master && n.role === "replica" && n.flags === "online") || undefined;
       });
       await sessions.stop();

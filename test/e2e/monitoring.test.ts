@@ -18,6 +18,7 @@ import { trpcClient } from "../setup/client.js";
 import { LOGS_ALERT_CASES, STACK_VALUES } from "../monitoring/alert-cases.js";
 import { metricNames, promtoolTests } from "../monitoring/promtool-tests.js";
 import { compose } from "../../cli/stack/handle.js";
+import { Stack } from "../../cli/stack/handle.js";
 
 /**
  * Prometheus, Alertmanager and the exporters in the real stack: their own checkers accept the generated files,
@@ -35,7 +36,7 @@ async function inService(service: string, args: string[]) {
 }
 
 const prom = async <T>(path: string): Promise<T> =>
-  (JSON.parse(await prometheusGet(paths, stack.project, path)) as { data: T }).data;
+  (JSON.parse(await prometheusGet(new Stack(paths, stack.project), path)) as { data: T }).data;
 const instant = (q: string) =>
   prom<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
     `/api/v1/query?query=${encodeURIComponent(q)}`,
@@ -228,7 +229,7 @@ describe.sequential("monitoring in the live stack", () => {
       try {
         let firingAfter: number | undefined;
         while (Date.now() - stopped < 240_000) {
-          const alerts = await activeAlerts(paths, stack.project);
+          const alerts = await activeAlerts(new Stack(paths, stack.project));
           if (alerts.some((a) => a.name === "APIReplicaDown" && a.state === "firing")) {
             firingAfter = (Date.now() - stopped) / 1000;
             break;
@@ -247,7 +248,7 @@ describe.sequential("monitoring in the live stack", () => {
       const back = Date.now();
       let resolved = false;
       while (Date.now() - back < 150_000) {
-        if (!(await activeAlerts(paths, stack.project)).some((a) => a.name === "APIReplicaDown")) {
+        if (!(await activeAlerts(new Stack(paths, stack.project))).some((a) => a.name === "APIReplicaDown")) {
           resolved = true;
           break;
         }

@@ -18,6 +18,7 @@ import { writeTestConfig } from "../setup/stack.js";
 import { waitUntil } from "../setup/wait.js";
 import { loadStack, stackTopology } from "../../cli/stack/load.js";
 import { compose } from "../../cli/stack/handle.js";
+import { Stack } from "../../cli/stack/handle.js";
 
 /**
  * `scale api=N` under a steady load through nginx: up to 4 and back to 2 without a failed request; then the
@@ -49,7 +50,7 @@ const load = (concurrency: number, pauseMs: number) => {
 
 /** Every series of a Prometheus query, as [labels, value]. */
 async function promVector(expr: string): Promise<[Record<string, string>, number][]> {
-  const body = await prometheusGet(paths, stack.project, `/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const body = await prometheusGet(new Stack(paths, stack.project), `/api/v1/query?query=${encodeURIComponent(expr)}`);
   const result = (
     JSON.parse(body) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } }
   ).data.result;
@@ -536,7 +537,8 @@ describe.sequential("rotating secrets under load", () => {
         "Patroni to lead with etcd's new password",
         60_000,
         async () =>
-          (await patroniMembers(paths, stack.project, topology)).some((m) => m.role === "leader") || undefined,
+          (await patroniMembers(new Stack(paths, stack.project), topology)).some((m) => m.role === "leader") ||
+          undefined,
       );
       for (const n of [
         "postgres_user",

@@ -17,6 +17,7 @@ import { dockerForwards, openPorts } from "../setup/port-scan.js";
 import { waitUntil } from "../setup/wait.js";
 import { loadStack, stackTopology } from "../../cli/stack/load.js";
 import { compose } from "../../cli/stack/handle.js";
+import { Stack } from "../../cli/stack/handle.js";
 
 const stack = inject("stack");
 const paths = stackPaths(stack.dir);
@@ -36,7 +37,7 @@ describe("installed stack", () => {
     const info = await trpcClient(stack).system.info.query();
     expect(Object.keys(info).sort()).toEqual(["apiVersion", "databaseTime"]);
     expect(Date.parse(info.databaseTime)).toBeGreaterThan(Date.parse("2025-01-01"));
-    const q = await inLeader(paths, stack.project, [
+    const q = await inLeader(new Stack(paths, stack.project), [
       "psql",
       "-h",
       "/run/postgresql",
@@ -53,7 +54,7 @@ describe("installed stack", () => {
   it("talks TLS to PostgreSQL: every API connection encrypted, the certificate checked against the stack's CA and name", async () => {
     /** Of the sessions matching `where`: how many, how many over TLS, the lowest TLS version. */
     const sessions = async (where: string) => {
-      const q = await inLeader(paths, stack.project, [
+      const q = await inLeader(new Stack(paths, stack.project), [
         "psql",
         "-h",
         "/run/postgresql",
@@ -92,7 +93,7 @@ describe("installed stack", () => {
   });
 
   it("replicates over TLS only: every replica's stream encrypted and its leader checked by address; a plain one refused", async () => {
-    const leader = (await leaderService(paths, stack.project))!;
+    const leader = (await leaderService(new Stack(paths, stack.project)))!;
     const topology = await stackTopology((await loadStack(stack.dir)).config);
     const inMember = (member: string, sql: string, conninfo = "host=/run/postgresql dbname=postgres") =>
       compose(paths, stack.project, ["exec", "-T", "-u", "postgres", member, "psql", conninfo, "-Atc", sql], {
@@ -122,7 +123,7 @@ describe("installed stack", () => {
 
   it("answers Patroni's REST API only to the stack's certificates, and its unsafe endpoints only to the members (issue 25)", async () => {
     const topology = await stackTopology((await loadStack(stack.dir)).config);
-    const leader = (await leaderService(paths, stack.project))!;
+    const leader = (await leaderService(new Stack(paths, stack.project)))!;
     const api = `https://${topology.postgresIp[leader]}:8008`;
     const password = (await readFile(join(paths.secrets, "patroni_api_password"), "utf8")).trim();
     const containers = await docker.listContainers(docker.PROJECT_LABEL, stack.project);

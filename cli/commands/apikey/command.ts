@@ -7,8 +7,9 @@ export function register(program: Command): void {
     .description("API keys for callers with a limit of their own (a web app's backend), sent as the x-api-key header");
   const stackOf = async (f: GlobalFlags) => {
     const { loadStack } = await import("../../stack/load.js");
+    const { Stack } = await import("../../stack/handle.js");
     const { paths, config } = await loadStack(stackDir(f));
-    return { paths, project: config.projectName };
+    return new Stack(paths, config.projectName);
   };
   withShared(apikey.command("create"))
     .description("issue a key (shown once: only its hash is stored)")
@@ -20,8 +21,8 @@ export function register(program: Command): void {
     )
     .action(async (f: GlobalFlags & { name: string; rateLimitPerHour?: number }) => {
       const { createApiKey } = await import("../../stack/apikeys.js");
-      const { paths, project } = await stackOf(f);
-      const k = await createApiKey(paths, project, {
+      const stack = await stackOf(f);
+      const k = await createApiKey(stack, {
         name: f.name,
         ...(f.rateLimitPerHour ? { rateLimitPerHour: f.rateLimitPerHour } : {}),
       });
@@ -36,8 +37,8 @@ export function register(program: Command): void {
     .description("the keys issued, live and revoked (names and prefixes, never the keys)")
     .action(async (f: GlobalFlags) => {
       const { listApiKeys } = await import("../../stack/apikeys.js");
-      const { paths, project } = await stackOf(f);
-      const keys = await listApiKeys(paths, project);
+      const stack = await stackOf(f);
+      const keys = await listApiKeys(stack);
       print(f, keys, () =>
         keys.length
           ? keys
@@ -54,8 +55,8 @@ export function register(program: Command): void {
     .argument("<name>", "the key's name")
     .action(async (name: string, f: GlobalFlags) => {
       const { revokeApiKey } = await import("../../stack/apikeys.js");
-      const { paths, project } = await stackOf(f);
-      const r = await revokeApiKey(paths, project, name);
+      const stack = await stackOf(f);
+      const r = await revokeApiKey(stack, name);
       print(f, r, () => `Revoked API key ${r.name} (${r.prefix}…).`);
     });
 }

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { type GlobalFlags, intArg, withShared, stackDir, print } from "../shared.js";
+import { Stack } from "../../stack/handle.js";
 
 export function register(program: Command): void {
   withShared(program.command("audit"))
@@ -12,7 +13,7 @@ export function register(program: Command): void {
       const { readAudit } = await import("../../stack/audit.js");
       const { loadStack } = await import("../../stack/load.js");
       const { paths, config } = await loadStack(stackDir(f));
-      const rows = await readAudit(paths, config.projectName, {
+      const rows = await readAudit(new Stack(paths, config.projectName), {
         limit: f.limit,
         ...(f.action ? { action: f.action } : {}),
       });

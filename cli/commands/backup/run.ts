@@ -18,9 +18,9 @@ export async function runBackup(opts: {
   repo?: string;
   onLine?: (l: string) => void;
 }) {
-  const { paths, config } = await loadStack(opts.dir);
+  const { paths, config, stack } = await loadStack(opts.dir);
   const r = await backupWithSnapshot(paths, config, opts.type, opts.onLine, pickRepos(config, opts.repo));
-  await recordAudit(paths, config.projectName, {
+  await recordAudit(stack, {
     action: "backup",
     target: r.set?.label,
     details: {
@@ -34,11 +34,8 @@ export async function runBackup(opts: {
 }
 
 export async function runBackupList(opts: { dir: string }): Promise<BackupSet[]> {
-  const { paths, config } = await loadStack(opts.dir);
-  const [sets, snaps] = await Promise.all([
-    listBackups(paths, config.projectName),
-    listSnapshots(config.projectName, packageVersion()),
-  ]);
+  const { config, stack } = await loadStack(opts.dir);
+  const [sets, snaps] = await Promise.all([listBackups(stack), listSnapshots(config.projectName, packageVersion())]);
   return sets.map((s) => ({ ...s, stackSnapshot: snaps.includes(s.label) }));
 }
 
@@ -72,11 +69,15 @@ export async function runDrill(opts: {
   repo?: string;
   log?: (l: string) => void;
 }): Promise<DrillResult> {
-  const { paths, config } = await loadStack(opts.dir);
+  const { paths, config, stack } = await loadStack(opts.dir);
   const s3 = sourceRepo(config, opts.repo);
-  const r = await drill(paths, config.projectName, { ...opts, version: packageVersion(), ...(s3 ? { s3 } : {}) });
+  const r = await drill(stack, {
+    ...opts,
+    version: packageVersion(),
+    ...(s3 ? { s3 } : {}),
+  });
   await writeCliMetrics(paths, config.tls.mode);
-  await recordAudit(paths, config.projectName, {
+  await recordAudit(stack, {
     action: "drill",
     target: r.set ?? r.target,
     details: { pass: r.pass, rtoSeconds: r.rtoSeconds, rpoSeconds: r.rpoSeconds, failures: r.failures },
@@ -85,8 +86,8 @@ export async function runDrill(opts: {
 }
 
 export async function runDrillList(opts: { dir: string }): Promise<DrillRecord[]> {
-  const { paths, config } = await loadStack(opts.dir);
-  return allDrills(paths, config.projectName);
+  const { stack } = await loadStack(opts.dir);
+  return allDrills(stack);
 }
 
 export function renderDrills(drills: DrillRecord[]): string {

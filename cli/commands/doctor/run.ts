@@ -7,7 +7,7 @@ import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { collectStatus, type StackStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
-import { Engine, Host, Project } from "../../stack/handle.js";
+import { Engine, Host, Project, Stack } from "../../stack/handle.js";
 import { PROJECT_LABEL } from "../../labels.js";
 import { allDrills } from "../../pgbackrest/drill-records.js";
 
@@ -409,6 +409,7 @@ async function logRotation(project: string): Promise<DoctorFacts["logRotation"]>
 
 export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFacts; preflight: CheckResult[] }> {
   const { paths, config } = await loadStack(dir);
+  const stack = new Stack(paths, config.projectName);
   const project = config.projectName;
   const status = await collectStatus(dir);
   const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup };
@@ -421,7 +422,7 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   if (notAfter) facts.certNotAfter = notAfter.toISOString();
   let labels: string[] | undefined;
   try {
-    const sets = await listBackups(paths, project);
+    const sets = await listBackups(stack);
     labels = sets.map((x) => x.label);
     const local = sets.filter((x) => x.repo === "local");
     if (local.length) facts.newestBackup = local.at(-1)!.stop;
@@ -430,7 +431,7 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
     facts.backupError = (e as Error).message;
   }
   // A drill of a set that has since been expired (a damaged one, say) says nothing about today's backups.
-  const drills = (await allDrills(paths, project)).filter((d) => !d.set || !labels || labels.includes(d.set));
+  const drills = (await allDrills(stack)).filter((d) => !d.set || !labels || labels.includes(d.set));
   const last = drills.at(-1);
   if (last && !last.pass) facts.lastDrillFailure = { at: last.at, why: last.failures[0] ?? "failed" };
   const good = drills.filter((d) => d.pass).at(-1);

@@ -35,7 +35,7 @@ export async function runRestore(
   opts: RestoreCommand,
   confirm: (q: string) => Promise<boolean>,
 ): Promise<RestoreResult> {
-  const { paths, config } = await loadStack(opts.dir);
+  const { paths, config, stack } = await loadStack(opts.dir);
   checkTargetCount(opts);
   const what = opts.latest
     ? "the newest backup and all archived WAL"
@@ -52,7 +52,7 @@ export async function runRestore(
   }
   const fromS3 = Boolean(sourceRepo(config, opts.repo));
   const topo = await stackTopology(config);
-  const r = await restore(paths, config.projectName, {
+  const r = await restore(stack, {
     latest: opts.latest,
     set: opts.set,
     time: opts.time,
@@ -63,7 +63,7 @@ export async function runRestore(
     backup: takeBackup(paths, config),
     log: opts.log,
   });
-  await recordAudit(paths, config.projectName, {
+  await recordAudit(stack, {
     action: "restore",
     target: opts.time ?? opts.set ?? "latest",
     details: { stamp: r.stamp, snapshot: r.snapshot, downtimeSeconds: r.downtimeSeconds, postBackup: r.postBackup },
@@ -72,15 +72,15 @@ export async function runRestore(
 }
 
 export async function runRestoreConfirm(opts: { dir: string; yes: boolean }, confirm: (q: string) => Promise<boolean>) {
-  const { paths, config } = await loadStack(opts.dir);
+  const { stack } = await loadStack(opts.dir);
   if (
     !opts.yes &&
     !(await confirm("Delete the data kept from before the restore? Rolling back is impossible afterwards."))
   ) {
     throw new UserError("nothing was deleted", "pass --yes to skip the question");
   }
-  const s = await confirmRestore(paths, config.projectName, packageVersion());
-  await recordAudit(paths, config.projectName, { action: "restore.confirm", target: s.stamp });
+  const s = await confirmRestore(stack, packageVersion());
+  await recordAudit(stack, { action: "restore.confirm", target: s.stamp });
   return s;
 }
 
@@ -88,7 +88,7 @@ export async function runRestoreRollback(
   opts: { dir: string; yes: boolean; log?: (l: string) => void },
   confirm: (q: string) => Promise<boolean>,
 ) {
-  const { paths, config } = await loadStack(opts.dir);
+  const { paths, config, stack } = await loadStack(opts.dir);
   if (
     !opts.yes &&
     !(await confirm(
@@ -97,8 +97,8 @@ export async function runRestoreRollback(
   ) {
     throw new UserError("rollback cancelled; nothing was changed", "pass --yes to skip the question");
   }
-  const r = await rollbackRestore(paths, config.projectName, packageVersion(), takeBackup(paths, config), opts.log);
-  await recordAudit(paths, config.projectName, {
+  const r = await rollbackRestore(stack, packageVersion(), takeBackup(paths, config), opts.log);
+  await recordAudit(stack, {
     action: "restore.rollback",
     target: r.state.stamp,
     details: { snapshot: r.snapshot, leader: r.leader },

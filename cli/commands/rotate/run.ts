@@ -29,9 +29,9 @@ export async function runRotateSecrets(opts: {
   requireServing(summarise(await stack.containers(), expectedContainers(config, hostSizing(config))), "rotate secrets");
   const o = { config, topology: await stackTopology(config), timeoutMs: opts.replicaTimeoutMs, log: opts.log };
   const rotate: Record<RotationTarget, (log: (l: string) => void) => Promise<unknown>> = {
-    db: (log) => rotateDb(paths, project, { ...o, log }),
-    redis: (log) => rotateRedis(paths, project, { ...o, log }),
-    etcd: (log) => rotateEtcd(paths, project, { ...o, log }),
+    db: (log) => rotateDb(stack, { ...o, log }),
+    redis: (log) => rotateRedis(stack, { ...o, log }),
+    etcd: (log) => rotateEtcd(stack, { ...o, log }),
     grafana: (log) => rotateGrafana(paths, { ...o, log }),
   };
   const rotated: RotationTarget[] = [];
@@ -47,7 +47,7 @@ export async function runRotateSecrets(opts: {
     await runSteps(steps.map(stepTask), opts.log, () => unhealthyReport(stack));
   } finally {
     // Which secrets changed (never their values), also when a later one failed.
-    await recordAudit(paths, project, {
+    await recordAudit(stack, {
       action: "rotate-secrets",
       target: targets.join(","),
       details: { rotated, ...(rotated.length < targets.length ? { failed: targets[rotated.length] } : {}) },

@@ -8,6 +8,7 @@ import type { StackPaths } from "../../stack/paths.js";
 import { hostSizing } from "../../stack/sizing.js";
 import { applyConfigEdit } from "../../stack/config-edit.js";
 import { loadStack } from "../../stack/load.js";
+import { Stack } from "../../stack/handle.js";
 
 /**
  * `stevie-stack scale api=N` and `stevie-stack autoscale`. Scaling writes `api.replicas` into stevie.yaml (comments
@@ -51,7 +52,7 @@ export async function scaleApi(
   const from = r.before.api.replicas;
   if (!r.changed) return { from, to, changed: false };
   await writeAtomic(statePath(r.paths), `${JSON.stringify({ lastChangeAt: Date.now() })}\n`);
-  await recordAudit(r.paths, r.after.projectName, {
+  await recordAudit(new Stack(r.paths, r.after.projectName), {
     action: actor === "cli" ? "scale" : "autoscale",
     target: "api",
     details: { from, to, ...(reason ? { reason } : {}) },
@@ -60,16 +61,9 @@ export async function scaleApi(
 }
 
 /** One PromQL range query in the stack's Prometheus, ending at `end` (Unix seconds): the values of the first series, by time. */
-async function range(
-  paths: StackPaths,
-  project: string,
-  expr: string,
-  end: number,
-  minutes: number,
-): Promise<Map<number, number>> {
+async function range(stack: Stack, expr: string, end: number, minutes: number): Promise<Map<number, number>> {
   const body = await prometheusGet(
-    paths,
-    project,
+    stack,
     `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - minutes * 60}&end=${end}&step=15`,
   );
   const data =
@@ -79,32 +73,23 @@ async function range(
 
 /** The load of the API replicas over the last `minutes`, every 15 s, from Prometheus. */
 export async function loadSamples(
-  paths: StackPaths,
-  project: string,
+  stack: Stack,
   limits: { cpus: number; memoryMb: number },
   minutes = 6,
 ): Promise<LoadSample[]> {
   // One end for the four queries, so their 15 s grids line up.
   const end = Math.floor(Date.now() / 1000);
   const [cpu, mem, rpm, p95] = await Promise.all([
-    range(paths, project, `avg(rate(process_cpu_seconds_total{job="api"}[1m])) / ${limits.cpus}`, end, minutes),
+    range(stack, `avg(rate(process_cpu_seconds_total{job="api"}[1m])) / ${limits.cpus}`, end, minutes),
+    range(stack, `avg(process_resident_memory_bytes{job="api"}) / ${limits.memoryMb * 1024 * 1024}`, end, minutes),
     range(
-      paths,
-      project,
-      `avg(process_resident_memory_bytes{job="api"}) / ${limits.memoryMb * 1024 * 1024}`,
-      end,
-      minutes,
-    ),
-    range(
-      paths,
-      project,
+      stack,
       `sum(rate(stevie_http_requests_total{job="api", route="trpc"}[1m])) * 60 / count(up{job="api"} == 1)`,
       end,
       minutes,
     ),
     range(
-      paths,
-      project,
+      stack,
       `histogram_quantile(0.95, sum by (le) (rate(stevie_trpc_procedure_duration_seconds_bucket{job="api", procedure!~"chat\\\\..*"}[1m])))`,
       end,
       minutes,
@@ -128,13 +113,13 @@ export async function autoscaleOnce(
   dir: string,
   opts: { dryRun: boolean; log: (l: string) => void },
 ): Promise<Decision & { applied: boolean; samples: number; last?: LoadSample }> {
-  const { paths, config } = await loadStack(dir);
+  const { paths, config, stack } = await loadStack(dir);
   if (!config.monitoring.enabled)
     throw new UserError(
       "autoscaling reads Prometheus, and monitoring is off",
       "set monitoring.enabled: true and run `stevie-stack install`",
     );
-  const samples = await loadSamples(paths, config.projectName, hostSizing(config).api);
+  const samples = await loadSamples(stack, hostSizing(config).api);
   const state: AutoscaleState = { replicas: config.api.replicas, ...(await readState(paths)) };
   const d = decide(samples, state, Date.now());
   const seen = { samples: samples.length, ...(samples.length ? { last: samples.at(-1)! } : {}) };

@@ -8,14 +8,14 @@ export async function runSwitchover(opts: {
   dir: string;
   to?: string;
 }): Promise<{ from: string; to: string; leader?: string; replicasReady: boolean }> {
-  const { paths, config } = await loadStack(opts.dir);
+  const { config, stack } = await loadStack(opts.dir);
   const topo = await stackTopology(config);
-  const r = await switchover(paths, config.projectName, topo, opts.to);
+  const r = await switchover(stack, topo, opts.to);
   // Patroni returns once the switchover is scheduled and done; confirm who leads now.
   let leader: string | undefined;
   await poll(
     async () => {
-      leader = await leaderOf(paths, config.projectName, topo).catch(() => undefined);
+      leader = await leaderOf(stack, topo).catch(() => undefined);
       return leader === r.to || undefined;
     },
     { timeoutMs: 30_000 },
@@ -24,9 +24,7 @@ export async function runSwitchover(opts: {
   // named as synchronous standby, which it names a moment after the switch: until then, losing the new leader would
   // leave the cluster without one. Return once every replica streams and (if synchronous) one is that standby.
   const isProtected = async () => {
-    const replicas = (await patroniMembers(paths, config.projectName, topo).catch(() => [])).filter(
-      (m) => m.role !== "leader",
-    );
+    const replicas = (await patroniMembers(stack, topo).catch(() => [])).filter((m) => m.role !== "leader");
     const ok =
       replicas.length === topo.postgres.length - 1 &&
       replicas.every((m) => m.state === "streaming") &&
@@ -34,7 +32,7 @@ export async function runSwitchover(opts: {
     return ok || undefined;
   };
   const protectedAgain = (await poll(isProtected, { timeoutMs: 60_000 })) ?? false;
-  await recordAudit(paths, config.projectName, {
+  await recordAudit(stack, {
     action: "switchover",
     target: r.to,
     details: { from: r.from, to: r.to, replicasReady: protectedAgain },

@@ -40,7 +40,7 @@ export async function runUninstall(
     throw new UserError("uninstall cancelled; nothing was changed", "pass --yes to skip the question");
   }
   // Recorded while the database still runs; --purge-data then removes it, audit log included.
-  await recordAudit(paths, config.projectName, {
+  await recordAudit(new Stack(paths, config.projectName), {
     action: opts.purgeData ? "uninstall.purge-data" : "uninstall",
     target: paths.dir,
   });

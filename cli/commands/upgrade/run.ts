@@ -54,8 +54,8 @@ export interface UpgradeResult {
   why?: string;
 }
 
-async function dataMajor(paths: StackPaths, project: string): Promise<number | undefined> {
-  const r = await inLeader(paths, project, ["sh", "-c", 'cat "$PGDATA/PG_VERSION"'], { timeoutMs: 30_000 }).catch(
+async function dataMajor(stack: Stack): Promise<number | undefined> {
+  const r = await inLeader(stack, ["sh", "-c", 'cat "$PGDATA/PG_VERSION"'], { timeoutMs: 30_000 }).catch(
     () => undefined,
   );
   const n = Number(r?.stdout.trim());
@@ -76,7 +76,8 @@ function previewFiles(plan: StackPlan) {
 }
 
 /** From the version stamped in the stack directory to this CLI's: refused when --to names another, or the data's major. */
-async function upgradeCheck(paths: StackPaths, project: string, wanted: string | undefined) {
+async function upgradeCheck(stack: Stack, wanted: string | undefined) {
+  const { paths } = stack;
   const to = packageVersion();
   if (wanted && wanted !== to)
     throw new UserError(
@@ -84,15 +85,14 @@ async function upgradeCheck(paths: StackPaths, project: string, wanted: string |
       `run the upgrade with that version's CLI: npx stevie-stack@${wanted} upgrade --dir ${paths.dir}`,
     );
   const from = existsSync(paths.versionStamp) ? (await readFile(paths.versionStamp, "utf8")).trim() : undefined;
-  const verdict = upgradeVerdict(from, to, await dataMajor(paths, project));
+  const verdict = upgradeVerdict(from, to, await dataMajor(stack));
   if (verdict.kind === "refused") throw new UserError(`cannot upgrade: ${verdict.why}`, verdict.fix);
   return { from, to, verdict };
 }
 
 export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
-  const { paths, config } = await loadStack(opts.dir);
-  const project = config.projectName;
-  const { from, to, verdict } = await upgradeCheck(paths, project, opts.to);
+  const { paths, config, stack } = await loadStack(opts.dir);
+  const { from, to, verdict } = await upgradeCheck(stack, opts.to);
   const base = { from, to, breaking: verdict.kind === "upgrade" ? verdict.breaking : [] };
   if (verdict.kind === "same") return { ...base, status: "up-to-date", files: [], edited: [], images: [] };
 
@@ -101,7 +101,6 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const images = await planImages(to, opts.log);
   // An upgrade takes no credentials from the environment: the stack keeps the ones it has.
   const desired = { paths, config, configText, version: to, sizing, images, credentials: {} };
-  const stack = new Stack(paths, project);
   const plan = planStack(desired, await observeStack(desired, stack));
   const preview = previewFiles(plan);
   const result: UpgradeResult = {
@@ -155,7 +154,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const outcome = applied.rolledBack
     ? { why: applied.rolledBack }
     : { replaced: applied.replaced ?? 0, files: preview.changed };
-  await recordAudit(paths, project, {
+  await recordAudit(stack, {
     action: "upgrade",
     target: to,
     details: { from, to, status, backup: label, ...outcome },
@@ -173,8 +172,7 @@ async function verifiedBackup(paths: StackPaths, config: StevieConfig): Promise<
       "run `stevie-stack backup` and look at its output; nothing was changed",
     );
   const verify = await inLeader(
-    paths,
-    config.projectName,
+    new Stack(paths, config.projectName),
     ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"],
     {
       timeoutMs: 30 * 60_000,

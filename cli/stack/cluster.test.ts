@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { container, FakeRunner } from "../../test/support/fake-runner.js";
+import { inLeader, leaderService, psqlOnLeader, switchover } from "./cluster.js";
+import { Stack } from "./handle.js";
+import { stackPaths } from "./paths.js";
+
+/**
+ * The data tier's operations over the Stack handle, on the in-memory engine: which member they ask, what they run
+ * where, and how they refuse. The failover and backup e2e files run them against a real Patroni cluster.
+ */
+const list = (leader: string | undefined, replicas: string[]) =>
+  JSON.stringify([
+    ...(leader ? [{ Member: leader, Role: "Leader", State: "running", TL: 3 }] : []),
+    ...replicas.map((m) => ({ Member: m, Role: "Sync Standby", State: "streaming", TL: 3, "Lag in MB": 0 })),
+  ]);
+
+/** A stack whose members answer `patronictl list` with LISTING (postgres-1 down when `firstDown`). */
+function cluster(listing: string, opts: { firstDown?: boolean } = {}) {
+  const runner = new FakeRunner((args) => {
+    const member = args[args.indexOf("exec") + 4];
+    if (!args.includes("patronictl")) return undefined;
+    if (opts.firstDown && member === "postgres-1") return { exitCode: 1, stderr: "container is not running" };
+    return args.includes("list") ? { stdout: listing } : undefined;
+  });
+  runner.containerList = [container("postgres-1"), container("postgres-2"), container("api")];
+  return { runner, stack: new Stack(stackPaths("/opt/stevie-test"), "stevie", runner) };
+}
+const execs = (runner: FakeRunner) => runner.calls.map((c) => c.args.slice(c.args.indexOf("exec")));
+
+describe("the Postgres data tier over the handle", () => {
+  it("runs psql in the leader's container as postgres, the SQL on stdin, after asking the first member that answers", async () => {
+    const { runner, stack } = cluster(list("postgres-2", ["postgres-1"]), { firstDown: true });
+    await psqlOnLeader(stack, { database: "stevie", input: "SELECT 1;" });
+    const last = runner.calls.at(-1)!;
+    expect(last.args.slice(last.args.indexOf("exec"))).toEqual(
+      expect.arrayContaining(["exec", "-T", "-u", "postgres", "postgres-2", "psql"]),
+    );
+    expect(last.args.indexOf("postgres-2")).toBeLessThan(last.args.indexOf("psql"));
+    expect(last.opts.input).toBe("SELECT 1;");
+    // postgres-1 was asked first and did not answer; postgres-2 answered for the cluster.
+    expect(execs(runner).map((a) => a[4])).toEqual(["postgres-1", "postgres-2", "postgres-2"]);
+  });
+
+  it("asks only the running members (no config needed) and refuses clearly when none leads", async () => {
+    const { runner, stack } = cluster(list(undefined, ["postgres-1", "postgres-2"]));
+    runner.containerList = [container("postgres-1"), container("postgres-2", "exited"), container("api")];
+    expect(await leaderService(stack)).toBeUndefined();
+    expect(execs(runner).map((a) => a[4])).toEqual(["postgres-1"]);
+    await expect(inLeader(stack, ["true"])).rejects.toThrow("the Postgres cluster has no leader right now");
+  });
+
+  it("switches over to the streaming replica, through the leader's patronictl", async () => {
+    const { runner, stack } = cluster(list("postgres-1", ["postgres-2"]));
+    const topo = { postgres: ["postgres-1", "postgres-2"] } as Parameters<typeof switchover>[1];
+    expect(await switchover(stack, topo)).toEqual({ from: "postgres-1", to: "postgres-2" });
+    expect(execs(runner).at(-1)).toEqual(
+      expect.arrayContaining(["switchover", "--leader", "postgres-1", "--candidate", "postgres-2", "--force"]),
+    );
+  });
+});
