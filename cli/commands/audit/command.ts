@@ -1,6 +1,5 @@
 import type { Command } from "commander";
 import { type GlobalFlags, intArg, withShared, stackDir, print } from "../shared.js";
-import { Stack } from "../../stack/handle.js";
 
 export function register(program: Command): void {
   withShared(program.command("audit"))
@@ -12,8 +11,8 @@ export function register(program: Command): void {
     .action(async (f: GlobalFlags & { limit: number; action?: string }) => {
       const { readAudit } = await import("../../stack/audit.js");
       const { loadStack } = await import("../../stack/load.js");
-      const { paths, config } = await loadStack(stackDir(f));
-      const rows = await readAudit(new Stack(paths, config.projectName), {
+      const { stack } = await loadStack(stackDir(f));
+      const rows = await readAudit(stack, {
         limit: f.limit,
         ...(f.action ? { action: f.action } : {}),
       });

@@ -3,7 +3,7 @@ import { resolve } from "node:path";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
 import { loadStack } from "../../stack/load.js";
-import { compose, Stack } from "../../stack/handle.js";
+import { compose } from "../../stack/handle.js";
 
 /**
  * Catalogue jobs run inside the stack with the API image (`docker compose run` of the migrate service), since only
@@ -87,8 +87,8 @@ export async function runCatalogImport(
     updated?: string[];
     removed?: string[];
   };
-  const { paths, config } = await loadStack(opts.dir);
-  await recordAudit(new Stack(paths, config.projectName), {
+  const { stack } = await loadStack(opts.dir);
+  await recordAudit(stack, {
     action: "catalog.import",
     target: file,
     details: {

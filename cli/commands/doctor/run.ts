@@ -7,7 +7,7 @@ import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { collectStatus, type StackStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
-import { Engine, Host, Project, Stack } from "../../stack/handle.js";
+import { Engine, Host, Project } from "../../stack/handle.js";
 import { PROJECT_LABEL } from "../../labels.js";
 import { allDrills } from "../../pgbackrest/drill-records.js";
 
@@ -408,8 +408,7 @@ async function logRotation(project: string): Promise<DoctorFacts["logRotation"]>
 }
 
 export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFacts; preflight: CheckResult[] }> {
-  const { paths, config } = await loadStack(dir);
-  const stack = new Stack(paths, config.projectName);
+  const { paths, config, stack } = await loadStack(dir);
   const project = config.projectName;
   const status = await collectStatus(dir);
   const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup };

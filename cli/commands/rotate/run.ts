@@ -12,7 +12,6 @@ import {
 } from "../../stack/rotate.js";
 import { hostSizing } from "../../stack/sizing.js";
 import { loadStack, stackTopology } from "../../stack/load.js";
-import { Stack } from "../../stack/handle.js";
 
 /** `stevie-stack rotate-secrets [db|redis|etcd|grafana|all]`: see cli/stack/rotate.ts for how each stays up meanwhile. */
 export async function runRotateSecrets(opts: {
@@ -22,10 +21,8 @@ export async function runRotateSecrets(opts: {
   log: (l: string) => void;
 }): Promise<{ rotated: RotationTarget[]; seconds: number }> {
   const started = Date.now();
-  const { paths, config } = await loadStack(opts.dir);
+  const { paths, config, stack } = await loadStack(opts.dir);
   const targets = rotationTargets(opts.what, config);
-  const project = config.projectName;
-  const stack = new Stack(paths, project);
   requireServing(summarise(await stack.containers(), expectedContainers(config, hostSizing(config))), "rotate secrets");
   const o = { config, topology: await stackTopology(config), timeoutMs: opts.replicaTimeoutMs, log: opts.log };
   const rotate: Record<RotationTarget, (log: (l: string) => void) => Promise<unknown>> = {

@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
 import { loadStack } from "../../stack/load.js";
-import { Stack, type Project } from "../../stack/handle.js";
+import { type Project } from "../../stack/handle.js";
 
 export interface UninstallOptions {
   dir: string;
@@ -32,7 +32,7 @@ export async function runUninstall(
   opts: UninstallOptions,
   confirm: (q: string) => Promise<boolean>,
 ): Promise<UninstallResult> {
-  const { paths, config } = await loadStack(opts.dir);
+  const { paths, config, stack } = await loadStack(opts.dir);
   const what = opts.purgeData
     ? `This removes project ${config.projectName} AND ITS DATA (database, cache volumes, secrets in ${paths.dir}).`
     : `This stops and removes the containers of project ${config.projectName}; data volumes and ${paths.dir} are kept.`;
@@ -40,11 +40,10 @@ export async function runUninstall(
     throw new UserError("uninstall cancelled; nothing was changed", "pass --yes to skip the question");
   }
   // Recorded while the database still runs; --purge-data then removes it, audit log included.
-  await recordAudit(new Stack(paths, config.projectName), {
+  await recordAudit(stack, {
     action: opts.purgeData ? "uninstall.purge-data" : "uninstall",
     target: paths.dir,
   });
-  const stack = new Stack(paths, config.projectName);
   const before = await stack.containers();
   const networksBefore = await stack.networks();
   const volumesBefore = await stack.volumes();

@@ -8,7 +8,6 @@ import { commitStack } from "../../stack/history.js";
 import { inLeader } from "../../stack/cluster.js";
 import { requireServing } from "../../stack/health.js";
 import { planImages } from "../../stack/images.js";
-import type { StackPaths } from "../../stack/paths.js";
 import { hostSizing } from "../../stack/sizing.js";
 import { upgradeVerdict, type BreakingChange } from "../../stack/upgrades.js";
 import { loadStack } from "../../stack/load.js";
@@ -134,7 +133,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
     before: [
       {
         title: "Back up the database (incremental) and verify the backup",
-        run: async () => (label = await verifiedBackup(paths, config)),
+        run: async () => (label = await verifiedBackup(stack, config)),
       },
     ],
     healthTimeoutMs: 10 * 60_000,
@@ -163,7 +162,8 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
 }
 
 /** A backup before anything changes, checked by pgBackRest against the repository; its label. */
-async function verifiedBackup(paths: StackPaths, config: StevieConfig): Promise<string> {
+async function verifiedBackup(stack: Stack, config: StevieConfig): Promise<string> {
+  const { paths } = stack;
   const backup = await backupWithSnapshot(paths, config, "incr", undefined, ["local"]);
   const label = backup.set?.label;
   if (!label)
@@ -171,13 +171,9 @@ async function verifiedBackup(paths: StackPaths, config: StevieConfig): Promise<
       "the backup before the upgrade produced no backup set",
       "run `stevie-stack backup` and look at its output; nothing was changed",
     );
-  const verify = await inLeader(
-    new Stack(paths, config.projectName),
-    ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"],
-    {
-      timeoutMs: 30 * 60_000,
-    },
-  );
+  const verify = await inLeader(stack, ["pgbackrest", `--stanza=${STANZA}`, `--set=${label}`, "verify"], {
+    timeoutMs: 30 * 60_000,
+  });
   if (verify.exitCode !== 0)
     throw new UserError(
       `the backup ${label} did not verify: ${(verify.stderr || verify.stdout).trim().split("\n").at(-1)}`,
