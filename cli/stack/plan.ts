@@ -118,7 +118,7 @@ export interface StackPlan extends PlanSummary {
   /** Each generated file with its outcome and current content (the operator's edits: `current` beside `file`). */
   rendered: FilePlan[];
   health: ServiceHealth[];
-  /** Every service runs at least one healthy container: changes roll out without dropping a request. */
+  /** The stack serves as it runs (every service complete and healthy, the API at any replica count): changes roll out. */
   serving: boolean;
   /** Every expected container is running and healthy. */
   healthy: boolean;
