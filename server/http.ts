@@ -247,7 +247,13 @@ export function createApiServer(
           requestId: ctx?.requestId,
           procedure: path,
           code: error.code,
-          err: level === "error" ? (error.cause ?? error) : undefined,
+          // What failed underneath: the whole error for a fault, the cause's message for an outage (Redis, database).
+          err:
+            level === "error"
+              ? (error.cause ?? error)
+              : error.code === "SERVICE_UNAVAILABLE"
+                ? error.cause?.message
+                : undefined,
         },
         error.code === "INTERNAL_SERVER_ERROR" ? "procedure failed" : error.message,
       );

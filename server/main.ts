@@ -10,7 +10,7 @@ import { createApiServer } from "./http.js";
 import { createLogger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createOpenAIServices, parsePriceTable } from "./openai/index.js";
-import { createRedis } from "./redis.js";
+import { createRedis, keepConnected } from "./redis.js";
 import { createHistoryWriter } from "./recommend/history.js";
 import { startWatchdog } from "./watchdog.js";
 
@@ -29,6 +29,7 @@ async function main(): Promise<void> {
   const prisma = createPrisma(db);
   const redis = createRedis(env);
   redis.on("error", (err: Error) => log.warn({ err: err.message }, "redis connection problem"));
+  const stopReconnecting = keepConnected(redis, () => log.warn("redis client had ended; connecting again"));
   redis.connect().catch(() => undefined); // readiness reports it; the client keeps retrying
   const metrics = createMetrics();
   instrumentPool(db, metrics.registry);
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     log.info({ signal }, "draining");
     await api.drain(env.SHUTDOWN_GRACE_S * 1000, env.SHUTDOWN_LINGER_MS);
     await history.close();
+    stopReconnecting();
     await Promise.allSettled([prisma.$disconnect(), db.end(), redis.quit(), openai.close(), offline.close?.()]);
     log.info("stopped");
     // The log is written asynchronously: wait for what is queued before leaving.

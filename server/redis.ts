@@ -135,3 +135,29 @@ function isConfig(source: RedisEnv | RedisConfig): source is RedisConfig {
 export function createRedis(source: RedisEnv | RedisConfig): Redis {
   return new Redis(isConfig(source) ? redisOptionsFor(source) : redisOptionsFrom(source));
 }
+
+/**
+ * Keep a shared client connected for the life of the process: when it ends (status "end", after which ioredis never
+ * dials again), connect it anew after `delayMs`. The returned function stops this, for a deliberate quit.
+ *
+ * ioredis ends a Sentinel client for good when a failover notice (+switch-master) from its previous connection's
+ * failover detector arrives while it is asking a Sentinel where the primary is: the connect is cancelled, and the
+ * cancellation is taken as final. Under load this happened in one Redis failover of three here, and every session
+ * call of that replica failed until it restarted.
+ */
+export function keepConnected(redis: Redis, onRestart: () => void = () => undefined, delayMs = 500): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  const restart = () => {
+    timer = setTimeout(() => {
+      timer = undefined;
+      if (redis.status !== "end") return;
+      onRestart();
+      redis.connect().catch(() => undefined); // a failed dial goes through the retry strategy again
+    }, delayMs);
+  };
+  redis.on("end", restart);
+  return () => {
+    redis.off("end", restart);
+    clearTimeout(timer);
+  };
+}
