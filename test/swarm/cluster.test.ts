@@ -35,6 +35,64 @@ async function taskNode(asker: SwarmNode, service: string): Promise<string | und
   return running?.split("\t")[0];
 }
 
+/** The container of service `member`'s running task on NODE, with its address on the overlay network `data`. */
+async function memberTask(on: SwarmNode): Promise<{ id: string; address: string } | undefined> {
+  const ids = await cluster.docker(on, ["ps", "-q", "--filter", "label=com.docker.swarm.service.name=member"], {
+    reject: false,
+  });
+  const id = ids.stdout.split("\n")[0]?.trim();
+  if (!id) return undefined;
+  const ip = await cluster.docker(on, ["inspect", "-f", '{{(index .NetworkSettings.Networks "data").IPAddress}}', id], {
+    reject: false,
+  });
+  const address = ip.stdout.trim();
+  return address ? { id, address } : undefined;
+}
+
+/**
+ * One `getent hosts NAME` in the container `resolver` on ASKER: its exit code, its own duration (not `docker exec`'s),
+ * the first address; on a miss, the resolver's h_errno from Perl (1 HOST_NOT_FOUND is NXDOMAIN, 2 TRY_AGAIN a failure).
+ */
+interface Lookup {
+  exitCode: number;
+  ms: number;
+  hErrno: number;
+  address: string;
+}
+const LOOKUP = [
+  's=$(date +%s%N); a=$(getent hosts "$1"); rc=$?; e=$(date +%s%N); h=0',
+  `[ $rc -eq 0 ] || h=$(perl -e 'my @a = gethostbyname($ARGV[0]); print(@a ? 0 : $?)' "$1")`,
+  'echo "$rc $(( (e - s) / 1000000 )) $h $a"',
+].join("\n");
+async function lookup(asker: SwarmNode, name: string): Promise<Lookup> {
+  const r = await cluster.docker(asker, ["exec", "resolver", "sh", "-c", LOOKUP, "sh", name], {
+    reject: false,
+    timeoutMs: 60_000,
+  });
+  const [exitCode, ms, hErrno, address] = (r.stdout.split("\n")[0] ?? "").trim().split(/\s+/);
+  return {
+    exitCode: Number(exitCode ?? -1),
+    ms: Number(ms ?? -1),
+    hErrno: Number(hErrno ?? -1),
+    address: address ?? "",
+  };
+}
+
+/** Lookups in a line: runs of the same answer, with when they were seen and how long the slowest took. */
+function lookupRuns(seen: (Lookup & { at: number })[]): string {
+  const answer = (l: Lookup) =>
+    l.exitCode === 0
+      ? l.address
+      : `exit ${l.exitCode}, ${({ 1: "NXDOMAIN", 2: "TRY_AGAIN" } as Record<number, string>)[l.hErrno] ?? `h_errno ${l.hErrno}`}`;
+  const runs: { answer: string; from: number; to: number; n: number; ms: number }[] = [];
+  for (const l of seen) {
+    const last = runs.at(-1);
+    if (last?.answer === answer(l)) Object.assign(last, { to: l.at, n: last.n + 1, ms: Math.max(last.ms, l.ms) });
+    else runs.push({ answer: answer(l), from: l.at, to: l.at, n: 1, ms: l.ms });
+  }
+  return runs.map((r) => `${r.from}–${r.to} s ${r.answer} (${r.n} lookups, slowest ${r.ms} ms)`).join("; ");
+}
+
 beforeAll(async () => {
   const started = Date.now();
   await cluster.start(log);
@@ -127,5 +185,97 @@ describe("a three-node Swarm of Docker-in-Docker nodes (issue 27's test bed)", (
     log(
       `node ${victim.name} killed: its task ran again on ${moved} after ${movedAfter} s; the node was Ready again ${seconds(back)} s after it restarted`,
     );
+  });
+
+  it("resolves a pinned dnsrr member by name while its node lives, and after the node's kill and return runs it again with its volume's data", async () => {
+    // The data tier's shape on Swarm: one single-replica service per member, pinned to its node by a label, reached by
+    // its name (dnsrr: no VIPs here), its data in a named local volume on that node.
+    const pinned = node(2);
+    const asker = node(0);
+    await cluster.docker(asker, ["node", "update", "--label-add", "stevie.member=1", pinned.name]);
+    await cluster.docker(asker, ["network", "create", "-d", "overlay", "--attachable", "data"]);
+    await cluster.docker(asker, [
+      ...["service", "create", "--detach", "--name", "member", "--network", "data", "--no-resolve-image"],
+      ...["--endpoint-mode", "dnsrr", "--constraint", "node.labels.stevie.member == 1"],
+      ...["--mount", "type=volume,source=member-data,target=/data", BASE_IMAGE, "sleep", "infinity"],
+    ]);
+    expect(await poll(() => taskNode(asker, "member"), { timeoutMs: 60_000, everyMs: 1_000 })).toBe(pinned.name);
+    const before = (await memberTask(pinned))!;
+    expect(before.address).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    const token = `written before the kill, ${Date.now()}`;
+    await cluster.docker(pinned, ["exec", before.id, "sh", "-c", 'echo "$1" > /data/token', "sh", token]);
+
+    // The resolver asks from a container on another node, kept running so that each lookup is one `docker exec`.
+    await cluster.docker(asker, [
+      ...["run", "-d", "--name", "resolver", "--network", "data", "--init", BASE_IMAGE, "sleep", "infinity"],
+    ]);
+    const first = await poll(
+      async () => {
+        const l = await lookup(asker, "member");
+        return l.address === before.address ? l : undefined;
+      },
+      { timeoutMs: 30_000, everyMs: 500 },
+    );
+    expect(first?.address).toBe(before.address);
+
+    // Killed: every lookup is recorded, until the manager has the node Down and the name has been gone for 15 s.
+    const killed = Date.now();
+    await run("docker", ["kill", pinned.name]);
+    const seen: (Lookup & { at: number })[] = [];
+    let goneAt: number | undefined;
+    let downAt: number | undefined;
+    await poll(
+      async () => {
+        const l = await lookup(asker, "member");
+        seen.push({ ...l, at: seconds(killed) });
+        if (l.exitCode !== 0) goneAt ??= seconds(killed);
+        // `node ls` fails while the two left elect a leader, if the killed node was it.
+        const status = (await cluster.nodeList(asker).catch(() => [])).find((n) => n.name === pinned.name)?.status;
+        if (status === "Down") downAt ??= seconds(killed);
+        return goneAt !== undefined && downAt !== undefined && seconds(killed) - goneAt >= 15 ? true : undefined;
+      },
+      { timeoutMs: 120_000, everyMs: 1_000 },
+    );
+    log(
+      `member pinned on ${pinned.name} at ${before.address}, its node killed: the name stopped resolving after ${goneAt} s, ` +
+        `the node was Down for the manager after ${downAt} s; lookups from ${asker.name}: ${lookupRuns(seen)}`,
+    );
+    expect(goneAt).toBeDefined();
+    const stale = seen.filter((l) => l.at < goneAt!);
+    const after = seen.filter((l) => l.at >= goneAt!);
+    // Until it goes, the dead task's address, never another; then nothing, fast, until the node is back.
+    expect(stale.every((l) => l.exitCode === 0 && l.address === before.address)).toBe(true);
+    expect(after.every((l) => l.exitCode !== 0)).toBe(true);
+    expect(Math.max(...seen.map((l) => l.ms))).toBeLessThan(1_000);
+
+    // Back: the task runs again on its node (nowhere else fits), the name resolves to it, the volume kept its file.
+    const back = Date.now();
+    await run("docker", ["start", pinned.name]);
+    await cluster.engineUp(pinned);
+    const runsAgain = await poll(
+      async () => ((await taskNode(asker, "member")) === pinned.name ? memberTask(pinned) : undefined),
+      { timeoutMs: 120_000, everyMs: 1_000 },
+    );
+    const runsAfter = seconds(back);
+    expect(runsAgain).toBeDefined();
+    const otherAnswers = new Set<string>();
+    const resolves = await poll(
+      async () => {
+        const l = await lookup(asker, "member");
+        if (l.address && l.address !== runsAgain!.address) otherAnswers.add(l.address);
+        return l.address === runsAgain!.address ? l : undefined;
+      },
+      { timeoutMs: 60_000, everyMs: 500 },
+    );
+    const resolvesAfter = seconds(back);
+    const kept = await cluster.docker(pinned, ["exec", runsAgain!.id, "cat", "/data/token"], { reject: false });
+    log(
+      `node ${pinned.name} started again: member's task running on it after ${runsAfter} s, its name resolving after ` +
+        `${resolvesAfter} s (other answers meanwhile: ${[...otherAnswers].join(", ") || "none"}); address ${before.address} → ${runsAgain!.address}; volume kept its file: ${kept.stdout.trim() === token}`,
+    );
+    expect(resolves?.address).toBe(runsAgain!.address);
+    // A new task, a new address: peers that keep an address (Sentinel's, by default) lose the member.
+    expect(runsAgain!.address).not.toBe(before.address);
+    expect(kept.stdout.trim()).toBe(token);
   });
 });

@@ -16,11 +16,17 @@ export const API_PORT = 3000;
 export const API_POOL_MAX = Math.floor(255 / (MAX_API_REPLICAS + 1));
 
 /**
- * The container's health check: readiness over one HTTP/1.0 request from bash (the status line must say 200). Not
+ * The container's health check: one HTTP/1.0 request from bash (the status line must say 200). Not
  * `node -e fetch(...)`: starting a second Node every 5 s per replica made each probe cost about twice the CPU, the
- * `docker exec` around it included (measured; see docs/performance.md).
+ * `docker exec` around it included (measured; see docs/performance.md). Readiness here; liveness on Swarm, which
+ * replaces an unhealthy task (swarm.ts).
  */
-const readyProbe = `exec 3<>/dev/tcp/127.0.0.1/${API_PORT} && printf 'GET /api/health/ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -c 12 <&3 | grep -q ' 200'`;
+export const apiProbe = (path: "/api/health/ready" | "/api/health/live") => [
+  "CMD",
+  "bash",
+  "-c",
+  `exec 3<>/dev/tcp/127.0.0.1/${API_PORT} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&3 && head -c 12 <&3 | grep -q ' 200'`,
+];
 
 /** What the API and its one-shot jobs share: database, cache, secrets and where the image keeps its data files. */
 function apiEnvironment(ctx: StackContext): Record<string, string> {
@@ -110,7 +116,7 @@ export function apiService(ctx: StackContext): ComposeService {
     "api",
     "api",
     ctx.sizing.api,
-    health(["CMD", "bash", "-c", readyProbe], { interval: "5s", start_period: "60s" }),
+    health(apiProbe("/api/health/ready"), { interval: "5s", start_period: "60s" }),
   );
   return {
     ...base,
