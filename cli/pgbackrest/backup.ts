@@ -3,8 +3,7 @@ import { UserError } from "../errors.js";
 import { poll, sleep } from "../wait.js";
 import type { StackPaths } from "../stack/paths.js";
 import { REPO_KEY, s3RunArgs, type RepoName, type S3Config } from "../stack/s3.js";
-import { imageRef } from "../stack/services/common.js";
-import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
+import { BACKUP_VOLUME, postgresRun } from "../stack/services/postgres.js";
 import { inLeader, leaderService } from "../stack/cluster.js";
 import { Engine, Stack } from "../stack/handle.js";
 import { type BackupSet, STANZA, backupFailure, lastError, parseDf, parseInfo } from "./parse.js";
@@ -58,25 +57,16 @@ export function repositoryRun(
   args: string[],
   opts: { s3?: S3Config; writable?: boolean; volumes?: string[] } = {},
 ): string[] {
-  return [
-    "run",
-    "--rm",
-    ...ONE_OFF,
-    ...(opts.s3 ? s3RunArgs(paths, project, opts.s3, false) : ["--network", "none"]),
-    "--tmpfs",
-    "/tmp",
-    ...(opts.volumes ?? []).flatMap((v) => ["-v", v]),
-    "-v",
-    `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`,
-    "-v",
-    `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
-    "-e",
-    "BACKUP_CIPHER_FILE=/run/secrets/pgbackrest_cipher",
-    "--entrypoint",
-    entrypoint,
-    imageRef("postgres", version),
-    ...args,
-  ];
+  return postgresRun(version, entrypoint, args, {
+    ...(opts.s3 ? { network: s3RunArgs(paths, project, opts.s3, false) } : {}),
+    options: ["--tmpfs", "/tmp"],
+    volumes: [
+      ...(opts.volumes ?? []),
+      `${project}_${BACKUP_VOLUME}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`,
+      `${join(paths.secrets, "pgbackrest_cipher")}:/run/secrets/pgbackrest_cipher:ro`,
+    ],
+    env: { BACKUP_CIPHER_FILE: "/run/secrets/pgbackrest_cipher" },
+  });
 }
 
 /**

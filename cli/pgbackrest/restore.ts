@@ -7,8 +7,7 @@ import { poll, waitFor } from "../wait.js";
 import { listBackups, repositoryRun } from "./backup.js";
 import { readIfExists, writeAtomic } from "../stack/files.js";
 import type { StackPaths } from "../stack/paths.js";
-import { imageRef } from "../stack/services/common.js";
-import { ONE_OFF } from "../stack/services/postgres.js";
+import { postgresRun } from "../stack/services/postgres.js";
 import { clearEtcdPrefix } from "../stack/etcd.js";
 import { ETCD_NAMESPACE, PATRONI_SCOPE } from "../stack/topology.js";
 import { leaderOf, patroniMembers, psqlOnLeader } from "../stack/cluster.js";
@@ -178,19 +177,7 @@ export function memberVolumeRun(
   entrypoint: string,
   args: string[],
 ): string[] {
-  return [
-    "run",
-    "--rm",
-    ...ONE_OFF,
-    "--network",
-    "none",
-    "-v",
-    `${project}_${member}-data:/data`,
-    "--entrypoint",
-    entrypoint,
-    imageRef("postgres", version),
-    ...args,
-  ];
+  return postgresRun(version, entrypoint, args, { volumes: [`${project}_${member}-data:/data`] });
 }
 
 /** Kilobytes free on the host filesystem that holds a member's volume. */

@@ -4,8 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { host, Stack } from "../stack/handle.js";
-import { imageRef } from "../stack/services/common.js";
-import { BACKUP_VOLUME, ONE_OFF } from "../stack/services/postgres.js";
+import { BACKUP_VOLUME, postgresRun } from "../stack/services/postgres.js";
 import { Engine } from "../stack/handle.js";
 
 /**
@@ -62,23 +61,12 @@ async function repoRun(
   if (exists.exitCode !== 0)
     throw new UserError(`there is no backup volume ${volume}`, "check the project name (`docker volume ls`)");
   return new Engine().docker(
-    [
-      "run",
-      "--rm",
-      ...ONE_OFF,
-      "--network",
-      "none",
-      "-v",
-      `${volume}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`,
-      ...(opts.hostDir ? ["-v", `${opts.hostDir}:/x`] : []),
-      "--entrypoint",
-      "sh",
-      imageRef("postgres", version),
-      "-euc",
-      script,
-      "sh",
-      ...(opts.args ?? []),
-    ],
+    postgresRun(version, "sh", ["-euc", script, "sh", ...(opts.args ?? [])], {
+      volumes: [
+        `${volume}:/var/lib/pgbackrest${opts.writable ? "" : ":ro"}`,
+        ...(opts.hostDir ? [`${opts.hostDir}:/x`] : []),
+      ],
+    }),
     { reject: false, timeoutMs: 10 * 60_000 },
   );
 }

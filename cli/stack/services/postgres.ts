@@ -16,6 +16,7 @@ import {
   DROPS_TO_USER,
   fileHashLabel,
   health,
+  imageRef,
   PIDS_LIMIT,
   type StackContext,
 } from "./common.js";
@@ -143,6 +144,32 @@ export const ONE_OFF = [
   "--pids-limit",
   String(PIDS_LIMIT.postgres),
 ];
+
+/**
+ * `docker run` argv of ENTRYPOINT ARGS in a one-off container of the postgres image, confined as ONE_OFF says: no
+ * network unless `network` gives one (its `docker run` options); `options` (e.g. a tmpfs), the `volumes` (`-v`) and the
+ * environment (`-e`). Pure.
+ */
+export function postgresRun(
+  version: string,
+  entrypoint: string,
+  args: string[],
+  o: { network?: string[]; volumes?: string[]; options?: string[]; env?: Record<string, string> } = {},
+): string[] {
+  return [
+    "run",
+    "--rm",
+    ...ONE_OFF,
+    ...(o.network ?? ["--network", "none"]),
+    ...(o.options ?? []),
+    ...(o.volumes ?? []).flatMap((v) => ["-v", v]),
+    ...Object.entries(o.env ?? {}).flatMap(([k, v]) => ["-e", `${k}=${v}`]),
+    "--entrypoint",
+    entrypoint,
+    imageRef("postgres", version),
+    ...args,
+  ];
+}
 
 export function etcdService(ctx: StackContext, name: string): ComposeService {
   const base = baseService(
