@@ -9,15 +9,24 @@ import { recommendInput } from "./recommend/input.js";
 import { createCallerFactory, publicProcedure, router } from "./trpc.js";
 
 describe("base procedure", () => {
-  it("answers a Redis outage under a call as SERVICE_UNAVAILABLE (503), anything else unknown as an internal error", async () => {
+  it("answers a Redis or database outage under a call as SERVICE_UNAVAILABLE (503), anything else unknown as an internal error", async () => {
+    const refused = Object.assign(new Error("connect ECONNREFUSED 10.0.0.1:5432"), { code: "ECONNREFUSED" });
     const r = router({
       timedOut: publicProcedure.query(() => Promise.reject(new Error("Command timed out"))),
       closed: publicProcedure.query(() => Promise.reject(new Error("Connection is closed."))),
+      // pg's query_timeout (PG_QUERY_TIMEOUT_MS): the database took the query and never answered (seen with HAProxy frozen).
+      noReply: publicProcedure.query(() => Promise.reject(new Error("Query read timeout"))),
+      noDatabase: publicProcedure.query(() => Promise.reject(refused)),
       broken: publicProcedure.query(() => Promise.reject(new Error("something else"))),
     });
     const caller = createCallerFactory(r)({ requestId: "t" } as Context);
     await expect(caller.timedOut()).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     await expect(caller.closed()).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
+    await expect(caller.noReply()).rejects.toMatchObject({
+      code: "SERVICE_UNAVAILABLE",
+      message: "the database is not answering; retry shortly",
+    });
+    await expect(caller.noDatabase()).rejects.toMatchObject({ code: "SERVICE_UNAVAILABLE" });
     await expect(caller.broken()).rejects.toMatchObject({ code: "INTERNAL_SERVER_ERROR" });
   });
 });

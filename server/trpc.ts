@@ -1,6 +1,7 @@
 import { initTRPC, TRPCError } from "@trpc/server";
 import { ZodError } from "zod";
 import type { Context } from "./context.js";
+import { isConnectionError } from "./db-metrics.js";
 import { rateLimitMiddleware } from "./ratelimit/trpc.js";
 
 /**
@@ -46,15 +47,23 @@ function isRedisOutage(err: unknown): boolean {
   );
 }
 
+/** The database not answering under a call: no connection to be had, or no reply within PG_QUERY_TIMEOUT_MS. */
+function isDatabaseOutage(err: unknown): boolean {
+  const e = err as (Error & { code?: string }) | undefined;
+  return e instanceof Error && (isConnectionError(e) || e.message === "Query read timeout");
+}
+
+/** An outage under a call is a 503 that says to retry, not a 500: the service is unavailable, not broken. */
 const base = t.procedure.use(async ({ ctx, next }) => {
   const r = await next({ ctx: ctx as Context });
-  if (!r.ok && r.error.code === "INTERNAL_SERVER_ERROR" && isRedisOutage(r.error.cause)) {
-    throw new TRPCError({
-      code: "SERVICE_UNAVAILABLE",
-      message: "the session store is not answering; retry shortly",
-      cause: r.error,
-    });
-  }
+  if (r.ok || r.error.code !== "INTERNAL_SERVER_ERROR") return r;
+  const cause = r.error.cause;
+  const message = isRedisOutage(cause)
+    ? "the session store is not answering; retry shortly"
+    : isDatabaseOutage(cause)
+      ? "the database is not answering; retry shortly"
+      : undefined;
+  if (message) throw new TRPCError({ code: "SERVICE_UNAVAILABLE", message, cause: r.error });
   return r;
 });
 
