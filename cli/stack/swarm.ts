@@ -113,7 +113,7 @@ function bytes(size: string): number {
   return Number(m[1]) * 1024 ** " kmg".indexOf((m[2] || " ").toLowerCase());
 }
 
-/** "127.0.0.1:8443:443", "8443:443" → the host-mode long form; undefined for a loopback-only port. */
+/** "127.0.0.1:8443:443", "8443:443" → the host-mode long form; nothing for a loopback-only port. */
 function hostPort(spec: string): NonNullable<SwarmService["ports"]> {
   const parts = spec.split(":");
   const [address, published, target] = parts.length === 3 ? parts : ["", ...parts];
