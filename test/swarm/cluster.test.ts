@@ -51,7 +51,8 @@ async function memberTask(on: SwarmNode): Promise<{ id: string; address: string 
 
 /**
  * One `getent hosts NAME` in the container `resolver` on ASKER: its exit code, its own duration (not `docker exec`'s),
- * the first address; on a miss, the resolver's h_errno from Perl (1 HOST_NOT_FOUND is NXDOMAIN, 2 TRY_AGAIN a failure).
+ * the first address; on a miss, the resolver's h_errno from Perl (1 NXDOMAIN, 2 TRY_AGAIN a failure, 4 a name
+ * without an address).
  */
 interface Lookup {
   exitCode: number;
@@ -78,12 +79,12 @@ async function lookup(asker: SwarmNode, name: string): Promise<Lookup> {
   };
 }
 
+const H_ERRNO: Record<number, string> = { 1: "NXDOMAIN", 2: "TRY_AGAIN", 4: "no address (NODATA)" };
+
 /** Lookups in a line: runs of the same answer, with when they were seen and how long the slowest took. */
 function lookupRuns(seen: (Lookup & { at: number })[]): string {
   const answer = (l: Lookup) =>
-    l.exitCode === 0
-      ? l.address
-      : `exit ${l.exitCode}, ${({ 1: "NXDOMAIN", 2: "TRY_AGAIN" } as Record<number, string>)[l.hErrno] ?? `h_errno ${l.hErrno}`}`;
+    l.exitCode === 0 ? l.address : `exit ${l.exitCode}, ${H_ERRNO[l.hErrno] ?? `h_errno ${l.hErrno}`}`;
   const runs: { answer: string; from: number; to: number; n: number; ms: number }[] = [];
   for (const l of seen) {
     const last = runs.at(-1);
@@ -234,18 +235,23 @@ describe("a three-node Swarm of Docker-in-Docker nodes (issue 27's test bed)", (
         if (status === "Down") downAt ??= seconds(killed);
         return goneAt !== undefined && downAt !== undefined && seconds(killed) - goneAt >= 15 ? true : undefined;
       },
-      { timeoutMs: 120_000, everyMs: 1_000 },
+      { timeoutMs: 120_000, everyMs: 500 },
     );
+    // What a name that never existed gets, for comparison.
+    const never = await lookup(asker, "never-a-service");
     log(
       `member pinned on ${pinned.name} at ${before.address}, its node killed: the name stopped resolving after ${goneAt} s, ` +
-        `the node was Down for the manager after ${downAt} s; lookups from ${asker.name}: ${lookupRuns(seen)}`,
+        `the node was Down for the manager after ${downAt} s; lookups from ${asker.name}: ${lookupRuns(seen)}; ` +
+        `a name that never existed: ${lookupRuns([{ ...never, at: seconds(killed) }])}`,
     );
     expect(goneAt).toBeDefined();
     const stale = seen.filter((l) => l.at < goneAt!);
     const after = seen.filter((l) => l.at >= goneAt!);
-    // Until it goes, the dead task's address, never another; then nothing, fast, until the node is back.
+    // Until it goes, the dead task's address, never another; then "not found" (getent's 2), fast, until the node is
+    // back.
     expect(stale.every((l) => l.exitCode === 0 && l.address === before.address)).toBe(true);
-    expect(after.every((l) => l.exitCode !== 0)).toBe(true);
+    expect(after.every((l) => l.exitCode === 2)).toBe(true);
+    expect(never.exitCode).toBe(2);
     expect(Math.max(...seen.map((l) => l.ms))).toBeLessThan(1_000);
 
     // Back: the task runs again on its node (nowhere else fits), the name resolves to it, the volume kept its file.
@@ -271,7 +277,8 @@ describe("a three-node Swarm of Docker-in-Docker nodes (issue 27's test bed)", (
     const kept = await cluster.docker(pinned, ["exec", runsAgain!.id, "cat", "/data/token"], { reject: false });
     log(
       `node ${pinned.name} started again: member's task running on it after ${runsAfter} s, its name resolving after ` +
-        `${resolvesAfter} s (other answers meanwhile: ${[...otherAnswers].join(", ") || "none"}); address ${before.address} → ${runsAgain!.address}; volume kept its file: ${kept.stdout.trim() === token}`,
+        `${resolvesAfter} s (other answers meanwhile: ${[...otherAnswers].join(", ") || "none"}); ` +
+        `address ${before.address} → ${runsAgain!.address}; volume kept its file: ${kept.stdout.trim() === token}`,
     );
     expect(resolves?.address).toBe(runsAgain!.address);
     // A new task, a new address: peers that keep an address (Sentinel's, by default) lose the member.
