@@ -152,6 +152,24 @@ describe("cache core (real Redis)", () => {
   });
 });
 
+describe("a late cache answer", () => {
+  it("answers a caller whose computation failed, when Redis answered after the time box (CLIENT PAUSE)", async () => {
+    const cache = createCache(redis, { name: `t${run}-late`, metrics, timeoutMs: 50 });
+    await cache.set("k", { cached: true }, 60);
+    await raw.client("PAUSE", 300, "ALL");
+    // The database out of reach: computing fails only after Redis has answered (its pause is over).
+    const fails = async (): Promise<{ cached: boolean }> => {
+      await sleep(400);
+      throw new Error("Query read timeout");
+    };
+    expect(await cache.getOrCompute("k", 60, fails)).toEqual({ cached: true });
+    expect((await counts(`t${run}-late`)).error).toBe(1);
+    // Nothing cached, late or not: the computation's own error.
+    await raw.client("PAUSE", 300, "ALL");
+    await expect(cache.getOrCompute("absent", 60, fails)).rejects.toThrow("Query read timeout");
+  });
+});
+
 describe("query-embedding cache", () => {
   let embedder: Embedder;
   let calls: string[];

@@ -68,7 +68,8 @@ export function toCacheJson(value: unknown): string | undefined {
   });
 }
 
-type Lookup = { found: true; value: unknown } | { found: false };
+/** A miss by the time box keeps Redis's answer coming (`late`): a failed computation may still use it. */
+type Lookup = { found: true; value: unknown } | { found: false; late?: Promise<string | null> };
 
 export function createCache(redis: Redis, opts: CacheOptions): Cache {
   const { name, timeoutMs = 50, maxValueBytes = 512 * 1024, metrics, log } = opts;
@@ -81,12 +82,13 @@ export function createCache(redis: Redis, opts: CacheOptions): Cache {
   async function lookup(key: string): Promise<Lookup> {
     const end = metrics?.duration.startTimer({ op: "get" });
     let raw: string | null;
+    const get = redis.get(keyOf(key));
     try {
-      raw = await timebox(redis.get(keyOf(key)), timeoutMs, `cache ${name} get`);
+      raw = await timebox(get, timeoutMs, `cache ${name} get`);
     } catch (err) {
       count("error");
       warn(err, "cache unavailable; computing uncached");
-      return { found: false };
+      return { found: false, late: get.catch(() => null) };
     } finally {
       end?.();
     }
@@ -94,12 +96,15 @@ export function createCache(redis: Redis, opts: CacheOptions): Cache {
       count("miss");
       return { found: false };
     }
+    const value = decode(raw);
+    count(value.found ? "hit" : "error");
+    return value;
+  }
+
+  function decode(raw: string): Lookup {
     try {
-      const value: unknown = JSON.parse(raw);
-      count("hit");
-      return { found: true, value };
+      return { found: true, value: JSON.parse(raw) };
     } catch (err) {
-      count("error");
       warn(err, "unreadable cache value; recomputing");
       return { found: false };
     }
@@ -153,7 +158,17 @@ export function createCache(redis: Redis, opts: CacheOptions): Cache {
       const flight = (async () => {
         const hit = await lookup(key);
         if (hit.found) return hit.value as T;
-        const value = await compute();
+        let value: T;
+        try {
+          value = await compute();
+        } catch (err) {
+          // Redis answered after the time box and the computation failed (the database out of reach, say): the
+          // cached value, late, beats an error. The command's own timeout (1 s) bounds the wait.
+          const late = hit.late && (await hit.late);
+          const rescued = late ? decode(late) : undefined;
+          if (rescued?.found) return rescued.value as T;
+          throw err;
+        }
         if (!o.store || o.store(value)) await store(key, value, ttlMs);
         return value;
       })();
