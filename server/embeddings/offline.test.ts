@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { createOfflineEmbedder, loadModel, prepareForModel, resolveModelDir } from "./offline.js";
+import { createOfflineEmbedder, loadModel, MODEL_MAX_CHARS, prepareForModel, resolveModelDir } from "./offline.js";
 import { l2normalise, normaliseText } from "./types.js";
 
 const dot = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * (b[i] as number), 0);
@@ -76,6 +76,26 @@ describe("offline embedder (USE lite)", { timeout: 60_000 }, () => {
     }
   });
 
+  it("sees only the first 128 tokens, so a text cut at MODEL_MAX_CHARS keeps its vector", async () => {
+    // "the" is one token: 128 of them, then a word the model would notice within its window.
+    const window = Array.from({ length: 128 }, () => "the").join(" ");
+    const [inside, past] = await e.embed(["the elephant " + window, window + " elephant"]);
+    const [alone] = await e.embed([window]);
+    expect(dot(past!, alone!)).toBeCloseTo(1, 5);
+    expect(dot(inside!, alone!)).toBeLessThan(0.999);
+
+    const long = "Our regional bakery employs refugees and trains them as bakers. ".repeat(200); // 12,800 characters
+    const [capped] = await e.embed([long]);
+    const reference = await loadModel(resolveModelDir());
+    try {
+      const [uncapped] = await reference.use.embed([long.replace(/\s+/g, " ").trim()]);
+      const want = l2normalise(uncapped!);
+      for (let j = 0; j < 512; j++) expect(Math.abs(capped![j]! - want[j]!)).toBeLessThan(1e-6);
+    } finally {
+      reference.graph.dispose();
+    }
+  });
+
   it("stops between batches when aborted", async () => {
     const ac = new AbortController();
     ac.abort(new Error("stop"));
@@ -90,5 +110,18 @@ describe("text normalisation", () => {
   it("prepareForModel keeps case and never returns an empty string", () => {
     expect(prepareForModel(" Tech \t startup\n")).toBe("Tech startup");
     expect(prepareForModel(" \n ")).toBe(" ");
+  });
+  it("prepareForModel cuts a long text at the last space within MODEL_MAX_CHARS, after collapsing whitespace", () => {
+    const words = "innovation ".repeat(1_000); // 11 characters a word
+    const cut = prepareForModel(words);
+    expect(cut.length).toBeLessThanOrEqual(MODEL_MAX_CHARS);
+    expect(cut.length).toBeGreaterThan(MODEL_MAX_CHARS - 11);
+    expect(cut.endsWith("innovation")).toBe(true);
+    // Whitespace runs count once: 1,999 characters as given, 1,499 collapsed, so nothing is cut.
+    expect(prepareForModel("ab\t\n".repeat(500))).toBe(Array.from({ length: 500 }, () => "ab").join(" "));
+    // No space to cut at: a hard cut.
+    expect(prepareForModel("x".repeat(5_000))).toBe("x".repeat(MODEL_MAX_CHARS));
+    const short = "A bakery that hires refugees.";
+    expect(prepareForModel(short)).toBe(short);
   });
 });

@@ -97,6 +97,32 @@ export function profileHint(profile: Profile | undefined): string {
   return parts.join(" ");
 }
 
+/** How much of a long description precedes the profile and the achievements: ~75 of the offline model's 128 tokens. */
+export const DESCRIPTION_LEAD_CHARS = 300;
+
+/**
+ * The text a query is embedded and searched from. The offline model reads only its first 128 tokens (~400-600
+ * characters) and orQuery the first 200 words, so a long description would hide what follows it: its opening comes
+ * first, then the profile's facts and the achievements, then the rest of it (issue 28). A shorter description comes
+ * first whole.
+ */
+export function queryText(description: string, profile: Profile | undefined): string {
+  const [lead, rest] = splitLead(description, DESCRIPTION_LEAD_CHARS);
+  return [lead, profileHint(profile), ...(profile?.achievements ?? []), rest].filter(Boolean).join("\n");
+}
+
+/** `text` in two: at most `max` characters up to a sentence's end (or else a space), and the rest. */
+export function splitLead(text: string, max: number): [string, string] {
+  if (text.length <= max) return [text, ""];
+  const head = text.slice(0, max + 1);
+  let cut = 0;
+  for (const m of head.matchAll(/[.!?](?=\s)/g)) cut = m.index + 1;
+  // No sentence ends in the second half: the last whole word, or else a hard cut.
+  if (cut < max / 2) cut = head.search(/\s\S*$/);
+  if (cut <= 0) cut = max;
+  return [text.slice(0, cut).trim(), text.slice(cut).trim()];
+}
+
 /** Words of the query joined with "or", for websearch_to_tsquery (which never raises a syntax error). */
 export function orQuery(text: string): string {
   const words = [...new Set(text.toLowerCase().match(/[\p{L}\p{N}]{2,}/gu) ?? [])].slice(0, 200);
@@ -199,9 +225,7 @@ async function sendNow<T extends pg.QueryResultRow>(
  */
 export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendResult> {
   const programs = await deps.programs();
-  const text = [input.description, ...(input.profile?.achievements ?? []), profileHint(input.profile)]
-    .filter(Boolean)
-    .join("\n");
+  const text = queryText(input.description, input.profile);
   const useVector = input.mode !== "fulltext";
   const useText = input.mode !== "vector";
   let model = deps.embedder.model;
