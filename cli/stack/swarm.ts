@@ -3,6 +3,7 @@ import { stringify } from "yaml";
 import type { ComposeFile, ComposeService } from "./compose-types.js";
 import { apiProbe } from "./services/api.js";
 import { DNS_OPTIONS } from "./services/common.js";
+import { haproxyProbe } from "./services/postgres.js";
 
 /**
  * The Swarm target's stack file (issue 27): the same services as the Compose file, said the way `docker stack deploy`
@@ -97,7 +98,7 @@ const PRIVATE = /\.key$/;
 /** The liveness checks that replace a readiness check where Swarm would act on it. */
 const LIVENESS: Record<string, string[]> = {
   api: apiProbe("/api/health/live"),
-  haproxy: ["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8404/ready"],
+  haproxy: haproxyProbe("/ready"),
 };
 
 /** `PROJECT_base_hash8`: a Swarm object named by what it holds. */

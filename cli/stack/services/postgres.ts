@@ -211,6 +211,19 @@ export function etcdService(ctx: StackContext, name: string): ComposeService {
   };
 }
 
+/**
+ * HAProxy's health check over its 8404 frontend: `/healthz` fails while no member is the primary (readiness, on
+ * Compose); `/ready` answers while HAProxy runs (liveness, on Swarm, which replaces an unhealthy task: swarm.ts).
+ */
+export const haproxyProbe = (path: "/healthz" | "/ready") => [
+  "CMD",
+  "curl",
+  "-fsS",
+  "-o",
+  "/dev/null",
+  `http://127.0.0.1:8404${path}`,
+];
+
 /** HAProxy: 5432 goes to the member Patroni calls primary, 5433 to the replicas; 8404 answers health and stats. */
 export function haproxyService(ctx: StackContext): ComposeService {
   const topo = ctx.topology;
@@ -219,7 +232,7 @@ export function haproxyService(ctx: StackContext): ComposeService {
     "haproxy",
     "haproxy",
     ctx.sizing.haproxy,
-    health(["CMD", "curl", "-fsS", "-o", "/dev/null", "http://127.0.0.1:8404/healthz"], {
+    health(haproxyProbe("/healthz"), {
       interval: "3s",
       start_period: "180s",
       retries: 2,
