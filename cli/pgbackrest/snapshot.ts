@@ -108,7 +108,7 @@ export async function snapshotStack(
           reject: false,
         });
         redis = cp.exitCode === 0;
-        await stack.compose(["exec", "-T", redisMaster, "rm", "-f", dumpIn], { reject: false });
+        await stack.exec(redisMaster, ["rm", "-f", dumpIn]);
       }
     }
     const tgz = join(tmp, "snapshot.tgz");

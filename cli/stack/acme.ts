@@ -9,7 +9,7 @@ import { UserError } from "../errors.js";
 import { writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { ACME_CA_FILE } from "./tls.js";
-import { compose } from "./handle.js";
+import { Stack } from "./handle.js";
 
 /**
  * tls.mode acme. The CLI prepares ./acme (a temporary certificate from the local CA, so nginx starts), checks that the
@@ -152,8 +152,7 @@ export async function acmePreflight(o: {
 
 /** Obtain (or renew when due) the certificate in the nginx container and put it live; lego's own words on failure. */
 export async function issueCertificate(paths: StackPaths, config: StevieConfig): Promise<void> {
-  const r = await compose(paths, config.projectName, ["exec", "-T", "nginx", "stevie-acme", "issue"], {
-    reject: false,
+  const r = await new Stack(paths, config.projectName).exec("nginx", ["stevie-acme", "issue"], {
     timeoutMs: 300_000,
   });
   if (r.exitCode === 0) return;

@@ -41,9 +41,10 @@ export function parseAlerts(body: string): StackAlert[] {
 
 /** A GET on the stack's Prometheus HTTP API, from inside its container (it publishes no port); the raw body. */
 export async function prometheusGet(stack: Stack, path: string): Promise<string> {
-  const r = await stack.compose(
-    ["exec", "-T", "prometheus", "curl", "-fsS", "--max-time", "20", `http://127.0.0.1:${PROMETHEUS_PORT}${path}`],
-    { reject: false, timeoutMs: 40_000 },
+  const r = await stack.exec(
+    "prometheus",
+    ["curl", "-fsS", "--max-time", "20", `http://127.0.0.1:${PROMETHEUS_PORT}${path}`],
+    { timeoutMs: 40_000 },
   );
   if (r.exitCode !== 0)
     throw new UserError(

@@ -14,10 +14,13 @@ const list = (leader: string | undefined, replicas: string[]) =>
     ...replicas.map((m) => ({ Member: m, Role: "Sync Standby", State: "streaming", TL: 3, "Lag in MB": 0 })),
   ]);
 
+/** The service a `docker exec` ran in: the fake engine's container ids are `<service>-id`. */
+const target = (args: string[]) => args.find((a) => a.endsWith("-id"))?.replace(/-id$/, "");
+
 /** A stack whose members answer `patronictl list` with LISTING (postgres-1 down when `firstDown`). */
 function cluster(listing: string, opts: { firstDown?: boolean } = {}) {
   const runner = new FakeRunner((args) => {
-    const member = args[args.indexOf("exec") + 4];
+    const member = target(args);
     if (!args.includes("patronictl")) return undefined;
     if (opts.firstDown && member === "postgres-1") return { exitCode: 1, stderr: "container is not running" };
     return args.includes("list") ? { stdout: listing } : undefined;
@@ -26,26 +29,25 @@ function cluster(listing: string, opts: { firstDown?: boolean } = {}) {
   return { runner, stack: new Stack(stackPaths("/opt/stevie-test"), "stevie", runner) };
 }
 const execs = (runner: FakeRunner) => runner.calls.map((c) => c.args.slice(c.args.indexOf("exec")));
+const targets = (runner: FakeRunner) => runner.calls.map((c) => target(c.args));
 
 describe("the Postgres data tier over the handle", () => {
   it("runs psql in the leader's container as postgres, the SQL on stdin, after asking the first member that answers", async () => {
     const { runner, stack } = cluster(list("postgres-2", ["postgres-1"]), { firstDown: true });
     await psqlOnLeader(stack, { database: "stevie", input: "SELECT 1;" });
     const last = runner.calls.at(-1)!;
-    expect(last.args.slice(last.args.indexOf("exec"))).toEqual(
-      expect.arrayContaining(["exec", "-T", "-u", "postgres", "postgres-2", "psql"]),
-    );
-    expect(last.args.indexOf("postgres-2")).toBeLessThan(last.args.indexOf("psql"));
+    expect(last.args.slice(0, 5)).toEqual(["exec", "-i", "-u", "postgres", "postgres-2-id"]);
+    expect(last.args[5]).toBe("psql");
     expect(last.opts.input).toBe("SELECT 1;");
     // postgres-1 was asked first and did not answer; postgres-2 answered for the cluster.
-    expect(execs(runner).map((a) => a[4])).toEqual(["postgres-1", "postgres-2", "postgres-2"]);
+    expect(targets(runner)).toEqual(["postgres-1", "postgres-2", "postgres-2"]);
   });
 
   it("asks only the running members (no config needed) and refuses clearly when none leads", async () => {
     const { runner, stack } = cluster(list(undefined, ["postgres-1", "postgres-2"]));
     runner.containerList = [container("postgres-1"), container("postgres-2", "exited"), container("api")];
     expect(await leaderService(stack)).toBeUndefined();
-    expect(execs(runner).map((a) => a[4])).toEqual(["postgres-1"]);
+    expect(targets(runner)).toEqual(["postgres-1"]);
     await expect(inLeader(stack, ["true"])).rejects.toThrow("the Postgres cluster has no leader right now");
   });
 

@@ -18,8 +18,8 @@ const AS_ROOT = `ETCDCTL_USER="root:$(cat /run/secrets/${ETCD_ROOT_SECRET})"`;
 async function inEtcd(stack: Stack, script: string, what: string, input?: string): Promise<string> {
   const errors: string[] = [];
   for (const m of ETCD_MEMBERS) {
-    const r = await stack.compose(["exec", "-T", "-u", "0", m, "sh", "-euc", script], {
-      reject: false,
+    const r = await stack.exec(m, ["sh", "-euc", script], {
+      user: "0",
       timeoutMs: 60_000,
       ...(input === undefined ? {} : { input }),
     });

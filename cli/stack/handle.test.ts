@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { FakeRunner } from "../../test/support/fake-runner.js";
-import { Host, Stack, composeArgv, execArgs } from "./handle.js";
+import { container, FakeRunner } from "../../test/support/fake-runner.js";
+import { Host, Stack, composeArgv, execArgs, serviceContainer } from "./handle.js";
 import { stackPaths } from "./paths.js";
 
 const paths = stackPaths("/opt/stevie-test");
@@ -56,6 +56,28 @@ describe("the Stack handle", () => {
     expect(runner.calls[1]!.args.slice(-6)).toEqual(["exec", "-T", "-u", "postgres", "postgres-1", "true"]);
     expect(runner.calls[0]!.opts).toMatchObject({ cwd: paths.dir, timeoutMs: 15 * 60_000 });
     expect(runner.calls[1]!.opts).toMatchObject({ reject: false, timeoutMs: 5_000 });
+  });
+
+  it("runs a command with `docker exec` in the service's running container with the lowest number, stdin only when given", async () => {
+    const runner = new FakeRunner();
+    runner.containerList = [
+      { ...container("api"), id: "api-4", name: "stevie-api-4" },
+      { ...container("api"), id: "api-3", name: "stevie-api-3" },
+      { ...container("api", "exited"), id: "api-1", name: "stevie-api-1" },
+      container("redis-1"),
+    ];
+    expect(serviceContainer(runner.containerList, "api")?.id).toBe("api-3");
+    const stack = new Stack(paths, "stevie-test", runner);
+    await stack.exec("api", ["node", "-v"]);
+    await stack.exec("redis-1", ["stevie-redis-cli"], { input: "PING\n", user: "redis", timeoutMs: 5_000 });
+    // No running container: compose itself answers (and says so in its words).
+    await stack.exec("nginx", ["true"]);
+    expect(runner.calls.map((c) => c.args)).toEqual([
+      ["exec", "api-3", "node", "-v"],
+      ["exec", "-i", "-u", "redis", "redis-1-id", "stevie-redis-cli"],
+      [...composeArgv(paths.dir, "stevie-test", [paths.compose], ["exec", "-T", "nginx", "true"])],
+    ]);
+    expect(runner.calls[1]!.opts).toMatchObject({ reject: false, timeoutMs: 5_000, input: "PING\n" });
   });
 
   it("runs the host's tools through the same runner: argv and options as given, which and detached starts too", async () => {

@@ -69,6 +69,22 @@ export function execArgs(service: string, argv: string[], user?: string): string
   return ["exec", "-T", ...(user ? ["-u", user] : []), service, ...argv];
 }
 
+/** `docker exec`'s arguments for ARGV in container ID, without a TTY, its standard input open only when it is given one. */
+export function dockerExecArgs(id: string, argv: string[], opts: { user?: string; stdin: boolean }): string[] {
+  return ["exec", ...(opts.stdin ? ["-i"] : []), ...(opts.user ? ["-u", opts.user] : []), id, ...argv];
+}
+
+/** The container `compose exec SERVICE` means: its running one with the lowest number (api-3 once api-1 is replaced). */
+export function serviceContainer(
+  containers: docker.ContainerState[],
+  service: string,
+): docker.ContainerState | undefined {
+  const number = (name: string) => Number(/-(\d+)$/.exec(name)?.[1] ?? 0);
+  return containers
+    .filter((c) => c.service === service && c.state === "running")
+    .sort((a, b) => number(a.name) - number(b.name))[0];
+}
+
 /**
  * The machine's own tools: openssl, tar, df, apt-get, systemctl, dockerd. Behind the same runner as Engine so a test
  * can fake them too; `docker` itself is Engine's (lint).
@@ -225,10 +241,21 @@ export class Stack extends Project {
     });
   }
 
-  /** ARGV in SERVICE's container; the result whatever its exit code. */
-  exec(service: string, argv: string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
+  /**
+   * ARGV in SERVICE's container; the result whatever its exit code. With `docker exec` on the container found through
+   * the engine's API: Compose spends 0.4-0.7 s more on every call reading the project (measured: 0.73 against 0.30 s),
+   * and status, doctor, backups and rolling updates make dozens. Compose answers for a service with no running
+   * container, in its own words.
+   */
+  async exec(service: string, argv: string[], opts: RunOptions & { user?: string } = {}): Promise<RunResult> {
     const { user, ...rest } = opts;
-    return this.compose(execArgs(service, argv, user), { reject: false, ...rest });
+    const target = serviceContainer(await this.containers(), service);
+    if (!target) return this.compose(execArgs(service, argv, user), { reject: false, ...rest });
+    return this.runner.run("docker", dockerExecArgs(target.id, argv, { user, stdin: rest.input !== undefined }), {
+      timeoutMs: 15 * 60_000,
+      reject: false,
+      ...rest,
+    });
   }
 }
 

@@ -32,8 +32,7 @@ export const apiReplicas = async (project: string) =>
   );
 
 export async function reloadNginx(stack: Stack): Promise<void> {
-  const r = await stack.compose(["exec", "-T", "nginx", "nginx", "-s", "reload"], {
-    reject: false,
+  const r = await stack.exec("nginx", ["nginx", "-s", "reload"], {
     timeoutMs: 30_000,
   });
   if (r.exitCode !== 0)
@@ -89,8 +88,7 @@ export const API_UPSTREAM = { host: "api", port: API_PORT };
 
 /** The addresses in nginx's follow loop's list (compose/images/nginx/follow.sh); undefined from an nginx without it. */
 async function followList(stack: Stack): Promise<string[] | undefined> {
-  const r = await stack.compose(["exec", "-T", "nginx", "cat", FOLLOW_FILE], {
-    reject: false,
+  const r = await stack.exec("nginx", ["cat", FOLLOW_FILE], {
     timeoutMs: 15_000,
   });
   return r.exitCode === 0 ? upstreamAddresses(r.stdout) : undefined;

@@ -187,7 +187,7 @@ async function redisCommands(
   password: string,
   commands: string[],
 ): Promise<void> {
-  const r = await stack.compose(["exec", "-T", service, "stevie-redis-cli", "-p", String(port)], {
+  const r = await stack.exec(service, ["stevie-redis-cli", "-p", String(port)], {
     input: `AUTH ${password}\n${commands.join("\n")}\n`,
     reject: false,
     timeoutMs: 30_000,
