@@ -189,11 +189,19 @@ async function freeKb(project: string, member: string, version: string): Promise
   return parseDf(r.stdout)?.freeKb ?? 0;
 }
 
+/**
+ * Close the WAL segment in use and name the one to wait for in the archive: the segment of the last byte before the
+ * position pg_switch_wal returns. With no WAL written since the last switch (as right after a backup) it switches
+ * nothing and returns the start of the open segment, which is archived only once it fills (the restore waited out
+ * its minute for it); one byte back is the segment that switch closed.
+ */
+export const SWITCH_WAL_SQL = "SELECT pg_walfile_name(pg_switch_wal() - 1)";
+
 /** Switch the archive to a new WAL segment on the leader and wait (up to a minute) until it is in the repository. */
 async function flushArchive(stack: Stack, leader: string): Promise<boolean> {
   const psql = (sql: string) =>
     psqlOnLeader(stack, { database: "postgres", rows: true, command: sql, leader, timeoutMs: 30_000 });
-  const wal = (await psql("SELECT pg_walfile_name(pg_switch_wal())")).stdout.trim();
+  const wal = (await psql(SWITCH_WAL_SQL)).stdout.trim();
   if (!wal) return false;
   const archived = async () =>
     (await psql("SELECT coalesce(last_archived_wal, '') FROM pg_stat_archiver")).stdout.trim() >= wal || undefined;
