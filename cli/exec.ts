@@ -24,6 +24,8 @@ export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
+  /** Set when the command was killed at its timeoutMs. */
+  timedOut?: boolean;
 }
 
 export async function run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
@@ -58,7 +60,7 @@ export async function run(file: string, args: string[], opts: RunOptions = {}): 
     if (r.code === "ENOENT") throw new CommandError(printable, undefined, `${file}: command not found`);
     throw new CommandError(printable, r.exitCode, tail, Boolean(r.timedOut));
   }
-  return { exitCode: r.exitCode ?? (r.failed ? 1 : 0), stdout, stderr };
+  return { exitCode: r.exitCode ?? (r.failed ? 1 : 0), stdout, stderr, ...(r.timedOut ? { timedOut: true } : {}) };
 }
 
 /** True if the program can be started at all (found on PATH). */

@@ -1,4 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { container, FakeRunner } from "../../test/support/fake-runner.js";
+import { Stack } from "../stack/handle.js";
+import { stackPaths } from "../stack/paths.js";
+import { backupNow } from "./backup.js";
 import {
   type DbFacts,
   type RestoreState,
@@ -273,5 +277,22 @@ describe("a restore's phases", () => {
     }
     expect(verdict(at("switching"), "confirm")).toMatch(/nothing to confirm/);
     expect(verdict(at("switching"), "rollback")).toBe("go");
+  });
+});
+
+describe("a backup whose repository does not answer", () => {
+  it("says why even when pgBackRest printed nothing: killed at its deadline, or its exit code", async () => {
+    const leader = JSON.stringify([{ Member: "postgres-1", Role: "Leader", State: "running", TL: 1 }]);
+    const attempt = async (stanza: { exitCode: number; timedOut?: boolean }) => {
+      const runner = new FakeRunner((args) =>
+        args.includes("patronictl") ? { stdout: leader } : args.includes("stanza-create") ? stanza : undefined,
+      );
+      runner.containerList = [container("postgres-1")];
+      return backupNow(new Stack(stackPaths("/opt/stevie-test"), "stevie", runner), "full").catch((e: Error) => e);
+    };
+    expect(String(await attempt({ exitCode: 143, timedOut: true }))).toMatch(
+      /the backup repository is not usable: pgBackRest did not answer within 2 minutes$/,
+    );
+    expect(String(await attempt({ exitCode: 56 }))).toMatch(/not usable: pgBackRest exited with 56$/);
   });
 });

@@ -105,7 +105,10 @@ export async function backupNow(
   });
   if (stanza.exitCode !== 0)
     throw new UserError(
-      `the backup repository is not usable: ${lastError(`${stanza.stdout}\n${stanza.stderr}`)}`,
+      `the backup repository is not usable: ${
+        lastError(`${stanza.stdout}\n${stanza.stderr}`) ||
+        (stanza.timedOut ? "pgBackRest did not answer within 2 minutes" : `pgBackRest exited with ${stanza.exitCode}`)
+      }`,
       "check `stevie-stack status`, the space left on the backup volume and, with backup.s3, that the S3 service answers",
     );
   // The sets before, read once (without the drill records listBackups adds): what is new afterwards was made here.
