@@ -107,6 +107,15 @@ export const configSchema = z
           .describe(
             'browser pages on these exact origins (such as https://app.example.com; "*" alone: any) may call the API from another origin; no cookies or credentials are involved',
           ),
+        historyDays: z
+          .number()
+          .int()
+          .min(1)
+          .max(3650)
+          .default(90)
+          .describe(
+            "days each answered recommendation stays in the history table; the database leader deletes older rows every minute, in small batches beside the API's writes",
+          ),
         logLevel: z
           .enum(["fatal", "error", "warn", "info", "debug", "trace"])
           .optional()

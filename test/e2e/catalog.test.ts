@@ -105,7 +105,7 @@ describe("stevie-stack catalog import", () => {
 
 describe("the audit log", () => {
   it(
-    "keeps the audit log for a year: the scheduler on the leader deletes older rows, the database refuses younger ones",
+    "keeps the audit log for a year and the history for api.historyDays: the scheduler on the leader deletes older rows, the database refuses younger audit rows",
     { timeout: 240_000 },
     async () => {
       const paths = stackPaths(stack.dir);
@@ -141,12 +141,21 @@ describe("the audit log", () => {
       expect(await sql("delete from audit_log where action = 'e2e.kept'")).toMatch(
         /append-only: DELETE is not allowed/,
       );
+      // The recommendation history keeps api.historyDays (90 by default), then goes in batches on the same turn.
+      const history = (age: string, hash: string) => `(now() - interval '${age}', '${hash}', 'e2e', 'hybrid', '[]', 1)`;
+      expect(
+        await sql(
+          `insert into recommendations (created_at, description_hash, model, mode, results, latency_ms) values ${history("91 days", "e2e-expired")}, ${history("89 days", "e2e-kept")}`,
+        ),
+      ).toBe("");
       // The scheduler's turn comes once a minute (longer while it takes a backup).
-      const left = await waitUntil("the expired audit row to be purged", 200_000, async () => {
+      const left = await waitUntil("the expired audit row and history row to be purged", 200_000, async () => {
         const actions = await sql("select string_agg(action, ',' order by action) from audit_log where actor = 'e2e'");
-        return actions === "e2e.kept" ? actions : undefined;
+        const hashes = await sql("select string_agg(description_hash, ',') from recommendations where model = 'e2e'");
+        return actions === "e2e.kept" && hashes === "e2e-kept" ? `${actions} ${hashes}` : undefined;
       });
-      expect(left).toBe("e2e.kept");
+      expect(left).toBe("e2e.kept e2e-kept");
+      expect(await sql("delete from recommendations where model = 'e2e'")).toBe("");
     },
   );
 });

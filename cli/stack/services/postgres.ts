@@ -92,6 +92,7 @@ export function patroniService(ctx: StackContext, name: string): ComposeService 
       BACKUP_FULL_EVERY_HOURS: String(ctx.config.backup.fullEveryHours),
       BACKUP_DIFF_EVERY_HOURS: String(ctx.config.backup.diffEveryHours),
       BACKUP_DRILL_EVERY_HOURS: String(ctx.config.backup.drillEveryHours),
+      HISTORY_DAYS: String(ctx.config.api.historyDays),
       ...(s3 ? s3Environment(s3, backupRetentionDays(ctx)) : {}),
     },
     volumes: [

@@ -4,8 +4,8 @@
 # is older than BACKUP_DIFF_EVERY_HOURS. Then pgBackRest expires what the retention no longer needs.
 # On a replica instead: a restore drill (stevie-scheduled-drill) when the newest drill record, or with none the oldest
 # backup, is older than BACKUP_DRILL_EVERY_HOURS (0: never). The outcome of each run goes to the log as one JSON line.
-# The leader also refreshes the backup and drill metrics (stevie-backup-metrics) every minute, and deletes audit_log
-# rows older than a year.
+# The leader also refreshes the backup and drill metrics (stevie-backup-metrics) every minute, deletes audit_log
+# rows older than a year, and recommendation history older than HISTORY_DAYS (stevie-history-retention).
 # With an S3 repository (BACKUP_S3_BUCKET), each repository keeps its own schedule: a full backup lands in both.
 set -u
 repos=1
@@ -56,6 +56,7 @@ while :; do
     # The audit log keeps a year (the table refuses to lose a younger row); before the first migration it is absent.
     purged=$(psql -h /run/postgresql -d stevie -XAtq -c "WITH gone AS (DELETE FROM audit_log WHERE at < now() - interval '1 year' RETURNING 1) SELECT count(*) FROM gone" 2>/dev/null)
     [ "${purged:-0}" -gt 0 ] 2>/dev/null && echo "{\"event\":\"audit-retention\",\"deleted\":$purged}"
+    stevie-history-retention
   elif stevie-patroni-api replica 2>/dev/null && drill_due; then
     stevie-scheduled-drill
   fi
