@@ -4,7 +4,7 @@
 Patroni's leader key lives on an etcd lease of `ttl` seconds (20 at least: Patroni raises anything lower), so a leader
 that dies without a word keeps its key, and writes stay down, for up to 20 s. This loop beside Patroni, on every
 member, looks for a positive sign that the leader is gone rather than slow: its fixed data address stops completing
-TCP handshakes on both PostgreSQL's and Patroni's ports. A crashed container's network namespace is gone, so nothing
+TCP handshakes on PostgreSQL's port. A crashed container's network namespace is gone, so nothing
 answers; a frozen one (`docker pause`) still answers the handshake from its kernel, and a busy one answers it too, so
 neither is ever declared dead here (their key runs out as before). After SILENT_SECONDS of silence the watch revokes
 the lease that leader's Patroni holds: etcd drops the leader key with it and the synchronous standby takes over at
@@ -166,7 +166,9 @@ def main():
             leader = watched
         if leader is None or leader[0] == me:
             watched, silent_since = None, None
-        elif leader != watched or not silent(leader[1], (5432, leader[2])):
+        # PostgreSQL's port only: a live kernel accepts there, or refuses while Patroni restarts PostgreSQL. Patroni's
+        # TLS port logged a traceback for each probe that closed before the handshake, once a second on the leader.
+        elif leader != watched or not silent(leader[1], (5432,)):
             watched, silent_since = leader, None
         else:
             silent_since = silent_since or started
