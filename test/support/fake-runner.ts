@@ -16,6 +16,8 @@ export class FakeRunner implements Runner {
   networkList: { id: string; name: string; internal: boolean; options: Record<string, string> }[] = [];
   logsOf: Record<string, string> = {};
   images = new Set<string>();
+  /** Networks a container outside the fake engine's list is still on: removing one fails as Docker's does. */
+  busyNetworks = new Set<string>();
   /** Programs `which` does not find (every other one is on PATH). */
   missing = new Set<string>();
 
@@ -51,6 +53,7 @@ export class FakeRunner implements Runner {
     },
     listNetworks: async () => this.networkList,
     removeNetwork: async (id) => {
+      if (this.busyNetworks.has(id)) throw new Error(`network ${id} has active endpoints`);
       this.changes.push(`remove network ${id}`);
       this.networkList = this.networkList.filter((n) => n.id !== id);
     },

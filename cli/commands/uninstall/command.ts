@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import { type GlobalFlags, print, confirmOrRefuse, withShared, stackDir } from "../shared.js";
+import { type GlobalFlags, print, confirmOrRefuse, withShared, stackDir, note } from "../shared.js";
 
 export function register(program: Command): void {
   withShared(program.command("uninstall"))
@@ -11,6 +11,11 @@ export function register(program: Command): void {
         { dir: stackDir(f), purgeData: Boolean(f.purgeData), yes: Boolean(f.yes) },
         confirmOrRefuse,
       );
+      // Docker keeps a network while any container is on it: say which is left, so nothing is left unknowingly.
+      for (const l of r.left ?? [])
+        note(
+          `warning: left behind network ${l.network} (${l.why}); disconnect what still uses it (\`docker network inspect\`) and run uninstall again`,
+        );
       print(
         f,
         r,

@@ -20,6 +20,16 @@ describe("uninstall's sweep of a project's leftovers (over a fake engine)", () =
     expect(runner.volumeList).toEqual(["stevie_postgres-1-data"]);
   });
 
+  it("names a network it could not remove (a foreign container still on it) instead of saying nothing", async () => {
+    const runner = engine();
+    runner.networkList.push({ id: "n2", name: "stevie_edge", internal: false, options: {} });
+    runner.busyNetworks.add("n1");
+    const r = await removeProjectResources(new Project("stevie", runner), true);
+    expect(r.networks).toEqual(["stevie_edge"]);
+    expect(r.left).toEqual([{ network: "stevie_data", why: "network n1 has active endpoints" }]);
+    expect(runner.changes).toContain("remove volume stevie_postgres-1-data");
+  });
+
   it("removes the data volumes too when told to purge", async () => {
     const runner = engine();
     const r = await removeProjectResources(new Project("stevie", runner), true);

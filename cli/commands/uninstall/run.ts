@@ -15,6 +15,8 @@ export interface UninstallResult {
   volumes: string[];
   networks: string[];
   removedDir: boolean;
+  /** Networks that could not be removed, and Docker's reason (a container that is not the stack's is still on it). */
+  left?: { network: string; why: string }[];
 }
 
 /** Remove everything labelled with a project: what compose knows of, and what it lost track of. */
@@ -22,10 +24,18 @@ export async function removeProjectResources(project: Project, purgeData: boolea
   const containers = await project.containers();
   for (const c of containers) await project.remove(c.id);
   const networks = await project.networks();
-  for (const n of networks) await project.removeNetwork(n.id).catch(() => undefined);
+  const left: { network: string; why: string }[] = [];
+  for (const n of networks)
+    await project.removeNetwork(n.id).catch((e: Error) => left.push({ network: n.name, why: e.message }));
   const volumes = purgeData ? await project.volumes() : [];
   for (const v of volumes) await project.removeVolume(v);
-  return { containers: containers.length, volumes, networks: networks.map((n) => n.name), removedDir: false };
+  return {
+    containers: containers.length,
+    volumes,
+    networks: networks.map((n) => n.name).filter((n) => !left.some((l) => l.network === n)),
+    removedDir: false,
+    ...(left.length ? { left } : {}),
+  };
 }
 
 export async function runUninstall(
@@ -54,9 +64,10 @@ export async function runUninstall(
   const volumes = opts.purgeData ? [...new Set([...leftovers.volumes, ...volumesBefore])] : [];
   const result: UninstallResult = {
     containers: before.length,
-    networks: networksBefore.map((n) => n.name),
+    networks: networksBefore.map((n) => n.name).filter((n) => !leftovers.left?.some((l) => l.network === n)),
     volumes,
     removedDir: false,
+    ...(leftovers.left ? { left: leftovers.left } : {}),
   };
   if (opts.purgeData) {
     await rm(paths.dir, { recursive: true, force: true });
