@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { container, FakeRunner } from "../../test/support/fake-runner.js";
-import { inLeader, leaderService, psqlOnLeader, switchover } from "./cluster.js";
+import { inLeader, leaderService, psqlOnLeader, switchover, whilePatroniPaused } from "./cluster.js";
 import { Stack } from "./handle.js";
 import { stackPaths } from "./paths.js";
 
@@ -58,5 +58,41 @@ describe("the Postgres data tier over the handle", () => {
     expect(execs(runner).at(-1)).toEqual(
       expect.arrayContaining(["switchover", "--leader", "postgres-1", "--candidate", "postgres-2", "--force"]),
     );
+  });
+
+  it("pauses Patroni around work that takes etcd away, resumes it once etcd takes the resume, and leaves an operator's pause", async () => {
+    let resumeRefusals = 1;
+    const members = [container("postgres-1"), container("postgres-2"), container("api")];
+    const answers = new FakeRunner((args) =>
+      args.includes("resume") && resumeRefusals-- > 0 ? { exitCode: 1, stderr: "etcd: no leader" } : undefined,
+    );
+    answers.containerList = members;
+    const order: string[] = [];
+    const done = await whilePatroniPaused(
+      new Stack(stackPaths("/opt/stevie-test"), "stevie", answers),
+      async () => {
+        order.push("work");
+        return 42;
+      },
+      (l) => order.push(l),
+    );
+    expect(done).toBe(42);
+    const patroni = answers.calls.map((c) => c.args.slice(c.args.indexOf("patronictl") + 3).join(" "));
+    expect(patroni).toEqual(["pause --wait", "resume --wait", "resume --wait"]);
+    expect(order).toEqual(["work"]);
+
+    // Already paused by the operator: the work runs, and the cluster is left paused.
+    const operator = new FakeRunner((args) =>
+      args.includes("pause") ? { exitCode: 1, stderr: "Error: Cluster is already paused" } : undefined,
+    );
+    operator.containerList = members;
+    const lines: string[] = [];
+    await whilePatroniPaused(
+      new Stack(stackPaths("/opt/stevie-test"), "stevie", operator),
+      async () => 0,
+      (l) => lines.push(l),
+    );
+    expect(operator.calls.filter((c) => c.args.includes("resume"))).toEqual([]);
+    expect(lines.join("\n")).toMatch(/Patroni not paused \(postgres-1: Error: Cluster is already paused; postgres-2/);
   });
 });

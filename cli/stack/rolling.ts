@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parse } from "yaml";
 import { UserError } from "../errors.js";
 import { poll, sleep, waitFor } from "../wait.js";
-import { leaderService } from "./cluster.js";
+import { leaderService, whilePatroniPaused } from "./cluster.js";
 import { FOLLOW_FILE, renderApiUpstream, upstreamAddresses } from "../../nginx/render.js";
 import { writeAtomic } from "./files.js";
 import { API_PORT } from "./services/api.js";
@@ -355,7 +355,7 @@ export async function convergeRunning(
   // What the API stands on comes first: new replicas may need it (TLS to PostgreSQL came this way), old ones keep
   // working with it. Recreating a database member still pauses writes (rolling them is not done yet).
   const dataTier = changed.filter((s) => DATA_TIER.test(s));
-  if (dataTier.length) {
+  const recreate = async () => {
     await upNoDeps(stack, dataTier, opts.log);
     for (const c of (await new Project(project).containers()).filter((x) => dataTier.includes(x.service))) {
       const why = await waitHealthy(project, c.id, 5 * 60_000);
@@ -367,7 +367,11 @@ export async function convergeRunning(
     }
     // Patroni elects a leader within its TTL; migrations need one.
     await poll(() => leaderService(stack).catch(() => undefined), { timeoutMs: 60_000 });
-  }
+  };
+  // etcd's members together (a new CA) take its quorum away under a running leader: Patroni paused meanwhile.
+  if (dataTier.filter((s) => s.startsWith("etcd-")).length > 1 && !dataTier.some((s) => s.startsWith("postgres-")))
+    await whilePatroniPaused(stack, recreate, opts.log);
+  else if (dataTier.length) await recreate();
   let replaced = 0;
   if (changed.includes("api") || changed.includes("migrate")) {
     try {
