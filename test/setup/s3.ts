@@ -44,6 +44,12 @@ export async function startTestS3(
     configureBuckets: [{ name: bucket }],
   });
   await server.run();
+  // Node closes a keep-alive connection idle for 5 s; S3 keeps one far longer, and pgBackRest reuses its connections.
+  // On a busy host a gap of a few seconds between two of its requests can then meet a closed socket: the likely cause
+  // of "[095]: unable to flush" in a full backup to S3 (once, in the CI run of session 26).
+  const http = (server as unknown as { httpServer: { keepAliveTimeout: number; headersTimeout: number } }).httpServer;
+  http.keepAliveTimeout = 120_000;
+  http.headersTimeout = 125_000;
   return {
     s3: {
       endpoint,
