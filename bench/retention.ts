@@ -92,8 +92,11 @@ async function main(): Promise<void> {
     await purging;
     clearInterval(writes);
     await history.close();
-    const left = (await pool.query<{ n: string }>("SELECT count(*) AS n FROM recommendations WHERE model <> 'bench'"))
-      .rows[0]!.n;
+    const left = (
+      await pool.query<{ n: string }>(
+        "SELECT count(*) AS n FROM recommendations WHERE created_at < now() - interval '90 days'",
+      )
+    ).rows[0]!.n;
 
     const fmt = (v: number) => v.toFixed(1);
     const line = (name: string, ms: number[]) => [
