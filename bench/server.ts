@@ -13,122 +13,84 @@
  *   repeated mix     1,000 requests, 95 % repeats of earlier descriptions: hit ratio of the response cache
  *   cache get        one Redis cache read (~10 KB value)
  */
-import { appendFileSync, mkdirSync } from "node:fs";
-import { cpus, totalmem } from "node:os";
-import pg from "pg";
 import { programCache } from "../server/catalog/programs.js";
-import { createPrisma } from "../server/db.js";
-import { createOfflineEmbedder } from "../server/embeddings/offline.js";
 import { recommend } from "../server/recommend/engine.js";
 import { recommendInput } from "../server/recommend/input.js";
 import { Redis } from "ioredis";
 import { Registry } from "prom-client";
-import { packageVersion } from "../cli/package-root.js";
 import { createRedisDeps } from "../server/cache/deps.js";
 import { createCache } from "../server/cache/cache.js";
-import { prepareServicesData, startTestServices, stopTestServices } from "../test/setup/services.js";
-import { percentile } from "../test/eval/eval.js";
+import { type Catalogue, latencyRow as row, recordResult, withCatalogue } from "./harness.js";
 import { markdownTable, measureVectorSearch, nomineeDescriptions, timeEach } from "./vector.js";
 
 const N = Number(process.env.BENCH_N ?? 200);
 
-const fmt = (v: number) => (v < 10 ? v.toFixed(2) : v.toFixed(1));
-const row = (name: string, ms: number[], note = "") => [
-  name,
-  String(ms.length),
-  fmt(percentile(ms, 50)),
-  fmt(percentile(ms, 95)),
-  fmt(percentile(ms, 99)),
-  note,
-];
+async function measure({ services, pool, prisma, embedder }: Catalogue): Promise<void> {
+  const texts = nomineeDescriptions(N);
+  await embedder.embed(["warm-up"]);
 
-async function main(): Promise<void> {
-  const project = `stevietest-bench-${process.pid}`;
-  process.stderr.write("starting PostgreSQL (stack image) and loading the catalogue…\n");
-  const services = await startTestServices(project, packageVersion());
-  try {
-    await prepareServicesData(services);
-    const pool = new pg.Pool({ ...services.pg, max: 10, options: "-c hnsw.ef_search=100" });
-    const prisma = createPrisma(pool);
-    const embedder = createOfflineEmbedder();
-    const texts = nomineeDescriptions(N);
-    await embedder.embed(["warm-up"]);
+  const embedMs = await timeEach(N, (i) => embedder.embed([texts[i]!]));
+  const queryVectors = await embedder.embed(texts.slice(0, N));
+  const vector = await measureVectorSearch(pool, queryVectors);
+  const { hnswMs, exactMs, scanMs, recall } = vector;
 
-    const embedMs = await timeEach(N, (i) => embedder.embed([texts[i]!]));
-    const queryVectors = await embedder.embed(texts.slice(0, N));
-    const vector = await measureVectorSearch(pool, queryVectors);
-    const { hnswMs, exactMs, scanMs, recall } = vector;
-
-    const deps = { pool, embedder, programs: programCache(prisma) };
-    const inputs = texts.map((description) => recommendInput.parse({ description, topK: 10 }));
-    const afterEmbedMs: number[] = [];
-    const recMs = await timeEach(N, async (i) =>
-      afterEmbedMs.push((await recommend(deps, inputs[i]!)).timings.searchMs),
+  const deps = { pool, embedder, programs: programCache(prisma) };
+  const inputs = texts.map((description) => recommendInput.parse({ description, topK: 10 }));
+  const afterEmbedMs: number[] = [];
+  const recMs = await timeEach(N, async (i) => afterEmbedMs.push((await recommend(deps, inputs[i]!)).timings.searchMs));
+  // The API's own Redis layer, over the real Redis: response cache and query-embedding cache.
+  const redis = new Redis({ ...services.redis, keyPrefix: "stevie:", maxRetriesPerRequest: 1 });
+  const registry = new Registry();
+  const redisDeps = createRedisDeps({ redis, db: pool, embedder, registry });
+  const viaCache = (i: number) =>
+    redisDeps.responses.wrap(`recommend@${embedder.model}`, inputs[i]!, () =>
+      recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputs[i]!),
     );
-    // The API's own Redis layer, over the real Redis: response cache and query-embedding cache.
-    const redis = new Redis({ ...services.redis, keyPrefix: "stevie:", maxRetriesPerRequest: 1 });
-    const registry = new Registry();
-    const redisDeps = createRedisDeps({ redis, db: pool, embedder, registry });
-    const viaCache = (i: number) =>
-      redisDeps.responses.wrap(`recommend@${embedder.model}`, inputs[i]!, () =>
-        recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputs[i]!),
-      );
-    for (let i = 0; i < N; i++) await viaCache(i);
-    const cachedMs = await timeEach(N, viaCache);
-    await redis.flushdb();
-    const mix: number[] = [];
-    for (let i = 0; i < 1000; i++) mix.push(i < 50 || Math.random() < 0.05 ? 1000 + i : Math.floor(Math.random() * 50));
-    const mixInputs = new Map<number, ReturnType<typeof recommendInput.parse>>();
-    const inputOf = (k: number) =>
-      mixInputs.get(k) ??
-      mixInputs.set(k, recommendInput.parse({ description: `${texts[k % N]!} [${k}]`, topK: 10 })).get(k)!;
-    // prom-client hands out its live value objects: read them into numbers before and after.
-    const responseLookups = async (result: string) =>
-      (await registry.getSingleMetric("stevie_cache_requests_total")!.get()).values
-        .filter((v) => v.labels.cache === "response" && v.labels.result === result)
-        .reduce((s, v) => s + v.value, 0);
-    const [hitsBefore, missesBefore] = [await responseLookups("hit"), await responseLookups("miss")];
-    const mixMs = await timeEach(mix.length, (i) =>
-      redisDeps.responses.wrap(`recommend@${embedder.model}`, inputOf(mix[i]!), () =>
-        recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputOf(mix[i]!)),
-      ),
-    );
-    const hits = (await responseLookups("hit")) - hitsBefore;
-    const misses = (await responseLookups("miss")) - missesBefore;
-    const probe = createCache(redis, { name: "bench" });
-    const payload = { text: "x".repeat(10_000) };
-    await probe.getOrCompute("probe", 60, async () => payload);
-    const getMs = await timeEach(2000, () => probe.getOrCompute("probe", 60, async () => payload));
-    redis.disconnect();
+  for (let i = 0; i < N; i++) await viaCache(i);
+  const cachedMs = await timeEach(N, viaCache);
+  await redis.flushdb();
+  const mix: number[] = [];
+  for (let i = 0; i < 1000; i++) mix.push(i < 50 || Math.random() < 0.05 ? 1000 + i : Math.floor(Math.random() * 50));
+  const mixInputs = new Map<number, ReturnType<typeof recommendInput.parse>>();
+  const inputOf = (k: number) =>
+    mixInputs.get(k) ??
+    mixInputs.set(k, recommendInput.parse({ description: `${texts[k % N]!} [${k}]`, topK: 10 })).get(k)!;
+  // prom-client hands out its live value objects: read them into numbers before and after.
+  const responseLookups = async (result: string) =>
+    (await registry.getSingleMetric("stevie_cache_requests_total")!.get()).values
+      .filter((v) => v.labels.cache === "response" && v.labels.result === result)
+      .reduce((s, v) => s + v.value, 0);
+  const [hitsBefore, missesBefore] = [await responseLookups("hit"), await responseLookups("miss")];
+  const mixMs = await timeEach(mix.length, (i) =>
+    redisDeps.responses.wrap(`recommend@${embedder.model}`, inputOf(mix[i]!), () =>
+      recommend({ ...deps, embedQuery: redisDeps.embedQuery }, inputOf(mix[i]!)),
+    ),
+  );
+  const hits = (await responseLookups("hit")) - hitsBefore;
+  const misses = (await responseLookups("miss")) - missesBefore;
+  const probe = createCache(redis, { name: "bench" });
+  const payload = { text: "x".repeat(10_000) };
+  await probe.getOrCompute("probe", 60, async () => payload);
+  const getMs = await timeEach(2000, () => probe.getOrCompute("probe", 60, async () => payload));
+  redis.disconnect();
 
-    const rows = [
-      ["measure", "n", "p50 ms", "p95 ms", "p99 ms", "note"],
-      row("embed (offline, one description)", embedMs, `${embedder.model}`),
-      row("vector top-10, HNSW", hnswMs, `recall@10 vs exact ${recall.toFixed(3)}`),
-      row("vector top-10, exact scan", exactMs, `${vector.vectors} vectors`),
-      row("in-process brute-force scan", scanMs, "floor: dot products in JS"),
-      row("recommend, uncached (hybrid)", recMs, "embed + vector + full-text + details"),
-      row("  of which after the embedding", afterEmbedMs, "full-text sent before embedding; then one statement"),
-      row("recommend, cached (Redis)", cachedMs, "response cache hit"),
-      row(
-        "recommend, 95 % repeated mix",
-        mixMs,
-        `response-cache hit ratio ${(hits / Math.max(1, hits + misses)).toFixed(3)}`,
-      ),
-      row("cache get, ~10 KB value", getMs, "one Redis read + JSON parse"),
-    ];
-    const table = markdownTable(rows);
-    const cpu = cpus()[0]?.model ?? "unknown CPU";
-    const header = `### Server-side recommendation path — ${new Date().toISOString()}\n\nMachine: ${cpus().length} × ${cpu}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB RAM, Node ${process.version}; PostgreSQL in Docker (stevie-stack/postgres ${packageVersion()}), client in this process.\n\n`;
-    process.stdout.write(`\n${header}${table}\n`);
-    mkdirSync("docs", { recursive: true });
-    appendFileSync("docs/performance.md", `\n${header}${table}\n`);
-    await prisma.$disconnect();
-    await pool.end();
-    await embedder.close?.();
-  } finally {
-    await stopTestServices(project);
-  }
+  const rows = [
+    ["measure", "n", "p50 ms", "p95 ms", "p99 ms", "note"],
+    row("embed (offline, one description)", embedMs, `${embedder.model}`),
+    row("vector top-10, HNSW", hnswMs, `recall@10 vs exact ${recall.toFixed(3)}`),
+    row("vector top-10, exact scan", exactMs, `${vector.vectors} vectors`),
+    row("in-process brute-force scan", scanMs, "floor: dot products in JS"),
+    row("recommend, uncached (hybrid)", recMs, "embed + vector + full-text + details"),
+    row("  of which after the embedding", afterEmbedMs, "full-text sent before embedding; then one statement"),
+    row("recommend, cached (Redis)", cachedMs, "response cache hit"),
+    row(
+      "recommend, 95 % repeated mix",
+      mixMs,
+      `response-cache hit ratio ${(hits / Math.max(1, hits + misses)).toFixed(3)}`,
+    ),
+    row("cache get, ~10 KB value", getMs, "one Redis read + JSON parse"),
+  ];
+  recordResult("Server-side recommendation path", markdownTable(rows));
 }
 
-await main();
+await withCatalogue(measure, { options: "-c hnsw.ef_search=100" });
