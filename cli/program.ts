@@ -2,6 +2,7 @@ import { Command } from "commander";
 import { EXIT_CODES, UserError } from "./errors.js";
 import { packageVersion } from "./package-root.js";
 import type { GlobalFlags } from "./commands/shared.js";
+import * as alerts from "./commands/alerts/command.js";
 import * as apikey from "./commands/apikey/command.js";
 import * as audit from "./commands/audit/command.js";
 import * as backup from "./commands/backup/command.js";
@@ -37,6 +38,7 @@ const COMMANDS = [
   scale,
   rotate,
   audit,
+  alerts,
   apikey,
   switchover,
   logs,

@@ -19,6 +19,19 @@ export const intArg = (name: string, min: number, max: number) => (v: string) =>
   return n;
 };
 
+const UNITS: Record<string, number> = { m: 60_000, h: 3600_000, d: 86400_000 };
+
+/** "90m", "2h", "7d" as milliseconds, from 1 minute to MAX_DAYS days. */
+export const durationArg = (name: string, maxDays: number) => (v: string) => {
+  const m = /^(\d{1,5})([mhd])$/.exec(v.trim());
+  const ms = m ? Number(m[1]) * UNITS[m[2]!]! : NaN;
+  if (!(ms >= 60_000 && ms <= maxDays * UNITS.d!))
+    throw new InvalidArgumentError(
+      `${name} must be a duration from 1m to ${maxDays}d: a number and a unit (30m, 2h, 7d)`,
+    );
+  return ms;
+};
+
 export const isTTY = () => Boolean(process.stdin.isTTY && process.stdout.isTTY);
 
 /** The stack directory a command works on: --dir, else $STEVIE_STACK_DIR or the default. */

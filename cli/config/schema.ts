@@ -498,15 +498,50 @@ export const configSchema = z
                   .regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "host:port of the SMTP relay, such as smtp.example.com:587")
                   .describe("SMTP relay, host:port"),
                 requireTls: z.boolean().default(true).describe("insist on STARTTLS"),
+                username: z
+                  .string()
+                  .min(1)
+                  .max(256)
+                  .optional()
+                  .describe(
+                    "log in to the relay as this user (after STARTTLS); the password: the STEVIE_SMTP_PASSWORD environment variable at install, kept in secrets/ (0600)",
+                  ),
+                caFile: z
+                  .string()
+                  .min(1)
+                  .optional()
+                  .describe(
+                    "a CA certificate (PEM) that signs the relay's certificate, for a private relay (a path on this host; relative to the stack directory); default: the system's CAs",
+                  ),
               })
               .strict()
               .optional()
               .describe("alert mail through an SMTP relay that accepts mail from this host"),
+            slack: z
+              .object({
+                channel: z
+                  .string()
+                  .regex(/^[#@]?[A-Za-z0-9._-]{1,80}$/, "a channel such as #ops")
+                  .optional()
+                  .describe("post to this channel instead of the webhook's own"),
+              })
+              .strict()
+              .optional()
+              .describe(
+                "alerts to a Slack (or Slack-compatible: Mattermost, Rocket.Chat) incoming webhook; its URL: the STEVIE_SLACK_WEBHOOK_URL environment variable at install, kept in secrets/ (0600)",
+              ),
+            pagerduty: z
+              .object({})
+              .strict()
+              .optional()
+              .describe(
+                "critical alerts page through PagerDuty (Events API v2); the integration's routing key: the STEVIE_PAGERDUTY_ROUTING_KEY environment variable at install, kept in secrets/ (0600)",
+              ),
           })
           .strict()
           .prefault({})
           .describe(
-            "where Alertmanager sends alerts: critical ones at once, warnings grouped every 10 minutes; with neither set they show in `stevie-stack status` only",
+            "where Alertmanager sends alerts: critical ones at once, warnings grouped every 10 minutes; with none set they show in `stevie-stack status` and `stevie-stack alerts list` only",
           ),
       })
       .strict()

@@ -3,10 +3,10 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rm } from "node:fs/promises";
 import { request } from "node:http";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
-import { writeAtomic } from "./files.js";
+import { readCaFile, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { ACME_CA_FILE } from "./tls.js";
 import { Stack } from "./handle.js";
@@ -49,15 +49,7 @@ export async function prepareAcme(paths: StackPaths, config: StevieConfig): Prom
     await writeAtomic(join(live, "server.crt"), await readFile(join(paths.tls, "server.crt")));
   }
   if (!acme.caFile) return { changed: false };
-  const from = resolve(paths.dir, acme.caFile);
-  const pem = await readFile(from, "utf8").catch((err: NodeJS.ErrnoException) => {
-    throw new UserError(
-      `tls.acme.caFile ${from} cannot be read (${err.code ?? err.message})`,
-      "check the path in stevie.yaml",
-    );
-  });
-  if (!pem.includes("-----BEGIN CERTIFICATE-----"))
-    throw new UserError(`tls.acme.caFile ${from} holds no PEM certificate`);
+  const pem = await readCaFile(paths.dir, acme.caFile, "tls.acme.caFile", "the ACME server's certificate");
   const to = join(paths.tls, ACME_CA_FILE);
   const same = (await readFile(to, "utf8").catch(() => "")) === pem;
   if (!same) await writeAtomic(to, pem);

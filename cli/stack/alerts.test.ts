@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseAlerts, renderAlerts } from "./alerts.js";
+import { parseAlerts, renderAlerts, silencedNames } from "./alerts.js";
+import { durationArg } from "../commands/shared.js";
 
 const body = JSON.stringify({
   status: "success",
@@ -38,5 +39,29 @@ describe("alerts in status", () => {
     expect(renderAlerts(parseAlerts(JSON.stringify({ status: "success", data: { alerts: [] } })))).toBe("Alerts: none");
     expect(renderAlerts({ error: "Prometheus did not answer" })).toBe("Alerts: unknown (Prometheus did not answer)");
     expect(() => parseAlerts(JSON.stringify({ status: "error" }))).toThrow(/answered error/);
+  });
+});
+
+describe("silences", () => {
+  it("names what a silence covers as the operator wrote it, and refuses a duration outside 1m..90d", () => {
+    const one = (value: string, isRegex: boolean) => ({
+      id: "s1",
+      matchers: [{ name: "alertname", value, isRegex, isEqual: true }],
+      startsAt: "",
+      endsAt: "",
+      createdBy: "",
+      comment: "",
+      status: { state: "active" as const },
+    });
+    expect(silencedNames(one("HighCPU|Disk\\.Full", true))).toBe("HighCPU, Disk.Full");
+    expect(silencedNames(one("HighCPU", false))).toBe("HighCPU");
+    expect(
+      silencedNames({ ...one("x", false), matchers: [{ name: "job", value: "api", isRegex: false, isEqual: false }] }),
+    ).toBe("job!=api");
+    const parse = durationArg("--for", 90);
+    expect(parse("2h")).toBe(7_200_000);
+    expect(parse("90d")).toBe(90 * 86_400_000);
+    for (const bad of ["0m", "91d", "2 weeks", "2", "h", "-1h", "1.5h"])
+      expect(() => parse(bad), bad).toThrow(/--for must be a duration from 1m to 90d/);
   });
 });

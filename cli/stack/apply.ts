@@ -16,6 +16,7 @@ import { buildPlannedImage, imageRefs, tagPlannedImage, type ImagePlan } from ".
 import { ensureOpenAIKey } from "./openai.js";
 import { API_UPSTREAM, convergeRunning } from "./rolling.js";
 import { ensureS3Access } from "./s3.js";
+import { ensureAlertAccess } from "./alert-access.js";
 import { ensureSecrets } from "./secrets.js";
 import { writeCliMetrics } from "./stack-metrics.js";
 import { chooseDataSubnet } from "./subnet.js";
@@ -128,17 +129,19 @@ async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
   const edgeTls = await syncEdgeTls(paths.tls, config);
   const s3 = await ensureS3Access(paths, config.backup.s3, input.credentials);
   const openai = await ensureOpenAIKey(paths, input.credentials);
+  const alerts = await ensureAlertAccess(paths, config.monitoring.alerts, input.credentials);
   s.secretsOrTlsChanged =
     secrets.created.length > 0 ||
     Object.values(certs).some(Boolean) ||
     acme.changed ||
     edgeTls ||
     s3.changed ||
-    openai.changed;
+    openai.changed ||
+    alerts.changed;
   const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) };
   // Rendered again now that the secrets and certificates exist: the files the plan showed, except that a CA made just
   // now has a hash the plan could not know.
-  const access = { s3: s3.hash, openai: openai.hash, ca: await caBundleHash(paths.tls) };
+  const access = { s3: s3.hash, openai: openai.hash, alerts: alerts.hash, ca: await caBundleHash(paths.tls) };
   const generated = await renderKeepingEdits(paths, (kept) =>
     renderStackFiles(
       { ...input, host, images: imageRefs(input.images), access, assets: renderAssets(paths, config) },

@@ -25,6 +25,7 @@ import { redisNodeService, sentinelService } from "./services/redis.js";
 import { EGRESS_NETWORK, S3_CA_FILE, S3_SECRETS } from "./s3.js";
 import { ETCD_KEY_SECRET, ETCD_MEMBERS, ETCD_ROOT_SECRET, PATRONI_CLIENT_SECRET } from "./topology.js";
 import { OPENAI_SECRET } from "./openai.js";
+import { SMTP_CA_FILE, SMTP_CA_SECRET, alertSecretsWanted } from "./alert-access.js";
 
 /**
  * No route out (internal) and none in: Docker gives the bridge no host address (`inhibit_ipv4`), so the host has no
@@ -114,6 +115,13 @@ export function buildCompose(ctx: StackContext): ComposeFile {
       ...(s3 ? Object.fromEntries(S3_SECRETS.map((x) => [x, { file: `./secrets/${x}` }])) : {}),
       ...(s3?.caFile ? { s3_ca: { file: `./tls/${S3_CA_FILE}` } } : {}),
       ...(openaiEnabled(ctx) ? { [OPENAI_SECRET]: { file: `./secrets/${OPENAI_SECRET}` } } : {}),
+      // What Alertmanager reads to reach the operator (alert-access.ts).
+      ...Object.fromEntries(
+        (services.alertmanager ? alertSecretsWanted(ctx.config.monitoring.alerts) : []).map((s) => [
+          s,
+          { file: s === SMTP_CA_SECRET ? `./tls/${SMTP_CA_FILE}` : `./secrets/${s}` },
+        ]),
+      ),
     },
   };
 }

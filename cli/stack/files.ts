@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
+import { createHash, X509Certificate } from "node:crypto";
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname, relative } from "node:path";
+import { dirname, relative, resolve } from "node:path";
+import { UserError } from "../errors.js";
 import type { StackPaths } from "./paths.js";
 
 export const sha256 = (data: string | Buffer) => createHash("sha256").update(data).digest("hex");
@@ -125,4 +126,27 @@ export async function applyFiles(paths: StackPaths, files: GeneratedFile[]): Pro
   }
   await writeAtomic(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
   return outcomes;
+}
+
+/**
+ * A CA certificate that stevie.yaml names at SETTING (a path on this host, relative to the stack directory DIR): its
+ * PEM, or a UserError that says which setting and what is wrong. SIGNS: whose certificate it signs, for the hint.
+ */
+export async function readCaFile(dir: string, file: string, setting: string, signs: string): Promise<string> {
+  const from = resolve(dir, file);
+  const pem = await readFile(from, "utf8").catch((err: NodeJS.ErrnoException) => {
+    throw new UserError(
+      `${setting} ${from} cannot be read (${err.code ?? err.message})`,
+      "check the path in stevie.yaml",
+    );
+  });
+  try {
+    new X509Certificate(pem);
+  } catch {
+    throw new UserError(
+      `${setting} ${from} is not a PEM certificate`,
+      `give the CA certificate that signs ${signs}, in PEM`,
+    );
+  }
+  return pem;
 }

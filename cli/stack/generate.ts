@@ -72,7 +72,7 @@ export interface RenderInput {
   /** The image each service runs (content tags), by image name; the version tags without it. */
   images?: Partial<Record<string, string>>;
   /** Hashes of the S3 credentials, the OpenAI key and the CA bundle, when the stack has them. */
-  access?: { s3?: string; openai?: string; ca?: string };
+  access?: { s3?: string; openai?: string; alerts?: string; ca?: string };
   assets: RenderAssets;
 }
 
@@ -115,6 +115,7 @@ export function renderStackFiles(input: RenderInput, kept: Record<string, string
   const hash = (...texts: string[]) => sha256(texts.join("\0")).slice(0, 16);
   const running = (f: GeneratedFile) => kept[f.path] ?? f.content;
   const hashOf = (pick: (path: string) => boolean) => hash(...monitoring.filter((f) => pick(f.path)).map(running));
+  const alertmanagerYml = hashOf((p) => p.endsWith("alertmanager.yml"));
   const ctx: StackContext = {
     ...base,
     // A changed file mounted into a container recreates that container. prometheus.yml is mounted as a file (a
@@ -124,7 +125,8 @@ export function renderStackFiles(input: RenderInput, kept: Record<string, string
       "nginx.conf": hash(kept[paths.nginxConf] ?? nginxConf),
       "haproxy.cfg": hash(kept[paths.haproxyConf] ?? haproxyConf),
       prometheus: hashOf((p) => p.endsWith("prometheus.yml")),
-      alertmanager: hashOf((p) => p.endsWith("alertmanager.yml")),
+      // With the receivers' secrets (alert-access.ts), which Alertmanager reads at start.
+      alertmanager: accessHashes.alerts ? hash(alertmanagerYml, accessHashes.alerts) : alertmanagerYml,
       grafana: hashOf((p) => p.includes("/grafana/")),
       loki: hashOf((p) => p.endsWith("loki.yml")),
       alloy: hashOf((p) => p.endsWith("config.alloy")),

@@ -133,7 +133,8 @@ describe("planStack (pure: from what was observed to what install does)", () => 
   /** The stack DESIRED would leave: its files on disk as the applier writes them, every container healthy. */
   function installed(d: Desired): Observed {
     const base: Omit<Observed, "disk" | "containers"> = {
-      ...{ secretsMissing: [], certificates: [], s3: noCredentials, openai: noCredentials, ca: "ca-1" },
+      ...{ secretsMissing: [], certificates: [], s3: noCredentials, openai: noCredentials, alerts: noCredentials },
+      ca: "ca-1",
       host: { dataSubnet: "10.213.7.0/24" },
       assets: renderAssets(paths, d.config),
     };

@@ -18,6 +18,7 @@ import { ensureOpenAIKey } from "./openai.js";
 import type { StackPaths } from "./paths.js";
 import { changedServices, desiredReplicas } from "./rolling.js";
 import { ensureS3Access } from "./s3.js";
+import { ensureAlertAccess } from "./alert-access.js";
 import { SECRET_NAMES } from "./secrets.js";
 import type { Sizing } from "./sizing.js";
 import { chooseDataSubnet } from "./subnet.js";
@@ -103,6 +104,7 @@ export interface Observed {
   certificates: string[];
   s3: { hash?: string; changed: boolean };
   openai: { hash?: string; changed: boolean };
+  alerts: { hash?: string; changed: boolean };
   /** The local CA bundle's hash as it is. */
   ca?: string;
   host: RenderInput["host"];
@@ -124,11 +126,15 @@ export interface StackPlan extends PlanSummary {
   healthy: boolean;
 }
 
-const renderInput = (d: Desired, o: Pick<Observed, "host" | "assets" | "s3" | "openai">, ca: string | undefined) => ({
+const renderInput = (
+  d: Desired,
+  o: Pick<Observed, "host" | "assets" | "s3" | "openai" | "alerts">,
+  ca: string | undefined,
+) => ({
   ...{ paths: d.paths, config: d.config, sizing: d.sizing, version: d.version, configText: d.configText },
   host: o.host,
   images: imageRefs(d.images),
-  access: { s3: o.s3.hash, openai: o.openai.hash, ca },
+  access: { s3: o.s3.hash, openai: o.openai.hash, alerts: o.alerts.hash, ca },
   assets: o.assets,
 });
 
@@ -141,14 +147,15 @@ export async function observeStack(desired: Desired, stack: Stack): Promise<Obse
   const dataSubnet = await chooseDataSubnet(config);
   const s3 = await ensureS3Access(paths, config.backup.s3, credentials, { write: false });
   const openai = await ensureOpenAIKey(paths, credentials, { write: false });
+  const alerts = await ensureAlertAccess(paths, config.monitoring.alerts, credentials, { write: false });
   const ca = await caBundleHash(paths.tls);
   const host = { dataSubnet, filesystems: await measuredFilesystems(paths.dir) };
   const assets = renderAssets(paths, config);
-  const files = renderStackFiles(renderInput(desired, { host, assets, s3, openai }, ca)).map((f) => f.path);
+  const files = renderStackFiles(renderInput(desired, { host, assets, s3, openai, alerts }, ca)).map((f) => f.path);
   return {
     secretsMissing: SECRET_NAMES.filter((n) => !existsSync(join(paths.secrets, n))),
     certificates: await certificatesDue(paths.tls, config, topology(config, sizing, dataSubnet)),
-    ...{ s3, openai, ca, host, assets },
+    ...{ s3, openai, alerts, ca, host, assets },
     disk: await readDisk(paths, files),
     containers: await stack.containers(),
   };
@@ -174,7 +181,7 @@ export function planStack(desired: Desired, observed: Observed): StackPlan {
   const running = new Set(observed.containers.filter((c) => c.state === "running").map((c) => c.service));
   const compose = rendered.find((p) => p.file.path === paths.compose)!.file.content;
   const services = planServices(observed.disk.files[paths.compose], compose, health, running);
-  const access = [...(observed.s3.changed ? ["s3"] : []), ...(observed.openai.changed ? ["openai"] : [])];
+  const access = (["s3", "openai", "alerts"] as const).filter((a) => observed[a].changed);
   const unhealthy = health
     .filter((o) => o.running > 0 && o.healthy < o.running && !services.start.includes(o.service))
     .map((o) => o.service);
@@ -201,6 +208,12 @@ export function planSummary(plan: StackPlan): PlanSummary {
   return { files, images, secrets, certificates, access, services, unhealthy, changes };
 }
 
+const ACCESS_NAMES: Record<string, string> = {
+  s3: "the S3 credentials",
+  openai: "the OpenAI key",
+  alerts: "the alert receivers' secrets",
+};
+
 /** A plan as lines for a person. Pure. */
 export function renderPlan(plan: PlanSummary): string[] {
   if (!plan.changes) return ["Nothing to do: the stack runs this configuration and is healthy."];
@@ -221,7 +234,7 @@ export function renderPlan(plan: PlanSummary): string[] {
     ...list("issue certificates", plan.certificates),
     ...list(
       "take from the environment",
-      plan.access.map((a) => (a === "s3" ? "the S3 credentials" : "the OpenAI key")),
+      plan.access.map((a) => ACCESS_NAMES[a] ?? a),
     ),
     ...list(
       "recreate",

@@ -1,10 +1,9 @@
-import { X509Certificate } from "node:crypto";
-import { chmod, readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { chmod } from "node:fs/promises";
+import { join } from "node:path";
 import type { StevieConfig } from "../config/schema.js";
 import { UserError } from "../errors.js";
 import { rewriteSecretFile } from "./credentials.js";
-import { readIfExists, sha256, writeAtomic } from "./files.js";
+import { readCaFile, readIfExists, sha256, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { registerSecret } from "../secret.js";
 
@@ -68,21 +67,7 @@ export async function ensureS3Access(
     values.push(now);
   }
   if (s3.caFile) {
-    const from = resolve(paths.dir, s3.caFile);
-    const pem = await readFile(from, "utf8").catch((err: NodeJS.ErrnoException) => {
-      throw new UserError(
-        `backup.s3.caFile ${from} cannot be read (${err.code ?? err.message})`,
-        "check the path in stevie.yaml",
-      );
-    });
-    try {
-      new X509Certificate(pem);
-    } catch {
-      throw new UserError(
-        `backup.s3.caFile ${from} is not a PEM certificate`,
-        "give the CA certificate that signs the S3 service's certificate, in PEM",
-      );
-    }
+    const pem = await readCaFile(paths.dir, s3.caFile, "backup.s3.caFile", "the S3 service's certificate");
     const to = join(paths.tls, S3_CA_FILE);
     if ((await readIfExists(to)) !== pem) {
       if (write) await writeAtomic(to, pem);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { patroniMembers, redisTopology } from "../../cli/stack/cluster.js";
+import { alertmanagerApi, SETTLE_MS, silencedNames, type Silence } from "../../cli/stack/alerts.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import type { Topology } from "../../cli/stack/topology.js";
 import { FOLLOW_FILE, upstreamAddresses } from "../../nginx/render.js";
@@ -183,6 +184,17 @@ describe.sequential("failover under load", () => {
       expect(acked.filter((x) => !stored.has(x))).toEqual([]);
       const members = await patroniMembers(new Stack(paths, stack.project), topo);
       expect(members.find((m) => m.member === before)?.role).not.toBe("leader");
+      // Nobody was paged for it: the alerts a switchover trips were silenced while it ran, the silence lifted
+      // (ending SETTLE_MS after it) when it returned.
+      const silences = JSON.parse(
+        await alertmanagerApi(new Stack(paths, stack.project), "GET", "/silences"),
+      ) as Silence[];
+      const ours = silences.filter((x) => x.comment.startsWith("stevie-stack switchover"));
+      expect(ours.length).toBeGreaterThanOrEqual(1);
+      const last = ours.sort((a, b) => a.startsAt.localeCompare(b.startsAt)).at(-1)!;
+      expect(silencedNames(last)).toContain("PostgresWriteEndpointDown");
+      expect(Date.parse(last.startsAt)).toBeGreaterThanOrEqual(t0 - 5_000);
+      expect(Date.parse(last.endsAt)).toBeLessThanOrEqual(Date.now() + SETTLE_MS);
     },
   );
 

@@ -1,8 +1,8 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, inject, it } from "vitest";
 import * as docker from "../../cli/docker.js";
 import { run } from "../../cli/exec.js";
 import { packageVersion } from "../../cli/package-root.js";
@@ -19,6 +19,9 @@ import { LOGS_ALERT_CASES, STACK_VALUES } from "../monitoring/alert-cases.js";
 import { metricNames, promtoolTests } from "../monitoring/promtool-tests.js";
 import { compose } from "../../cli/stack/handle.js";
 import { Stack } from "../../cli/stack/handle.js";
+import { poll } from "../../cli/wait.js";
+import { startAlertReceivers, type AlertReceivers } from "../fakes/alert-receivers.js";
+import { bridgeGateway, testCa } from "../setup/test-ca.js";
 
 /**
  * Prometheus, Alertmanager and the exporters in the real stack: their own checkers accept the generated files,
@@ -41,6 +44,28 @@ const instant = (q: string) =>
   prom<{ result: { metric: Record<string, string>; value: [number, string] }[] }>(
     `/api/v1/query?query=${encodeURIComponent(q)}`,
   ).then((d) => d.result);
+
+const SMTP_PASSWORD = "relay-pass-7f3a9c1e";
+let receivers: AlertReceivers | undefined;
+let workDir: string | undefined;
+const amContainer = async () =>
+  (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "alertmanager")!;
+/** What PROBE finds within TIMEOUT_MS (polled every second), or a failed test. */
+async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const found = await poll(async () => (await probe()) ?? undefined, { timeoutMs });
+  if (found === undefined) throw new Error(`not seen within ${timeoutMs / 1000} s`);
+  return found;
+}
+
+afterAll(async () => {
+  // The receivers go away with this file: the stack sends alerts nowhere again.
+  if (receivers) {
+    const r = await runCli(["config", "set", "monitoring.alerts", "{}", "--dir", stack.dir], { timeoutMs: 240_000 });
+    if (r.code !== 0) report(`could not take the receivers out: ${r.stderr}`);
+    await receivers.close();
+  }
+  if (workDir) await rm(workDir, { recursive: true, force: true });
+});
 
 describe.sequential("monitoring in the live stack", () => {
   it("opens Prometheus's and Alertmanager's UIs on this host's loopback through Docker, and only there (issue 25)", async () => {
@@ -216,6 +241,98 @@ describe.sequential("monitoring in the live stack", () => {
   );
 
   it(
+    "alerts reach a webhook and a mail relay (STARTTLS, login, the password a secret); `alerts test`, silence, unsilence (issue 29)",
+    { timeout: 300_000 },
+    async () => {
+      const gateway = await bridgeGateway();
+      workDir = await mkdtemp(join(tmpdir(), "stevie-alerts-"));
+      const ca = await testCa(workDir, "smtp");
+      receivers = await startAlertReceivers({
+        host: gateway,
+        tls: await ca.issue("relay", `IP:${gateway}`),
+        user: "alerts@stevie.test",
+        password: SMTP_PASSWORD,
+      });
+      const email = {
+        to: "oncall@stevie.test",
+        from: "stack@stevie.test",
+        smarthost: receivers.smarthost,
+        username: "alerts@stevie.test",
+        caFile: ca.ca,
+      };
+      // Without the password in the environment the change is refused, and nothing changes.
+      const refused = await runCli(
+        ["config", "set", "monitoring.alerts.email", JSON.stringify(email), "--dir", stack.dir],
+        { timeoutMs: 60_000 },
+      );
+      expect(refused.code).not.toBe(0);
+      expect(refused.stderr).toMatch(/STEVIE_SMTP_PASSWORD was never given/);
+      const set = await runCli(
+        [
+          ...["config", "set", "monitoring.alerts.webhookUrl", receivers.webhookUrl],
+          ...["monitoring.alerts.email", JSON.stringify(email), "--dir", stack.dir],
+        ],
+        { timeoutMs: 240_000, env: { STEVIE_SMTP_PASSWORD: SMTP_PASSWORD } },
+      );
+      expect(set.code, set.stderr).toBe(0);
+      expect(set.stdout + set.stderr).not.toContain(SMTP_PASSWORD);
+      // The password is a 0600 file Alertmanager's user reads, in neither its configuration nor its container's.
+      const secret = await stat(join(paths.secrets, "alert_smtp_password"));
+      expect(secret.mode & 0o777).toBe(0o600);
+      expect(await readFile(join(paths.dir, "monitoring", "alertmanager.yml"), "utf8")).not.toContain(SMTP_PASSWORD);
+      const am = await inService("alertmanager", ["amtool", "check-config", "/etc/alertmanager/alertmanager.yml"]);
+      expect(am.exitCode, am.stdout + am.stderr).toBe(0);
+      const inspect = await run("docker", ["inspect", (await amContainer()).id]);
+      expect(inspect.stdout).not.toContain(SMTP_PASSWORD);
+
+      // `alerts test`: through both, at once (critical), then its resolution.
+      const sent = Date.now();
+      const t = await runCli(["alerts", "test", "--dir", stack.dir]);
+      expect(t.code, t.stderr).toBe(0);
+      expect(t.stdout).toMatch(/StevieStackTest .*webhook, mail to oncall@stevie\.test/);
+      const hook = await until(() => receivers!.posts.find((p) => p.groupLabels.alertname === "StevieStackTest"));
+      const mail = await until(() => receivers!.mails.find((m) => m.data.includes("StevieStackTest")));
+      expect(hook.status).toBe("firing");
+      expect(mail).toMatchObject({ user: "alerts@stevie.test", secure: true });
+      expect(mail.data).toMatch(/^To: oncall@stevie\.test/m);
+      expect(receivers.refusedLogins).toEqual([]);
+      report(
+        `alerts test: webhook after ${((hook.receivedAt - sent) / 1000).toFixed(1)} s, mail (STARTTLS, login) after ${((mail.receivedAt - sent) / 1000).toFixed(1)} s`,
+      );
+
+      // A silence holds a notification back; it shows in `alerts list`; unsilence lifts it.
+      const badFor = await runCli(["alerts", "silence", "HighCPU", "--for", "2 weeks", "--dir", stack.dir]);
+      expect(badFor.code).toBe(2);
+      expect(badFor.stderr).toMatch(/--for must be a duration from 1m to 90d/);
+      const sil = await runCli(["alerts", "silence", "StevieStackTest", "--for", "2h", "--dir", stack.dir]);
+      expect(sil.code, sil.stderr).toBe(0);
+      const again = await runCli(["alerts", "test", "--dir", stack.dir]);
+      expect(again.code, again.stderr).toBe(0);
+      const listed = JSON.parse(
+        (
+          await until(async () => {
+            const l = await runCli(["alerts", "list", "--json", "--dir", stack.dir]);
+            return (JSON.parse(l.stdout) as { held: string[] }).held.includes("StevieStackTest") ? l : undefined;
+          })
+        ).stdout,
+      ) as { silences: { id: string; comment: string }[]; held: string[] };
+      expect(listed.silences.map((x) => x.comment)).toContain("set with `stevie-stack alerts silence`");
+      const human = await runCli(["alerts", "list", "--dir", stack.dir]);
+      expect(human.stdout).toMatch(/Silences \(1\):\n {2}\S+ {2}StevieStackTest {2}until /);
+      const none = await runCli(["alerts", "unsilence", "NoSuchAlert", "--dir", stack.dir]);
+      expect(none.code).toBe(1);
+      expect(none.stderr).toMatch(/no active silence covers NoSuchAlert/);
+      const un = await runCli(["alerts", "unsilence", "StevieStackTest", "--dir", stack.dir]);
+      expect(un.code, un.stderr).toBe(0);
+      expect(un.stdout).toMatch(/Lifted 1 silence/);
+      const after = JSON.parse((await runCli(["alerts", "list", "--json", "--dir", stack.dir])).stdout) as {
+        silences: unknown[];
+      };
+      expect(after.silences).toEqual([]);
+    },
+  );
+
+  it(
     "an API replica that stops makes APIReplicaDown fire within its 1-minute window; status lists it; it resolves",
     { timeout: 420_000 },
     async () => {
@@ -242,6 +359,23 @@ describe.sequential("monitoring in the live stack", () => {
         report(`APIReplicaDown firing ${firingAfter!.toFixed(0)} s after an API replica stopped (for: 1m)`);
         const status = await runCli(["status", "--dir", stack.dir]);
         expect(status.stdout).toMatch(/FIRING\s+critical\s+APIReplicaDown/);
+        if (receivers) {
+          // Delivered: one notification of its group (alertname, severity) to the webhook, and a mail.
+          const firedAt = stopped + firingAfter! * 1000;
+          const hook = await until(() =>
+            receivers!.posts.find((p) => p.groupLabels.alertname === "APIReplicaDown" && p.status === "firing"),
+          );
+          expect(hook.groupLabels).toEqual({ alertname: "APIReplicaDown", severity: "critical" });
+          expect(hook.alerts.every((a) => a.labels.alertname === "APIReplicaDown")).toBe(true);
+          expect((hook.receivedAt - firedAt) / 1000).toBeLessThanOrEqual(60);
+          const mail = await until(() =>
+            receivers!.mails.find((m) => /Subject: \[FIRING:\d+\] APIReplicaDown/.test(m.data)),
+          );
+          // Measured from the stop: Prometheus's "firing" above is seen by polling every 2 s.
+          report(
+            `APIReplicaDown delivered ${((hook.receivedAt - stopped) / 1000).toFixed(1)} s (webhook) and ${((mail.receivedAt - stopped) / 1000).toFixed(1)} s (mail) after the replica stopped; seen firing at ${firingAfter!.toFixed(0)} s`,
+          );
+        }
       } finally {
         await run("docker", ["start", victim.id]);
       }
@@ -256,6 +390,17 @@ describe.sequential("monitoring in the live stack", () => {
       }
       expect(resolved).toBe(true);
       report(`APIReplicaDown resolved ${((Date.now() - back) / 1000).toFixed(0)} s after the replica started again`);
+      if (receivers) {
+        // The resolved notice, to both (critical alerts are regrouped every minute).
+        const hook = await until(
+          () => receivers!.posts.find((p) => p.groupLabels.alertname === "APIReplicaDown" && p.status === "resolved"),
+          150_000,
+        );
+        await until(() => receivers!.mails.find((m) => /Subject: \[RESOLVED\] APIReplicaDown/.test(m.data)), 60_000);
+        report(
+          `APIReplicaDown's resolved notice ${((hook.receivedAt - back) / 1000).toFixed(0)} s after the replica started`,
+        );
+      }
     },
   );
 });

@@ -1,3 +1,4 @@
+import { withAlertsSilenced } from "../../stack/alerts.js";
 import { packageVersion } from "../../package-root.js";
 import { UserError } from "../../errors.js";
 import { recordAudit } from "../../stack/audit.js";
@@ -52,17 +53,19 @@ export async function runRestore(
   }
   const fromS3 = Boolean(sourceRepo(config, opts.repo));
   const topo = await stackTopology(config);
-  const r = await restore(stack, {
-    latest: opts.latest,
-    set: opts.set,
-    time: opts.time,
-    version: packageVersion(),
-    ...(config.backup.s3 ? { s3: config.backup.s3 } : {}),
-    fromS3,
-    members: topo.postgres,
-    backup: takeBackup(paths, config),
-    log: opts.log,
-  });
+  const r = await withAlertsSilenced(stack, "restore", () =>
+    restore(stack, {
+      latest: opts.latest,
+      set: opts.set,
+      time: opts.time,
+      version: packageVersion(),
+      ...(config.backup.s3 ? { s3: config.backup.s3 } : {}),
+      fromS3,
+      members: topo.postgres,
+      backup: takeBackup(paths, config),
+      log: opts.log,
+    }),
+  );
   await recordAudit(stack, {
     action: "restore",
     target: opts.time ?? opts.set ?? "latest",
@@ -97,7 +100,9 @@ export async function runRestoreRollback(
   ) {
     throw new UserError("rollback cancelled; nothing was changed", "pass --yes to skip the question");
   }
-  const r = await rollbackRestore(stack, packageVersion(), takeBackup(paths, config), opts.log);
+  const r = await withAlertsSilenced(stack, "restore", () =>
+    rollbackRestore(stack, packageVersion(), takeBackup(paths, config), opts.log),
+  );
   await recordAudit(stack, {
     action: "restore.rollback",
     target: r.state.stamp,

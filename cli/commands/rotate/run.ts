@@ -1,3 +1,4 @@
+import { withAlertsSilenced } from "../../stack/alerts.js";
 import { recordAudit } from "../../stack/audit.js";
 import { expectedContainers } from "../../stack/generate.js";
 import { requireServing, summarise, unhealthyReport } from "../../stack/health.js";
@@ -41,7 +42,9 @@ export async function runRotateSecrets(opts: {
     },
   }));
   try {
-    await runSteps(steps.map(stepTask), opts.log, () => unhealthyReport(stack));
+    await withAlertsSilenced(stack, "rotate-secrets", () =>
+      runSteps(steps.map(stepTask), opts.log, () => unhealthyReport(stack)),
+    );
   } finally {
     // Which secrets changed (never their values), also when a later one failed.
     await recordAudit(stack, {

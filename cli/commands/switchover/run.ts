@@ -1,4 +1,7 @@
+import { withAlertsSilenced } from "../../stack/alerts.js";
 import { recordAudit } from "../../stack/audit.js";
+import type { Stack } from "../../stack/handle.js";
+import type { Topology } from "../../stack/topology.js";
 import { poll } from "../../wait.js";
 import { leaderOf, patroniMembers, switchover } from "../../stack/cluster.js";
 import { loadStack, stackTopology } from "../../stack/load.js";
@@ -10,7 +13,15 @@ export async function runSwitchover(opts: {
 }): Promise<{ from: string; to: string; leader?: string; replicasReady: boolean }> {
   const { config, stack } = await loadStack(opts.dir);
   const topo = await stackTopology(config);
-  const r = await switchover(stack, topo, opts.to);
+  return withAlertsSilenced(stack, "switchover", () => switchAndConfirm(stack, topo, opts.to));
+}
+
+async function switchAndConfirm(
+  stack: Stack,
+  topo: Topology,
+  to: string | undefined,
+): Promise<{ from: string; to: string; leader?: string; replicasReady: boolean }> {
+  const r = await switchover(stack, topo, to);
   // Patroni returns once the switchover is scheduled and done; confirm who leads now.
   let leader: string | undefined;
   await poll(

@@ -1,3 +1,4 @@
+import { withAlertsSilenced } from "../../stack/alerts.js";
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createTwoFilesPatch } from "diff";
@@ -128,18 +129,20 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   // migrations and the API replica by replica. Migrations run while the old replicas serve: a release's migrations
   // only add (expand); removals ship a release later (contract).
   let label = "";
-  const applied = await applyStack(plan, stack, {
-    log: opts.log,
-    before: [
-      {
-        title: "Back up the database (incremental) and verify the backup",
-        run: async () => (label = await verifiedBackup(stack, config)),
-      },
-    ],
-    healthTimeoutMs: 10 * 60_000,
-    replicaTimeoutMs: opts.replicaTimeoutMs,
-    stampVersion: "when-healthy",
-  });
+  const applied = await withAlertsSilenced(stack, "upgrade", () =>
+    applyStack(plan, stack, {
+      log: opts.log,
+      before: [
+        {
+          title: "Back up the database (incremental) and verify the backup",
+          run: async () => (label = await verifiedBackup(stack, config)),
+        },
+      ],
+      healthTimeoutMs: 10 * 60_000,
+      replicaTimeoutMs: opts.replicaTimeoutMs,
+      stampVersion: "when-healthy",
+    }),
+  );
   const commit = (message: string) =>
     commitStack(paths.dir, message).catch((err: Error) =>
       opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),

@@ -179,6 +179,61 @@ describe("monitoring", () => {
     });
   });
 
+  it("sends to Slack and PagerDuty natively, logs in to the relay, and reads every secret from a file Compose mounts", () => {
+    const all = parseConfig(
+      {
+        monitoring: {
+          alerts: {
+            email: {
+              ...{ to: "ops@example.com", from: "stevie@example.com", smarthost: "smtp.example.com:587" },
+              ...{ username: "stevie", caFile: "relay-ca.pem" },
+            },
+            slack: { channel: "#ops" },
+            pagerduty: {},
+          },
+        },
+      },
+      "t",
+    );
+    const doc = parse(renderAlertmanagerConfig(all)) as {
+      route: { routes: { receiver: string; matchers: string[]; continue?: boolean }[] };
+      receivers: Record<string, Record<string, unknown>[]>[];
+    };
+    const [operator, pager] = doc.receivers;
+    expect(operator!.email_configs![0]).toMatchObject({
+      auth_username: "stevie",
+      auth_password_file: "/run/secrets/alert_smtp_password",
+      tls_config: { ca_file: "/run/secrets/alert_smtp_ca" },
+    });
+    expect(operator!.slack_configs![0]).toMatchObject({
+      api_url_file: "/run/secrets/alert_slack_url",
+      channel: "#ops",
+      send_resolved: true,
+    });
+    // PagerDuty pages for critical alerts only; every other receiver still hears of them.
+    expect(pager).toEqual({
+      name: "pager",
+      pagerduty_configs: [{ routing_key_file: "/run/secrets/alert_pagerduty_key", send_resolved: true }],
+    });
+    expect(doc.route.routes.map((r) => [r.receiver, r.matchers, r.continue ?? false])).toEqual([
+      ["operator", ['severity="critical"'], true],
+      ["pager", ['severity="critical"'], false],
+    ]);
+    const file = buildCompose({ ...ctx, config: all, topology: topology(all, sizing, "10.213.7.0/24") });
+    expect(file.services.alertmanager!.secrets).toEqual([
+      "alert_smtp_password",
+      "alert_slack_url",
+      "alert_pagerduty_key",
+      "alert_smtp_ca",
+    ]);
+    expect(file.secrets).toMatchObject({
+      alert_smtp_password: { file: "./secrets/alert_smtp_password" },
+      alert_smtp_ca: { file: "./tls/alert-smtp-ca.crt" },
+    });
+    // Without receivers, Alertmanager gets no secret at all.
+    expect(buildCompose(ctx).services.alertmanager!.secrets).toBeUndefined();
+  });
+
   it("adds Grafana only when asked: pinned image, 127.0.0.1 only, admin password from a secret, the package's dashboards", () => {
     expect(buildCompose(ctx).services.grafana).toBeUndefined();
     const on = parseConfig({ monitoring: { grafana: { enabled: true, port: 3300 } } }, "t");
