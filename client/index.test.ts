@@ -48,6 +48,7 @@ describe("createStevieClient against the API's router", () => {
         filters: [],
         results: [category],
         timings: { embedMs: 0, searchMs: 0 },
+        degraded: null,
       }),
       log: createLogger("silent"),
     };

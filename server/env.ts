@@ -46,6 +46,8 @@ const schema = z.object({
   STEVIE_CREATE_LIMIT: z.coerce.number().int().min(1).default(60),
   /** The most calls one batched request may carry; more is a 400 that names this limit. */
   STEVIE_MAX_BATCH: z.coerce.number().int().min(1).max(100).default(10),
+  /** The longest embedding work a query waits behind before it is answered degraded (full-text alone), in ms. */
+  STEVIE_EMBED_BUDGET_MS: z.coerce.number().int().min(0).max(60_000).default(50),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().optional(),
   OPENAI_CHAT_MODEL: z.string().default("gpt-4o-mini"),

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     rateLimit: env.STEVIE_RATE_LIMIT,
     rateLimitWindowSeconds: env.STEVIE_RATE_LIMIT_WINDOW_S,
     creationLimit: env.STEVIE_CREATE_LIMIT,
+    embedBudgetMs: env.STEVIE_EMBED_BUDGET_MS,
   });
   const embedQuery = redisDeps.embedQuery;
   // Readiness waits for the offline model: OpenAI being down is degraded service, not "not ready".

@@ -91,6 +91,15 @@ export const configSchema = z
           .describe(
             "the most calls one batched request may carry; more is refused with a 400 (set the typed client's maxItems to match)",
           ),
+        embedBudgetMs: z
+          .number()
+          .int()
+          .min(0)
+          .max(60_000)
+          .default(50)
+          .describe(
+            "degrade, never queue: when a replica's embedding work ahead of a new description would take longer than this (ms), recommend answers from full-text search alone, marked degraded, and embeds the description in the background",
+          ),
         responseCacheSeconds: z
           .number()
           .int()

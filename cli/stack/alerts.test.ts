@@ -65,3 +65,13 @@ describe("silences", () => {
       expect(() => parse(bad), bad).toThrow(/--for must be a duration from 1m to 90d/);
   });
 });
+
+describe("the degraded share in status", () => {
+  it("says how many new descriptions were answered from full text alone, and when that is over the alert's 30 %", async () => {
+    const { renderDegraded } = await import("./status.js");
+    expect(renderDegraded({ queries: 0, deferred: 0 })).toBe(
+      "Degraded answers (last 15 min): 0 of 0 new descriptions (0 %) answered from full text alone",
+    );
+    expect(renderDegraded({ queries: 10, deferred: 4 })).toMatch(/4 of 10 new descriptions \(40 %\).*over the 30 %/);
+  });
+});

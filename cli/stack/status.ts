@@ -4,7 +4,8 @@ import { expectedContainers } from "./generate.js";
 import { summarise } from "./health.js";
 import { hostSizing } from "./sizing.js";
 import { dataTierStatus, type DataTierStatus } from "./cluster.js";
-import { activeAlerts, renderAlerts, type StackAlert } from "./alerts.js";
+import { activeAlerts, prometheusGet, renderAlerts, type StackAlert } from "./alerts.js";
+import type { Stack } from "./handle.js";
 import { apiUrl } from "./urls.js";
 import { loadStack, stackTopology } from "./load.js";
 
@@ -26,6 +27,23 @@ export interface StackStatus {
   dataTier: DataTierStatus;
   /** What Prometheus finds wrong right now (absent when monitoring is off). */
   alerts?: StackAlert[] | { error: string };
+  /** New descriptions in the last 15 minutes, and how many were answered degraded (issue 28; with monitoring). */
+  degraded?: { queries: number; deferred: number };
+}
+
+/** Query embeddings in the last 15 minutes by Prometheus, and the deferred among them; undefined if it cannot say. */
+async function degradedShare(stack: Stack): Promise<{ queries: number; deferred: number } | undefined> {
+  const q = async (expr: string) => {
+    const body = JSON.parse(await prometheusGet(stack, `/api/v1/query?query=${encodeURIComponent(expr)}`)) as {
+      data: { result: { value: [number, string] }[] };
+    };
+    return Math.round(Number(body.data.result[0]?.value[1] ?? 0));
+  };
+  const [queries, deferred] = await Promise.all([
+    q('sum(increase(stevie_query_embeddings_total{outcome!="cached"}[15m]))'),
+    q('sum(increase(stevie_query_embeddings_total{outcome="deferred"}[15m]))'),
+  ]).catch(() => [NaN, NaN]);
+  return Number.isFinite(queries) && Number.isFinite(deferred) ? { queries, deferred } : undefined;
 }
 
 export async function collectStatus(dir: string): Promise<StackStatus> {
@@ -36,6 +54,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
   const alerts = config.monitoring.enabled
     ? await activeAlerts(stack).catch((e: Error) => ({ error: e.message }))
     : undefined;
+  const degraded = config.monitoring.enabled ? await degradedShare(stack) : undefined;
   return {
     project: config.projectName,
     dir: paths.dir,
@@ -48,6 +67,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
     })),
     dataTier,
     ...(alerts ? { alerts } : {}),
+    ...(degraded ? { degraded } : {}),
   };
 }
 
@@ -65,7 +85,12 @@ export function renderStatus(s: StackStatus): string {
   const table = rows
     .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "))
     .join("\n");
-  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
+  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}${s.degraded ? `\n\n${renderDegraded(s.degraded)}` : ""}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
+}
+
+export function renderDegraded(d: { queries: number; deferred: number }): string {
+  const share = d.queries ? Math.round((100 * d.deferred) / d.queries) : 0;
+  return `Degraded answers (last 15 min): ${d.deferred} of ${d.queries} new descriptions (${share} %) answered from full text alone${share > 30 ? ": over the 30 % the DegradedAnswersHigh alert allows" : ""}`;
 }
 
 export function renderDataTier(d: DataTierStatus): string {

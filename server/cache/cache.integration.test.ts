@@ -5,7 +5,7 @@ import { Registry } from "prom-client";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createOfflineEmbedder } from "../embeddings/offline.js";
 import type { Embedder } from "../embeddings/types.js";
-import { normaliseText } from "../embeddings/types.js";
+import { EmbeddingDeferred, normaliseText } from "../embeddings/types.js";
 import { createRedis } from "../redis.js";
 import { createCache } from "./cache.js";
 import { createRedisDeps } from "./deps.js";
@@ -213,6 +213,34 @@ describe("query-embedding cache", () => {
     expect(await counts(`t${run}-embedding`)).toEqual({ miss: 2, hit: 1 });
   });
 
+  it("over the budget: a text not cached is deferred and embedded in the background; a cached one is served (issue 28)", async () => {
+    const cache = createCache(redis, { name: `t${run}-embedding-budget`, metrics, timeoutMs: 1_000 });
+    let queuedTexts = 0;
+    const outcomes: string[] = [];
+    // 17 ms a text: three queued are 51 ms of work ahead, over the budget; two and one admitted on the way are 51 too.
+    const busy: Embedder = { ...embedder, load: () => ({ queuedTexts, msPerText: 17 }) };
+    const embedQuery = cachedEmbedQuery(busy, cache, { budgetMs: 50, onOutcome: (o) => outcomes.push(o) });
+    calls.length = 0;
+    queuedTexts = 3;
+    const text = `A co-op bakery that trained forty refugees as bakers (${run})`;
+    const err = await embedQuery(text).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EmbeddingDeferred);
+    expect((err as Error).message).toMatch(/~51 ms\) exceeds the 50 ms budget/);
+    // The background embedding fills the cache; the same text is then served while the backlog is still high.
+    const key = `stevie:${cache.keyOf(embeddingCacheKey(embedder.model, text))}`;
+    for (let i = 0; i < 200 && !(await raw.exists(key)); i++) await sleep(50);
+    const vector = await embedQuery(text);
+    expect(vector).toHaveLength(embedder.dimension);
+    expect(calls).toEqual([queryTextFor(text)]);
+    // Under the budget, a new text is embedded at once; of a burst, only what fits in the budget is admitted.
+    queuedTexts = 1;
+    expect(await embedQuery(`${text} and cakes`)).toHaveLength(embedder.dimension);
+    const burst = await Promise.allSettled([1, 2, 3].map((i) => embedQuery(`${text} and ${i} pies`)));
+    expect(burst.map((r) => r.status)).toEqual(["fulfilled", "fulfilled", "rejected"]);
+    expect(outcomes.slice(0, 3)).toEqual(["deferred", "cached", "embedded"]);
+    expect(outcomes.slice(3).sort()).toEqual(["deferred", "embedded", "embedded"]);
+  });
+
   it("with foldCase, also shares one vector among texts that differ only in case (the embedded text is lower-cased)", async () => {
     const cache = createCache(redis, { name: `t${run}-embedding-folded` });
     const embedQuery = cachedEmbedQuery(embedder, cache, { foldCase: true });
@@ -353,6 +381,7 @@ describe("createRedisDeps (what main.ts calls)", () => {
     expect(names).toEqual([
       "stevie_cache_operation_duration_seconds",
       "stevie_cache_requests_total",
+      "stevie_query_embeddings_total",
       "stevie_ratelimit_decisions_total",
     ]);
     const q = await d.embedQuery(`createRedisDeps ${run}`);

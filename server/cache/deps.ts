@@ -9,7 +9,7 @@ import { createSessionStore, type SessionStore } from "../sessions/sessions.js";
 import { createCache } from "./cache.js";
 import { cachedEmbedQuery } from "./embeddings.js";
 import { createCatalogGeneration } from "./generation.js";
-import { registerCacheMetrics } from "./metrics.js";
+import { registerCacheMetrics, registerQueryMetrics } from "./metrics.js";
 import { createResponseCache, type ResponseCache } from "./responses.js";
 
 /** The parts of the API's Deps that live in Redis, built once per process (main.ts, `stevie-stack dev`, tests). */
@@ -52,6 +52,11 @@ export interface RedisDepsOptions {
   cacheTimeoutMs?: number;
   /** How often each process re-reads the catalogue generation (default 5 s). */
   generationRefreshMs?: number;
+  /**
+   * The longest embedding work a query may wait behind (default 50 ms): past it, a query that is not cached is
+   * answered without its vector and embedded in the background (issue 28).
+   */
+  embedBudgetMs?: number;
 }
 
 export function createRedisDeps(o: RedisDepsOptions): RedisDeps {
@@ -60,7 +65,12 @@ export function createRedisDeps(o: RedisDepsOptions): RedisDeps {
   const log = o.log?.child({ component: "redis" });
   const common = { metrics: cacheMetrics, log, timeoutMs: o.cacheTimeoutMs };
   const embeddingCache = createCache(o.redis, { name: "embedding", ...common });
-  const cachedFor = (e: Embedder) => cachedEmbedQuery(e, embeddingCache);
+  const queries = o.registry ? registerQueryMetrics(o.registry) : undefined;
+  const cachedFor = (e: Embedder) =>
+    cachedEmbedQuery(e, embeddingCache, {
+      budgetMs: o.embedBudgetMs ?? 50,
+      onOutcome: (outcome) => queries?.inc({ outcome }),
+    });
   const plain = cachedFor(o.embedder);
   return {
     embedQuery: o.resilient

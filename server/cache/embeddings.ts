@@ -1,8 +1,10 @@
 import { createHash } from "node:crypto";
-import { normaliseText, type Embedder } from "../embeddings/types.js";
+import { EmbeddingDeferred, normaliseText, type Embedder } from "../embeddings/types.js";
 import type { Cache } from "./cache.js";
 
 export const EMBEDDING_TTL_SECONDS = 24 * 60 * 60;
+/** Background embeddings of deferred queries at once, per process: about a second of the offline model's work. */
+export const MAX_BACKGROUND = 32;
 
 /**
  * Vectors are stored as base64 float32: a quarter of the JSON size (2.7 KB for 512 dimensions instead of ~10 KB) and
@@ -43,9 +45,19 @@ export function embeddingCacheKey(model: string, text: string, opts: { foldCase?
 export function cachedEmbedQuery(
   embedder: Embedder,
   cache: Cache,
-  opts: { ttlSeconds?: number; foldCase?: boolean } = {},
+  opts: {
+    ttlSeconds?: number;
+    foldCase?: boolean;
+    budgetMs?: number;
+    /** Each query's fate: its vector was cached, embedded now, or deferred (over the budget). */
+    onOutcome?: (outcome: "cached" | "embedded" | "deferred") => void;
+  } = {},
 ): (text: string) => Promise<number[]> {
   const ttl = opts.ttlSeconds ?? EMBEDDING_TTL_SECONDS;
+  let background = 0;
+  // Queries admitted under the budget whose text has not reached the embedder yet (a cache lookup comes first):
+  // counted as work ahead, so that a burst arriving at once is not admitted whole.
+  let admitted = 0;
   return async (text) => {
     const model = embedder.model;
     const key = embeddingCacheKey(model, text, opts);
@@ -55,7 +67,45 @@ export function cachedEmbedQuery(
         throw new Error(`embedder ${model} returned no ${embedder.dimension}-dimension vector`);
       return encodeVector(vector);
     };
-    const encoded = await cache.getOrCompute(key, ttl, embed);
+    // Degrade, never queue (issue 28): over the budget, a text not in the cache is embedded in the background (at most
+    // MAX_BACKGROUND at once; more would only lengthen the queue) and the caller answers without its vector now.
+    const load = opts.budgetMs === undefined ? undefined : embedder.load?.();
+    const backlog = load ? (load.queuedTexts + admitted) * load.msPerText : 0;
+    if (opts.budgetMs !== undefined && backlog > opts.budgetMs) {
+      const hit = await cache.get<string>(key);
+      const vector = typeof hit === "string" ? decodeVector(hit) : [];
+      if (vector.length === embedder.dimension) {
+        opts.onOutcome?.("cached");
+        return vector;
+      }
+      opts.onOutcome?.("deferred");
+      if (background < MAX_BACKGROUND) {
+        background++;
+        cache
+          .getOrCompute(key, ttl, embed)
+          .catch(() => undefined)
+          .finally(() => background--);
+      }
+      throw new EmbeddingDeferred(backlog, opts.budgetMs);
+    }
+    let embedded = false;
+    let holding = Boolean(load);
+    const release = () => {
+      if (holding) admitted--;
+      holding = false;
+    };
+    if (holding) admitted++;
+    let encoded: unknown;
+    try {
+      encoded = await cache.getOrCompute(key, ttl, () => {
+        embedded = true;
+        release(); // the embedder counts the text from here
+        return embed();
+      });
+    } finally {
+      release();
+    }
+    opts.onOutcome?.(embedded ? "embedded" : "cached");
     const vector = typeof encoded === "string" ? decodeVector(encoded) : [];
     if (vector.length === embedder.dimension) return vector;
     // Only a value written by hand (or by a different build) gets here: drop it and embed.

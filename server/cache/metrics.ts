@@ -25,3 +25,18 @@ export function registerCacheMetrics(registry: Registry): CacheMetrics {
     }),
   };
 }
+
+/**
+ * Query embeddings by outcome (issue 28): cached, embedded now, or deferred because the embedding work ahead was over
+ * the budget (the answer went out without a vector, marked degraded). Every outcome's series exists from the start.
+ */
+export function registerQueryMetrics(registry: Registry): Counter<"outcome"> {
+  const counter = new Counter({
+    name: "stevie_query_embeddings_total",
+    help: "Query embeddings by outcome: cached, embedded, deferred (answered degraded, embedded in the background)",
+    labelNames: ["outcome"],
+    registers: [registry],
+  });
+  for (const outcome of ["cached", "embedded", "deferred"]) counter.inc({ outcome }, 0);
+  return counter;
+}

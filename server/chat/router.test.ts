@@ -61,6 +61,7 @@ describe("chat router over HTTP", () => {
         filters: [],
         results: CATEGORIES,
         timings: { embedMs: 0, searchMs: 0 },
+        degraded: null,
       }),
       log: createLogger("silent"),
     };
@@ -187,6 +188,7 @@ describe("chat router through createCaller", () => {
         filters: [],
         results: CATEGORIES,
         timings: { embedMs: 0, searchMs: 0 },
+        degraded: null,
       }),
       log: createLogger("silent"),
     };

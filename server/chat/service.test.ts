@@ -104,6 +104,7 @@ describe("chat service (memory store, fake OpenAI)", () => {
           filters: [],
           results: CATEGORIES,
           timings: { embedMs: 1, searchMs: 1 },
+          degraded: null,
         };
       }),
     log: createLogger("silent"),

@@ -48,6 +48,21 @@ describe("offline model in a worker thread", { timeout: 120_000 }, () => {
     ).toBeLessThan(took / 10);
   });
 
+  it("reports the work queued ahead of a new call (issue 28): none when idle, about a text's cost per queued text", async () => {
+    await threaded.embed(["warm"]);
+    const ahead = () => threaded.load!().queuedTexts * threaded.load!().msPerText;
+    expect(ahead()).toBe(0);
+    const texts = Array.from({ length: 6 }, (_, i) => `Entry ${i}: a startup that made bus tickets free for students.`);
+    const all = Promise.all(texts.map((t) => threaded.embed([t])));
+    expect(threaded.load!().queuedTexts).toBe(6);
+    const during = ahead();
+    await all;
+    // Six single texts queued: six times the moving average of one text's cost (a few ms to ~100 ms on this host).
+    expect(during).toBeGreaterThan(6 * 2);
+    expect(during).toBeLessThan(6 * 200);
+    expect(ahead()).toBe(0);
+  });
+
   it("refuses a call whose signal is already aborted, and keeps serving", async () => {
     await expect(threaded.embed(["x"], { signal: AbortSignal.abort(new Error("gone")) })).rejects.toThrow("gone");
     expect(await threaded.embed(["still here"])).toHaveLength(1);

@@ -9,6 +9,11 @@ export interface Embedder {
   readonly dimension: number;
   /** One unit-length vector per text, in input order. An empty array gives []. */
   embed(texts: string[], opts?: { signal?: AbortSignal }): Promise<number[][]>;
+  /**
+   * The work ahead of a new call: texts queued or running, and what one text costs (a moving average, ms). Only an
+   * embedder that runs its calls one after another on this host (the offline model's worker thread) says.
+   */
+  load?(): { queuedTexts: number; msPerText: number };
   /** Free the model / connections. The embedder must not be used afterwards. */
   close?(): Promise<void>;
 }
@@ -38,4 +43,18 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+/**
+ * A query that was not embedded because the work ahead of it would take longer than the caller's budget (issue 28):
+ * the caller answers without a vector. The embedding goes on in the background, so the same text is ready next time.
+ */
+export class EmbeddingDeferred extends Error {
+  constructor(
+    readonly backlogMs: number,
+    readonly budgetMs: number,
+  ) {
+    super(`the embedding work ahead (~${Math.round(backlogMs)} ms) exceeds the ${budgetMs} ms budget`);
+    this.name = "EmbeddingDeferred";
+  }
 }

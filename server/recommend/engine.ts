@@ -1,7 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import type pg from "pg";
 import { toVectorLiteral } from "../catalog/embed.js";
-import type { Embedder } from "../embeddings/types.js";
+import { EmbeddingDeferred, type Embedder } from "../embeddings/types.js";
 import type { Profile, RecommendInput } from "./input.js";
 import type { Recommendation, RecommendResult } from "./output.js";
 import { regionTagsFor } from "./regions.js";
@@ -226,21 +226,31 @@ async function sendNow<T extends pg.QueryResultRow>(
 export async function recommend(deps: RecommendDeps, input: RecommendInput): Promise<RecommendResult> {
   const programs = await deps.programs();
   const text = queryText(input.description, input.profile);
-  const useVector = input.mode !== "fulltext";
-  const useText = input.mode !== "vector";
+  let useVector = input.mode !== "fulltext";
+  let useText = input.mode !== "vector";
   let model = deps.embedder.model;
 
   const t0 = performance.now();
-  const textSearch = useText
-    ? await sendNow<{ id: number }>(deps.pool, fullTextSql(input.profile, programs), [
-        orQuery(text),
-        ...eligibilityFilter(input.profile, programs, 2).params,
-      ])
-    : undefined;
+  const searchText = () =>
+    sendNow<{ id: number }>(deps.pool, fullTextSql(input.profile, programs), [
+      orQuery(text),
+      ...eligibilityFilter(input.profile, programs, 2).params,
+    ]);
+  let textSearch = useText ? await searchText() : undefined;
   let vector: number[] | undefined;
+  let degraded: { reason: string } | null = null;
   if (useVector) {
-    if (deps.embedQuery) ({ model, vector } = await deps.embedQuery(text));
-    else vector = (await deps.embedder.embed([text]))[0];
+    try {
+      if (deps.embedQuery) ({ model, vector } = await deps.embedQuery(text));
+      else vector = (await deps.embedder.embed([text]))[0];
+    } catch (err) {
+      if (!(err instanceof EmbeddingDeferred)) throw err;
+      // Degrade, never queue: full-text and eligibility alone answer now (issue 28).
+      degraded = { reason: err.message };
+      useVector = false;
+      useText = true;
+      textSearch ??= await searchText();
+    }
   }
   const t1 = performance.now();
   const textIds = textSearch ? (await textSearch.rows).map((r) => r.id) : [];
@@ -329,6 +339,7 @@ export async function recommend(deps: RecommendDeps, input: RecommendInput): Pro
     filters,
     results,
     timings: { embedMs: Math.round((t1 - t0) * 100) / 100, searchMs: Math.round((t2 - t1) * 100) / 100 },
+    degraded,
   };
 }
 

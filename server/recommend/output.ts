@@ -45,6 +45,12 @@ export const recommendResult = z.object({
   filters: z.array(z.string()).describe("the eligibility filters the profile applied"),
   results: z.array(recommendation),
   timings: z.object({ embedMs: z.number(), searchMs: z.number() }),
+  degraded: z
+    .object({ reason: z.string() })
+    .nullable()
+    .describe(
+      "set when the answer comes from full-text search and eligibility alone: the replica's embedding work was over its latency budget. The description is embedded in the background, so asking again shortly gets the full answer; a degraded answer is not cached",
+    ),
 });
 
 export type Recommendation = z.output<typeof recommendation>;

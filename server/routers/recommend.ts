@@ -9,14 +9,15 @@ export const recommendProcedure = publicProcedure
   .output(recommendResult)
   .query(async ({ ctx, input }) => {
     const started = performance.now();
-    // Answers from the offline fallback (OpenAI unavailable) are not cached: the next caller should get the better one.
+    // Answers from the offline fallback (OpenAI unavailable) and degraded ones (no vector) are not cached: the next
+    // caller should get the better one.
     const result = await ctx.responses.wrap(
       `recommend@${ctx.embedder.model}`,
       input,
       () =>
         recommend({ pool: ctx.db, embedder: ctx.embedder, programs: ctx.programs, embedQuery: ctx.embedQuery }, input),
       {
-        store: (r) => r.model === ctx.embedder.model,
+        store: (r) => r.model === ctx.embedder.model && !r.degraded,
       },
     );
     const latencyMs = performance.now() - started;

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { callerFor, realDeps } from "../../test/setup/deps.js";
 import { trpcCodeOf } from "../../test/setup/trpc.js";
+import { EmbeddingDeferred } from "../embeddings/types.js";
 
 const deps = realDeps();
 const api = callerFor(deps);
@@ -90,6 +91,35 @@ describe("recommend (real Postgres + pgvector, offline model)", () => {
     expect(rows).toHaveLength(1);
     expect(rows[0]!.model).toBe("use-lite-512");
     expect(rows[0]!.results.map((x) => x.code)).toEqual(r.results.map((x) => x.category.code));
+  });
+});
+
+describe("degrade, never queue (issue 28)", () => {
+  it("answers from full-text alone, marked degraded, when the embedding is deferred; does not cache that answer", async () => {
+    const deferred = callerFor({
+      ...deps,
+      embedQuery: () => Promise.reject(new EmbeddingDeferred(180, 50)),
+    });
+    const description = `${saas} (degraded ${Date.now()})`;
+    for (const mode of ["hybrid", "vector"] as const) {
+      const r = await deferred.recommend({ description, topK: 5, mode });
+      expect(r.degraded?.reason).toMatch(/embedding work ahead \(~180 ms\) exceeds the 50 ms budget/);
+      expect(r.mode).toBe(mode);
+      expect(r.results.length).toBeGreaterThan(0);
+      for (const x of r.results) {
+        expect(x.why.similarity).toBeNull();
+        expect(x.why.textRank).not.toBeNull();
+      }
+      // Full-text alone scores against what full text can reach: the best answer is 1.
+      expect(r.results[0]!.score).toBe(1);
+    }
+    // The next caller with the embedding at hand gets the full answer, not the degraded one from the cache.
+    const full = await api.recommend({ description, topK: 5 });
+    expect(full.degraded).toBeNull();
+    expect(full.results.some((x) => x.why.similarity !== null)).toBe(true);
+    // Another failure of the embedding is still an error, not a degraded answer.
+    const broken = callerFor({ ...deps, embedQuery: () => Promise.reject(new Error("model gone")) });
+    await expect(broken.recommend({ description: `${description} again`, topK: 5 })).rejects.toThrow();
   });
 });
 

@@ -4,6 +4,7 @@ import type { AppRouter } from "../../server/api.js";
 import { stackPaths } from "../../cli/stack/paths.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 import { waitUntil } from "../setup/wait.js";
+import { runCli } from "../setup/cli.js";
 import { compose } from "../../cli/stack/handle.js";
 
 const stack = inject("stack");
@@ -21,6 +22,43 @@ describe("recommendation API over HTTPS through nginx", () => {
     expect(r.results).toHaveLength(5);
     expect(r.results[0]!.why.summary.length).toBeGreaterThan(20);
     expect(r.timings.embedMs).toBeGreaterThan(0);
+  });
+
+  it("degrades instead of queueing: a burst of new descriptions on one replica is answered at once, the late ones from full text; asked again, in full (issue 28)", async () => {
+    // One batched request of 10 calls lands on one replica, which embeds one description at a time (~35 ms each):
+    // those that would wait behind more than api.embedBudgetMs (50) of that work are answered without their vector.
+    const tag = Date.now();
+    const descriptions = Array.from(
+      { length: 10 },
+      (_, i) =>
+        `Burst ${tag}-${i}: a family-owned ${["bakery", "clinic", "brewery", "school", "garage"][i % 5]} that trained ${i + 12} apprentices.`,
+    );
+    const started = performance.now();
+    const first = await Promise.all(descriptions.map((description) => api.recommend.query({ description, topK: 3 })));
+    const took = performance.now() - started;
+    const degraded = first.filter((r) => r.degraded);
+    expect(degraded.length, `${degraded.length} of 10 degraded in ${took.toFixed(0)} ms`).toBeGreaterThan(0);
+    expect(first.filter((r) => !r.degraded).length).toBeGreaterThan(0);
+    for (const r of degraded) {
+      expect(r.degraded!.reason).toMatch(/exceeds the 50 ms budget/);
+      expect(r.results).toHaveLength(3);
+    }
+    // The deferred descriptions were embedded in the background: asked again, each gets the full answer.
+    const again = await waitUntil("the deferred descriptions to be embedded", 30_000, async () => {
+      const rs = await Promise.all(
+        first
+          .flatMap((r, i) => (r.degraded ? [descriptions[i]!] : []))
+          .map((d) => api.recommend.query({ description: d, topK: 3 })),
+      );
+      return rs.every((r) => !r.degraded) ? rs : undefined;
+    });
+    expect(again.every((r) => r.results.some((x) => x.why.similarity !== null))).toBe(true);
+    // `status` reports the share (from Prometheus: what it has scraped of the last 15 minutes).
+    const status = await runCli(["status", "--dir", stack.dir]);
+    expect(status.stdout).toMatch(/Degraded answers \(last 15 min\): \d+ of \d+ new descriptions \(\d+ %\)/);
+    process.stderr.write(
+      `[recommend] burst of 10 new descriptions on one replica: ${degraded.length} degraded, all answered in ${took.toFixed(0)} ms\n`,
+    );
   });
 
   it("answers the catalogue procedures", async () => {

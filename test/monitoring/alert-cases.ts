@@ -241,6 +241,20 @@ export const ALERT_CASES: AlertCase[] = [
     silent: [s(`stevie_openai_circuit_state{${api}, breaker="openai"}`, "1x8")],
   },
   {
+    alert: "DegradedAnswersHigh",
+    at: "16m",
+    // 31 of 100 deferred fires; 29 stays silent.
+    fires: [
+      s(`stevie_query_embeddings_total{${api}, outcome="deferred"}`, counter(31)),
+      s(`stevie_query_embeddings_total{${api}, outcome="embedded"}`, counter(69)),
+    ],
+    expect: [{ severity: "warning" }],
+    silent: [
+      s(`stevie_query_embeddings_total{${api}, outcome="deferred"}`, counter(29)),
+      s(`stevie_query_embeddings_total{${api}, outcome="embedded"}`, counter(71)),
+    ],
+  },
+  {
     alert: "HighCPU",
     at: "16m",
     // Idle 2.85 s of every 15 s on one CPU = 81 % busy; 3.15 s = 79 %.

@@ -61,6 +61,7 @@ function apiEnvironment(ctx: StackContext): Record<string, string> {
     STEVIE_RATE_LIMIT_WINDOW_S: "3600",
     STEVIE_CREATE_LIMIT: String(ctx.config.api.sessionsPerHour),
     STEVIE_MAX_BATCH: String(ctx.config.api.maxBatchSize),
+    STEVIE_EMBED_BUDGET_MS: String(ctx.config.api.embedBudgetMs),
     STEVIE_RESPONSE_CACHE_TTL_S: String(ctx.config.api.responseCacheSeconds),
     ...openaiEnvironment(ctx),
   };
