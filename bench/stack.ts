@@ -51,8 +51,8 @@ const SECONDS = Number(opts.seconds);
 const MIXED_SECONDS = Number(opts["mixed-seconds"]);
 const MIXED_RATE = Number(opts["mixed-rate"]);
 const WARM_POOL = 1_000;
-/** A second mixed run at a rate this machine sustains (the issue's 500 req/s brings 25 new descriptions a second). */
-const SUSTAINED_RATE = 100;
+/** Mixed runs at rates this machine sustains (the issue's 500 req/s brings 25 new descriptions a second). */
+const SUSTAINED_RATES = [200, 100];
 const WARM_CONNECTIONS = [8, 16, 32, 64, 128];
 const BENCH_DIR = "/tmp/stevie-bench";
 const log = (line: string) => process.stderr.write(`[bench] ${line}\n`);
@@ -135,6 +135,8 @@ interface LoadResult {
   requests: number;
   seconds: number;
   errors: number;
+  /** Answered from full text alone (issue 28): the replica's embedding work was over its budget. */
+  degraded?: number;
   p50: number;
   p95: number;
   p99: number;
@@ -143,7 +145,7 @@ interface LoadResult {
 const rps = (r: LoadResult) => r.requests / r.seconds;
 function logged<T extends LoadResult>(r: T): T {
   log(
-    `  ${r.label}, ${r.connections} conns: ${rps(r).toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} / p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors`,
+    `  ${r.label}, ${r.connections} conns: ${rps(r).toFixed(0)} req/s, p50 ${r.p50.toFixed(1)} / p99 ${r.p99.toFixed(1)} ms, ${r.errors} errors${r.degraded === undefined ? "" : `, ${r.degraded} degraded`}`,
   );
   return r;
 }
@@ -197,7 +199,10 @@ function writePool(name: string, lines: string[]): string {
 const recommendLine = (description: string) => `POST /api/trpc/recommend ${JSON.stringify({ description, topK: 10 })}`;
 
 /** One recommend call through nginx; whether it succeeded, and the embedding time the API reports. */
-async function recommendOnce(pool: Pool, description: string): Promise<{ ok: boolean; embedMs?: number }> {
+async function recommendOnce(
+  pool: Pool,
+  description: string,
+): Promise<{ ok: boolean; embedMs?: number; degraded?: boolean }> {
   const res = await pool.request({
     path: "/api/trpc/recommend",
     method: "POST",
@@ -206,8 +211,8 @@ async function recommendOnce(pool: Pool, description: string): Promise<{ ok: boo
   });
   const text = await res.body.text();
   if (res.statusCode !== 200) return { ok: false };
-  const body = JSON.parse(text) as { result: { data: { timings: { embedMs: number } } } };
-  return { ok: true, embedMs: body.result.data.timings.embedMs };
+  const body = JSON.parse(text) as { result: { data: { timings: { embedMs: number }; degraded: unknown } } };
+  return { ok: true, embedMs: body.result.data.timings.embedMs, degraded: Boolean(body.result.data.degraded) };
 }
 
 const httpsPool = (t: Target, connections: number) =>
@@ -225,10 +230,11 @@ async function closedLoop(
   t: Target,
   texts: string[],
   concurrency: number,
-): Promise<LoadResult & { embedMs: number[] }> {
+): Promise<LoadResult & { embedMs: number[]; degradedTexts: string[] }> {
   const pool = httpsPool(t, concurrency);
   const ms: number[] = [];
   const embedMs: number[] = [];
+  const degradedTexts: string[] = [];
   let errors = 0;
   let next = 0;
   const started = performance.now();
@@ -237,10 +243,11 @@ async function closedLoop(
       while (next < texts.length) {
         const text = texts[next++]!;
         const t0 = performance.now();
-        const r = await recommendOnce(pool, text).catch(() => ({ ok: false, embedMs: undefined }));
+        const r = await recommendOnce(pool, text).catch(() => ({ ok: false, embedMs: undefined, degraded: false }));
         ms.push(performance.now() - t0);
         if (r.ok && r.embedMs !== undefined) embedMs.push(r.embedMs);
         else errors++;
+        if (r.degraded) degradedTexts.push(text);
       }
     }),
   );
@@ -255,7 +262,9 @@ async function closedLoop(
     p50: percentile(ms, 50),
     p95: percentile(ms, 95),
     p99: percentile(ms, 99),
+    degraded: degradedTexts.length,
     embedMs,
+    degradedTexts,
   });
 }
 
@@ -275,6 +284,7 @@ async function openLoop(
   const ms: number[] = [];
   const pending: Promise<void>[] = [];
   let errors = 0;
+  let degraded = 0;
   const started = performance.now();
   for (let i = 0; i < total; i++) {
     const due = started + (i * 1000) / rate;
@@ -285,6 +295,7 @@ async function openLoop(
         (r) => {
           ms.push(performance.now() - due);
           if (!r.ok) errors++;
+          if (r.degraded) degraded++;
         },
         () => {
           ms.push(performance.now() - due);
@@ -302,6 +313,7 @@ async function openLoop(
     requests: total,
     seconds: elapsed,
     errors,
+    degraded,
     p50: percentile(ms, 50),
     p95: percentile(ms, 95),
     p99: percentile(ms, 99),
@@ -435,8 +447,16 @@ async function main(): Promise<void> {
 
   log(`priming ${WARM_POOL} descriptions (each once, uncached)`);
   const warmTexts = nomineeDescriptions(WARM_POOL, `warm-${tag}`);
-  const primed = await closedLoop("prime", t, warmTexts, 4);
-  if (primed.errors) throw new Error(`${primed.errors} of ${WARM_POOL} priming requests failed: is the stack healthy?`);
+  // A description answered degraded (issue 28) is embedded in the background but its answer is not cached: ask again
+  // until every one has its full, cached answer.
+  let todo = warmTexts;
+  for (let round = 0; todo.length && round < 10; round++) {
+    const primed = await closedLoop("prime", t, todo, 4);
+    if (primed.errors)
+      throw new Error(`${primed.errors} of ${todo.length} priming requests failed: is the stack healthy?`);
+    todo = primed.degradedTexts;
+  }
+  if (todo.length) throw new Error(`${todo.length} descriptions were still answered degraded after 10 priming rounds`);
   const warmPool = writePool("recommend-warm", warmTexts.map(recommendLine));
 
   log(`recommend warm: ${WARM_CONNECTIONS.join(", ")} connections, ${SECONDS} s each`);
@@ -486,10 +506,14 @@ async function main(): Promise<void> {
     );
   };
   log(
-    `recommend mixed: ${MIXED_RATE} req/s for ${MIXED_SECONDS} s, then ${SUSTAINED_RATE} req/s for 30 s; 95 % seen before`,
+    `recommend mixed: ${MIXED_RATE} req/s for ${MIXED_SECONDS} s, then ${SUSTAINED_RATES.join(" and ")} req/s for 30 s each; 95 % seen before`,
   );
   const { result: mixed, peakMb: mixedPeakMb } = await peakRss(t, () => mixedRun(MIXED_RATE, MIXED_SECONDS));
-  const sustained = await mixedRun(SUSTAINED_RATE, 30);
+  const mixedRuns = [mixed];
+  for (const rate of SUSTAINED_RATES) mixedRuns.push(await mixedRun(rate, 30));
+  // Of the new descriptions (1 in 20), how many were answered from full text alone.
+  const degradedShare = (r: LoadResult) =>
+    `${((100 * (r.degraded ?? 0)) / Math.max(1, r.requests / 20)).toFixed(0)} % of new`;
 
   log("recommend cold: one at a time, then four at once");
   const cold1 = await closedLoop("recommend cold", t, nomineeDescriptions(150, `cold1-${tag}`), 1);
@@ -528,8 +552,9 @@ async function main(): Promise<void> {
   const rows = [
     load(ceiling, "GET /api/health/edge, answered by nginx"),
     ...warmRows,
-    load(mixed, `open loop, ${MIXED_SECONDS} s, 5 % new descriptions`),
-    load(sustained, "open loop, 30 s, 5 % new descriptions"),
+    ...mixedRuns.map((r) =>
+      load(r, `open loop, ${r.seconds.toFixed(0)} s, 5 % new descriptions; ${degradedShare(r)} degraded`),
+    ),
     load(
       cold1,
       `embedding (API's own timing) p50 ${f(percentile(cold1.embedMs, 50))} / p95 ${f(percentile(cold1.embedMs, 95))} ms`,
