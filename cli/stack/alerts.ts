@@ -177,11 +177,6 @@ export async function sendTestAlert(stack: Stack, resolveMs: number): Promise<vo
   ]);
 }
 
-/**
- * The alerts an operation of ours is expected to trip (a switchover makes the write endpoint wait; an upgrade replaces
- * every container), silenced while it runs and lifted after, so nobody is paged for planned work. The silence also
- * ends by itself after MAX_MS should the CLI die on the way. Best effort: without Alertmanager the work goes on.
- */
 /** Every container replaced in turn (upgrade; rotate-secrets recreates the ones whose password changes). */
 const EVERY_SERVICE = [
   "ServiceDown",
@@ -194,6 +189,12 @@ const EVERY_SERVICE = [
   "DatabaseConnectionFailures",
   "SentinelFailover",
 ] as const;
+
+/**
+ * The alerts an operation of ours is expected to trip (a switchover makes the write endpoint wait; an upgrade replaces
+ * every container), silenced while it runs and lifted after, so nobody is paged for planned work. The silence also
+ * ends by itself after MAX_MS should the CLI die on the way. Best effort: without Alertmanager the work goes on.
+ */
 export const EXPECTED_ALERTS = {
   upgrade: EVERY_SERVICE,
   "rotate-secrets": EVERY_SERVICE,

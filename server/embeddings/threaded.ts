@@ -8,6 +8,9 @@ export interface ThreadedEmbedderOptions {
   modelDir?: string;
 }
 
+/** A description's cost on one thread before anything is measured (29-41 ms on the 2-CPU test host). */
+const FIRST_MS_PER_TEXT = 35;
+
 /**
  * The offline model in one worker thread (Piscina): a cached answer or a health probe never waits behind an embedding
  * on the same replica. Calls queue in Piscina and run one batch at a time (a replica has one or two CPUs, and each
@@ -16,9 +19,6 @@ export interface ThreadedEmbedderOptions {
  * A call's signal is checked before it queues, not while it runs: Piscina ends a running task by terminating its
  * thread, and loading the model again costs more than finishing the batch.
  */
-/** A description's cost on one thread before anything is measured (29-41 ms on the 2-CPU test host). */
-const FIRST_MS_PER_TEXT = 35;
-
 export function createThreadedEmbedder(opts: ThreadedEmbedderOptions): Embedder {
   const pool = new Piscina({
     filename: String(opts.workerFile),
