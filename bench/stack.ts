@@ -32,7 +32,7 @@ import { run } from "../cli/exec.js";
 import { ensureCommand } from "../cli/host/prepare.js";
 import { packageVersion } from "../cli/package-root.js";
 import { createOfflineEmbedder } from "../server/embeddings/offline.js";
-import { stackPool } from "../test/setup/data.js";
+import { removeRelay, stackPool } from "../test/setup/data.js";
 import { percentile } from "../test/eval/eval.js";
 import { markdownTable, measureVectorSearch, nomineeDescriptions } from "./vector.js";
 import { loadStack } from "../cli/stack/load.js";
@@ -535,6 +535,8 @@ async function main(): Promise<void> {
   const commitLocal = await commitLatency(t, table, 1_000, "-c synchronous_commit=local");
   await admin.query(`DROP TABLE ${table}`);
   await admin.end();
+  // The pools reached the database through a relay container of their own: it goes with them.
+  await removeRelay(t.project);
 
   const server = (name: string, ms: number[], note: string) => [
     name,
