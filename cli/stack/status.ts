@@ -33,17 +33,16 @@ export interface StackStatus {
 
 /** Query embeddings in the last 15 minutes by Prometheus, and the deferred among them; undefined if it cannot say. */
 async function degradedShare(stack: Stack): Promise<{ queries: number; deferred: number } | undefined> {
-  const q = async (expr: string) => {
-    const body = JSON.parse(await prometheusGet(stack, `/api/v1/query?query=${encodeURIComponent(expr)}`)) as {
-      data: { result: { value: [number, string] }[] };
-    };
-    return Math.round(Number(body.data.result[0]?.value[1] ?? 0));
-  };
-  const [queries, deferred] = await Promise.all([
-    q('sum(increase(stevie_query_embeddings_total{outcome!="cached"}[15m]))'),
-    q('sum(increase(stevie_query_embeddings_total{outcome="deferred"}[15m]))'),
-  ]).catch(() => [NaN, NaN]);
-  return Number.isFinite(queries) && Number.isFinite(deferred) ? { queries, deferred } : undefined;
+  const expr = 'sum by (outcome) (increase(stevie_query_embeddings_total{outcome!="cached"}[15m]))';
+  const body = await prometheusGet(stack, `/api/v1/query?query=${encodeURIComponent(expr)}`).catch(() => undefined);
+  if (!body) return undefined;
+  const by = new Map(
+    (
+      JSON.parse(body) as { data: { result: { metric: { outcome: string }; value: [number, string] }[] } }
+    ).data.result.map((r) => [r.metric.outcome, Math.round(Number(r.value[1]))]),
+  );
+  const deferred = by.get("deferred") ?? 0;
+  return { queries: deferred + (by.get("embedded") ?? 0), deferred };
 }
 
 export async function collectStatus(dir: string): Promise<StackStatus> {

@@ -19,7 +19,7 @@ import { LOGS_ALERT_CASES, STACK_VALUES } from "../monitoring/alert-cases.js";
 import { metricNames, promtoolTests } from "../monitoring/promtool-tests.js";
 import { compose } from "../../cli/stack/handle.js";
 import { Stack } from "../../cli/stack/handle.js";
-import { poll } from "../../cli/wait.js";
+import { waitUntil } from "../setup/wait.js";
 import { startAlertReceivers, type AlertReceivers } from "../fakes/alert-receivers.js";
 import { bridgeGateway, testCa } from "../setup/test-ca.js";
 
@@ -50,12 +50,6 @@ let receivers: AlertReceivers | undefined;
 let workDir: string | undefined;
 const amContainer = async () =>
   (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).find((c) => c.service === "alertmanager")!;
-/** What PROBE finds within TIMEOUT_MS (polled every second), or a failed test. */
-async function until<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const found = await poll(async () => (await probe()) ?? undefined, { timeoutMs });
-  if (found === undefined) throw new Error(`not seen within ${timeoutMs / 1000} s`);
-  return found;
-}
 
 afterAll(async () => {
   // The receivers go away with this file: the stack sends alerts nowhere again.
@@ -290,8 +284,12 @@ describe.sequential("monitoring in the live stack", () => {
       const t = await runCli(["alerts", "test", "--dir", stack.dir]);
       expect(t.code, t.stderr).toBe(0);
       expect(t.stdout).toMatch(/StevieStackTest .*webhook, mail to oncall@stevie\.test/);
-      const hook = await until(() => receivers!.posts.find((p) => p.groupLabels.alertname === "StevieStackTest"));
-      const mail = await until(() => receivers!.mails.find((m) => m.data.includes("StevieStackTest")));
+      const hook = await waitUntil("the test alert at the webhook", 60_000, async () =>
+        receivers!.posts.find((p) => p.groupLabels.alertname === "StevieStackTest"),
+      );
+      const mail = await waitUntil("the test alert by mail", 60_000, async () =>
+        receivers!.mails.find((m) => m.data.includes("StevieStackTest")),
+      );
       expect(hook.status).toBe("firing");
       expect(mail).toMatchObject({ user: "alerts@stevie.test", secure: true });
       expect(mail.data).toMatch(/^To: oncall@stevie\.test/m);
@@ -310,7 +308,7 @@ describe.sequential("monitoring in the live stack", () => {
       expect(again.code, again.stderr).toBe(0);
       const listed = JSON.parse(
         (
-          await until(async () => {
+          await waitUntil("Alertmanager to hold the silenced test alert back", 60_000, async () => {
             const l = await runCli(["alerts", "list", "--json", "--dir", stack.dir]);
             return (JSON.parse(l.stdout) as { held: string[] }).held.includes("StevieStackTest") ? l : undefined;
           })
@@ -362,13 +360,13 @@ describe.sequential("monitoring in the live stack", () => {
         if (receivers) {
           // Delivered: one notification of its group (alertname, severity) to the webhook, and a mail.
           const firedAt = stopped + firingAfter! * 1000;
-          const hook = await until(() =>
+          const hook = await waitUntil("APIReplicaDown at the webhook", 60_000, async () =>
             receivers!.posts.find((p) => p.groupLabels.alertname === "APIReplicaDown" && p.status === "firing"),
           );
           expect(hook.groupLabels).toEqual({ alertname: "APIReplicaDown", severity: "critical" });
           expect(hook.alerts.every((a) => a.labels.alertname === "APIReplicaDown")).toBe(true);
           expect((hook.receivedAt - firedAt) / 1000).toBeLessThanOrEqual(60);
-          const mail = await until(() =>
+          const mail = await waitUntil("APIReplicaDown by mail", 60_000, async () =>
             receivers!.mails.find((m) => /Subject: \[FIRING:\d+\] APIReplicaDown/.test(m.data)),
           );
           // Measured from the stop: Prometheus's "firing" above is seen by polling every 2 s.
@@ -392,11 +390,12 @@ describe.sequential("monitoring in the live stack", () => {
       report(`APIReplicaDown resolved ${((Date.now() - back) / 1000).toFixed(0)} s after the replica started again`);
       if (receivers) {
         // The resolved notice, to both (critical alerts are regrouped every minute).
-        const hook = await until(
-          () => receivers!.posts.find((p) => p.groupLabels.alertname === "APIReplicaDown" && p.status === "resolved"),
-          150_000,
+        const hook = await waitUntil("APIReplicaDown's resolved notice at the webhook", 150_000, async () =>
+          receivers!.posts.find((p) => p.groupLabels.alertname === "APIReplicaDown" && p.status === "resolved"),
         );
-        await until(() => receivers!.mails.find((m) => /Subject: \[RESOLVED\] APIReplicaDown/.test(m.data)), 60_000);
+        await waitUntil("APIReplicaDown's resolved notice by mail", 60_000, async () =>
+          receivers!.mails.find((m) => /Subject: \[RESOLVED\] APIReplicaDown/.test(m.data)),
+        );
         report(
           `APIReplicaDown's resolved notice ${((hook.receivedAt - back) / 1000).toFixed(0)} s after the replica started`,
         );
