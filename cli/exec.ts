@@ -24,9 +24,12 @@ export interface RunResult {
   exitCode: number;
   stdout: string;
   stderr: string;
-  /** Set when the command was killed at its timeoutMs. */
+  /** Set when the command was killed at its timeoutMs; exitCode is then never 0 (124, as timeout(1) says). */
   timedOut?: boolean;
 }
+
+/** The exit code of a command killed at its timeout, when it reported none of its own. */
+export const TIMED_OUT = 124;
 
 export async function run(file: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
   const secrets = [...registeredSecrets(), ...(opts.secrets ?? [])];
@@ -60,7 +63,9 @@ export async function run(file: string, args: string[], opts: RunOptions = {}): 
     if (r.code === "ENOENT") throw new CommandError(printable, undefined, `${file}: command not found`);
     throw new CommandError(printable, r.exitCode, tail, Boolean(r.timedOut));
   }
-  return { exitCode: r.exitCode ?? (r.failed ? 1 : 0), stdout, stderr, ...(r.timedOut ? { timedOut: true } : {}) };
+  // A killed `docker exec` client exits 0 on the signal: the command did not finish, whatever the client says.
+  if (r.timedOut) return { exitCode: r.exitCode || TIMED_OUT, stdout, stderr, timedOut: true };
+  return { exitCode: r.exitCode ?? (r.failed ? 1 : 0), stdout, stderr };
 }
 
 /** True if the program can be started at all (found on PATH). */

@@ -33,6 +33,11 @@ export async function listBackups(stack: Stack, version?: string, s3?: S3Config)
         reject: false,
         timeoutMs: 120_000,
       });
+  if (r.timedOut)
+    throw new UserError(
+      "could not read the backup repository: pgBackRest did not answer within a minute",
+      "pgBackRest retries a repository it cannot reach for minutes: is the S3 endpoint (backup.s3) up?",
+    );
   if (r.exitCode !== 0)
     throw new UserError(
       `could not read the backup repository: ${lastError(`${r.stdout}\n${r.stderr}`) || `exit ${r.exitCode}`}`,

@@ -600,17 +600,12 @@ describe.sequential("rotating secrets under load", () => {
       });
       for (const k of rotatedKeys) expect(`${logs.stdout}${logs.stderr}`.includes(after[k]), k).toBe(false);
 
-      // A second rotation goes back to the first role.
-      const again = await runCli(["rotate-secrets", "db", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
-      expect(again.code, again.stderr).toBe(0);
-      expect(await secret("postgres_user")).toBe("stevie");
-      expect(await pgLogin("stevie", await secret("postgres_password"))).toBe("stevie");
-      expect(await pgLogin("stevie_alt", after.db)).toMatch(/refused: password authentication failed/);
+      // The next rotation goes back to the first role: the alternation is cli/stack/rotate.test.ts's; one rotation
+      // here proves the switch on the real cluster.
       const audit = await runCli(["audit", "--action", "rotate-secrets", "--json", "--dir", stack.dir]);
       expect(audit.code, audit.stderr).toBe(0);
       const entries = JSON.parse(audit.stdout) as { action: string; target: string; details: { rotated: string[] } }[];
-      expect(entries.slice(0, 2).map((e) => [e.target, e.details.rotated])).toEqual([
-        ["db", ["db"]],
+      expect(entries.slice(0, 1).map((e) => [e.target, e.details.rotated])).toEqual([
         ["db,redis,etcd", ["db", "redis", "etcd"]],
       ]);
       const bad = await runCli(["rotate-secrets", "everything", "--dir", stack.dir]);
