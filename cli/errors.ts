@@ -26,7 +26,7 @@ export const EXIT_CODES: readonly (readonly [code: number, meaning: string])[] =
   ],
   [2, "wrong command line: an unknown command or flag, a bad or missing value"],
   [3, "`status`: a service is not healthy; `doctor`: problems found"],
-  [4, "`upgrade` rolled itself back; `drill`: the restored copy failed verification"],
+  [4, "`upgrade` rolled itself back, or `rollback` could not complete; `drill`: the restored copy failed verification"],
   [70, "internal error (a bug): run again with --verbose and report the stack trace"],
   [130, "cancelled at a question (Ctrl+C)"],
 ];

@@ -16,6 +16,7 @@ import * as host from "./commands/host/command.js";
 import * as install from "./commands/install/command.js";
 import * as logs from "./commands/logs/command.js";
 import * as restore from "./commands/restore/command.js";
+import * as rollback from "./commands/rollback/command.js";
 import * as rotate from "./commands/rotate/command.js";
 import * as scale from "./commands/scale/command.js";
 import * as status from "./commands/status/command.js";
@@ -34,6 +35,7 @@ const COMMANDS = [
   forward,
   doctor,
   upgrade,
+  rollback,
   history,
   scale,
   rotate,

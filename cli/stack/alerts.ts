@@ -197,6 +197,7 @@ const EVERY_SERVICE = [
  */
 export const EXPECTED_ALERTS = {
   upgrade: EVERY_SERVICE,
+  rollback: EVERY_SERVICE,
   "rotate-secrets": EVERY_SERVICE,
   switchover: ["PostgresWriteEndpointDown", "PatroniNoLeader", "ReplicaNotStreaming", "DatabaseConnectionFailures"],
   restore: [

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { commitStack, stackHistory } from "./history.js";
+import { commitStack, fileAt, filesChangedBetween, stackCommits, stackHistory } from "./history.js";
 
 describe("the stack directory's history", () => {
   it("commits each change, never secrets or keys, and nothing when nothing changed", async () => {
@@ -36,5 +36,32 @@ describe("the stack directory's history", () => {
     const everything = execFileSync("git", ["-C", dir, "log", "-p", "--all"], { encoding: "utf8" });
     expect(everything).not.toMatch(/hunter2|changed|PRIVATE|ACMEKEY/);
     expect(everything).toMatch(/\+ {2}replicas: 4/);
+  });
+
+  it("reads both sides of a commit: the files it changed (added and removed ones too) and their content at each", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "stevie-history-"));
+    try {
+      await mkdir(join(dir, "nginx"));
+      await writeFile(join(dir, "compose.yaml"), "image: old\n");
+      await writeFile(join(dir, "nginx", "nginx.conf"), "same\n");
+      await writeFile(join(dir, "gone.yml"), "x\n");
+      await commitStack(dir, "install 0.3.0");
+      await writeFile(join(dir, "compose.yaml"), "image: new\n");
+      await rm(join(dir, "gone.yml"));
+      await writeFile(join(dir, "nginx", "added.conf"), "y\n");
+      await commitStack(dir, "upgrade 0.3.0 -> 0.3.1 (backup L before)");
+      const [upgrade, install] = await stackCommits(dir);
+      expect(upgrade).toMatchObject({ parent: install!.oid, message: "upgrade 0.3.0 -> 0.3.1 (backup L before)" });
+      expect(await filesChangedBetween(dir, install!.oid, upgrade!.oid)).toEqual([
+        "compose.yaml",
+        "gone.yml",
+        "nginx/added.conf",
+      ]);
+      expect(await fileAt(dir, install!.oid, "compose.yaml")).toBe("image: old\n");
+      expect(await fileAt(dir, upgrade!.oid, "compose.yaml")).toBe("image: new\n");
+      expect(await fileAt(dir, upgrade!.oid, "gone.yml")).toBeUndefined();
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

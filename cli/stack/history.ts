@@ -53,3 +53,49 @@ export async function stackHistory(dir: string, depth = 50): Promise<{ id: strin
     message: c.commit.message.trim(),
   }));
 }
+
+/** A commit of the history: its full id, its first parent's, and its message. */
+export interface StackCommit {
+  oid: string;
+  parent: string | undefined;
+  message: string;
+}
+
+/** The history's commits, newest first (full ids; see stackHistory for what an operator reads). */
+export async function stackCommits(dir: string, depth = 200): Promise<StackCommit[]> {
+  if (!fs.existsSync(join(dir, ".git"))) return [];
+  return (await git.log({ fs, dir, depth })).map((c) => ({
+    oid: c.oid,
+    parent: c.commit.parent[0],
+    message: c.commit.message.trim(),
+  }));
+}
+
+/** The files (paths relative to the stack directory) whose content differs between two commits. */
+export async function filesChangedBetween(dir: string, from: string, to: string): Promise<string[]> {
+  const changed: string[] = [];
+  await git.walk({
+    fs,
+    dir,
+    trees: [git.TREE({ ref: from }), git.TREE({ ref: to })],
+    map: async (filepath, [a, b]) => {
+      if (filepath === ".") return true;
+      const [ta, tb] = [await a?.type(), await b?.type()];
+      if (ta === "tree" || tb === "tree") return true;
+      if ((await a?.oid()) !== (await b?.oid())) changed.push(filepath);
+      return true;
+    },
+  });
+  return changed.sort();
+}
+
+/** A file's content at a commit; undefined when the commit has no such file. */
+export async function fileAt(dir: string, oid: string, filepath: string): Promise<string | undefined> {
+  try {
+    const { blob } = await git.readBlob({ fs, dir, oid, filepath });
+    return Buffer.from(blob).toString("utf8");
+  } catch (err) {
+    if ((err as { code?: string }).code === "NotFoundError") return undefined;
+    throw err;
+  }
+}

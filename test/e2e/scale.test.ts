@@ -430,6 +430,53 @@ describe.sequential("upgrading under load", () => {
       expect(failed.map((c) => c.error)).toEqual([]);
     },
   );
+
+  it(
+    "rollback goes back to the previous version's images, replica by replica, every request answered (issue 29)",
+    { timeout: 900_000 },
+    async () => {
+      const before = (await apiContainers()).map((c) => c.id);
+      const l = load(6, 5);
+      await sleep(3_000);
+      const t0 = Date.now();
+      const r = await runCli(["rollback", "--yes", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
+      const seconds = (Date.now() - t0) / 1000;
+      await sleep(3_000);
+      await l.stop();
+      expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `Rolled back ${next.replaceAll(".", "\\.")} -> ${current.replaceAll(".", "\\.")}: 2 API replicas replaced`,
+        ),
+      );
+      expect(await liveVersion()).toBe(current);
+      expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(current);
+      // New replicas, of the image the stack was installed with.
+      const after = await apiContainers();
+      expect(after.filter((c) => before.includes(c.id))).toEqual([]);
+      const failed = l.calls.filter((c) => !c.ok);
+      const rate = l.calls.length / ((l.calls.at(-1)!.end - l.calls[0]!.start) / 1000);
+      report(
+        `rollback ${next} -> ${current} in ${seconds.toFixed(0)} s under ${rate.toFixed(0)} req/s: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent`,
+      );
+      if (failed.length)
+        report(
+          `failed: ${failed.map((c) => c.error).join(" | ")}; output:\n${r.stdout}\nnginx:\n${await nginxErrors(t0)}`,
+        );
+      expect(failed.map((c) => c.error)).toEqual([]);
+      expect(rate).toBeGreaterThan(50);
+      // The files are the previous version's own: its install finds nothing to change.
+      const plan = await runCli(["install", "--dry-run", "--dir", stack.dir]);
+      expect(plan.stdout, plan.stderr).toMatch(/Nothing to do: the stack runs this configuration and is healthy/);
+      // Once: a second rollback is refused and changes nothing.
+      const again = await runCli(["rollback", "--yes", "--dir", stack.dir]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toMatch(/nothing to roll back: the stack was rolled back from \S+ to \S+ already/);
+      const audit = await runCli(["audit", "--action", "rollback", "--json", "--dir", stack.dir]);
+      const entries = JSON.parse(audit.stdout) as { target: string; details: { from: string; status: string } }[];
+      expect(entries[0]).toMatchObject({ target: current, details: { from: next, status: "rolled-back" } });
+    },
+  );
 });
 
 describe.sequential("rotating secrets under load", () => {
