@@ -64,9 +64,9 @@ const schema = z.object({
   STEVIE_PRECOMPUTED_EMBEDDINGS: z.string().optional(),
   STEVIE_MIGRATIONS_DIR: z.string().default("prisma/migrations"),
   STEVIE_CATALOG_PATH: z.string().default("server/catalog/data/catalog.json"),
-  /** Seconds to keep serving in-flight requests after SIGTERM before closing pools. */
   /** A main thread that stands still this long exits (the restart policy replaces the replica); 0: never. */
   STEVIE_LOOP_STALL_MS: z.coerce.number().int().min(0).default(10_000),
+  /** Seconds to keep serving in-flight requests after SIGTERM before closing pools. */
   SHUTDOWN_GRACE_S: z.coerce.number().min(0).default(20),
   /** Milliseconds to keep answering (each response closing its connection) after SIGTERM before refusing connections. */
   SHUTDOWN_LINGER_MS: z.coerce.number().int().min(0).default(3000),
