@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { revertUpgrade, upgradeToUndo } from "./rollback.js";
+import { composeImages, revertUpgrade, upgradeToUndo } from "./rollback.js";
 
 const commit = (oid: string, message: string, parent: string | undefined = `${oid}^`) => ({ oid, parent, message });
 
@@ -83,5 +83,14 @@ describe("revertUpgrade", () => {
       { file: "nginx/nginx.conf", current: undefined, after: "a\n", before: "b\n" },
     ]);
     expect(r).toEqual({ writes: [], conflicts: ["compose.yaml", "nginx/nginx.conf"] });
+  });
+});
+
+describe("composeImages", () => {
+  it("lists each image a compose file names once, and none for an empty or missing file", () => {
+    const text = "services:\n  a:\n    image: x:1\n  b:\n    image: y:2\n  c:\n    image: x:1\n  d:\n    build: .\n";
+    expect(composeImages(text)).toEqual(["x:1", "y:2"]);
+    expect(composeImages("")).toEqual([]);
+    expect(composeImages(undefined)).toEqual([]);
   });
 });

@@ -1,6 +1,5 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { parse } from "yaml";
 import { UserError } from "../../errors.js";
 import { withAlertsSilenced } from "../../stack/alerts.js";
 import { recordAudit } from "../../stack/audit.js";
@@ -11,7 +10,7 @@ import { commitStack, fileAt, filesChangedBetween, stackCommits } from "../../st
 import { Engine, type Stack } from "../../stack/handle.js";
 import { loadStack } from "../../stack/load.js";
 import { convergeRunning } from "../../stack/rolling.js";
-import { revertUpgrade, upgradeToUndo } from "../../stack/rollback.js";
+import { composeImages, revertUpgrade, upgradeToUndo } from "../../stack/rollback.js";
 import { hostSizing } from "../../stack/sizing.js";
 
 /**
@@ -40,12 +39,6 @@ export interface RollbackResult {
   files: string[];
   replaced?: number;
   why?: string;
-}
-
-/** The images a compose file names, once each. Pure. */
-export function composeImages(text: string): string[] {
-  const services = (parse(text) as { services?: Record<string, { image?: string }> }).services ?? {};
-  return [...new Set(Object.values(services).flatMap((s) => (s.image ? [s.image] : [])))].sort();
 }
 
 /** The upgrade to undo and the files to write, or a UserError saying why not (nothing is changed then). */
@@ -80,7 +73,7 @@ async function planRollback(stack: Stack) {
   const { writes } = plan;
   const composeText = writes.find((w) => w.file === "compose.yaml")?.content ?? (await readIfExists(paths.compose));
   const missing: string[] = [];
-  for (const ref of composeImages(composeText ?? "")) if (!(await new Engine().imageExists(ref))) missing.push(ref);
+  for (const ref of composeImages(composeText)) if (!(await new Engine().imageExists(ref))) missing.push(ref);
   if (missing.length)
     throw new UserError(
       `cannot roll back to ${step.from}: its images are no longer on this host (${missing.join(", ")})`,
