@@ -42,6 +42,9 @@ export async function readIfExists(path: string): Promise<string | undefined> {
 /** Hashes of the generated files as we last wrote them: tells an operator's edit from our own output. */
 export type Manifest = Record<string, string>;
 
+export const writeManifest = (paths: StackPaths, manifest: Manifest) =>
+  writeAtomic(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
+
 export async function readManifest(paths: StackPaths): Promise<Manifest> {
   const text = await readIfExists(paths.manifest);
   return text ? (JSON.parse(text) as Manifest) : {};
@@ -124,7 +127,7 @@ export async function applyFiles(paths: StackPaths, files: GeneratedFile[]): Pro
       manifest[key] = sha256(f.content);
     }
   }
-  await writeAtomic(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`, 0o644);
+  await writeManifest(paths, manifest);
   return outcomes;
 }
 

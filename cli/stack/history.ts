@@ -43,30 +43,26 @@ export async function commitStack(dir: string, message: string): Promise<string 
   return git.commit({ fs, dir, message, author: AUTHOR });
 }
 
-/** The history, newest first: id, time and message of each commit. */
+/** The history, newest first, as an operator reads it: short id, time and message of each commit. */
 export async function stackHistory(dir: string, depth = 50): Promise<{ id: string; at: string; message: string }[]> {
-  if (!fs.existsSync(join(dir, ".git"))) return [];
-  const log = await git.log({ fs, dir, depth });
-  return log.map((c) => ({
-    id: c.oid.slice(0, 12),
-    at: new Date(c.commit.author.timestamp * 1000).toISOString(),
-    message: c.commit.message.trim(),
-  }));
+  return (await stackCommits(dir, depth)).map((c) => ({ id: c.oid.slice(0, 12), at: c.at, message: c.message }));
 }
 
-/** A commit of the history: its full id, its first parent's, and its message. */
+/** A commit of the history: its full id, its first parent's, its time and its message. */
 export interface StackCommit {
   oid: string;
   parent: string | undefined;
+  at: string;
   message: string;
 }
 
-/** The history's commits, newest first (full ids; see stackHistory for what an operator reads). */
+/** The history's commits, newest first. */
 export async function stackCommits(dir: string, depth = 200): Promise<StackCommit[]> {
   if (!fs.existsSync(join(dir, ".git"))) return [];
   return (await git.log({ fs, dir, depth })).map((c) => ({
     oid: c.oid,
     parent: c.commit.parent[0],
+    at: new Date(c.commit.author.timestamp * 1000).toISOString(),
     message: c.commit.message.trim(),
   }));
 }

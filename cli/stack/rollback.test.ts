@@ -1,7 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { composeImages, revertUpgrade, upgradeToUndo } from "./rollback.js";
 
-const commit = (oid: string, message: string, parent: string | undefined = `${oid}^`) => ({ oid, parent, message });
+const commit = (oid: string, message: string, parent: string | undefined = `${oid}^`) => ({
+  oid,
+  parent,
+  at: "2026-12-07T10:00:00.000Z",
+  message,
+});
 
 describe("upgradeToUndo", () => {
   it("finds the newest completed upgrade to the running version, past scale and config changes and a failed upgrade", () => {

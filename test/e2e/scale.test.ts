@@ -334,6 +334,20 @@ describe.sequential("upgrading under load", () => {
   const next = semver.inc(current, "patch")!;
   const broken = semver.inc(next, "patch")!;
 
+  /** `stevie-stack ARGS --dir ...` (the CLI at BIN) while 6 workers read through nginx, 3 s of load on each side. */
+  async function cliUnderLoad(args: string[], bin?: string) {
+    const l = load(6, 5);
+    await sleep(3_000);
+    const t0 = Date.now();
+    const r = await runCli([...args, "--dir", stack.dir], { ...(bin ? { bin } : {}), timeoutMs: 15 * 60_000 });
+    const seconds = (Date.now() - t0) / 1000;
+    await sleep(3_000);
+    await l.stop();
+    const failed = l.calls.filter((c) => !c.ok);
+    const rate = l.calls.length / ((l.calls.at(-1)!.end - l.calls[0]!.start) / 1000);
+    return { r, t0, seconds, l, failed, rate };
+  }
+
   it(
     "upgrade to a newer build: a backup first, replicas replaced one at a time, every request answered",
     { timeout: 900_000 },
@@ -362,13 +376,7 @@ describe.sequential("upgrading under load", () => {
       const others = (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter(
         (c) => c.service !== "api" && c.service !== "migrate" && c.state === "running",
       );
-      const l = load(6, 5);
-      await sleep(3_000);
-      const t0 = Date.now();
-      const r = await runCli(["upgrade", "--yes", "--dir", stack.dir], { bin, timeoutMs: 15 * 60_000 });
-      const seconds = (Date.now() - t0) / 1000;
-      await sleep(3_000);
-      await l.stop();
+      const { r, t0, seconds, l, failed, rate } = await cliUnderLoad(["upgrade", "--yes"], bin);
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(
         new RegExp(
@@ -377,8 +385,6 @@ describe.sequential("upgrading under load", () => {
       );
       expect(await liveVersion()).toBe(next);
       expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
-      const failed = l.calls.filter((c) => !c.ok);
-      const rate = l.calls.length / ((l.calls.at(-1)!.end - l.calls[0]!.start) / 1000);
       report(
         `upgrade ${current} -> ${next} in ${seconds.toFixed(0)} s under ${rate.toFixed(0)} req/s: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent on a connection nginx closed`,
       );
@@ -405,14 +411,7 @@ describe.sequential("upgrading under load", () => {
         (m) => `// built at ${Date.now()}\nprocess.env.PGHOST = "127.0.0.1"; process.env.PGPORT = "9";\n${m}`,
       );
       const before = (await apiContainers()).map((c) => c.id).sort();
-      const l = load(6, 5);
-      await sleep(3_000);
-      const r = await runCli(["upgrade", "--yes", "--replica-timeout", "15", "--dir", stack.dir], {
-        bin,
-        timeoutMs: 15 * 60_000,
-      });
-      await sleep(3_000);
-      await l.stop();
+      const { r, l, failed } = await cliUnderLoad(["upgrade", "--yes", "--replica-timeout", "15"], bin);
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(4);
       expect(r.stdout).toMatch(
         new RegExp(
@@ -423,7 +422,6 @@ describe.sequential("upgrading under load", () => {
       expect((await readFile(join(stack.dir, ".stevie", "version"), "utf8")).trim()).toBe(next);
       // No replica of the broken build ever took traffic, so the old ones are still the ones serving.
       expect((await apiContainers()).map((c) => c.id).sort()).toEqual(before);
-      const failed = l.calls.filter((c) => !c.ok);
       report(
         `rolled-back upgrade to ${broken}: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent; ${r.stdout.split("\n").find((x) => x.includes("rolled back"))}`,
       );
@@ -436,13 +434,7 @@ describe.sequential("upgrading under load", () => {
     { timeout: 900_000 },
     async () => {
       const before = (await apiContainers()).map((c) => c.id);
-      const l = load(6, 5);
-      await sleep(3_000);
-      const t0 = Date.now();
-      const r = await runCli(["rollback", "--yes", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
-      const seconds = (Date.now() - t0) / 1000;
-      await sleep(3_000);
-      await l.stop();
+      const { r, t0, seconds, l, failed, rate } = await cliUnderLoad(["rollback", "--yes"]);
       expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
       expect(r.stdout).toMatch(
         new RegExp(
@@ -454,8 +446,6 @@ describe.sequential("upgrading under load", () => {
       // New replicas, of the image the stack was installed with.
       const after = await apiContainers();
       expect(after.filter((c) => before.includes(c.id))).toEqual([]);
-      const failed = l.calls.filter((c) => !c.ok);
-      const rate = l.calls.length / ((l.calls.at(-1)!.end - l.calls[0]!.start) / 1000);
       report(
         `rollback ${next} -> ${current} in ${seconds.toFixed(0)} s under ${rate.toFixed(0)} req/s: ${l.calls.length} requests, ${failed.length} failed, ${l.resent()} resent`,
       );

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { UserError } from "../../errors.js";
 import { withAlertsSilenced } from "../../stack/alerts.js";
 import { recordAudit } from "../../stack/audit.js";
-import { readIfExists, readManifest, sha256, snapshotFiles, writeAtomic } from "../../stack/files.js";
+import { readIfExists, readManifest, sha256, snapshotFiles, writeAtomic, writeManifest } from "../../stack/files.js";
 import { expectedContainers } from "../../stack/generate.js";
 import { requireServing, summarise, waitForHealthy } from "../../stack/health.js";
 import { commitStack, fileAt, filesChangedBetween, stackCommits } from "../../stack/history.js";
@@ -106,7 +106,7 @@ export async function runRollback(opts: RollbackOptions): Promise<RollbackResult
         else manifest[w.file] = sha256(w.content);
       }
     }
-    await writeAtomic(paths.manifest, `${JSON.stringify(manifest, null, 2)}\n`);
+    await writeManifest(paths, manifest);
     opts.log(`files of ${step.from} back: ${writes.map((w) => w.file).join(", ")}`);
     const c = await convergeRunning(stack, {
       previousCompose: previous.content.get(paths.compose),
