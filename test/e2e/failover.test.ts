@@ -298,6 +298,12 @@ describe.sequential("failover under load", () => {
     ).toEqual([]);
     expect(failed).toBe(0);
     expect(writes.calls.length).toBeGreaterThan(100);
+    // The next test cuts etcd's quorum: from three members in step, not one still rejoining.
+    await waitUntil(
+      "etcd-2 to be healthy again",
+      60_000,
+      async () => (await containerOf("etcd-2")).health === "healthy",
+    );
   });
 
   it(
