@@ -63,6 +63,15 @@ export async function imageLabels(ref: string): Promise<Record<string, string> |
   }
 }
 
+/** When an image was built (ISO), undefined when it is not on this host. */
+export async function imageCreated(ref: string): Promise<string | undefined> {
+  try {
+    return (await docker().getImage(ref).inspect()).Created;
+  } catch {
+    return undefined;
+  }
+}
+
 function healthOf(status: string): ContainerState["health"] {
   if (status.includes("(healthy)")) return "healthy";
   if (status.includes("(unhealthy)")) return "unhealthy";
@@ -195,11 +204,13 @@ export async function buildImage(opts: {
   files: string[];
   tag: string;
   labels: Record<string, string>;
+  /** Run every step again (a refresh: apt-get then installs what Debian has now). */
+  noCache?: boolean;
   onLine?: (line: string) => void;
 }): Promise<void> {
   const stream = await docker().buildImage(
     { context: opts.context, src: opts.files },
-    { t: opts.tag, labels: opts.labels, rm: true, forcerm: true },
+    { t: opts.tag, labels: opts.labels, rm: true, forcerm: true, nocache: opts.noCache ?? false },
   );
   await new Promise<void>((resolve, reject) => {
     let failure: string | undefined;

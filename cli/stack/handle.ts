@@ -40,6 +40,7 @@ export interface Runner {
     | "dataRoot"
     | "imageExists"
     | "imageLabels"
+    | "imageCreated"
     | "tagImage"
     | "buildImage"
   >;
@@ -142,6 +143,11 @@ export class Engine {
 
   imageLabels(ref: string) {
     return this.runner.engine.imageLabels(ref);
+  }
+
+  /** When the image was built (ISO); undefined when it is not on this host. */
+  imageCreated(ref: string) {
+    return this.runner.engine.imageCreated(ref);
   }
 
   tagImage(source: string, repo: string, tag: string): Promise<void> {

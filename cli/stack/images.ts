@@ -4,7 +4,7 @@ import { chmod, copyFile, mkdir, readdir, readFile, rm, stat } from "node:fs/pro
 import { dirname, join, relative } from "node:path";
 import { UserError } from "../errors.js";
 import { packageRoot } from "../package-root.js";
-import { cacheDir } from "./paths.js";
+import { cacheDir, type StackPaths } from "./paths.js";
 import { contentRef, imageRef } from "./services/common.js";
 import { Engine, host } from "./handle.js";
 
@@ -37,10 +37,12 @@ export interface ContextFile {
 
 /**
  * A content hash of a build context, from the files it is made of (nothing copied): a rebuild happens exactly when a
- * file, its place or its mode changed.
+ * file, its place or its mode changed, or the stack's images were refreshed (`refreshed`, when that happened).
  */
-export async function hashContext(files: ContextFile[]): Promise<string> {
+export async function hashContext(files: ContextFile[], refreshed?: string): Promise<string> {
   const h = createHash("sha256");
+  // A refresh (upgrade --refresh) rebuilds the same files on newer Debian packages: a new hash, so a new tag.
+  if (refreshed) h.update(`refreshed\0${refreshed}\0`);
   for (const f of [...files].sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0))) {
     h.update(`${f.at}\0${(f.mode ?? (await stat(f.from)).mode) & 0o777}\0`);
     h.update(await readFile(f.from));
@@ -122,6 +124,22 @@ export interface ImagePlan {
   contentRef: string;
   /** build; tag (the image exists under one of its two tags: add the other); keep. */
   action: "build" | "tag" | "keep";
+  /** Build without Docker's cache (a refresh: every package as Debian has it now). */
+  noCache?: boolean;
+}
+
+export interface ImageOptions {
+  /** Download Node for the API's image when it is not in the cache (off for a dry run). */
+  fetch: boolean;
+  /** When the stack's images were last refreshed (readRefreshed): part of each image's hash. */
+  refreshed?: string;
+  /** Build what must be built without Docker's cache. */
+  noCache?: boolean;
+}
+
+/** When `upgrade --refresh` last rebuilt the stack's images (ISO), from the stack directory; undefined: never. */
+export async function readRefreshed(paths: Pick<StackPaths, "imagesRefreshed">): Promise<string | undefined> {
+  return (await readFile(paths.imagesRefreshed, "utf8").catch(() => "")).trim() || undefined;
 }
 
 /**
@@ -132,7 +150,7 @@ export interface ImagePlan {
 export async function planImages(
   version: string,
   log: (l: string) => void,
-  opts: { fetch: boolean } = { fetch: true },
+  opts: ImageOptions = { fetch: true },
 ): Promise<ImagePlan[]> {
   const plans: ImagePlan[] = [];
   for (const name of IMAGE_NAMES) {
@@ -142,12 +160,12 @@ export async function planImages(
       plans.push({ name, ref, contentRef: contentRef(name, "unknown"), sources: [], hash: "", action: "build" });
       continue;
     }
-    const hash = await hashContext(sources);
+    const hash = await hashContext(sources, opts.refreshed);
     const byContent = contentRef(name, hash);
     const [a, b] = await Promise.all([engine.imageLabels(ref), engine.imageLabels(byContent)]);
     const have = [a?.[HASH_LABEL] === hash, b?.[HASH_LABEL] === hash];
     const action = have[0] && have[1] ? "keep" : have[0] || have[1] ? "tag" : "build";
-    plans.push({ name, ref, contentRef: byContent, sources, hash, action });
+    plans.push({ name, ref, contentRef: byContent, sources, hash, action, ...(opts.noCache ? { noCache: true } : {}) });
   }
   return plans;
 }
@@ -174,6 +192,7 @@ export async function buildPlannedImage(plan: ImagePlan, onLine: (l: string) => 
       files: plan.sources.map((f) => f.at),
       tag: plan.ref,
       labels: { [HASH_LABEL]: plan.hash, "io.stevie-stack.image": plan.name },
+      noCache: plan.noCache ?? false,
       onLine,
     });
     const { repo, tag } = splitRef(plan.contentRef);

@@ -9,7 +9,7 @@ import { prepareHost } from "../host/prepare.js";
 import { packageVersion } from "../package-root.js";
 import { type FileOutcome } from "./files.js";
 import { renderConfigYaml } from "./generate.js";
-import { planImages, type ImagePlan } from "./images.js";
+import { planImages, readRefreshed, type ImagePlan } from "./images.js";
 import { stackPaths, type StackPaths } from "./paths.js";
 import { recordAudit } from "./audit.js";
 import { commitStack } from "./history.js";
@@ -128,7 +128,7 @@ export async function runInstall(opts: InstallOptions, deps: InstallDeps): Promi
   deps.log(renderChecks(preflight));
   const sizing = hostSizing(config);
   // A dry run does not fetch Node for the API's image (its image then counts as one to build).
-  const images = await planImages(version, deps.log, { fetch: !opts.dryRun });
+  const images = await planImages(version, deps.log, { fetch: !opts.dryRun, refreshed: await readRefreshed(paths) });
   const credentials = opts.openaiKey ? { ...process.env, [OPENAI_KEY_ENV]: opts.openaiKey } : process.env;
   const desired = { paths, config, configText: text, version, sizing, images, credentials };
   const stack = new Stack(paths, config.projectName);

@@ -23,6 +23,8 @@ export interface StackPaths {
   state: string;
   manifest: string;
   versionStamp: string;
+  /** When `upgrade --refresh` last rebuilt the images (part of their hashes; absent: never). */
+  imagesRefreshed: string;
 }
 
 export function stackPaths(dir: string): StackPaths {
@@ -43,6 +45,7 @@ export function stackPaths(dir: string): StackPaths {
     state: join(d, ".stevie"),
     manifest: join(d, ".stevie", "manifest.json"),
     versionStamp: join(d, ".stevie", "version"),
+    imagesRefreshed: join(d, ".stevie", "images-refreshed"),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { composeImages, revertUpgrade, upgradeToUndo } from "./rollback.js";
+import { revertUpgrade, upgradeToUndo } from "./rollback.js";
+import { composeImages } from "./compose.js";
 
 const commit = (oid: string, message: string, parent: string | undefined = `${oid}^`) => ({
   oid,

@@ -1,5 +1,4 @@
 import { applyPatch, createPatch } from "diff";
-import { parse } from "yaml";
 import type { StackCommit } from "./history.js";
 
 /**
@@ -73,11 +72,4 @@ export function revertUpgrade(files: FileVersions[]): {
     else writes.push({ file: f.file, content: patched });
   }
   return { writes, conflicts };
-}
-
-/** The images a compose file names, once each (none for an empty or missing file). Pure. */
-export function composeImages(text: string | undefined): string[] {
-  const doc = (text ? parse(text) : undefined) as { services?: Record<string, { image?: string }> } | null | undefined;
-  const services = Object.values(doc?.services ?? {});
-  return [...new Set(services.flatMap((s) => (s?.image ? [s.image] : [])))].sort();
 }

@@ -8,6 +8,7 @@ import { activeAlerts, prometheusGet, renderAlerts, type StackAlert } from "./al
 import type { Stack } from "./handle.js";
 import { apiUrl } from "./urls.js";
 import { loadStack, stackTopology } from "./load.js";
+import { composeImages } from "./compose.js";
 
 /** One object behind both `status` and `status --json`. */
 export interface StackStatus {
@@ -29,6 +30,35 @@ export interface StackStatus {
   alerts?: StackAlert[] | { error: string };
   /** New descriptions in the last 15 minutes, and how many were answered degraded (issue 28; with monitoring). */
   degraded?: { queries: number; deferred: number };
+  /** Each image the compose file names and when it was built (ISO; absent when it is not on this host). */
+  images: { ref: string; built?: string }[];
+}
+
+/** The images the stack's compose file names, with when each was built. */
+async function stackImages(stack: Stack): Promise<StackStatus["images"]> {
+  const text = await readFile(stack.paths.compose, "utf8").catch(() => undefined);
+  return Promise.all(
+    composeImages(text).map(async (ref) => {
+      const built = await stack.imageCreated(ref);
+      return built ? { ref, built } : { ref };
+    }),
+  );
+}
+
+/** The oldest build among the images (ISO), undefined when none is known. Pure. */
+export function oldestBuild(images: StackStatus["images"]): string | undefined {
+  return images.flatMap((i) => (i.built ? [i.built] : [])).sort()[0];
+}
+
+/** "Images: 7, the oldest built 2026-12-07 (3 days ago)", and those missing from this host. Pure. */
+export function renderImages(images: StackStatus["images"], now: number): string {
+  const oldest = oldestBuild(images);
+  const days = oldest ? Math.floor((now - Date.parse(oldest)) / 86_400_000) : undefined;
+  const missing = images.filter((i) => !i.built).map((i) => i.ref);
+  return [
+    `Images: ${images.length}${oldest ? `, the oldest built ${oldest.slice(0, 10)} (${days === 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`})` : ""}`,
+    ...(missing.length ? [`  not on this host: ${missing.join(", ")}`] : []),
+  ].join("\n");
 }
 
 /** Query embeddings in the last 15 minutes by Prometheus, and the deferred among them; undefined if it cannot say. */
@@ -54,6 +84,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
     ? await activeAlerts(stack).catch((e: Error) => ({ error: e.message }))
     : undefined;
   const degraded = config.monitoring.enabled ? await degradedShare(stack) : undefined;
+  const images = await stackImages(stack);
   return {
     project: config.projectName,
     dir: paths.dir,
@@ -67,10 +98,11 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
     dataTier,
     ...(alerts ? { alerts } : {}),
     ...(degraded ? { degraded } : {}),
+    images,
   };
 }
 
-export function renderStatus(s: StackStatus): string {
+export function renderStatus(s: StackStatus, now = Date.now()): string {
   const rows = [["SERVICE", "HEALTHY", "CONTAINERS"]];
   for (const svc of s.services) {
     rows.push([
@@ -84,7 +116,7 @@ export function renderStatus(s: StackStatus): string {
   const table = rows
     .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "))
     .join("\n");
-  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}${s.degraded ? `\n\n${renderDegraded(s.degraded)}` : ""}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
+  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}\n\n${renderImages(s.images, now)}${s.degraded ? `\n\n${renderDegraded(s.degraded)}` : ""}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
 }
 
 export function renderDegraded(d: { queries: number; deferred: number }): string {

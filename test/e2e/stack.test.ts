@@ -288,6 +288,23 @@ describe("installed stack", () => {
     expect(s.dataTier.redis.quorum).toMatch(/^OK 3 usable Sentinels/);
     for (const svc of s.services) expect(svc.healthy).toBe(svc.expected);
     expect(s.services.find((x) => x.service === "api")?.expected).toBe(2);
+    // Each image the stack runs, and when it was built (doctor warns past 30 days; issue 29, point 6).
+    expect(s.images.map((i) => i.ref.split(":")[0]).sort()).toEqual(
+      ["api", "etcd", "haproxy", "monitoring", "nginx", "postgres", "redis"].map((n) => `stevie-stack/${n}`),
+    );
+    for (const i of s.images) expect(Date.parse(i.built!)).toBeLessThanOrEqual(Date.now());
+  });
+
+  it("plans a refresh of every image without changing anything (upgrade --refresh --dry-run)", async () => {
+    const r = await runCli(["upgrade", "--refresh", "--dry-run", "--json", "--dir", stack.dir]);
+    expect(r.code, r.stderr).toBe(0);
+    const plan = JSON.parse(r.stdout) as { status: string; images: { ref: string; action: string }[]; files: string[] };
+    expect(plan.status).toBe("dry-run");
+    expect(plan.images).toHaveLength(7);
+    expect(plan.images.filter((i) => i.action !== "build")).toEqual([]);
+    expect(plan.files).toContain("compose.yaml");
+    const text = await runCli(["status", "--dir", stack.dir]);
+    expect(text.stdout).toMatch(/^Images: 7, the oldest built \d{4}-\d{2}-\d{2} \((today|1 day ago|\d+ days ago)\)$/m);
   });
 
   it("shows a service's logs, and names the services when asked for one that does not exist", async () => {

@@ -31,6 +31,10 @@ const status: StackStatus = {
       ],
     },
   },
+  images: [
+    { ref: "stevie-stack/api:c-1", built: "2026-11-20T10:00:00Z" },
+    { ref: "stevie-stack/nginx:c-2", built: "2026-11-25T10:00:00Z" },
+  ],
 };
 const healthy: DoctorFacts = {
   now,
@@ -59,6 +63,7 @@ describe("doctor", () => {
       "last backup",
       "last restore drill",
       "docker log rotation",
+      "images",
       "clock",
     ]);
   });
@@ -200,5 +205,25 @@ describe("doctor", () => {
       "warn",
     );
     expect(verdicts(healthy).alerts).toBeUndefined();
+  });
+
+  it("warns when an image is older than 30 days (Debian's fixes are not in it) or not on this host, each with a fix", () => {
+    const images = (built: (string | undefined)[]) =>
+      evaluateDoctor({
+        ...healthy,
+        status: { ...status, images: built.map((b, i) => (b ? { ref: `i:${i}`, built: b } : { ref: `i:${i}` })) },
+      }).find((c) => c.name === "images");
+    expect(images(["2026-10-31T12:00:01Z", "2026-11-29T00:00:00Z"])).toMatchObject({
+      status: "ok",
+      found: "2 images, the oldest built 29 days ago",
+    });
+    const old = images(["2026-11-29T00:00:00Z", "2026-10-30T11:00:00Z"]);
+    expect(old).toMatchObject({ status: "warn" });
+    expect(old?.found).toMatch(/^the oldest was built 2026-10-30, 31 days ago/);
+    expect(old?.fix).toMatch(/upgrade --refresh/);
+    const gone = images(["2026-11-29T00:00:00Z", undefined]);
+    expect(gone).toMatchObject({ status: "warn", found: "not on this host: i:1" });
+    expect(gone?.fix).toMatch(/install --yes/);
+    expect(images([])).toBeUndefined();
   });
 });

@@ -5,7 +5,7 @@ import { listBackups } from "../../pgbackrest/backup.js";
 import { serverCertExpiry } from "../../stack/tls.js";
 import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
-import { collectStatus, type StackStatus } from "../../stack/status.js";
+import { collectStatus, oldestBuild, type StackStatus } from "../../stack/status.js";
 import { loadStack } from "../../stack/load.js";
 import { Engine, Host, Project } from "../../stack/handle.js";
 import { PROJECT_LABEL } from "../../labels.js";
@@ -52,6 +52,7 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
     ...backupChecks(f),
     ...drillChecks(f),
     ...hygieneChecks(f),
+    ...imageChecks(f),
     ...alertChecks(f),
     ...clockChecks(f),
   ];
@@ -317,6 +318,40 @@ function hygieneChecks(f: DoctorFacts): CheckResult[] {
       fix: "`stevie-stack uninstall --yes` (data volumes are kept), then `stevie-stack install --yes`: the networks are made again",
     });
   return out;
+}
+
+/** Images older than this miss Debian's security updates for too long. */
+const IMAGE_MAX_AGE_DAYS = 30;
+
+/** The images the stack runs: on this host, and built within IMAGE_MAX_AGE_DAYS (Debian's fixes are in them). */
+function imageChecks(f: DoctorFacts): CheckResult[] {
+  const images = f.status.images;
+  const expected = `every image on this host, built within ${IMAGE_MAX_AGE_DAYS} days`;
+  const missing = images.filter((i) => !i.built).map((i) => i.ref);
+  if (missing.length)
+    return [
+      {
+        name: "images",
+        status: "warn",
+        expected,
+        found: `not on this host: ${missing.join(", ")}`,
+        fix: "`stevie-stack install --yes` builds them (a container that restarts needs its image)",
+      },
+    ];
+  const oldest = oldestBuild(images);
+  if (!oldest) return [];
+  const days = Math.floor((f.now - Date.parse(oldest)) / 86_400_000);
+  return [
+    days > IMAGE_MAX_AGE_DAYS
+      ? {
+          name: "images",
+          status: "warn",
+          expected,
+          found: `the oldest was built ${oldest.slice(0, 10)}, ${days} days ago: Debian's security updates since are not in it`,
+          fix: "`stevie-stack upgrade --refresh` rebuilds every image on current Debian packages and rolls them in without downtime",
+        }
+      : { name: "images", status: "ok", expected, found: `${images.length} images, the oldest built ${days} days ago` },
+  ];
 }
 
 /** What Prometheus has firing. */

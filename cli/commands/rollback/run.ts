@@ -10,7 +10,8 @@ import { commitStack, fileAt, filesChangedBetween, stackCommits } from "../../st
 import { Engine, type Stack } from "../../stack/handle.js";
 import { loadStack } from "../../stack/load.js";
 import { convergeRunning } from "../../stack/rolling.js";
-import { composeImages, revertUpgrade, upgradeToUndo } from "../../stack/rollback.js";
+import { revertUpgrade, upgradeToUndo } from "../../stack/rollback.js";
+import { composeImages } from "../../stack/compose.js";
 import { hostSizing } from "../../stack/sizing.js";
 
 /**

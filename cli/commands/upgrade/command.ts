@@ -9,17 +9,22 @@ export function register(program: Command): void {
     .option("--to <version>", "the version to upgrade to (must be this CLI's version)")
     .option("--dry-run", "print what would change (breaking changes, images, files, your edits) and change nothing")
     .option(
+      "--refresh",
+      "rebuild every image without Docker's cache, on Debian's current packages (security updates), and roll them in; also at the same version",
+    )
+    .option(
       "--replica-timeout <seconds>",
       "how long a new API replica may take to become healthy",
       intArg("--replica-timeout", 10, 3600),
       150,
     )
-    .action(async (f: GlobalFlags & { to?: string; dryRun?: boolean; replicaTimeout: number }) => {
+    .action(async (f: GlobalFlags & { to?: string; dryRun?: boolean; refresh?: boolean; replicaTimeout: number }) => {
       const { runUpgrade, renderUpgrade } = await import("./run.js");
       const r = await runUpgrade({
         dir: stackDir(f),
         ...(f.to ? { to: f.to } : {}),
         dryRun: Boolean(f.dryRun),
+        refresh: Boolean(f.refresh),
         yes: Boolean(f.yes),
         replicaTimeoutMs: Number(f.replicaTimeout) * 1000,
         log: f.json ? () => undefined : out,

@@ -8,7 +8,8 @@ import { recordAudit } from "../../stack/audit.js";
 import { commitStack } from "../../stack/history.js";
 import { inLeader } from "../../stack/cluster.js";
 import { requireServing } from "../../stack/health.js";
-import { planImages } from "../../stack/images.js";
+import { planImages, readRefreshed } from "../../stack/images.js";
+import { writeAtomic } from "../../stack/files.js";
 import { hostSizing } from "../../stack/sizing.js";
 import { upgradeVerdict, type BreakingChange } from "../../stack/upgrades.js";
 import { loadStack } from "../../stack/load.js";
@@ -35,6 +36,8 @@ export interface UpgradeOptions {
   yes: boolean;
   /** How long one new replica may take to become healthy. */
   replicaTimeoutMs: number;
+  /** Rebuild every image without Docker's cache (Debian's current packages), even at the same version. */
+  refresh?: boolean;
   log: (line: string) => void;
   confirm: (question: string) => Promise<boolean>;
 }
@@ -52,6 +55,8 @@ export interface UpgradeResult {
   backup?: string;
   replaced?: number;
   why?: string;
+  /** With --refresh: when the images were rebuilt (their new hashes include it). */
+  refreshed?: string;
 }
 
 async function dataMajor(stack: Stack): Promise<number | undefined> {
@@ -94,11 +99,15 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   const { paths, config, stack } = await loadStack(opts.dir);
   const { from, to, verdict } = await upgradeCheck(stack, opts.to);
   const base = { from, to, breaking: verdict.kind === "upgrade" ? verdict.breaking : [] };
-  if (verdict.kind === "same") return { ...base, status: "up-to-date", files: [], edited: [], images: [] };
+  if (verdict.kind === "same" && !opts.refresh)
+    return { ...base, status: "up-to-date", files: [], edited: [], images: [] };
 
   const sizing = hostSizing(config);
   const configText = await readFile(paths.config, "utf8");
-  const images = await planImages(to, opts.log);
+  // A refresh gives every image a new hash (so a new tag to roll to) and builds it from scratch; otherwise the
+  // stack's last refresh stays part of the hashes, or the images from before it would come back.
+  const refreshed = opts.refresh ? new Date().toISOString() : await readRefreshed(paths);
+  const images = await planImages(to, opts.log, { fetch: true, refreshed, noCache: opts.refresh });
   // An upgrade takes no credentials from the environment: the stack keeps the ones it has.
   const desired = { paths, config, configText, version: to, sizing, images, credentials: {} };
   const plan = planStack(desired, await observeStack(desired, stack));
@@ -148,10 +157,12 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
       opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
     );
   const status = applied.rolledBack ? "rolled-back" : "upgraded";
+  if (!applied.rolledBack && opts.refresh && refreshed) await writeAtomic(paths.imagesRefreshed, `${refreshed}\n`);
+  const how = opts.refresh ? "; images refreshed" : "";
   await commit(
     applied.rolledBack
-      ? `upgrade ${from ?? "(unknown)"} -> ${to} rolled back: ${applied.rolledBack.slice(0, 300)}`
-      : `upgrade ${from ?? "(unknown)"} -> ${to} (backup ${label} before)`,
+      ? `upgrade ${from ?? "(unknown)"} -> ${to}${how} rolled back: ${applied.rolledBack.slice(0, 300)}`
+      : `upgrade ${from ?? "(unknown)"} -> ${to} (backup ${label} before${how})`,
   );
   const outcome = applied.rolledBack
     ? { why: applied.rolledBack }
@@ -159,9 +170,15 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
   await recordAudit(stack, {
     action: "upgrade",
     target: to,
-    details: { from, to, status, backup: label, ...outcome },
+    details: { from, to, status, backup: label, ...outcome, ...(opts.refresh ? { refreshed } : {}) },
   });
-  return { ...result, status, backup: label, ...outcome };
+  return {
+    ...result,
+    status,
+    backup: label,
+    ...outcome,
+    ...(opts.refresh && !applied.rolledBack ? { refreshed } : {}),
+  };
 }
 
 /** A backup before anything changes, checked by pgBackRest against the repository; its label. */
@@ -187,7 +204,7 @@ async function verifiedBackup(stack: Stack, config: StevieConfig): Promise<strin
 
 export function renderUpgrade(r: UpgradeResult): string {
   const head = {
-    upgraded: `Upgraded ${r.from ?? "(unknown)"} -> ${r.to}: ${r.replaced} API replicas replaced one at a time; backup ${r.backup} taken and verified first.`,
+    upgraded: `${r.refreshed && r.from === r.to ? `Refreshed the images of ${r.to} (rebuilt on Debian's current packages)` : `Upgraded ${r.from ?? "(unknown)"} -> ${r.to}${r.refreshed ? " on freshly built images" : ""}`}: ${r.replaced} API replicas replaced one at a time; backup ${r.backup} taken and verified first.`,
     "up-to-date": `The stack already runs ${r.to}; nothing to upgrade.`,
     "dry-run": `Upgrade ${r.from ?? "(unknown)"} -> ${r.to} (dry run: nothing was changed).`,
     "rolled-back": `The upgrade to ${r.to} was rolled back: ${r.why}. The stack runs ${r.from ?? "the previous version"} again; backup ${r.backup} was taken before.`,
