@@ -63,10 +63,17 @@ export async function imageLabels(ref: string): Promise<Record<string, string> |
   }
 }
 
-/** When an image was built (ISO), undefined when it is not on this host. */
-export async function imageCreated(ref: string): Promise<string | undefined> {
+/**
+ * When an image's Debian packages were installed (ISO): the oldest of its layers that ran apt-get, since a layer that
+ * Docker's cache reused keeps the date it was first made (an image built today from a cached apt-get layer has last
+ * month's packages); else when the image was made. Undefined when it is not on this host.
+ */
+export async function imageBuilt(ref: string): Promise<string | undefined> {
   try {
-    return (await docker().getImage(ref).inspect()).Created;
+    const image = docker().getImage(ref);
+    const layers = (await image.history()) as { Created: number; CreatedBy?: string }[];
+    const apt = layers.filter((l) => l.CreatedBy?.includes("apt-get")).map((l) => l.Created);
+    return apt.length ? new Date(Math.min(...apt) * 1000).toISOString() : (await image.inspect()).Created;
   } catch {
     return undefined;
   }

@@ -40,7 +40,7 @@ export interface Runner {
     | "dataRoot"
     | "imageExists"
     | "imageLabels"
-    | "imageCreated"
+    | "imageBuilt"
     | "tagImage"
     | "buildImage"
   >;
@@ -145,9 +145,9 @@ export class Engine {
     return this.runner.engine.imageLabels(ref);
   }
 
-  /** When the image was built (ISO); undefined when it is not on this host. */
-  imageCreated(ref: string) {
-    return this.runner.engine.imageCreated(ref);
+  /** When the image's Debian packages were installed (ISO, see docker.imageBuilt); undefined when it is not here. */
+  imageBuilt(ref: string) {
+    return this.runner.engine.imageBuilt(ref);
   }
 
   tagImage(source: string, repo: string, tag: string): Promise<void> {

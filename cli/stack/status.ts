@@ -30,7 +30,7 @@ export interface StackStatus {
   alerts?: StackAlert[] | { error: string };
   /** New descriptions in the last 15 minutes, and how many were answered degraded (issue 28; with monitoring). */
   degraded?: { queries: number; deferred: number };
-  /** Each image the compose file names and when it was built (ISO; absent when it is not on this host). */
+  /** Each image the compose file names and when its Debian packages were installed (ISO; absent: not on this host). */
   images: { ref: string; built?: string }[];
 }
 
@@ -39,7 +39,7 @@ async function stackImages(stack: Stack): Promise<StackStatus["images"]> {
   const text = await readFile(stack.paths.compose, "utf8").catch(() => undefined);
   return Promise.all(
     composeImages(text).map(async (ref) => {
-      const built = await stack.imageCreated(ref);
+      const built = await stack.imageBuilt(ref);
       return built ? { ref, built } : { ref };
     }),
   );

@@ -66,7 +66,7 @@ export class FakeRunner implements Runner {
     dataRoot: async () => "/var/lib/docker",
     imageExists: async (ref) => this.images.has(ref),
     imageLabels: async (ref) => (this.images.has(ref) ? {} : undefined),
-    imageCreated: async (ref) => (this.images.has(ref) ? "2026-01-01T00:00:00Z" : undefined),
+    imageBuilt: async (ref) => (this.images.has(ref) ? "2026-01-01T00:00:00Z" : undefined),
     tagImage: async (source, repo, tag) => {
       this.changes.push(`tag ${source} ${repo}:${tag}`);
       this.images.add(`${repo}:${tag}`);
