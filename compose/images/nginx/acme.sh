@@ -78,10 +78,12 @@ case "${1:-}" in
     sleep 5 # nginx first
     while :; do
       ok=1
+      # Before the first issuance there is nothing to check: the metrics stay what the CLI's `issue` wrote (a failed
+      # first issuance must not read as a successful check a few seconds later).
       if [ -f "$issued.crt" ]; then
         locked renew || { ok=0; say "renewal failed; trying again in at most an hour (the certificate stays until it expires)"; }
+        write_metrics $ok
       fi
-      write_metrics $ok
       wait=$interval
       [ $ok -eq 0 ] && [ "$wait" -gt 3600 ] && wait=3600
       # Spread across hosts, so that renewals do not all reach the CA at the same minute.
