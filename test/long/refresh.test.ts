@@ -24,13 +24,17 @@ beforeAll(async () => {
 });
 afterAll(() => probe?.drop());
 
-describe("upgrade --refresh", () => {
+const images = async () =>
+  Object.fromEntries(
+    (await docker.listContainers(docker.PROJECT_LABEL, stack.project))
+      .filter((c) => c.state === "running")
+      .map((c) => [c.service, c.image]),
+  );
+let before: Record<string, string>;
+
+describe.sequential("upgrade --refresh", () => {
   it("rebuilds every image on Debian's current packages and rolls the stack onto them", async () => {
-    const images = async () =>
-      Object.fromEntries(
-        (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).map((c) => [c.service, c.image]),
-      );
-    const before = await images();
+    before = await images();
 
     const { client } = resendingClient(stack);
     const reads = steady(() => client.categories.get.query({ code: "ABA-CORP-001" }), 5, 6);
@@ -58,11 +62,23 @@ describe("upgrade --refresh", () => {
     // Every service runs a new build; the stack directory's history records the refresh.
     for (const [service, image] of Object.entries(before)) expect(after[service], service).not.toBe(image);
     expect(await readFile(paths.compose, "utf8")).not.toContain(before.api);
+    expect((await runCli(["history", "--dir", stack.dir])).stdout).toMatch(
+      /upgrade \S+ -> \S+ \(backup .*images refreshed\)/,
+    );
     const dryAgain = await runCli(["install", "--dry-run", "--dir", stack.dir]);
     expect(dryAgain.stdout).toMatch(/Nothing to do/);
     // Not yet zero: the data tier's services are recreated together (rolling.ts), so calls that need the database fail
     // for a while (measured: 6,773 of 87,164 reads, 925 of 11,127 writes). The figures above track it until the data
     // tier rolls member by member; the API replicas themselves are replaced one at a time.
     expect(failedReads.length).toBeLessThan(reads.calls.length);
+  });
+
+  it("rollback goes back to the builds from before the refresh, and install then keeps them", async () => {
+    const r = await runCli(["rollback", "--yes", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });
+    expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
+    expect(await images()).toEqual(before);
+    expect(await readRefreshed(paths)).toBeUndefined();
+    const dry = await runCli(["install", "--dry-run", "--dir", stack.dir]);
+    expect(dry.stdout).toMatch(/Nothing to do/);
   });
 });

@@ -348,7 +348,7 @@ function imageChecks(f: DoctorFacts): CheckResult[] {
           status: "warn",
           expected,
           found: `the oldest was built ${oldest.slice(0, 10)}, ${days} days ago: Debian's security updates since are not in it`,
-          fix: "`stevie-stack upgrade --refresh` rebuilds every image on current Debian packages and rolls them in without downtime",
+          fix: "`stevie-stack upgrade --refresh` rebuilds every image on current Debian packages and rolls them in like an upgrade; the database pauses while its containers are recreated, so run it in a quiet hour (docs/runbooks/upgrade.md)",
         }
       : { name: "images", status: "ok", expected, found: `${images.length} images, the oldest built ${days} days ago` },
   ];
