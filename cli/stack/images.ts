@@ -131,8 +131,11 @@ export interface ImagePlan {
 export interface ImageOptions {
   /** Download Node for the API's image when it is not in the cache (off for a dry run). */
   fetch: boolean;
-  /** When the stack's images were last refreshed (readRefreshed): part of each image's hash. */
-  refreshed?: string;
+  /**
+   * When the stack's images were last refreshed (readRefreshed; undefined: never), part of each image's hash. Required:
+   * a caller that left it out would plan the builds from before the refresh and bring them back.
+   */
+  refreshed: string | undefined;
   /** Build what must be built without Docker's cache. */
   noCache?: boolean;
 }
@@ -147,11 +150,7 @@ export async function readRefreshed(paths: Pick<StackPaths, "imagesRefreshed">):
  * version (what the CLI's one-off containers run) and the content hash (what the stack runs). Observes only: hashes
  * the files a context is made of, copies nothing. `fetch: false` (a dry run) does not download Node for the API's.
  */
-export async function planImages(
-  version: string,
-  log: (l: string) => void,
-  opts: ImageOptions = { fetch: true },
-): Promise<ImagePlan[]> {
+export async function planImages(version: string, log: (l: string) => void, opts: ImageOptions): Promise<ImagePlan[]> {
   const plans: ImagePlan[] = [];
   for (const name of IMAGE_NAMES) {
     const sources = await contextFiles(name, log, opts.fetch);

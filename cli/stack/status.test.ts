@@ -9,7 +9,8 @@ describe("status: the images", () => {
       { ref: "stevie-stack/nginx:c-2", built: "2026-11-06T10:00:00Z" },
       { ref: "stevie-stack/redis:c-3" },
     ];
-    expect(oldestBuild(images)).toBe("2026-11-06T10:00:00Z");
+    expect(oldestBuild(images, now)).toEqual({ at: "2026-11-06T10:00:00Z", days: 31 });
+    expect(oldestBuild(images.slice(2), now)).toBeUndefined();
     expect(renderImages(images, now)).toBe(
       "Images: 3, the oldest built 2026-11-06 (31 days ago)\n  not on this host: stevie-stack/redis:c-3",
     );

@@ -45,18 +45,19 @@ async function stackImages(stack: Stack): Promise<StackStatus["images"]> {
   );
 }
 
-/** The oldest build among the images (ISO), undefined when none is known. Pure. */
-export function oldestBuild(images: StackStatus["images"]): string | undefined {
-  return images.flatMap((i) => (i.built ? [i.built] : [])).sort()[0];
+/** The oldest build among the images (ISO) and its age in whole days at `now`; undefined when none is known. Pure. */
+export function oldestBuild(images: StackStatus["images"], now: number): { at: string; days: number } | undefined {
+  const at = images.flatMap((i) => (i.built ? [i.built] : [])).sort()[0];
+  return at === undefined ? undefined : { at, days: Math.floor((now - Date.parse(at)) / 86_400_000) };
 }
 
 /** "Images: 7, the oldest built 2026-12-07 (3 days ago)", and those missing from this host. Pure. */
 export function renderImages(images: StackStatus["images"], now: number): string {
-  const oldest = oldestBuild(images);
-  const days = oldest ? Math.floor((now - Date.parse(oldest)) / 86_400_000) : undefined;
+  const oldest = oldestBuild(images, now);
+  const ago = (days: number) => (days === 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`);
   const missing = images.filter((i) => !i.built).map((i) => i.ref);
   return [
-    `Images: ${images.length}${oldest ? `, the oldest built ${oldest.slice(0, 10)} (${days === 0 ? "today" : days === 1 ? "1 day ago" : `${days} days ago`})` : ""}`,
+    `Images: ${images.length}${oldest ? `, the oldest built ${oldest.at.slice(0, 10)} (${ago(oldest.days)})` : ""}`,
     ...(missing.length ? [`  not on this host: ${missing.join(", ")}`] : []),
   ].join("\n");
 }

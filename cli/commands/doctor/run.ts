@@ -338,16 +338,16 @@ function imageChecks(f: DoctorFacts): CheckResult[] {
         fix: "`stevie-stack install --yes` builds them (a container that restarts needs its image)",
       },
     ];
-  const oldest = oldestBuild(images);
+  const oldest = oldestBuild(images, f.now);
   if (!oldest) return [];
-  const days = Math.floor((f.now - Date.parse(oldest)) / 86_400_000);
+  const { at, days } = oldest;
   return [
     days > IMAGE_MAX_AGE_DAYS
       ? {
           name: "images",
           status: "warn",
           expected,
-          found: `the oldest was built ${oldest.slice(0, 10)}, ${days} days ago: Debian's security updates since are not in it`,
+          found: `the oldest was built ${at.slice(0, 10)}, ${days} days ago: Debian's security updates since are not in it`,
           fix: "`stevie-stack upgrade --refresh` rebuilds every image on current Debian packages and rolls them in like an upgrade; the database pauses while its containers are recreated, so run it in a quiet hour (docs/runbooks/upgrade.md)",
         }
       : { name: "images", status: "ok", expected, found: `${images.length} images, the oldest built ${days} days ago` },

@@ -157,7 +157,7 @@ export async function runUpgrade(opts: UpgradeOptions): Promise<UpgradeResult> {
       opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
     );
   const status = applied.rolledBack ? "rolled-back" : "upgraded";
-  if (!applied.rolledBack && opts.refresh && refreshed) await writeAtomic(paths.imagesRefreshed, `${refreshed}\n`);
+  if (!applied.rolledBack && opts.refresh) await writeAtomic(paths.imagesRefreshed, `${refreshed}\n`);
   const how = opts.refresh ? "; images refreshed" : "";
   await commit(
     applied.rolledBack
