@@ -20,7 +20,7 @@ import { ensureAlertAccess } from "./alert-access.js";
 import { ensureSecrets } from "./secrets.js";
 import { writeCliMetrics } from "./stack-metrics.js";
 import { chooseDataSubnet } from "./subnet.js";
-import { caBundleHash, ensureStackCertificates, syncEdgeTls } from "./tls.js";
+import { caBundleHash, certificateHashes, ensureStackCertificates, syncEdgeTls } from "./tls.js";
 import { topology, type Topology } from "./topology.js";
 import { Stack } from "./handle.js";
 import { planSummary, type Desired, type PlanSummary, type StackPlan } from "./plan.js";
@@ -141,7 +141,10 @@ async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
   const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) };
   // Rendered again now that the secrets and certificates exist: the files the plan showed, except that a CA made just
   // now has a hash the plan could not know.
-  const access = { s3: s3.hash, openai: openai.hash, alerts: alerts.hash, ca: await caBundleHash(paths.tls) };
+  const access = {
+    ...{ s3: s3.hash, openai: openai.hash, alerts: alerts.hash },
+    ...{ ca: await caBundleHash(paths.tls), certificates: await certificateHashes(paths.tls) },
+  };
   const generated = await renderKeepingEdits(paths, (kept) =>
     renderStackFiles(
       { ...input, host, images: imageRefs(input.images), access, assets: renderAssets(paths, config) },

@@ -26,6 +26,7 @@ import {
 } from "./services/monitoring.js";
 import { ETCD_MEMBERS, topology } from "./topology.js";
 import { composeFiles } from "./handle.js";
+import type { ServiceCertificate } from "./tls.js";
 
 /** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
 export function renderEdgeConf(config: StevieConfig): string {
@@ -71,8 +72,14 @@ export interface RenderInput {
   host: { dataSubnet: string; filesystems?: MeasuredFilesystem[] };
   /** The image each service runs (content tags), by image name; the version tags without it. */
   images?: Partial<Record<string, string>>;
-  /** Hashes of the S3 credentials, the OpenAI key and the CA bundle, when the stack has them. */
-  access?: { s3?: string; openai?: string; alerts?: string; ca?: string };
+  /** Hashes of the S3 credentials, the OpenAI key, the CA bundle and the service certificates, when the stack has them. */
+  access?: {
+    s3?: string;
+    openai?: string;
+    alerts?: string;
+    ca?: string;
+    certificates?: Partial<Record<ServiceCertificate, string>>;
+  };
   assets: RenderAssets;
 }
 
@@ -136,6 +143,8 @@ export function renderStackFiles(input: RenderInput, kept: Record<string, string
       ...(accessHashes.openai ? { openai: accessHashes.openai } : {}),
       // The CA bundle the stack trusts (tls/ca.crt): a new one recreates the clients that check it in Go.
       ...(accessHashes.ca ? { ca: accessHashes.ca } : {}),
+      // Each certificate a service presents (compose.ts withCertificateHash): a renewed one recreates its containers.
+      ...Object.fromEntries(Object.entries(accessHashes.certificates ?? {}).map(([c, h]) => [`cert:${c}`, h])),
     },
   };
   const env = [

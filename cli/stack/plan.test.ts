@@ -135,6 +135,7 @@ describe("planStack (pure: from what was observed to what install does)", () => 
     const base: Omit<Observed, "disk" | "containers"> = {
       ...{ secretsMissing: [], certificates: [], s3: noCredentials, openai: noCredentials, alerts: noCredentials },
       ca: "ca-1",
+      serviceCertificates: { postgres: "pg-1", etcd: "etcd-1", redis: "redis-1", "patroni-client": "client-1" },
       host: { dataSubnet: "10.213.7.0/24" },
       assets: renderAssets(paths, d.config),
     };
@@ -164,6 +165,20 @@ describe("planStack (pure: from what was observed to what install does)", () => 
     const plan = planStack(d, installed(d));
     expect(planSummary(plan)).toMatchObject({ changes: false, services: { recreate: [], start: [], remove: [] } });
     expect(plan).toMatchObject({ serving: true, healthy: true });
+  });
+
+  it("a certificate due again (near its expiry): exactly the containers that present it, and the compose file", () => {
+    const d = desired({});
+    const now = installed(d);
+    const redis = planStack(d, { ...now, certificates: ["redis"] });
+    expect(Object.entries(redis.files).filter(([, o]) => o !== "unchanged")).toEqual([["compose.yaml", "updated"]]);
+    expect(redis.services.recreate).toEqual(
+      Object.keys(expectedContainers(d.config, sizing))
+        .filter((s) => /^(redis|sentinel)-\d$/.test(s))
+        .sort(),
+    );
+    const client = planStack(d, { ...now, certificates: ["patroni-client"] });
+    expect(client.services.recreate).toEqual(["haproxy", "prometheus"]);
   });
 
   it("a new alert webhook: exactly Alertmanager's files and container", () => {

@@ -22,7 +22,13 @@ import { ensureAlertAccess } from "./alert-access.js";
 import { SECRET_NAMES } from "./secrets.js";
 import type { Sizing } from "./sizing.js";
 import { chooseDataSubnet } from "./subnet.js";
-import { caBundleHash, certificatesDue } from "./tls.js";
+import {
+  caBundleHash,
+  certificateHashes,
+  certificatesDue,
+  SERVICE_CERTIFICATES,
+  type ServiceCertificate,
+} from "./tls.js";
 import { topology } from "./topology.js";
 import type { ContainerState, Stack } from "./handle.js";
 
@@ -107,6 +113,8 @@ export interface Observed {
   alerts: { hash?: string; changed: boolean };
   /** The local CA bundle's hash as it is. */
   ca?: string;
+  /** Each service certificate's hash as it is (tls.ts certificateHashes). */
+  serviceCertificates: Partial<Record<ServiceCertificate, string>>;
   host: RenderInput["host"];
   assets: RenderAssets;
   /** Every generated file as it is on disk, and the manifest. */
@@ -130,11 +138,12 @@ const renderInput = (
   d: Desired,
   o: Pick<Observed, "host" | "assets" | "s3" | "openai" | "alerts">,
   ca: string | undefined,
+  certificates: Observed["serviceCertificates"],
 ) => ({
   ...{ paths: d.paths, config: d.config, sizing: d.sizing, version: d.version, configText: d.configText },
   host: o.host,
   images: imageRefs(d.images),
-  access: { s3: o.s3.hash, openai: o.openai.hash, alerts: o.alerts.hash, ca },
+  access: { s3: o.s3.hash, openai: o.openai.hash, alerts: o.alerts.hash, ca, certificates },
   assets: o.assets,
 });
 
@@ -149,13 +158,16 @@ export async function observeStack(desired: Desired, stack: Stack): Promise<Obse
   const openai = await ensureOpenAIKey(paths, credentials, { write: false });
   const alerts = await ensureAlertAccess(paths, config.monitoring.alerts, credentials, { write: false });
   const ca = await caBundleHash(paths.tls);
+  const serviceCertificates = await certificateHashes(paths.tls);
   const host = { dataSubnet, filesystems: await measuredFilesystems(paths.dir) };
   const assets = renderAssets(paths, config);
-  const files = renderStackFiles(renderInput(desired, { host, assets, s3, openai, alerts }, ca)).map((f) => f.path);
+  const files = renderStackFiles(
+    renderInput(desired, { host, assets, s3, openai, alerts }, ca, serviceCertificates),
+  ).map((f) => f.path);
   return {
     secretsMissing: SECRET_NAMES.filter((n) => !existsSync(join(paths.secrets, n))),
     certificates: await certificatesDue(paths.tls, config, topology(config, sizing, dataSubnet)),
-    ...{ s3, openai, alerts, ca, host, assets },
+    ...{ s3, openai, alerts, ca, serviceCertificates, host, assets },
     disk: await readDisk(paths, files),
     containers: await stack.containers(),
   };
@@ -170,7 +182,14 @@ export function planStack(desired: Desired, observed: Observed): StackPlan {
   const { paths, config, sizing, images } = desired;
   // A CA made again has a hash not known before it is made: any other value recreates what the real one would.
   const ca = observed.certificates.includes("ca") ? "a-new-ca" : observed.ca;
-  const input = renderInput(desired, observed, ca);
+  // The same for a certificate issued again (a new CA issues them all): its containers are recreated.
+  const issued = Object.fromEntries(
+    SERVICE_CERTIFICATES.map((c) => [
+      c,
+      ca === "a-new-ca" || observed.certificates.includes(c) ? "issued-again" : observed.serviceCertificates[c],
+    ]),
+  );
+  const input = renderInput(desired, observed, ca, issued);
   const rendered = planFilesOn(
     paths.dir,
     observed.disk,

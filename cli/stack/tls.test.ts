@@ -12,6 +12,8 @@ import {
   checkProvidedTls,
   EDGE_TLS_SUBDIR,
   certificatesDue,
+  certificateExpiries,
+  certificateHashes,
   ensureEtcdTls,
   ensurePatroniClientTls,
   ensurePostgresTls,
@@ -330,5 +332,42 @@ describe("what a dry run says the certificates need (issue 26)", () => {
     };
     expect(await certificatesDue(tlsDir, config, three)).toEqual(["postgres"]);
     expect(await certificatesDue(tlsDir, { ...config, domain: "other.example.com" }, topo)).toEqual(["ca", ...all]);
+  });
+
+  it("issues a certificate again when fewer than RENEW_DAYS are left of it, and only that one (issue 29)", async () => {
+    const tlsDir = await mkdtemp(join(tmpdir(), "stevie-renew-"));
+    const secretsDir = await mkdtemp(join(tmpdir(), "stevie-renewsec-"));
+    await ensureStackCertificates({ tls: tlsDir, secrets: secretsDir }, config, (f) => f, topo);
+    // Redis's certificate, signed again by the same CA with 20 days left: as it would be 377 days after install.
+    const ssl = (args: string[]) => run("openssl", args, { cwd: tlsDir });
+    await ssl(["req", "-new", "-key", "redis.key", "-subj", "/CN=redis", "-out", "short.csr"]);
+    await ssl([
+      "x509",
+      "-req",
+      "-in",
+      "short.csr",
+      "-CA",
+      "ca.crt",
+      "-CAkey",
+      "ca.key",
+      "-days",
+      "20",
+      "-out",
+      "redis.crt",
+    ]);
+    const before = await certificateExpiries(tlsDir, "self-signed");
+    expect(before[0]?.certificate).toBe("redis");
+    expect(before.map((c) => c.certificate).sort()).toEqual([...all].sort());
+    const hashes = await certificateHashes(tlsDir);
+    expect(await certificatesDue(tlsDir, config, topo)).toEqual(["redis"]);
+    const made = await ensureStackCertificates({ tls: tlsDir, secrets: secretsDir }, config, (f) => f, topo);
+    expect(made).toEqual({ edge: false, postgres: false, etcd: false, redis: true, patroniClient: false });
+    const days =
+      (Date.parse(new X509Certificate(await readFile(join(tlsDir, "redis.crt"))).validTo) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(396);
+    const after = await certificateHashes(tlsDir);
+    expect(after.redis).not.toBe(hashes.redis);
+    expect({ ...after, redis: undefined }).toEqual({ ...hashes, redis: undefined });
+    expect(await certificatesDue(tlsDir, config, topo)).toEqual([]);
   });
 });

@@ -186,15 +186,25 @@ const leaf = (name: string, cn: string, san: string[], usage = "serverAuth"): Le
   usage,
 });
 
-/** Whether ensureIssued would issue this certificate: its key is missing, its names or use changed, or the CA did. */
-async function issueDue(tlsDir: string, { name, san, usage }: LeafSpec): Promise<boolean> {
+/**
+ * A certificate the local CA issued is issued again when fewer days than this are left of it (as ACME's renewDays):
+ * install and upgrade renew it, doctor warns from then on, and Prometheus's CertificateExpiring fires at 14 days.
+ */
+export const RENEW_DAYS = 30;
+
+/**
+ * Whether ensureIssued would issue this certificate: its key is missing, its names or use changed, the CA did, or it
+ * expires within RENEW_DAYS of `now`.
+ */
+async function issueDue(tlsDir: string, { name, san, usage }: LeafSpec, now = Date.now()): Promise<boolean> {
   const currentSan = existsSync(join(tlsDir, `${name}.san`))
     ? (await readFile(join(tlsDir, `${name}.san`), "utf8")).trim()
     : "";
   return !(
     existsSync(join(tlsDir, `${name}.key`)) &&
     currentSan === recordedSan(san, usage) &&
-    (await issuedByCurrentCa(tlsDir, join(tlsDir, `${name}.crt`)))
+    (await issuedByCurrentCa(tlsDir, join(tlsDir, `${name}.crt`))) &&
+    ((await serverCertExpiry(tlsDir, join(tlsDir, `${name}.crt`)))?.getTime() ?? 0) - now > RENEW_DAYS * 86_400_000
   );
 }
 const recordedSan = (san: string, usage: string) => `${san}${usage === "serverAuth" ? "" : ` ${usage}`}`;
@@ -381,6 +391,44 @@ export async function syncEdgeTls(tlsDir: string, config: Pick<StevieConfig, "tl
     changed = true;
   }
   return changed;
+}
+
+/**
+ * The certificates the local CA issued for the stack's services, by name (tls/NAME.crt): each is presented by the
+ * containers that mount it (see certificateHashes). The edge's (server) is listed apart: nginx serves a copy.
+ */
+export const SERVICE_CERTIFICATES = ["postgres", "etcd", "redis", PATRONI_CLIENT_NAME] as const;
+export type ServiceCertificate = (typeof SERVICE_CERTIFICATES)[number];
+
+/**
+ * A short hash of each service certificate (undefined before it exists). A container reads its certificate when it
+ * starts, from a file Compose mounts by inode: a renewed one (written beside, then renamed) reaches it only in a new
+ * container, which the hash in its labels brings about.
+ */
+export async function certificateHashes(tlsDir: string): Promise<Partial<Record<ServiceCertificate, string>>> {
+  const out: Partial<Record<ServiceCertificate, string>> = {};
+  for (const name of SERVICE_CERTIFICATES) {
+    const pem = await readFile(join(tlsDir, `${name}.crt`)).catch(() => undefined);
+    if (pem) out[name] = sha256(pem).slice(0, 16);
+  }
+  return out;
+}
+
+/**
+ * When each certificate of the stack expires, soonest first: the edge's (server: not in tls.mode acme, whose loop in
+ * nginx reports its own) and every service certificate. A missing or unreadable one is left out.
+ */
+export async function certificateExpiries(
+  tlsDir: string,
+  mode: StevieConfig["tls"]["mode"],
+): Promise<{ certificate: string; notAfter: Date }[]> {
+  const names = [...(mode === "acme" ? [] : ["server"]), ...SERVICE_CERTIFICATES];
+  const out: { certificate: string; notAfter: Date }[] = [];
+  for (const certificate of names) {
+    const notAfter = await serverCertExpiry(tlsDir, join(tlsDir, `${certificate}.crt`));
+    if (notAfter) out.push({ certificate, notAfter });
+  }
+  return out.sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
 }
 
 /** When the certificate in this file (tls/server.crt unless given) expires; undefined when it is missing or unreadable. */

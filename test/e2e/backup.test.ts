@@ -436,6 +436,7 @@ describe.sequential("backups and restore drills", () => {
         "last backup",
         "last restore drill",
         "TLS certificate",
+        "service certificates",
         "docker log rotation",
       ])
         expect(byName[name]?.status, name).toBe("ok");

@@ -1,5 +1,5 @@
 import { type StackStatus } from "../../cli/stack/status.js";
-import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -552,6 +552,69 @@ describe("installed stack", () => {
         });
         expect(back.code, back.stderr).toBe(0);
       }
+    },
+  );
+
+  it(
+    "renews a certificate of the stack's CA near its expiry: doctor warns, install issues it again and recreates exactly the containers that present it (issue 29)",
+    { timeout: 480_000 },
+    async () => {
+      const redisNodes = ["redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"];
+      // Redis's certificate as it would be 377 days after install: the same key and CA, 20 days left.
+      const ssl = (args: string[]) => run("openssl", args, { cwd: paths.tls });
+      await ssl(["req", "-new", "-key", "redis.key", "-subj", "/CN=redis", "-out", "short.csr"]);
+      await ssl([
+        "x509",
+        "-req",
+        "-in",
+        "short.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-days",
+        "20",
+        "-out",
+        "redis.crt",
+      ]);
+      await rm(join(paths.tls, "short.csr"));
+      const doctor = await runCli(["doctor", "--json", "--dir", stack.dir], { timeoutMs: 170_000 });
+      const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string; found: string }[] })
+        .checks;
+      expect(checks.find((c) => c.name === "service certificates")).toMatchObject({
+        status: "warn",
+        found: expect.stringMatching(/redis's, on .* \(20 days\)/),
+      });
+      const dry = await runCli(["install", "--non-interactive", "--dry-run", "--json", "--dir", stack.dir]);
+      expect(dry.code, dry.stderr).toBe(0);
+      const plan = (JSON.parse(dry.stdout) as { plan: StackPlan }).plan;
+      expect(plan.certificates).toEqual(["redis"]);
+      expect(plan.services).toEqual({ recreate: redisNodes, start: [], remove: [] });
+      const before = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
+      const r = await runCli(["install", "--non-interactive", "--dir", stack.dir], { timeoutMs: 300_000 });
+      expect(r.code, r.stderr).toBe(0);
+      const after = new Set((await docker.listContainers(docker.PROJECT_LABEL, stack.project)).map((c) => c.id));
+      expect(
+        before
+          .filter((c) => !after.has(c.id))
+          .map((c) => c.service)
+          .sort(),
+      ).toEqual(redisNodes);
+      // What each Redis and Sentinel serves now (asked from an API replica, on the data network): the new certificate.
+      for (const [i, host] of redisNodes.entries()) {
+        const port = i < 3 ? 6379 : 26379;
+        const probe = `const s=require("tls").connect({host:"${host}",port:${port},rejectUnauthorized:false},()=>{console.log(s.getPeerCertificate().valid_to);s.end()})`;
+        const served = await compose(paths, stack.project, ["exec", "-T", "api", "node", "-e", probe], {
+          timeoutMs: 30_000,
+        });
+        const days = (Date.parse(served.stdout.trim()) - Date.now()) / 86_400_000;
+        expect(days, `${host}: ${served.stdout}`).toBeGreaterThan(390);
+      }
+      // Prometheus's view (node-exporter's textfile): every certificate of the stack, Redis's a year out again.
+      const prom = await readFile(join(stack.dir, "monitoring/textfile/cli.prom"), "utf8");
+      const expiry = (c: string) => Number(prom.match(new RegExp(`certificate="${c}"} (\\d+)`))?.[1]);
+      for (const c of ["server", "postgres", "etcd", "redis", "patroni-client"])
+        expect(expiry(c) * 1000 - Date.now(), c).toBeGreaterThan(300 * 86_400_000);
     },
   );
 

@@ -2,7 +2,7 @@ import { statfs } from "node:fs/promises";
 import { INHIBIT_HOST_ADDRESS } from "../../stack/compose.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../../host/preflight.js";
 import { listBackups } from "../../pgbackrest/backup.js";
-import { serverCertExpiry } from "../../stack/tls.js";
+import { certificateExpiries, RENEW_DAYS, serverCertExpiry } from "../../stack/tls.js";
 import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { collectStatus, oldestBuild, type StackStatus } from "../../stack/status.js";
@@ -21,6 +21,8 @@ export interface DoctorFacts {
   backup: Pick<StevieConfig["backup"], "diffEveryHours" | "drillEveryHours">;
   /** When the server certificate expires (ISO), if it could be read. */
   certNotAfter?: string;
+  /** The service certificate that expires first (PostgreSQL's, etcd's, Redis's, Patroni's client one), if any. */
+  serviceCertNotAfter?: { certificate: string; notAfter: string };
   /** tls.mode acme: renewal is due this many days before expiry; pending until the CA's certificate is live. */
   acme?: { renewDays: number; pending: boolean };
   /** End of the newest backup set (ISO); `backupError` when the repository could not be read. */
@@ -191,6 +193,22 @@ function certificateChecks(f: DoctorFacts): CheckResult[] {
       found: "tls/server.crt missing or unreadable",
       fix: "`stevie-stack install --yes` creates it",
     });
+  if (f.serviceCertNotAfter) {
+    const { certificate, notAfter } = f.serviceCertNotAfter;
+    const days = (Date.parse(notAfter) - f.now) / 86_400_000;
+    const status = days < 7 ? "fail" : days < RENEW_DAYS ? "warn" : "ok";
+    out.push({
+      name: "service certificates",
+      status,
+      expected: `each valid for ${RENEW_DAYS} days or more (install and upgrade renew one with fewer left)`,
+      found: `the first to expire is ${certificate}'s, on ${notAfter} (${days.toFixed(0)} days)`,
+      ...(status !== "ok"
+        ? {
+            fix: "`stevie-stack install --yes` issues it again and recreates the containers that present it (PostgreSQL's members pause writes for seconds)",
+          }
+        : {}),
+    });
+  }
   return out;
 }
 
@@ -454,6 +472,8 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   const notAfter = await serverCertExpiry(paths.tls, acme ? liveCertificate(paths) : undefined);
   if (acme) facts.acme = { renewDays: acme.renewDays, pending: await needsIssue(paths, config.domain) };
   if (notAfter) facts.certNotAfter = notAfter.toISOString();
+  const first = (await certificateExpiries(paths.tls, config.tls.mode)).find((c) => c.certificate !== "server");
+  if (first) facts.serviceCertNotAfter = { certificate: first.certificate, notAfter: first.notAfter.toISOString() };
   let labels: string[] | undefined;
   try {
     const sets = await listBackups(stack);

@@ -41,7 +41,7 @@ write_metrics() {
   end=$(date -d "$(openssl x509 -in "$live/server.crt" -noout -enddate | cut -d= -f2)" +%s) || return 0
   tmp="$textfile/.acme.prom.$$"
   {
-    echo "# HELP stevie_tls_certificate_expiry_timestamp_seconds When the server certificate nginx serves expires (Unix time)"
+    echo "# HELP stevie_tls_certificate_expiry_timestamp_seconds When a certificate of the stack expires (Unix time); server: the one nginx serves"
     echo "# TYPE stevie_tls_certificate_expiry_timestamp_seconds gauge"
     echo "stevie_tls_certificate_expiry_timestamp_seconds{certificate=\"server\"} $end"
     echo "# HELP stevie_acme_last_check_success 1 when the newest ACME check or renewal succeeded"
