@@ -89,6 +89,7 @@ describe("renderPlan (issue 26)", () => {
     images: [
       { name: "api", ref: "stevie-stack/api:0.4.0", action: "build" },
       { name: "nginx", ref: "stevie-stack/nginx:0.4.0", action: "keep" },
+      { name: "redis", ref: "stevie-stack/redis:0.4.0", action: "tag" },
     ],
     secrets: [],
     certificates: ["patroni-client"],
@@ -103,6 +104,7 @@ describe("renderPlan (issue 26)", () => {
       "Install would:",
       "  write: compose.yaml (updated), nginx/nginx.conf.new (nginx/nginx.conf has your edits)",
       "  build images: api",
+      "  tag images: redis",
       "  issue certificates: patroni-client",
       "  take from the environment: the OpenAI key",
       "  recreate: api (replica by replica), haproxy",

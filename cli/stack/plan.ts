@@ -182,11 +182,11 @@ export function planStack(desired: Desired, observed: Observed): StackPlan {
   const { paths, config, sizing, images } = desired;
   // A CA made again has a hash not known before it is made: any other value recreates what the real one would.
   const ca = observed.certificates.includes("ca") ? "a-new-ca" : observed.ca;
-  // The same for a certificate issued again (a new CA issues them all): its containers are recreated.
+  // The same for a certificate issued again: the containers that present it are recreated.
   const issued = Object.fromEntries(
     SERVICE_CERTIFICATES.map((c) => [
       c,
-      ca === "a-new-ca" || observed.certificates.includes(c) ? "issued-again" : observed.serviceCertificates[c],
+      observed.certificates.includes(c) ? "issued-again" : observed.serviceCertificates[c],
     ]),
   );
   const input = renderInput(desired, observed, ca, issued);
@@ -248,6 +248,11 @@ export function renderPlan(plan: PlanSummary): string[] {
     ...list(
       "build images",
       plan.images.filter((i) => i.action === "build").map((i) => i.name),
+    ),
+    // An image already built under one of its tags (a rollback leaves a version tag on another build): no build.
+    ...list(
+      "tag images",
+      plan.images.filter((i) => i.action === "tag").map((i) => i.name),
     ),
     ...list("create secrets", plan.secrets),
     ...list("issue certificates", plan.certificates),

@@ -331,7 +331,15 @@ describe("what a dry run says the certificates need (issue 26)", () => {
       postgresIp: { ...topo.postgresIp, "postgres-3": "10.213.7.33" },
     };
     expect(await certificatesDue(tlsDir, config, three)).toEqual(["postgres"]);
-    expect(await certificatesDue(tlsDir, { ...config, domain: "other.example.com" }, topo)).toEqual(["ca", ...all]);
+    // Another domain: a CA of another scope, and the edge's certificate from it. The service certificates stay: their
+    // issuer is still in the bundle every client trusts, and a new one would recreate the containers presenting it.
+    const other = { ...config, domain: "other.example.com" };
+    expect(await certificatesDue(tlsDir, other, topo)).toEqual(["ca", "server"]);
+    const hashes = await certificateHashes(tlsDir);
+    const moved = await ensureStackCertificates({ tls: tlsDir, secrets: secretsDir }, other, (f) => f, three);
+    expect(moved).toEqual({ edge: true, postgres: true, etcd: false, redis: false, patroniClient: false });
+    expect({ ...(await certificateHashes(tlsDir)), postgres: undefined }).toEqual({ ...hashes, postgres: undefined });
+    expect(await certificatesDue(tlsDir, other, three)).toEqual([]);
   });
 
   it("issues a certificate again when fewer than RENEW_DAYS are left of it, and only that one (issue 29)", async () => {

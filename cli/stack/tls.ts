@@ -11,7 +11,8 @@ import { ETCD_KEY_SECRET, ETCD_MEMBERS, PATRONI_CLIENT_SECRET, SERVICE_USER, typ
 
 /**
  * Self-signed mode: a local CA (kept for the life of the stack, its certificate downloadable by the operator)
- * signs the server certificate. The server certificate is re-issued only when the names it must cover change.
+ * signs the server certificate. A certificate is issued again only when the names it must cover change, its issuer
+ * does not do (LeafSpec issuer), or it nears its expiry (RENEW_DAYS).
  */
 export function subjectAltNames(domain: string): string[] {
   const names = new Set([domain, "localhost", "127.0.0.1", "::1"]);
@@ -162,28 +163,43 @@ async function keyFits(key: string, crt: string): Promise<boolean> {
   }
 }
 
-/** Whether the certificate file's first certificate was signed by the key of the current CA (tls/ca.key). */
-async function issuedByCurrentCa(tlsDir: string, crt: string): Promise<boolean> {
+/**
+ * Whether the certificate file's first certificate was signed by the current CA (tls/ca.key), or with `trusted`, by
+ * any CA the stack trusts (tls/ca.crt: the current one and those it replaced, whose keys are gone).
+ */
+async function issuedBy(tlsDir: string, crt: string, which: "current" | "trusted"): Promise<boolean> {
   try {
-    const key = createPrivateKey(await readFile(join(tlsDir, "ca.key")));
-    return new X509Certificate(await readFile(crt)).verify(createPublicKey(key));
+    const cert = new X509Certificate(await readFile(crt));
+    if (which === "current")
+      return cert.verify(createPublicKey(createPrivateKey(await readFile(join(tlsDir, "ca.key")))));
+    const bundle = (await readFile(join(tlsDir, "ca.crt"), "utf8")).match(PEM_CERT) ?? [];
+    return bundle.some((ca) => cert.verify(new X509Certificate(ca).publicKey));
   } catch {
     return false;
   }
 }
 
-/** A certificate the local CA issues: NAME.crt/NAME.key, its CN, subject alternative names and extended key usage. */
+/**
+ * A certificate the local CA issues: NAME.crt/NAME.key, its CN, subject alternative names and extended key usage.
+ * `issuer`: "current" when it must come from the current CA (the edge's: a client outside may trust only the newest
+ * CA), "trusted" when a CA the stack still trusts will do. A service certificate is not issued again when the CA moves:
+ * its clients trust every CA in tls/ca.crt, and a new one would recreate the containers that present it (see
+ * certificateHashes), which for PostgreSQL's members and HAProxy means a pause in writes. It moves to the new CA
+ * at its renewal.
+ */
 interface LeafSpec {
   name: string;
   cn: string;
   san: string;
   usage: string;
+  issuer: "current" | "trusted";
 }
 const leaf = (name: string, cn: string, san: string[], usage = "serverAuth"): LeafSpec => ({
   name,
   cn,
   san: san.join(","),
   usage,
+  issuer: "trusted",
 });
 
 /**
@@ -193,17 +209,17 @@ const leaf = (name: string, cn: string, san: string[], usage = "serverAuth"): Le
 export const RENEW_DAYS = 30;
 
 /**
- * Whether ensureIssued would issue this certificate: its key is missing, its names or use changed, the CA did, or it
- * expires within RENEW_DAYS of `now`.
+ * Whether ensureIssued would issue this certificate: its key is missing, its names or use changed, its issuer is not the
+ * one it must be (LeafSpec issuer), or it expires within RENEW_DAYS of `now`.
  */
-async function issueDue(tlsDir: string, { name, san, usage }: LeafSpec, now = Date.now()): Promise<boolean> {
+async function issueDue(tlsDir: string, { name, san, usage, issuer }: LeafSpec, now = Date.now()): Promise<boolean> {
   const currentSan = existsSync(join(tlsDir, `${name}.san`))
     ? (await readFile(join(tlsDir, `${name}.san`), "utf8")).trim()
     : "";
   return !(
     existsSync(join(tlsDir, `${name}.key`)) &&
     currentSan === recordedSan(san, usage) &&
-    (await issuedByCurrentCa(tlsDir, join(tlsDir, `${name}.crt`))) &&
+    (await issuedBy(tlsDir, join(tlsDir, `${name}.crt`), issuer)) &&
     ((await serverCertExpiry(tlsDir, join(tlsDir, `${name}.crt`)))?.getTime() ?? 0) - now > RENEW_DAYS * 86_400_000
   );
 }
@@ -240,7 +256,10 @@ async function ensureIssued(tlsDir: string, spec: LeafSpec): Promise<boolean> {
 }
 
 // What each certificate names and is for (see the ensure* function of each).
-const edgeSpec = (domain: string) => leaf("server", domain, subjectAltNames(domain));
+const edgeSpec = (domain: string): LeafSpec => ({
+  ...leaf("server", domain, subjectAltNames(domain)),
+  issuer: "current",
+});
 const postgresSpec = (reachedBy: { names: string[]; addresses: string[] }) =>
   leaf(
     "postgres",
@@ -575,8 +594,8 @@ const redisAddresses = (topo: CertificateTopology) => [...topo.redis, ...topo.se
 
 /**
  * What ensureStackCertificates would make, nothing written (a dry run): "ca" when the local CA is missing or made for
- * another scope (then every certificate it issues as well), else each certificate whose key is missing or whose names,
- * use or issuer changed. The operator's own certificate (tls.mode files) is checked when it is installed, not here.
+ * another scope (then the edge's certificate too, which must come from the current CA), and each certificate whose key
+ * is missing, whose names, use or issuer changed, or that expires within RENEW_DAYS. The operator's own certificate (tls.mode files) is checked when it is installed, not here.
  */
 export async function certificatesDue(
   tlsDir: string,
@@ -595,8 +614,8 @@ export async function certificatesDue(
     existsSync(join(tlsDir, "ca.key")) &&
     existsSync(join(tlsDir, "ca.crt")) &&
     (await readFile(join(tlsDir, SCOPE_FILE), "utf8").catch(() => "")).trim() === scope;
-  if (!caKept) return ["ca", ...specs.map((l) => l.name)];
-  const due: string[] = [];
-  for (const spec of specs) if (await issueDue(tlsDir, spec)) due.push(spec.name);
+  const due: string[] = caKept ? [] : ["ca"];
+  for (const spec of specs)
+    if ((!caKept && spec.issuer === "current") || (await issueDue(tlsDir, spec))) due.push(spec.name);
   return due;
 }

@@ -79,11 +79,9 @@ describe.sequential("upgrade --refresh", () => {
     expect(r.code, `${r.stdout}\n${r.stderr}`).toBe(0);
     expect(await images()).toEqual(before);
     expect(await readRefreshed(paths)).toBeUndefined();
-    // Nothing to build and no file to change. The version tags (what the CLI's one-off containers run) still name the
-    // refreshed builds, so install would only tag them back (rollback does not re-tag them yet).
-    const dry = await runCli(["install", "--dry-run", "--json", "--dir", stack.dir]);
-    const plan = JSON.parse(dry.stdout) as { files: Record<string, string>; images: { action: string }[] };
-    expect(Object.values(plan.files).filter((f) => f !== "unchanged")).toEqual([]);
-    expect(plan.images.filter((i) => i.action === "build")).toEqual([]);
+    // Nothing to build, tag or write: the version tags (what the CLI's one-off containers run) name the builds from
+    // before the refresh again, as the content tags the stack runs do.
+    const dry = await runCli(["install", "--dry-run", "--dir", stack.dir]);
+    expect(dry.stdout, dry.stderr).toMatch(/Nothing to do/);
   });
 });

@@ -1,4 +1,4 @@
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { UserError } from "../../errors.js";
 import { withAlertsSilenced } from "../../stack/alerts.js";
@@ -127,6 +127,7 @@ export async function runRollback(opts: RollbackOptions): Promise<RollbackResult
     });
     return { ...base, status: "failed", why: converged.rolledBack };
   }
+  await tagVersion(stack, step.from);
   await commitStack(paths.dir, `rollback ${step.to} -> ${step.from} (undid ${step.oid.slice(0, 12)})`).catch(
     (err: Error) =>
       opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
@@ -137,6 +138,18 @@ export async function runRollback(opts: RollbackOptions): Promise<RollbackResult
     details: { from: step.to, to: step.from, status: "rolled-back", replaced: converged.replaced },
   });
   return { ...base, status: "rolled-back", replaced: converged.replaced };
+}
+
+/**
+ * The version's tags on the images its compose file runs (by content tag): what the CLI's one-off containers run. An
+ * upgrade --refresh moved them to the refreshed builds; back on the builds from before, so are they.
+ */
+async function tagVersion(stack: Stack, version: string): Promise<void> {
+  const engine = new Engine();
+  for (const ref of composeImages(await readFile(stack.paths.compose, "utf8"))) {
+    const ours = /^(stevie-stack\/[a-z]+):c-[0-9a-f]+$/.exec(ref);
+    if (ours) await engine.tagImage(ref, ours[1]!, version);
+  }
 }
 
 export function renderRollback(r: RollbackResult): string {
