@@ -245,11 +245,14 @@ export const DASHBOARDS: DashboardSpec[] = [
         queries: [q("sum by (result) (rate(stevie_ratelimit_decisions_total[5m]))", "{{result}}")],
       },
       {
-        title: "Certificate expires in",
+        title: "Certificates expire in",
         unit: "dtdurations",
         kind: "stat",
-        queries: [q("min(stevie_tls_certificate_expiry_timestamp_seconds) - time()", "server")],
-        description: "Alert CertificateExpiring at 14 days (warning) and 3 days (critical).",
+        queries: [
+          q("min by (certificate) (stevie_tls_certificate_expiry_timestamp_seconds) - time()", "{{certificate}}"),
+        ],
+        description:
+          "server: the one nginx serves; the others, what the services present to each other. install and upgrade renew one with fewer than 30 days left; alert CertificateExpiring at 14 days (warning) and 3 days (critical).",
       },
       { title: "nginx up", unit: "short", kind: "stat", queries: [q("nginx_up", "up")] },
     ],

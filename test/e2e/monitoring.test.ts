@@ -231,6 +231,15 @@ describe.sequential("monitoring in the live stack", () => {
       expect(
         Number((await instant("min(stevie_tls_certificate_expiry_timestamp_seconds) - time()"))[0]?.value[1]),
       ).toBeGreaterThan(300 * 86400);
+      // Every certificate of the stack, from the CLI's file that node-exporter serves: the edge's and the services'.
+      const certificates = await instant("stevie_tls_certificate_expiry_timestamp_seconds");
+      expect(certificates.map((c) => c.metric.certificate).sort()).toEqual([
+        "etcd",
+        "patroni-client",
+        "postgres",
+        "redis",
+        "server",
+      ]);
     },
   );
 
