@@ -62,7 +62,10 @@ describe("generated stack files keep their shape", () => {
           },
         },
       },
-      { s3: "s3hash", openai: "openaihash", ca: "cahash" },
+      {
+        ...{ s3: "s3hash", openai: "openaihash", ca: "cahash" },
+        certificates: { postgres: "pghash", etcd: "etcdhash", redis: "redishash", "patroni-client": "clienthash" },
+      },
     );
     for (const [name, content] of Object.entries(files)) expect(content).toMatchSnapshot(name);
   });
