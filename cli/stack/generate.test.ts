@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseConfig } from "../config/load.js";
 import { applyFiles, sha256, type GeneratedFile } from "./files.js";
-import { renderAssets, renderKeepingEdits, renderStackFiles } from "./generate.js";
+import { renderAssets, renderKeepingEdits, renderStackFiles, type RenderInput } from "./generate.js";
 import { FILE_HASH_LABEL } from "./services/common.js";
 import { stackPaths } from "./paths.js";
 import { sizeStack } from "./sizing.js";
@@ -22,10 +22,7 @@ const SKIP =
   /^(nginx\/nginx\.conf|stevie\.schema\.json|stevie\.yaml|monitoring\/rules\/alerts\.yml|monitoring\/grafana\/dashboards\/.*)$/;
 
 /** `access`: hashes of the S3 credentials and the OpenAI key, when the stack has them. */
-function rendered(
-  raw: Record<string, unknown>,
-  access: { s3?: string; openai?: string; ca?: string } = {},
-): Record<string, string> {
+function rendered(raw: Record<string, unknown>, access: RenderInput["access"] = {}): Record<string, string> {
   const config = parseConfig(raw, "stevie");
   const files = renderStackFiles({
     paths,
