@@ -139,8 +139,8 @@ async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
     openai.changed ||
     alerts.changed;
   const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) };
-  // Rendered again now that the secrets and certificates exist: the files the plan showed, except that a CA made just
-  // now has a hash the plan could not know.
+  // Rendered again now that the secrets and certificates exist: the files the plan showed, except that a CA or a
+  // certificate made just now has a hash the plan could not know.
   const access = {
     ...{ s3: s3.hash, openai: openai.hash, alerts: alerts.hash },
     ...{ ca: await caBundleHash(paths.tls), certificates: await certificateHashes(paths.tls) },

@@ -127,7 +127,9 @@ export async function runRollback(opts: RollbackOptions): Promise<RollbackResult
     });
     return { ...base, status: "failed", why: converged.rolledBack };
   }
-  await tagVersion(stack, step.from);
+  await tagVersion(stack, step.from).catch((err: Error) =>
+    opts.log(`Warning: the version tags still name other builds (${err.message}); install tags them again.`),
+  );
   await commitStack(paths.dir, `rollback ${step.to} -> ${step.from} (undid ${step.oid.slice(0, 12)})`).catch(
     (err: Error) =>
       opts.log(`Warning: could not record this change in the stack directory's history (${err.message}).`),
