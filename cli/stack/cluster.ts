@@ -175,7 +175,7 @@ export function psqlOnLeader(stack: Stack, spec: PsqlSpec & { input?: string; ti
 /** Move the Patroni leader on purpose (maintenance): to `candidate`, or to the healthiest replica. */
 export async function switchover(
   stack: Stack,
-  topo: Topology,
+  topo: Pick<Topology, "postgres">,
   candidate?: string,
 ): Promise<{ from: string; to: string }> {
   const members = await patroniMembers(stack, topo);

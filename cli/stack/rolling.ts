@@ -3,6 +3,7 @@ import { parse } from "yaml";
 import { UserError } from "../errors.js";
 import { poll, sleep, waitFor } from "../wait.js";
 import { leaderService, whilePatroniPaused } from "./cluster.js";
+import { rollMembers } from "./roll-members.js";
 import { FOLLOW_FILE, renderApiUpstream, upstreamAddresses } from "../../nginx/render.js";
 import { writeAtomic } from "./files.js";
 import { API_PORT } from "./services/api.js";
@@ -353,11 +354,11 @@ export async function convergeRunning(
   const { paths, project } = stack;
   const changed = changedServices(opts.previousCompose, await readFile(paths.compose, "utf8"));
   // What the API stands on comes first: new replicas may need it (TLS to PostgreSQL came this way), old ones keep
-  // working with it. Recreating a database member still pauses writes (rolling them is not done yet).
+  // working with it.
   const dataTier = changed.filter((s) => DATA_TIER.test(s));
-  const recreate = async () => {
-    await upNoDeps(stack, dataTier, opts.log);
-    for (const c of (await new Project(project).containers()).filter((x) => dataTier.includes(x.service))) {
+  const recreate = async (services: string[]) => {
+    await upNoDeps(stack, services, opts.log);
+    for (const c of (await new Project(project).containers()).filter((x) => services.includes(x.service))) {
       const why = await waitHealthy(project, c.id, 5 * 60_000);
       if (why)
         throw new UserError(
@@ -365,13 +366,18 @@ export async function convergeRunning(
           "check `stevie-stack status` and `stevie-stack logs`; no API replica was replaced",
         );
     }
-    // Patroni elects a leader within its TTL; migrations need one.
-    await poll(() => leaderService(stack).catch(() => undefined), { timeoutMs: 60_000 });
   };
-  // etcd's members together (a new CA) take its quorum away under a running leader: Patroni paused meanwhile.
-  if (dataTier.filter((s) => s.startsWith("etcd-")).length > 1 && !dataTier.some((s) => s.startsWith("postgres-")))
-    await whilePatroniPaused(stack, recreate, opts.log);
-  else if (dataTier.length) await recreate();
+  // PostgreSQL's members last and one at a time (roll-members.ts); the rest of the data tier first, together. etcd's
+  // members together (a new CA needs that; an image refresh gets it too) take its quorum away under a running leader:
+  // Patroni is paused meanwhile, which is why the members are not recreated in the same step.
+  const members = dataTier.filter((s) => s.startsWith("postgres-"));
+  const others = dataTier.filter((s) => !members.includes(s));
+  if (others.filter((s) => s.startsWith("etcd-")).length > 1)
+    await whilePatroniPaused(stack, () => recreate(others), opts.log);
+  else if (others.length) await recreate(others);
+  if (members.length) await rollMembers(stack, members, recreate, opts.log);
+  // Patroni elects a leader within its TTL; migrations need one.
+  if (dataTier.length) await poll(() => leaderService(stack).catch(() => undefined), { timeoutMs: 60_000 });
   let replaced = 0;
   if (changed.includes("api") || changed.includes("migrate")) {
     try {
