@@ -37,7 +37,8 @@ export async function rollMembers(
 ): Promise<void> {
   const all = [...new Set((await stack.containers()).map((c) => c.service).filter((s) => MEMBER.test(s)))].sort();
   const topo = { postgres: all };
-  const order = memberOrder(changed, await patroniMembers(stack, topo).catch(() => []));
+  const before = await patroniMembers(stack, topo).catch(() => []);
+  const order = memberOrder(changed, before);
   if (order.atOnce) {
     log(`recreating PostgreSQL's members together (no replica streaming to hand over to): ${changed.join(", ")}`);
     await recreate(changed);
@@ -49,23 +50,35 @@ export async function rollMembers(
     await untilStreaming(stack, topo, member);
   }
   if (!order.leader) return;
+  // In synchronous mode Patroni hands the leadership only to the synchronous standby, which the leader names again a
+  // loop after a recreated replica streams: wait for it rather than have the switchover refused.
+  if (before.some((m) => m.role === "sync-standby"))
+    await until(stack, topo, "a synchronous standby", (ms) => ms.some((m) => m.role === "sync-standby"));
   const moved = await switchover(stack, topo);
   log(`switched the leader over from ${moved.from} to ${moved.to}; recreating ${moved.from}`);
   await recreate([moved.from]);
   await untilStreaming(stack, topo, moved.from);
 }
 
-async function untilStreaming(stack: Stack, topo: { postgres: string[] }, member: string): Promise<void> {
-  const ok = await poll(
-    async () => {
-      const m = (await patroniMembers(stack, topo).catch(() => [])).find((x) => x.member === member);
-      return m?.role !== "leader" && m?.state === "streaming" ? true : undefined;
-    },
-    { timeoutMs: STREAM_TIMEOUT_MS, everyMs: 1_000 },
+const untilStreaming = (stack: Stack, topo: { postgres: string[] }, member: string) =>
+  until(stack, topo, `${member} streaming from the leader`, (ms) =>
+    ms.some((m) => m.member === member && m.role !== "leader" && m.state === "streaming"),
   );
-  if (!ok)
+
+/** Wait until Patroni's list of members satisfies `ok`, or fail saying what did not happen. */
+async function until(
+  stack: Stack,
+  topo: { postgres: string[] },
+  what: string,
+  ok: (members: PatroniMember[]) => boolean,
+): Promise<void> {
+  const seen = await poll(async () => (ok(await patroniMembers(stack, topo).catch(() => [])) ? true : undefined), {
+    timeoutMs: STREAM_TIMEOUT_MS,
+    everyMs: 1_000,
+  });
+  if (!seen)
     throw new UserError(
-      `${member} did not stream from the leader within ${STREAM_TIMEOUT_MS / 60_000} minutes after it was recreated`,
-      "check `stevie-stack status` and `stevie-stack logs " + member + "`; the members not yet recreated run as before",
+      `no ${what} within ${STREAM_TIMEOUT_MS / 60_000} minutes while PostgreSQL's members were recreated one at a time`,
+      "check `stevie-stack status` and `stevie-stack logs`; the members not yet recreated run as before",
     );
 }
