@@ -92,7 +92,7 @@ export async function leaderOf(stack: Stack, topo: Pick<Topology, "postgres">): 
 }
 
 /** The project's Postgres members that run, by service name (no config needed). */
-async function runningMembers(stack: Stack): Promise<string[]> {
+export async function runningMembers(stack: Stack): Promise<string[]> {
   const running = (await stack.containers()).filter((c) => c.state === "running" && /^postgres-\d+$/.test(c.service));
   return [...new Set(running.map((c) => c.service))].sort();
 }

@@ -1,9 +1,7 @@
-import { UserError } from "../errors.js";
-import { poll } from "../wait.js";
-import { patroniMembers, switchover, type PatroniMember } from "./cluster.js";
+import { waitFor } from "../wait.js";
+import { patroniMembers, runningMembers, switchover, type PatroniMember } from "./cluster.js";
 import type { Stack } from "./handle.js";
 
-const MEMBER = /^postgres-\d+$/;
 const STREAM_TIMEOUT_MS = 5 * 60_000;
 
 /** The order to recreate CHANGED members in: the replicas, then the leader (after a switchover). Pure. */
@@ -35,8 +33,7 @@ export async function rollMembers(
   recreate: (services: string[]) => Promise<void>,
   log: (l: string) => void,
 ): Promise<void> {
-  const all = [...new Set((await stack.containers()).map((c) => c.service).filter((s) => MEMBER.test(s)))].sort();
-  const topo = { postgres: all };
+  const topo = { postgres: await runningMembers(stack) };
   const before = await patroniMembers(stack, topo).catch(() => []);
   const order = memberOrder(changed, before);
   if (order.atOnce) {
@@ -65,20 +62,9 @@ const untilStreaming = (stack: Stack, topo: { postgres: string[] }, member: stri
     ms.some((m) => m.member === member && m.role !== "leader" && m.state === "streaming"),
   );
 
-/** Wait until Patroni's list of members satisfies `ok`, or fail saying what did not happen. */
-async function until(
-  stack: Stack,
-  topo: { postgres: string[] },
-  what: string,
-  ok: (members: PatroniMember[]) => boolean,
-): Promise<void> {
-  const seen = await poll(async () => (ok(await patroniMembers(stack, topo).catch(() => [])) ? true : undefined), {
+/** Wait until Patroni's list of members satisfies `ok`, or fail naming what did not happen (waitFor). */
+const until = (stack: Stack, topo: { postgres: string[] }, what: string, ok: (members: PatroniMember[]) => boolean) =>
+  waitFor(what, async () => (ok(await patroniMembers(stack, topo).catch(() => [])) ? true : undefined), {
     timeoutMs: STREAM_TIMEOUT_MS,
-    everyMs: 1_000,
+    fix: "check `stevie-stack status` and `stevie-stack logs`; the members not yet recreated run as before",
   });
-  if (!seen)
-    throw new UserError(
-      `no ${what} within ${STREAM_TIMEOUT_MS / 60_000} minutes while PostgreSQL's members were recreated one at a time`,
-      "check `stevie-stack status` and `stevie-stack logs`; the members not yet recreated run as before",
-    );
-}

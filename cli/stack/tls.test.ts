@@ -3,7 +3,7 @@ import { copyFile, mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/p
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { issueCertificate, testCa } from "../../test/setup/test-ca.js";
+import { issueCertificate, resignShort, testCa } from "../../test/setup/test-ca.js";
 import { run } from "../exec.js";
 import type { StevieConfig } from "../config/schema.js";
 import { ETCD_KEY_SECRET, PATRONI_CLIENT_SECRET, SERVICE_USER } from "./topology.js";
@@ -347,22 +347,7 @@ describe("what a dry run says the certificates need (issue 26)", () => {
     const secretsDir = await mkdtemp(join(tmpdir(), "stevie-renewsec-"));
     await ensureStackCertificates({ tls: tlsDir, secrets: secretsDir }, config, (f) => f, topo);
     // Redis's certificate, signed again by the same CA with 20 days left: as it would be 377 days after install.
-    const ssl = (args: string[]) => run("openssl", args, { cwd: tlsDir });
-    await ssl(["req", "-new", "-key", "redis.key", "-subj", "/CN=redis", "-out", "short.csr"]);
-    await ssl([
-      "x509",
-      "-req",
-      "-in",
-      "short.csr",
-      "-CA",
-      "ca.crt",
-      "-CAkey",
-      "ca.key",
-      "-days",
-      "20",
-      "-out",
-      "redis.crt",
-    ]);
+    await resignShort(tlsDir, "redis", 20);
     const before = await certificateExpiries(tlsDir, "self-signed");
     expect(before[0]?.certificate).toBe("redis");
     expect(before.map((c) => c.certificate).sort()).toEqual([...all].sort());

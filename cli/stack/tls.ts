@@ -220,7 +220,7 @@ async function issueDue(tlsDir: string, { name, san, usage, issuer }: LeafSpec, 
     existsSync(join(tlsDir, `${name}.key`)) &&
     currentSan === recordedSan(san, usage) &&
     (await issuedBy(tlsDir, join(tlsDir, `${name}.crt`), issuer)) &&
-    ((await serverCertExpiry(tlsDir, join(tlsDir, `${name}.crt`)))?.getTime() ?? 0) - now > RENEW_DAYS * 86_400_000
+    ((await certificateExpiry(tlsDir, join(tlsDir, `${name}.crt`)))?.getTime() ?? 0) - now > RENEW_DAYS * 86_400_000
   );
 }
 const recordedSan = (san: string, usage: string) => `${san}${usage === "serverAuth" ? "" : ` ${usage}`}`;
@@ -444,14 +444,14 @@ export async function certificateExpiries(
   const names = [...(mode === "acme" ? [] : ["server"]), ...SERVICE_CERTIFICATES];
   const out: { certificate: string; notAfter: Date }[] = [];
   for (const certificate of names) {
-    const notAfter = await serverCertExpiry(tlsDir, join(tlsDir, `${certificate}.crt`));
+    const notAfter = await certificateExpiry(tlsDir, join(tlsDir, `${certificate}.crt`));
     if (notAfter) out.push({ certificate, notAfter });
   }
   return out.sort((a, b) => a.notAfter.getTime() - b.notAfter.getTime());
 }
 
-/** When the certificate in this file (tls/server.crt unless given) expires; undefined when it is missing or unreadable. */
-export async function serverCertExpiry(tlsDir: string, file = join(tlsDir, "server.crt")): Promise<Date | undefined> {
+/** When the (first) certificate in this file expires (tls/server.crt unless given); undefined when it is missing or unreadable. */
+export async function certificateExpiry(tlsDir: string, file = join(tlsDir, "server.crt")): Promise<Date | undefined> {
   const pem = await readFile(file).catch(() => undefined);
   if (!pem) return undefined;
   try {

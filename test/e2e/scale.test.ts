@@ -1,5 +1,5 @@
 import { X509Certificate } from "node:crypto";
-import { cp, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readdir, readFile, stat, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import semver from "semver";
@@ -15,6 +15,7 @@ import { repoRoot, runCli } from "../setup/cli.js";
 import { resendingClient, stackFetch } from "../setup/client.js";
 import { loginAndAsk } from "../setup/data.js";
 import { steady } from "../setup/load.js";
+import { resignShort } from "../setup/test-ca.js";
 import { writeTestConfig } from "../setup/stack.js";
 import { waitUntil } from "../setup/wait.js";
 import { loadStack, stackTopology } from "../../cli/stack/load.js";
@@ -47,6 +48,15 @@ const load = (concurrency: number, pauseMs: number) => {
     steady(() => client.categories.get.query({ code: "ABA-CORP-001" }), pauseMs, concurrency),
     { resent },
   );
+};
+
+/**
+ * One writer through nginx, every 100 ms: each recommendation is new text, not in the cache, so it reads the catalogue
+ * and writes its history row.
+ */
+const newRecommendations = (text: (i: number) => string) => {
+  const { client } = resendingClient(stack);
+  return steady((i) => client.recommend.query({ description: text(i), topK: 3 }), 100, 1);
 };
 
 /** Every series of a Prometheus query, as [labels, value]. */
@@ -518,16 +528,8 @@ describe.sequential("rotating secrets under load", () => {
       const replicasStreaming = await loginAndAsk(stack, { user: "postgres", password: before.superuser }, streaming);
       expect(Number(replicasStreaming)).toBeGreaterThan(0);
       const reads = load(4, 10);
-      // Each recommendation is new text: not in the cache, so it reads the catalogue and writes its history row.
-      const { client } = resendingClient(stack);
-      const writes = steady(
-        (i) =>
-          client.recommend.query({
-            description: `A regional courier (${i}) that moved its fleet to electric vans and cut emissions by a third`,
-            topK: 3,
-          }),
-        100,
-        1,
+      const writes = newRecommendations(
+        (i) => `A regional courier (${i}) that moved its fleet to electric vans and cut emissions by a third`,
       );
       await sleep(3_000);
       const t0 = Date.now();
@@ -662,28 +664,14 @@ describe.sequential("renewing PostgreSQL's certificate under load (issue 29)", (
       const topo = await stackTopology((await loadStack(stack.dir)).config);
       const leaderBefore = (await patroniMembers(s, topo)).find((m) => m.role === "leader")?.member;
       // PostgreSQL's certificate as it would be 377 days after install: the same key and CA, 20 days left.
-      const ssl = (args: string[]) => run("openssl", args, { cwd: paths.tls });
-      await ssl(["req", "-new", "-key", "postgres.key", "-subj", "/CN=haproxy", "-out", "short.csr"]);
-      const sign = ["-CA", "ca.crt", "-CAkey", "ca.key", "-days", "20", "-out", "postgres.crt"];
-      await ssl(["x509", "-req", "-in", "short.csr", ...sign]);
-      await rm(join(paths.tls, "short.csr"));
+      await resignShort(paths.tls, "postgres", 20);
       const members = async () =>
         (await docker.listContainers(docker.PROJECT_LABEL, stack.project)).filter((c) =>
           /^postgres-\d$/.test(c.service),
         );
       const before = await members();
       const reads = load(4, 10);
-      // Each recommendation is new text: not in the cache, so it reads the catalogue and writes its history row.
-      const { client } = resendingClient(stack);
-      const writes = steady(
-        (i) =>
-          client.recommend.query({
-            description: `A family bakery (${i}) that renewed its ovens and halved its gas bill`,
-            topK: 3,
-          }),
-        100,
-        1,
-      );
+      const writes = newRecommendations((i) => `A family bakery (${i}) that renewed its ovens and halved its gas bill`);
       await sleep(3_000);
       const t0 = Date.now();
       const r = await runCli(["install", "--non-interactive", "--dir", stack.dir], { timeoutMs: 15 * 60_000 });

@@ -1,5 +1,5 @@
 import { type StackStatus } from "../../cli/stack/status.js";
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, inject, it } from "vitest";
@@ -11,6 +11,7 @@ import { stackPaths } from "../../cli/stack/paths.js";
 import type { StackPlan } from "../../cli/stack/plan.js";
 import { MONITORING_SERVICES } from "../../cli/stack/services/monitoring.js";
 import { runCli } from "../setup/cli.js";
+import { resignShort } from "../setup/test-ca.js";
 import { stackFetch, trpcClient } from "../setup/client.js";
 import { loginAndAsk } from "../setup/data.js";
 import { dockerForwards, openPorts } from "../setup/port-scan.js";
@@ -561,23 +562,7 @@ describe("installed stack", () => {
     async () => {
       const redisNodes = ["redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"];
       // Redis's certificate as it would be 377 days after install: the same key and CA, 20 days left.
-      const ssl = (args: string[]) => run("openssl", args, { cwd: paths.tls });
-      await ssl(["req", "-new", "-key", "redis.key", "-subj", "/CN=redis", "-out", "short.csr"]);
-      await ssl([
-        "x509",
-        "-req",
-        "-in",
-        "short.csr",
-        "-CA",
-        "ca.crt",
-        "-CAkey",
-        "ca.key",
-        "-days",
-        "20",
-        "-out",
-        "redis.crt",
-      ]);
-      await rm(join(paths.tls, "short.csr"));
+      await resignShort(paths.tls, "redis", 20);
       const doctor = await runCli(["doctor", "--json", "--dir", stack.dir], { timeoutMs: 170_000 });
       const checks = (JSON.parse(doctor.stdout) as { checks: { name: string; status: string; found: string }[] })
         .checks;

@@ -1,4 +1,4 @@
-import { writeFile } from "node:fs/promises";
+import { rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { run } from "../../cli/exec.js";
 
@@ -91,4 +91,29 @@ export async function bridgeGateway(): Promise<string> {
   const gateway = listed && listed !== "<no value>" ? listed : own;
   if (!gateway) throw new Error("no address for Docker's default bridge (docker0)");
   return gateway;
+}
+
+/**
+ * The stack's certificate tls/NAME.crt signed again by its CA with the same key, valid `days` more: a certificate as it
+ * would be shortly before its expiry (the renewal tests). Run as root, as the CLI is.
+ */
+export async function resignShort(tlsDir: string, name: string, days: number): Promise<void> {
+  const ssl = (args: string[]) => run("openssl", args, { cwd: tlsDir });
+  const csr = `${name}-short.csr`;
+  await ssl(["req", "-new", "-key", `${name}.key`, "-subj", `/CN=${name}`, "-out", csr]);
+  await ssl([
+    "x509",
+    "-req",
+    "-in",
+    csr,
+    "-CA",
+    "ca.crt",
+    "-CAkey",
+    "ca.key",
+    "-days",
+    String(days),
+    "-out",
+    `${name}.crt`,
+  ]);
+  await rm(join(tlsDir, csr), { force: true });
 }

@@ -2,7 +2,7 @@ import { statfs } from "node:fs/promises";
 import { INHIBIT_HOST_ADDRESS } from "../../stack/compose.js";
 import { evaluatePreflight, probeHost, type CheckResult } from "../../host/preflight.js";
 import { listBackups } from "../../pgbackrest/backup.js";
-import { certificateExpiries, RENEW_DAYS, serverCertExpiry } from "../../stack/tls.js";
+import { certificateExpiries, RENEW_DAYS, certificateExpiry } from "../../stack/tls.js";
 import { liveCertificate, needsIssue } from "../../stack/acme.js";
 import type { StevieConfig } from "../../config/schema.js";
 import { collectStatus, oldestBuild, type StackStatus } from "../../stack/status.js";
@@ -469,7 +469,7 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
     .filter((n) => n.internal && n.options[INHIBIT_HOST_ADDRESS] !== "true")
     .map((n) => n.name);
   const acme = config.tls.mode === "acme" ? config.tls.acme : undefined;
-  const notAfter = await serverCertExpiry(paths.tls, acme ? liveCertificate(paths) : undefined);
+  const notAfter = await certificateExpiry(paths.tls, acme ? liveCertificate(paths) : undefined);
   if (acme) facts.acme = { renewDays: acme.renewDays, pending: await needsIssue(paths, config.domain) };
   if (notAfter) facts.certNotAfter = notAfter.toISOString();
   const first = (await certificateExpiries(paths.tls, config.tls.mode)).find((c) => c.certificate !== "server");
