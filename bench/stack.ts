@@ -68,7 +68,7 @@ interface Target {
 
 const cli = (args: string[]) => run("node", ["dist/cli/bin.js", ...args], { reject: false });
 
-/** The bench's own stack: rate limits lifted for this host (it is the only client), everything else as installed. */
+/** The bench's own stack: rate limits lifted for this host (it is the only client), the autoscaler off (the figures are for a fixed count of replicas), everything else as installed. */
 async function ensureOwnStack(): Promise<string> {
   const dir = join(BENCH_DIR, "stack");
   const config = join(BENCH_DIR, "bench.yaml");
@@ -79,7 +79,7 @@ async function ensureOwnStack(): Promise<string> {
       "environment: prod",
       "projectName: steviebench",
       "network: { bindAddress: 127.0.0.1, httpPort: 18080, httpsPort: 18443 }",
-      "api: { rateLimitPerHour: 10000000 }",
+      "api: { rateLimitPerHour: 10000000, autoscale: false }",
       'edge: { exempt: ["0.0.0.0/0"] }',
       "",
     ].join("\n"),

@@ -15,6 +15,7 @@ import * as history from "./commands/history/command.js";
 import * as host from "./commands/host/command.js";
 import * as install from "./commands/install/command.js";
 import * as logs from "./commands/logs/command.js";
+import * as ops from "./commands/ops/command.js";
 import * as restore from "./commands/restore/command.js";
 import * as rollback from "./commands/rollback/command.js";
 import * as rotate from "./commands/rotate/command.js";
@@ -51,6 +52,7 @@ const COMMANDS = [
   catalog,
   host,
   config,
+  ops,
 ];
 
 export function buildProgram(): Command {

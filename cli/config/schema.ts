@@ -63,7 +63,13 @@ export const configSchema = z
           .min(2)
           .max(MAX_API_REPLICAS)
           .default(2)
-          .describe(`API containers (2 to ${MAX_API_REPLICAS})`),
+          .describe(`API containers (2 to ${MAX_API_REPLICAS}); with autoscale, where the autoscaler starts`),
+        autoscale: z
+          .boolean()
+          .default(true)
+          .describe(
+            `the ops service scales the API (2 to ${MAX_API_REPLICAS} replicas) by CPU, memory, requests per replica and p95, never past the host's free memory or the database's connections; needs monitoring and ops`,
+          ),
         rateLimitPerHour: z
           .number()
           .int()
@@ -566,6 +572,18 @@ export const configSchema = z
       .strict()
       .prefault({})
       .describe("CPU and memory sizing"),
+    ops: z
+      .object({
+        enabled: z
+          .boolean()
+          .default(true)
+          .describe(
+            "run the ops service: it renews the stack's certificates before they expire and runs the autoscaler. It drives the host's Docker engine (its socket is mounted), as the CLI does",
+          ),
+      })
+      .strict()
+      .prefault({})
+      .describe("The stack's own operator: routine jobs that need no person"),
   })
   .strict()
   // An ACME CA issues only for a public DNS name (not an address, not localhost): it must reach the name itself.

@@ -1,6 +1,7 @@
 import { UserError } from "../errors.js";
 import { ALERTMANAGER_PORT, PROMETHEUS_PORT } from "./services/monitoring.js";
 import { Stack } from "./handle.js";
+import { withStackLock } from "./lock.js";
 
 /** An alert as Prometheus reports it: pending (condition true, waiting out its `for`) or firing. */
 export interface StackAlert {
@@ -214,22 +215,28 @@ const MAX_MS = 2 * 3600_000;
 /** After the work, what it tripped still settles (Prometheus finds new containers within 10 s, rules run every 15 s). */
 export const SETTLE_MS = 90_000;
 
+/**
+ * Planned work: the stack's change lock held (lock.ts: the ops service or another command changes nothing meanwhile),
+ * and the alerts it is expected to trip silenced.
+ */
 export async function withAlertsSilenced<T>(
   stack: Stack,
   operation: keyof typeof EXPECTED_ALERTS,
   work: () => Promise<T>,
 ): Promise<T> {
-  const id = await addSilence(stack, {
-    names: [...EXPECTED_ALERTS[operation]],
-    durationMs: MAX_MS,
-    comment: `stevie-stack ${operation} (pid ${process.pid}): the alerts it is expected to trip, lifted when it ends`,
-    createdBy: "stevie-stack",
-  }).catch(() => undefined);
-  try {
-    return await work();
-  } finally {
-    if (id) await endSilenceIn(stack, id, SETTLE_MS).catch(() => undefined);
-  }
+  return withStackLock(stack.paths, `stevie-stack ${operation}`, async () => {
+    const id = await addSilence(stack, {
+      names: [...EXPECTED_ALERTS[operation]],
+      durationMs: MAX_MS,
+      comment: `stevie-stack ${operation} (pid ${process.pid}): the alerts it is expected to trip, lifted when it ends`,
+      createdBy: "stevie-stack",
+    }).catch(() => undefined);
+    try {
+      return await work();
+    } finally {
+      if (id) await endSilenceIn(stack, id, SETTLE_MS).catch(() => undefined);
+    }
+  });
 }
 
 /** Move a silence's end to DELAY_MS from now (Alertmanager keeps its id while it is active). */

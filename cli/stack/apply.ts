@@ -9,7 +9,9 @@ import { applyDcsSettings } from "./cluster.js";
 import { syncDbRoles } from "./credentials.js";
 import { ensureEtcdAuth } from "./etcd.js";
 import { applyFiles, snapshotFiles, writeAtomic, type FileOutcome } from "./files.js";
-import { measuredFilesystems } from "./filesystems.js";
+import { measuredFilesystems, recordFilesystems } from "./filesystems.js";
+import { opsHost } from "./ops.js";
+import { withStackLock } from "./lock.js";
 import { expectedContainers, renderAssets, renderKeepingEdits, renderStackFiles } from "./generate.js";
 import { unhealthyReport, waitForHealthy } from "./health.js";
 import { buildPlannedImage, imageRefs, tagPlannedImage, type ImagePlan } from "./images.js";
@@ -138,7 +140,8 @@ async function writeStack(input: ApplyInput, s: ApplyState): Promise<void> {
     s3.changed ||
     openai.changed ||
     alerts.changed;
-  const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths.dir) };
+  const host = { dataSubnet: subnet, filesystems: await measuredFilesystems(paths), ops: opsHost() };
+  await recordFilesystems(paths, host.filesystems);
   // Rendered again now that the secrets and certificates exist: the files the plan showed, except that a CA or a
   // certificate made just now has a hash the plan could not know.
   const access = {
@@ -333,7 +336,10 @@ export async function applyStack(
     healthy: plan.healthy,
   };
   const s: ApplyState = { files: {}, secretsOrTlsChanged: false, dataTier: { postgres: [], synchronous: true } };
-  await runSteps(applyTasks(input, s, before, fx), log, () => fx.unhealthyReport(input));
+  // `stevie-stack install`, `scale`, …: what another command that finds the stack busy is told.
+  await withStackLock(stack.paths, `stevie-stack ${process.argv[2] ?? "apply"}`, () =>
+    runSteps(applyTasks(input, s, before, fx), log, () => fx.unhealthyReport(input)),
+  );
   return {
     files: s.files,
     changes: changed(input, s),

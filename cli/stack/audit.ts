@@ -2,6 +2,7 @@ import { hostname, userInfo } from "node:os";
 import { UserError } from "../errors.js";
 import { leaderService, psqlOnLeader } from "./cluster.js";
 import { Stack } from "./handle.js";
+import { insideOps } from "./ops.js";
 
 /**
  * Administrative CLI actions go to the stack's append-only `audit_log` table (the database refuses UPDATE and
@@ -15,6 +16,7 @@ export interface AuditEntry {
 }
 
 export function cliActor(): string {
+  if (insideOps()) return "ops-service";
   let user = "unknown";
   try {
     user = userInfo().username;

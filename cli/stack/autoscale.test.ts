@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decide, SPEC_POLICY, type LoadSample } from "./autoscale.js";
+import { decide, SPEC_POLICY, withinCapacity, type Capacity, type Decision, type LoadSample } from "./autoscale.js";
 
 const MIN = 60_000;
 const now = 100 * MIN;
@@ -207,5 +207,58 @@ describe("autoscaling policy (spec §1, §5, §10)", () => {
       );
     }
     for (const c of changes) expect(Math.abs(c.to - c.from)).toBeLessThanOrEqual(c.to > c.from ? 2 : 1);
+  });
+});
+
+describe("the autoscaler's ceiling: the host's memory and CPU, the database's connections", () => {
+  const GiB = 1024 ** 3;
+  // 16 GiB host with 8 free, replicas of 1 GiB, 300 connections of which 100 are open, pools of 12.
+  const roomy: Capacity = {
+    memAvailable: 8 * GiB,
+    memTotal: 16 * GiB,
+    replicaRss: GiB,
+    hostCpuBusy: 0.5,
+    freeConnections: 200,
+    poolMax: 12,
+  };
+  const up: Decision = { action: "up", from: 4, to: 6, reason: "CPU 95 % > 70 %" };
+
+  it("lets a scale-up through when both have room", () => {
+    expect(withinCapacity(up, roomy)).toEqual(up);
+  });
+
+  it("cuts a scale-up to what the host's free memory holds above its 10 % reserve", () => {
+    // 2.1 GiB free - 1.6 GiB reserve = 0.5 GiB: no room for a 1 GiB replica.
+    const none = withinCapacity(up, { ...roomy, memAvailable: 2.1 * GiB });
+    expect(none).toMatchObject({ action: "hold", to: 4 });
+    expect(none.reason).toContain("the host's free memory");
+    // 2.7 GiB free: room for one of the two.
+    const one = withinCapacity(up, { ...roomy, memAvailable: 2.7 * GiB });
+    expect(one).toMatchObject({ action: "up", from: 4, to: 5 });
+    expect(one.reason).toContain("by 1");
+  });
+
+  it("cuts a scale-up to the connections free for whole pools above the reserve", () => {
+    // 30 free - 15 kept = 15: one pool of 12.
+    expect(withinCapacity(up, { ...roomy, freeConnections: 30 })).toMatchObject({ action: "up", to: 5 });
+    const none = withinCapacity(up, { ...roomy, freeConnections: 26 });
+    expect(none).toMatchObject({ action: "hold", to: 4 });
+    expect(none.reason).toContain("the database's free connections");
+  });
+
+  it("holds when the host's CPUs are saturated, or a figure is unknown", () => {
+    expect(withinCapacity(up, { ...roomy, hostCpuBusy: 0.95 }).reason).toContain("95 % busy");
+    expect(withinCapacity(up, { ...roomy, hostCpuBusy: 0.95 }).action).toBe("hold");
+    const unknown = withinCapacity(up, { ...roomy, freeConnections: Number.NaN });
+    expect(unknown).toMatchObject({ action: "hold", to: 4 });
+    expect(unknown.reason).toContain("cannot be read");
+  });
+
+  it("never stands in the way of a hold or a scale-down", () => {
+    const down: Decision = { action: "down", from: 4, to: 3, reason: "quiet" };
+    const starved = { ...roomy, memAvailable: 0, freeConnections: 0 };
+    expect(withinCapacity(down, starved)).toEqual(down);
+    const hold: Decision = { action: "hold", from: 4, to: 4, reason: "load within the thresholds" };
+    expect(withinCapacity(hold, starved)).toEqual(hold);
   });
 });

@@ -144,3 +144,48 @@ export function decide(
   }
   return hold(up || down ? "load within the thresholds" : "not enough history yet");
 }
+
+/** What bounds a scale-up besides the policy: the host's memory and CPU, and PostgreSQL's connections (live figures). */
+export interface Capacity {
+  /** node-exporter's MemAvailable and MemTotal, bytes. */
+  memAvailable: number;
+  memTotal: number;
+  /** The largest resident set among the API replicas, bytes: what one more is expected to take. */
+  replicaRss: number;
+  /** Busy share of the host's CPUs over the last 2 minutes (0..1). */
+  hostCpuBusy: number;
+  /** PostgreSQL's max_connections less the connections open now. */
+  freeConnections: number;
+  /** The connections each replica's pool may open (services/api.ts API_POOL_MAX). */
+  poolMax: number;
+}
+
+/** Memory kept free for everything else on the host: a new replica may not take the host below this share. */
+export const HOST_MEMORY_RESERVE = 0.1;
+/** Connections kept for what is not an API replica: Patroni, replication, the exporter, backups, an operator's psql. */
+export const CONNECTION_RESERVE = 15;
+/** Past this, the host's CPUs are the limit, and another replica would only add contention. */
+export const HOST_CPU_SATURATED = 0.9;
+
+/**
+ * A scale-up cut to what the host and the database can carry: each added replica needs its resident set in available
+ * memory above the reserve, and its whole pool in free connections above theirs. A decision to hold or scale down
+ * passes unchanged; an unknown figure (NaN: an exporter not answering) holds, since the ceiling cannot be known.
+ */
+export function withinCapacity(d: Decision, c: Capacity): Decision {
+  if (d.action !== "up") return d;
+  const hold = (reason: string): Decision => ({ action: "hold", from: d.from, to: d.from, reason });
+  if (Object.values(c).some((v) => !Number.isFinite(v)))
+    return hold(`${d.reason}, but the host's memory or the database's connections cannot be read`);
+  if (c.hostCpuBusy >= HOST_CPU_SATURATED)
+    return hold(
+      `${d.reason}, but the host's CPUs are ${(c.hostCpuBusy * 100).toFixed(0)} % busy: another replica would add no capacity`,
+    );
+  const byMemory = Math.floor((c.memAvailable - HOST_MEMORY_RESERVE * c.memTotal) / Math.max(1, c.replicaRss));
+  const byConnections = Math.floor((c.freeConnections - CONNECTION_RESERVE) / c.poolMax);
+  const room = Math.min(byMemory, byConnections);
+  const limit = byMemory <= byConnections ? "the host's free memory" : "the database's free connections";
+  if (room <= 0) return hold(`${d.reason}, but ${limit} leave room for no more replicas`);
+  if (d.from + room >= d.to) return d;
+  return { ...d, to: d.from + room, reason: `${d.reason} (by ${room}: ${limit} leave room for no more)` };
+}

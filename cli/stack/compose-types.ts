@@ -34,6 +34,9 @@ export interface ComposeService {
   tmpfs?: string[];
   cap_drop?: string[];
   cap_add?: string[];
+  group_add?: string[];
+  network_mode?: "none";
+  working_dir?: string;
   security_opt?: string[];
   ulimits?: Record<string, { soft: number; hard: number }>;
 }

@@ -13,6 +13,7 @@ import {
   NODE_FS_VOLUME,
 } from "./services/monitoring.js";
 import { nginxService } from "./services/nginx.js";
+import { opsService } from "./services/ops.js";
 import {
   BACKUP_METRICS_VOLUME,
   BACKUP_VOLUME,
@@ -62,6 +63,8 @@ export function buildCompose(ctx: StackContext): ComposeFile {
   Object.assign(services, monitoringServices(ctx), logServices(ctx));
   const grafana = grafanaService(ctx);
   if (grafana) services.grafana = grafana;
+  const ops = opsService(ctx);
+  if (ops) services.ops = ops;
   for (const svc of Object.values(services)) Object.assign(svc, withCertificateHash(ctx, svc));
   const volumes = [
     ...topo.postgres,

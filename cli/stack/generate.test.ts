@@ -18,6 +18,15 @@ import { sizeStack } from "./sizing.js";
  */
 const paths = stackPaths("/opt/stevie-stack");
 const host = { cpus: 4, memBytes: 16 * 1024 ** 3 };
+/** The ops service's view of the host (ops.ts): root, a Docker group, the CLI as install.sh puts it. */
+const OPS_HOST = {
+  uid: 0,
+  gid: 0,
+  socket: "/var/run/docker.sock",
+  socketGid: 989,
+  packageRoot: "/usr/local/lib/stevie-stack/cli/lib/node_modules/stevie-stack",
+  cacheDir: "/var/cache/stevie-stack",
+};
 const SKIP =
   /^(nginx\/nginx\.conf|stevie\.schema\.json|stevie\.yaml|monitoring\/rules\/alerts\.yml|monitoring\/grafana\/dashboards\/.*)$/;
 
@@ -30,7 +39,7 @@ function rendered(raw: Record<string, unknown>, access: RenderInput["access"] = 
     sizing: sizeStack(host, config.resources.profile),
     version: "1.2.3",
     configText: "# stevie.yaml as written\n",
-    host: { dataSubnet: "10.213.7.0/24" },
+    host: { dataSubnet: "10.213.7.0/24", ops: OPS_HOST },
     access,
     assets: renderAssets(paths, config),
   });

@@ -27,6 +27,7 @@ import {
 import { ETCD_MEMBERS, topology } from "./topology.js";
 import { composeFiles } from "./handle.js";
 import type { ServiceCertificate } from "./tls.js";
+import type { OpsHost } from "./ops.js";
 
 /** nginx.conf for this config: the edge settings, and where the certificate is for the TLS mode. */
 export function renderEdgeConf(config: StevieConfig): string {
@@ -69,7 +70,8 @@ export interface RenderInput {
   version: string;
   /** stevie.yaml as the stack directory keeps it. */
   configText: string;
-  host: { dataSubnet: string; filesystems?: MeasuredFilesystem[] };
+  /** `ops`: the ops service's view of the host (ops.ts); without it, no ops service. */
+  host: { dataSubnet: string; filesystems?: MeasuredFilesystem[]; ops?: OpsHost | undefined };
   /** The image each service runs (content tags), by image name; the version tags without it. */
   images?: Partial<Record<string, string>>;
   /** Hashes of the S3 credentials, the OpenAI key, the CA bundle and the service certificates, when the stack has them. */
@@ -101,6 +103,8 @@ export function renderStackFiles(input: RenderInput, kept: Record<string, string
     topology: topo,
     ...(images ? { images } : {}),
     ...(host.filesystems ? { filesystems: host.filesystems } : {}),
+    ...(host.ops ? { ops: host.ops } : {}),
+    paths,
   };
   const mon = join(paths.dir, MONITORING_DIR);
   const monitoring: GeneratedFile[] = config.monitoring.enabled
@@ -189,6 +193,7 @@ export function expectedContainers(config: StevieConfig, sizing: Sizing): Record
           ...(config.monitoring.logs.enabled ? ["loki", "alloy"] : []),
         ])
       : {}),
+    ...(config.ops.enabled ? { ops: 1 } : {}),
   };
 }
 

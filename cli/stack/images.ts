@@ -11,7 +11,7 @@ import { Engine, host } from "./handle.js";
 const engine = new Engine();
 
 /** The images of the stack, all FROM debian:trixie-slim, tagged with the stevie-stack version. */
-export const IMAGE_NAMES = ["postgres", "etcd", "haproxy", "redis", "api", "nginx", "monitoring"] as const;
+export const IMAGE_NAMES = ["postgres", "etcd", "haproxy", "redis", "api", "nginx", "monitoring", "ops"] as const;
 export type ImageName = (typeof IMAGE_NAMES)[number];
 
 /** Node's LTS line for the API image; its Linux binary comes from the npm registry, which these hosts reach. */
@@ -77,12 +77,16 @@ async function nodeBinary(log: (l: string) => void, fetch: boolean): Promise<str
 
 /**
  * The files an image is built from, where they are (nothing copied): its directory under compose/images; the API's
- * adds the bundled server (app/) and the Node binary. Undefined when the Node binary is not fetched yet and `fetch` is
+ * adds the bundled server (app/) and the Node binary, the ops service's the Node binary. Undefined when the Node binary is not fetched yet and `fetch` is
  * off (a dry run).
  */
 async function contextFiles(name: ImageName, log: (l: string) => void, fetch: boolean) {
   const src = join(packageRoot(), "compose", "images", name);
   const own: ContextFile[] = (await listFiles(src)).map((f) => ({ at: relative(src, f), from: f }));
+  if (name === "ops") {
+    const node = await nodeBinary(log, fetch);
+    return node ? [...own, { at: "node", from: node, mode: 0o755 }] : undefined;
+  }
   if (name !== "api") return own;
   const bundle = join(packageRoot(), "dist", "server-bundle");
   if (!existsSync(join(bundle, "main.mjs"))) {

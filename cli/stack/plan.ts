@@ -4,6 +4,7 @@ import { parse } from "yaml";
 import type { StevieConfig } from "../config/schema.js";
 import { planFilesOn, readDisk, type Disk, type FileOutcome, type FilePlan } from "./files.js";
 import { measuredFilesystems } from "./filesystems.js";
+import { opsHost } from "./ops.js";
 import {
   expectedContainers,
   renderAssets,
@@ -159,7 +160,7 @@ export async function observeStack(desired: Desired, stack: Stack): Promise<Obse
   const alerts = await ensureAlertAccess(paths, config.monitoring.alerts, credentials, { write: false });
   const ca = await caBundleHash(paths.tls);
   const serviceCertificates = await certificateHashes(paths.tls);
-  const host = { dataSubnet, filesystems: await measuredFilesystems(paths.dir) };
+  const host = { dataSubnet, filesystems: await measuredFilesystems(paths), ops: opsHost() };
   const assets = renderAssets(paths, config);
   const files = renderStackFiles(
     renderInput(desired, { host, assets, s3, openai, alerts }, ca, serviceCertificates),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { oldestBuild, renderImages } from "./status.js";
+import { oldestBuild, renderImages, renderOps } from "./status.js";
 
 describe("status: the images", () => {
   const now = Date.parse("2026-12-07T12:00:00Z");
@@ -16,5 +16,35 @@ describe("status: the images", () => {
     );
     expect(renderImages(images.slice(0, 1), now)).toBe("Images: 1, the oldest built 2026-12-07 (today)");
     expect(renderImages([], now)).toBe("Images: 0");
+  });
+});
+
+describe("status: the ops service", () => {
+  it("shows the autoscaler's last decision, the certificates' next renewal, and what failed", () => {
+    const text = renderOps({
+      autoscale: "on",
+      state: {
+        heartbeat: "2026-12-08T02:21:12.400Z",
+        autoscale: {
+          at: "2026-12-08T02:21:12.367Z",
+          ...{ action: "up", from: 3, to: 4, applied: true, capped: false },
+          reason: "CPU 85 % > 70 % for 2 minutes",
+        },
+        certificates: { checkedAt: "2026-12-08T02:18:26.230Z", due: [] },
+        renewed: { at: "2026-12-08T02:19:00.836Z", certificates: ["redis"], ok: true },
+        error: { at: "2026-12-08T02:21:42.000Z", message: "Prometheus did not answer" },
+      },
+      nextRenewal: { certificate: "server", at: "2027-11-06T02:00:00.000Z" },
+    });
+    expect(text.split("\n")).toEqual([
+      "Ops service:",
+      "  autoscaler: on; 02:21:12 up 3 -> 4: CPU 85 % > 70 % for 2 minutes",
+      "  certificates: checked 2026-12-08T02:18:26Z, none due; next renewal: server on 2027-11-06",
+      "  last renewal: 2026-12-08T02:19:00Z redis (done)",
+      "  last round FAILED at 2026-12-08T02:21:42Z: Prometheus did not answer",
+    ]);
+    expect(renderOps({ autoscale: "off", state: {} })).toBe(
+      "Ops service:\n  autoscaler: off\n  certificates: not checked yet",
+    );
   });
 });

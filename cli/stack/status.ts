@@ -9,6 +9,10 @@ import type { Stack } from "./handle.js";
 import { apiUrl } from "./urls.js";
 import { loadStack, stackTopology } from "./load.js";
 import { composeImages } from "./compose.js";
+import { readOpsState, type OpsState } from "./ops.js";
+import { certificateExpiries, RENEW_DAYS } from "./tls.js";
+import type { StackPaths } from "./paths.js";
+import type { StevieConfig } from "../config/schema.js";
 
 /** One object behind both `status` and `status --json`. */
 export interface StackStatus {
@@ -32,6 +36,53 @@ export interface StackStatus {
   degraded?: { queries: number; deferred: number };
   /** Each image the compose file names and when its Debian packages were installed (ISO; absent: not on this host). */
   images: { ref: string; built?: string }[];
+  /** What the ops service last did (ops.ts), and when each certificate is renewed; absent with ops.enabled off. */
+  ops?: OpsStatus;
+}
+
+export interface OpsStatus {
+  autoscale: "on" | "off" | "needs monitoring";
+  state: OpsState;
+  /** The certificate renewed next, and when (RENEW_DAYS before it expires). */
+  nextRenewal?: { certificate: string; at: string };
+}
+
+async function opsStatus(paths: StackPaths, config: StevieConfig): Promise<OpsStatus | undefined> {
+  if (!config.ops.enabled) return undefined;
+  const next = (await certificateExpiries(paths.tls, config.tls.mode))[0];
+  return {
+    autoscale: !config.api.autoscale ? "off" : config.monitoring.enabled ? "on" : "needs monitoring",
+    state: await readOpsState(paths),
+    ...(next
+      ? {
+          nextRenewal: {
+            certificate: next.certificate,
+            at: new Date(next.notAfter.getTime() - RENEW_DAYS * 86_400_000).toISOString(),
+          },
+        }
+      : {}),
+  };
+}
+
+export function renderOps(o: OpsStatus): string {
+  const { state } = o;
+  const a = state.autoscale;
+  const lines = [
+    "Ops service:",
+    `  autoscaler: ${o.autoscale}${
+      o.autoscale === "on" && a
+        ? `; ${a.at.slice(11, 19)} ${a.action}${a.action === "hold" ? ` at ${a.to}` : ` ${a.from} -> ${a.to}`}: ${a.reason}`
+        : ""
+    }`,
+    `  certificates: ${state.certificates ? `checked ${state.certificates.checkedAt.slice(0, 19)}Z, ${state.certificates.due.length ? `due: ${state.certificates.due.join(", ")}` : "none due"}` : "not checked yet"}${o.nextRenewal ? `; next renewal: ${o.nextRenewal.certificate} on ${o.nextRenewal.at.slice(0, 10)}` : ""}`,
+  ];
+  const r = state.renewed;
+  if (r)
+    lines.push(
+      `  last renewal: ${r.at.slice(0, 19)}Z ${r.certificates.join(", ")} ${r.ok ? "(done)" : `FAILED: ${r.error ?? ""}`}`,
+    );
+  if (state.error) lines.push(`  last round FAILED at ${state.error.at.slice(0, 19)}Z: ${state.error.message}`);
+  return lines.join("\n");
 }
 
 /** The images the stack's compose file names, with when each was built. */
@@ -86,6 +137,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
     : undefined;
   const degraded = config.monitoring.enabled ? await degradedShare(stack) : undefined;
   const images = await stackImages(stack);
+  const ops = await opsStatus(paths, config);
   return {
     project: config.projectName,
     dir: paths.dir,
@@ -100,6 +152,7 @@ export async function collectStatus(dir: string): Promise<StackStatus> {
     ...(alerts ? { alerts } : {}),
     ...(degraded ? { degraded } : {}),
     images,
+    ...(ops ? { ops } : {}),
   };
 }
 
@@ -117,7 +170,7 @@ export function renderStatus(s: StackStatus, now = Date.now()): string {
   const table = rows
     .map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join("  "))
     .join("\n");
-  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}\n\n${renderImages(s.images, now)}${s.degraded ? `\n\n${renderDegraded(s.degraded)}` : ""}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
+  return `stevie-stack ${s.version}, project ${s.project} in ${s.dir}\nAPI: ${s.url}\nOverall: ${s.healthy ? "healthy" : "NOT healthy"}\n\n${table}\n\n${renderDataTier(s.dataTier)}\n\n${renderImages(s.images, now)}${s.ops ? `\n\n${renderOps(s.ops)}` : ""}${s.degraded ? `\n\n${renderDegraded(s.degraded)}` : ""}${s.alerts ? `\n\n${renderAlerts(s.alerts)}` : ""}`;
 }
 
 export function renderDegraded(d: { queries: number; deferred: number }): string {

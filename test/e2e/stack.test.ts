@@ -1,4 +1,5 @@
 import { type StackStatus } from "../../cli/stack/status.js";
+import type { OpsState } from "../../cli/stack/ops.js";
 import { mkdtemp, readdir, readFile, stat, writeFile } from "node:fs/promises";
 import { networkInterfaces, tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -330,6 +331,8 @@ describe("installed stack", () => {
       postgres: ["CHOWN", "DAC_OVERRIDE", "FOWNER", ...dropsToUser],
       redis: ["CHOWN", "DAC_OVERRIDE", ...dropsToUser],
       sentinel: ["CHOWN", "DAC_OVERRIDE", ...dropsToUser],
+      // The suite installs as root: the ops service keeps what install needs of root's power over the stack's files.
+      ops: ["CHOWN", "DAC_OVERRIDE", "FOWNER"],
     };
     // The processes that do the work (not the init or the entrypoint that starts them) and must not be root.
     const workers: Record<string, RegExp> = {
@@ -389,7 +392,7 @@ describe("installed stack", () => {
     // The migrate job ran once and exited cleanly; everything else runs.
     expect(all.filter((c) => c.service === "migrate").map((c) => c.state)).toEqual(["exited"]);
     const containers = all.filter((c) => c.service !== "migrate");
-    expect(containers.length).toBe(15 + MONITORING_SERVICES.length);
+    expect(containers.length).toBe(16 + MONITORING_SERVICES.length);
     for (const c of containers) {
       if (c.service === "nginx") {
         expect(c.ports.map((p) => p.host).sort()).toEqual([stack.httpPort, stack.httpsPort].sort());
@@ -557,10 +560,13 @@ describe("installed stack", () => {
   );
 
   it(
-    "renews a certificate of the stack's CA near its expiry: doctor warns, install issues it again and recreates exactly the containers that present it (issue 29)",
+    "renews a certificate of the stack's CA near its expiry by itself: doctor warns, the ops service issues it again and recreates exactly the containers that present it (issue 29)",
     { timeout: 480_000 },
     async () => {
       const redisNodes = ["redis-1", "redis-2", "redis-3", "sentinel-1", "sentinel-2", "sentinel-3"];
+      const ops = `${stack.project}-ops-1`;
+      // Frozen while the certificate is made short, so that its own 10-minute look cannot come first.
+      await run("docker", ["pause", ops]);
       // Redis's certificate as it would be 377 days after install: the same key and CA, 20 days left.
       await resignShort(paths.tls, "redis", 20);
       const doctor = await runCli(["doctor", "--json", "--dir", stack.dir], { timeoutMs: 170_000 });
@@ -574,10 +580,17 @@ describe("installed stack", () => {
       expect(dry.code, dry.stderr).toBe(0);
       const plan = (JSON.parse(dry.stdout) as { plan: StackPlan }).plan;
       expect(plan.certificates).toEqual(["redis"]);
-      expect(plan.services).toEqual({ recreate: redisNodes, start: [], remove: [] });
+      expect(plan.services.recreate).toEqual(redisNodes);
       const before = await docker.listContainers(docker.PROJECT_LABEL, stack.project);
-      const r = await runCli(["install", "--non-interactive", "--dir", stack.dir], { timeoutMs: 300_000 });
-      expect(r.code, r.stderr).toBe(0);
+      const asked = new Date().toISOString();
+      await run("docker", ["unpause", ops]);
+      // SIGHUP: look now rather than at the next 10-minute mark.
+      await run("docker", ["kill", "--signal", "HUP", ops]);
+      const renewed = await waitUntil("the ops service to renew Redis's certificate", 300_000, async () => {
+        const r = (JSON.parse(await readFile(join(paths.state, "ops.json"), "utf8")) as OpsState).renewed;
+        return r && r.at > asked ? r : undefined;
+      });
+      expect(renewed).toMatchObject({ certificates: ["redis"], ok: true });
       const after = new Set((await docker.listContainers(docker.PROJECT_LABEL, stack.project)).map((c) => c.id));
       expect(
         before
@@ -585,6 +598,12 @@ describe("installed stack", () => {
           .map((c) => c.service)
           .sort(),
       ).toEqual(redisNodes);
+      const audit = await runCli(["audit", "--action", "renew-certificates", "--json", "--dir", stack.dir]);
+      expect(JSON.parse(audit.stdout)).toContainEqual(
+        expect.objectContaining({ actor: "ops-service", details: { certificates: ["redis"] } }),
+      );
+      const status = await runCli(["status", "--dir", stack.dir]);
+      expect(status.stdout).toMatch(/last renewal: .* redis \(done\)/);
       // What each Redis and Sentinel serves now (asked from an API replica, on the data network): the new certificate.
       for (const [i, host] of redisNodes.entries()) {
         const port = i < 3 ? 6379 : 26379;
@@ -600,6 +619,36 @@ describe("installed stack", () => {
       const expiry = (c: string) => Number(prom.match(new RegExp(`certificate="${c}"} (\\d+)`))?.[1]);
       for (const c of ["server", "postgres", "etcd", "redis", "patroni-client"])
         expect(expiry(c) * 1000 - Date.now(), c).toBeGreaterThan(300 * 86_400_000);
+    },
+  );
+
+  it(
+    "runs the autoscaler by itself once api.autoscale is on: a decision every round, from Prometheus's figures, shown by status (issue 29)",
+    { timeout: 300_000 },
+    async () => {
+      const set = (on: boolean) =>
+        runCli(["config", "set", "api.autoscale", String(on), "--dir", stack.dir], { timeoutMs: 240_000 });
+      const r = await set(true);
+      expect(r.code, r.stderr).toBe(0);
+      try {
+        const since = new Date().toISOString();
+        const decided = await waitUntil("the ops service's first autoscaler decision", 90_000, async () => {
+          const a = (JSON.parse(await readFile(join(paths.state, "ops.json"), "utf8")) as OpsState).autoscale;
+          return a && a.at > since ? a : undefined;
+        });
+        // The suite's load comes and goes: whatever the decision, it is one made from the replicas' figures, at 2.
+        expect(decided).toMatchObject({ from: 2, capped: false });
+        expect(decided.reason).toMatch(/load within the thresholds|not enough history yet|quiet|under load/);
+        const status = await runCli(["status", "--json", "--dir", stack.dir]);
+        expect((JSON.parse(status.stdout) as StackStatus).ops).toMatchObject({
+          autoscale: "on",
+          state: { autoscale: { from: 2 } },
+          nextRenewal: { certificate: expect.any(String) },
+        });
+      } finally {
+        const off = await set(false);
+        expect(off.code, off.stderr).toBe(0);
+      }
     },
   );
 

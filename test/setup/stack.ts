@@ -81,7 +81,8 @@ export const TEST_WEB_ORIGIN = "http://127.0.0.1:5999";
 /**
  * The suite's stevie.yaml. Its clients all reach the API from one address (the host's, as nginx sees it), so the
  * application limits per address are lifted here; the limits are shown by tests that bring their own (the HTTP
- * integration test, and API keys with small limits of their own through nginx).
+ * integration test, and API keys with small limits of their own through nginx). The autoscaler is off: the tests'
+ * own load would otherwise change the replica count under other tests (the ops test turns it on for a while).
  */
 export async function writeTestConfig(
   dir: string,
@@ -93,7 +94,7 @@ export async function writeTestConfig(
   const file = join(dir, "..", `${project}.yaml`);
   await writeFile(
     file,
-    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\nresources:\n  profile: small\napi:\n  rateLimitPerHour: 1000000\n  sessionsPerHour: 1000000\n  corsOrigins: ["${TEST_WEB_ORIGIN}"]\n${extra}`,
+    `environment: dev\nprojectName: ${project}\nnetwork:\n  bindAddress: 127.0.0.1\n  httpPort: ${httpPort}\n  httpsPort: ${httpsPort}\nresources:\n  profile: small\napi:\n  rateLimitPerHour: 1000000\n  sessionsPerHour: 1000000\n  corsOrigins: ["${TEST_WEB_ORIGIN}"]\n  autoscale: false\n${extra}`,
   );
   return file;
 }

@@ -35,6 +35,10 @@ const status: StackStatus = {
     { ref: "stevie-stack/api:c-1", built: "2026-11-20T10:00:00Z" },
     { ref: "stevie-stack/nginx:c-2", built: "2026-11-25T10:00:00Z" },
   ],
+  ops: {
+    autoscale: "on",
+    state: { heartbeat: "2026-11-30T11:59:40.000Z", certificates: { checkedAt: "2026-11-30T11:55:00.000Z", due: [] } },
+  },
 };
 const healthy: DoctorFacts = {
   now,
@@ -67,6 +71,7 @@ describe("doctor", () => {
       "docker log rotation",
       "images",
       "clock",
+      "ops service",
     ]);
   });
 
@@ -231,5 +236,29 @@ describe("doctor", () => {
     expect(gone).toMatchObject({ status: "warn", found: "not on this host: i:1" });
     expect(gone?.fix).toMatch(/install --yes/);
     expect(images([])).toBeUndefined();
+  });
+
+  it("warns when the ops service is off, its last round failed, or it runs the CLI from npx's cache", () => {
+    const ops = (f: Partial<DoctorFacts>) => evaluateDoctor({ ...healthy, ...f }).find((c) => c.name === "ops service");
+    expect(ops({ packageRoot: "/usr/local/lib/stevie-stack/cli/lib/node_modules/stevie-stack" })).toMatchObject({
+      status: "ok",
+      found: "autoscaler on, last round 2026-11-30T11:59:40.000Z",
+    });
+    const { ops: _on, ...off } = status;
+    expect(ops({ status: off })).toMatchObject({ status: "warn", found: expect.stringMatching(/^off/) });
+    const renewal = {
+      ...status,
+      ops: {
+        autoscale: "off" as const,
+        state: { renewed: { at: "2026-11-30T11:00:00Z", certificates: ["redis"], ok: false, error: "disk full" } },
+      },
+    };
+    expect(ops({ status: renewal })).toMatchObject({
+      status: "warn",
+      found: "its round at 2026-11-30T11:00:00Z failed: disk full",
+    });
+    const npx = ops({ packageRoot: "/root/.npm/_npx/0f1e/node_modules/stevie-stack" });
+    expect(npx).toMatchObject({ status: "warn", found: expect.stringContaining("npx's cache") });
+    expect(npx?.fix).toMatch(/install\.sh/);
   });
 });

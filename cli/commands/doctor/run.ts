@@ -10,6 +10,7 @@ import { loadStack } from "../../stack/load.js";
 import { Engine, Host, Project } from "../../stack/handle.js";
 import { PROJECT_LABEL } from "../../labels.js";
 import { allDrills } from "../../pgbackrest/drill-records.js";
+import { packageRoot } from "../../package-root.js";
 
 /**
  * `stevie-stack doctor`: the preflight checks plus deep checks of the running stack, each with a verdict and a fix.
@@ -40,6 +41,8 @@ export interface DoctorFacts {
   clockSynced?: boolean;
   /** Internal networks whose bridge has an address on the host (made by a version before compose.ts INTERNAL). */
   hostRoutedNetworks?: string[];
+  /** Where the CLI is installed: the ops service runs it from there. */
+  packageRoot?: string;
 }
 
 const hours = (ms: number) => ms / 3_600_000;
@@ -57,6 +60,7 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
     ...imageChecks(f),
     ...alertChecks(f),
     ...clockChecks(f),
+    ...opsChecks(f),
   ];
 }
 
@@ -200,16 +204,66 @@ function certificateChecks(f: DoctorFacts): CheckResult[] {
     out.push({
       name: "service certificates",
       status,
-      expected: `each valid for ${RENEW_DAYS} days or more (install and upgrade renew one with fewer left)`,
+      expected: `each valid for ${RENEW_DAYS} days or more (the ops service, install and upgrade renew one with fewer left)`,
       found: `the first to expire is ${certificate}'s, on ${notAfter} (${days.toFixed(0)} days)`,
       ...(status !== "ok"
         ? {
-            fix: "`stevie-stack install --yes` issues it again and recreates the containers that present it (PostgreSQL's members pause writes for seconds)",
+            fix: "the ops service renews it (`stevie-stack status` shows its last round); `stevie-stack install --yes` does it now, recreating the containers that present it",
           }
         : {}),
     });
   }
   return out;
+}
+
+/** The ops service: on, its rounds succeeding, and run from a CLI that stays where it is. */
+function opsChecks(f: DoctorFacts): CheckResult[] {
+  const ops = f.status.ops;
+  const name = "ops service";
+  const expected = "on, its last round done (certificate renewals, the autoscaler)";
+  if (!ops)
+    return [
+      {
+        name,
+        status: "warn",
+        expected,
+        found: "off (ops.enabled: false): certificates renew only when install or upgrade runs, and nothing autoscales",
+        fix: "stevie-stack config set ops.enabled true",
+      },
+    ];
+  const failed =
+    ops.state.error ??
+    (ops.state.renewed?.ok === false
+      ? { at: ops.state.renewed.at, message: ops.state.renewed.error ?? "" }
+      : undefined);
+  if (failed)
+    return [
+      {
+        name,
+        status: "warn",
+        expected,
+        found: `its round at ${failed.at} failed: ${failed.message}`,
+        fix: "stevie-stack logs ops; fix the cause (it tries again every 30 s; certificates every 10 minutes)",
+      },
+    ];
+  if (f.packageRoot?.includes("/_npx/"))
+    return [
+      {
+        name,
+        status: "warn",
+        expected: `${expected}, from an installed CLI`,
+        found: `it runs the CLI from npx's cache (${f.packageRoot}), which npm may clean`,
+        fix: "install the CLI with install.sh (README), then run `stevie-stack install` from it",
+      },
+    ];
+  return [
+    {
+      name,
+      status: "ok",
+      expected,
+      found: `autoscaler ${ops.autoscale}, last round ${ops.state.heartbeat ?? "not yet"}`,
+    },
+  ];
 }
 
 /** Backups: recent enough in every repository. */
@@ -464,7 +518,7 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   const { paths, config, stack } = await loadStack(dir);
   const project = config.projectName;
   const status = await collectStatus(dir);
-  const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup };
+  const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup, packageRoot: packageRoot() };
   facts.hostRoutedNetworks = (await new Project(project).networks())
     .filter((n) => n.internal && n.options[INHIBIT_HOST_ADDRESS] !== "true")
     .map((n) => n.name);

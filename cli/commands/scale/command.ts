@@ -8,7 +8,8 @@ export function register(program: Command): void {
     .description("set the number of API replicas (2 to 20), e.g. `scale api=4`; no request is dropped while it changes")
     .argument("<spec>", "api=N")
     .action(async (spec: string, f: GlobalFlags) => {
-      const { parseScaleSpec, scaleApi } = await import("./run.js");
+      const { parseScaleSpec } = await import("./run.js");
+      const { scaleApi } = await import("../../stack/scaling.js");
       const to = parseScaleSpec(spec);
       const r = await scaleApi(stackDir(f), to, f.json ? () => undefined : out);
       print(f, r, () =>
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .option("--dry-run", "decide and print, never scale")
     .option("--interval <seconds>", "seconds between decisions", "30")
     .action(async (f: GlobalFlags & { once?: boolean; dryRun?: boolean; interval: string }) => {
-      const { autoscaleOnce } = await import("./run.js");
+      const { autoscaleOnce } = await import("../../stack/scaling.js");
       const every = Number(f.interval);
       if (!Number.isInteger(every) || every < 5)
         throw new UserError(`--interval ${f.interval}: a whole number of seconds, at least 5`);

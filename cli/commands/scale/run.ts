@@ -1,21 +1,7 @@
-import { join } from "node:path";
 import { UserError } from "../../errors.js";
-import { recordAudit } from "../../stack/audit.js";
-import { decide, SPEC_POLICY, type AutoscaleState, type Decision, type LoadSample } from "../../stack/autoscale.js";
-import { prometheusGet } from "../../stack/alerts.js";
-import { readIfExists, writeAtomic } from "../../stack/files.js";
-import type { StackPaths } from "../../stack/paths.js";
-import { hostSizing } from "../../stack/sizing.js";
-import { applyConfigEdit } from "../../stack/config-edit.js";
-import { loadStack } from "../../stack/load.js";
-import { Stack } from "../../stack/handle.js";
+import { SPEC_POLICY } from "../../stack/autoscale.js";
 
-/**
- * `stevie-stack scale api=N` and `stevie-stack autoscale`. Scaling writes `api.replicas` into stevie.yaml (comments
- * kept) and applies it the way install does (see cli/stack/rolling.ts, setReplicaCount): a new replica takes traffic
- * once healthy, a removed one leaves nginx's list before it stops; Prometheus's expected count follows.
- */
-
+/** `stevie-stack scale api=N`: the one argument, checked (the scaling itself: cli/stack/scaling.ts). */
 export function parseScaleSpec(spec: string | undefined): number {
   const m = /^api=(\d+)$/.exec(spec ?? "");
   if (!m)
@@ -27,104 +13,4 @@ export function parseScaleSpec(spec: string | undefined): number {
   if (n < SPEC_POLICY.min || n > SPEC_POLICY.max)
     throw new UserError(`api=${n} is out of range: between ${SPEC_POLICY.min} and ${SPEC_POLICY.max} replicas`);
   return n;
-}
-
-const statePath = (paths: StackPaths) => join(paths.state, "autoscale.json");
-
-async function readState(paths: StackPaths): Promise<{ lastChangeAt?: number }> {
-  const text = await readIfExists(statePath(paths));
-  return text ? (JSON.parse(text) as { lastChangeAt?: number }) : {};
-}
-
-export async function scaleApi(
-  dir: string,
-  to: number,
-  log: (l: string) => void,
-  actor: "cli" | "autoscaler" = "cli",
-  reason?: string,
-): Promise<{ from: number; to: number; changed: boolean }> {
-  const r = await applyConfigEdit(
-    dir,
-    (doc) => doc.setIn(["api", "replicas"], to),
-    log,
-    `${actor === "cli" ? "scale" : "autoscale"} api=${to}${reason ? `: ${reason}` : ""}`,
-  );
-  const from = r.before.api.replicas;
-  if (!r.changed) return { from, to, changed: false };
-  await writeAtomic(statePath(r.paths), `${JSON.stringify({ lastChangeAt: Date.now() })}\n`);
-  await recordAudit(new Stack(r.paths, r.after.projectName), {
-    action: actor === "cli" ? "scale" : "autoscale",
-    target: "api",
-    details: { from, to, ...(reason ? { reason } : {}) },
-  });
-  return { from, to, changed: true };
-}
-
-/** One PromQL range query in the stack's Prometheus, ending at `end` (Unix seconds): the values of the first series, by time. */
-async function range(stack: Stack, expr: string, end: number, minutes: number): Promise<Map<number, number>> {
-  const body = await prometheusGet(
-    stack,
-    `/api/v1/query_range?query=${encodeURIComponent(expr)}&start=${end - minutes * 60}&end=${end}&step=15`,
-  );
-  const data =
-    (JSON.parse(body) as { data: { result: { values: [number, string][] }[] } }).data.result[0]?.values ?? [];
-  return new Map(data.map(([t, v]) => [t * 1000, Number(v)]));
-}
-
-/** The load of the API replicas over the last `minutes`, every 15 s, from Prometheus. */
-export async function loadSamples(
-  stack: Stack,
-  limits: { cpus: number; memoryMb: number },
-  minutes = 6,
-): Promise<LoadSample[]> {
-  // One end for the four queries, so their 15 s grids line up.
-  const end = Math.floor(Date.now() / 1000);
-  const [cpu, mem, rpm, p95] = await Promise.all([
-    range(stack, `avg(rate(process_cpu_seconds_total{job="api"}[1m])) / ${limits.cpus}`, end, minutes),
-    range(stack, `avg(process_resident_memory_bytes{job="api"}) / ${limits.memoryMb * 1024 * 1024}`, end, minutes),
-    range(
-      stack,
-      `sum(rate(stevie_http_requests_total{job="api", route="trpc"}[1m])) * 60 / count(up{job="api"} == 1)`,
-      end,
-      minutes,
-    ),
-    range(
-      stack,
-      `histogram_quantile(0.95, sum by (le) (rate(stevie_trpc_procedure_duration_seconds_bucket{job="api", procedure!~"chat\\\\..*"}[1m])))`,
-      end,
-      minutes,
-    ),
-  ]);
-  // A moment without a CPU, memory or request figure (a replica not scraped yet) is no sample; no latency is (no traffic).
-  return [...cpu.keys()]
-    .filter((at) => mem.has(at) && rpm.has(at))
-    .sort((a, b) => a - b)
-    .map((at) => ({
-      at,
-      cpu: cpu.get(at)!,
-      memory: mem.get(at)!,
-      rpmPerReplica: rpm.get(at)!,
-      p95Seconds: p95.get(at) ?? Number.NaN,
-    }));
-}
-
-/** One round of the autoscaler: read the load, decide, and (unless dryRun) scale. */
-export async function autoscaleOnce(
-  dir: string,
-  opts: { dryRun: boolean; log: (l: string) => void },
-): Promise<Decision & { applied: boolean; samples: number; last?: LoadSample }> {
-  const { paths, config, stack } = await loadStack(dir);
-  if (!config.monitoring.enabled)
-    throw new UserError(
-      "autoscaling reads Prometheus, and monitoring is off",
-      "set monitoring.enabled: true and run `stevie-stack install`",
-    );
-  const samples = await loadSamples(stack, hostSizing(config).api);
-  const state: AutoscaleState = { replicas: config.api.replicas, ...(await readState(paths)) };
-  const d = decide(samples, state, Date.now());
-  const seen = { samples: samples.length, ...(samples.length ? { last: samples.at(-1)! } : {}) };
-  if (d.action === "hold" || opts.dryRun) return { ...d, applied: false, ...seen };
-  opts.log(`autoscale: api ${d.from} -> ${d.to} (${d.reason})`);
-  await scaleApi(dir, d.to, opts.log, "autoscaler", d.reason);
-  return { ...d, applied: true, ...seen };
 }

@@ -1,4 +1,6 @@
 import type { MeasuredFilesystem } from "../filesystems.js";
+import type { OpsHost } from "../ops.js";
+import type { StackPaths } from "../paths.js";
 import { PROJECT_LABEL } from "../../labels.js";
 import type { StevieConfig } from "../../config/schema.js";
 import type { ComposeService, HealthCheck } from "../compose-types.js";
@@ -19,6 +21,10 @@ export interface StackContext {
   images?: Partial<Record<string, string>>;
   /** The host filesystems node-exporter measures (filesystems.ts); without: the host's root filesystem. */
   filesystems?: MeasuredFilesystem[];
+  /** The ops service's view of the host (ops.ts); without it, the stack has no ops service. */
+  ops?: OpsHost;
+  /** The stack directory's paths (the ops service mounts the directory where it is). */
+  paths?: Pick<StackPaths, "dir">;
 }
 
 /** An OpenAI key is installed (install passes its hash; see ../openai.ts). */
