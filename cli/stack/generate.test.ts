@@ -25,6 +25,7 @@ const OPS_HOST = {
   socket: "/var/run/docker.sock",
   socketGid: 989,
   packageRoot: "/usr/local/lib/stevie-stack/cli/lib/node_modules/stevie-stack",
+  linked: [],
   cacheDir: "/var/cache/stevie-stack",
 };
 const SKIP =

@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { readdirSync, realpathSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { packageRoot } from "../package-root.js";
 import { readIfExists, writeAtomic } from "./files.js";
@@ -22,6 +22,8 @@ export interface OpsHost {
   socket: string;
   socketGid: number;
   packageRoot: string;
+  /** Where the package's linked parts really are (a checkout's node_modules linked from elsewhere, say), outside it. */
+  linked: string[];
   cacheDir: string;
 }
 
@@ -43,14 +45,27 @@ export function opsHost(): OpsHost | undefined {
   } catch {
     return undefined;
   }
+  const root = packageRoot();
   return {
     uid: process.getuid?.() ?? 0,
     gid: process.getgid?.() ?? 0,
     socket,
     socketGid,
-    packageRoot: packageRoot(),
+    packageRoot: root,
+    linked: linkedOutside(root),
     cacheDir: cacheDir(),
   };
+}
+
+/** The targets of the symbolic links at the top of ROOT that lead out of it. */
+function linkedOutside(root: string): string[] {
+  const out = new Set<string>();
+  for (const e of readdirSync(root, { withFileTypes: true })) {
+    if (!e.isSymbolicLink()) continue;
+    const target = realpathSync(join(root, e.name));
+    if (target !== root && !target.startsWith(`${root}/`)) out.add(target);
+  }
+  return [...out].sort();
 }
 
 /** What the ops service last did, for `status` (state/ops.json). Each field: when (ISO) and what. */

@@ -438,6 +438,7 @@ describe.sequential("backups and restore drills", () => {
         "TLS certificate",
         "service certificates",
         "docker log rotation",
+        "ops service",
       ])
         expect(byName[name]?.status, name).toBe("ok");
       expect(Object.keys(byName).some((n) => n.startsWith("replication "))).toBe(true);

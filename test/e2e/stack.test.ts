@@ -280,6 +280,7 @@ describe("installed stack", () => {
         "sentinel-1",
         "sentinel-2",
         "sentinel-3",
+        "ops",
         ...MONITORING_SERVICES,
       ].sort(),
     );
@@ -292,7 +293,7 @@ describe("installed stack", () => {
     expect(s.services.find((x) => x.service === "api")?.expected).toBe(2);
     // Each image the stack runs, and when it was built (doctor warns past 30 days; issue 29, point 6).
     expect(s.images.map((i) => i.ref.split(":")[0]).sort()).toEqual(
-      ["api", "etcd", "haproxy", "monitoring", "nginx", "postgres", "redis"].map((n) => `stevie-stack/${n}`),
+      ["api", "etcd", "haproxy", "monitoring", "nginx", "ops", "postgres", "redis"].map((n) => `stevie-stack/${n}`),
     );
     for (const i of s.images) expect(Date.parse(i.built!)).toBeLessThanOrEqual(Date.now());
   });
@@ -302,11 +303,11 @@ describe("installed stack", () => {
     expect(r.code, r.stderr).toBe(0);
     const plan = JSON.parse(r.stdout) as { status: string; images: { ref: string; action: string }[]; files: string[] };
     expect(plan.status).toBe("dry-run");
-    expect(plan.images).toHaveLength(7);
+    expect(plan.images).toHaveLength(8);
     expect(plan.images.filter((i) => i.action !== "build")).toEqual([]);
     expect(plan.files).toContain("compose.yaml");
     const text = await runCli(["status", "--dir", stack.dir]);
-    expect(text.stdout).toMatch(/^Images: 7, the oldest built \d{4}-\d{2}-\d{2} \((today|1 day ago|\d+ days ago)\)$/m);
+    expect(text.stdout).toMatch(/^Images: 8, the oldest built \d{4}-\d{2}-\d{2} \((today|1 day ago|\d+ days ago)\)$/m);
   });
 
   it("shows a service's logs, and names the services when asked for one that does not exist", async () => {

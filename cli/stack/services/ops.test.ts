@@ -11,6 +11,8 @@ const host = {
   socket: "/run/user/1000/docker.sock",
   socketGid: 1000,
   packageRoot: "/home/op/.local/lib/stevie-stack/cli/lib/node_modules/stevie-stack",
+  // A package whose dependencies are linked from a checkout elsewhere.
+  linked: ["/home/op/src/stevie-stack/node_modules"],
   cacheDir: "/home/op/.cache/stevie-stack",
 };
 const context = (raw: Record<string, unknown>) => {
@@ -43,6 +45,7 @@ describe("the ops service", () => {
     expect(svc.volumes).toEqual([
       `${host.socket}:${host.socket}`,
       `${host.packageRoot}:${host.packageRoot}:ro`,
+      "/home/op/src/stevie-stack/node_modules:/home/op/src/stevie-stack/node_modules:ro",
       `${host.cacheDir}:${host.cacheDir}:ro`,
       `${dir}:${dir}`,
     ]);

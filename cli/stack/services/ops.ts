@@ -64,6 +64,7 @@ export function opsService(ctx: StackContext): ComposeService | undefined {
     volumes: [
       `${host.socket}:${host.socket}`,
       `${host.packageRoot}:${host.packageRoot}:ro`,
+      ...host.linked.map((d) => `${d}:${d}:ro`),
       `${host.cacheDir}:${host.cacheDir}:ro`,
       `${dir}:${dir}`,
       ...configFileDirs(ctx.config, dir).map((d) => `${d}:${d}:ro`),
