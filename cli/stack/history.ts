@@ -20,6 +20,11 @@ export const IGNORED = [
   // tls.mode acme: lego's account key and certificates, rewritten by the renewal loop in nginx.
   "/acme/",
   "/.stevie/autoscale.json",
+  // What the ops service and the change lock keep while they run (ops.ts, lock.ts).
+  "/.stevie/ops.json",
+  "/.stevie/ops.alive",
+  "/.stevie/change.json",
+  "/.stevie/change.lock",
   "/monitoring/textfile/",
   "*.tmp-*",
   "",
