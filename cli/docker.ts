@@ -116,6 +116,34 @@ export async function inspectContainer(
   };
 }
 
+/**
+ * What a running container uses, from one reading of the engine's stats (no second sample: `one-shot`): its CPU time so
+ * far, its memory as the kernel would reclaim it last (usage less inactive file pages, as `docker stats` shows it),
+ * its memory limit, and how often the engine restarted it.
+ */
+export async function containerStats(id: string): Promise<{
+  cpuSeconds: number;
+  memoryBytes: number;
+  memoryLimitBytes: number;
+  restarts: number;
+  oomKilled: boolean;
+}> {
+  const c = docker().getContainer(id);
+  const [stats, info] = await Promise.all([
+    c.stats({ stream: false, "one-shot": true } as { stream: false }),
+    c.inspect(),
+  ]);
+  const mem = stats.memory_stats as { usage?: number; limit?: number; stats?: Record<string, number> };
+  const inactive = mem.stats?.inactive_file ?? mem.stats?.total_inactive_file ?? 0;
+  return {
+    cpuSeconds: (stats.cpu_stats?.cpu_usage?.total_usage ?? 0) / 1e9,
+    memoryBytes: Math.max(0, (mem.usage ?? 0) - inactive),
+    memoryLimitBytes: mem.limit ?? 0,
+    restarts: info.RestartCount,
+    oomKilled: info.State.OOMKilled,
+  };
+}
+
 export async function containerLogs(id: string, tail: number): Promise<string> {
   const buf = (await docker()
     .getContainer(id)

@@ -294,7 +294,7 @@ export const DASHBOARDS: DashboardSpec[] = [
   {
     uid: "stevie-host",
     title: "stevie-stack / Host",
-    description: "CPU, memory, disks and network of the machine the stack runs on.",
+    description: "CPU, memory, disks and network of the machine the stack runs on, and what each service uses of it.",
     panels: [
       {
         title: "CPU busy",
@@ -317,6 +317,32 @@ export const DASHBOARDS: DashboardSpec[] = [
       { title: "Load (1 min)", unit: "short", queries: [q("node_load1", "load1")] },
       { title: "Network received", unit: "Bps", queries: [q("sum(rate(node_network_receive_bytes_total[5m]))", "in")] },
       { title: "Network sent", unit: "Bps", queries: [q("sum(rate(node_network_transmit_bytes_total[5m]))", "out")] },
+      {
+        title: "CPU by service (cores)",
+        unit: "short",
+        queries: [q("sum by (service) (rate(stevie_container_cpu_seconds_total[5m]))", "{{service}}")],
+        description: "Each service's containers together, from the engine's figures (the ops service writes them).",
+      },
+      {
+        title: "Memory by service",
+        unit: "bytes",
+        queries: [q("sum by (service) (stevie_container_memory_bytes)", "{{service}}")],
+        description: "Less the file cache the kernel reclaims first, as `docker stats` counts it.",
+      },
+      {
+        title: "Memory against its limit (fullest container)",
+        unit: "percentunit",
+        queries: [
+          q("max by (service) (stevie_container_memory_bytes / stevie_container_memory_limit_bytes)", "{{service}}"),
+        ],
+        description: "`stevie-stack doctor` compares the last 7 days' peak with each limit.",
+      },
+      {
+        title: "Restarts of the running containers",
+        unit: "short",
+        queries: [q("max by (service) (stevie_container_restarts)", "{{service}}")],
+        description: "How often the engine restarted each service's container since it was created.",
+      },
     ],
   },
 ];

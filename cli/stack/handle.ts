@@ -24,6 +24,7 @@ export interface Runner {
     typeof docker,
     | "listContainers"
     | "inspectContainer"
+    | "containerStats"
     | "containerLogs"
     | "removeContainer"
     | "containerAddresses"
@@ -189,6 +190,11 @@ export class Project extends Engine {
 
   inspect(id: string) {
     return this.runner.engine.inspectContainer(id);
+  }
+
+  /** A running container's CPU time, memory, memory limit and restarts (docker.ts containerStats). */
+  stats(id: string) {
+    return this.runner.engine.containerStats(id);
   }
 
   /** The last TAIL lines a container wrote (stdout and stderr). */

@@ -240,6 +240,13 @@ describe.sequential("monitoring in the live stack", () => {
         "redis",
         "server",
       ]);
+      // Each container's use, from the ops service's file (issue 29 point 3): the services by name, each within its limit.
+      const use = await instant("stevie_container_memory_bytes / stevie_container_memory_limit_bytes");
+      expect(use.map((u) => u.metric.service)).toEqual(
+        expect.arrayContaining(["api", "nginx", "postgres-1", "redis-1", "etcd-1", "prometheus", "ops"]),
+      );
+      for (const u of use) expect(Number(u.value[1]), u.metric.service).toBeGreaterThan(0);
+      for (const u of use) expect(Number(u.value[1]), u.metric.service).toBeLessThan(1);
     },
   );
 

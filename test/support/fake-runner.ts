@@ -15,6 +15,8 @@ export class FakeRunner implements Runner {
   volumeList: string[] = [];
   networkList: { id: string; name: string; internal: boolean; options: Record<string, string> }[] = [];
   logsOf: Record<string, string> = {};
+  /** What containerStats answers, by container id (a container without: the engine refuses, as for a gone one). */
+  statsOf: Record<string, Awaited<ReturnType<Runner["engine"]["containerStats"]>>> = {};
   images = new Set<string>();
   /** Networks a container outside the fake engine's list is still on: removing one fails as Docker's does. */
   busyNetworks = new Set<string>();
@@ -40,6 +42,11 @@ export class FakeRunner implements Runner {
   readonly engine: Runner["engine"] = {
     listContainers: async () => this.containerList,
     inspectContainer: async () => ({ restartCount: 0, startedAt: "", exitCode: 0, healthLog: [], pid: 1 }),
+    containerStats: async (id) => {
+      const s = this.statsOf[id];
+      if (!s) throw new Error(`no such container: ${id}`);
+      return s;
+    },
     containerLogs: async (id) => this.logsOf[id] ?? "",
     removeContainer: async (id) => {
       this.changes.push(`remove container ${id}`);

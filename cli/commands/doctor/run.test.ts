@@ -261,4 +261,29 @@ describe("doctor", () => {
     expect(npx).toMatchObject({ status: "warn", found: expect.stringContaining("npx's cache") });
     expect(npx?.fix).toMatch(/install\.sh/);
   });
+
+  it("suggests container sizes from the last 7 days' peaks: warns when one came near its limit or ran out", () => {
+    const MiB = 1024 ** 2;
+    const use = (service: string, peak: number, limit: number, oomKilled = false) => ({
+      service,
+      peakMemoryBytes: peak * MiB,
+      limitBytes: limit * MiB,
+      peakCpuCores: 0.5,
+      oomKilled,
+    });
+    const sizes = (s: DoctorFacts["sizes"]) =>
+      evaluateDoctor({ ...healthy, sizes: s }).find((c) => c.name === "container sizes");
+    expect(sizes(undefined)).toBeUndefined();
+    const fine = sizes([use("api", 300, 512), use("redis-1", 20, 192)]);
+    expect(fine).toMatchObject({ status: "ok" });
+    expect(fine?.found).toBe(
+      "peaks: api 59 % (0.50 cores), redis-1 10 % (0.50 cores). Could be smaller: redis-1 peaked at 20 MiB of 192 MiB: suggest 64 MiB",
+    );
+    const tight = sizes([use("api", 480, 512), use("postgres-1", 500, 640, true), use("nginx", 60, 128)]);
+    expect(tight).toMatchObject({ status: "warn" });
+    expect(tight?.found).toBe(
+      "api peaked at 480 MiB of 512 MiB: suggest 640 MiB; postgres-1 peaked at 500 MiB of 640 MiB, stopped for memory: suggest 640 MiB",
+    );
+    expect(tight?.fix).toMatch(/resources\.profile/);
+  });
 });

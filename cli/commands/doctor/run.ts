@@ -11,6 +11,7 @@ import { Engine, Host, Project } from "../../stack/handle.js";
 import { PROJECT_LABEL } from "../../labels.js";
 import { allDrills } from "../../pgbackrest/drill-records.js";
 import { packageRoot } from "../../package-root.js";
+import { serviceUse, sizeAdvice, type ServiceUse } from "../../stack/sizes.js";
 
 /**
  * `stevie-stack doctor`: the preflight checks plus deep checks of the running stack, each with a verdict and a fix.
@@ -43,6 +44,8 @@ export interface DoctorFacts {
   hostRoutedNetworks?: string[];
   /** Where the CLI is installed: the ops service runs it from there. */
   packageRoot?: string;
+  /** Each service's 7-day peaks against its limits (sizes.ts); absent without monitoring or figures. */
+  sizes?: ServiceUse[];
 }
 
 const hours = (ms: number) => ms / 3_600_000;
@@ -61,6 +64,7 @@ export function evaluateDoctor(f: DoctorFacts): CheckResult[] {
     ...alertChecks(f),
     ...clockChecks(f),
     ...opsChecks(f),
+    ...sizeChecks(f),
   ];
 }
 
@@ -262,6 +266,32 @@ function opsChecks(f: DoctorFacts): CheckResult[] {
       status: "ok",
       expected,
       found: `autoscaler ${ops.autoscale}, last round ${ops.state.heartbeat ?? "not yet"}`,
+    },
+  ];
+}
+
+/** Right-sizing: each service's memory peak of the last 7 days against its limit, with a suggested limit. */
+function sizeChecks(f: DoctorFacts): CheckResult[] {
+  if (!f.sizes?.length) return [];
+  const { tight, loose, peaks } = sizeAdvice(f.sizes);
+  const name = "container sizes";
+  const expected = "each service's memory peak (7 days) under 90 % of its limit";
+  if (tight.length)
+    return [
+      {
+        name,
+        status: "warn",
+        expected,
+        found: tight.join("; "),
+        fix: "limits follow the host's memory and resources.profile: give the host more memory, or set resources.profile: standard, then stevie-stack install",
+      },
+    ];
+  return [
+    {
+      name,
+      status: "ok",
+      expected,
+      found: `peaks: ${peaks}${loose.length ? `. Could be smaller: ${loose.join("; ")}` : ""}`,
     },
   ];
 }
@@ -519,6 +549,10 @@ export async function collectDoctorFacts(dir: string): Promise<{ facts: DoctorFa
   const project = config.projectName;
   const status = await collectStatus(dir);
   const facts: DoctorFacts = { now: Date.now(), status, backup: config.backup, packageRoot: packageRoot() };
+  if (config.monitoring.enabled) {
+    const sizes = await serviceUse(stack).catch(() => undefined);
+    if (sizes) facts.sizes = sizes;
+  }
   facts.hostRoutedNetworks = (await new Project(project).networks())
     .filter((n) => n.internal && n.options[INHIBIT_HOST_ADDRESS] !== "true")
     .map((n) => n.name);

@@ -3,6 +3,7 @@ import { utimes, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { recordAudit } from "../../stack/audit.js";
+import { writeContainerMetrics } from "../../stack/container-metrics.js";
 import { readIfExists, readManifest, sha256 } from "../../stack/files.js";
 import { runInstall } from "../../stack/install.js";
 import { loadStack, stackTopology } from "../../stack/load.js";
@@ -11,10 +12,10 @@ import { certificatesDue } from "../../stack/tls.js";
 import { autoscaleOnce } from "../../stack/scaling.js";
 
 /**
- * `stevie-stack ops run`: what the ops service (cli/stack/ops.ts) runs until it is stopped. Every 30 s one round of
- * the autoscaler (when api.autoscale is on); every 10 minutes, when it starts and on SIGHUP, a look at the certificates: any
- * due (RENEW_DAYS before it expires) is issued again by the same install the operator would run, which recreates
- * exactly the containers that present it. Each round's outcome goes to state/ops.json (`status` shows it); scaling and
+ * `stevie-stack ops run`: what the ops service (cli/stack/ops.ts) runs until it is stopped. Every 30 s each
+ * container's use, written for Prometheus, and one round of the autoscaler (when api.autoscale is on); every 10
+ * minutes, when it starts and on SIGHUP, a look at the certificates: any due (RENEW_DAYS before it expires) is issued
+ * again by the same install the operator would run, which recreates exactly the containers that present it. Each round's outcome goes to state/ops.json (`status` shows it); scaling and
  * renewals to the audit log.
  */
 export const ROUND_MS = 30_000;
@@ -54,10 +55,14 @@ export async function runOps(
   }
 }
 
-/** One round: the certificates (when `certificates`), then the autoscaler; its outcome in state/ops.json. */
+/**
+ * One round: each container's use for Prometheus (container-metrics.ts), the certificates (when `certificates`), then
+ * the autoscaler; its outcome in state/ops.json.
+ */
 async function opsRound(dir: string, log: (l: string) => void, certificates: boolean): Promise<void> {
-  const { paths } = await loadStack(dir);
+  const { paths, stack } = await loadStack(dir);
   try {
+    await writeContainerMetrics(paths, stack);
     if (certificates) await renewDue(dir, log);
     await autoscaleRound(dir, log);
     await updateOpsState(paths, { heartbeat: new Date().toISOString(), error: undefined });
