@@ -38,6 +38,12 @@ describe("database metrics", () => {
   it("tells a lost connection from a failed query", () => {
     expect(isConnectionError(Object.assign(new Error("x"), { code: "57P01" }))).toBe(true);
     expect(isConnectionError(new Error("timeout exceeded when trying to connect"))).toBe(true);
+    // A write on a socket the peer closed, and pg's client after such an error; Prisma's codes for the same.
+    expect(isConnectionError(Object.assign(new Error("write EPIPE"), { code: "EPIPE" }))).toBe(true);
+    expect(isConnectionError(new Error("Client has encountered a connection error and is not queryable"))).toBe(true);
+    for (const code of ["P1001", "P1017"])
+      expect(isConnectionError(Object.assign(new Error("x"), { code })), code).toBe(true);
+    expect(isConnectionError(Object.assign(new Error("unique"), { code: "P2002" }))).toBe(false);
     expect(isConnectionError(Object.assign(new Error("duplicate key"), { code: "23505" }))).toBe(false);
   });
 });

@@ -61,10 +61,15 @@ export function instrumentPool(pool: pg.Pool, registry: Registry): void {
   };
 }
 
-/** Errors that mean no connection could be had, as opposed to a query that failed on a working one. */
+/**
+ * Errors that mean no connection could be had or the one in use was lost, as opposed to a query that failed on a
+ * working one. Prisma's adapter turns pg's into errors of its own: a connection closed under a query (HAProxy
+ * replaced, a member gone) is P1017, a server not reachable P1001, a timeout P1002 or P1008.
+ */
 export function isConnectionError(err: Error & { code?: string }): boolean {
   return (
-    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|57P0[1-3]|28P01|28000|53300)$/.test(err.code ?? "") ||
-    /timeout exceeded when trying to connect|Connection terminated/i.test(err.message)
+    /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EPIPE|EHOSTUNREACH|ENETUNREACH|57P0[1-3]|28P01|28000|53300|P1001|P1002|P1008|P1017)$/.test(
+      err.code ?? "",
+    ) || /timeout exceeded when trying to connect|Connection terminated|is not queryable/i.test(err.message)
   );
 }

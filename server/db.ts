@@ -3,6 +3,7 @@ import pg from "pg";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.js";
 import type { Env } from "./env.js";
+import { isConnectionError } from "./db-metrics.js";
 
 export type Db = pg.Pool;
 export type Prisma = PrismaClient;
@@ -44,7 +45,39 @@ export function createDb(env: Env): Db {
   return pool;
 }
 
-/** The typed client, over the same pool as the hand-written vector and full-text queries. */
+/** Operations that only read: safe to run again. */
+const READS = new Set([
+  "findUnique",
+  "findUniqueOrThrow",
+  "findFirst",
+  "findFirstOrThrow",
+  "findMany",
+  "count",
+  "aggregate",
+  "groupBy",
+]);
+/** Long enough for HAProxy's replacement to take connections again, short beside a client's patience. */
+export const READ_RETRY_DELAY_MS = 300;
+
+/**
+ * The typed client, over the same pool as the hand-written vector and full-text queries. A read whose connection was
+ * lost under it (HAProxy recreated, the leader gone: isConnectionError) runs once more, after READ_RETRY_DELAY_MS, on
+ * another connection (the pool has discarded the broken one); a write is never repeated, since it may have committed.
+ */
 export function createPrisma(pool: Db): Prisma {
-  return new PrismaClient({ adapter: new PrismaPg(pool) });
+  const client = new PrismaClient({ adapter: new PrismaPg(pool) }).$extends({
+    query: {
+      async $allOperations({ operation, args, query }) {
+        try {
+          return await query(args);
+        } catch (err) {
+          if (!READS.has(operation) || !(err instanceof Error) || !isConnectionError(err)) throw err;
+          await new Promise((r) => setTimeout(r, READ_RETRY_DELAY_MS));
+          return query(args);
+        }
+      },
+    },
+  });
+  // The extension changes no model's signature, only the client's type name.
+  return client as unknown as Prisma;
 }

@@ -458,6 +458,39 @@ describe.sequential("failover under load", () => {
     },
   );
 
+  it(
+    "HAProxy restarted under reads the cache cannot answer: none answers 500, and a read whose connection was cut is tried again",
+    { timeout: 120_000 },
+    async () => {
+      const api = trpcClient(stack);
+      // A page from anywhere in the catalogue, of any length: each call a query the response cache has not seen.
+      const ids = (await api.categories.list.query({ limit: 200 })).items.map((c) => c.id);
+      const reads = steady(
+        (i) => api.categories.list.query({ cursor: ids[(i * 7) % ids.length]!, limit: 1 + ((i * 13) % 150) }),
+        20,
+        4,
+      );
+      await sleep(1_000);
+      const t0 = Date.now();
+      await run("docker", ["restart", (await containerOf("haproxy")).id]);
+      await waitUntil("HAProxy healthy again", 60_000, async () => (await containerOf("haproxy")).health === "healthy");
+      await sleep(3_000);
+      await reads.stop();
+      const during = reads.calls.filter((c) => c.start >= t0 - 1_000);
+      const failed = during.filter((c) => !c.ok);
+      const by = (m: RegExp) => failed.filter((c) => m.test(c.error ?? "")).length;
+      report(
+        `HAProxy restarted in ${((Date.now() - t0) / 1000).toFixed(0)} s under uncached reads: ${failed.length} of ${during.length} failed ` +
+          `(${by(/not answering/)} answered 503 to retry, ${by(/internal error/)} answered 500)`,
+      );
+      expect(during.length).toBeGreaterThan(50);
+      // The outage is a 503 that says to retry, never a 500: Prisma's connection errors count as the database's.
+      expect(failed.filter((c) => !/not answering/.test(c.error ?? "")).map((c) => c.error)).toEqual([]);
+      // And it ended: the last second of reads all answered.
+      expect(reads.calls.filter((c) => c.start > Date.now() - 2_000 && !c.ok)).toEqual([]);
+    },
+  );
+
   /**
    * An API replica crashed (SIGKILL to its init from the host: the restart policy brings it back), frozen (`docker pause`)
    * and cut off (disconnected from the edge network, then reconnected on whatever address Docker gives it), each under
