@@ -186,6 +186,9 @@ export function swarmStack(file: ComposeFile, input: SwarmInput): SwarmFile {
 
   const services: SwarmFile["services"] = {};
   for (const [name, svc] of Object.entries(file.services)) {
+    // The ops service is the CLI of one host (its package, cache and engine socket, mounted where that host has them,
+    // no network): on Swarm it belongs to the managers, which is part of issue 27's design, not a replicated service.
+    if (name === "ops") continue;
     // Left out: ordering (the applier's phases), the resolver options (RES_OPTIONS) and no-new-privileges (the daemon's).
     const {
       restart,
