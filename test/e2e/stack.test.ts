@@ -633,6 +633,8 @@ describe("installed stack", () => {
       expect(r.code, r.stderr).toBe(0);
       try {
         const since = new Date().toISOString();
+        // SIGHUP: the next round now, not up to 30 s from now.
+        await run("docker", ["kill", "--signal", "HUP", `${stack.project}-ops-1`]);
         const decided = await waitUntil("the ops service's first autoscaler decision", 90_000, async () => {
           const a = (JSON.parse(await readFile(join(paths.state, "ops.json"), "utf8")) as OpsState).autoscale;
           return a && a.at > since ? a : undefined;
