@@ -10,6 +10,7 @@ import { runInstall } from "./install.js";
 import { checkOpenAIKey, writeOpenAIKey } from "./openai.js";
 import { loadStack } from "./load.js";
 import { Stack } from "./handle.js";
+import { withStackLock } from "./lock.js";
 
 /**
  * `config show` and `config set`, and the one way the CLI changes an installed stack's stevie.yaml (scale uses it
@@ -19,6 +20,17 @@ import { Stack } from "./handle.js";
 
 /** Apply an edit of stevie.yaml to the running stack; the previous file comes back if it fails. */
 export async function applyConfigEdit(
+  dir: string,
+  edit: (doc: Document) => void,
+  log: (l: string) => void,
+  reason: string,
+): Promise<{ paths: StackPaths; before: StevieConfig; after: StevieConfig; changed: boolean }> {
+  const { paths } = await loadStack(dir);
+  // Held from the read to the install: a change that finds the stack busy leaves stevie.yaml untouched.
+  return withStackLock(paths, `stevie-stack ${reason.split(":")[0]}`, () => editAndInstall(dir, edit, log, reason));
+}
+
+async function editAndInstall(
   dir: string,
   edit: (doc: Document) => void,
   log: (l: string) => void,
