@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, utimes, writeFile } from "node:fs/promises";
+import { mkdtemp, mkdir, readFile, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import lockfile from "proper-lockfile";
@@ -53,5 +53,28 @@ describe("one change to a stack at a time", () => {
     const old = new Date(Date.now() - 120_000);
     await utimes(join(paths.state, "change.lock"), old, old);
     expect(await withStackLock(paths, "install", () => Promise.resolve("taken over"))).toBe("taken over");
+  });
+});
+
+describe("a configuration change that finds the stack busy", () => {
+  it("leaves stevie.yaml as it was", async () => {
+    const { applyConfigEdit } = await import("./config-edit.js");
+    const dir = await mkdtemp(join(tmpdir(), "stevie-busy-"));
+    const text = "# mine\nprojectName: stevie\napi:\n  replicas: 2\n";
+    await writeFile(join(dir, "stevie.yaml"), text);
+    await mkdir(join(dir, ".stevie"));
+    const release = await lockfile.lock(join(dir, ".stevie"), {
+      lockfilePath: join(dir, ".stevie", "change.lock"),
+      realpath: false,
+    });
+    const edit = applyConfigEdit(
+      dir,
+      (doc) => doc.setIn(["api", "replicas"], 3),
+      () => undefined,
+      "scale api=3",
+    );
+    await expect(edit).rejects.toBeInstanceOf(StackBusyError);
+    expect(await readFile(join(dir, "stevie.yaml"), "utf8")).toBe(text);
+    await release();
   });
 });
