@@ -7,6 +7,7 @@ import { writeContainerMetrics } from "../../stack/container-metrics.js";
 import { readIfExists, readManifest, sha256 } from "../../stack/files.js";
 import { runInstall } from "../../stack/install.js";
 import { loadStack, stackTopology } from "../../stack/load.js";
+import { stackPaths } from "../../stack/paths.js";
 import { OPS_ALIVE_FILE, readOpsState, updateOpsState } from "../../stack/ops.js";
 import { certificatesDue } from "../../stack/tls.js";
 import { autoscaleOnce } from "../../stack/scaling.js";
@@ -60,8 +61,10 @@ export async function runOps(
  * the autoscaler; its outcome in state/ops.json.
  */
 async function opsRound(dir: string, log: (l: string) => void, certificates: boolean): Promise<void> {
-  const { paths, stack } = await loadStack(dir);
+  // stevie.yaml may be broken mid-edit: that is a failed round, not a failed service.
+  const paths = stackPaths(dir);
   try {
+    const { stack } = await loadStack(dir);
     await writeContainerMetrics(paths, stack);
     if (certificates) await renewDue(dir, log);
     await autoscaleRound(dir, log);
