@@ -55,6 +55,17 @@ export async function prometheusGet(stack: Stack, path: string): Promise<string>
   return r.stdout;
 }
 
+/** One PromQL instant query: each series' labels and value. */
+export async function prometheusQuery(
+  stack: Stack,
+  expr: string,
+): Promise<{ metric: Record<string, string>; value: number }[]> {
+  const body = await prometheusGet(stack, `/api/v1/query?query=${encodeURIComponent(expr)}`);
+  const rows = (JSON.parse(body) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } })
+    .data.result;
+  return rows.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));
+}
+
 /** The alerts the stack's Prometheus has active. */
 export async function activeAlerts(stack: Stack): Promise<StackAlert[]> {
   return parseAlerts(await prometheusGet(stack, "/api/v1/alerts"));

@@ -9,7 +9,7 @@ import {
   type Decision,
   type LoadSample,
 } from "./autoscale.js";
-import { prometheusGet } from "./alerts.js";
+import { prometheusGet, prometheusQuery } from "./alerts.js";
 import { readIfExists, writeAtomic } from "./files.js";
 import type { StackPaths } from "./paths.js";
 import { hostSizing } from "./sizing.js";
@@ -105,12 +105,8 @@ export async function loadSamples(
     }));
 }
 
-/** One PromQL instant query: the first series' value, NaN when there is none. */
-async function instant(stack: Stack, expr: string): Promise<number> {
-  const body = await prometheusGet(stack, `/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const v = (JSON.parse(body) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1];
-  return v === undefined ? Number.NaN : Number(v);
-}
+/** The first series' value of an instant query, NaN when there is none. */
+const instant = async (stack: Stack, expr: string) => (await prometheusQuery(stack, expr))[0]?.value ?? Number.NaN;
 
 /** The host's and the database's room now (node-exporter and the PostgreSQL exporter, through Prometheus). */
 export async function readCapacity(stack: Stack): Promise<Capacity> {

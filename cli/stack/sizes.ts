@@ -1,4 +1,4 @@
-import { prometheusGet } from "./alerts.js";
+import { prometheusQuery } from "./alerts.js";
 import type { Stack } from "./handle.js";
 
 /**
@@ -21,10 +21,7 @@ export const HEADROOM = 1.25;
 const MiB = 1024 ** 2;
 
 async function byService(stack: Stack, expr: string): Promise<Map<string, number>> {
-  const body = await prometheusGet(stack, `/api/v1/query?query=${encodeURIComponent(expr)}`);
-  const rows = (JSON.parse(body) as { data: { result: { metric: { service?: string }; value: [number, string] }[] } })
-    .data.result;
-  return new Map(rows.map((r) => [r.metric.service ?? "", Number(r.value[1])]));
+  return new Map((await prometheusQuery(stack, expr)).map((r) => [r.metric.service ?? "", r.value]));
 }
 
 export async function serviceUse(stack: Stack): Promise<ServiceUse[]> {
